@@ -12,7 +12,31 @@
 // TABLE OF CONTENTS
 //
 // [LAYER] core -- clock, scheduler, random, bytes, config, errors, trace: the deterministic foundations
-//   core/errors.hpp  Exceptions with Apache Kafka's class names, all under one KafkaException.
+//   core/errors.hpp               Exceptions with Apache Kafka's class names, all under one KafkaException.
+//   core/clock.hpp                The virtual clock: one number of milliseconds that only the scheduler moves forward.
+//   core/scheduler.hpp            The discrete-event scheduler: every delay in the simulation (network, linger.ms, timeouts) is an event here.
+//   core/random.hpp               The seeded random generator: xoshiro256** with its own bounded draws.
+//   core/bytes.hpp                Bytes: what Kafka stores. Big-endian integer encoding (Java's DataOutput), hex dumps.
+//   core/hashing.hpp              Hash functions whose exact values Kafka depends on: murmur2 (partitioning), Java's String.hashCode
+//   core/trace.hpp                The trace: every significant event (append, acknowledgement, fetch, commit, ...) as a line and a hash.
+//   core/config.hpp               Configuration: Properties (Kafka's key/value settings), ConfigDef (known keys, types, defaults, checks)
+//
+// [LAYER] broker -- the simulated cluster: topics, partition logs, replication, groups, transactions
+//   broker/record.hpp             Records as the broker stores them: TopicPartition, headers, and record batches of serialized bytes.
+//   broker/partition_log.hpp      A partition's log: record batches in offset order, a log start offset and a log end offset.
+//   broker/topic.hpp              Topics and partitions as brokers hold them: replicas, leader, in-sync replicas, log, high watermark;
+//   broker/group_coordinator.hpp  The group coordinator's state: consumer groups, their members and assignments, committed offsets.
+//   broker/cluster.hpp            The cluster: brokers, topics and partitions on one virtual clock, and the broker side of every request.
+//
+// [LAYER] clients -- Producer, Consumer and Admin, with the names of Kafka's Java clients
+//   clients/serdes.hpp            Serdes: typed values to Kafka's bytes and back, byte for byte as Kafka's built-in serializers write them.
+//   clients/client_configs.hpp    Client configuration names, defaults and checks: ProducerConfig, ConsumerConfig, AdminClientConfig and
+//   clients/future.hpp            KafkaFuture<T>: the result of an asynchronous client call. get() runs the virtual clock until the
+//   clients/admin.hpp             Admin: create, delete, list and describe topics, add partitions, list offsets (Kafka's Admin client).
+//   clients/producer_record.hpp   ProducerRecord and RecordMetadata: what a producer sends, and where it landed.
+//   clients/producer.hpp          KafkaProducer: partitioning, batching (batch.size, linger.ms), the sender and acknowledgements.
+//   clients/consumer_record.hpp   ConsumerRecord, ConsumerRecords and OffsetAndMetadata: what a consumer reads and commits.
+//   clients/consumer.hpp          KafkaConsumer: assignment or subscription, fetch positions, poll, seek, commits and auto-commit.
 
 #ifndef KSTREAM_SIM_SINGLE_HEADER_HPP_INCLUDED
 #define KSTREAM_SIM_SINGLE_HEADER_HPP_INCLUDED
@@ -58,6 +82,7 @@ KSTREAM_SIM_EXCEPTION(RetriableException, ApiException)
 KSTREAM_SIM_EXCEPTION(InvalidMetadataException, RetriableException)
 KSTREAM_SIM_EXCEPTION(ConfigException, KafkaException)
 KSTREAM_SIM_EXCEPTION(SerializationException, KafkaException)
+KSTREAM_SIM_EXCEPTION(RecordDeserializationException, SerializationException)
 KSTREAM_SIM_EXCEPTION(InterruptException, KafkaException)
 KSTREAM_SIM_EXCEPTION(WakeupException, KafkaException)
 KSTREAM_SIM_EXCEPTION(TimeoutException, RetriableException)
@@ -95,5 +120,4528 @@ KSTREAM_SIM_EXCEPTION(UnsupportedVersionException, ApiException)
 
 }  // namespace kstream_sim
 // ==== [END PART] core/errors.hpp ===================================================================================
+
+// ==== [PART] core/clock.hpp ========================================================================================
+// The virtual clock: one number of milliseconds that only the scheduler moves forward.
+//
+// Kafka measures time in milliseconds since the Unix epoch (record timestamps, linger.ms, session.timeout.ms).
+// kstream_sim keeps the same unit but starts at a configurable epoch (0 by default) and never reads the
+// wall clock, so every run of a program sees the same times.
+
+#include <chrono>
+#include <cstdint>
+
+// #include "errors.hpp"  (already pasted above: [PART] core/errors.hpp)
+
+namespace kstream_sim {
+
+using Millis = std::chrono::milliseconds;
+
+class VirtualClock {
+public:
+    explicit VirtualClock(int64_t epoch_ms = 0) : now_ms_(epoch_ms) {}
+
+    int64_t milliseconds() const noexcept { return now_ms_; }
+    Millis now() const noexcept { return Millis(now_ms_); }
+
+    // Time only moves forward; the scheduler is the only caller.
+    void advanceTo(int64_t time_ms) {
+        if (time_ms < now_ms_)
+            throw IllegalStateException("virtual time cannot move backwards (now " + std::to_string(now_ms_) +
+                                        " ms, asked for " + std::to_string(time_ms) + " ms)");
+        now_ms_ = time_ms;
+    }
+
+private:
+    int64_t now_ms_;
+};
+
+}  // namespace kstream_sim
+// ==== [END PART] core/clock.hpp ====================================================================================
+
+// ==== [PART] core/scheduler.hpp ====================================================================================
+// The discrete-event scheduler: every delay in the simulation (network, linger.ms, timeouts) is an event here.
+//
+// Events run in (time, insertion order), so two events due at the same millisecond run in the order they
+// were scheduled: the whole simulation is a deterministic function of its inputs and seed. Blocking client
+// calls (future.get(), poll, flush) call runUntil() and so advance virtual time exactly as far as needed.
+
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <queue>
+#include <string>
+#include <vector>
+
+// #include "clock.hpp"  (already pasted above: [PART] core/clock.hpp)
+// #include "errors.hpp"  (already pasted above: [PART] core/errors.hpp)
+
+namespace kstream_sim {
+
+class Scheduler {
+public:
+    using Action = std::function<void()>;
+    static constexpr int64_t kForever = std::numeric_limits<int64_t>::max();
+
+    explicit Scheduler(int64_t epoch_ms = 0) : clock_(epoch_ms) {}
+
+    const VirtualClock& clock() const noexcept { return clock_; }
+    int64_t nowMs() const noexcept { return clock_.milliseconds(); }
+
+    void at(int64_t time_ms, Action action) {
+        if (time_ms < nowMs()) time_ms = nowMs();
+        queue_.push(Event{time_ms, next_sequence_++, std::move(action)});
+    }
+    void after(int64_t delay_ms, Action action) { at(nowMs() + (delay_ms > 0 ? delay_ms : 0), std::move(action)); }
+
+    bool idle() const noexcept { return queue_.empty(); }
+    size_t pending() const noexcept { return queue_.size(); }
+    uint64_t executed() const noexcept { return executed_; }
+    // Time of the next event, or kForever when there is none.
+    int64_t nextEventTime() const noexcept { return queue_.empty() ? kForever : queue_.top().time_ms; }
+
+    // Runs the earliest event; false when there is none.
+    bool runNext() {
+        if (queue_.empty()) return false;
+        // Move the action out before popping: the action may schedule new events.
+        Event event = std::move(const_cast<Event&>(queue_.top()));
+        queue_.pop();
+        clock_.advanceTo(event.time_ms);
+        ++executed_;
+        event.action();
+        return true;
+    }
+
+    // Runs events until done() holds or the next event lies after deadline_ms; then, if still not done,
+    // moves the clock to deadline_ms (a timed wait that expires). Returns done().
+    template <class Done>
+    bool runUntil(int64_t deadline_ms, Done&& done) {
+        while (!done()) {
+            if (queue_.empty() || queue_.top().time_ms > deadline_ms) {
+                if (deadline_ms == kForever) return false;  // nothing left that could make progress
+                if (deadline_ms > nowMs()) clock_.advanceTo(deadline_ms);
+                return done();
+            }
+            runNext();
+        }
+        return true;
+    }
+
+    // Runs every event due up to and including time_ms, then sets the clock to time_ms.
+    void advanceTo(int64_t time_ms) {
+        runUntil(time_ms, [] { return false; });
+    }
+
+    // Runs until no event is left. Bounded, so a component that reschedules itself forever is reported
+    // instead of hanging the program.
+    void runUntilIdle(uint64_t max_events = 100000000) {
+        for (uint64_t n = 0; runNext(); ++n)
+            if (n >= max_events)
+                throw IllegalStateException("runUntilIdle: still busy after " + std::to_string(max_events) +
+                                            " events; something reschedules itself forever");
+    }
+
+private:
+    struct Event {
+        int64_t time_ms;
+        uint64_t sequence;
+        Action action;
+    };
+    struct Later {
+        bool operator()(const Event& a, const Event& b) const noexcept {
+            return a.time_ms != b.time_ms ? a.time_ms > b.time_ms : a.sequence > b.sequence;
+        }
+    };
+
+    VirtualClock clock_;
+    std::priority_queue<Event, std::vector<Event>, Later> queue_;
+    uint64_t next_sequence_ = 0;
+    uint64_t executed_ = 0;
+};
+
+}  // namespace kstream_sim
+// ==== [END PART] core/scheduler.hpp ================================================================================
+
+// ==== [PART] core/random.hpp =======================================================================================
+// The seeded random generator: xoshiro256** with its own bounded draws.
+//
+// std::uniform_int_distribution and friends are implemented differently by libstdc++ and libc++, so the
+// simulation never uses them: every random choice (sticky partition for null keys, network jitter, fault
+// plans) is drawn here, and every component's generator is forked from the cluster's one seed.
+
+#include <cstdint>
+#include <string>
+
+namespace kstream_sim {
+
+class Random {
+public:
+    explicit Random(uint64_t seed = 0) : seed_(seed) {
+        uint64_t x = seed;
+        for (auto& word : state_) word = splitmix64(x);
+    }
+
+    uint64_t seed() const noexcept { return seed_; }
+
+    uint64_t nextU64() noexcept {
+        const uint64_t result = rotl(state_[1] * 5, 7) * 9;
+        const uint64_t t = state_[1] << 17;
+        state_[2] ^= state_[0];
+        state_[3] ^= state_[1];
+        state_[1] ^= state_[2];
+        state_[0] ^= state_[3];
+        state_[2] ^= t;
+        state_[3] = rotl(state_[3], 45);
+        return result;
+    }
+
+    // Uniform in [0, bound); bound 0 gives 0. Rejection sampling keeps it exactly uniform.
+    uint64_t nextBelow(uint64_t bound) noexcept {
+        if (bound == 0) return 0;
+        const uint64_t threshold = (0 - bound) % bound;
+        for (;;) {
+            const uint64_t r = nextU64();
+            if (r >= threshold) return r % bound;
+        }
+    }
+
+    // Uniform in [lo, hi] (inclusive).
+    int64_t nextBetween(int64_t lo, int64_t hi) noexcept {
+        if (hi <= lo) return lo;
+        return lo + static_cast<int64_t>(nextBelow(static_cast<uint64_t>(hi - lo) + 1));
+    }
+
+    // True with probability numerator/denominator, without floating point.
+    bool chance(uint64_t numerator, uint64_t denominator) noexcept { return nextBelow(denominator) < numerator; }
+
+    // An independent generator for a named component, derived from this generator's seed only (not its
+    // position), so adding a draw in one component never changes another's sequence.
+    Random fork(const std::string& label) const noexcept {
+        uint64_t h = seed_ ^ 0x9e3779b97f4a7c15ULL;
+        for (unsigned char c : label) h = (h ^ c) * 0x100000001b3ULL;
+        return Random(h);
+    }
+
+private:
+    static uint64_t rotl(uint64_t x, int k) noexcept { return (x << k) | (x >> (64 - k)); }
+    static uint64_t splitmix64(uint64_t& x) noexcept {
+        uint64_t z = (x += 0x9e3779b97f4a7c15ULL);
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+        return z ^ (z >> 31);
+    }
+
+    uint64_t seed_;
+    uint64_t state_[4];
+};
+
+}  // namespace kstream_sim
+// ==== [END PART] core/random.hpp ===================================================================================
+
+// ==== [PART] core/bytes.hpp ========================================================================================
+// Bytes: what Kafka stores. Big-endian integer encoding (Java's DataOutput), hex dumps.
+//
+// Everything inside the simulated cluster is bytes, as in Kafka: typed keys and values exist only at the
+// client edges, where serdes convert them. A null key or value is distinct from an empty one.
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace kstream_sim {
+
+using Bytes = std::vector<uint8_t>;
+
+// A view of serialized bytes that may be null (Java's null byte[]); not owning.
+struct ByteView {
+    const uint8_t* data = nullptr;
+    int32_t size = -1;  // -1: null
+
+    bool isNull() const noexcept { return size < 0; }
+    std::string str() const { return isNull() ? std::string() : std::string(reinterpret_cast<const char*>(data), size); }
+    Bytes bytes() const { return isNull() ? Bytes() : Bytes(data, data + size); }
+};
+
+namespace detail {
+
+inline void appendBigEndian(Bytes& out, uint64_t value, int width) {
+    for (int shift = (width - 1) * 8; shift >= 0; shift -= 8) out.push_back(static_cast<uint8_t>(value >> shift));
+}
+
+inline uint64_t readBigEndian(const uint8_t* data, int width) noexcept {
+    uint64_t value = 0;
+    for (int i = 0; i < width; ++i) value = (value << 8) | data[i];
+    return value;
+}
+
+inline void appendString(Bytes& out, const std::string& s) {
+    out.insert(out.end(), s.begin(), s.end());
+}
+
+}  // namespace detail
+
+// "0a1bff": lowercase hex, two digits per byte.
+inline std::string toHex(const uint8_t* data, size_t size) {
+    static const char digits[] = "0123456789abcdef";
+    std::string hex;
+    hex.reserve(size * 2);
+    for (size_t i = 0; i < size; ++i) {
+        hex.push_back(digits[data[i] >> 4]);
+        hex.push_back(digits[data[i] & 15]);
+    }
+    return hex;
+}
+inline std::string toHex(const Bytes& bytes) { return toHex(bytes.data(), bytes.size()); }
+
+}  // namespace kstream_sim
+// ==== [END PART] core/bytes.hpp ====================================================================================
+
+// ==== [PART] core/hashing.hpp ======================================================================================
+// Hash functions whose exact values Kafka depends on: murmur2 (partitioning), Java's String.hashCode
+// (coordinator placement), and FNV-1a for kstream_sim's own trace hashes.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace kstream_sim {
+
+// Kafka's Utils.murmur2: MurmurHash2, 32-bit, seed 0x9747b28c, little-endian blocks, returned as a signed
+// int exactly as Java computes it (wrap-around arithmetic on 32 bits).
+inline int32_t murmur2(const uint8_t* data, size_t length) noexcept {
+    const uint32_t m = 0x5bd1e995u;
+    const int r = 24;
+    uint32_t h = 0x9747b28cu ^ static_cast<uint32_t>(length);
+    const size_t blocks = length / 4;
+    for (size_t i = 0; i < blocks; ++i) {
+        const uint8_t* b = data + 4 * i;
+        uint32_t k = uint32_t(b[0]) | (uint32_t(b[1]) << 8) | (uint32_t(b[2]) << 16) | (uint32_t(b[3]) << 24);
+        k *= m;
+        k ^= k >> r;
+        k *= m;
+        h *= m;
+        h ^= k;
+    }
+    const uint8_t* tail = data + (length & ~size_t(3));
+    switch (length % 4) {
+        case 3: h ^= uint32_t(tail[2]) << 16; [[fallthrough]];
+        case 2: h ^= uint32_t(tail[1]) << 8; [[fallthrough]];
+        case 1: h ^= uint32_t(tail[0]); h *= m;
+    }
+    h ^= h >> 13;
+    h *= m;
+    h ^= h >> 15;
+    return static_cast<int32_t>(h);
+}
+inline int32_t murmur2(const std::string& s) noexcept {
+    return murmur2(reinterpret_cast<const uint8_t*>(s.data()), s.size());
+}
+
+// Kafka's Utils.toPositive: clears the sign bit (not abs(), which fails for INT_MIN).
+inline int32_t toPositive(int32_t n) noexcept { return n & 0x7fffffff; }
+
+// java.lang.String.hashCode() of a UTF-8 string: s[0]*31^(n-1) + ... over UTF-16 code units.
+inline int32_t javaStringHashCode(const std::string& utf8) noexcept {
+    uint32_t h = 0;
+    auto add = [&h](uint32_t unit) { h = 31 * h + unit; };
+    for (size_t i = 0; i < utf8.size();) {
+        const unsigned char c = static_cast<unsigned char>(utf8[i]);
+        uint32_t cp;
+        size_t len;
+        if (c < 0x80) { cp = c; len = 1; }
+        else if ((c >> 5) == 0x6) { cp = c & 0x1f; len = 2; }
+        else if ((c >> 4) == 0xe) { cp = c & 0x0f; len = 3; }
+        else { cp = c & 0x07; len = 4; }
+        if (i + len > utf8.size()) len = utf8.size() - i;  // truncated sequence: take what is there
+        for (size_t j = 1; j < len; ++j) cp = (cp << 6) | (static_cast<unsigned char>(utf8[i + j]) & 0x3f);
+        i += len;
+        if (cp >= 0x10000) {  // a surrogate pair in UTF-16
+            cp -= 0x10000;
+            add(0xd800 + (cp >> 10));
+            add(0xdc00 + (cp & 0x3ff));
+        } else {
+            add(cp);
+        }
+    }
+    return static_cast<int32_t>(h);
+}
+
+// 64-bit FNV-1a, for trace hashes: simple, stable and the same on every platform.
+inline uint64_t fnv1a64(const void* data, size_t size, uint64_t h = 0xcbf29ce484222325ULL) noexcept {
+    const auto* p = static_cast<const uint8_t*>(data);
+    for (size_t i = 0; i < size; ++i) h = (h ^ p[i]) * 0x100000001b3ULL;
+    return h;
+}
+
+}  // namespace kstream_sim
+// ==== [END PART] core/hashing.hpp ==================================================================================
+
+// ==== [PART] core/trace.hpp ========================================================================================
+// The trace: every significant event (append, acknowledgement, fetch, commit, ...) as a line and a hash.
+//
+// Two runs of the same program with the same seed produce the same trace hash; comparing hashes is the
+// one-line check that a simulation is deterministic. Hashing is always on and costs a few integer
+// operations per event; keeping readable lines is opt-in (ClusterConfig().trace(true)).
+
+#include <cstdint>
+#include <cstdio>
+#include <initializer_list>
+#include <ostream>
+#include <string>
+#include <vector>
+
+// #include "hashing.hpp"  (already pasted above: [PART] core/hashing.hpp)
+
+namespace kstream_sim {
+
+class Trace {
+public:
+    struct Field {
+        const char* name;
+        int64_t value;
+    };
+
+    void keepLines(bool keep) noexcept { keep_lines_ = keep; }
+    bool keepsLines() const noexcept { return keep_lines_; }
+
+    // Records one event: what happened, to what, and named numbers.
+    void record(int64_t time_ms, const char* kind, const std::string& subject, std::initializer_list<Field> fields = {}) {
+        ++events_;
+        hash_ = fnv1a64(&time_ms, sizeof time_ms, hash_);
+        hash_ = fnv1a64(kind, std::char_traits<char>::length(kind), hash_);
+        hash_ = fnv1a64(subject.data(), subject.size(), hash_);
+        for (const Field& f : fields) hash_ = fnv1a64(&f.value, sizeof f.value, hash_);
+        if (!keep_lines_) return;
+        std::string line = "t=" + std::to_string(time_ms) + " " + kind + " " + subject;
+        for (const Field& f : fields) {
+            line += ' ';
+            line += f.name;
+            line += '=';
+            line += std::to_string(f.value);
+        }
+        lines_.push_back(std::move(line));
+    }
+
+    uint64_t hash() const noexcept { return hash_; }
+    std::string hashHex() const {
+        char buf[17];
+        std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(hash_));
+        return buf;
+    }
+    uint64_t events() const noexcept { return events_; }
+    const std::vector<std::string>& lines() const noexcept { return lines_; }
+
+    void print(std::ostream& out) const {
+        for (const auto& line : lines_) out << line << '\n';
+    }
+
+private:
+    bool keep_lines_ = false;
+    uint64_t hash_ = 0xcbf29ce484222325ULL;
+    uint64_t events_ = 0;
+    std::vector<std::string> lines_;
+};
+
+}  // namespace kstream_sim
+// ==== [END PART] core/trace.hpp ====================================================================================
+
+// ==== [PART] core/config.hpp =======================================================================================
+// Configuration: Properties (Kafka's key/value settings), ConfigDef (known keys, types, defaults, checks)
+// and AbstractConfig (a checked, typed view of one client's Properties).
+//
+// Values may be given as strings, integers, booleans or doubles, as with Java's Properties.put(). Checks
+// follow Kafka's ConfigDef, with its messages ("Invalid value abc for configuration linger.ms: Not a number
+// of type LONG"). One deliberate difference: Kafka only logs a warning for an unknown key; kstream_sim throws
+// a ConfigException that names the closest known key, because a misspelt key is almost always a bug.
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <chrono>
+#include <climits>
+#include <cstdint>
+#include <cstdlib>
+#include <initializer_list>
+#include <map>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <variant>
+#include <vector>
+
+// #include "errors.hpp"  (already pasted above: [PART] core/errors.hpp)
+
+namespace kstream_sim {
+
+// A setting as the user gave it.
+class ConfigValue {
+public:
+    ConfigValue(const char* v) : value_(std::string(v)) {}
+    ConfigValue(std::string v) : value_(std::move(v)) {}
+    ConfigValue(bool v) : value_(v) {}
+    ConfigValue(double v) : value_(v) {}
+    template <class Int, std::enable_if_t<std::is_integral<Int>::value && !std::is_same<Int, bool>::value, int> = 0>
+    ConfigValue(Int v) : value_(static_cast<int64_t>(v)) {}
+    template <class Rep, class Period>
+    ConfigValue(std::chrono::duration<Rep, Period> d)
+        : value_(static_cast<int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(d).count())) {}
+
+    // The value as text, as Java's toString() would print it.
+    std::string text() const {
+        if (auto s = std::get_if<std::string>(&value_)) return *s;
+        if (auto b = std::get_if<bool>(&value_)) return *b ? "true" : "false";
+        if (auto i = std::get_if<int64_t>(&value_)) return std::to_string(*i);
+        std::string d = std::to_string(std::get<double>(value_));
+        return d;
+    }
+    const std::variant<std::string, int64_t, bool, double>& raw() const noexcept { return value_; }
+
+private:
+    std::variant<std::string, int64_t, bool, double> value_;
+};
+
+class Properties {
+public:
+    Properties() = default;
+    Properties(std::initializer_list<std::pair<const std::string, ConfigValue>> entries) : entries_(entries) {}
+
+    Properties& put(const std::string& key, ConfigValue value) {
+        entries_.insert_or_assign(key, std::move(value));
+        return *this;
+    }
+    Properties& setProperty(const std::string& key, const std::string& value) { return put(key, value); }
+    Properties& putAll(const Properties& other) {
+        for (const auto& [k, v] : other.entries_) entries_.insert_or_assign(k, v);
+        return *this;
+    }
+
+    std::optional<std::string> getProperty(const std::string& key) const {
+        auto it = entries_.find(key);
+        if (it == entries_.end()) return std::nullopt;
+        return it->second.text();
+    }
+    std::string getProperty(const std::string& key, const std::string& fallback) const {
+        return getProperty(key).value_or(fallback);
+    }
+    const ConfigValue* find(const std::string& key) const {
+        auto it = entries_.find(key);
+        return it == entries_.end() ? nullptr : &it->second;
+    }
+    bool containsKey(const std::string& key) const { return entries_.count(key) != 0; }
+    void remove(const std::string& key) { entries_.erase(key); }
+    size_t size() const noexcept { return entries_.size(); }
+    bool isEmpty() const noexcept { return entries_.empty(); }
+
+    // Sorted by key, so iteration order never depends on hashing.
+    auto begin() const { return entries_.begin(); }
+    auto end() const { return entries_.end(); }
+
+private:
+    std::map<std::string, ConfigValue> entries_;
+};
+
+enum class ConfigType { BOOLEAN, STRING, INT, SHORT, LONG, DOUBLE, LIST, CLASS, PASSWORD };
+
+inline const char* configTypeName(ConfigType t) noexcept {
+    switch (t) {
+        case ConfigType::BOOLEAN: return "BOOLEAN";
+        case ConfigType::STRING: return "STRING";
+        case ConfigType::INT: return "INT";
+        case ConfigType::SHORT: return "SHORT";
+        case ConfigType::LONG: return "LONG";
+        case ConfigType::DOUBLE: return "DOUBLE";
+        case ConfigType::LIST: return "LIST";
+        case ConfigType::CLASS: return "CLASS";
+        case ConfigType::PASSWORD: return "PASSWORD";
+    }
+    return "?";
+}
+
+// Kafka's ConfigException(name, value, message) text.
+inline ConfigException invalidConfigValue(const std::string& name, const std::string& value, const std::string& why) {
+    return ConfigException("Invalid value " + value + " for configuration " + name + ": " + why);
+}
+
+namespace detail {
+
+// Edit distance, for "did you mean ...?" suggestions.
+inline size_t editDistance(const std::string& a, const std::string& b) {
+    std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+        cur[0] = i;
+        for (size_t j = 1; j <= b.size(); ++j)
+            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+        std::swap(prev, cur);
+    }
+    return prev[b.size()];
+}
+
+inline std::string lowercase(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+inline std::string trim(const std::string& s) {
+    size_t b = s.find_first_not_of(" \t\n\r"), e = s.find_last_not_of(" \t\n\r");
+    return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+}
+
+inline std::vector<std::string> splitList(const std::string& s) {
+    std::vector<std::string> out;
+    size_t start = 0;
+    while (start <= s.size()) {
+        size_t comma = s.find(',', start);
+        if (comma == std::string::npos) comma = s.size();
+        std::string item = trim(s.substr(start, comma - start));
+        if (!item.empty()) out.push_back(item);
+        start = comma + 1;
+    }
+    return out;
+}
+
+}  // namespace detail
+
+// The closest name in `candidates` to `name`, if it is close enough to be a plausible typo.
+inline std::optional<std::string> closestName(const std::string& name, const std::vector<std::string>& candidates) {
+    std::optional<std::string> best;
+    size_t best_distance = std::max<size_t>(3, name.size() / 3) + 1;
+    for (const auto& candidate : candidates) {
+        size_t d = detail::editDistance(name, candidate);
+        if (d < best_distance) best_distance = d, best = candidate;
+    }
+    return best;
+}
+
+// A typed config value after parsing: null, bool, integer, double, string or list.
+using ParsedValue = std::variant<std::monostate, bool, int64_t, double, std::string, std::vector<std::string>>;
+
+struct ConfigKey {
+    std::string name;
+    ConfigType type;
+    std::optional<std::string> default_value;  // nullopt: default is null (or required, see `required`)
+    std::optional<int64_t> at_least;            // numeric lower bound
+    std::optional<int64_t> at_most;             // numeric upper bound
+    std::vector<std::string> valid_strings;     // allowed values (empty: any)
+    bool case_insensitive = false;
+    std::string doc;
+};
+
+class ConfigDef {
+public:
+    ConfigDef& define(ConfigKey key) {
+        keys_[key.name] = std::move(key);
+        return *this;
+    }
+    ConfigDef& define(const std::string& name, ConfigType type, std::optional<std::string> default_value,
+                      std::string doc = {}) {
+        return define(ConfigKey{name, type, std::move(default_value), {}, {}, {}, false, std::move(doc)});
+    }
+    ConfigDef& defineRange(const std::string& name, ConfigType type, std::string default_value,
+                           std::optional<int64_t> at_least, std::optional<int64_t> at_most = std::nullopt) {
+        return define(ConfigKey{name, type, std::move(default_value), at_least, at_most, {}, false, {}});
+    }
+    ConfigDef& defineIn(const std::string& name, std::optional<std::string> default_value,
+                        std::vector<std::string> valid, bool case_insensitive = false) {
+        return define(ConfigKey{name, ConfigType::STRING, std::move(default_value), {}, {}, std::move(valid),
+                                case_insensitive, {}});
+    }
+    // Keys Kafka accepts but kstream_sim does not model (security, metrics, sockets): accepted, ignored.
+    ConfigDef& accept(std::initializer_list<const char*> names) {
+        for (const char* n : names) define(n, ConfigType::STRING, std::nullopt, "accepted; has no effect in kstream_sim");
+        return *this;
+    }
+    // Prefixes under which any key is accepted (e.g. "ssl.", "sasl.").
+    ConfigDef& acceptPrefix(std::string prefix) {
+        prefixes_.push_back(std::move(prefix));
+        return *this;
+    }
+
+    const ConfigKey* find(const std::string& name) const {
+        auto it = keys_.find(name);
+        return it == keys_.end() ? nullptr : &it->second;
+    }
+    bool acceptsPrefixOf(const std::string& name) const {
+        for (const auto& p : prefixes_)
+            if (name.compare(0, p.size(), p) == 0) return true;
+        return false;
+    }
+    std::vector<std::string> names() const {
+        std::vector<std::string> out;
+        for (const auto& kv : keys_) out.push_back(kv.first);
+        return out;
+    }
+    const std::map<std::string, ConfigKey>& keys() const noexcept { return keys_; }
+
+    // Parses one value per its key's type and checks it, with Kafka's messages.
+    static ParsedValue parse(const ConfigKey& key, const ConfigValue& value) {
+        const auto& raw = value.raw();
+        const std::string text = value.text();
+        switch (key.type) {
+            case ConfigType::BOOLEAN: {
+                if (auto b = std::get_if<bool>(&raw)) return *b;
+                if (auto s = std::get_if<std::string>(&raw)) {
+                    std::string t = detail::lowercase(detail::trim(*s));
+                    if (t == "true") return true;
+                    if (t == "false") return false;
+                }
+                throw invalidConfigValue(key.name, text, "Expected value to be either true or false");
+            }
+            case ConfigType::INT:
+            case ConfigType::SHORT:
+            case ConfigType::LONG: {
+                int64_t n = 0;
+                if (auto i = std::get_if<int64_t>(&raw)) {
+                    n = *i;
+                } else if (auto s = std::get_if<std::string>(&raw)) {
+                    std::string t = detail::trim(*s);
+                    char* end = nullptr;
+                    errno = 0;
+                    long long parsed = t.empty() ? 0 : std::strtoll(t.c_str(), &end, 10);
+                    if (t.empty() || *end != '\0' || errno == ERANGE)
+                        throw invalidConfigValue(key.name, text, std::string("Not a number of type ") + configTypeName(key.type));
+                    n = parsed;
+                } else {
+                    throw invalidConfigValue(key.name, text, std::string("Expected value to be a 32-bit integer, but it was a ") +
+                                                                 (std::holds_alternative<bool>(raw) ? "java.lang.Boolean" : "java.lang.Double"));
+                }
+                if (key.type == ConfigType::INT && (n < INT32_MIN || n > INT32_MAX))
+                    throw invalidConfigValue(key.name, text, "Not a number of type INT");
+                if (key.at_least && n < *key.at_least)
+                    throw invalidConfigValue(key.name, text, "Value must be at least " + std::to_string(*key.at_least));
+                if (key.at_most && n > *key.at_most)
+                    throw invalidConfigValue(key.name, text, "Value must be no more than " + std::to_string(*key.at_most));
+                return n;
+            }
+            case ConfigType::DOUBLE: {
+                if (auto d = std::get_if<double>(&raw)) return *d;
+                if (auto i = std::get_if<int64_t>(&raw)) return static_cast<double>(*i);
+                if (auto s = std::get_if<std::string>(&raw)) {
+                    std::string t = detail::trim(*s);
+                    char* end = nullptr;
+                    double d = t.empty() ? 0 : std::strtod(t.c_str(), &end);
+                    if (!t.empty() && *end == '\0') return d;
+                }
+                throw invalidConfigValue(key.name, text, "Not a number of type DOUBLE");
+            }
+            case ConfigType::LIST: return detail::splitList(text);
+            case ConfigType::STRING:
+            case ConfigType::CLASS:
+            case ConfigType::PASSWORD: {
+                std::string t = key.type == ConfigType::STRING ? detail::trim(text) : text;
+                if (!key.valid_strings.empty()) {
+                    bool ok = false;
+                    for (const auto& v : key.valid_strings)
+                        ok = ok || (key.case_insensitive ? detail::lowercase(v) == detail::lowercase(t) : v == t);
+                    if (!ok) {
+                        std::string allowed;
+                        for (const auto& v : key.valid_strings) allowed += (allowed.empty() ? "" : ", ") + v;
+                        throw invalidConfigValue(key.name, text, "String must be one of: " + allowed);
+                    }
+                    if (key.case_insensitive) t = detail::lowercase(t);
+                }
+                return t;
+            }
+        }
+        return std::monostate{};
+    }
+
+private:
+    std::map<std::string, ConfigKey> keys_;
+    std::vector<std::string> prefixes_;
+};
+
+// A client's checked configuration: every key known, every value parsed, defaults filled in.
+class AbstractConfig {
+public:
+    AbstractConfig(const ConfigDef& def, const Properties& props, const std::string& owner) : owner_(owner) {
+        for (const auto& [name, value] : props) {
+            const ConfigKey* key = def.find(name);
+            if (!key) {
+                if (def.acceptsPrefixOf(name)) continue;
+                std::string message = "Unknown configuration '" + name + "' for " + owner + ".";
+                if (auto suggestion = closestName(name, def.names())) message += " Did you mean '" + *suggestion + "'?";
+                message += " (Kafka itself would only log a warning and ignore it.)";
+                throw ConfigException(message);
+            }
+            values_[name] = ConfigDef::parse(*key, value);
+            explicit_.push_back(name);
+        }
+        for (const auto& [name, key] : def.keys()) {
+            if (values_.count(name)) continue;
+            values_[name] = key.default_value ? ConfigDef::parse(key, ConfigValue(*key.default_value)) : ParsedValue{};
+        }
+    }
+
+    const std::string& owner() const noexcept { return owner_; }
+    bool isExplicit(const std::string& name) const {
+        return std::find(explicit_.begin(), explicit_.end(), name) != explicit_.end();
+    }
+    bool isNull(const std::string& name) const { return std::holds_alternative<std::monostate>(get(name)); }
+
+    bool getBoolean(const std::string& name) const { return as<bool>(name); }
+    int32_t getInt(const std::string& name) const { return static_cast<int32_t>(as<int64_t>(name)); }
+    int64_t getLong(const std::string& name) const { return as<int64_t>(name); }
+    double getDouble(const std::string& name) const { return as<double>(name); }
+    std::string getString(const std::string& name) const { return isNull(name) ? std::string() : as<std::string>(name); }
+    std::optional<std::string> getOptionalString(const std::string& name) const {
+        if (isNull(name)) return std::nullopt;
+        return as<std::string>(name);
+    }
+    std::vector<std::string> getList(const std::string& name) const {
+        return isNull(name) ? std::vector<std::string>{} : as<std::vector<std::string>>(name);
+    }
+
+    // Overrides a value after validation (e.g. idempotence turned off implicitly, as Kafka does).
+    void set(const std::string& name, ParsedValue value) { values_[name] = std::move(value); }
+
+private:
+    const ParsedValue& get(const std::string& name) const {
+        auto it = values_.find(name);
+        if (it == values_.end()) throw ConfigException("kstream_sim internal: " + owner_ + " has no configuration " + name);
+        return it->second;
+    }
+    template <class T>
+    const T& as(const std::string& name) const {
+        const ParsedValue& v = get(name);
+        if (auto p = std::get_if<T>(&v)) return *p;
+        throw ConfigException("Missing required configuration \"" + name + "\" which has no default value.");
+    }
+
+    std::string owner_;
+    std::map<std::string, ParsedValue> values_;
+    std::vector<std::string> explicit_;
+};
+
+}  // namespace kstream_sim
+// ==== [END PART] core/config.hpp ===================================================================================
+
+// #### [LAYER] broker ###############################################################################################
+// the simulated cluster: topics, partition logs, replication, groups, transactions
+
+// ==== [PART] broker/record.hpp =====================================================================================
+// Records as the broker stores them: TopicPartition, headers, and record batches of serialized bytes.
+//
+// As in Kafka, a partition's log is a sequence of record batches; a batch has a base offset and each
+// record in it an offset delta. The bytes of a batch (its payload) are immutable once the producer sends
+// it, so a retry, a replica and a consumer all share one payload instead of copying it.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+// #include "../core/bytes.hpp"  (already pasted above: [PART] core/bytes.hpp)
+// #include "../core/errors.hpp"  (already pasted above: [PART] core/errors.hpp)
+
+namespace kstream_sim {
+
+class TopicPartition {
+public:
+    TopicPartition() = default;
+    TopicPartition(std::string topic, int32_t partition) : topic_(std::move(topic)), partition_(partition) {}
+
+    const std::string& topic() const noexcept { return topic_; }
+    int32_t partition() const noexcept { return partition_; }
+    std::string toString() const { return topic_ + "-" + std::to_string(partition_); }
+
+    friend bool operator==(const TopicPartition& a, const TopicPartition& b) {
+        return a.partition_ == b.partition_ && a.topic_ == b.topic_;
+    }
+    friend bool operator!=(const TopicPartition& a, const TopicPartition& b) { return !(a == b); }
+    friend bool operator<(const TopicPartition& a, const TopicPartition& b) {
+        return a.topic_ != b.topic_ ? a.topic_ < b.topic_ : a.partition_ < b.partition_;
+    }
+    friend std::ostream& operator<<(std::ostream& out, const TopicPartition& tp) { return out << tp.toString(); }
+
+private:
+    std::string topic_;
+    int32_t partition_ = 0;
+};
+
+enum class TimestampType { NoTimestampType, CreateTime, LogAppendTime };
+
+inline const char* toString(TimestampType t) noexcept {
+    switch (t) {
+        case TimestampType::CreateTime: return "CreateTime";
+        case TimestampType::LogAppendTime: return "LogAppendTime";
+        default: return "NoTimestampType";
+    }
+}
+inline std::ostream& operator<<(std::ostream& out, TimestampType t) { return out << toString(t); }
+
+class Header {
+public:
+    Header(std::string key, std::optional<Bytes> value) : key_(std::move(key)), value_(std::move(value)) {}
+    Header(std::string key, const std::string& value) : key_(std::move(key)), value_(Bytes(value.begin(), value.end())) {}
+    Header(std::string key, const char* value) : Header(std::move(key), std::string(value)) {}
+
+    const std::string& key() const noexcept { return key_; }
+    // Java returns null for a null header value; here that is nullopt.
+    const std::optional<Bytes>& value() const noexcept { return value_; }
+    std::string valueString() const { return value_ ? std::string(value_->begin(), value_->end()) : std::string(); }
+
+    friend bool operator==(const Header& a, const Header& b) { return a.key_ == b.key_ && a.value_ == b.value_; }
+
+private:
+    std::string key_;
+    std::optional<Bytes> value_;
+};
+
+// Kafka's Headers: an ordered list where a key may repeat; lastHeader() finds the newest.
+class Headers {
+public:
+    Headers() = default;
+    Headers(std::initializer_list<Header> headers) : headers_(headers) {}
+
+    Headers& add(Header header) {
+        headers_.push_back(std::move(header));
+        return *this;
+    }
+    Headers& add(const std::string& key, const std::string& value) { return add(Header(key, value)); }
+    Headers& add(const std::string& key, std::optional<Bytes> value) { return add(Header(key, std::move(value))); }
+    Headers& remove(const std::string& key) {
+        std::vector<Header> kept;
+        for (auto& h : headers_)
+            if (h.key() != key) kept.push_back(std::move(h));
+        headers_.swap(kept);
+        return *this;
+    }
+    const Header* lastHeader(const std::string& key) const {
+        for (auto it = headers_.rbegin(); it != headers_.rend(); ++it)
+            if (it->key() == key) return &*it;
+        return nullptr;
+    }
+    std::vector<Header> headers(const std::string& key) const {
+        std::vector<Header> out;
+        for (const auto& h : headers_)
+            if (h.key() == key) out.push_back(h);
+        return out;
+    }
+    const std::vector<Header>& toArray() const noexcept { return headers_; }
+    size_t size() const noexcept { return headers_.size(); }
+    bool empty() const noexcept { return headers_.empty(); }
+    auto begin() const { return headers_.begin(); }
+    auto end() const { return headers_.end(); }
+
+    friend bool operator==(const Headers& a, const Headers& b) { return a.headers_ == b.headers_; }
+
+private:
+    std::vector<Header> headers_;
+};
+
+namespace detail {
+
+// Zig-zag varint sizes, as Kafka's ByteUtils computes them; used for exact batch-size accounting.
+inline int varintSize(int64_t value) noexcept {
+    uint64_t v = (static_cast<uint64_t>(value) << 1) ^ static_cast<uint64_t>(value >> 63);
+    int bytes = 1;
+    while (v >= 0x80) v >>= 7, ++bytes;
+    return bytes;
+}
+
+// Kafka's DefaultRecord.sizeInBytes for the v2 record format (uncompressed).
+inline int recordSizeInBytes(int32_t offset_delta, int64_t timestamp_delta, int32_t key_size, int32_t value_size,
+                             const Headers* headers) noexcept {
+    int body = 1 + varintSize(timestamp_delta) + varintSize(offset_delta);
+    body += key_size < 0 ? 1 : varintSize(key_size) + key_size;
+    body += value_size < 0 ? 1 : varintSize(value_size) + value_size;
+    const int header_count = headers ? static_cast<int>(headers->size()) : 0;
+    body += varintSize(header_count);
+    if (headers)
+        for (const auto& h : *headers) {
+            body += varintSize(static_cast<int64_t>(h.key().size())) + static_cast<int>(h.key().size());
+            body += h.value() ? varintSize(static_cast<int64_t>(h.value()->size())) + static_cast<int>(h.value()->size()) : 1;
+        }
+    return body + varintSize(body);
+}
+
+// DefaultRecordBatch.RECORD_BATCH_OVERHEAD: the v2 batch header.
+constexpr int kRecordBatchOverhead = 61;
+
+}  // namespace detail
+
+// One record inside a batch payload: where its bytes are, and its own timestamp.
+struct RecordEntry {
+    int64_t timestamp;
+    int32_t key_offset;
+    int32_t key_size;    // -1: null key
+    int32_t value_offset;
+    int32_t value_size;  // -1: null value (a tombstone)
+    int32_t headers_index;  // -1: no headers
+};
+
+// The immutable contents of a record batch as a producer built it.
+struct BatchPayload {
+    std::vector<RecordEntry> records;
+    Bytes data;
+    std::vector<Headers> headers;
+    int32_t size_in_bytes = detail::kRecordBatchOverhead;  // v2 encoded size, uncompressed
+
+    int32_t count() const noexcept { return static_cast<int32_t>(records.size()); }
+    ByteView key(const RecordEntry& r) const noexcept { return {data.data() + r.key_offset, r.key_size}; }
+    ByteView value(const RecordEntry& r) const noexcept { return {data.data() + r.value_offset, r.value_size}; }
+    const Headers* headersOf(const RecordEntry& r) const noexcept {
+        return r.headers_index < 0 ? nullptr : &headers[static_cast<size_t>(r.headers_index)];
+    }
+
+    // Appends one record; the caller checks batch.size first (see sizeIfAppended).
+    void append(int64_t timestamp, ByteView key, ByteView value, const Headers* record_headers) {
+        RecordEntry e{timestamp, static_cast<int32_t>(data.size()), key.size, 0, value.size, -1};
+        if (!key.isNull()) data.insert(data.end(), key.data, key.data + key.size);
+        e.value_offset = static_cast<int32_t>(data.size());
+        if (!value.isNull()) data.insert(data.end(), value.data, value.data + value.size);
+        if (record_headers && !record_headers->empty()) {
+            e.headers_index = static_cast<int32_t>(headers.size());
+            headers.push_back(*record_headers);
+        }
+        size_in_bytes += recordSize(timestamp, key.size, value.size, record_headers);
+        records.push_back(e);
+    }
+    int32_t recordSize(int64_t timestamp, int32_t key_size, int32_t value_size, const Headers* h) const noexcept {
+        const int64_t first_ts = records.empty() ? timestamp : records.front().timestamp;
+        return detail::recordSizeInBytes(count(), timestamp - first_ts, key_size, value_size, h);
+    }
+};
+
+// Producer identity on a batch (idempotence and transactions); -1 when absent.
+struct ProducerIdentity {
+    int64_t producer_id = -1;
+    int16_t producer_epoch = -1;
+    int32_t base_sequence = -1;
+    bool transactional = false;
+};
+
+enum class ControlType : int8_t { None = -1, Abort = 0, Commit = 1 };
+
+// A batch as stored in a partition log: offsets and broker-side metadata around a shared payload.
+struct StoredBatch {
+    int64_t base_offset = 0;
+    int64_t log_append_time = -1;      // set when the topic uses LogAppendTime
+    int32_t partition_leader_epoch = 0;
+    ProducerIdentity producer;
+    ControlType control = ControlType::None;  // a transaction marker when not None
+    std::shared_ptr<const BatchPayload> payload;
+
+    int32_t count() const noexcept { return payload->count(); }
+    int64_t lastOffset() const noexcept { return base_offset + count() - 1; }
+    int64_t nextOffset() const noexcept { return base_offset + count(); }
+    int32_t sizeInBytes() const noexcept { return payload->size_in_bytes; }
+    bool isControl() const noexcept { return control != ControlType::None; }
+    TimestampType timestampType() const noexcept {
+        return log_append_time >= 0 ? TimestampType::LogAppendTime : TimestampType::CreateTime;
+    }
+    int64_t timestampOf(const RecordEntry& r) const noexcept { return log_append_time >= 0 ? log_append_time : r.timestamp; }
+    int64_t maxTimestamp() const noexcept {
+        if (log_append_time >= 0) return log_append_time;
+        int64_t m = -1;
+        for (const auto& r : payload->records) m = r.timestamp > m ? r.timestamp : m;
+        return m;
+    }
+};
+
+}  // namespace kstream_sim
+
+namespace std {
+template <>
+struct hash<kstream_sim::TopicPartition> {
+    size_t operator()(const kstream_sim::TopicPartition& tp) const noexcept {
+        return hash<string>()(tp.topic()) * 31 + static_cast<size_t>(tp.partition());
+    }
+};
+}  // namespace std
+// ==== [END PART] broker/record.hpp =================================================================================
+
+// ==== [PART] broker/partition_log.hpp ==============================================================================
+// A partition's log: record batches in offset order, a log start offset and a log end offset.
+//
+// Offsets are assigned on append, batch by batch, as Kafka's broker does. Reads return whole batches,
+// starting with the one that contains the requested offset; the reader skips the records before it.
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+// #include "record.hpp"  (already pasted above: [PART] broker/record.hpp)
+
+namespace kstream_sim {
+
+class PartitionLog {
+public:
+    int64_t logStartOffset() const noexcept { return log_start_offset_; }
+    int64_t logEndOffset() const noexcept { return log_end_offset_; }
+    int64_t sizeInBytes() const noexcept { return size_in_bytes_; }
+    const std::vector<StoredBatch>& batches() const noexcept { return batches_; }
+
+    // Appends a batch at the log end; returns its base offset.
+    int64_t append(StoredBatch batch) {
+        batch.base_offset = log_end_offset_;
+        log_end_offset_ += batch.count();
+        size_in_bytes_ += batch.sizeInBytes();
+        batches_.push_back(std::move(batch));
+        return batches_.back().base_offset;
+    }
+
+    // Index of the first batch holding an offset >= `offset` (batches_.size() if none).
+    size_t batchIndexFor(int64_t offset) const noexcept {
+        auto it = std::upper_bound(batches_.begin(), batches_.end(), offset,
+                                   [](int64_t o, const StoredBatch& b) { return o < b.nextOffset(); });
+        return static_cast<size_t>(it - batches_.begin());
+    }
+
+    // Batches from the one holding `offset`, until `max_bytes` (at least one batch) or `end_offset`.
+    std::vector<StoredBatch> read(int64_t offset, int64_t end_offset, int64_t max_bytes) const {
+        std::vector<StoredBatch> out;
+        int64_t bytes = 0;
+        for (size_t i = batchIndexFor(offset); i < batches_.size(); ++i) {
+            const StoredBatch& b = batches_[i];
+            if (b.base_offset >= end_offset) break;
+            if (!out.empty() && bytes + b.sizeInBytes() > max_bytes) break;
+            bytes += b.sizeInBytes();
+            out.push_back(b);
+        }
+        return out;
+    }
+
+    // Bytes available from `offset` up to `end_offset`, for fetch.min.bytes.
+    int64_t bytesBetween(int64_t offset, int64_t end_offset) const noexcept {
+        int64_t bytes = 0;
+        for (size_t i = batchIndexFor(offset); i < batches_.size() && batches_[i].base_offset < end_offset; ++i)
+            bytes += batches_[i].sizeInBytes();
+        return bytes;
+    }
+
+    // ListOffsets by timestamp: the earliest offset whose timestamp is >= ts, or -1 when there is none.
+    // Like Kafka, skips whole batches by their max timestamp, then scans the first candidate batch.
+    struct TimestampAndOffset {
+        int64_t timestamp = -1;
+        int64_t offset = -1;
+    };
+    TimestampAndOffset offsetForTimestamp(int64_t ts) const {
+        for (const auto& b : batches_) {
+            if (b.isControl() || b.maxTimestamp() < ts) continue;
+            for (size_t i = 0; i < b.payload->records.size(); ++i) {
+                int64_t t = b.timestampOf(b.payload->records[i]);
+                int64_t off = b.base_offset + static_cast<int64_t>(i);
+                if (t >= ts && off >= log_start_offset_) return {t, off};
+            }
+        }
+        return {};
+    }
+
+    // Removes every record at and after `offset` (replica truncation).
+    void truncateTo(int64_t offset) {
+        while (!batches_.empty() && batches_.back().base_offset >= offset) {
+            size_in_bytes_ -= batches_.back().sizeInBytes();
+            batches_.pop_back();
+        }
+        log_end_offset_ = batches_.empty() ? std::max(offset, log_start_offset_) : batches_.back().nextOffset();
+    }
+
+private:
+    std::vector<StoredBatch> batches_;
+    int64_t log_start_offset_ = 0;
+    int64_t log_end_offset_ = 0;
+    int64_t size_in_bytes_ = 0;
+};
+
+}  // namespace kstream_sim
+// ==== [END PART] broker/partition_log.hpp ==========================================================================
+
+// ==== [PART] broker/topic.hpp ======================================================================================
+// Topics and partitions as brokers hold them: replicas, leader, in-sync replicas, log, high watermark;
+// topic-level configs (TopicConfig) and Kafka's topic-name rules.
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+// #include "../core/config.hpp"  (already pasted above: [PART] core/config.hpp)
+// #include "../core/errors.hpp"  (already pasted above: [PART] core/errors.hpp)
+// #include "partition_log.hpp"  (already pasted above: [PART] broker/partition_log.hpp)
+
+namespace kstream_sim {
+
+// Topic-level config names (org.apache.kafka.common.config.TopicConfig).
+struct TopicConfig {
+    static constexpr const char* CLEANUP_POLICY_CONFIG = "cleanup.policy";
+    static constexpr const char* CLEANUP_POLICY_COMPACT = "compact";
+    static constexpr const char* CLEANUP_POLICY_DELETE = "delete";
+    static constexpr const char* COMPRESSION_TYPE_CONFIG = "compression.type";
+    static constexpr const char* DELETE_RETENTION_MS_CONFIG = "delete.retention.ms";
+    static constexpr const char* FILE_DELETE_DELAY_MS_CONFIG = "file.delete.delay.ms";
+    static constexpr const char* FLUSH_MESSAGES_INTERVAL_CONFIG = "flush.messages";
+    static constexpr const char* FLUSH_MS_CONFIG = "flush.ms";
+    static constexpr const char* INDEX_INTERVAL_BYTES_CONFIG = "index.interval.bytes";
+    static constexpr const char* LOCAL_LOG_RETENTION_BYTES_CONFIG = "local.retention.bytes";
+    static constexpr const char* LOCAL_LOG_RETENTION_MS_CONFIG = "local.retention.ms";
+    static constexpr const char* MAX_COMPACTION_LAG_MS_CONFIG = "max.compaction.lag.ms";
+    static constexpr const char* MAX_MESSAGE_BYTES_CONFIG = "max.message.bytes";
+    static constexpr const char* MESSAGE_TIMESTAMP_TYPE_CONFIG = "message.timestamp.type";
+    static constexpr const char* MESSAGE_TIMESTAMP_BEFORE_MAX_MS_CONFIG = "message.timestamp.before.max.ms";
+    static constexpr const char* MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG = "message.timestamp.after.max.ms";
+    static constexpr const char* MIN_CLEANABLE_DIRTY_RATIO_CONFIG = "min.cleanable.dirty.ratio";
+    static constexpr const char* MIN_COMPACTION_LAG_MS_CONFIG = "min.compaction.lag.ms";
+    static constexpr const char* MIN_IN_SYNC_REPLICAS_CONFIG = "min.insync.replicas";
+    static constexpr const char* PREALLOCATE_CONFIG = "preallocate";
+    static constexpr const char* REMOTE_LOG_STORAGE_ENABLE_CONFIG = "remote.storage.enable";
+    static constexpr const char* REMOTE_LOG_COPY_DISABLE_CONFIG = "remote.log.copy.disable";
+    static constexpr const char* REMOTE_LOG_DELETE_ON_DISABLE_CONFIG = "remote.log.delete.on.disable";
+    static constexpr const char* RETENTION_BYTES_CONFIG = "retention.bytes";
+    static constexpr const char* RETENTION_MS_CONFIG = "retention.ms";
+    static constexpr const char* SEGMENT_BYTES_CONFIG = "segment.bytes";
+    static constexpr const char* SEGMENT_INDEX_BYTES_CONFIG = "segment.index.bytes";
+    static constexpr const char* SEGMENT_JITTER_MS_CONFIG = "segment.jitter.ms";
+    static constexpr const char* SEGMENT_MS_CONFIG = "segment.ms";
+    static constexpr const char* UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG = "unclean.leader.election.enable";
+
+    // Names, types and defaults (LogConfig).
+    static const ConfigDef& configDef() {
+        static const ConfigDef def = [] {
+            ConfigDef d;
+            using T = ConfigType;
+            d.define(ConfigKey{CLEANUP_POLICY_CONFIG, T::LIST, std::string("delete"), {}, {}, {}, false, {}});
+            d.define(COMPRESSION_TYPE_CONFIG, T::STRING, std::string("producer"));
+            d.defineRange(DELETE_RETENTION_MS_CONFIG, T::LONG, "86400000", 0);
+            d.defineRange(FILE_DELETE_DELAY_MS_CONFIG, T::LONG, "60000", 0);
+            d.defineRange(FLUSH_MESSAGES_INTERVAL_CONFIG, T::LONG, "9223372036854775807", 1);
+            d.defineRange(FLUSH_MS_CONFIG, T::LONG, "9223372036854775807", 0);
+            d.defineRange(INDEX_INTERVAL_BYTES_CONFIG, T::INT, "4096", 0);
+            d.defineRange(LOCAL_LOG_RETENTION_BYTES_CONFIG, T::LONG, "-2", -2);
+            d.defineRange(LOCAL_LOG_RETENTION_MS_CONFIG, T::LONG, "-2", -2);
+            d.defineRange(MAX_COMPACTION_LAG_MS_CONFIG, T::LONG, "9223372036854775807", 1);
+            d.defineRange(MAX_MESSAGE_BYTES_CONFIG, T::INT, "1048588", 0);
+            d.defineIn(MESSAGE_TIMESTAMP_TYPE_CONFIG, std::string("CreateTime"), {"CreateTime", "LogAppendTime"});
+            d.defineRange(MESSAGE_TIMESTAMP_BEFORE_MAX_MS_CONFIG, T::LONG, "9223372036854775807", 0);
+            d.defineRange(MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG, T::LONG, "3600000", 0);
+            d.define(MIN_CLEANABLE_DIRTY_RATIO_CONFIG, T::DOUBLE, std::string("0.5"));
+            d.defineRange(MIN_COMPACTION_LAG_MS_CONFIG, T::LONG, "0", 0);
+            d.defineRange(MIN_IN_SYNC_REPLICAS_CONFIG, T::INT, "1", 1);
+            d.define(PREALLOCATE_CONFIG, T::BOOLEAN, std::string("false"));
+            d.define(REMOTE_LOG_STORAGE_ENABLE_CONFIG, T::BOOLEAN, std::string("false"));
+            d.define(REMOTE_LOG_COPY_DISABLE_CONFIG, T::BOOLEAN, std::string("false"));
+            d.define(REMOTE_LOG_DELETE_ON_DISABLE_CONFIG, T::BOOLEAN, std::string("false"));
+            d.defineRange(RETENTION_BYTES_CONFIG, T::LONG, "-1", std::nullopt);
+            d.defineRange(RETENTION_MS_CONFIG, T::LONG, "604800000", -1);
+            d.defineRange(SEGMENT_BYTES_CONFIG, T::INT, "1073741824", 14);
+            d.defineRange(SEGMENT_INDEX_BYTES_CONFIG, T::INT, "10485760", 4);
+            d.defineRange(SEGMENT_JITTER_MS_CONFIG, T::LONG, "0", 0);
+            d.defineRange(SEGMENT_MS_CONFIG, T::LONG, "604800000", 1);
+            d.define(UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG, T::BOOLEAN, std::string("false"));
+            return d;
+        }();
+        return def;
+    }
+};
+
+// Kafka's org.apache.kafka.common.internals.Topic.validate rules.
+inline void validateTopicName(const std::string& name) {
+    if (name.empty()) throw InvalidTopicException("Topic name is illegal, it can't be empty");
+    if (name == "." || name == "..") throw InvalidTopicException("Topic name cannot be \".\" or \"..\"");
+    if (name.size() > 249)
+        throw InvalidTopicException("Topic name is illegal, it can't be longer than 249 characters, topic name: " + name);
+    for (char c : name) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                        c == '_' || c == '-';
+        if (!ok)
+            throw InvalidTopicException("Topic name \"" + name +
+                                        "\" is illegal, it contains a character other than ASCII alphanumerics, '.', '_' and '-'");
+    }
+}
+
+struct PartitionState {
+    int32_t partition = 0;
+    std::vector<int32_t> replicas;  // broker ids; the first is the preferred leader
+    int32_t leader = -1;            // -1: no leader (offline)
+    int32_t leader_epoch = 0;
+    std::vector<int32_t> isr;
+    PartitionLog log;
+    int64_t high_watermark = 0;
+};
+
+struct TopicState {
+    std::string name;
+    std::string topic_id;  // deterministic, derived from the seed (Kafka uses a random UUID)
+    bool internal = false;
+    std::map<std::string, std::string> configs;  // explicitly set topic configs
+    TimestampType timestamp_type = TimestampType::CreateTime;
+    std::vector<PartitionState> partitions;
+
+    int32_t partitionCount() const noexcept { return static_cast<int32_t>(partitions.size()); }
+};
+
+}  // namespace kstream_sim
+// ==== [END PART] broker/topic.hpp ==================================================================================
+
+// ==== [PART] broker/group_coordinator.hpp ==========================================================================
+// The group coordinator's state: consumer groups, their members and assignments, committed offsets.
+//
+// Kafka places a group on the broker that leads partition abs(hashCode(group.id)) % 50 of the internal,
+// compacted topic __consumer_offsets (offsets.topic.num.partitions), and stores each commit as a record
+// there. kstream_sim does the same (see Cluster::commitOffsets). Membership here is the simplest correct
+// form: a join or leave starts a new generation and the range assignor redistributes all partitions;
+// members see the new generation at their next poll (a simplification of the classic join/sync protocol).
+
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+// #include "../core/random.hpp"  (already pasted above: [PART] core/random.hpp)
+// #include "record.hpp"  (already pasted above: [PART] broker/record.hpp)
+
+namespace kstream_sim {
+
+struct CommittedOffset {
+    int64_t offset = -1;
+    std::optional<int32_t> leader_epoch;
+    std::string metadata;
+    int64_t commit_timestamp = -1;
+};
+
+struct GroupMember {
+    std::string member_id;
+    std::string client_id;
+    std::optional<std::string> group_instance_id;
+    std::vector<std::string> topics;          // subscription
+    std::vector<TopicPartition> assignment;
+};
+
+struct ConsumerGroupState {
+    std::string group_id;
+    int32_t generation = 0;
+    std::string protocol = "range";
+    std::vector<GroupMember> members;  // in Kafka's member order (see sortMembers)
+    std::map<TopicPartition, CommittedOffset> offsets;
+
+    const GroupMember* member(const std::string& member_id) const {
+        for (const auto& m : members)
+            if (m.member_id == member_id) return &m;
+        return nullptr;
+    }
+    // Kafka's group states for the classic protocol, as listConsumerGroups / describeConsumerGroups show them.
+    std::string state() const { return members.empty() ? "Empty" : "Stable"; }
+};
+
+namespace detail {
+
+// AbstractPartitionAssignor.MemberInfo order: static members (by group.instance.id) first, then member id.
+inline void sortMembers(std::vector<GroupMember>& members) {
+    std::stable_sort(members.begin(), members.end(), [](const GroupMember& a, const GroupMember& b) {
+        if (a.group_instance_id.has_value() != b.group_instance_id.has_value()) return a.group_instance_id.has_value();
+        if (a.group_instance_id && *a.group_instance_id != *b.group_instance_id) return *a.group_instance_id < *b.group_instance_id;
+        return a.member_id < b.member_id;
+    });
+}
+
+// Kafka's RangeAssignor: per topic, consecutive ranges; the first (partitions % members) members get one more.
+inline void rangeAssign(std::vector<GroupMember>& members, const std::function<int32_t(const std::string&)>& partition_count) {
+    for (auto& m : members) m.assignment.clear();
+    std::vector<std::string> topics;
+    for (const auto& m : members)
+        for (const auto& t : m.topics)
+            if (std::find(topics.begin(), topics.end(), t) == topics.end()) topics.push_back(t);
+    std::sort(topics.begin(), topics.end());
+    for (const auto& topic : topics) {
+        std::vector<GroupMember*> subscribed;
+        for (auto& m : members)
+            if (std::find(m.topics.begin(), m.topics.end(), topic) != m.topics.end()) subscribed.push_back(&m);
+        const int32_t n = std::max<int32_t>(0, partition_count(topic));
+        const int32_t per = n / static_cast<int32_t>(subscribed.size());
+        const int32_t extra = n % static_cast<int32_t>(subscribed.size());
+        int32_t next = 0;
+        for (int32_t i = 0; i < static_cast<int32_t>(subscribed.size()); ++i) {
+            const int32_t count = per + (i < extra ? 1 : 0);
+            for (int32_t k = 0; k < count; ++k) subscribed[static_cast<size_t>(i)]->assignment.emplace_back(topic, next++);
+        }
+    }
+}
+
+}  // namespace detail
+
+class GroupCoordinator {
+public:
+    using PartitionCount = std::function<int32_t(const std::string&)>;
+
+    explicit GroupCoordinator(Random random) : random_(random) {}
+
+    ConsumerGroupState& group(const std::string& group_id) {
+        auto it = groups_.find(group_id);
+        if (it == groups_.end()) {
+            ConsumerGroupState g;
+            g.group_id = group_id;
+            it = groups_.emplace(group_id, std::move(g)).first;
+        }
+        return it->second;
+    }
+    const ConsumerGroupState* find(const std::string& group_id) const {
+        auto it = groups_.find(group_id);
+        return it == groups_.end() ? nullptr : &it->second;
+    }
+    const std::map<std::string, ConsumerGroupState>& groups() const noexcept { return groups_; }
+
+    // A member joins (or rejoins with a new subscription); returns its member id. Kafka's member ids are
+    // client.id + "-" + a UUID; the UUID here comes from the seeded generator.
+    std::string join(const std::string& group_id, const std::string& member_id, const std::string& client_id,
+                     const std::optional<std::string>& instance_id, const std::vector<std::string>& topics,
+                     const PartitionCount& partition_count) {
+        ConsumerGroupState& g = group(group_id);
+        std::string id = member_id;
+        auto existing = std::find_if(g.members.begin(), g.members.end(), [&](const GroupMember& m) {
+            return (!member_id.empty() && m.member_id == member_id) || (instance_id && m.group_instance_id == instance_id);
+        });
+        if (existing != g.members.end()) {
+            id = existing->member_id;
+            existing->topics = topics;
+        } else {
+            if (id.empty()) id = client_id + "-" + uuid();
+            g.members.push_back(GroupMember{id, client_id, instance_id, topics, {}});
+        }
+        rebalance(g, partition_count);
+        return id;
+    }
+
+    void leave(const std::string& group_id, const std::string& member_id, const PartitionCount& partition_count) {
+        ConsumerGroupState& g = group(group_id);
+        auto it = std::find_if(g.members.begin(), g.members.end(), [&](const GroupMember& m) { return m.member_id == member_id; });
+        if (it == g.members.end()) return;
+        g.members.erase(it);
+        rebalance(g, partition_count);
+    }
+
+    void commit(const std::string& group_id, const std::map<TopicPartition, CommittedOffset>& offsets) {
+        ConsumerGroupState& g = group(group_id);
+        for (const auto& [tp, o] : offsets) g.offsets[tp] = o;
+    }
+
+    void rebalance(ConsumerGroupState& g, const PartitionCount& partition_count) {
+        ++g.generation;
+        detail::sortMembers(g.members);
+        detail::rangeAssign(g.members, partition_count);
+    }
+
+private:
+    std::string uuid() {
+        static const char hex[] = "0123456789abcdef";
+        std::string s;
+        for (int i = 0; i < 32; ++i) {
+            if (i == 8 || i == 12 || i == 16 || i == 20) s.push_back('-');
+            s.push_back(hex[random_.nextBelow(16)]);
+        }
+        return s;
+    }
+
+    Random random_;
+    std::map<std::string, ConsumerGroupState> groups_;
+};
+
+}  // namespace kstream_sim
+// ==== [END PART] broker/group_coordinator.hpp ======================================================================
+
+// ==== [PART] broker/cluster.hpp ====================================================================================
+// The cluster: brokers, topics and partitions on one virtual clock, and the broker side of every request.
+//
+// Clients never call a broker directly: a request travels for the network latency, is handled at the
+// broker when it arrives, and the response travels back. Everything runs on the cluster's one scheduler.
+
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+// #include "../core/errors.hpp"  (already pasted above: [PART] core/errors.hpp)
+// #include "../core/hashing.hpp"  (already pasted above: [PART] core/hashing.hpp)
+// #include "../core/random.hpp"  (already pasted above: [PART] core/random.hpp)
+// #include "../core/scheduler.hpp"  (already pasted above: [PART] core/scheduler.hpp)
+// #include "../core/trace.hpp"  (already pasted above: [PART] core/trace.hpp)
+// #include "group_coordinator.hpp"  (already pasted above: [PART] broker/group_coordinator.hpp)
+// #include "topic.hpp"  (already pasted above: [PART] broker/topic.hpp)
+
+namespace kstream_sim {
+
+class ClusterConfig {
+public:
+    ClusterConfig& brokers(int32_t n) { brokers_ = n; return *this; }
+    ClusterConfig& seed(uint64_t s) { seed_ = s; return *this; }
+    ClusterConfig& epoch(Millis t) { epoch_ms_ = t.count(); return *this; }
+    // One-way client<->broker delay, and the most a seeded draw adds to it.
+    ClusterConfig& networkLatency(Millis d) { latency_ms_ = d.count(); return *this; }
+    ClusterConfig& networkJitter(Millis d) { jitter_ms_ = d.count(); return *this; }
+    // auto.create.topics.enable, num.partitions, default.replication.factor
+    ClusterConfig& autoCreateTopics(bool on) { auto_create_ = on; return *this; }
+    ClusterConfig& defaultPartitions(int32_t n) { default_partitions_ = n; return *this; }
+    ClusterConfig& defaultReplicationFactor(int16_t n) { default_rf_ = n; return *this; }
+    // Keep the trace's readable lines (the hash is always kept).
+    ClusterConfig& trace(bool keep_lines) { trace_lines_ = keep_lines; return *this; }
+
+    int32_t brokers() const noexcept { return brokers_; }
+    uint64_t seed() const noexcept { return seed_; }
+    int64_t epochMs() const noexcept { return epoch_ms_; }
+    int64_t networkLatencyMs() const noexcept { return latency_ms_; }
+    int64_t networkJitterMs() const noexcept { return jitter_ms_; }
+    bool autoCreateTopics() const noexcept { return auto_create_; }
+    int32_t defaultPartitions() const noexcept { return default_partitions_; }
+    int16_t defaultReplicationFactor() const noexcept { return default_rf_; }
+    bool trace() const noexcept { return trace_lines_; }
+
+private:
+    int32_t brokers_ = 1;
+    uint64_t seed_ = 0;
+    int64_t epoch_ms_ = 0;
+    int64_t latency_ms_ = 1;
+    int64_t jitter_ms_ = 0;
+    bool auto_create_ = true;
+    int32_t default_partitions_ = 1;
+    int16_t default_rf_ = 1;
+    bool trace_lines_ = false;
+};
+
+struct BrokerState {
+    int32_t id = 0;
+    bool alive = true;
+};
+
+// What a fetch returns for one partition.
+struct FetchPartitionData {
+    enum class Error { None, OffsetOutOfRange, UnknownTopicOrPartition, NotLeaderOrFollower };
+    TopicPartition tp;
+    int64_t fetch_offset = 0;
+    Error error = Error::None;
+    int64_t high_watermark = 0;
+    int64_t log_start_offset = 0;
+    std::vector<StoredBatch> batches;
+};
+
+struct FetchParams {
+    int32_t min_bytes = 1;
+    int64_t max_wait_ms = 500;
+    int32_t max_bytes = 52428800;
+    int32_t partition_max_bytes = 1048576;
+};
+
+struct ProducePartitionResult {
+    int64_t base_offset = -1;
+    int64_t log_append_time = -1;
+    std::exception_ptr error;
+};
+
+class Cluster {
+public:
+    explicit Cluster(ClusterConfig config = ClusterConfig())
+        : config_(config), scheduler_(config.epochMs()), random_(config.seed()), network_random_(random_.fork("network")) {
+        if (config.brokers() < 1) throw ConfigException("A cluster needs at least one broker (got " + std::to_string(config.brokers()) + ")");
+        trace_.keepLines(config.trace());
+        for (int32_t id = 0; id < config.brokers(); ++id) brokers_.push_back(BrokerState{id, true});
+    }
+    Cluster(const Cluster&) = delete;
+    Cluster& operator=(const Cluster&) = delete;
+
+    // ---- time ----
+    Millis now() const noexcept { return scheduler_.clock().now(); }
+    int64_t nowMs() const noexcept { return scheduler_.nowMs(); }
+    // Lets `d` of virtual time pass, running everything due meanwhile.
+    void advance(Millis d) { scheduler_.advanceTo(nowMs() + d.count()); }
+    void advanceTo(Millis t) { scheduler_.advanceTo(t.count()); }
+    void runUntilIdle() { scheduler_.runUntilIdle(); }
+
+    Scheduler& scheduler() noexcept { return scheduler_; }
+    Trace& trace() noexcept { return trace_; }
+    const Trace& trace() const noexcept { return trace_; }
+    const ClusterConfig& config() const noexcept { return config_; }
+    // An independent generator for a component, derived from the cluster seed.
+    Random randomFor(const std::string& component) const { return random_.fork(component); }
+
+    // ---- brokers ----
+    int32_t brokerCount() const noexcept { return static_cast<int32_t>(brokers_.size()); }
+    const BrokerState& broker(int32_t id) const { return brokers_.at(static_cast<size_t>(id)); }
+    std::vector<int32_t> aliveBrokerIds() const {
+        std::vector<int32_t> ids;
+        for (const auto& b : brokers_)
+            if (b.alive) ids.push_back(b.id);
+        return ids;
+    }
+
+    // A fresh client.id such as "producer-1" (Kafka numbers clients per process; here per cluster).
+    std::string nextClientId(const std::string& prefix) { return prefix + "-" + std::to_string(++client_counter_[prefix]); }
+
+    // ---- topics, for inspection ----
+    bool topicExists(const std::string& name) const { return topics_.count(name) != 0; }
+    const TopicState& topic(const std::string& name) const { return const_cast<Cluster*>(this)->topicOrThrow(name); }
+    const PartitionState& partition(const TopicPartition& tp) const {
+        return const_cast<Cluster*>(this)->partitionOrThrow(tp);
+    }
+    std::vector<std::string> topicNames(bool include_internal = false) const {
+        std::vector<std::string> names;
+        for (const auto& kv : topics_)
+            if (include_internal || !kv.second->internal) names.push_back(kv.first);
+        return names;
+    }
+
+    // Every partition's leader, replicas, ISR, log end offset and high watermark.
+    std::string describe() const {
+        std::ostringstream out;
+        out << "Cluster: " << brokerCount() << " broker(s), time " << nowMs() << " ms\n";
+        for (const auto& b : brokers_) out << "  broker " << b.id << (b.alive ? " up" : " DOWN") << "\n";
+        for (const auto& kv : topics_) {
+            const TopicState& t = *kv.second;
+            out << "Topic: " << t.name << "\tPartitionCount: " << t.partitionCount()
+                << "\tReplicationFactor: " << (t.partitions.empty() ? 0 : t.partitions[0].replicas.size()) << "\n";
+            for (const auto& p : t.partitions) {
+                out << "\tPartition: " << p.partition << "\tLeader: " << p.leader << "\tReplicas: " << joinIds(p.replicas)
+                    << "\tIsr: " << joinIds(p.isr) << "\tLogStartOffset: " << p.log.logStartOffset()
+                    << "\tLogEndOffset: " << p.log.logEndOffset() << "\tHighWatermark: " << p.high_watermark << "\n";
+            }
+        }
+        return out.str();
+    }
+
+    // ---- the network ----
+    // One-way delay for a message, with seeded jitter.
+    int64_t networkDelayMs() {
+        const int64_t jitter = config_.networkJitterMs();
+        return config_.networkLatencyMs() + (jitter > 0 ? network_random_.nextBetween(0, jitter) : 0);
+    }
+    // Delivers `on_arrival` at broker `broker_id` after the network delay.
+    void toBroker(int32_t /*broker_id*/, std::function<void()> on_arrival) {
+        scheduler_.after(networkDelayMs(), std::move(on_arrival));
+    }
+    // Delivers a response to a client after the network delay.
+    void toClient(std::function<void()> on_arrival) { scheduler_.after(networkDelayMs(), std::move(on_arrival)); }
+    // A request/response round trip: `handle` runs at the broker, `deliver` at the client.
+    void roundTrip(int32_t broker_id, std::function<std::function<void()>()> handle) {
+        toBroker(broker_id, [this, handle = std::move(handle)] { toClient(handle()); });
+    }
+
+    // ---- controller: topic administration (runs at the broker when the request arrives) ----
+    void createTopic(const std::string& name, std::optional<int32_t> partitions, std::optional<int16_t> replication_factor,
+                     const std::map<std::string, std::string>& configs, bool internal = false) {
+        validateTopicName(name);
+        if (topicExists(name)) throw TopicExistsException("Topic '" + name + "' already exists.");
+        const int32_t n = partitions.value_or(config_.defaultPartitions());
+        const int16_t rf = replication_factor.value_or(config_.defaultReplicationFactor());
+        if (n <= 0) throw InvalidPartitionsException("Number of partitions was set to an invalid non-positive value.");
+        if (rf <= 0) throw InvalidReplicationFactorException("Replication factor must be larger than 0.");
+        if (rf > brokerCount())
+            throw InvalidReplicationFactorException("Unable to replicate the partition " + std::to_string(rf) +
+                                                    " time(s): The target replication factor of " + std::to_string(rf) +
+                                                    " cannot be reached because only " + std::to_string(brokerCount()) +
+                                                    " broker(s) are registered.");
+        auto topic = std::make_unique<TopicState>();
+        topic->name = name;
+        topic->internal = internal;
+        topic->configs = validateTopicConfigs(configs);
+        auto ts = topic->configs.find(TopicConfig::MESSAGE_TIMESTAMP_TYPE_CONFIG);
+        topic->timestamp_type =
+            ts != topic->configs.end() && ts->second == "LogAppendTime" ? TimestampType::LogAppendTime : TimestampType::CreateTime;
+        topic->topic_id = makeTopicId();
+        addPartitions(*topic, n, rf);
+        trace_.record(nowMs(), "create-topic", name, {{"partitions", n}, {"rf", rf}});
+        topics_.emplace(name, std::move(topic));
+    }
+
+    void deleteTopic(const std::string& name) {
+        topicOrThrow(name);
+        topics_.erase(name);
+        trace_.record(nowMs(), "delete-topic", name);
+    }
+
+    void createPartitions(const std::string& name, int32_t total) {
+        TopicState& t = topicOrThrow(name);
+        if (total == t.partitionCount())
+            throw InvalidPartitionsException("Topic already has " + std::to_string(total) + " partition(s).");
+        if (total < t.partitionCount())
+            throw InvalidPartitionsException("Topic currently has " + std::to_string(t.partitionCount()) +
+                                             " partitions, which is higher than the requested " + std::to_string(total) + ".");
+        addPartitions(t, total - t.partitionCount(), static_cast<int16_t>(t.partitions[0].replicas.size()));
+        trace_.record(nowMs(), "create-partitions", name, {{"partitions", total}});
+    }
+
+    // Metadata lookup with broker-side auto-creation (auto.create.topics.enable, num.partitions).
+    TopicState* metadataFor(const std::string& name, bool allow_auto_create) {
+        auto it = topics_.find(name);
+        if (it != topics_.end()) return it->second.get();
+        if (!allow_auto_create || !config_.autoCreateTopics()) return nullptr;
+        validateTopicName(name);
+        createTopic(name, std::nullopt, static_cast<int16_t>(std::min<int32_t>(config_.defaultReplicationFactor(), brokerCount())), {});
+        return topics_.at(name).get();
+    }
+    TopicState* findTopic(const std::string& name) {
+        auto it = topics_.find(name);
+        return it == topics_.end() ? nullptr : it->second.get();
+    }
+
+    // ---- produce (at the partition leader) ----
+    ProducePartitionResult appendAsLeader(int32_t broker_id, const TopicPartition& tp, std::shared_ptr<const BatchPayload> payload,
+                                          const ProducerIdentity& producer) {
+        ProducePartitionResult result;
+        PartitionState* p = findPartition(tp);
+        if (!p) {
+            result.error = std::make_exception_ptr(UnknownTopicOrPartitionException("This server does not host this topic-partition."));
+            return result;
+        }
+        if (p->leader != broker_id) {
+            result.error = std::make_exception_ptr(NotLeaderOrFollowerException(
+                "For requests intended only for the leader, this error indicates that the broker is not the current leader."));
+            return result;
+        }
+        const TopicState& t = *topics_.at(tp.topic());
+        StoredBatch batch;
+        batch.producer = producer;
+        batch.partition_leader_epoch = p->leader_epoch;
+        if (t.timestamp_type == TimestampType::LogAppendTime) batch.log_append_time = nowMs();
+        batch.payload = std::move(payload);
+        result.base_offset = p->log.append(std::move(batch));
+        result.log_append_time = t.timestamp_type == TimestampType::LogAppendTime ? nowMs() : -1;
+        // Replication arrives with the replication issue; until then every replica is in sync at once.
+        p->high_watermark = p->log.logEndOffset();
+        trace_.record(nowMs(), "append", tp.toString(),
+                      {{"base", result.base_offset}, {"count", p->log.batches().back().count()}, {"leo", p->log.logEndOffset()}});
+        wakeParkedFetches(tp);
+        return result;
+    }
+
+    // ---- list offsets: -2 earliest, -1 latest, otherwise the first offset with timestamp >= ts ----
+    static constexpr int64_t kEarliestTimestamp = -2;
+    static constexpr int64_t kLatestTimestamp = -1;
+    PartitionLog::TimestampAndOffset listOffset(const TopicPartition& tp, int64_t spec) {
+        PartitionState& p = partitionOrThrow(tp);
+        if (spec == kEarliestTimestamp) return {-1, p.log.logStartOffset()};
+        if (spec == kLatestTimestamp) return {-1, p.high_watermark};
+        auto found = p.log.offsetForTimestamp(spec);
+        if (found.offset >= p.high_watermark) return {};
+        return found;
+    }
+
+    // ---- fetch: long-polls until fetch.min.bytes are there or fetch.max.wait.ms passes ----
+    using FetchCallback = std::function<void(std::vector<FetchPartitionData>)>;
+    void fetch(int32_t broker_id, std::vector<std::pair<TopicPartition, int64_t>> partitions, FetchParams params,
+               FetchCallback on_response) {
+        auto request = std::make_shared<ParkedFetch>();
+        request->broker_id = broker_id;
+        request->partitions = std::move(partitions);
+        request->params = params;
+        request->on_response = std::move(on_response);
+        toBroker(broker_id, [this, request] {
+            if (fetchIsSatisfied(*request) || request->params.max_wait_ms <= 0) return completeFetch(request);
+            parked_fetches_.push_back(request);
+            scheduler_.after(request->params.max_wait_ms, [this, request] { completeFetch(request); });
+        });
+    }
+
+    // ---- consumer groups ----
+    static constexpr const char* kConsumerOffsetsTopic = "__consumer_offsets";
+    static constexpr int32_t kOffsetsTopicPartitions = 50;  // offsets.topic.num.partitions
+
+    GroupCoordinator& groupCoordinator() noexcept { return groups_; }
+    const GroupCoordinator& groupCoordinator() const noexcept { return groups_; }
+    GroupCoordinator::PartitionCount partitionCounter() {
+        return [this](const std::string& topic) {
+            TopicState* t = findTopic(topic);
+            return t ? t->partitionCount() : 0;
+        };
+    }
+
+    // The partition of __consumer_offsets that holds a group: abs(hashCode(group.id)) % 50.
+    static int32_t offsetsPartitionFor(const std::string& group_id) {
+        return toPositive(javaStringHashCode(group_id)) % kOffsetsTopicPartitions;
+    }
+    // The group's coordinator: the leader of its __consumer_offsets partition (created on first use,
+    // replication factor min(3, brokers), as offsets.topic.replication.factor with a small cluster).
+    int32_t coordinatorFor(const std::string& group_id) {
+        if (!topicExists(kConsumerOffsetsTopic))
+            createTopic(kConsumerOffsetsTopic, kOffsetsTopicPartitions, static_cast<int16_t>(std::min<int32_t>(3, brokerCount())),
+                        {{TopicConfig::CLEANUP_POLICY_CONFIG, TopicConfig::CLEANUP_POLICY_COMPACT}}, true);
+        return leaderFor(TopicPartition(kConsumerOffsetsTopic, offsetsPartitionFor(group_id)));
+    }
+
+    // Stores committed offsets: in the coordinator's memory and as records in __consumer_offsets, keyed
+    // (group, topic, partition) as Kafka's OffsetCommitKey, so compaction keeps the latest commit.
+    void commitOffsets(const std::string& group_id, const std::map<TopicPartition, CommittedOffset>& offsets) {
+        groups_.commit(group_id, offsets);
+        const TopicPartition log_tp(kConsumerOffsetsTopic, offsetsPartitionFor(group_id));
+        auto payload = std::make_shared<BatchPayload>();
+        for (const auto& [tp, o] : offsets) {
+            Bytes key, value;
+            detail::appendBigEndian(key, 1, 2);  // OffsetCommitKey version 1
+            appendShortString(key, group_id);
+            appendShortString(key, tp.topic());
+            detail::appendBigEndian(key, static_cast<uint32_t>(tp.partition()), 4);
+            detail::appendBigEndian(value, 3, 2);  // OffsetCommitValue version 3
+            detail::appendBigEndian(value, static_cast<uint64_t>(o.offset), 8);
+            detail::appendBigEndian(value, static_cast<uint32_t>(o.leader_epoch.value_or(-1)), 4);
+            appendShortString(value, o.metadata);
+            detail::appendBigEndian(value, static_cast<uint64_t>(o.commit_timestamp), 8);
+            payload->append(nowMs(), {key.data(), static_cast<int32_t>(key.size())}, {value.data(), static_cast<int32_t>(value.size())}, nullptr);
+            trace_.record(nowMs(), "commit", group_id + "/" + tp.toString(), {{"offset", o.offset}});
+        }
+        if (PartitionState* p = findPartition(log_tp)) {
+            StoredBatch batch;
+            batch.payload = std::move(payload);
+            p->log.append(std::move(batch));
+            p->high_watermark = p->log.logEndOffset();
+        }
+    }
+
+    // The leader of a partition, or -1.
+    int32_t leaderFor(const TopicPartition& tp) const {
+        auto it = topics_.find(tp.topic());
+        if (it == topics_.end() || tp.partition() < 0 || tp.partition() >= it->second->partitionCount()) return -1;
+        return it->second->partitions[static_cast<size_t>(tp.partition())].leader;
+    }
+
+    PartitionState* findPartition(const TopicPartition& tp) {
+        auto it = topics_.find(tp.topic());
+        if (it == topics_.end() || tp.partition() < 0 || tp.partition() >= it->second->partitionCount()) return nullptr;
+        return &it->second->partitions[static_cast<size_t>(tp.partition())];
+    }
+
+    TopicState& topicOrThrow(const std::string& name) {
+        auto it = topics_.find(name);
+        if (it == topics_.end())
+            throw UnknownTopicOrPartitionException("This server does not host this topic-partition. (topic '" + name + "')");
+        return *it->second;
+    }
+    PartitionState& partitionOrThrow(const TopicPartition& tp) {
+        PartitionState* p = findPartition(tp);
+        if (!p) throw UnknownTopicOrPartitionException("This server does not host this topic-partition. (" + tp.toString() + ")");
+        return *p;
+    }
+
+private:
+    struct ParkedFetch {
+        int32_t broker_id = 0;
+        std::vector<std::pair<TopicPartition, int64_t>> partitions;
+        FetchParams params;
+        FetchCallback on_response;
+        bool completed = false;
+    };
+
+    static void appendShortString(Bytes& out, const std::string& s) {
+        detail::appendBigEndian(out, static_cast<uint16_t>(s.size()), 2);
+        detail::appendString(out, s);
+    }
+
+    static std::string joinIds(const std::vector<int32_t>& ids) {
+        std::string s;
+        for (size_t i = 0; i < ids.size(); ++i) s += (i ? "," : "") + std::to_string(ids[i]);
+        return s;
+    }
+
+    std::map<std::string, std::string> validateTopicConfigs(const std::map<std::string, std::string>& configs) const {
+        const ConfigDef& def = TopicConfig::configDef();
+        for (const auto& [name, value] : configs) {
+            const ConfigKey* key = def.find(name);
+            if (!key) {
+                std::string message = "Unknown topic config name: " + name;
+                if (auto s = closestName(name, def.names())) message += " (did you mean '" + *s + "'?)";
+                throw InvalidConfigurationException(message);
+            }
+            try {
+                ConfigDef::parse(*key, ConfigValue(value));
+            } catch (const ConfigException& e) {
+                throw InvalidConfigurationException(e.what());
+            }
+        }
+        return configs;
+    }
+
+    std::string makeTopicId() {
+        static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        std::string id;
+        for (int i = 0; i < 22; ++i) id.push_back(alphabet[topic_id_random_.nextBelow(64)]);
+        return id;
+    }
+
+    // Kafka's rack-unaware replica placement: a random start broker and shift, then round robin.
+    void addPartitions(TopicState& t, int32_t count, int16_t rf) {
+        const int32_t n = brokerCount();
+        const int32_t start_index = static_cast<int32_t>(placement_random_.nextBelow(static_cast<uint64_t>(n)));
+        int32_t shift = static_cast<int32_t>(placement_random_.nextBelow(static_cast<uint64_t>(n)));
+        const int32_t first_new = t.partitionCount();
+        for (int32_t i = 0; i < count; ++i) {
+            const int32_t pid = first_new + i;
+            if (i > 0 && i % n == 0) ++shift;
+            const int32_t first = (i + start_index) % n;
+            PartitionState p;
+            p.partition = pid;
+            p.replicas.push_back(first);
+            for (int32_t j = 0; j < rf - 1; ++j) p.replicas.push_back((first + 1 + (shift + j) % (n - 1)) % n);
+            p.leader = p.replicas.front();
+            p.isr = p.replicas;
+            t.partitions.push_back(std::move(p));
+        }
+    }
+
+    bool fetchIsSatisfied(const ParkedFetch& f) {
+        int64_t bytes = 0;
+        for (const auto& [tp, offset] : f.partitions) {
+            PartitionState* p = findPartition(tp);
+            if (!p || p->leader != f.broker_id) return true;  // an error is returned at once
+            if (offset < p->log.logStartOffset() || offset > p->log.logEndOffset()) return true;
+            bytes += p->log.bytesBetween(offset, p->high_watermark);
+        }
+        return bytes >= f.params.min_bytes;
+    }
+
+    void completeFetch(const std::shared_ptr<ParkedFetch>& f) {
+        if (f->completed) return;
+        f->completed = true;
+        std::vector<FetchPartitionData> response;
+        int64_t budget = f->params.max_bytes;
+        for (const auto& [tp, offset] : f->partitions) {
+            FetchPartitionData d;
+            d.tp = tp;
+            d.fetch_offset = offset;
+            PartitionState* p = findPartition(tp);
+            if (!p) {
+                d.error = FetchPartitionData::Error::UnknownTopicOrPartition;
+            } else if (p->leader != f->broker_id) {
+                d.error = FetchPartitionData::Error::NotLeaderOrFollower;
+            } else {
+                d.high_watermark = p->high_watermark;
+                d.log_start_offset = p->log.logStartOffset();
+                if (offset < p->log.logStartOffset() || offset > p->log.logEndOffset()) {
+                    d.error = FetchPartitionData::Error::OffsetOutOfRange;
+                } else if (budget > 0) {
+                    d.batches = p->log.read(offset, p->high_watermark, std::min<int64_t>(budget, f->params.partition_max_bytes));
+                    for (const auto& b : d.batches) budget -= b.sizeInBytes();
+                }
+            }
+            response.push_back(std::move(d));
+        }
+        trace_.record(nowMs(), "fetch", "broker-" + std::to_string(f->broker_id), {{"partitions", static_cast<int64_t>(response.size())}});
+        toClient([f, response = std::move(response)]() mutable { f->on_response(std::move(response)); });
+        parked_fetches_.erase(std::remove(parked_fetches_.begin(), parked_fetches_.end(), f), parked_fetches_.end());
+    }
+
+    void wakeParkedFetches(const TopicPartition& tp) {
+        if (parked_fetches_.empty()) return;
+        auto parked = parked_fetches_;  // completing one edits the list
+        for (const auto& f : parked) {
+            bool interested = false;
+            for (const auto& entry : f->partitions) interested = interested || entry.first == tp;
+            if (interested && fetchIsSatisfied(*f)) completeFetch(f);
+        }
+    }
+
+    ClusterConfig config_;
+    Scheduler scheduler_;
+    Trace trace_;
+    Random random_;
+    Random network_random_;
+    Random placement_random_ = random_.fork("replica-placement");
+    Random topic_id_random_ = random_.fork("topic-id");
+    std::vector<BrokerState> brokers_;
+    std::map<std::string, std::unique_ptr<TopicState>> topics_;
+    std::vector<std::shared_ptr<ParkedFetch>> parked_fetches_;
+    std::map<std::string, int> client_counter_;
+    GroupCoordinator groups_{random_.fork("group-coordinator")};
+};
+
+}  // namespace kstream_sim
+// ==== [END PART] broker/cluster.hpp ================================================================================
+
+// #### [LAYER] clients ##############################################################################################
+// Producer, Consumer and Admin, with the names of Kafka's Java clients
+
+// ==== [PART] clients/serdes.hpp ====================================================================================
+// Serdes: typed values to Kafka's bytes and back, byte for byte as Kafka's built-in serializers write them.
+//
+// String: UTF-8. Integer (int32_t): 4 bytes big-endian. Long (int64_t): 8 bytes big-endian. Short (int16_t),
+// Float, Double: big-endian IEEE 754 (NaN canonical, as Java's floatToIntBits/doubleToLongBits). Boolean: one
+// byte 1 or 0. ByteArray (Bytes): as is. std::optional<T>: nullopt is Kafka's null.
+//
+// Add a type by specialising Serde<T> (static serialize/deserialize), or pass Serializer/Deserializer
+// objects built from lambdas to a client.
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <typeinfo>
+
+// #include "../core/bytes.hpp"  (already pasted above: [PART] core/bytes.hpp)
+// #include "../core/config.hpp"  (already pasted above: [PART] core/config.hpp)
+// #include "../core/errors.hpp"  (already pasted above: [PART] core/errors.hpp)
+
+namespace kstream_sim {
+
+// Specialise for your types: static void serialize(const T&, Bytes& out) appends the bytes;
+// static T deserialize(const uint8_t* data, size_t size). Optional: static constexpr const char*
+// serializerClass / deserializerClass (Kafka's class names, matched against key.serializer etc.).
+template <class T>
+struct Serde;
+
+template <>
+struct Serde<std::string> {
+    static constexpr const char* typeName = "std::string";
+    static constexpr const char* serializerClass = "org.apache.kafka.common.serialization.StringSerializer";
+    static constexpr const char* deserializerClass = "org.apache.kafka.common.serialization.StringDeserializer";
+    static void serialize(const std::string& v, Bytes& out) { detail::appendString(out, v); }
+    static std::string deserialize(const uint8_t* data, size_t size) {
+        return std::string(reinterpret_cast<const char*>(data), size);
+    }
+};
+
+namespace detail {
+template <class Int, int Width>
+struct BigEndianSerde {
+    static void serialize(Int v, Bytes& out) { appendBigEndian(out, static_cast<uint64_t>(v), Width); }
+    static Int deserialize(const uint8_t* data, size_t size, const char* deserializer) {
+        if (size != Width)
+            throw SerializationException(std::string("Size of data received by ") + deserializer + " is not " + std::to_string(Width));
+        return static_cast<Int>(readBigEndian(data, Width));
+    }
+};
+}  // namespace detail
+
+template <>
+struct Serde<int32_t> {
+    static constexpr const char* typeName = "int32_t";
+    static constexpr const char* serializerClass = "org.apache.kafka.common.serialization.IntegerSerializer";
+    static constexpr const char* deserializerClass = "org.apache.kafka.common.serialization.IntegerDeserializer";
+    static void serialize(int32_t v, Bytes& out) { detail::BigEndianSerde<int32_t, 4>::serialize(v, out); }
+    static int32_t deserialize(const uint8_t* d, size_t n) { return detail::BigEndianSerde<int32_t, 4>::deserialize(d, n, "IntegerDeserializer"); }
+};
+
+template <>
+struct Serde<int64_t> {
+    static constexpr const char* typeName = "int64_t";
+    static constexpr const char* serializerClass = "org.apache.kafka.common.serialization.LongSerializer";
+    static constexpr const char* deserializerClass = "org.apache.kafka.common.serialization.LongDeserializer";
+    static void serialize(int64_t v, Bytes& out) { detail::BigEndianSerde<int64_t, 8>::serialize(v, out); }
+    static int64_t deserialize(const uint8_t* d, size_t n) { return detail::BigEndianSerde<int64_t, 8>::deserialize(d, n, "LongDeserializer"); }
+};
+
+template <>
+struct Serde<int16_t> {
+    static constexpr const char* typeName = "int16_t";
+    static constexpr const char* serializerClass = "org.apache.kafka.common.serialization.ShortSerializer";
+    static constexpr const char* deserializerClass = "org.apache.kafka.common.serialization.ShortDeserializer";
+    static void serialize(int16_t v, Bytes& out) { detail::BigEndianSerde<int16_t, 2>::serialize(v, out); }
+    static int16_t deserialize(const uint8_t* d, size_t n) { return detail::BigEndianSerde<int16_t, 2>::deserialize(d, n, "ShortDeserializer"); }
+};
+
+template <>
+struct Serde<double> {
+    static constexpr const char* typeName = "double";
+    static constexpr const char* serializerClass = "org.apache.kafka.common.serialization.DoubleSerializer";
+    static constexpr const char* deserializerClass = "org.apache.kafka.common.serialization.DoubleDeserializer";
+    static void serialize(double v, Bytes& out) {
+        uint64_t bits = 0x7ff8000000000000ULL;  // Java's canonical NaN (doubleToLongBits)
+        if (!std::isnan(v)) std::memcpy(&bits, &v, sizeof bits);
+        detail::appendBigEndian(out, bits, 8);
+    }
+    static double deserialize(const uint8_t* d, size_t n) {
+        if (n != 8) throw SerializationException("Size of data received by DoubleDeserializer is not 8");
+        uint64_t bits = detail::readBigEndian(d, 8);
+        double v;
+        std::memcpy(&v, &bits, sizeof v);
+        return v;
+    }
+};
+
+template <>
+struct Serde<float> {
+    static constexpr const char* typeName = "float";
+    static constexpr const char* serializerClass = "org.apache.kafka.common.serialization.FloatSerializer";
+    static constexpr const char* deserializerClass = "org.apache.kafka.common.serialization.FloatDeserializer";
+    static void serialize(float v, Bytes& out) {
+        uint32_t bits = 0x7fc00000u;  // Java's canonical NaN (floatToIntBits)
+        if (!std::isnan(v)) std::memcpy(&bits, &v, sizeof bits);
+        detail::appendBigEndian(out, bits, 4);
+    }
+    static float deserialize(const uint8_t* d, size_t n) {
+        if (n != 4) throw SerializationException("Size of data received by FloatDeserializer is not 4");
+        uint32_t bits = static_cast<uint32_t>(detail::readBigEndian(d, 4));
+        float v;
+        std::memcpy(&v, &bits, sizeof v);
+        return v;
+    }
+};
+
+template <>
+struct Serde<bool> {
+    static constexpr const char* typeName = "bool";
+    static constexpr const char* serializerClass = "org.apache.kafka.common.serialization.BooleanSerializer";
+    static constexpr const char* deserializerClass = "org.apache.kafka.common.serialization.BooleanDeserializer";
+    static void serialize(bool v, Bytes& out) { out.push_back(v ? 1 : 0); }
+    static bool deserialize(const uint8_t* d, size_t n) {
+        if (n != 1) throw SerializationException("Size of data received by BooleanDeserializer is not 1");
+        if (d[0] > 1) throw SerializationException("Unexpected byte received by BooleanDeserializer: " + std::to_string(d[0]));
+        return d[0] == 1;
+    }
+};
+
+template <>
+struct Serde<Bytes> {
+    static constexpr const char* typeName = "Bytes";
+    static constexpr const char* serializerClass = "org.apache.kafka.common.serialization.ByteArraySerializer";
+    static constexpr const char* deserializerClass = "org.apache.kafka.common.serialization.ByteArrayDeserializer";
+    static void serialize(const Bytes& v, Bytes& out) { out.insert(out.end(), v.begin(), v.end()); }
+    static Bytes deserialize(const uint8_t* d, size_t n) { return Bytes(d, d + n); }
+};
+
+namespace detail {
+
+template <class T, class = void>
+struct HasSerde : std::false_type {};
+template <class T>
+struct HasSerde<T, std::void_t<decltype(Serde<T>::serialize)>> : std::true_type {};
+
+template <class T>
+struct IsOptional : std::false_type {
+    using value_type = T;
+};
+template <class T>
+struct IsOptional<std::optional<T>> : std::true_type {
+    using value_type = T;
+};
+
+template <class T>
+const char* serdeTypeName() {
+    if constexpr (HasSerde<T>::value) return Serde<T>::typeName;
+    else return typeid(T).name();
+}
+
+}  // namespace detail
+
+// Serializer<T>: Kafka's Serializer interface as a value type. Built from Serde<T> by default, or from a
+// callable `void(const T&, Bytes&)` for types without a Serde specialisation.
+template <class T>
+class Serializer {
+public:
+    using Function = std::function<void(const T&, Bytes&)>;
+    Serializer() = default;
+    explicit Serializer(Function fn) : fn_(std::move(fn)) {}
+
+    // Appends the bytes of a non-null value.
+    void serializeInto(const T& value, Bytes& out) const {
+        if (fn_) return fn_(value, out);
+        if constexpr (detail::HasSerde<T>::value) Serde<T>::serialize(value, out);
+        else throw SerializationException(std::string("No serializer for type ") + typeid(T).name() +
+                                          ": specialise kstream_sim::Serde<T> or pass a Serializer to the client");
+    }
+    // Kafka's serialize(topic, data); nullopt for null.
+    std::optional<Bytes> serialize(const std::string& /*topic*/, const T& value) const {
+        Bytes out;
+        serializeInto(value, out);
+        return out;
+    }
+    bool custom() const noexcept { return static_cast<bool>(fn_); }
+
+private:
+    Function fn_;
+};
+
+template <class T>
+class Serializer<std::optional<T>> {
+public:
+    Serializer() = default;
+    explicit Serializer(Serializer<T> inner) : inner_(std::move(inner)) {}
+    void serializeInto(const T& value, Bytes& out) const { inner_.serializeInto(value, out); }
+    std::optional<Bytes> serialize(const std::string& topic, const std::optional<T>& value) const {
+        if (!value) return std::nullopt;
+        return inner_.serialize(topic, *value);
+    }
+    bool custom() const noexcept { return inner_.custom(); }
+
+private:
+    Serializer<T> inner_;
+};
+
+// Deserializer<T>: Kafka's Deserializer as a value type. A null (absent) input gives T{} for a plain T and
+// nullopt for std::optional<T>: use optional keys/values to tell tombstones from empty values.
+template <class T>
+class Deserializer {
+public:
+    using Function = std::function<T(const uint8_t*, size_t)>;
+    Deserializer() = default;
+    explicit Deserializer(Function fn) : fn_(std::move(fn)) {}
+
+    T deserialize(ByteView bytes) const {
+        if (bytes.isNull()) return T{};
+        return deserializeNonNull(bytes.data, static_cast<size_t>(bytes.size));
+    }
+    T deserializeNonNull(const uint8_t* data, size_t size) const {
+        if (fn_) return fn_(data, size);
+        if constexpr (detail::HasSerde<T>::value) return Serde<T>::deserialize(data, size);
+        else throw SerializationException(std::string("No deserializer for type ") + typeid(T).name() +
+                                          ": specialise kstream_sim::Serde<T> or pass a Deserializer to the client");
+    }
+    // Kafka's deserialize(topic, data).
+    T deserialize(const std::string& /*topic*/, const std::optional<Bytes>& data) const {
+        return data ? deserializeNonNull(data->data(), data->size()) : T{};
+    }
+
+private:
+    Function fn_;
+};
+
+template <class T>
+class Deserializer<std::optional<T>> {
+public:
+    Deserializer() = default;
+    explicit Deserializer(Deserializer<T> inner) : inner_(std::move(inner)) {}
+    std::optional<T> deserialize(ByteView bytes) const {
+        if (bytes.isNull()) return std::nullopt;
+        return inner_.deserializeNonNull(bytes.data, static_cast<size_t>(bytes.size));
+    }
+    std::optional<T> deserialize(const std::string& topic, const std::optional<Bytes>& data) const {
+        if (!data) return std::nullopt;
+        return inner_.deserialize(topic, data);
+    }
+
+private:
+    Deserializer<T> inner_;
+};
+
+// A serializer and deserializer pair (Kafka's Serde<T> object, as Serdes.String() returns).
+template <class T>
+class SerdeObject {
+public:
+    SerdeObject() = default;
+    SerdeObject(Serializer<T> s, Deserializer<T> d) : serializer_(std::move(s)), deserializer_(std::move(d)) {}
+    const Serializer<T>& serializer() const noexcept { return serializer_; }
+    const Deserializer<T>& deserializer() const noexcept { return deserializer_; }
+
+private:
+    Serializer<T> serializer_;
+    Deserializer<T> deserializer_;
+};
+
+// Kafka's Serdes factory. Serdes::String() etc.; Serdes::of<T>() for any type with a Serde<T>.
+namespace Serdes {
+template <class T>
+SerdeObject<T> of() { return SerdeObject<T>(); }
+inline SerdeObject<std::string> String() { return {}; }
+inline SerdeObject<int32_t> Integer() { return {}; }
+inline SerdeObject<int64_t> Long() { return {}; }
+inline SerdeObject<int16_t> Short() { return {}; }
+inline SerdeObject<double> Double() { return {}; }
+inline SerdeObject<float> Float() { return {}; }
+inline SerdeObject<bool> Boolean() { return {}; }
+inline SerdeObject<kstream_sim::Bytes> ByteArray() { return {}; }
+}  // namespace Serdes
+
+namespace detail {
+
+// Does a configured class name (key.serializer etc.) fit the client's type T? Custom class names pass.
+template <class T>
+void checkConfiguredSerdeClass(const std::string& config_name, const std::string& configured, bool serializer) {
+    using Base = typename IsOptional<T>::value_type;
+    if constexpr (HasSerde<Base>::value) {
+        using S = Serde<Base>;
+        const std::string expected = serializer ? S::serializerClass : S::deserializerClass;
+        const bool builtin = configured.rfind("org.apache.kafka.common.serialization.", 0) == 0;
+        const std::string short_expected = expected.substr(expected.rfind('.') + 1);
+        if (configured == expected || configured == short_expected || !builtin) return;
+        throw invalidConfigValue(config_name, configured, std::string("this client's type is ") + S::typeName +
+                                                                 ", whose " + (serializer ? "serializer" : "deserializer") +
+                                                                 " is " + expected);
+    }
+}
+
+}  // namespace detail
+
+}  // namespace kstream_sim
+// ==== [END PART] clients/serdes.hpp ================================================================================
+
+// ==== [PART] clients/client_configs.hpp ============================================================================
+// Client configuration names, defaults and checks: ProducerConfig, ConsumerConfig, AdminClientConfig and
+// CommonClientConfigs, with Kafka 4.x's keys and default values.
+//
+// Every key Kafka's clients accept is accepted here. Keys for what kstream_sim does not model (sockets,
+// security, metrics, compression levels) are accepted and have no effect; docs/configuration.md lists them.
+
+#include <string>
+
+// #include "../core/config.hpp"  (already pasted above: [PART] core/config.hpp)
+
+namespace kstream_sim {
+
+struct CommonClientConfigs {
+    static constexpr const char* BOOTSTRAP_SERVERS_CONFIG = "bootstrap.servers";
+    static constexpr const char* CLIENT_ID_CONFIG = "client.id";
+    static constexpr const char* CLIENT_DNS_LOOKUP_CONFIG = "client.dns.lookup";
+    static constexpr const char* METADATA_MAX_AGE_CONFIG = "metadata.max.age.ms";
+    static constexpr const char* SEND_BUFFER_CONFIG = "send.buffer.bytes";
+    static constexpr const char* RECEIVE_BUFFER_CONFIG = "receive.buffer.bytes";
+    static constexpr const char* RECONNECT_BACKOFF_MS_CONFIG = "reconnect.backoff.ms";
+    static constexpr const char* RECONNECT_BACKOFF_MAX_MS_CONFIG = "reconnect.backoff.max.ms";
+    static constexpr const char* RETRIES_CONFIG = "retries";
+    static constexpr const char* RETRY_BACKOFF_MS_CONFIG = "retry.backoff.ms";
+    static constexpr const char* RETRY_BACKOFF_MAX_MS_CONFIG = "retry.backoff.max.ms";
+    static constexpr const char* REQUEST_TIMEOUT_MS_CONFIG = "request.timeout.ms";
+    static constexpr const char* DEFAULT_API_TIMEOUT_MS_CONFIG = "default.api.timeout.ms";
+    static constexpr const char* CONNECTIONS_MAX_IDLE_MS_CONFIG = "connections.max.idle.ms";
+    static constexpr const char* SECURITY_PROTOCOL_CONFIG = "security.protocol";
+    static constexpr const char* GROUP_ID_CONFIG = "group.id";
+    static constexpr const char* GROUP_INSTANCE_ID_CONFIG = "group.instance.id";
+    static constexpr const char* SESSION_TIMEOUT_MS_CONFIG = "session.timeout.ms";
+    static constexpr const char* HEARTBEAT_INTERVAL_MS_CONFIG = "heartbeat.interval.ms";
+    static constexpr const char* MAX_POLL_INTERVAL_MS_CONFIG = "max.poll.interval.ms";
+
+    // Keys every client accepts that kstream_sim does not model.
+    static void acceptUnmodelled(ConfigDef& d) {
+        d.accept({"client.dns.lookup", "send.buffer.bytes", "receive.buffer.bytes", "reconnect.backoff.ms",
+                  "reconnect.backoff.max.ms", "connections.max.idle.ms", "security.protocol", "security.providers",
+                  "socket.connection.setup.timeout.ms", "socket.connection.setup.timeout.max.ms", "metrics.sample.window.ms",
+                  "metrics.num.samples", "metrics.recording.level", "metric.reporters", "auto.include.jmx.reporter",
+                  "enable.metrics.push", "metadata.recovery.strategy", "metadata.recovery.rebootstrap.trigger.ms",
+                  "interceptor.classes", "retry.backoff.max.ms", "config.providers"});
+        d.acceptPrefix("ssl.");
+        d.acceptPrefix("sasl.");
+        d.acceptPrefix("config.providers.");
+    }
+};
+
+struct ProducerConfig {
+    static constexpr const char* BOOTSTRAP_SERVERS_CONFIG = "bootstrap.servers";
+    static constexpr const char* CLIENT_ID_CONFIG = "client.id";
+    static constexpr const char* ACKS_CONFIG = "acks";
+    static constexpr const char* BATCH_SIZE_CONFIG = "batch.size";
+    static constexpr const char* LINGER_MS_CONFIG = "linger.ms";
+    static constexpr const char* BUFFER_MEMORY_CONFIG = "buffer.memory";
+    static constexpr const char* MAX_BLOCK_MS_CONFIG = "max.block.ms";
+    static constexpr const char* MAX_REQUEST_SIZE_CONFIG = "max.request.size";
+    static constexpr const char* REQUEST_TIMEOUT_MS_CONFIG = "request.timeout.ms";
+    static constexpr const char* DELIVERY_TIMEOUT_MS_CONFIG = "delivery.timeout.ms";
+    static constexpr const char* RETRIES_CONFIG = "retries";
+    static constexpr const char* RETRY_BACKOFF_MS_CONFIG = "retry.backoff.ms";
+    static constexpr const char* MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION = "max.in.flight.requests.per.connection";
+    static constexpr const char* ENABLE_IDEMPOTENCE_CONFIG = "enable.idempotence";
+    static constexpr const char* TRANSACTIONAL_ID_CONFIG = "transactional.id";
+    static constexpr const char* TRANSACTION_TIMEOUT_CONFIG = "transaction.timeout.ms";
+    static constexpr const char* KEY_SERIALIZER_CLASS_CONFIG = "key.serializer";
+    static constexpr const char* VALUE_SERIALIZER_CLASS_CONFIG = "value.serializer";
+    static constexpr const char* PARTITIONER_CLASS_CONFIG = "partitioner.class";
+    static constexpr const char* PARTITIONER_IGNORE_KEYS_CONFIG = "partitioner.ignore.keys";
+    static constexpr const char* PARTITIONER_ADPATIVE_PARTITIONING_ENABLE_CONFIG = "partitioner.adaptive.partitioning.enable";
+    static constexpr const char* PARTITIONER_AVAILABILITY_TIMEOUT_MS_CONFIG = "partitioner.availability.timeout.ms";
+    static constexpr const char* COMPRESSION_TYPE_CONFIG = "compression.type";
+    static constexpr const char* METADATA_MAX_AGE_CONFIG = "metadata.max.age.ms";
+    static constexpr const char* METADATA_MAX_IDLE_CONFIG = "metadata.max.idle.ms";
+
+    static const ConfigDef& configDef() {
+        static const ConfigDef def = [] {
+            using T = ConfigType;
+            ConfigDef d;
+            d.define(BOOTSTRAP_SERVERS_CONFIG, T::LIST, std::string(""));
+            d.define(CLIENT_ID_CONFIG, T::STRING, std::string(""));
+            d.defineIn(ACKS_CONFIG, std::string("all"), {"all", "-1", "0", "1"});
+            d.defineRange(BATCH_SIZE_CONFIG, T::INT, "16384", 0);
+            d.defineRange(LINGER_MS_CONFIG, T::LONG, "5", 0);  // 5 since Kafka 4.0 (KIP-1030); 0 before
+            d.defineRange(BUFFER_MEMORY_CONFIG, T::LONG, "33554432", 0);
+            d.defineRange(MAX_BLOCK_MS_CONFIG, T::LONG, "60000", 0);
+            d.defineRange(MAX_REQUEST_SIZE_CONFIG, T::INT, "1048576", 0);
+            d.defineRange(REQUEST_TIMEOUT_MS_CONFIG, T::INT, "30000", 0);
+            d.defineRange(DELIVERY_TIMEOUT_MS_CONFIG, T::INT, "120000", 0);
+            d.defineRange(RETRIES_CONFIG, T::INT, "2147483647", 0, INT32_MAX);
+            d.defineRange(RETRY_BACKOFF_MS_CONFIG, T::LONG, "100", 0);
+            d.defineRange(MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, T::INT, "5", 1);
+            d.define(ENABLE_IDEMPOTENCE_CONFIG, T::BOOLEAN, std::string("true"));
+            d.define(TRANSACTIONAL_ID_CONFIG, T::STRING, std::nullopt);
+            d.defineRange(TRANSACTION_TIMEOUT_CONFIG, T::INT, "60000", std::nullopt);
+            d.define(KEY_SERIALIZER_CLASS_CONFIG, T::CLASS, std::nullopt);
+            d.define(VALUE_SERIALIZER_CLASS_CONFIG, T::CLASS, std::nullopt);
+            d.define(PARTITIONER_CLASS_CONFIG, T::CLASS, std::nullopt);
+            d.define(PARTITIONER_IGNORE_KEYS_CONFIG, T::BOOLEAN, std::string("false"));
+            d.define(PARTITIONER_ADPATIVE_PARTITIONING_ENABLE_CONFIG, T::BOOLEAN, std::string("true"));
+            d.defineRange(PARTITIONER_AVAILABILITY_TIMEOUT_MS_CONFIG, T::LONG, "0", 0);
+            d.defineIn(COMPRESSION_TYPE_CONFIG, std::string("none"), {"none", "gzip", "snappy", "lz4", "zstd"});
+            d.defineRange(METADATA_MAX_AGE_CONFIG, T::LONG, "300000", 0);
+            d.defineRange(METADATA_MAX_IDLE_CONFIG, T::LONG, "300000", 5000);
+            d.accept({"compression.gzip.level", "compression.lz4.level", "compression.zstd.level",
+                      "transaction.two.phase.commit.enable"});
+            CommonClientConfigs::acceptUnmodelled(d);
+            return d;
+        }();
+        return def;
+    }
+};
+
+struct ConsumerConfig {
+    static constexpr const char* BOOTSTRAP_SERVERS_CONFIG = "bootstrap.servers";
+    static constexpr const char* CLIENT_ID_CONFIG = "client.id";
+    static constexpr const char* GROUP_ID_CONFIG = "group.id";
+    static constexpr const char* GROUP_INSTANCE_ID_CONFIG = "group.instance.id";
+    static constexpr const char* GROUP_PROTOCOL_CONFIG = "group.protocol";
+    static constexpr const char* GROUP_REMOTE_ASSIGNOR_CONFIG = "group.remote.assignor";
+    static constexpr const char* SESSION_TIMEOUT_MS_CONFIG = "session.timeout.ms";
+    static constexpr const char* HEARTBEAT_INTERVAL_MS_CONFIG = "heartbeat.interval.ms";
+    static constexpr const char* MAX_POLL_INTERVAL_MS_CONFIG = "max.poll.interval.ms";
+    static constexpr const char* MAX_POLL_RECORDS_CONFIG = "max.poll.records";
+    static constexpr const char* PARTITION_ASSIGNMENT_STRATEGY_CONFIG = "partition.assignment.strategy";
+    static constexpr const char* ENABLE_AUTO_COMMIT_CONFIG = "enable.auto.commit";
+    static constexpr const char* AUTO_COMMIT_INTERVAL_MS_CONFIG = "auto.commit.interval.ms";
+    static constexpr const char* AUTO_OFFSET_RESET_CONFIG = "auto.offset.reset";
+    static constexpr const char* FETCH_MIN_BYTES_CONFIG = "fetch.min.bytes";
+    static constexpr const char* FETCH_MAX_BYTES_CONFIG = "fetch.max.bytes";
+    static constexpr const char* FETCH_MAX_WAIT_MS_CONFIG = "fetch.max.wait.ms";
+    static constexpr const char* MAX_PARTITION_FETCH_BYTES_CONFIG = "max.partition.fetch.bytes";
+    static constexpr const char* ISOLATION_LEVEL_CONFIG = "isolation.level";
+    static constexpr const char* KEY_DESERIALIZER_CLASS_CONFIG = "key.deserializer";
+    static constexpr const char* VALUE_DESERIALIZER_CLASS_CONFIG = "value.deserializer";
+    static constexpr const char* REQUEST_TIMEOUT_MS_CONFIG = "request.timeout.ms";
+    static constexpr const char* DEFAULT_API_TIMEOUT_MS_CONFIG = "default.api.timeout.ms";
+    static constexpr const char* ALLOW_AUTO_CREATE_TOPICS_CONFIG = "allow.auto.create.topics";
+    static constexpr const char* EXCLUDE_INTERNAL_TOPICS_CONFIG = "exclude.internal.topics";
+    static constexpr const char* CLIENT_RACK_CONFIG = "client.rack";
+    static constexpr const char* CHECK_CRCS_CONFIG = "check.crcs";
+    static constexpr const char* METADATA_MAX_AGE_CONFIG = "metadata.max.age.ms";
+    static constexpr const char* RETRY_BACKOFF_MS_CONFIG = "retry.backoff.ms";
+
+    static const ConfigDef& configDef() {
+        static const ConfigDef def = [] {
+            using T = ConfigType;
+            ConfigDef d;
+            d.define(BOOTSTRAP_SERVERS_CONFIG, T::LIST, std::string(""));
+            d.define(CLIENT_ID_CONFIG, T::STRING, std::string(""));
+            d.define(GROUP_ID_CONFIG, T::STRING, std::nullopt);
+            d.define(GROUP_INSTANCE_ID_CONFIG, T::STRING, std::nullopt);
+            d.defineIn(GROUP_PROTOCOL_CONFIG, std::string("classic"), {"classic", "consumer"}, true);
+            d.define(GROUP_REMOTE_ASSIGNOR_CONFIG, T::STRING, std::nullopt);
+            d.defineRange(SESSION_TIMEOUT_MS_CONFIG, T::INT, "45000", std::nullopt);
+            d.defineRange(HEARTBEAT_INTERVAL_MS_CONFIG, T::INT, "3000", std::nullopt);
+            d.defineRange(MAX_POLL_INTERVAL_MS_CONFIG, T::INT, "300000", 1);
+            d.defineRange(MAX_POLL_RECORDS_CONFIG, T::INT, "500", 1);
+            d.define(PARTITION_ASSIGNMENT_STRATEGY_CONFIG, T::LIST,
+                     std::string("org.apache.kafka.clients.consumer.RangeAssignor,org.apache.kafka.clients.consumer.CooperativeStickyAssignor"));
+            d.define(ENABLE_AUTO_COMMIT_CONFIG, T::BOOLEAN, std::string("true"));
+            d.defineRange(AUTO_COMMIT_INTERVAL_MS_CONFIG, T::INT, "5000", 0);
+            d.defineIn(AUTO_OFFSET_RESET_CONFIG, std::string("latest"), {"latest", "earliest", "none"}, true);
+            d.defineRange(FETCH_MIN_BYTES_CONFIG, T::INT, "1", 0);
+            d.defineRange(FETCH_MAX_BYTES_CONFIG, T::INT, "52428800", 0);
+            d.defineRange(FETCH_MAX_WAIT_MS_CONFIG, T::INT, "500", 0);
+            d.defineRange(MAX_PARTITION_FETCH_BYTES_CONFIG, T::INT, "1048576", 0);
+            d.defineIn(ISOLATION_LEVEL_CONFIG, std::string("read_uncommitted"), {"read_committed", "read_uncommitted"}, true);
+            d.define(KEY_DESERIALIZER_CLASS_CONFIG, T::CLASS, std::nullopt);
+            d.define(VALUE_DESERIALIZER_CLASS_CONFIG, T::CLASS, std::nullopt);
+            d.defineRange(REQUEST_TIMEOUT_MS_CONFIG, T::INT, "30000", 0);
+            d.defineRange(DEFAULT_API_TIMEOUT_MS_CONFIG, T::INT, "60000", 0);
+            d.define(ALLOW_AUTO_CREATE_TOPICS_CONFIG, T::BOOLEAN, std::string("true"));
+            d.define(EXCLUDE_INTERNAL_TOPICS_CONFIG, T::BOOLEAN, std::string("true"));
+            d.define(CLIENT_RACK_CONFIG, T::STRING, std::string(""));
+            d.define(CHECK_CRCS_CONFIG, T::BOOLEAN, std::string("true"));
+            d.defineRange(METADATA_MAX_AGE_CONFIG, T::LONG, "300000", 0);
+            d.defineRange(RETRY_BACKOFF_MS_CONFIG, T::LONG, "100", 0);
+            d.accept({"share.acknowledgement.mode", "enable.metrics.push"});
+            CommonClientConfigs::acceptUnmodelled(d);
+            return d;
+        }();
+        return def;
+    }
+};
+
+struct AdminClientConfig {
+    static constexpr const char* BOOTSTRAP_SERVERS_CONFIG = "bootstrap.servers";
+    static constexpr const char* BOOTSTRAP_CONTROLLERS_CONFIG = "bootstrap.controllers";
+    static constexpr const char* CLIENT_ID_CONFIG = "client.id";
+    static constexpr const char* REQUEST_TIMEOUT_MS_CONFIG = "request.timeout.ms";
+    static constexpr const char* DEFAULT_API_TIMEOUT_MS_CONFIG = "default.api.timeout.ms";
+    static constexpr const char* RETRIES_CONFIG = "retries";
+    static constexpr const char* RETRY_BACKOFF_MS_CONFIG = "retry.backoff.ms";
+    static constexpr const char* METADATA_MAX_AGE_CONFIG = "metadata.max.age.ms";
+
+    static const ConfigDef& configDef() {
+        static const ConfigDef def = [] {
+            using T = ConfigType;
+            ConfigDef d;
+            d.define(BOOTSTRAP_SERVERS_CONFIG, T::LIST, std::string(""));
+            d.define(BOOTSTRAP_CONTROLLERS_CONFIG, T::LIST, std::string(""));
+            d.define(CLIENT_ID_CONFIG, T::STRING, std::string(""));
+            d.defineRange(REQUEST_TIMEOUT_MS_CONFIG, T::INT, "30000", 0);
+            d.defineRange(DEFAULT_API_TIMEOUT_MS_CONFIG, T::INT, "60000", 0);
+            d.defineRange(RETRIES_CONFIG, T::INT, "2147483647", 0);
+            d.defineRange(RETRY_BACKOFF_MS_CONFIG, T::LONG, "100", 0);
+            d.defineRange(METADATA_MAX_AGE_CONFIG, T::LONG, "300000", 0);
+            CommonClientConfigs::acceptUnmodelled(d);
+            return d;
+        }();
+        return def;
+    }
+};
+
+}  // namespace kstream_sim
+// ==== [END PART] clients/client_configs.hpp ========================================================================
+
+// ==== [PART] clients/future.hpp ====================================================================================
+// KafkaFuture<T>: the result of an asynchronous client call. get() runs the virtual clock until the
+// result is there (so no threads are needed), and rethrows the Kafka exception itself on failure (Java
+// wraps it in an ExecutionException; C++'s std::future rethrows directly, and so does this).
+
+#include <exception>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+// #include "../core/errors.hpp"  (already pasted above: [PART] core/errors.hpp)
+// #include "../core/scheduler.hpp"  (already pasted above: [PART] core/scheduler.hpp)
+
+namespace kstream_sim {
+
+namespace detail {
+
+template <class T>
+struct FutureValue {
+    std::optional<T> value;
+};
+template <>
+struct FutureValue<void> {};
+
+template <class T>
+struct FutureState : FutureValue<T> {
+    bool done = false;
+    std::exception_ptr error;
+    std::vector<std::function<void()>> on_done;
+
+    void finish() {
+        done = true;
+        auto callbacks = std::move(on_done);
+        for (auto& cb : callbacks) cb();
+    }
+};
+
+// Runs the scheduler until `done` holds; a blocking call with nothing left to wait for is a deadlock.
+template <class Done>
+void blockUntil(Scheduler& scheduler, Done&& done, const char* what, int64_t timeout_ms = Scheduler::kForever) {
+    const int64_t deadline = timeout_ms == Scheduler::kForever ? Scheduler::kForever : scheduler.nowMs() + timeout_ms;
+    if (scheduler.runUntil(deadline, done)) return;
+    if (deadline == Scheduler::kForever)
+        throw IllegalStateException(std::string(what) +
+                                    " would block forever: nothing is scheduled that could complete it (virtual time " +
+                                    std::to_string(scheduler.nowMs()) + " ms)");
+    throw TimeoutException(std::string(what) + " timed out after " + std::to_string(timeout_ms) + " ms");
+}
+
+}  // namespace detail
+
+template <class T>
+class KafkaFuture {
+public:
+    KafkaFuture() = default;
+    explicit KafkaFuture(Scheduler& scheduler) : scheduler_(&scheduler), state_(std::make_shared<detail::FutureState<T>>()) {}
+
+    bool isDone() const noexcept { return state_ && state_->done; }
+    bool isCompletedExceptionally() const noexcept { return isDone() && state_->error; }
+
+    // Waits (in virtual time) for the result.
+    decltype(auto) get() const { return getFor(Scheduler::kForever); }
+    template <class Rep, class Period>
+    decltype(auto) get(std::chrono::duration<Rep, Period> timeout) const {
+        return getFor(std::chrono::duration_cast<Millis>(timeout).count());
+    }
+
+    // --- completion, used by the clients ---
+    template <class U = T, std::enable_if_t<!std::is_void<U>::value, int> = 0>
+    void complete(U value) const {
+        state_->value = std::move(value);
+        state_->finish();
+    }
+    template <class U = T, std::enable_if_t<std::is_void<U>::value, int> = 0>
+    void complete() const { state_->finish(); }
+    void completeExceptionally(std::exception_ptr error) const {
+        state_->error = std::move(error);
+        state_->finish();
+    }
+    void whenComplete(std::function<void()> callback) const {
+        if (state_->done) callback();
+        else state_->on_done.push_back(std::move(callback));
+    }
+    std::exception_ptr error() const noexcept { return state_ ? state_->error : nullptr; }
+
+    // A future that completes when all of `futures` have; it fails with the first failure.
+    template <class Futures>
+    static KafkaFuture<void> allOf(Scheduler& scheduler, const Futures& futures) {
+        KafkaFuture<void> all(scheduler);
+        auto remaining = std::make_shared<size_t>(futures.size());
+        if (*remaining == 0) all.complete();
+        for (const auto& f : futures) {
+            f.whenComplete([all, remaining, f] {
+                if (all.isDone()) return;
+                if (f.error()) return all.completeExceptionally(f.error());
+                if (--*remaining == 0) all.complete();
+            });
+        }
+        return all;
+    }
+
+private:
+    decltype(auto) getFor(int64_t timeout_ms) const {
+        if (!state_) throw IllegalStateException("KafkaFuture::get() on a future that belongs to no request");
+        detail::blockUntil(*scheduler_, [this] { return state_->done; }, "KafkaFuture.get()", timeout_ms);
+        if (state_->error) std::rethrow_exception(state_->error);
+        if constexpr (std::is_void<T>::value) return;
+        else return static_cast<const T&>(*state_->value);
+    }
+
+    Scheduler* scheduler_ = nullptr;
+    std::shared_ptr<detail::FutureState<T>> state_;
+};
+
+}  // namespace kstream_sim
+// ==== [END PART] clients/future.hpp ================================================================================
+
+// ==== [PART] clients/admin.hpp =====================================================================================
+// Admin: create, delete, list and describe topics, add partitions, list offsets (Kafka's Admin client).
+//
+// Each call is a request to a broker: the result's futures complete after a network round trip, and
+// get() runs the virtual clock until they do. Errors carry Kafka's exception classes.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+// #include "../broker/cluster.hpp"  (already pasted above: [PART] broker/cluster.hpp)
+// #include "client_configs.hpp"  (already pasted above: [PART] clients/client_configs.hpp)
+// #include "future.hpp"  (already pasted above: [PART] clients/future.hpp)
+
+namespace kstream_sim {
+
+class NewTopic {
+public:
+    // Unset partitions or replication factor take the broker's defaults (num.partitions, default.replication.factor).
+    explicit NewTopic(std::string name, std::optional<int32_t> partitions = std::nullopt,
+                      std::optional<int16_t> replication_factor = std::nullopt)
+        : name_(std::move(name)), partitions_(partitions), replication_factor_(replication_factor) {}
+
+    NewTopic& configs(std::map<std::string, std::string> configs) {
+        configs_ = std::move(configs);
+        return *this;
+    }
+    const std::string& name() const noexcept { return name_; }
+    std::optional<int32_t> numPartitions() const noexcept { return partitions_; }
+    std::optional<int16_t> replicationFactor() const noexcept { return replication_factor_; }
+    const std::map<std::string, std::string>& configs() const noexcept { return configs_; }
+
+private:
+    std::string name_;
+    std::optional<int32_t> partitions_;
+    std::optional<int16_t> replication_factor_;
+    std::map<std::string, std::string> configs_;
+};
+
+class Node {
+public:
+    Node() = default;
+    explicit Node(int32_t id) : id_(id) {}
+    int32_t id() const noexcept { return id_; }
+    std::string host() const { return "localhost"; }
+    int32_t port() const noexcept { return 9092 + id_; }
+    std::string idString() const { return std::to_string(id_); }
+    friend bool operator==(const Node& a, const Node& b) { return a.id_ == b.id_; }
+
+private:
+    int32_t id_ = -1;
+};
+
+class TopicPartitionInfo {
+public:
+    TopicPartitionInfo(int32_t partition, std::optional<Node> leader, std::vector<Node> replicas, std::vector<Node> isr)
+        : partition_(partition), leader_(leader), replicas_(std::move(replicas)), isr_(std::move(isr)) {}
+    int32_t partition() const noexcept { return partition_; }
+    // Java returns null when the partition has no leader.
+    const std::optional<Node>& leader() const noexcept { return leader_; }
+    const std::vector<Node>& replicas() const noexcept { return replicas_; }
+    const std::vector<Node>& isr() const noexcept { return isr_; }
+
+private:
+    int32_t partition_;
+    std::optional<Node> leader_;
+    std::vector<Node> replicas_, isr_;
+};
+
+class TopicDescription {
+public:
+    TopicDescription(std::string name, bool internal, std::vector<TopicPartitionInfo> partitions, std::string topic_id)
+        : name_(std::move(name)), internal_(internal), partitions_(std::move(partitions)), topic_id_(std::move(topic_id)) {}
+    const std::string& name() const noexcept { return name_; }
+    bool isInternal() const noexcept { return internal_; }
+    const std::vector<TopicPartitionInfo>& partitions() const noexcept { return partitions_; }
+    const std::string& topicId() const noexcept { return topic_id_; }
+
+private:
+    std::string name_;
+    bool internal_;
+    std::vector<TopicPartitionInfo> partitions_;
+    std::string topic_id_;
+};
+
+class NewPartitions {
+public:
+    static NewPartitions increaseTo(int32_t total) { return NewPartitions(total); }
+    int32_t totalCount() const noexcept { return total_; }
+
+private:
+    explicit NewPartitions(int32_t total) : total_(total) {}
+    int32_t total_;
+};
+
+class OffsetSpec {
+public:
+    static OffsetSpec earliest() { return OffsetSpec(Cluster::kEarliestTimestamp); }
+    static OffsetSpec latest() { return OffsetSpec(Cluster::kLatestTimestamp); }
+    static OffsetSpec forTimestamp(int64_t timestamp_ms) { return OffsetSpec(timestamp_ms); }
+    int64_t timestamp() const noexcept { return spec_; }
+
+private:
+    explicit OffsetSpec(int64_t spec) : spec_(spec) {}
+    int64_t spec_;
+};
+
+class ListOffsetsResultInfo {
+public:
+    ListOffsetsResultInfo(int64_t offset, int64_t timestamp) : offset_(offset), timestamp_(timestamp) {}
+    // -1 when no record has a timestamp at or after the one asked for.
+    int64_t offset() const noexcept { return offset_; }
+    int64_t timestamp() const noexcept { return timestamp_; }
+
+private:
+    int64_t offset_, timestamp_;
+};
+
+class ListTopicsOptions {
+public:
+    ListTopicsOptions& listInternal(bool list_internal) {
+        internal_ = list_internal;
+        return *this;
+    }
+    bool shouldListInternal() const noexcept { return internal_; }
+
+private:
+    bool internal_ = false;
+};
+
+// Results: per-item futures and all().
+template <class Key, class Value>
+class KeyedResult {
+public:
+    KeyedResult(Scheduler& scheduler, std::map<Key, KafkaFuture<Value>> values) : scheduler_(&scheduler), values_(std::move(values)) {}
+    const std::map<Key, KafkaFuture<Value>>& values() const noexcept { return values_; }
+    KafkaFuture<void> all() const {
+        std::vector<KafkaFuture<Value>> futures;
+        for (const auto& kv : values_) futures.push_back(kv.second);
+        return KafkaFuture<void>::allOf(*scheduler_, futures);
+    }
+
+private:
+    Scheduler* scheduler_;
+    std::map<Key, KafkaFuture<Value>> values_;
+};
+
+using CreateTopicsResult = KeyedResult<std::string, void>;
+using CreatePartitionsResult = KeyedResult<std::string, void>;
+
+class DeleteTopicsResult : public KeyedResult<std::string, void> {
+public:
+    using KeyedResult::KeyedResult;
+    const std::map<std::string, KafkaFuture<void>>& topicNameValues() const noexcept { return values(); }
+};
+
+class ListTopicsResult {
+public:
+    explicit ListTopicsResult(KafkaFuture<std::set<std::string>> names) : names_(std::move(names)) {}
+    const KafkaFuture<std::set<std::string>>& names() const noexcept { return names_; }
+
+private:
+    KafkaFuture<std::set<std::string>> names_;
+};
+
+class DescribeTopicsResult {
+public:
+    DescribeTopicsResult(Scheduler& scheduler, std::map<std::string, KafkaFuture<TopicDescription>> values)
+        : scheduler_(&scheduler), values_(std::move(values)) {}
+    const std::map<std::string, KafkaFuture<TopicDescription>>& topicNameValues() const noexcept { return values_; }
+    // Waits for every description; fails with the first error.
+    KafkaFuture<std::map<std::string, TopicDescription>> allTopicNames() const {
+        KafkaFuture<std::map<std::string, TopicDescription>> result(*scheduler_);
+        std::vector<KafkaFuture<TopicDescription>> futures;
+        for (const auto& kv : values_) futures.push_back(kv.second);
+        auto values = values_;
+        KafkaFuture<void>::allOf(*scheduler_, futures).whenComplete([result, values, futures] {
+            for (const auto& f : futures)
+                if (f.error()) return result.completeExceptionally(f.error());
+            std::map<std::string, TopicDescription> out;
+            for (const auto& kv : values) out.emplace(kv.first, kv.second.get());
+            result.complete(std::move(out));
+        });
+        return result;
+    }
+
+private:
+    Scheduler* scheduler_;
+    std::map<std::string, KafkaFuture<TopicDescription>> values_;
+};
+
+class ListOffsetsResult {
+public:
+    ListOffsetsResult(Scheduler& scheduler, std::map<TopicPartition, KafkaFuture<ListOffsetsResultInfo>> values)
+        : scheduler_(&scheduler), values_(std::move(values)) {}
+    const KafkaFuture<ListOffsetsResultInfo>& partitionResult(const TopicPartition& tp) const {
+        auto it = values_.find(tp);
+        if (it == values_.end()) throw IllegalArgumentException("List Offsets for partition \"" + tp.toString() + "\" was not attempted");
+        return it->second;
+    }
+    KafkaFuture<std::map<TopicPartition, ListOffsetsResultInfo>> all() const {
+        KafkaFuture<std::map<TopicPartition, ListOffsetsResultInfo>> result(*scheduler_);
+        std::vector<KafkaFuture<ListOffsetsResultInfo>> futures;
+        for (const auto& kv : values_) futures.push_back(kv.second);
+        auto values = values_;
+        KafkaFuture<void>::allOf(*scheduler_, futures).whenComplete([result, values, futures] {
+            for (const auto& f : futures)
+                if (f.error()) return result.completeExceptionally(f.error());
+            std::map<TopicPartition, ListOffsetsResultInfo> out;
+            for (const auto& kv : values) out.emplace(kv.first, kv.second.get());
+            result.complete(std::move(out));
+        });
+        return result;
+    }
+
+private:
+    Scheduler* scheduler_;
+    std::map<TopicPartition, KafkaFuture<ListOffsetsResultInfo>> values_;
+};
+
+class Admin {
+public:
+    explicit Admin(Cluster& cluster, const Properties& props = {})
+        : cluster_(&cluster), config_(AdminClientConfig::configDef(), props, "the admin client") {}
+    static Admin create(Cluster& cluster, const Properties& props = {}) { return Admin(cluster, props); }
+
+    CreateTopicsResult createTopics(const std::vector<NewTopic>& topics) {
+        std::map<std::string, KafkaFuture<void>> futures;
+        for (const auto& t : topics) {
+            KafkaFuture<void> f(cluster_->scheduler());
+            futures.emplace(t.name(), f);
+            request([c = cluster_, t, f] {
+                c->createTopic(t.name(), t.numPartitions(), t.replicationFactor(), t.configs());
+            }, f);
+        }
+        return CreateTopicsResult(cluster_->scheduler(), std::move(futures));
+    }
+
+    DeleteTopicsResult deleteTopics(const std::vector<std::string>& names) {
+        std::map<std::string, KafkaFuture<void>> futures;
+        for (const auto& name : names) {
+            KafkaFuture<void> f(cluster_->scheduler());
+            futures.emplace(name, f);
+            request([c = cluster_, name] { c->deleteTopic(name); }, f);
+        }
+        return DeleteTopicsResult(cluster_->scheduler(), std::move(futures));
+    }
+
+    ListTopicsResult listTopics(ListTopicsOptions options = {}) {
+        KafkaFuture<std::set<std::string>> f(cluster_->scheduler());
+        requestValue<std::set<std::string>>([c = cluster_, options] {
+            auto names = c->topicNames(options.shouldListInternal());
+            return std::set<std::string>(names.begin(), names.end());
+        }, f);
+        return ListTopicsResult(f);
+    }
+
+    DescribeTopicsResult describeTopics(const std::vector<std::string>& names) {
+        std::map<std::string, KafkaFuture<TopicDescription>> futures;
+        for (const auto& name : names) {
+            KafkaFuture<TopicDescription> f(cluster_->scheduler());
+            futures.emplace(name, f);
+            requestValue<TopicDescription>([c = cluster_, name] { return describe(c->topicOrThrow(name)); }, f);
+        }
+        return DescribeTopicsResult(cluster_->scheduler(), std::move(futures));
+    }
+
+    CreatePartitionsResult createPartitions(const std::map<std::string, NewPartitions>& increases) {
+        std::map<std::string, KafkaFuture<void>> futures;
+        for (const auto& [name, np] : increases) {
+            KafkaFuture<void> f(cluster_->scheduler());
+            futures.emplace(name, f);
+            request([c = cluster_, name = name, total = np.totalCount()] { c->createPartitions(name, total); }, f);
+        }
+        return CreatePartitionsResult(cluster_->scheduler(), std::move(futures));
+    }
+
+    ListOffsetsResult listOffsets(const std::map<TopicPartition, OffsetSpec>& specs) {
+        std::map<TopicPartition, KafkaFuture<ListOffsetsResultInfo>> futures;
+        for (const auto& [tp, spec] : specs) {
+            KafkaFuture<ListOffsetsResultInfo> f(cluster_->scheduler());
+            futures.emplace(tp, f);
+            requestValue<ListOffsetsResultInfo>([c = cluster_, tp = tp, s = spec.timestamp()] {
+                auto found = c->listOffset(tp, s);
+                return ListOffsetsResultInfo(found.offset, found.timestamp);
+            }, f);
+        }
+        return ListOffsetsResult(cluster_->scheduler(), std::move(futures));
+    }
+
+    void close() {}
+
+private:
+    static TopicDescription describe(const TopicState& t) {
+        std::vector<TopicPartitionInfo> parts;
+        for (const auto& p : t.partitions) {
+            std::vector<Node> replicas, isr;
+            for (int32_t id : p.replicas) replicas.emplace_back(id);
+            for (int32_t id : p.isr) isr.emplace_back(id);
+            parts.emplace_back(p.partition, p.leader >= 0 ? std::optional<Node>(Node(p.leader)) : std::nullopt, replicas, isr);
+        }
+        return TopicDescription(t.name, t.internal, std::move(parts), t.topic_id);
+    }
+
+    int32_t anyBroker() const {
+        auto alive = cluster_->aliveBrokerIds();
+        return alive.empty() ? 0 : alive.front();
+    }
+
+    // A request whose handler returns nothing: the future completes, or fails with the handler's exception.
+    template <class Handler>
+    void request(Handler handler, KafkaFuture<void> f) {
+        cluster_->roundTrip(anyBroker(), [handler, f]() -> std::function<void()> {
+            try {
+                handler();
+            } catch (const KafkaException&) {
+                auto error = std::current_exception();
+                return [f, error] { f.completeExceptionally(error); };
+            }
+            return [f] { f.complete(); };
+        });
+    }
+    template <class Value, class Handler>
+    void requestValue(Handler handler, KafkaFuture<Value> f) {
+        cluster_->roundTrip(anyBroker(), [handler, f]() -> std::function<void()> {
+            try {
+                auto value = handler();
+                return [f, value] { f.complete(value); };
+            } catch (const KafkaException&) {
+                auto error = std::current_exception();
+                return [f, error] { f.completeExceptionally(error); };
+            }
+        });
+    }
+
+    Cluster* cluster_;
+    AbstractConfig config_;
+};
+
+}  // namespace kstream_sim
+// ==== [END PART] clients/admin.hpp =================================================================================
+
+// ==== [PART] clients/producer_record.hpp ===========================================================================
+// ProducerRecord and RecordMetadata: what a producer sends, and where it landed.
+
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <type_traits>
+
+// #include "../broker/record.hpp"  (already pasted above: [PART] broker/record.hpp)
+// #include "serdes.hpp"  (already pasted above: [PART] clients/serdes.hpp)
+
+namespace kstream_sim {
+
+namespace detail {
+// Java references may be null: a plain K is stored as std::optional<K>; an optional K stays as it is.
+template <class T>
+struct Nullable {
+    using type = std::optional<T>;
+};
+template <class T>
+struct Nullable<std::optional<T>> {
+    using type = std::optional<T>;
+};
+template <class T>
+using NullableT = typename Nullable<T>::type;
+}  // namespace detail
+
+template <class K, class V>
+class ProducerRecord {
+public:
+    using KeyType = detail::NullableT<K>;
+    using ValueType = detail::NullableT<V>;
+
+    // (topic, value): a null key.
+    ProducerRecord(std::string topic, ValueType value) : topic_(std::move(topic)), value_(std::move(value)) {}
+    ProducerRecord(std::string topic, KeyType key, ValueType value)
+        : topic_(std::move(topic)), key_(std::move(key)), value_(std::move(value)) {}
+    ProducerRecord(std::string topic, std::optional<int32_t> partition, KeyType key, ValueType value)
+        : topic_(std::move(topic)), partition_(partition), key_(std::move(key)), value_(std::move(value)) {}
+    ProducerRecord(std::string topic, std::optional<int32_t> partition, std::optional<int64_t> timestamp, KeyType key,
+                   ValueType value, Headers headers = {})
+        : topic_(std::move(topic)), partition_(partition), timestamp_(timestamp), key_(std::move(key)),
+          value_(std::move(value)), headers_(std::move(headers)) {
+        if (timestamp && *timestamp < 0)
+            throw IllegalArgumentException("Invalid timestamp: " + std::to_string(*timestamp) +
+                                           ". Timestamp should always be non-negative or null.");
+        if (partition && *partition < 0)
+            throw IllegalArgumentException("Invalid partition: " + std::to_string(*partition) +
+                                           ". Partition number should always be non-negative or null.");
+    }
+
+    const std::string& topic() const noexcept { return topic_; }
+    const std::optional<int32_t>& partition() const noexcept { return partition_; }
+    const std::optional<int64_t>& timestamp() const noexcept { return timestamp_; }
+    const KeyType& key() const noexcept { return key_; }
+    const ValueType& value() const noexcept { return value_; }
+    const Headers& headers() const noexcept { return headers_; }
+    Headers& headers() noexcept { return headers_; }
+
+private:
+    std::string topic_;
+    std::optional<int32_t> partition_;
+    std::optional<int64_t> timestamp_;
+    KeyType key_;
+    ValueType value_;
+    Headers headers_;
+};
+
+class RecordMetadata {
+public:
+    RecordMetadata() = default;
+    RecordMetadata(TopicPartition tp, int64_t offset, int64_t timestamp, int32_t key_size, int32_t value_size)
+        : tp_(std::move(tp)), offset_(offset), timestamp_(timestamp), key_size_(key_size), value_size_(value_size) {}
+
+    const std::string& topic() const noexcept { return tp_.topic(); }
+    int32_t partition() const noexcept { return tp_.partition(); }
+    // -1 when unknown: acks=0, or the send failed.
+    int64_t offset() const noexcept { return offset_; }
+    bool hasOffset() const noexcept { return offset_ >= 0; }
+    int64_t timestamp() const noexcept { return timestamp_; }
+    bool hasTimestamp() const noexcept { return timestamp_ >= 0; }
+    // -1 for a null key or value.
+    int32_t serializedKeySize() const noexcept { return key_size_; }
+    int32_t serializedValueSize() const noexcept { return value_size_; }
+    // "topic-partition@offset", as Java's toString().
+    std::string toString() const { return tp_.toString() + "@" + std::to_string(offset_); }
+    friend std::ostream& operator<<(std::ostream& out, const RecordMetadata& md) { return out << md.toString(); }
+
+private:
+    TopicPartition tp_;
+    int64_t offset_ = -1;
+    int64_t timestamp_ = -1;
+    int32_t key_size_ = -1;
+    int32_t value_size_ = -1;
+};
+
+}  // namespace kstream_sim
+// ==== [END PART] clients/producer_record.hpp =======================================================================
+
+// ==== [PART] clients/producer.hpp ==================================================================================
+// KafkaProducer: partitioning, batching (batch.size, linger.ms), the sender and acknowledgements.
+//
+// send() serializes the record, picks its partition (Kafka's murmur2 of the serialized key, or sticky
+// partitioning for null keys, KIP-794) and appends it to the open batch of that partition. A batch is sent
+// when it is full or linger.ms has passed since it was opened; at most max.in.flight.requests.per.connection
+// requests are outstanding per broker. As in Kafka, send() returns at once; the simulated I/O thread runs
+// whenever the program blocks (future.get(), flush(), poll(), cluster.advance()).
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+// #include "../broker/cluster.hpp"  (already pasted above: [PART] broker/cluster.hpp)
+// #include "../core/hashing.hpp"  (already pasted above: [PART] core/hashing.hpp)
+// #include "client_configs.hpp"  (already pasted above: [PART] clients/client_configs.hpp)
+// #include "future.hpp"  (already pasted above: [PART] clients/future.hpp)
+// #include "producer_record.hpp"  (already pasted above: [PART] clients/producer_record.hpp)
+
+namespace kstream_sim {
+
+// Kafka's Callback.onCompletion(metadata, exception): exception is nullptr on success.
+using Callback = std::function<void(const RecordMetadata&, const KafkaException*)>;
+
+// Kafka's Partitioner, as a callable: (topic, serialized key, serialized value, partition count) -> partition.
+using Partitioner = std::function<int32_t(const std::string& topic, ByteView key, ByteView value, int32_t num_partitions)>;
+
+class PartitionInfo {
+public:
+    PartitionInfo(std::string topic, int32_t partition, int32_t leader, std::vector<int32_t> replicas, std::vector<int32_t> isr)
+        : topic_(std::move(topic)), partition_(partition), leader_(leader), replicas_(std::move(replicas)), isr_(std::move(isr)) {}
+    const std::string& topic() const noexcept { return topic_; }
+    int32_t partition() const noexcept { return partition_; }
+    int32_t leader() const noexcept { return leader_; }
+    const std::vector<int32_t>& replicas() const noexcept { return replicas_; }
+    const std::vector<int32_t>& inSyncReplicas() const noexcept { return isr_; }
+
+private:
+    std::string topic_;
+    int32_t partition_, leader_;
+    std::vector<int32_t> replicas_, isr_;
+};
+
+namespace detail {
+
+// A batch on the client: open in the accumulator, then in flight, then done.
+struct ProducerBatch {
+    TopicPartition tp;
+    std::shared_ptr<BatchPayload> payload = std::make_shared<BatchPayload>();
+    int64_t created_ms = 0;
+    int64_t allocated_bytes = 0;  // buffer.memory held until the batch completes
+    int32_t attempts = 0;
+    bool full = false;
+    struct PendingCallback {
+        int32_t index;
+        int32_t key_size, value_size;
+        Callback callback;
+    };
+    std::vector<PendingCallback> callbacks;
+    Scheduler* scheduler = nullptr;
+    // The outcome.
+    bool done = false;
+    int64_t base_offset = -1;
+    int64_t log_append_time = -1;
+    std::exception_ptr error;
+};
+
+}  // namespace detail
+
+template <class T>
+class Future;
+
+// What send() returns: java.util.concurrent.Future<RecordMetadata>. get() runs the virtual clock until the
+// record's batch is acknowledged, then returns its metadata or throws the send's exception.
+template <>
+class Future<RecordMetadata> {
+public:
+    Future() = default;
+    Future(std::shared_ptr<detail::ProducerBatch> batch, int32_t index, int64_t timestamp, int32_t key_size, int32_t value_size)
+        : batch_(std::move(batch)), index_(index), timestamp_(timestamp), key_size_(key_size), value_size_(value_size) {}
+
+    bool isDone() const noexcept { return batch_ && batch_->done; }
+    RecordMetadata get() const { return getFor(Scheduler::kForever); }
+    template <class Rep, class Period>
+    RecordMetadata get(std::chrono::duration<Rep, Period> timeout) const {
+        return getFor(std::chrono::duration_cast<Millis>(timeout).count());
+    }
+
+private:
+    RecordMetadata getFor(int64_t timeout_ms) const {
+        if (!batch_) throw IllegalStateException("Future::get() on a default-constructed future");
+        if (!batch_->done) detail::blockUntil(*batch_->scheduler, [this] { return batch_->done; }, "Future<RecordMetadata>.get()", timeout_ms);
+        if (batch_->error) std::rethrow_exception(batch_->error);
+        return metadata();
+    }
+    RecordMetadata metadata() const {
+        const int64_t offset = batch_->base_offset < 0 ? -1 : batch_->base_offset + index_;
+        const int64_t ts = batch_->log_append_time >= 0 ? batch_->log_append_time : timestamp_;
+        return RecordMetadata(batch_->tp, offset, ts, key_size_, value_size_);
+    }
+
+    std::shared_ptr<detail::ProducerBatch> batch_;
+    int32_t index_ = 0;
+    int64_t timestamp_ = -1;
+    int32_t key_size_ = -1, value_size_ = -1;
+};
+
+namespace detail {
+
+// The untyped engine of a producer: everything after serialization.
+class ProducerCore {
+public:
+    ProducerCore(Cluster& cluster, const Properties& props, Partitioner partitioner)
+        : cluster_(cluster), config_(ProducerConfig::configDef(), props, "the producer"), partitioner_(std::move(partitioner)) {
+        validateIdempotence();
+        client_id_ = config_.getString(ProducerConfig::CLIENT_ID_CONFIG);
+        if (client_id_.empty()) client_id_ = cluster.nextClientId("producer");
+        random_ = cluster.randomFor(client_id_);
+        const std::string acks = config_.getString(ProducerConfig::ACKS_CONFIG);
+        acks_ = acks == "all" || acks == "-1" ? -1 : std::stoi(acks);
+        batch_size_ = config_.getInt(ProducerConfig::BATCH_SIZE_CONFIG);
+        linger_ms_ = config_.getLong(ProducerConfig::LINGER_MS_CONFIG);
+        buffer_memory_ = config_.getLong(ProducerConfig::BUFFER_MEMORY_CONFIG);
+        max_block_ms_ = config_.getLong(ProducerConfig::MAX_BLOCK_MS_CONFIG);
+        max_request_size_ = config_.getInt(ProducerConfig::MAX_REQUEST_SIZE_CONFIG);
+        max_in_flight_ = config_.getInt(ProducerConfig::MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION);
+        retries_ = config_.getInt(ProducerConfig::RETRIES_CONFIG);
+        retry_backoff_ms_ = config_.getLong(ProducerConfig::RETRY_BACKOFF_MS_CONFIG);
+        delivery_timeout_ms_ = config_.getInt(ProducerConfig::DELIVERY_TIMEOUT_MS_CONFIG);
+        metadata_max_age_ms_ = config_.getLong(ProducerConfig::METADATA_MAX_AGE_CONFIG);
+        ignore_keys_ = config_.getBoolean(ProducerConfig::PARTITIONER_IGNORE_KEYS_CONFIG);
+        configurePartitionerClass();
+    }
+    ProducerCore(const ProducerCore&) = delete;
+    ProducerCore& operator=(const ProducerCore&) = delete;
+    ~ProducerCore() { closed_ = true; }
+
+    const AbstractConfig& config() const noexcept { return config_; }
+    const std::string& clientId() const noexcept { return client_id_; }
+    Cluster& cluster() noexcept { return cluster_; }
+
+    Future<RecordMetadata> append(const std::string& topic, std::optional<int32_t> explicit_partition, std::optional<int64_t> timestamp,
+                                  ByteView key, ByteView value, const Headers* headers, Callback callback) {
+        if (closed_) throw IllegalStateException("Cannot perform operation after producer has been closed");
+        TopicEntry* entry;
+        try {
+            entry = &waitOnMetadata(topic);
+        } catch (const ApiException&) {
+            return failedSend(TopicPartition(topic, explicit_partition.value_or(-1)), std::current_exception(), key, value, std::move(callback));
+        }
+        const int32_t partitions = entry->partitionCount;
+        if (explicit_partition && *explicit_partition >= partitions)
+            throw KafkaException("Invalid partition given with record: " + std::to_string(*explicit_partition) +
+                                 " is not in the range [0..." + std::to_string(partitions) + ").");
+        const int64_t ts = timestamp ? *timestamp : cluster_.nowMs();
+        const int32_t record_size = recordSizeUpperBound(key, value, headers);
+        if (record_size > max_request_size_) {
+            return failedSend(TopicPartition(topic, explicit_partition.value_or(0)),
+                              std::make_exception_ptr(RecordTooLargeException(
+                                  "The message is " + std::to_string(record_size) +
+                                  " bytes when serialized which is larger than " + std::to_string(max_request_size_) +
+                                  ", which is the value of the max.request.size configuration.")),
+                              key, value, std::move(callback));
+        }
+        const int32_t partition = explicit_partition ? *explicit_partition : choosePartition(*entry, topic, key, value);
+        PartitionQueue& queue = entry->queues[static_cast<size_t>(partition)];
+        ProducerBatch* open = queue.open();
+        const int32_t size_if_appended = open ? open->payload->recordSize(ts, key.size, value.size, headers) : 0;
+        if (!open || open->payload->size_in_bytes + size_if_appended > batch_size_) {
+            if (open) markFull(*open);
+            open = &openBatch(*entry, queue, topic, partition, record_size);
+        }
+        const int32_t index = open->payload->count();
+        open->payload->append(ts, key, value, headers);
+        if (callback) open->callbacks.push_back({index, key.size, value.size, std::move(callback)});
+        if (entry->sticky_partition == partition) entry->sticky_bytes += record_size;
+        return Future<RecordMetadata>(queue.batches.back(), index, ts, key.size, value.size);
+    }
+
+    // Sends everything buffered now and waits until every batch is acknowledged.
+    void flush() {
+        flushing_ = true;
+        runSenderNow();
+        blockUntil(cluster_.scheduler(), [this] { return inFlightOrQueued() == 0; }, "KafkaProducer.flush()");
+        flushing_ = false;
+    }
+
+    // Sends what is buffered and waits up to timeout_ms (Scheduler::kForever: as long as it takes).
+    void close(int64_t timeout_ms) {
+        if (closed_) return;
+        if (timeout_ms > 0) {
+            flushing_ = true;
+            runSenderNow();
+            const int64_t deadline = timeout_ms == Scheduler::kForever ? Scheduler::kForever : cluster_.nowMs() + timeout_ms;
+            cluster_.scheduler().runUntil(deadline, [this] { return inFlightOrQueued() == 0; });
+        }
+        abortUnsent("Producer is closed forcefully.");
+        closed_ = true;
+    }
+
+    std::vector<PartitionInfo> partitionsFor(const std::string& topic) {
+        waitOnMetadata(topic);
+        std::vector<PartitionInfo> out;
+        for (const auto& p : cluster_.topic(topic).partitions) out.emplace_back(topic, p.partition, p.leader, p.replicas, p.isr);
+        return out;
+    }
+
+private:
+    struct PartitionQueue {
+        std::deque<std::shared_ptr<ProducerBatch>> batches;  // waiting to be sent, oldest first
+        bool in_flight = false;  // one request per partition at a time keeps per-partition order simple
+        ProducerBatch* open() { return batches.empty() || batches.back()->full ? nullptr : batches.back().get(); }
+    };
+    struct TopicEntry {
+        std::string name;
+        int32_t partitionCount = 0;
+        int64_t fetched_ms = 0;
+        std::vector<PartitionQueue> queues;
+        int32_t sticky_partition = -1;  // KIP-794 uniform sticky partitioning for null keys
+        int64_t sticky_bytes = 0;
+        uint32_t round_robin = 0;
+    };
+
+    // Kafka's ProducerConfig.postProcessAndValidateIdempotenceConfigs.
+    void validateIdempotence() {
+        const bool explicit_idem = config_.isExplicit(ProducerConfig::ENABLE_IDEMPOTENCE_CONFIG);
+        bool idempotent = config_.getBoolean(ProducerConfig::ENABLE_IDEMPOTENCE_CONFIG);
+        if (idempotent) {
+            const std::string acks = config_.getString(ProducerConfig::ACKS_CONFIG);
+            auto conflict = [&](bool bad, const char* message) {
+                if (!bad) return;
+                if (explicit_idem) throw ConfigException(message);
+                idempotent = false;  // an implicit default gives way silently, as in Kafka
+            };
+            conflict(config_.getInt(ProducerConfig::RETRIES_CONFIG) == 0,
+                     "Must set retries to non-zero when using the idempotent producer.");
+            conflict(acks != "all" && acks != "-1",
+                     "Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence.");
+            conflict(config_.getInt(ProducerConfig::MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION) > 5,
+                     "Must set max.in.flight.requests.per.connection to at most 5 to use the idempotent producer.");
+        }
+        config_.set(ProducerConfig::ENABLE_IDEMPOTENCE_CONFIG, idempotent);
+        if (!idempotent && !config_.isNull(ProducerConfig::TRANSACTIONAL_ID_CONFIG))
+            throw ConfigException("Cannot set a transactional.id without also enabling idempotence.");
+        if (config_.isExplicit(ProducerConfig::DELIVERY_TIMEOUT_MS_CONFIG) &&
+            config_.getInt(ProducerConfig::DELIVERY_TIMEOUT_MS_CONFIG) <
+                config_.getLong(ProducerConfig::LINGER_MS_CONFIG) + config_.getInt(ProducerConfig::REQUEST_TIMEOUT_MS_CONFIG))
+            throw ConfigException("delivery.timeout.ms should be equal to or larger than linger.ms + request.timeout.ms");
+    }
+
+    void configurePartitionerClass() {
+        if (config_.isNull(ProducerConfig::PARTITIONER_CLASS_CONFIG)) return;
+        const std::string cls = config_.getString(ProducerConfig::PARTITIONER_CLASS_CONFIG);
+        if (cls == "org.apache.kafka.clients.producer.RoundRobinPartitioner") {
+            round_robin_ = true;
+            return;
+        }
+        throw invalidConfigValue(ProducerConfig::PARTITIONER_CLASS_CONFIG, cls,
+                                 "Class " + cls +
+                                     " cannot be found. kstream_sim knows org.apache.kafka.clients.producer.RoundRobinPartitioner; "
+                                     "for your own partitioner pass a kstream_sim::Partitioner callable to the KafkaProducer constructor");
+    }
+
+    // An upper bound of the record's size in a batch, for batch.size, max.request.size and buffer.memory.
+    static int32_t recordSizeUpperBound(ByteView key, ByteView value, const Headers* headers) {
+        return recordSizeInBytes(INT32_MAX, INT64_MAX / 2, key.size, value.size, headers) + kRecordBatchOverhead;
+    }
+
+    // Metadata: a round trip to a broker the first time a topic is used (auto-creating it when the broker
+    // allows), and again once metadata.max.age.ms has passed; blocks up to max.block.ms.
+    TopicEntry& waitOnMetadata(const std::string& topic) {
+        if (last_topic_ && last_topic_->name == topic && cluster_.nowMs() - last_topic_->fetched_ms < metadata_max_age_ms_)
+            return *last_topic_;
+        auto it = topics_.find(topic);
+        if (it == topics_.end() || cluster_.nowMs() - it->second->fetched_ms >= metadata_max_age_ms_) {
+            const int32_t count = fetchPartitionCount(topic);
+            if (it == topics_.end()) {
+                auto entry = std::make_unique<TopicEntry>();
+                entry->name = topic;
+                it = topics_.emplace(topic, entry.get()).first;
+                topic_order_.push_back(std::move(entry));
+            }
+            TopicEntry& e = *it->second;
+            e.partitionCount = count;
+            e.fetched_ms = cluster_.nowMs();
+            e.queues.resize(static_cast<size_t>(count));
+        }
+        last_topic_ = it->second;
+        return *last_topic_;
+    }
+
+    int32_t fetchPartitionCount(const std::string& topic) {
+        validateTopicName(topic);
+        const int64_t deadline = cluster_.nowMs() + max_block_ms_;
+        while (true) {
+            auto count = std::make_shared<int32_t>(-2);  // -2: no answer yet; -1: unknown topic
+            cluster_.roundTrip(0, [c = &cluster_, topic, count]() -> std::function<void()> {
+                TopicState* t = c->metadataFor(topic, true);
+                const int32_t n = t ? t->partitionCount() : -1;
+                return [count, n] { *count = n; };
+            });
+            if (!cluster_.scheduler().runUntil(deadline, [&] { return *count != -2; }) || *count < 0) {
+                if (cluster_.nowMs() >= deadline)
+                    throw TimeoutException("Topic " + topic + " not present in metadata after " + std::to_string(max_block_ms_) + " ms.");
+                cluster_.scheduler().runUntil(std::min(deadline, cluster_.nowMs() + retry_backoff_ms_), [] { return false; });
+                continue;
+            }
+            return *count;
+        }
+    }
+
+    int32_t choosePartition(TopicEntry& entry, const std::string& topic, ByteView key, ByteView value) {
+        const int32_t n = entry.partitionCount;
+        if (partitioner_) {
+            const int32_t p = partitioner_(topic, key, value, n);
+            if (p < 0 || p >= n)
+                throw IllegalArgumentException("The partitioner generated an invalid partition number: " + std::to_string(p) +
+                                               ". Partition number should always be non-negative.");
+            return p;
+        }
+        if (round_robin_) return static_cast<int32_t>(entry.round_robin++ % static_cast<uint32_t>(n));
+        if (!key.isNull() && !ignore_keys_) return toPositive(murmur2(key.data, static_cast<size_t>(key.size))) % n;
+        // Null key: stay on one partition until batch.size bytes went to it, then pick another at random.
+        if (entry.sticky_partition < 0 || entry.sticky_partition >= n || entry.sticky_bytes >= batch_size_) {
+            int32_t next = static_cast<int32_t>(random_.nextBelow(static_cast<uint64_t>(n)));
+            if (n > 1 && next == entry.sticky_partition) next = (next + 1 + static_cast<int32_t>(random_.nextBelow(static_cast<uint64_t>(n - 1)))) % n;
+            entry.sticky_partition = next;
+            entry.sticky_bytes = 0;
+        }
+        return entry.sticky_partition;
+    }
+
+    ProducerBatch& openBatch(TopicEntry& entry, PartitionQueue& queue, const std::string& topic, int32_t partition, int32_t record_size) {
+        const int64_t allocation = std::max<int64_t>(batch_size_, record_size);
+        if (buffered_bytes_ + allocation > buffer_memory_) {
+            // The buffer is full: block (in virtual time) until acknowledged batches free memory.
+            runSenderNow();
+            const int64_t deadline = cluster_.nowMs() + max_block_ms_;
+            if (!cluster_.scheduler().runUntil(deadline, [&] { return buffered_bytes_ + allocation <= buffer_memory_; }))
+                throw TimeoutException("Failed to allocate " + std::to_string(allocation) +
+                                       " bytes within the configured max blocking time " + std::to_string(max_block_ms_) +
+                                       " ms. Total memory: " + std::to_string(buffer_memory_) + " bytes. Available memory: " +
+                                       std::to_string(buffer_memory_ - buffered_bytes_) + " bytes.");
+        }
+        (void)entry;
+        auto batch = std::make_shared<ProducerBatch>();
+        batch->tp = TopicPartition(topic, partition);
+        batch->created_ms = cluster_.nowMs();
+        batch->allocated_bytes = allocation;
+        batch->scheduler = &cluster_.scheduler();
+        batch->payload->data.reserve(static_cast<size_t>(batch_size_));
+        buffered_bytes_ += allocation;
+        queue.batches.push_back(batch);
+        ++queued_batches_;
+        // The batch becomes sendable when linger.ms has passed.
+        cluster_.scheduler().after(linger_ms_, [this, alive = alive_] {
+            if (*alive) runSender();
+        });
+        return *batch;
+    }
+
+    void markFull(ProducerBatch& batch) {
+        batch.full = true;
+        runSenderNow();
+    }
+
+    // Wakes the sender in the current millisecond (once, however many batches fill up meanwhile).
+    void runSenderNow() {
+        if (sender_wakeup_pending_) return;
+        sender_wakeup_pending_ = true;
+        cluster_.scheduler().after(0, [this, alive = alive_] {
+            if (!*alive) return;
+            sender_wakeup_pending_ = false;
+            runSender();
+        });
+    }
+
+    bool sendable(const ProducerBatch& b) const {
+        return b.full || flushing_ || cluster_.nowMs() - b.created_ms >= linger_ms_;
+    }
+
+    // The sender: one produce request per broker with the first sendable batch of each partition it leads,
+    // up to max.request.size, while fewer than max.in.flight requests are outstanding to that broker.
+    void runSender() {
+        std::map<int32_t, std::vector<std::shared_ptr<ProducerBatch>>> requests;
+        std::map<int32_t, int64_t> request_bytes;
+        for (const auto& entry : topic_order_) {
+            for (int32_t p = 0; p < entry->partitionCount; ++p) {
+                PartitionQueue& q = entry->queues[static_cast<size_t>(p)];
+                if (q.in_flight || q.batches.empty() || !sendable(*q.batches.front())) continue;
+                const int32_t leader = cluster_.leaderFor(TopicPartition(entry->name, p));
+                if (leader < 0) continue;
+                if (in_flight_[leader] >= max_in_flight_) continue;
+                const int64_t size = q.batches.front()->payload->size_in_bytes;
+                auto& list = requests[leader];
+                if (!list.empty() && request_bytes[leader] + size > max_request_size_) continue;
+                request_bytes[leader] += size;
+                auto batch = q.batches.front();
+                batch->full = true;  // no more appends once it is on its way
+                q.batches.pop_front();
+                q.in_flight = true;
+                list.push_back(std::move(batch));
+            }
+        }
+        for (auto& [broker, batches] : requests) sendProduceRequest(broker, std::move(batches));
+    }
+
+    void sendProduceRequest(int32_t broker, std::vector<std::shared_ptr<ProducerBatch>> batches) {
+        ++in_flight_[broker];
+        for (auto& b : batches) ++b->attempts;
+        auto results = std::make_shared<std::vector<ProducePartitionResult>>();
+        const ProducerIdentity identity;
+        cluster_.toBroker(broker, [this, c = &cluster_, broker, batches, results, identity, acks = acks_, alive = alive_] {
+            for (const auto& b : batches) results->push_back(c->appendAsLeader(broker, b->tp, b->payload, identity));
+            if (acks == 0) return;  // no response at all with acks=0
+            c->toClient([this, broker, batches, results, alive] {
+                if (*alive) onProduceResponse(broker, batches, *results);
+            });
+        });
+        if (acks_ == 0) {
+            // acks=0: the record counts as sent once it is written to the socket; offsets stay unknown.
+            --in_flight_[broker];
+            for (const auto& b : batches) complete(*b, -1, -1, nullptr);
+        }
+    }
+
+    void onProduceResponse(int32_t broker, const std::vector<std::shared_ptr<ProducerBatch>>& batches,
+                           const std::vector<ProducePartitionResult>& results) {
+        --in_flight_[broker];
+        for (size_t i = 0; i < batches.size(); ++i) {
+            ProducerBatch& b = *batches[i];
+            const ProducePartitionResult& r = results[i];
+            if (r.error && isRetriable(r.error) && b.attempts <= retries_ &&
+                cluster_.nowMs() - b.created_ms < delivery_timeout_ms_) {
+                retryLater(batches[i]);
+                continue;
+            }
+            complete(b, r.base_offset, r.log_append_time, r.error);
+        }
+        runSender();
+    }
+
+    static bool isRetriable(const std::exception_ptr& error) {
+        try {
+            std::rethrow_exception(error);
+        } catch (const RetriableException&) {
+            return true;
+        } catch (...) {
+            return false;
+        }
+    }
+
+    void retryLater(std::shared_ptr<ProducerBatch> batch) {
+        cluster_.scheduler().after(retry_backoff_ms_, [this, batch, alive = alive_] {
+            if (!*alive) return;
+            TopicEntry& entry = *topics_.at(batch->tp.topic());
+            PartitionQueue& q = entry.queues[static_cast<size_t>(batch->tp.partition())];
+            q.in_flight = false;
+            q.batches.push_front(batch);  // retried before anything newer for the same partition
+            runSender();
+        });
+    }
+
+    void complete(ProducerBatch& b, int64_t base_offset, int64_t log_append_time, std::exception_ptr error) {
+        if (b.done) return;
+        b.base_offset = error ? -1 : base_offset;
+        b.log_append_time = log_append_time;
+        b.error = error;
+        b.done = true;
+        buffered_bytes_ -= b.allocated_bytes;
+        --queued_batches_;
+        if (TopicEntry* e = findEntry(b.tp.topic()))
+            if (b.tp.partition() < e->partitionCount) e->queues[static_cast<size_t>(b.tp.partition())].in_flight = false;
+        cluster_.trace().record(cluster_.nowMs(), error ? "produce-failed" : "ack", b.tp.toString(),
+                                {{"base", b.base_offset}, {"count", b.payload->count()}});
+        for (auto& pending : b.callbacks) {
+            const int64_t ts = log_append_time >= 0 ? log_append_time : b.payload->records[static_cast<size_t>(pending.index)].timestamp;
+            RecordMetadata md(b.tp, b.base_offset < 0 ? -1 : b.base_offset + pending.index, ts, pending.key_size, pending.value_size);
+            invokeCallback(pending.callback, md, error);
+        }
+        b.callbacks.clear();
+    }
+
+    static void invokeCallback(const Callback& cb, const RecordMetadata& md, const std::exception_ptr& error) {
+        if (!error) return cb(md, nullptr);
+        try {
+            std::rethrow_exception(error);
+        } catch (const KafkaException& e) {
+            cb(md, &e);
+        }
+    }
+
+    Future<RecordMetadata> failedSend(TopicPartition tp, std::exception_ptr error, ByteView key, ByteView value, Callback callback) {
+        auto batch = std::make_shared<ProducerBatch>();
+        batch->tp = std::move(tp);
+        batch->scheduler = &cluster_.scheduler();
+        batch->done = true;
+        batch->error = error;
+        if (callback) invokeCallback(callback, RecordMetadata(batch->tp, -1, -1, key.size, value.size), error);
+        return Future<RecordMetadata>(batch, 0, -1, key.size, value.size);
+    }
+
+    void abortUnsent(const std::string& why) {
+        for (const auto& entry : topic_order_)
+            for (auto& q : entry->queues) {
+                for (auto& b : q.batches) complete(*b, -1, -1, std::make_exception_ptr(KafkaException(why)));
+                q.batches.clear();
+            }
+    }
+
+    TopicEntry* findEntry(const std::string& topic) {
+        auto it = topics_.find(topic);
+        return it == topics_.end() ? nullptr : it->second;
+    }
+    int64_t inFlightOrQueued() const noexcept { return queued_batches_; }
+
+    Cluster& cluster_;
+    AbstractConfig config_;
+    Partitioner partitioner_;
+    std::string client_id_;
+    Random random_;
+    int32_t acks_ = -1;
+    int32_t batch_size_ = 16384;
+    int64_t linger_ms_ = 5;
+    int64_t buffer_memory_ = 0;
+    int64_t max_block_ms_ = 0;
+    int32_t max_request_size_ = 0;
+    int32_t max_in_flight_ = 5;
+    int32_t retries_ = 0;
+    int64_t retry_backoff_ms_ = 100;
+    int32_t delivery_timeout_ms_ = 120000;
+    int64_t metadata_max_age_ms_ = 300000;
+    bool ignore_keys_ = false;
+    bool round_robin_ = false;
+    bool flushing_ = false;
+    bool closed_ = false;
+    bool sender_wakeup_pending_ = false;
+    int64_t buffered_bytes_ = 0;
+    int64_t queued_batches_ = 0;
+    std::unordered_map<std::string, TopicEntry*> topics_;
+    std::vector<std::unique_ptr<TopicEntry>> topic_order_;  // creation order: deterministic iteration
+    TopicEntry* last_topic_ = nullptr;
+    std::map<int32_t, int32_t> in_flight_;
+    // Events scheduled by this producer check this flag, so a destroyed producer's timers do nothing.
+    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+
+public:
+    void markDestroyed() { *alive_ = false; }
+};
+
+}  // namespace detail
+
+template <class K, class V>
+class KafkaProducer {
+public:
+    KafkaProducer(Cluster& cluster, const Properties& props, Serializer<K> key_serializer = {},
+                  Serializer<V> value_serializer = {}, Partitioner partitioner = {})
+        : key_serializer_(std::move(key_serializer)), value_serializer_(std::move(value_serializer)),
+          core_(std::make_unique<detail::ProducerCore>(cluster, props, std::move(partitioner))) {
+        const auto& cfg = core_->config();
+        if (!cfg.isNull(ProducerConfig::KEY_SERIALIZER_CLASS_CONFIG) && !key_serializer_.custom())
+            detail::checkConfiguredSerdeClass<K>(ProducerConfig::KEY_SERIALIZER_CLASS_CONFIG, cfg.getString(ProducerConfig::KEY_SERIALIZER_CLASS_CONFIG), true);
+        if (!cfg.isNull(ProducerConfig::VALUE_SERIALIZER_CLASS_CONFIG) && !value_serializer_.custom())
+            detail::checkConfiguredSerdeClass<V>(ProducerConfig::VALUE_SERIALIZER_CLASS_CONFIG, cfg.getString(ProducerConfig::VALUE_SERIALIZER_CLASS_CONFIG), true);
+    }
+    KafkaProducer(Cluster& cluster, const Properties& props, Partitioner partitioner)
+        : KafkaProducer(cluster, props, {}, {}, std::move(partitioner)) {}
+    KafkaProducer(KafkaProducer&&) noexcept = default;
+    KafkaProducer& operator=(KafkaProducer&&) noexcept = default;
+    // Like Java's try-with-resources: closing sends what is still buffered.
+    ~KafkaProducer() {
+        if (!core_) return;
+        try {
+            core_->close(Scheduler::kForever);
+        } catch (...) {
+        }
+        core_->markDestroyed();
+    }
+
+    Future<RecordMetadata> send(const ProducerRecord<K, V>& record, Callback callback = {}) {
+        key_bytes_.clear();
+        value_bytes_.clear();
+        ByteView key, value;
+        if (record.key()) {
+            key_serializer_.serializeInto(*record.key(), key_bytes_);
+            key = {key_bytes_.data(), static_cast<int32_t>(key_bytes_.size())};
+        }
+        if (record.value()) {
+            value_serializer_.serializeInto(*record.value(), value_bytes_);
+            value = {value_bytes_.data(), static_cast<int32_t>(value_bytes_.size())};
+        }
+        return core_->append(record.topic(), record.partition(), record.timestamp(), key, value,
+                             record.headers().empty() ? nullptr : &record.headers(), std::move(callback));
+    }
+
+    void flush() { core_->flush(); }
+    void close() { core_->close(Scheduler::kForever); }
+    template <class Rep, class Period>
+    void close(std::chrono::duration<Rep, Period> timeout) {
+        core_->close(std::chrono::duration_cast<Millis>(timeout).count());
+    }
+    std::vector<PartitionInfo> partitionsFor(const std::string& topic) { return core_->partitionsFor(topic); }
+    const std::string& clientId() const noexcept { return core_->clientId(); }
+
+private:
+    Serializer<K> key_serializer_;
+    Serializer<V> value_serializer_;
+    std::unique_ptr<detail::ProducerCore> core_;
+    Bytes key_bytes_, value_bytes_;
+};
+
+}  // namespace kstream_sim
+// ==== [END PART] clients/producer.hpp ==============================================================================
+
+// ==== [PART] clients/consumer_record.hpp ===========================================================================
+// ConsumerRecord, ConsumerRecords and OffsetAndMetadata: what a consumer reads and commits.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <ostream>
+#include <set>
+#include <string>
+#include <vector>
+
+// #include "../broker/record.hpp"  (already pasted above: [PART] broker/record.hpp)
+
+namespace kstream_sim {
+
+template <class K, class V>
+class ConsumerRecord {
+public:
+    ConsumerRecord(std::string topic, int32_t partition, int64_t offset, int64_t timestamp, TimestampType timestamp_type,
+                   int32_t serialized_key_size, int32_t serialized_value_size, K key, V value, Headers headers,
+                   std::optional<int32_t> leader_epoch)
+        : topic_(std::move(topic)), partition_(partition), offset_(offset), timestamp_(timestamp), timestamp_type_(timestamp_type),
+          key_size_(serialized_key_size), value_size_(serialized_value_size), key_(std::move(key)), value_(std::move(value)),
+          headers_(std::move(headers)), leader_epoch_(leader_epoch) {}
+
+    const std::string& topic() const noexcept { return topic_; }
+    int32_t partition() const noexcept { return partition_; }
+    int64_t offset() const noexcept { return offset_; }
+    int64_t timestamp() const noexcept { return timestamp_; }
+    TimestampType timestampType() const noexcept { return timestamp_type_; }
+    // -1 for a null key or value (use std::optional<K>/<V> to receive nulls as nullopt).
+    int32_t serializedKeySize() const noexcept { return key_size_; }
+    int32_t serializedValueSize() const noexcept { return value_size_; }
+    const K& key() const noexcept { return key_; }
+    const V& value() const noexcept { return value_; }
+    const Headers& headers() const noexcept { return headers_; }
+    const std::optional<int32_t>& leaderEpoch() const noexcept { return leader_epoch_; }
+
+private:
+    std::string topic_;
+    int32_t partition_;
+    int64_t offset_;
+    int64_t timestamp_;
+    TimestampType timestamp_type_;
+    int32_t key_size_, value_size_;
+    K key_;
+    V value_;
+    Headers headers_;
+    std::optional<int32_t> leader_epoch_;
+};
+
+// The records one poll() returned, in the order they were fetched; iterable.
+template <class K, class V>
+class ConsumerRecords {
+public:
+    ConsumerRecords() = default;
+    explicit ConsumerRecords(std::vector<ConsumerRecord<K, V>> records) : records_(std::move(records)) {}
+
+    int count() const noexcept { return static_cast<int>(records_.size()); }
+    bool isEmpty() const noexcept { return records_.empty(); }
+    std::vector<ConsumerRecord<K, V>> records(const TopicPartition& tp) const {
+        std::vector<ConsumerRecord<K, V>> out;
+        for (const auto& r : records_)
+            if (r.partition() == tp.partition() && r.topic() == tp.topic()) out.push_back(r);
+        return out;
+    }
+    std::vector<ConsumerRecord<K, V>> records(const std::string& topic) const {
+        std::vector<ConsumerRecord<K, V>> out;
+        for (const auto& r : records_)
+            if (r.topic() == topic) out.push_back(r);
+        return out;
+    }
+    std::set<TopicPartition> partitions() const {
+        std::set<TopicPartition> out;
+        for (const auto& r : records_) out.emplace(r.topic(), r.partition());
+        return out;
+    }
+    auto begin() const noexcept { return records_.begin(); }
+    auto end() const noexcept { return records_.end(); }
+
+private:
+    std::vector<ConsumerRecord<K, V>> records_;
+};
+
+class OffsetAndMetadata {
+public:
+    OffsetAndMetadata(int64_t offset, std::string metadata = "") : offset_(offset), metadata_(std::move(metadata)) {}
+    OffsetAndMetadata(int64_t offset, std::optional<int32_t> leader_epoch, std::string metadata)
+        : offset_(offset), leader_epoch_(leader_epoch), metadata_(std::move(metadata)) {}
+
+    int64_t offset() const noexcept { return offset_; }
+    const std::optional<int32_t>& leaderEpoch() const noexcept { return leader_epoch_; }
+    const std::string& metadata() const noexcept { return metadata_; }
+    friend bool operator==(const OffsetAndMetadata& a, const OffsetAndMetadata& b) {
+        return a.offset_ == b.offset_ && a.leader_epoch_ == b.leader_epoch_ && a.metadata_ == b.metadata_;
+    }
+    friend std::ostream& operator<<(std::ostream& out, const OffsetAndMetadata& o) {
+        return out << "OffsetAndMetadata{offset=" << o.offset_ << ", leaderEpoch="
+                   << (o.leader_epoch_ ? std::to_string(*o.leader_epoch_) : std::string("null")) << ", metadata='" << o.metadata_ << "'}";
+    }
+
+private:
+    int64_t offset_;
+    std::optional<int32_t> leader_epoch_;
+    std::string metadata_;
+};
+
+class OffsetAndTimestamp {
+public:
+    OffsetAndTimestamp(int64_t offset, int64_t timestamp) : offset_(offset), timestamp_(timestamp) {}
+    int64_t offset() const noexcept { return offset_; }
+    int64_t timestamp() const noexcept { return timestamp_; }
+
+private:
+    int64_t offset_, timestamp_;
+};
+
+// Kafka's ConsumerRebalanceListener: override what you need.
+class ConsumerRebalanceListener {
+public:
+    virtual ~ConsumerRebalanceListener() = default;
+    virtual void onPartitionsRevoked(const std::set<TopicPartition>& partitions) = 0;
+    virtual void onPartitionsAssigned(const std::set<TopicPartition>& partitions) = 0;
+    // Default as in Kafka: treat lost partitions as revoked.
+    virtual void onPartitionsLost(const std::set<TopicPartition>& partitions) { onPartitionsRevoked(partitions); }
+};
+
+// Kafka's OffsetCommitCallback.onComplete(offsets, exception): exception is nullptr on success.
+using OffsetCommitCallback =
+    std::function<void(const std::map<TopicPartition, OffsetAndMetadata>&, const KafkaException*)>;
+
+}  // namespace kstream_sim
+// ==== [END PART] clients/consumer_record.hpp =======================================================================
+
+// ==== [PART] clients/consumer.hpp ==================================================================================
+// KafkaConsumer: assignment or subscription, fetch positions, poll, seek, commits and auto-commit.
+//
+// poll(timeout) sends fetch requests to partition leaders (long-polling on fetch.min.bytes and
+// fetch.max.wait.ms at the broker), then returns at most max.poll.records buffered records, running the
+// virtual clock for at most `timeout`. Positions advance as records are returned; commits store them with
+// the group coordinator. A partition without a committed offset starts per auto.offset.reset.
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+// #include "../broker/cluster.hpp"  (already pasted above: [PART] broker/cluster.hpp)
+// #include "client_configs.hpp"  (already pasted above: [PART] clients/client_configs.hpp)
+// #include "consumer_record.hpp"  (already pasted above: [PART] clients/consumer_record.hpp)
+// #include "future.hpp"  (already pasted above: [PART] clients/future.hpp)
+// #include "producer.hpp"  (already pasted above: [PART] clients/producer.hpp)
+// #include "serdes.hpp"  (already pasted above: [PART] clients/serdes.hpp)
+
+namespace kstream_sim {
+
+// ConsumerGroupMetadata: what a transactional producer needs to commit a group's offsets.
+class ConsumerGroupMetadata {
+public:
+    ConsumerGroupMetadata(std::string group_id, int32_t generation, std::string member_id, std::optional<std::string> instance_id)
+        : group_id_(std::move(group_id)), generation_(generation), member_id_(std::move(member_id)), instance_id_(std::move(instance_id)) {}
+    const std::string& groupId() const noexcept { return group_id_; }
+    int32_t generationId() const noexcept { return generation_; }
+    const std::string& memberId() const noexcept { return member_id_; }
+    const std::optional<std::string>& groupInstanceId() const noexcept { return instance_id_; }
+
+private:
+    std::string group_id_;
+    int32_t generation_;
+    std::string member_id_;
+    std::optional<std::string> instance_id_;
+};
+
+namespace detail {
+
+// A record as fetched, before deserialization; points into a batch the consumer still holds.
+struct RawRecord {
+    const TopicPartition* tp;
+    int64_t offset;
+    int64_t timestamp;
+    TimestampType timestamp_type;
+    ByteView key, value;
+    const Headers* headers;
+    int32_t leader_epoch;
+};
+
+class ConsumerCore {
+public:
+    ConsumerCore(Cluster& cluster, const Properties& props)
+        : cluster_(cluster), config_(ConsumerConfig::configDef(), props, "the consumer") {
+        group_id_ = config_.getOptionalString(ConsumerConfig::GROUP_ID_CONFIG);
+        instance_id_ = config_.getOptionalString(ConsumerConfig::GROUP_INSTANCE_ID_CONFIG);
+        client_id_ = config_.getString(ConsumerConfig::CLIENT_ID_CONFIG);
+        if (client_id_.empty()) client_id_ = cluster.nextClientId(group_id_ ? "consumer-" + *group_id_ : std::string("consumer"));
+        auto_commit_ = group_id_ && config_.getBoolean(ConsumerConfig::ENABLE_AUTO_COMMIT_CONFIG);
+        auto_commit_interval_ms_ = config_.getInt(ConsumerConfig::AUTO_COMMIT_INTERVAL_MS_CONFIG);
+        next_auto_commit_ms_ = cluster.nowMs() + auto_commit_interval_ms_;
+        reset_policy_ = config_.getString(ConsumerConfig::AUTO_OFFSET_RESET_CONFIG);
+        max_poll_records_ = config_.getInt(ConsumerConfig::MAX_POLL_RECORDS_CONFIG);
+        fetch_.min_bytes = config_.getInt(ConsumerConfig::FETCH_MIN_BYTES_CONFIG);
+        fetch_.max_wait_ms = config_.getInt(ConsumerConfig::FETCH_MAX_WAIT_MS_CONFIG);
+        fetch_.max_bytes = config_.getInt(ConsumerConfig::FETCH_MAX_BYTES_CONFIG);
+        fetch_.partition_max_bytes = config_.getInt(ConsumerConfig::MAX_PARTITION_FETCH_BYTES_CONFIG);
+        default_api_timeout_ms_ = config_.getInt(ConsumerConfig::DEFAULT_API_TIMEOUT_MS_CONFIG);
+        allow_auto_create_ = config_.getBoolean(ConsumerConfig::ALLOW_AUTO_CREATE_TOPICS_CONFIG);
+    }
+    ConsumerCore(const ConsumerCore&) = delete;
+    ConsumerCore& operator=(const ConsumerCore&) = delete;
+
+    const AbstractConfig& config() const noexcept { return config_; }
+    const std::string& clientId() const noexcept { return client_id_; }
+    Cluster& cluster() noexcept { return cluster_; }
+
+    // ---- subscription and assignment ----
+    void subscribe(const std::vector<std::string>& topics, std::shared_ptr<ConsumerRebalanceListener> listener) {
+        ensureOpen();
+        if (topics.empty()) return unsubscribe();
+        if (mode_ == Mode::Assigned) throw IllegalStateException("Subscription to topics, partitions and pattern are mutually exclusive");
+        requireGroupId();
+        for (const auto& t : topics) {
+            if (t.empty() || t.find_first_not_of(" \t") == std::string::npos)
+                throw IllegalArgumentException("Topic collection to subscribe to cannot contain null or empty topic");
+        }
+        mode_ = Mode::Subscribed;
+        subscription_ = std::set<std::string>(topics.begin(), topics.end());
+        listener_ = std::move(listener);
+        needs_join_ = true;
+    }
+
+    void assign(const std::vector<TopicPartition>& partitions) {
+        ensureOpen();
+        if (partitions.empty()) return unsubscribe();
+        if (mode_ == Mode::Subscribed) throw IllegalStateException("Subscription to topics, partitions and pattern are mutually exclusive");
+        for (const auto& tp : partitions)
+            if (tp.topic().empty()) throw IllegalArgumentException("Topic partitions to assign to cannot have null or empty topic");
+        mode_ = Mode::Assigned;
+        std::map<TopicPartition, PartitionState> next;
+        for (const auto& tp : partitions) {
+            auto it = assignment_.find(tp);
+            next.emplace(tp, it != assignment_.end() ? it->second : PartitionState{});
+        }
+        assignment_.swap(next);
+        dropBuffered([this](const TopicPartition& tp) { return !assignment_.count(tp); });
+    }
+
+    void unsubscribe() {
+        if (mode_ == Mode::Subscribed) leaveGroup(true);
+        mode_ = Mode::None;
+        subscription_.clear();
+        assignment_.clear();
+        buffered_.clear();
+    }
+
+    std::set<TopicPartition> assignment() const {
+        std::set<TopicPartition> out;
+        for (const auto& kv : assignment_) out.insert(kv.first);
+        return out;
+    }
+    const std::set<std::string>& subscription() const noexcept { return subscription_; }
+
+    // ---- poll ----
+    // Collects up to max.poll.records raw records; call consume() once they are deserialized.
+    std::vector<RawRecord> poll(int64_t timeout_ms) {
+        ensureOpen();
+        if (mode_ == Mode::None) throw IllegalStateException("Consumer is not subscribed to any topics or assigned any partitions");
+        const int64_t deadline = timeout_ms >= Scheduler::kForever - cluster_.nowMs() ? Scheduler::kForever : cluster_.nowMs() + timeout_ms;
+        maybeAutoCommit();
+        while (true) {
+            if (mode_ == Mode::Subscribed) ensureActiveGroup(deadline);
+            updateFetchPositions(deadline);
+            auto records = peekBuffered();
+            if (!records.empty()) return records;
+            sendFetches();
+            cluster_.scheduler().runUntil(deadline, [this] { return hasBufferedForAssignment() || needsRejoin(); });
+            if (!needsRejoin() && (hasBufferedForAssignment() || cluster_.nowMs() >= deadline)) {
+                auto out = peekBuffered();
+                if (out.empty()) sendFetches();
+                return out;
+            }
+        }
+    }
+
+    // Advances positions past the records poll() returned (they were deserialized without error).
+    void consume(const std::vector<RawRecord>& records) {
+        for (const auto& r : records) {
+            auto it = assignment_.find(*r.tp);
+            if (it != assignment_.end()) it->second.position = r.offset + 1;
+        }
+        trimBuffered();
+        sendFetches();  // prefetch, as Kafka's consumer pipelines the next fetch
+    }
+
+    // A record failed to deserialize: stay at its offset (Kafka's RecordDeserializationException contract).
+    void stopAt(const TopicPartition& tp, int64_t offset) {
+        auto it = assignment_.find(tp);
+        if (it != assignment_.end()) it->second.position = offset;
+        trimBuffered();
+    }
+
+    // ---- positions ----
+    void seek(const TopicPartition& tp, int64_t offset) {
+        if (offset < 0) throw IllegalArgumentException("seek offset must not be a negative number");
+        PartitionState& p = assigned(tp, "No current assignment for partition ");
+        p.position = offset;
+        p.pending_reset.reset();
+        dropBuffered([&](const TopicPartition& t) { return t == tp; });
+    }
+    void seekTo(const std::vector<TopicPartition>& partitions, int64_t spec) {
+        const auto targets = partitions.empty() ? std::vector<TopicPartition>(assignmentList()) : partitions;
+        for (const auto& tp : targets) {
+            PartitionState& p = assigned(tp, "No current assignment for partition ");
+            p.position.reset();
+            p.pending_reset = spec;
+            dropBuffered([&](const TopicPartition& t) { return t == tp; });
+        }
+    }
+    int64_t position(const TopicPartition& tp, int64_t timeout_ms) {
+        assigned(tp, "You can only check the position for partitions assigned to this consumer.");
+        updateFetchPositions(cluster_.nowMs() + timeout_ms);
+        PartitionState& p = assignment_.at(tp);
+        if (!p.position) throw TimeoutException("Timeout of " + std::to_string(timeout_ms) + "ms expired before the position for partition " + tp.toString() + " could be determined");
+        return *p.position;
+    }
+
+    // ---- offsets ----
+    std::map<TopicPartition, int64_t> listOffsets(const std::vector<TopicPartition>& partitions, int64_t spec, int64_t timeout_ms) {
+        std::map<TopicPartition, int64_t> out;
+        for (const auto& [tp, found] : listOffsetsWithTimestamps(partitions, spec, timeout_ms)) out[tp] = found.offset;
+        return out;
+    }
+    std::map<TopicPartition, PartitionLog::TimestampAndOffset> listOffsetsWithTimestamps(const std::vector<TopicPartition>& partitions,
+                                                                                         int64_t spec, int64_t timeout_ms) {
+        auto results = std::make_shared<std::map<TopicPartition, PartitionLog::TimestampAndOffset>>();
+        auto errors = std::make_shared<std::exception_ptr>();
+        auto pending = std::make_shared<size_t>(partitions.size());
+        for (const auto& tp : partitions) {
+            cluster_.roundTrip(leaderOrAny(tp), [c = &cluster_, tp, spec, results, errors, pending]() -> std::function<void()> {
+                try {
+                    auto found = c->listOffset(tp, spec);
+                    return [=] { (*results)[tp] = found; --*pending; };
+                } catch (const KafkaException&) {
+                    auto e = std::current_exception();
+                    return [=] { *errors = e; --*pending; };
+                }
+            });
+        }
+        blockUntil(cluster_.scheduler(), [&] { return *pending == 0; }, "listOffsets", timeout_ms);
+        if (*errors) std::rethrow_exception(*errors);
+        return *results;
+    }
+
+    std::map<TopicPartition, std::optional<OffsetAndMetadata>> committed(const std::set<TopicPartition>& partitions, int64_t timeout_ms) {
+        requireGroupId();
+        auto result = std::make_shared<std::map<TopicPartition, std::optional<OffsetAndMetadata>>>();
+        auto done = std::make_shared<bool>(false);
+        const std::string group = *group_id_;
+        cluster_.roundTrip(coordinator(), [c = &cluster_, group, partitions, result, done]() -> std::function<void()> {
+            std::map<TopicPartition, std::optional<OffsetAndMetadata>> found;
+            const ConsumerGroupState* g = c->groupCoordinator().find(group);
+            for (const auto& tp : partitions) {
+                found[tp] = std::nullopt;
+                if (!g) continue;
+                auto it = g->offsets.find(tp);
+                if (it != g->offsets.end()) found[tp] = OffsetAndMetadata(it->second.offset, it->second.leader_epoch, it->second.metadata);
+            }
+            return [result, done, found] { *result = found; *done = true; };
+        });
+        blockUntil(cluster_.scheduler(), [&] { return *done; }, "committed", timeout_ms);
+        return *result;
+    }
+
+    // Positions of all assigned partitions that have one: what commitSync() without arguments commits.
+    std::map<TopicPartition, OffsetAndMetadata> allConsumedOffsets() const {
+        std::map<TopicPartition, OffsetAndMetadata> out;
+        for (const auto& [tp, p] : assignment_)
+            if (p.position) out.emplace(tp, OffsetAndMetadata(*p.position, p.position_epoch, ""));
+        return out;
+    }
+
+    // Sends a commit; `on_done` runs when the coordinator has answered.
+    void sendCommit(const std::map<TopicPartition, OffsetAndMetadata>& offsets, std::function<void(std::exception_ptr)> on_done) {
+        requireGroupId();
+        const std::string group = *group_id_;
+        const std::string member = member_id_;
+        const int32_t generation = generation_;
+        const bool subscribed = mode_ == Mode::Subscribed;
+        std::map<TopicPartition, CommittedOffset> commit;
+        for (const auto& [tp, o] : offsets) commit[tp] = CommittedOffset{o.offset(), o.leaderEpoch(), o.metadata(), cluster_.nowMs()};
+        cluster_.roundTrip(coordinator(), [c = &cluster_, group, member, generation, subscribed, commit, on_done]() -> std::function<void()> {
+            const ConsumerGroupState* g = c->groupCoordinator().find(group);
+            if (subscribed && (!g || !g->member(member) || g->generation != generation)) {
+                auto error = std::make_exception_ptr(CommitFailedException(
+                    "Commit cannot be completed since the group has already rebalanced and assigned the partitions to another "
+                    "member. This means that the time between subsequent calls to poll() was longer than the configured "
+                    "max.poll.interval.ms, which typically implies that the poll loop is spending too much time message "
+                    "processing. You can address this either by increasing max.poll.interval.ms or by reducing the maximum "
+                    "size of batches returned in poll() with max.poll.records."));
+                return [on_done, error] { on_done(error); };
+            }
+            for (const auto& [tp, o] : commit)
+                if (!c->findPartition(tp)) {
+                    auto error = std::make_exception_ptr(UnknownTopicOrPartitionException("This server does not host this topic-partition. (" + tp.toString() + ")"));
+                    return [on_done, error] { on_done(error); };
+                }
+            c->commitOffsets(group, commit);
+            return [on_done] { on_done(nullptr); };
+        });
+    }
+
+    void commitSync(const std::map<TopicPartition, OffsetAndMetadata>& offsets, int64_t timeout_ms) {
+        ensureOpen();
+        if (offsets.empty()) return;
+        auto done = std::make_shared<bool>(false);
+        auto error = std::make_shared<std::exception_ptr>();
+        sendCommit(offsets, [done, error](std::exception_ptr e) { *error = e; *done = true; });
+        blockUntil(cluster_.scheduler(), [&] { return *done; }, "commitSync", timeout_ms);
+        if (*error) std::rethrow_exception(*error);
+        last_commit_ = offsets;
+    }
+
+    void commitAsync(const std::map<TopicPartition, OffsetAndMetadata>& offsets, OffsetCommitCallback callback) {
+        ensureOpen();
+        sendCommit(offsets, [offsets, callback = std::move(callback)](std::exception_ptr e) {
+            if (!callback) return;
+            if (!e) return callback(offsets, nullptr);
+            try {
+                std::rethrow_exception(e);
+            } catch (const KafkaException& ex) {
+                callback(offsets, &ex);
+            }
+        });
+    }
+
+    ConsumerGroupMetadata groupMetadata() const {
+        requireGroupId();
+        return ConsumerGroupMetadata(*group_id_, generation_, member_id_, instance_id_);
+    }
+
+    int64_t defaultApiTimeoutMs() const noexcept { return default_api_timeout_ms_; }
+
+    void close(int64_t timeout_ms) {
+        if (closed_) return;
+        if (auto_commit_ && mode_ != Mode::None) {
+            try {
+                commitSync(allConsumedOffsets(), timeout_ms);
+            } catch (const KafkaException&) {
+                // Kafka logs a failed final auto-commit and closes anyway.
+            }
+        }
+        if (mode_ == Mode::Subscribed) leaveGroup(false);
+        closed_ = true;
+    }
+
+    std::vector<PartitionInfo> partitionsFor(const std::string& topic, int64_t timeout_ms) {
+        auto result = std::make_shared<std::optional<std::vector<PartitionInfo>>>();
+        cluster_.roundTrip(0, [c = &cluster_, topic, result, allow = allow_auto_create_]() -> std::function<void()> {
+            std::vector<PartitionInfo> out;
+            if (TopicState* t = c->metadataFor(topic, allow))
+                for (const auto& p : t->partitions) out.emplace_back(topic, p.partition, p.leader, p.replicas, p.isr);
+            return [result, out] { *result = out; };
+        });
+        blockUntil(cluster_.scheduler(), [&] { return result->has_value(); }, "partitionsFor", timeout_ms);
+        return **result;
+    }
+
+    std::map<std::string, std::vector<PartitionInfo>> listTopics(int64_t timeout_ms) {
+        auto result = std::make_shared<std::optional<std::map<std::string, std::vector<PartitionInfo>>>>();
+        const bool exclude_internal = config_.getBoolean(ConsumerConfig::EXCLUDE_INTERNAL_TOPICS_CONFIG);
+        cluster_.roundTrip(0, [c = &cluster_, result, exclude_internal]() -> std::function<void()> {
+            std::map<std::string, std::vector<PartitionInfo>> out;
+            for (const auto& name : c->topicNames(!exclude_internal))
+                for (const auto& p : c->topic(name).partitions) out[name].emplace_back(name, p.partition, p.leader, p.replicas, p.isr);
+            return [result, out] { *result = out; };
+        });
+        blockUntil(cluster_.scheduler(), [&] { return result->has_value(); }, "listTopics", timeout_ms);
+        return **result;
+    }
+
+    void markDestroyed() { *alive_ = false; }
+
+private:
+    enum class Mode { None, Subscribed, Assigned };
+    struct PartitionState {
+        std::optional<int64_t> position;
+        std::optional<int32_t> position_epoch;
+        std::optional<int64_t> pending_reset;  // an explicit seekToBeginning/End
+    };
+    struct FetchedBatch {
+        TopicPartition tp;
+        StoredBatch batch;
+    };
+
+    void ensureOpen() const {
+        if (closed_) throw IllegalStateException("This consumer has already been closed.");
+    }
+    void requireGroupId() const {
+        if (!group_id_ || group_id_->empty())
+            throw InvalidGroupIdException("To use the group management or offset commit APIs, you must provide a valid group.id in the consumer configuration.");
+    }
+    PartitionState& assigned(const TopicPartition& tp, const std::string& message) {
+        auto it = assignment_.find(tp);
+        if (it == assignment_.end()) {
+            if (message.back() == ' ') throw IllegalStateException(message + tp.toString());
+            throw IllegalStateException(message);
+        }
+        return it->second;
+    }
+    std::vector<TopicPartition> assignmentList() const {
+        std::vector<TopicPartition> out;
+        for (const auto& kv : assignment_) out.push_back(kv.first);
+        return out;
+    }
+
+    int32_t coordinator() { return cluster_.coordinatorFor(*group_id_); }
+    int32_t leaderOrAny(const TopicPartition& tp) const {
+        const int32_t leader = cluster_.leaderFor(tp);
+        return leader >= 0 ? leader : 0;
+    }
+
+    // ---- the group (see GroupCoordinator for what is simplified) ----
+    bool needsRejoin() const {
+        if (mode_ != Mode::Subscribed) return false;
+        if (needs_join_) return true;
+        const ConsumerGroupState* g = cluster_.groupCoordinator().find(*group_id_);
+        return !g || g->generation != generation_;
+    }
+
+    void ensureActiveGroup(int64_t deadline) {
+        if (!needsRejoin()) return;
+        const std::set<TopicPartition> owned = assignment();
+        if (!owned.empty()) {
+            if (auto_commit_) {
+                try {
+                    commitSync(allConsumedOffsets(), default_api_timeout_ms_);
+                } catch (const KafkaException&) {
+                }
+            }
+            if (listener_) listener_->onPartitionsRevoked(owned);
+        }
+        auto joined = std::make_shared<std::optional<std::pair<std::string, int32_t>>>();
+        const std::string group = *group_id_;
+        const std::vector<std::string> topics(subscription_.begin(), subscription_.end());
+        const std::string member = member_id_, client = client_id_;
+        const auto instance = instance_id_;
+        const bool allow = allow_auto_create_;
+        cluster_.roundTrip(coordinator(), [c = &cluster_, group, topics, member, client, instance, joined, allow]() -> std::function<void()> {
+            for (const auto& t : topics) c->metadataFor(t, allow);
+            std::string id = c->groupCoordinator().join(group, member, client, instance, topics, c->partitionCounter());
+            const int32_t generation = c->groupCoordinator().group(group).generation;
+            return [joined, id, generation] { *joined = std::make_pair(id, generation); };
+        });
+        blockUntil(cluster_.scheduler(), [&] { return joined->has_value(); }, "joining the group", deadline == Scheduler::kForever ? Scheduler::kForever : std::max<int64_t>(deadline - cluster_.nowMs(), 2 * cluster_.config().networkLatencyMs() + 1));
+        member_id_ = (*joined)->first;
+        generation_ = (*joined)->second;
+        needs_join_ = false;
+        takeAssignmentFromGroup();
+    }
+
+    void takeAssignmentFromGroup() {
+        const ConsumerGroupState& g = cluster_.groupCoordinator().group(*group_id_);
+        generation_ = g.generation;
+        std::map<TopicPartition, PartitionState> next;
+        if (const GroupMember* m = g.member(member_id_))
+            for (const auto& tp : m->assignment) next.emplace(tp, PartitionState{});
+        assignment_.swap(next);
+        buffered_.clear();
+        cluster_.trace().record(cluster_.nowMs(), "assigned", client_id_, {{"generation", generation_}, {"partitions", static_cast<int64_t>(assignment_.size())}});
+        if (listener_) listener_->onPartitionsAssigned(assignment());
+    }
+
+    void leaveGroup(bool invoke_listener) {
+        if (member_id_.empty()) return;
+        if (invoke_listener && listener_ && !assignment_.empty()) listener_->onPartitionsRevoked(assignment());
+        const std::string group = *group_id_, member = member_id_;
+        cluster_.toBroker(coordinator(), [c = &cluster_, group, member] {
+            c->groupCoordinator().leave(group, member, c->partitionCounter());
+        });
+        member_id_.clear();
+        generation_ = -1;
+    }
+
+    void maybeAutoCommit() {
+        if (!auto_commit_ || cluster_.nowMs() < next_auto_commit_ms_) return;
+        next_auto_commit_ms_ = cluster_.nowMs() + auto_commit_interval_ms_;
+        auto offsets = allConsumedOffsets();
+        if (offsets.empty() || offsets == last_commit_) return;
+        last_commit_ = offsets;
+        sendCommit(offsets, [](std::exception_ptr) {});
+    }
+
+    // Partitions without a position: the committed offset if there is one, else auto.offset.reset.
+    void updateFetchPositions(int64_t deadline) {
+        std::vector<TopicPartition> missing;
+        for (auto& [tp, p] : assignment_)
+            if (!p.position) missing.push_back(tp);
+        if (missing.empty()) return;
+        const int64_t timeout = deadline == Scheduler::kForever ? Scheduler::kForever : std::max<int64_t>(deadline - cluster_.nowMs(), 0);
+        std::vector<TopicPartition> need_reset;
+        if (group_id_) {
+            std::set<TopicPartition> ask;
+            for (const auto& tp : missing)
+                if (!assignment_.at(tp).pending_reset) ask.insert(tp);
+            if (!ask.empty()) {
+                for (const auto& [tp, committed] : committed(ask, timeout == 0 ? default_api_timeout_ms_ : timeout))
+                    if (committed && assignment_.count(tp)) assignment_.at(tp).position = committed->offset();
+            }
+        }
+        std::map<int64_t, std::vector<TopicPartition>> by_spec;
+        for (const auto& tp : missing) {
+            PartitionState& p = assignment_.at(tp);
+            if (p.position) continue;
+            if (p.pending_reset) {
+                by_spec[*p.pending_reset].push_back(tp);
+            } else if (reset_policy_ == "none") {
+                need_reset.push_back(tp);
+            } else {
+                by_spec[reset_policy_ == "earliest" ? Cluster::kEarliestTimestamp : Cluster::kLatestTimestamp].push_back(tp);
+            }
+        }
+        if (!need_reset.empty()) {
+            std::string list;
+            for (const auto& tp : need_reset) list += (list.empty() ? "" : ", ") + tp.toString();
+            throw NoOffsetForPartitionException("Undefined offset with no reset policy for partitions: [" + list + "]");
+        }
+        for (const auto& [spec, tps] : by_spec) {
+            for (const auto& [tp, offset] : listOffsets(tps, spec, timeout == 0 ? default_api_timeout_ms_ : timeout)) {
+                auto it = assignment_.find(tp);
+                if (it == assignment_.end()) continue;
+                it->second.position = offset;
+                it->second.pending_reset.reset();
+            }
+        }
+    }
+
+    void sendFetches() {
+        std::map<int32_t, std::vector<std::pair<TopicPartition, int64_t>>> by_broker;
+        for (const auto& [tp, p] : assignment_) {
+            if (!p.position || hasBuffered(tp)) continue;
+            const int32_t leader = cluster_.leaderFor(tp);
+            if (leader < 0 || fetches_in_flight_.count(leader)) continue;
+            by_broker[leader].emplace_back(tp, *p.position);
+        }
+        for (auto& [broker, partitions] : by_broker) {
+            fetches_in_flight_.insert(broker);
+            cluster_.fetch(broker, std::move(partitions), fetch_, [this, broker, alive = alive_](std::vector<FetchPartitionData> response) {
+                if (!*alive) return;
+                fetches_in_flight_.erase(broker);
+                onFetchResponse(std::move(response));
+            });
+        }
+    }
+
+    void onFetchResponse(std::vector<FetchPartitionData> response) {
+        for (auto& d : response) {
+            auto it = assignment_.find(d.tp);
+            // Drop data for partitions no longer assigned, or fetched for a position we have since left.
+            if (it == assignment_.end() || !it->second.position || *it->second.position != d.fetch_offset) continue;
+            if (d.error == FetchPartitionData::Error::OffsetOutOfRange) {
+                if (reset_policy_ == "none")
+                    throw OffsetOutOfRangeException("Fetch position FetchPosition{offset=" + std::to_string(d.fetch_offset) +
+                                                    "} is out of range for partition " + d.tp.toString());
+                it->second.position.reset();
+                continue;
+            }
+            for (auto& b : d.batches) {
+                if (b.isControl()) continue;
+                buffered_.push_back(FetchedBatch{d.tp, std::move(b)});
+            }
+        }
+    }
+
+    bool hasBuffered(const TopicPartition& tp) const {
+        for (const auto& f : buffered_)
+            if (f.tp == tp) return true;
+        return false;
+    }
+    bool hasBufferedForAssignment() const {
+        for (const auto& f : buffered_)
+            if (assignment_.count(f.tp)) return true;
+        return false;
+    }
+
+    std::vector<RawRecord> peekBuffered() {
+        trimBuffered();
+        std::vector<RawRecord> out;
+        std::map<TopicPartition, int64_t> next;  // position as the records are taken
+        for (const auto& f : buffered_) {
+            auto it = assignment_.find(f.tp);
+            if (it == assignment_.end() || !it->second.position) continue;
+            auto pos = next.emplace(f.tp, *it->second.position).first;
+            const auto& records = f.batch.payload->records;
+            for (size_t i = 0; i < records.size(); ++i) {
+                const int64_t offset = f.batch.base_offset + static_cast<int64_t>(i);
+                if (offset < pos->second) continue;
+                if (static_cast<int32_t>(out.size()) >= max_poll_records_) return out;
+                const RecordEntry& r = records[i];
+                out.push_back(RawRecord{&f.tp, offset, f.batch.timestampOf(r), f.batch.timestampType(), f.batch.payload->key(r),
+                                        f.batch.payload->value(r), f.batch.payload->headersOf(r), f.batch.partition_leader_epoch});
+                pos->second = offset + 1;
+            }
+        }
+        return out;
+    }
+
+    // Drops fetched batches that lie wholly before their partition's position.
+    void trimBuffered() {
+        while (!buffered_.empty()) {
+            const FetchedBatch& f = buffered_.front();
+            auto it = assignment_.find(f.tp);
+            if (it != assignment_.end() && (!it->second.position || f.batch.nextOffset() > *it->second.position)) break;
+            buffered_.pop_front();
+        }
+        std::deque<FetchedBatch> kept;
+        for (auto& f : buffered_) {
+            auto it = assignment_.find(f.tp);
+            if (it != assignment_.end() && it->second.position && f.batch.nextOffset() <= *it->second.position) continue;
+            kept.push_back(std::move(f));
+        }
+        buffered_.swap(kept);
+    }
+
+    template <class Pred>
+    void dropBuffered(Pred pred) {
+        std::deque<FetchedBatch> kept;
+        for (auto& f : buffered_)
+            if (!pred(f.tp)) kept.push_back(std::move(f));
+        buffered_.swap(kept);
+    }
+
+    Cluster& cluster_;
+    AbstractConfig config_;
+    std::optional<std::string> group_id_;
+    std::optional<std::string> instance_id_;
+    std::string client_id_;
+    std::string member_id_;
+    int32_t generation_ = -1;
+    bool needs_join_ = false;
+    bool auto_commit_ = false;
+    int64_t auto_commit_interval_ms_ = 5000;
+    int64_t next_auto_commit_ms_ = 0;
+    std::map<TopicPartition, OffsetAndMetadata> last_commit_;
+    std::string reset_policy_;
+    int32_t max_poll_records_ = 500;
+    FetchParams fetch_;
+    int64_t default_api_timeout_ms_ = 60000;
+    bool allow_auto_create_ = true;
+    bool closed_ = false;
+    Mode mode_ = Mode::None;
+    std::set<std::string> subscription_;
+    std::shared_ptr<ConsumerRebalanceListener> listener_;
+    std::map<TopicPartition, PartitionState> assignment_;
+    std::deque<FetchedBatch> buffered_;
+    std::set<int32_t> fetches_in_flight_;
+    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace detail
+
+template <class K, class V>
+class KafkaConsumer {
+public:
+    KafkaConsumer(Cluster& cluster, const Properties& props, Deserializer<K> key_deserializer = {}, Deserializer<V> value_deserializer = {})
+        : key_deserializer_(std::move(key_deserializer)), value_deserializer_(std::move(value_deserializer)),
+          core_(std::make_unique<detail::ConsumerCore>(cluster, props)) {
+        const auto& cfg = core_->config();
+        if (!cfg.isNull(ConsumerConfig::KEY_DESERIALIZER_CLASS_CONFIG))
+            detail::checkConfiguredSerdeClass<K>(ConsumerConfig::KEY_DESERIALIZER_CLASS_CONFIG, cfg.getString(ConsumerConfig::KEY_DESERIALIZER_CLASS_CONFIG), false);
+        if (!cfg.isNull(ConsumerConfig::VALUE_DESERIALIZER_CLASS_CONFIG))
+            detail::checkConfiguredSerdeClass<V>(ConsumerConfig::VALUE_DESERIALIZER_CLASS_CONFIG, cfg.getString(ConsumerConfig::VALUE_DESERIALIZER_CLASS_CONFIG), false);
+    }
+    KafkaConsumer(KafkaConsumer&&) noexcept = default;
+    KafkaConsumer& operator=(KafkaConsumer&&) noexcept = default;
+    // Like Java's try-with-resources: closing commits (with auto-commit) and leaves the group.
+    ~KafkaConsumer() {
+        if (!core_) return;
+        try {
+            core_->close(core_->defaultApiTimeoutMs());
+        } catch (...) {
+        }
+        core_->markDestroyed();
+    }
+
+    void subscribe(const std::vector<std::string>& topics, std::shared_ptr<ConsumerRebalanceListener> listener = nullptr) {
+        core_->subscribe(topics, std::move(listener));
+    }
+    void assign(const std::vector<TopicPartition>& partitions) { core_->assign(partitions); }
+    void unsubscribe() { core_->unsubscribe(); }
+    std::set<TopicPartition> assignment() const { return core_->assignment(); }
+    std::set<std::string> subscription() const { return core_->subscription(); }
+
+    template <class Rep, class Period>
+    ConsumerRecords<K, V> poll(std::chrono::duration<Rep, Period> timeout) {
+        auto raw = core_->poll(std::chrono::duration_cast<Millis>(timeout).count());
+        std::vector<ConsumerRecord<K, V>> records;
+        records.reserve(raw.size());
+        for (const auto& r : raw) {
+            try {
+                records.emplace_back(r.tp->topic(), r.tp->partition(), r.offset, r.timestamp, r.timestamp_type, r.key.size, r.value.size,
+                                     key_deserializer_.deserialize(r.key), value_deserializer_.deserialize(r.value),
+                                     r.headers ? *r.headers : Headers(), std::optional<int32_t>(r.leader_epoch));
+            } catch (const SerializationException& e) {
+                // Keep what came before this record of every partition; stay at the bad record.
+                std::vector<detail::RawRecord> good(raw.begin(), raw.begin() + static_cast<std::ptrdiff_t>(records.size()));
+                core_->consume(good);
+                core_->stopAt(*r.tp, r.offset);
+                throw RecordDeserializationException(std::string("Error deserializing key/value for partition ") + r.tp->toString() +
+                                                     " at offset " + std::to_string(r.offset) +
+                                                     ". If needed, please seek past the record to continue consumption. (" + e.what() + ")");
+            }
+        }
+        core_->consume(raw);
+        return ConsumerRecords<K, V>(std::move(records));
+    }
+
+    void seek(const TopicPartition& tp, int64_t offset) { core_->seek(tp, offset); }
+    void seek(const TopicPartition& tp, const OffsetAndMetadata& offset) { core_->seek(tp, offset.offset()); }
+    void seekToBeginning(const std::vector<TopicPartition>& partitions) { core_->seekTo(partitions, Cluster::kEarliestTimestamp); }
+    void seekToEnd(const std::vector<TopicPartition>& partitions) { core_->seekTo(partitions, Cluster::kLatestTimestamp); }
+    int64_t position(const TopicPartition& tp) { return core_->position(tp, core_->defaultApiTimeoutMs()); }
+    template <class Rep, class Period>
+    int64_t position(const TopicPartition& tp, std::chrono::duration<Rep, Period> timeout) {
+        return core_->position(tp, std::chrono::duration_cast<Millis>(timeout).count());
+    }
+
+    void commitSync() { core_->commitSync(core_->allConsumedOffsets(), core_->defaultApiTimeoutMs()); }
+    void commitSync(const std::map<TopicPartition, OffsetAndMetadata>& offsets) { core_->commitSync(offsets, core_->defaultApiTimeoutMs()); }
+    void commitAsync(OffsetCommitCallback callback = {}) { core_->commitAsync(core_->allConsumedOffsets(), std::move(callback)); }
+    void commitAsync(const std::map<TopicPartition, OffsetAndMetadata>& offsets, OffsetCommitCallback callback) {
+        core_->commitAsync(offsets, std::move(callback));
+    }
+    std::map<TopicPartition, std::optional<OffsetAndMetadata>> committed(const std::set<TopicPartition>& partitions) {
+        return core_->committed(partitions, core_->defaultApiTimeoutMs());
+    }
+
+    std::map<TopicPartition, int64_t> beginningOffsets(const std::vector<TopicPartition>& partitions) {
+        return core_->listOffsets(partitions, Cluster::kEarliestTimestamp, core_->defaultApiTimeoutMs());
+    }
+    std::map<TopicPartition, int64_t> endOffsets(const std::vector<TopicPartition>& partitions) {
+        return core_->listOffsets(partitions, Cluster::kLatestTimestamp, core_->defaultApiTimeoutMs());
+    }
+    // Java maps a partition with no such record to null; here nullopt.
+    std::map<TopicPartition, std::optional<OffsetAndTimestamp>> offsetsForTimes(const std::map<TopicPartition, int64_t>& timestamps) {
+        std::map<TopicPartition, std::optional<OffsetAndTimestamp>> out;
+        for (const auto& [tp, ts] : timestamps) {
+            if (ts < 0) throw IllegalArgumentException("The target time for partition " + tp.toString() + " is " + std::to_string(ts) + ". The target time cannot be negative.");
+            auto found = core_->listOffsetsWithTimestamps({tp}, ts, core_->defaultApiTimeoutMs()).at(tp);
+            out[tp] = found.offset < 0 ? std::nullopt : std::optional<OffsetAndTimestamp>(OffsetAndTimestamp(found.offset, found.timestamp));
+        }
+        return out;
+    }
+
+    std::vector<PartitionInfo> partitionsFor(const std::string& topic) { return core_->partitionsFor(topic, core_->defaultApiTimeoutMs()); }
+    std::map<std::string, std::vector<PartitionInfo>> listTopics() { return core_->listTopics(core_->defaultApiTimeoutMs()); }
+    ConsumerGroupMetadata groupMetadata() const { return core_->groupMetadata(); }
+    const std::string& clientId() const noexcept { return core_->clientId(); }
+
+    void close() { core_->close(core_->defaultApiTimeoutMs()); }
+    template <class Rep, class Period>
+    void close(std::chrono::duration<Rep, Period> timeout) {
+        core_->close(std::chrono::duration_cast<Millis>(timeout).count());
+    }
+
+private:
+    Deserializer<K> key_deserializer_;
+    Deserializer<V> value_deserializer_;
+    std::unique_ptr<detail::ConsumerCore> core_;
+};
+
+}  // namespace kstream_sim
+// ==== [END PART] clients/consumer.hpp ==============================================================================
 
 #endif  // KSTREAM_SIM_SINGLE_HEADER_HPP_INCLUDED

@@ -12,10 +12,30 @@
 
 // core
 #include "kstream_sim/core/errors.hpp"
+#include "kstream_sim/core/clock.hpp"
+#include "kstream_sim/core/scheduler.hpp"
+#include "kstream_sim/core/random.hpp"
+#include "kstream_sim/core/bytes.hpp"
+#include "kstream_sim/core/hashing.hpp"
+#include "kstream_sim/core/trace.hpp"
+#include "kstream_sim/core/config.hpp"
 
 // broker
+#include "kstream_sim/broker/record.hpp"
+#include "kstream_sim/broker/partition_log.hpp"
+#include "kstream_sim/broker/topic.hpp"
+#include "kstream_sim/broker/group_coordinator.hpp"
+#include "kstream_sim/broker/cluster.hpp"
 
 // clients
+#include "kstream_sim/clients/serdes.hpp"
+#include "kstream_sim/clients/client_configs.hpp"
+#include "kstream_sim/clients/future.hpp"
+#include "kstream_sim/clients/admin.hpp"
+#include "kstream_sim/clients/producer_record.hpp"
+#include "kstream_sim/clients/producer.hpp"
+#include "kstream_sim/clients/consumer_record.hpp"
+#include "kstream_sim/clients/consumer.hpp"
 
 // streams
 

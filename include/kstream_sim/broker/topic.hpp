@@ -1,0 +1,124 @@
+// Topics and partitions as brokers hold them: replicas, leader, in-sync replicas, log, high watermark;
+// topic-level configs (TopicConfig) and Kafka's topic-name rules.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "../core/config.hpp"
+#include "../core/errors.hpp"
+#include "partition_log.hpp"
+
+namespace kstream_sim {
+
+// Topic-level config names (org.apache.kafka.common.config.TopicConfig).
+struct TopicConfig {
+    static constexpr const char* CLEANUP_POLICY_CONFIG = "cleanup.policy";
+    static constexpr const char* CLEANUP_POLICY_COMPACT = "compact";
+    static constexpr const char* CLEANUP_POLICY_DELETE = "delete";
+    static constexpr const char* COMPRESSION_TYPE_CONFIG = "compression.type";
+    static constexpr const char* DELETE_RETENTION_MS_CONFIG = "delete.retention.ms";
+    static constexpr const char* FILE_DELETE_DELAY_MS_CONFIG = "file.delete.delay.ms";
+    static constexpr const char* FLUSH_MESSAGES_INTERVAL_CONFIG = "flush.messages";
+    static constexpr const char* FLUSH_MS_CONFIG = "flush.ms";
+    static constexpr const char* INDEX_INTERVAL_BYTES_CONFIG = "index.interval.bytes";
+    static constexpr const char* LOCAL_LOG_RETENTION_BYTES_CONFIG = "local.retention.bytes";
+    static constexpr const char* LOCAL_LOG_RETENTION_MS_CONFIG = "local.retention.ms";
+    static constexpr const char* MAX_COMPACTION_LAG_MS_CONFIG = "max.compaction.lag.ms";
+    static constexpr const char* MAX_MESSAGE_BYTES_CONFIG = "max.message.bytes";
+    static constexpr const char* MESSAGE_TIMESTAMP_TYPE_CONFIG = "message.timestamp.type";
+    static constexpr const char* MESSAGE_TIMESTAMP_BEFORE_MAX_MS_CONFIG = "message.timestamp.before.max.ms";
+    static constexpr const char* MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG = "message.timestamp.after.max.ms";
+    static constexpr const char* MIN_CLEANABLE_DIRTY_RATIO_CONFIG = "min.cleanable.dirty.ratio";
+    static constexpr const char* MIN_COMPACTION_LAG_MS_CONFIG = "min.compaction.lag.ms";
+    static constexpr const char* MIN_IN_SYNC_REPLICAS_CONFIG = "min.insync.replicas";
+    static constexpr const char* PREALLOCATE_CONFIG = "preallocate";
+    static constexpr const char* REMOTE_LOG_STORAGE_ENABLE_CONFIG = "remote.storage.enable";
+    static constexpr const char* REMOTE_LOG_COPY_DISABLE_CONFIG = "remote.log.copy.disable";
+    static constexpr const char* REMOTE_LOG_DELETE_ON_DISABLE_CONFIG = "remote.log.delete.on.disable";
+    static constexpr const char* RETENTION_BYTES_CONFIG = "retention.bytes";
+    static constexpr const char* RETENTION_MS_CONFIG = "retention.ms";
+    static constexpr const char* SEGMENT_BYTES_CONFIG = "segment.bytes";
+    static constexpr const char* SEGMENT_INDEX_BYTES_CONFIG = "segment.index.bytes";
+    static constexpr const char* SEGMENT_JITTER_MS_CONFIG = "segment.jitter.ms";
+    static constexpr const char* SEGMENT_MS_CONFIG = "segment.ms";
+    static constexpr const char* UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG = "unclean.leader.election.enable";
+
+    // Names, types and defaults (LogConfig).
+    static const ConfigDef& configDef() {
+        static const ConfigDef def = [] {
+            ConfigDef d;
+            using T = ConfigType;
+            d.define(ConfigKey{CLEANUP_POLICY_CONFIG, T::LIST, std::string("delete"), {}, {}, {}, false, {}});
+            d.define(COMPRESSION_TYPE_CONFIG, T::STRING, std::string("producer"));
+            d.defineRange(DELETE_RETENTION_MS_CONFIG, T::LONG, "86400000", 0);
+            d.defineRange(FILE_DELETE_DELAY_MS_CONFIG, T::LONG, "60000", 0);
+            d.defineRange(FLUSH_MESSAGES_INTERVAL_CONFIG, T::LONG, "9223372036854775807", 1);
+            d.defineRange(FLUSH_MS_CONFIG, T::LONG, "9223372036854775807", 0);
+            d.defineRange(INDEX_INTERVAL_BYTES_CONFIG, T::INT, "4096", 0);
+            d.defineRange(LOCAL_LOG_RETENTION_BYTES_CONFIG, T::LONG, "-2", -2);
+            d.defineRange(LOCAL_LOG_RETENTION_MS_CONFIG, T::LONG, "-2", -2);
+            d.defineRange(MAX_COMPACTION_LAG_MS_CONFIG, T::LONG, "9223372036854775807", 1);
+            d.defineRange(MAX_MESSAGE_BYTES_CONFIG, T::INT, "1048588", 0);
+            d.defineIn(MESSAGE_TIMESTAMP_TYPE_CONFIG, std::string("CreateTime"), {"CreateTime", "LogAppendTime"});
+            d.defineRange(MESSAGE_TIMESTAMP_BEFORE_MAX_MS_CONFIG, T::LONG, "9223372036854775807", 0);
+            d.defineRange(MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG, T::LONG, "3600000", 0);
+            d.define(MIN_CLEANABLE_DIRTY_RATIO_CONFIG, T::DOUBLE, std::string("0.5"));
+            d.defineRange(MIN_COMPACTION_LAG_MS_CONFIG, T::LONG, "0", 0);
+            d.defineRange(MIN_IN_SYNC_REPLICAS_CONFIG, T::INT, "1", 1);
+            d.define(PREALLOCATE_CONFIG, T::BOOLEAN, std::string("false"));
+            d.define(REMOTE_LOG_STORAGE_ENABLE_CONFIG, T::BOOLEAN, std::string("false"));
+            d.define(REMOTE_LOG_COPY_DISABLE_CONFIG, T::BOOLEAN, std::string("false"));
+            d.define(REMOTE_LOG_DELETE_ON_DISABLE_CONFIG, T::BOOLEAN, std::string("false"));
+            d.defineRange(RETENTION_BYTES_CONFIG, T::LONG, "-1", std::nullopt);
+            d.defineRange(RETENTION_MS_CONFIG, T::LONG, "604800000", -1);
+            d.defineRange(SEGMENT_BYTES_CONFIG, T::INT, "1073741824", 14);
+            d.defineRange(SEGMENT_INDEX_BYTES_CONFIG, T::INT, "10485760", 4);
+            d.defineRange(SEGMENT_JITTER_MS_CONFIG, T::LONG, "0", 0);
+            d.defineRange(SEGMENT_MS_CONFIG, T::LONG, "604800000", 1);
+            d.define(UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG, T::BOOLEAN, std::string("false"));
+            return d;
+        }();
+        return def;
+    }
+};
+
+// Kafka's org.apache.kafka.common.internals.Topic.validate rules.
+inline void validateTopicName(const std::string& name) {
+    if (name.empty()) throw InvalidTopicException("Topic name is illegal, it can't be empty");
+    if (name == "." || name == "..") throw InvalidTopicException("Topic name cannot be \".\" or \"..\"");
+    if (name.size() > 249)
+        throw InvalidTopicException("Topic name is illegal, it can't be longer than 249 characters, topic name: " + name);
+    for (char c : name) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                        c == '_' || c == '-';
+        if (!ok)
+            throw InvalidTopicException("Topic name \"" + name +
+                                        "\" is illegal, it contains a character other than ASCII alphanumerics, '.', '_' and '-'");
+    }
+}
+
+struct PartitionState {
+    int32_t partition = 0;
+    std::vector<int32_t> replicas;  // broker ids; the first is the preferred leader
+    int32_t leader = -1;            // -1: no leader (offline)
+    int32_t leader_epoch = 0;
+    std::vector<int32_t> isr;
+    PartitionLog log;
+    int64_t high_watermark = 0;
+};
+
+struct TopicState {
+    std::string name;
+    std::string topic_id;  // deterministic, derived from the seed (Kafka uses a random UUID)
+    bool internal = false;
+    std::map<std::string, std::string> configs;  // explicitly set topic configs
+    TimestampType timestamp_type = TimestampType::CreateTime;
+    std::vector<PartitionState> partitions;
+
+    int32_t partitionCount() const noexcept { return static_cast<int32_t>(partitions.size()); }
+};
+
+}  // namespace kstream_sim

@@ -1,0 +1,739 @@
+// KafkaConsumer: assignment or subscription, fetch positions, poll, seek, commits and auto-commit.
+//
+// poll(timeout) sends fetch requests to partition leaders (long-polling on fetch.min.bytes and
+// fetch.max.wait.ms at the broker), then returns at most max.poll.records buffered records, running the
+// virtual clock for at most `timeout`. Positions advance as records are returned; commits store them with
+// the group coordinator. A partition without a committed offset starts per auto.offset.reset.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "../broker/cluster.hpp"
+#include "client_configs.hpp"
+#include "consumer_record.hpp"
+#include "future.hpp"
+#include "producer.hpp"
+#include "serdes.hpp"
+
+namespace kstream_sim {
+
+// ConsumerGroupMetadata: what a transactional producer needs to commit a group's offsets.
+class ConsumerGroupMetadata {
+public:
+    ConsumerGroupMetadata(std::string group_id, int32_t generation, std::string member_id, std::optional<std::string> instance_id)
+        : group_id_(std::move(group_id)), generation_(generation), member_id_(std::move(member_id)), instance_id_(std::move(instance_id)) {}
+    const std::string& groupId() const noexcept { return group_id_; }
+    int32_t generationId() const noexcept { return generation_; }
+    const std::string& memberId() const noexcept { return member_id_; }
+    const std::optional<std::string>& groupInstanceId() const noexcept { return instance_id_; }
+
+private:
+    std::string group_id_;
+    int32_t generation_;
+    std::string member_id_;
+    std::optional<std::string> instance_id_;
+};
+
+namespace detail {
+
+// A record as fetched, before deserialization; points into a batch the consumer still holds.
+struct RawRecord {
+    const TopicPartition* tp;
+    int64_t offset;
+    int64_t timestamp;
+    TimestampType timestamp_type;
+    ByteView key, value;
+    const Headers* headers;
+    int32_t leader_epoch;
+};
+
+class ConsumerCore {
+public:
+    ConsumerCore(Cluster& cluster, const Properties& props)
+        : cluster_(cluster), config_(ConsumerConfig::configDef(), props, "the consumer") {
+        group_id_ = config_.getOptionalString(ConsumerConfig::GROUP_ID_CONFIG);
+        instance_id_ = config_.getOptionalString(ConsumerConfig::GROUP_INSTANCE_ID_CONFIG);
+        client_id_ = config_.getString(ConsumerConfig::CLIENT_ID_CONFIG);
+        if (client_id_.empty()) client_id_ = cluster.nextClientId(group_id_ ? "consumer-" + *group_id_ : std::string("consumer"));
+        auto_commit_ = group_id_ && config_.getBoolean(ConsumerConfig::ENABLE_AUTO_COMMIT_CONFIG);
+        auto_commit_interval_ms_ = config_.getInt(ConsumerConfig::AUTO_COMMIT_INTERVAL_MS_CONFIG);
+        next_auto_commit_ms_ = cluster.nowMs() + auto_commit_interval_ms_;
+        reset_policy_ = config_.getString(ConsumerConfig::AUTO_OFFSET_RESET_CONFIG);
+        max_poll_records_ = config_.getInt(ConsumerConfig::MAX_POLL_RECORDS_CONFIG);
+        fetch_.min_bytes = config_.getInt(ConsumerConfig::FETCH_MIN_BYTES_CONFIG);
+        fetch_.max_wait_ms = config_.getInt(ConsumerConfig::FETCH_MAX_WAIT_MS_CONFIG);
+        fetch_.max_bytes = config_.getInt(ConsumerConfig::FETCH_MAX_BYTES_CONFIG);
+        fetch_.partition_max_bytes = config_.getInt(ConsumerConfig::MAX_PARTITION_FETCH_BYTES_CONFIG);
+        default_api_timeout_ms_ = config_.getInt(ConsumerConfig::DEFAULT_API_TIMEOUT_MS_CONFIG);
+        allow_auto_create_ = config_.getBoolean(ConsumerConfig::ALLOW_AUTO_CREATE_TOPICS_CONFIG);
+    }
+    ConsumerCore(const ConsumerCore&) = delete;
+    ConsumerCore& operator=(const ConsumerCore&) = delete;
+
+    const AbstractConfig& config() const noexcept { return config_; }
+    const std::string& clientId() const noexcept { return client_id_; }
+    Cluster& cluster() noexcept { return cluster_; }
+
+    // ---- subscription and assignment ----
+    void subscribe(const std::vector<std::string>& topics, std::shared_ptr<ConsumerRebalanceListener> listener) {
+        ensureOpen();
+        if (topics.empty()) return unsubscribe();
+        if (mode_ == Mode::Assigned) throw IllegalStateException("Subscription to topics, partitions and pattern are mutually exclusive");
+        requireGroupId();
+        for (const auto& t : topics) {
+            if (t.empty() || t.find_first_not_of(" \t") == std::string::npos)
+                throw IllegalArgumentException("Topic collection to subscribe to cannot contain null or empty topic");
+        }
+        mode_ = Mode::Subscribed;
+        subscription_ = std::set<std::string>(topics.begin(), topics.end());
+        listener_ = std::move(listener);
+        needs_join_ = true;
+    }
+
+    void assign(const std::vector<TopicPartition>& partitions) {
+        ensureOpen();
+        if (partitions.empty()) return unsubscribe();
+        if (mode_ == Mode::Subscribed) throw IllegalStateException("Subscription to topics, partitions and pattern are mutually exclusive");
+        for (const auto& tp : partitions)
+            if (tp.topic().empty()) throw IllegalArgumentException("Topic partitions to assign to cannot have null or empty topic");
+        mode_ = Mode::Assigned;
+        std::map<TopicPartition, PartitionState> next;
+        for (const auto& tp : partitions) {
+            auto it = assignment_.find(tp);
+            next.emplace(tp, it != assignment_.end() ? it->second : PartitionState{});
+        }
+        assignment_.swap(next);
+        dropBuffered([this](const TopicPartition& tp) { return !assignment_.count(tp); });
+    }
+
+    void unsubscribe() {
+        if (mode_ == Mode::Subscribed) leaveGroup(true);
+        mode_ = Mode::None;
+        subscription_.clear();
+        assignment_.clear();
+        buffered_.clear();
+    }
+
+    std::set<TopicPartition> assignment() const {
+        std::set<TopicPartition> out;
+        for (const auto& kv : assignment_) out.insert(kv.first);
+        return out;
+    }
+    const std::set<std::string>& subscription() const noexcept { return subscription_; }
+
+    // ---- poll ----
+    // Collects up to max.poll.records raw records; call consume() once they are deserialized.
+    std::vector<RawRecord> poll(int64_t timeout_ms) {
+        ensureOpen();
+        if (mode_ == Mode::None) throw IllegalStateException("Consumer is not subscribed to any topics or assigned any partitions");
+        const int64_t deadline = timeout_ms >= Scheduler::kForever - cluster_.nowMs() ? Scheduler::kForever : cluster_.nowMs() + timeout_ms;
+        maybeAutoCommit();
+        while (true) {
+            if (mode_ == Mode::Subscribed) ensureActiveGroup(deadline);
+            updateFetchPositions(deadline);
+            auto records = peekBuffered();
+            if (!records.empty()) return records;
+            sendFetches();
+            cluster_.scheduler().runUntil(deadline, [this] { return hasBufferedForAssignment() || needsRejoin(); });
+            if (!needsRejoin() && (hasBufferedForAssignment() || cluster_.nowMs() >= deadline)) {
+                auto out = peekBuffered();
+                if (out.empty()) sendFetches();
+                return out;
+            }
+        }
+    }
+
+    // Advances positions past the records poll() returned (they were deserialized without error).
+    void consume(const std::vector<RawRecord>& records) {
+        for (const auto& r : records) {
+            auto it = assignment_.find(*r.tp);
+            if (it != assignment_.end()) it->second.position = r.offset + 1;
+        }
+        trimBuffered();
+        sendFetches();  // prefetch, as Kafka's consumer pipelines the next fetch
+    }
+
+    // A record failed to deserialize: stay at its offset (Kafka's RecordDeserializationException contract).
+    void stopAt(const TopicPartition& tp, int64_t offset) {
+        auto it = assignment_.find(tp);
+        if (it != assignment_.end()) it->second.position = offset;
+        trimBuffered();
+    }
+
+    // ---- positions ----
+    void seek(const TopicPartition& tp, int64_t offset) {
+        if (offset < 0) throw IllegalArgumentException("seek offset must not be a negative number");
+        PartitionState& p = assigned(tp, "No current assignment for partition ");
+        p.position = offset;
+        p.pending_reset.reset();
+        dropBuffered([&](const TopicPartition& t) { return t == tp; });
+    }
+    void seekTo(const std::vector<TopicPartition>& partitions, int64_t spec) {
+        const auto targets = partitions.empty() ? std::vector<TopicPartition>(assignmentList()) : partitions;
+        for (const auto& tp : targets) {
+            PartitionState& p = assigned(tp, "No current assignment for partition ");
+            p.position.reset();
+            p.pending_reset = spec;
+            dropBuffered([&](const TopicPartition& t) { return t == tp; });
+        }
+    }
+    int64_t position(const TopicPartition& tp, int64_t timeout_ms) {
+        assigned(tp, "You can only check the position for partitions assigned to this consumer.");
+        updateFetchPositions(cluster_.nowMs() + timeout_ms);
+        PartitionState& p = assignment_.at(tp);
+        if (!p.position) throw TimeoutException("Timeout of " + std::to_string(timeout_ms) + "ms expired before the position for partition " + tp.toString() + " could be determined");
+        return *p.position;
+    }
+
+    // ---- offsets ----
+    std::map<TopicPartition, int64_t> listOffsets(const std::vector<TopicPartition>& partitions, int64_t spec, int64_t timeout_ms) {
+        std::map<TopicPartition, int64_t> out;
+        for (const auto& [tp, found] : listOffsetsWithTimestamps(partitions, spec, timeout_ms)) out[tp] = found.offset;
+        return out;
+    }
+    std::map<TopicPartition, PartitionLog::TimestampAndOffset> listOffsetsWithTimestamps(const std::vector<TopicPartition>& partitions,
+                                                                                         int64_t spec, int64_t timeout_ms) {
+        auto results = std::make_shared<std::map<TopicPartition, PartitionLog::TimestampAndOffset>>();
+        auto errors = std::make_shared<std::exception_ptr>();
+        auto pending = std::make_shared<size_t>(partitions.size());
+        for (const auto& tp : partitions) {
+            cluster_.roundTrip(leaderOrAny(tp), [c = &cluster_, tp, spec, results, errors, pending]() -> std::function<void()> {
+                try {
+                    auto found = c->listOffset(tp, spec);
+                    return [=] { (*results)[tp] = found; --*pending; };
+                } catch (const KafkaException&) {
+                    auto e = std::current_exception();
+                    return [=] { *errors = e; --*pending; };
+                }
+            });
+        }
+        blockUntil(cluster_.scheduler(), [&] { return *pending == 0; }, "listOffsets", timeout_ms);
+        if (*errors) std::rethrow_exception(*errors);
+        return *results;
+    }
+
+    std::map<TopicPartition, std::optional<OffsetAndMetadata>> committed(const std::set<TopicPartition>& partitions, int64_t timeout_ms) {
+        requireGroupId();
+        auto result = std::make_shared<std::map<TopicPartition, std::optional<OffsetAndMetadata>>>();
+        auto done = std::make_shared<bool>(false);
+        const std::string group = *group_id_;
+        cluster_.roundTrip(coordinator(), [c = &cluster_, group, partitions, result, done]() -> std::function<void()> {
+            std::map<TopicPartition, std::optional<OffsetAndMetadata>> found;
+            const ConsumerGroupState* g = c->groupCoordinator().find(group);
+            for (const auto& tp : partitions) {
+                found[tp] = std::nullopt;
+                if (!g) continue;
+                auto it = g->offsets.find(tp);
+                if (it != g->offsets.end()) found[tp] = OffsetAndMetadata(it->second.offset, it->second.leader_epoch, it->second.metadata);
+            }
+            return [result, done, found] { *result = found; *done = true; };
+        });
+        blockUntil(cluster_.scheduler(), [&] { return *done; }, "committed", timeout_ms);
+        return *result;
+    }
+
+    // Positions of all assigned partitions that have one: what commitSync() without arguments commits.
+    std::map<TopicPartition, OffsetAndMetadata> allConsumedOffsets() const {
+        std::map<TopicPartition, OffsetAndMetadata> out;
+        for (const auto& [tp, p] : assignment_)
+            if (p.position) out.emplace(tp, OffsetAndMetadata(*p.position, p.position_epoch, ""));
+        return out;
+    }
+
+    // Sends a commit; `on_done` runs when the coordinator has answered.
+    void sendCommit(const std::map<TopicPartition, OffsetAndMetadata>& offsets, std::function<void(std::exception_ptr)> on_done) {
+        requireGroupId();
+        const std::string group = *group_id_;
+        const std::string member = member_id_;
+        const int32_t generation = generation_;
+        const bool subscribed = mode_ == Mode::Subscribed;
+        std::map<TopicPartition, CommittedOffset> commit;
+        for (const auto& [tp, o] : offsets) commit[tp] = CommittedOffset{o.offset(), o.leaderEpoch(), o.metadata(), cluster_.nowMs()};
+        cluster_.roundTrip(coordinator(), [c = &cluster_, group, member, generation, subscribed, commit, on_done]() -> std::function<void()> {
+            const ConsumerGroupState* g = c->groupCoordinator().find(group);
+            if (subscribed && (!g || !g->member(member) || g->generation != generation)) {
+                auto error = std::make_exception_ptr(CommitFailedException(
+                    "Commit cannot be completed since the group has already rebalanced and assigned the partitions to another "
+                    "member. This means that the time between subsequent calls to poll() was longer than the configured "
+                    "max.poll.interval.ms, which typically implies that the poll loop is spending too much time message "
+                    "processing. You can address this either by increasing max.poll.interval.ms or by reducing the maximum "
+                    "size of batches returned in poll() with max.poll.records."));
+                return [on_done, error] { on_done(error); };
+            }
+            for (const auto& [tp, o] : commit)
+                if (!c->findPartition(tp)) {
+                    auto error = std::make_exception_ptr(UnknownTopicOrPartitionException("This server does not host this topic-partition. (" + tp.toString() + ")"));
+                    return [on_done, error] { on_done(error); };
+                }
+            c->commitOffsets(group, commit);
+            return [on_done] { on_done(nullptr); };
+        });
+    }
+
+    void commitSync(const std::map<TopicPartition, OffsetAndMetadata>& offsets, int64_t timeout_ms) {
+        ensureOpen();
+        if (offsets.empty()) return;
+        auto done = std::make_shared<bool>(false);
+        auto error = std::make_shared<std::exception_ptr>();
+        sendCommit(offsets, [done, error](std::exception_ptr e) { *error = e; *done = true; });
+        blockUntil(cluster_.scheduler(), [&] { return *done; }, "commitSync", timeout_ms);
+        if (*error) std::rethrow_exception(*error);
+        last_commit_ = offsets;
+    }
+
+    void commitAsync(const std::map<TopicPartition, OffsetAndMetadata>& offsets, OffsetCommitCallback callback) {
+        ensureOpen();
+        sendCommit(offsets, [offsets, callback = std::move(callback)](std::exception_ptr e) {
+            if (!callback) return;
+            if (!e) return callback(offsets, nullptr);
+            try {
+                std::rethrow_exception(e);
+            } catch (const KafkaException& ex) {
+                callback(offsets, &ex);
+            }
+        });
+    }
+
+    ConsumerGroupMetadata groupMetadata() const {
+        requireGroupId();
+        return ConsumerGroupMetadata(*group_id_, generation_, member_id_, instance_id_);
+    }
+
+    int64_t defaultApiTimeoutMs() const noexcept { return default_api_timeout_ms_; }
+
+    void close(int64_t timeout_ms) {
+        if (closed_) return;
+        if (auto_commit_ && mode_ != Mode::None) {
+            try {
+                commitSync(allConsumedOffsets(), timeout_ms);
+            } catch (const KafkaException&) {
+                // Kafka logs a failed final auto-commit and closes anyway.
+            }
+        }
+        if (mode_ == Mode::Subscribed) leaveGroup(false);
+        closed_ = true;
+    }
+
+    std::vector<PartitionInfo> partitionsFor(const std::string& topic, int64_t timeout_ms) {
+        auto result = std::make_shared<std::optional<std::vector<PartitionInfo>>>();
+        cluster_.roundTrip(0, [c = &cluster_, topic, result, allow = allow_auto_create_]() -> std::function<void()> {
+            std::vector<PartitionInfo> out;
+            if (TopicState* t = c->metadataFor(topic, allow))
+                for (const auto& p : t->partitions) out.emplace_back(topic, p.partition, p.leader, p.replicas, p.isr);
+            return [result, out] { *result = out; };
+        });
+        blockUntil(cluster_.scheduler(), [&] { return result->has_value(); }, "partitionsFor", timeout_ms);
+        return **result;
+    }
+
+    std::map<std::string, std::vector<PartitionInfo>> listTopics(int64_t timeout_ms) {
+        auto result = std::make_shared<std::optional<std::map<std::string, std::vector<PartitionInfo>>>>();
+        const bool exclude_internal = config_.getBoolean(ConsumerConfig::EXCLUDE_INTERNAL_TOPICS_CONFIG);
+        cluster_.roundTrip(0, [c = &cluster_, result, exclude_internal]() -> std::function<void()> {
+            std::map<std::string, std::vector<PartitionInfo>> out;
+            for (const auto& name : c->topicNames(!exclude_internal))
+                for (const auto& p : c->topic(name).partitions) out[name].emplace_back(name, p.partition, p.leader, p.replicas, p.isr);
+            return [result, out] { *result = out; };
+        });
+        blockUntil(cluster_.scheduler(), [&] { return result->has_value(); }, "listTopics", timeout_ms);
+        return **result;
+    }
+
+    void markDestroyed() { *alive_ = false; }
+
+private:
+    enum class Mode { None, Subscribed, Assigned };
+    struct PartitionState {
+        std::optional<int64_t> position;
+        std::optional<int32_t> position_epoch;
+        std::optional<int64_t> pending_reset;  // an explicit seekToBeginning/End
+    };
+    struct FetchedBatch {
+        TopicPartition tp;
+        StoredBatch batch;
+    };
+
+    void ensureOpen() const {
+        if (closed_) throw IllegalStateException("This consumer has already been closed.");
+    }
+    void requireGroupId() const {
+        if (!group_id_ || group_id_->empty())
+            throw InvalidGroupIdException("To use the group management or offset commit APIs, you must provide a valid group.id in the consumer configuration.");
+    }
+    PartitionState& assigned(const TopicPartition& tp, const std::string& message) {
+        auto it = assignment_.find(tp);
+        if (it == assignment_.end()) {
+            if (message.back() == ' ') throw IllegalStateException(message + tp.toString());
+            throw IllegalStateException(message);
+        }
+        return it->second;
+    }
+    std::vector<TopicPartition> assignmentList() const {
+        std::vector<TopicPartition> out;
+        for (const auto& kv : assignment_) out.push_back(kv.first);
+        return out;
+    }
+
+    int32_t coordinator() { return cluster_.coordinatorFor(*group_id_); }
+    int32_t leaderOrAny(const TopicPartition& tp) const {
+        const int32_t leader = cluster_.leaderFor(tp);
+        return leader >= 0 ? leader : 0;
+    }
+
+    // ---- the group (see GroupCoordinator for what is simplified) ----
+    bool needsRejoin() const {
+        if (mode_ != Mode::Subscribed) return false;
+        if (needs_join_) return true;
+        const ConsumerGroupState* g = cluster_.groupCoordinator().find(*group_id_);
+        return !g || g->generation != generation_;
+    }
+
+    void ensureActiveGroup(int64_t deadline) {
+        if (!needsRejoin()) return;
+        const std::set<TopicPartition> owned = assignment();
+        if (!owned.empty()) {
+            if (auto_commit_) {
+                try {
+                    commitSync(allConsumedOffsets(), default_api_timeout_ms_);
+                } catch (const KafkaException&) {
+                }
+            }
+            if (listener_) listener_->onPartitionsRevoked(owned);
+        }
+        auto joined = std::make_shared<std::optional<std::pair<std::string, int32_t>>>();
+        const std::string group = *group_id_;
+        const std::vector<std::string> topics(subscription_.begin(), subscription_.end());
+        const std::string member = member_id_, client = client_id_;
+        const auto instance = instance_id_;
+        const bool allow = allow_auto_create_;
+        cluster_.roundTrip(coordinator(), [c = &cluster_, group, topics, member, client, instance, joined, allow]() -> std::function<void()> {
+            for (const auto& t : topics) c->metadataFor(t, allow);
+            std::string id = c->groupCoordinator().join(group, member, client, instance, topics, c->partitionCounter());
+            const int32_t generation = c->groupCoordinator().group(group).generation;
+            return [joined, id, generation] { *joined = std::make_pair(id, generation); };
+        });
+        blockUntil(cluster_.scheduler(), [&] { return joined->has_value(); }, "joining the group", deadline == Scheduler::kForever ? Scheduler::kForever : std::max<int64_t>(deadline - cluster_.nowMs(), 2 * cluster_.config().networkLatencyMs() + 1));
+        member_id_ = (*joined)->first;
+        generation_ = (*joined)->second;
+        needs_join_ = false;
+        takeAssignmentFromGroup();
+    }
+
+    void takeAssignmentFromGroup() {
+        const ConsumerGroupState& g = cluster_.groupCoordinator().group(*group_id_);
+        generation_ = g.generation;
+        std::map<TopicPartition, PartitionState> next;
+        if (const GroupMember* m = g.member(member_id_))
+            for (const auto& tp : m->assignment) next.emplace(tp, PartitionState{});
+        assignment_.swap(next);
+        buffered_.clear();
+        cluster_.trace().record(cluster_.nowMs(), "assigned", client_id_, {{"generation", generation_}, {"partitions", static_cast<int64_t>(assignment_.size())}});
+        if (listener_) listener_->onPartitionsAssigned(assignment());
+    }
+
+    void leaveGroup(bool invoke_listener) {
+        if (member_id_.empty()) return;
+        if (invoke_listener && listener_ && !assignment_.empty()) listener_->onPartitionsRevoked(assignment());
+        const std::string group = *group_id_, member = member_id_;
+        cluster_.toBroker(coordinator(), [c = &cluster_, group, member] {
+            c->groupCoordinator().leave(group, member, c->partitionCounter());
+        });
+        member_id_.clear();
+        generation_ = -1;
+    }
+
+    void maybeAutoCommit() {
+        if (!auto_commit_ || cluster_.nowMs() < next_auto_commit_ms_) return;
+        next_auto_commit_ms_ = cluster_.nowMs() + auto_commit_interval_ms_;
+        auto offsets = allConsumedOffsets();
+        if (offsets.empty() || offsets == last_commit_) return;
+        last_commit_ = offsets;
+        sendCommit(offsets, [](std::exception_ptr) {});
+    }
+
+    // Partitions without a position: the committed offset if there is one, else auto.offset.reset.
+    void updateFetchPositions(int64_t deadline) {
+        std::vector<TopicPartition> missing;
+        for (auto& [tp, p] : assignment_)
+            if (!p.position) missing.push_back(tp);
+        if (missing.empty()) return;
+        const int64_t timeout = deadline == Scheduler::kForever ? Scheduler::kForever : std::max<int64_t>(deadline - cluster_.nowMs(), 0);
+        std::vector<TopicPartition> need_reset;
+        if (group_id_) {
+            std::set<TopicPartition> ask;
+            for (const auto& tp : missing)
+                if (!assignment_.at(tp).pending_reset) ask.insert(tp);
+            if (!ask.empty()) {
+                for (const auto& [tp, committed] : committed(ask, timeout == 0 ? default_api_timeout_ms_ : timeout))
+                    if (committed && assignment_.count(tp)) assignment_.at(tp).position = committed->offset();
+            }
+        }
+        std::map<int64_t, std::vector<TopicPartition>> by_spec;
+        for (const auto& tp : missing) {
+            PartitionState& p = assignment_.at(tp);
+            if (p.position) continue;
+            if (p.pending_reset) {
+                by_spec[*p.pending_reset].push_back(tp);
+            } else if (reset_policy_ == "none") {
+                need_reset.push_back(tp);
+            } else {
+                by_spec[reset_policy_ == "earliest" ? Cluster::kEarliestTimestamp : Cluster::kLatestTimestamp].push_back(tp);
+            }
+        }
+        if (!need_reset.empty()) {
+            std::string list;
+            for (const auto& tp : need_reset) list += (list.empty() ? "" : ", ") + tp.toString();
+            throw NoOffsetForPartitionException("Undefined offset with no reset policy for partitions: [" + list + "]");
+        }
+        for (const auto& [spec, tps] : by_spec) {
+            for (const auto& [tp, offset] : listOffsets(tps, spec, timeout == 0 ? default_api_timeout_ms_ : timeout)) {
+                auto it = assignment_.find(tp);
+                if (it == assignment_.end()) continue;
+                it->second.position = offset;
+                it->second.pending_reset.reset();
+            }
+        }
+    }
+
+    void sendFetches() {
+        std::map<int32_t, std::vector<std::pair<TopicPartition, int64_t>>> by_broker;
+        for (const auto& [tp, p] : assignment_) {
+            if (!p.position || hasBuffered(tp)) continue;
+            const int32_t leader = cluster_.leaderFor(tp);
+            if (leader < 0 || fetches_in_flight_.count(leader)) continue;
+            by_broker[leader].emplace_back(tp, *p.position);
+        }
+        for (auto& [broker, partitions] : by_broker) {
+            fetches_in_flight_.insert(broker);
+            cluster_.fetch(broker, std::move(partitions), fetch_, [this, broker, alive = alive_](std::vector<FetchPartitionData> response) {
+                if (!*alive) return;
+                fetches_in_flight_.erase(broker);
+                onFetchResponse(std::move(response));
+            });
+        }
+    }
+
+    void onFetchResponse(std::vector<FetchPartitionData> response) {
+        for (auto& d : response) {
+            auto it = assignment_.find(d.tp);
+            // Drop data for partitions no longer assigned, or fetched for a position we have since left.
+            if (it == assignment_.end() || !it->second.position || *it->second.position != d.fetch_offset) continue;
+            if (d.error == FetchPartitionData::Error::OffsetOutOfRange) {
+                if (reset_policy_ == "none")
+                    throw OffsetOutOfRangeException("Fetch position FetchPosition{offset=" + std::to_string(d.fetch_offset) +
+                                                    "} is out of range for partition " + d.tp.toString());
+                it->second.position.reset();
+                continue;
+            }
+            for (auto& b : d.batches) {
+                if (b.isControl()) continue;
+                buffered_.push_back(FetchedBatch{d.tp, std::move(b)});
+            }
+        }
+    }
+
+    bool hasBuffered(const TopicPartition& tp) const {
+        for (const auto& f : buffered_)
+            if (f.tp == tp) return true;
+        return false;
+    }
+    bool hasBufferedForAssignment() const {
+        for (const auto& f : buffered_)
+            if (assignment_.count(f.tp)) return true;
+        return false;
+    }
+
+    std::vector<RawRecord> peekBuffered() {
+        trimBuffered();
+        std::vector<RawRecord> out;
+        std::map<TopicPartition, int64_t> next;  // position as the records are taken
+        for (const auto& f : buffered_) {
+            auto it = assignment_.find(f.tp);
+            if (it == assignment_.end() || !it->second.position) continue;
+            auto pos = next.emplace(f.tp, *it->second.position).first;
+            const auto& records = f.batch.payload->records;
+            for (size_t i = 0; i < records.size(); ++i) {
+                const int64_t offset = f.batch.base_offset + static_cast<int64_t>(i);
+                if (offset < pos->second) continue;
+                if (static_cast<int32_t>(out.size()) >= max_poll_records_) return out;
+                const RecordEntry& r = records[i];
+                out.push_back(RawRecord{&f.tp, offset, f.batch.timestampOf(r), f.batch.timestampType(), f.batch.payload->key(r),
+                                        f.batch.payload->value(r), f.batch.payload->headersOf(r), f.batch.partition_leader_epoch});
+                pos->second = offset + 1;
+            }
+        }
+        return out;
+    }
+
+    // Drops fetched batches that lie wholly before their partition's position.
+    void trimBuffered() {
+        while (!buffered_.empty()) {
+            const FetchedBatch& f = buffered_.front();
+            auto it = assignment_.find(f.tp);
+            if (it != assignment_.end() && (!it->second.position || f.batch.nextOffset() > *it->second.position)) break;
+            buffered_.pop_front();
+        }
+        std::deque<FetchedBatch> kept;
+        for (auto& f : buffered_) {
+            auto it = assignment_.find(f.tp);
+            if (it != assignment_.end() && it->second.position && f.batch.nextOffset() <= *it->second.position) continue;
+            kept.push_back(std::move(f));
+        }
+        buffered_.swap(kept);
+    }
+
+    template <class Pred>
+    void dropBuffered(Pred pred) {
+        std::deque<FetchedBatch> kept;
+        for (auto& f : buffered_)
+            if (!pred(f.tp)) kept.push_back(std::move(f));
+        buffered_.swap(kept);
+    }
+
+    Cluster& cluster_;
+    AbstractConfig config_;
+    std::optional<std::string> group_id_;
+    std::optional<std::string> instance_id_;
+    std::string client_id_;
+    std::string member_id_;
+    int32_t generation_ = -1;
+    bool needs_join_ = false;
+    bool auto_commit_ = false;
+    int64_t auto_commit_interval_ms_ = 5000;
+    int64_t next_auto_commit_ms_ = 0;
+    std::map<TopicPartition, OffsetAndMetadata> last_commit_;
+    std::string reset_policy_;
+    int32_t max_poll_records_ = 500;
+    FetchParams fetch_;
+    int64_t default_api_timeout_ms_ = 60000;
+    bool allow_auto_create_ = true;
+    bool closed_ = false;
+    Mode mode_ = Mode::None;
+    std::set<std::string> subscription_;
+    std::shared_ptr<ConsumerRebalanceListener> listener_;
+    std::map<TopicPartition, PartitionState> assignment_;
+    std::deque<FetchedBatch> buffered_;
+    std::set<int32_t> fetches_in_flight_;
+    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace detail
+
+template <class K, class V>
+class KafkaConsumer {
+public:
+    KafkaConsumer(Cluster& cluster, const Properties& props, Deserializer<K> key_deserializer = {}, Deserializer<V> value_deserializer = {})
+        : key_deserializer_(std::move(key_deserializer)), value_deserializer_(std::move(value_deserializer)),
+          core_(std::make_unique<detail::ConsumerCore>(cluster, props)) {
+        const auto& cfg = core_->config();
+        if (!cfg.isNull(ConsumerConfig::KEY_DESERIALIZER_CLASS_CONFIG))
+            detail::checkConfiguredSerdeClass<K>(ConsumerConfig::KEY_DESERIALIZER_CLASS_CONFIG, cfg.getString(ConsumerConfig::KEY_DESERIALIZER_CLASS_CONFIG), false);
+        if (!cfg.isNull(ConsumerConfig::VALUE_DESERIALIZER_CLASS_CONFIG))
+            detail::checkConfiguredSerdeClass<V>(ConsumerConfig::VALUE_DESERIALIZER_CLASS_CONFIG, cfg.getString(ConsumerConfig::VALUE_DESERIALIZER_CLASS_CONFIG), false);
+    }
+    KafkaConsumer(KafkaConsumer&&) noexcept = default;
+    KafkaConsumer& operator=(KafkaConsumer&&) noexcept = default;
+    // Like Java's try-with-resources: closing commits (with auto-commit) and leaves the group.
+    ~KafkaConsumer() {
+        if (!core_) return;
+        try {
+            core_->close(core_->defaultApiTimeoutMs());
+        } catch (...) {
+        }
+        core_->markDestroyed();
+    }
+
+    void subscribe(const std::vector<std::string>& topics, std::shared_ptr<ConsumerRebalanceListener> listener = nullptr) {
+        core_->subscribe(topics, std::move(listener));
+    }
+    void assign(const std::vector<TopicPartition>& partitions) { core_->assign(partitions); }
+    void unsubscribe() { core_->unsubscribe(); }
+    std::set<TopicPartition> assignment() const { return core_->assignment(); }
+    std::set<std::string> subscription() const { return core_->subscription(); }
+
+    template <class Rep, class Period>
+    ConsumerRecords<K, V> poll(std::chrono::duration<Rep, Period> timeout) {
+        auto raw = core_->poll(std::chrono::duration_cast<Millis>(timeout).count());
+        std::vector<ConsumerRecord<K, V>> records;
+        records.reserve(raw.size());
+        for (const auto& r : raw) {
+            try {
+                records.emplace_back(r.tp->topic(), r.tp->partition(), r.offset, r.timestamp, r.timestamp_type, r.key.size, r.value.size,
+                                     key_deserializer_.deserialize(r.key), value_deserializer_.deserialize(r.value),
+                                     r.headers ? *r.headers : Headers(), std::optional<int32_t>(r.leader_epoch));
+            } catch (const SerializationException& e) {
+                // Keep what came before this record of every partition; stay at the bad record.
+                std::vector<detail::RawRecord> good(raw.begin(), raw.begin() + static_cast<std::ptrdiff_t>(records.size()));
+                core_->consume(good);
+                core_->stopAt(*r.tp, r.offset);
+                throw RecordDeserializationException(std::string("Error deserializing key/value for partition ") + r.tp->toString() +
+                                                     " at offset " + std::to_string(r.offset) +
+                                                     ". If needed, please seek past the record to continue consumption. (" + e.what() + ")");
+            }
+        }
+        core_->consume(raw);
+        return ConsumerRecords<K, V>(std::move(records));
+    }
+
+    void seek(const TopicPartition& tp, int64_t offset) { core_->seek(tp, offset); }
+    void seek(const TopicPartition& tp, const OffsetAndMetadata& offset) { core_->seek(tp, offset.offset()); }
+    void seekToBeginning(const std::vector<TopicPartition>& partitions) { core_->seekTo(partitions, Cluster::kEarliestTimestamp); }
+    void seekToEnd(const std::vector<TopicPartition>& partitions) { core_->seekTo(partitions, Cluster::kLatestTimestamp); }
+    int64_t position(const TopicPartition& tp) { return core_->position(tp, core_->defaultApiTimeoutMs()); }
+    template <class Rep, class Period>
+    int64_t position(const TopicPartition& tp, std::chrono::duration<Rep, Period> timeout) {
+        return core_->position(tp, std::chrono::duration_cast<Millis>(timeout).count());
+    }
+
+    void commitSync() { core_->commitSync(core_->allConsumedOffsets(), core_->defaultApiTimeoutMs()); }
+    void commitSync(const std::map<TopicPartition, OffsetAndMetadata>& offsets) { core_->commitSync(offsets, core_->defaultApiTimeoutMs()); }
+    void commitAsync(OffsetCommitCallback callback = {}) { core_->commitAsync(core_->allConsumedOffsets(), std::move(callback)); }
+    void commitAsync(const std::map<TopicPartition, OffsetAndMetadata>& offsets, OffsetCommitCallback callback) {
+        core_->commitAsync(offsets, std::move(callback));
+    }
+    std::map<TopicPartition, std::optional<OffsetAndMetadata>> committed(const std::set<TopicPartition>& partitions) {
+        return core_->committed(partitions, core_->defaultApiTimeoutMs());
+    }
+
+    std::map<TopicPartition, int64_t> beginningOffsets(const std::vector<TopicPartition>& partitions) {
+        return core_->listOffsets(partitions, Cluster::kEarliestTimestamp, core_->defaultApiTimeoutMs());
+    }
+    std::map<TopicPartition, int64_t> endOffsets(const std::vector<TopicPartition>& partitions) {
+        return core_->listOffsets(partitions, Cluster::kLatestTimestamp, core_->defaultApiTimeoutMs());
+    }
+    // Java maps a partition with no such record to null; here nullopt.
+    std::map<TopicPartition, std::optional<OffsetAndTimestamp>> offsetsForTimes(const std::map<TopicPartition, int64_t>& timestamps) {
+        std::map<TopicPartition, std::optional<OffsetAndTimestamp>> out;
+        for (const auto& [tp, ts] : timestamps) {
+            if (ts < 0) throw IllegalArgumentException("The target time for partition " + tp.toString() + " is " + std::to_string(ts) + ". The target time cannot be negative.");
+            auto found = core_->listOffsetsWithTimestamps({tp}, ts, core_->defaultApiTimeoutMs()).at(tp);
+            out[tp] = found.offset < 0 ? std::nullopt : std::optional<OffsetAndTimestamp>(OffsetAndTimestamp(found.offset, found.timestamp));
+        }
+        return out;
+    }
+
+    std::vector<PartitionInfo> partitionsFor(const std::string& topic) { return core_->partitionsFor(topic, core_->defaultApiTimeoutMs()); }
+    std::map<std::string, std::vector<PartitionInfo>> listTopics() { return core_->listTopics(core_->defaultApiTimeoutMs()); }
+    ConsumerGroupMetadata groupMetadata() const { return core_->groupMetadata(); }
+    const std::string& clientId() const noexcept { return core_->clientId(); }
+
+    void close() { core_->close(core_->defaultApiTimeoutMs()); }
+    template <class Rep, class Period>
+    void close(std::chrono::duration<Rep, Period> timeout) {
+        core_->close(std::chrono::duration_cast<Millis>(timeout).count());
+    }
+
+private:
+    Deserializer<K> key_deserializer_;
+    Deserializer<V> value_deserializer_;
+    std::unique_ptr<detail::ConsumerCore> core_;
+};
+
+}  // namespace kstream_sim

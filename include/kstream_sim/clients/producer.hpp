@@ -1,0 +1,618 @@
+// KafkaProducer: partitioning, batching (batch.size, linger.ms), the sender and acknowledgements.
+//
+// send() serializes the record, picks its partition (Kafka's murmur2 of the serialized key, or sticky
+// partitioning for null keys, KIP-794) and appends it to the open batch of that partition. A batch is sent
+// when it is full or linger.ms has passed since it was opened; at most max.in.flight.requests.per.connection
+// requests are outstanding per broker. As in Kafka, send() returns at once; the simulated I/O thread runs
+// whenever the program blocks (future.get(), flush(), poll(), cluster.advance()).
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "../broker/cluster.hpp"
+#include "../core/hashing.hpp"
+#include "client_configs.hpp"
+#include "future.hpp"
+#include "producer_record.hpp"
+
+namespace kstream_sim {
+
+// Kafka's Callback.onCompletion(metadata, exception): exception is nullptr on success.
+using Callback = std::function<void(const RecordMetadata&, const KafkaException*)>;
+
+// Kafka's Partitioner, as a callable: (topic, serialized key, serialized value, partition count) -> partition.
+using Partitioner = std::function<int32_t(const std::string& topic, ByteView key, ByteView value, int32_t num_partitions)>;
+
+class PartitionInfo {
+public:
+    PartitionInfo(std::string topic, int32_t partition, int32_t leader, std::vector<int32_t> replicas, std::vector<int32_t> isr)
+        : topic_(std::move(topic)), partition_(partition), leader_(leader), replicas_(std::move(replicas)), isr_(std::move(isr)) {}
+    const std::string& topic() const noexcept { return topic_; }
+    int32_t partition() const noexcept { return partition_; }
+    int32_t leader() const noexcept { return leader_; }
+    const std::vector<int32_t>& replicas() const noexcept { return replicas_; }
+    const std::vector<int32_t>& inSyncReplicas() const noexcept { return isr_; }
+
+private:
+    std::string topic_;
+    int32_t partition_, leader_;
+    std::vector<int32_t> replicas_, isr_;
+};
+
+namespace detail {
+
+// A batch on the client: open in the accumulator, then in flight, then done.
+struct ProducerBatch {
+    TopicPartition tp;
+    std::shared_ptr<BatchPayload> payload = std::make_shared<BatchPayload>();
+    int64_t created_ms = 0;
+    int64_t allocated_bytes = 0;  // buffer.memory held until the batch completes
+    int32_t attempts = 0;
+    bool full = false;
+    struct PendingCallback {
+        int32_t index;
+        int32_t key_size, value_size;
+        Callback callback;
+    };
+    std::vector<PendingCallback> callbacks;
+    Scheduler* scheduler = nullptr;
+    // The outcome.
+    bool done = false;
+    int64_t base_offset = -1;
+    int64_t log_append_time = -1;
+    std::exception_ptr error;
+};
+
+}  // namespace detail
+
+template <class T>
+class Future;
+
+// What send() returns: java.util.concurrent.Future<RecordMetadata>. get() runs the virtual clock until the
+// record's batch is acknowledged, then returns its metadata or throws the send's exception.
+template <>
+class Future<RecordMetadata> {
+public:
+    Future() = default;
+    Future(std::shared_ptr<detail::ProducerBatch> batch, int32_t index, int64_t timestamp, int32_t key_size, int32_t value_size)
+        : batch_(std::move(batch)), index_(index), timestamp_(timestamp), key_size_(key_size), value_size_(value_size) {}
+
+    bool isDone() const noexcept { return batch_ && batch_->done; }
+    RecordMetadata get() const { return getFor(Scheduler::kForever); }
+    template <class Rep, class Period>
+    RecordMetadata get(std::chrono::duration<Rep, Period> timeout) const {
+        return getFor(std::chrono::duration_cast<Millis>(timeout).count());
+    }
+
+private:
+    RecordMetadata getFor(int64_t timeout_ms) const {
+        if (!batch_) throw IllegalStateException("Future::get() on a default-constructed future");
+        if (!batch_->done) detail::blockUntil(*batch_->scheduler, [this] { return batch_->done; }, "Future<RecordMetadata>.get()", timeout_ms);
+        if (batch_->error) std::rethrow_exception(batch_->error);
+        return metadata();
+    }
+    RecordMetadata metadata() const {
+        const int64_t offset = batch_->base_offset < 0 ? -1 : batch_->base_offset + index_;
+        const int64_t ts = batch_->log_append_time >= 0 ? batch_->log_append_time : timestamp_;
+        return RecordMetadata(batch_->tp, offset, ts, key_size_, value_size_);
+    }
+
+    std::shared_ptr<detail::ProducerBatch> batch_;
+    int32_t index_ = 0;
+    int64_t timestamp_ = -1;
+    int32_t key_size_ = -1, value_size_ = -1;
+};
+
+namespace detail {
+
+// The untyped engine of a producer: everything after serialization.
+class ProducerCore {
+public:
+    ProducerCore(Cluster& cluster, const Properties& props, Partitioner partitioner)
+        : cluster_(cluster), config_(ProducerConfig::configDef(), props, "the producer"), partitioner_(std::move(partitioner)) {
+        validateIdempotence();
+        client_id_ = config_.getString(ProducerConfig::CLIENT_ID_CONFIG);
+        if (client_id_.empty()) client_id_ = cluster.nextClientId("producer");
+        random_ = cluster.randomFor(client_id_);
+        const std::string acks = config_.getString(ProducerConfig::ACKS_CONFIG);
+        acks_ = acks == "all" || acks == "-1" ? -1 : std::stoi(acks);
+        batch_size_ = config_.getInt(ProducerConfig::BATCH_SIZE_CONFIG);
+        linger_ms_ = config_.getLong(ProducerConfig::LINGER_MS_CONFIG);
+        buffer_memory_ = config_.getLong(ProducerConfig::BUFFER_MEMORY_CONFIG);
+        max_block_ms_ = config_.getLong(ProducerConfig::MAX_BLOCK_MS_CONFIG);
+        max_request_size_ = config_.getInt(ProducerConfig::MAX_REQUEST_SIZE_CONFIG);
+        max_in_flight_ = config_.getInt(ProducerConfig::MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION);
+        retries_ = config_.getInt(ProducerConfig::RETRIES_CONFIG);
+        retry_backoff_ms_ = config_.getLong(ProducerConfig::RETRY_BACKOFF_MS_CONFIG);
+        delivery_timeout_ms_ = config_.getInt(ProducerConfig::DELIVERY_TIMEOUT_MS_CONFIG);
+        metadata_max_age_ms_ = config_.getLong(ProducerConfig::METADATA_MAX_AGE_CONFIG);
+        ignore_keys_ = config_.getBoolean(ProducerConfig::PARTITIONER_IGNORE_KEYS_CONFIG);
+        configurePartitionerClass();
+    }
+    ProducerCore(const ProducerCore&) = delete;
+    ProducerCore& operator=(const ProducerCore&) = delete;
+    ~ProducerCore() { closed_ = true; }
+
+    const AbstractConfig& config() const noexcept { return config_; }
+    const std::string& clientId() const noexcept { return client_id_; }
+    Cluster& cluster() noexcept { return cluster_; }
+
+    Future<RecordMetadata> append(const std::string& topic, std::optional<int32_t> explicit_partition, std::optional<int64_t> timestamp,
+                                  ByteView key, ByteView value, const Headers* headers, Callback callback) {
+        if (closed_) throw IllegalStateException("Cannot perform operation after producer has been closed");
+        TopicEntry* entry;
+        try {
+            entry = &waitOnMetadata(topic);
+        } catch (const ApiException&) {
+            return failedSend(TopicPartition(topic, explicit_partition.value_or(-1)), std::current_exception(), key, value, std::move(callback));
+        }
+        const int32_t partitions = entry->partitionCount;
+        if (explicit_partition && *explicit_partition >= partitions)
+            throw KafkaException("Invalid partition given with record: " + std::to_string(*explicit_partition) +
+                                 " is not in the range [0..." + std::to_string(partitions) + ").");
+        const int64_t ts = timestamp ? *timestamp : cluster_.nowMs();
+        const int32_t record_size = recordSizeUpperBound(key, value, headers);
+        if (record_size > max_request_size_) {
+            return failedSend(TopicPartition(topic, explicit_partition.value_or(0)),
+                              std::make_exception_ptr(RecordTooLargeException(
+                                  "The message is " + std::to_string(record_size) +
+                                  " bytes when serialized which is larger than " + std::to_string(max_request_size_) +
+                                  ", which is the value of the max.request.size configuration.")),
+                              key, value, std::move(callback));
+        }
+        const int32_t partition = explicit_partition ? *explicit_partition : choosePartition(*entry, topic, key, value);
+        PartitionQueue& queue = entry->queues[static_cast<size_t>(partition)];
+        ProducerBatch* open = queue.open();
+        const int32_t size_if_appended = open ? open->payload->recordSize(ts, key.size, value.size, headers) : 0;
+        if (!open || open->payload->size_in_bytes + size_if_appended > batch_size_) {
+            if (open) markFull(*open);
+            open = &openBatch(*entry, queue, topic, partition, record_size);
+        }
+        const int32_t index = open->payload->count();
+        open->payload->append(ts, key, value, headers);
+        if (callback) open->callbacks.push_back({index, key.size, value.size, std::move(callback)});
+        if (entry->sticky_partition == partition) entry->sticky_bytes += record_size;
+        return Future<RecordMetadata>(queue.batches.back(), index, ts, key.size, value.size);
+    }
+
+    // Sends everything buffered now and waits until every batch is acknowledged.
+    void flush() {
+        flushing_ = true;
+        runSenderNow();
+        blockUntil(cluster_.scheduler(), [this] { return inFlightOrQueued() == 0; }, "KafkaProducer.flush()");
+        flushing_ = false;
+    }
+
+    // Sends what is buffered and waits up to timeout_ms (Scheduler::kForever: as long as it takes).
+    void close(int64_t timeout_ms) {
+        if (closed_) return;
+        if (timeout_ms > 0) {
+            flushing_ = true;
+            runSenderNow();
+            const int64_t deadline = timeout_ms == Scheduler::kForever ? Scheduler::kForever : cluster_.nowMs() + timeout_ms;
+            cluster_.scheduler().runUntil(deadline, [this] { return inFlightOrQueued() == 0; });
+        }
+        abortUnsent("Producer is closed forcefully.");
+        closed_ = true;
+    }
+
+    std::vector<PartitionInfo> partitionsFor(const std::string& topic) {
+        waitOnMetadata(topic);
+        std::vector<PartitionInfo> out;
+        for (const auto& p : cluster_.topic(topic).partitions) out.emplace_back(topic, p.partition, p.leader, p.replicas, p.isr);
+        return out;
+    }
+
+private:
+    struct PartitionQueue {
+        std::deque<std::shared_ptr<ProducerBatch>> batches;  // waiting to be sent, oldest first
+        bool in_flight = false;  // one request per partition at a time keeps per-partition order simple
+        ProducerBatch* open() { return batches.empty() || batches.back()->full ? nullptr : batches.back().get(); }
+    };
+    struct TopicEntry {
+        std::string name;
+        int32_t partitionCount = 0;
+        int64_t fetched_ms = 0;
+        std::vector<PartitionQueue> queues;
+        int32_t sticky_partition = -1;  // KIP-794 uniform sticky partitioning for null keys
+        int64_t sticky_bytes = 0;
+        uint32_t round_robin = 0;
+    };
+
+    // Kafka's ProducerConfig.postProcessAndValidateIdempotenceConfigs.
+    void validateIdempotence() {
+        const bool explicit_idem = config_.isExplicit(ProducerConfig::ENABLE_IDEMPOTENCE_CONFIG);
+        bool idempotent = config_.getBoolean(ProducerConfig::ENABLE_IDEMPOTENCE_CONFIG);
+        if (idempotent) {
+            const std::string acks = config_.getString(ProducerConfig::ACKS_CONFIG);
+            auto conflict = [&](bool bad, const char* message) {
+                if (!bad) return;
+                if (explicit_idem) throw ConfigException(message);
+                idempotent = false;  // an implicit default gives way silently, as in Kafka
+            };
+            conflict(config_.getInt(ProducerConfig::RETRIES_CONFIG) == 0,
+                     "Must set retries to non-zero when using the idempotent producer.");
+            conflict(acks != "all" && acks != "-1",
+                     "Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence.");
+            conflict(config_.getInt(ProducerConfig::MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION) > 5,
+                     "Must set max.in.flight.requests.per.connection to at most 5 to use the idempotent producer.");
+        }
+        config_.set(ProducerConfig::ENABLE_IDEMPOTENCE_CONFIG, idempotent);
+        if (!idempotent && !config_.isNull(ProducerConfig::TRANSACTIONAL_ID_CONFIG))
+            throw ConfigException("Cannot set a transactional.id without also enabling idempotence.");
+        if (config_.isExplicit(ProducerConfig::DELIVERY_TIMEOUT_MS_CONFIG) &&
+            config_.getInt(ProducerConfig::DELIVERY_TIMEOUT_MS_CONFIG) <
+                config_.getLong(ProducerConfig::LINGER_MS_CONFIG) + config_.getInt(ProducerConfig::REQUEST_TIMEOUT_MS_CONFIG))
+            throw ConfigException("delivery.timeout.ms should be equal to or larger than linger.ms + request.timeout.ms");
+    }
+
+    void configurePartitionerClass() {
+        if (config_.isNull(ProducerConfig::PARTITIONER_CLASS_CONFIG)) return;
+        const std::string cls = config_.getString(ProducerConfig::PARTITIONER_CLASS_CONFIG);
+        if (cls == "org.apache.kafka.clients.producer.RoundRobinPartitioner") {
+            round_robin_ = true;
+            return;
+        }
+        throw invalidConfigValue(ProducerConfig::PARTITIONER_CLASS_CONFIG, cls,
+                                 "Class " + cls +
+                                     " cannot be found. kstream_sim knows org.apache.kafka.clients.producer.RoundRobinPartitioner; "
+                                     "for your own partitioner pass a kstream_sim::Partitioner callable to the KafkaProducer constructor");
+    }
+
+    // An upper bound of the record's size in a batch, for batch.size, max.request.size and buffer.memory.
+    static int32_t recordSizeUpperBound(ByteView key, ByteView value, const Headers* headers) {
+        return recordSizeInBytes(INT32_MAX, INT64_MAX / 2, key.size, value.size, headers) + kRecordBatchOverhead;
+    }
+
+    // Metadata: a round trip to a broker the first time a topic is used (auto-creating it when the broker
+    // allows), and again once metadata.max.age.ms has passed; blocks up to max.block.ms.
+    TopicEntry& waitOnMetadata(const std::string& topic) {
+        if (last_topic_ && last_topic_->name == topic && cluster_.nowMs() - last_topic_->fetched_ms < metadata_max_age_ms_)
+            return *last_topic_;
+        auto it = topics_.find(topic);
+        if (it == topics_.end() || cluster_.nowMs() - it->second->fetched_ms >= metadata_max_age_ms_) {
+            const int32_t count = fetchPartitionCount(topic);
+            if (it == topics_.end()) {
+                auto entry = std::make_unique<TopicEntry>();
+                entry->name = topic;
+                it = topics_.emplace(topic, entry.get()).first;
+                topic_order_.push_back(std::move(entry));
+            }
+            TopicEntry& e = *it->second;
+            e.partitionCount = count;
+            e.fetched_ms = cluster_.nowMs();
+            e.queues.resize(static_cast<size_t>(count));
+        }
+        last_topic_ = it->second;
+        return *last_topic_;
+    }
+
+    int32_t fetchPartitionCount(const std::string& topic) {
+        validateTopicName(topic);
+        const int64_t deadline = cluster_.nowMs() + max_block_ms_;
+        while (true) {
+            auto count = std::make_shared<int32_t>(-2);  // -2: no answer yet; -1: unknown topic
+            cluster_.roundTrip(0, [c = &cluster_, topic, count]() -> std::function<void()> {
+                TopicState* t = c->metadataFor(topic, true);
+                const int32_t n = t ? t->partitionCount() : -1;
+                return [count, n] { *count = n; };
+            });
+            if (!cluster_.scheduler().runUntil(deadline, [&] { return *count != -2; }) || *count < 0) {
+                if (cluster_.nowMs() >= deadline)
+                    throw TimeoutException("Topic " + topic + " not present in metadata after " + std::to_string(max_block_ms_) + " ms.");
+                cluster_.scheduler().runUntil(std::min(deadline, cluster_.nowMs() + retry_backoff_ms_), [] { return false; });
+                continue;
+            }
+            return *count;
+        }
+    }
+
+    int32_t choosePartition(TopicEntry& entry, const std::string& topic, ByteView key, ByteView value) {
+        const int32_t n = entry.partitionCount;
+        if (partitioner_) {
+            const int32_t p = partitioner_(topic, key, value, n);
+            if (p < 0 || p >= n)
+                throw IllegalArgumentException("The partitioner generated an invalid partition number: " + std::to_string(p) +
+                                               ". Partition number should always be non-negative.");
+            return p;
+        }
+        if (round_robin_) return static_cast<int32_t>(entry.round_robin++ % static_cast<uint32_t>(n));
+        if (!key.isNull() && !ignore_keys_) return toPositive(murmur2(key.data, static_cast<size_t>(key.size))) % n;
+        // Null key: stay on one partition until batch.size bytes went to it, then pick another at random.
+        if (entry.sticky_partition < 0 || entry.sticky_partition >= n || entry.sticky_bytes >= batch_size_) {
+            int32_t next = static_cast<int32_t>(random_.nextBelow(static_cast<uint64_t>(n)));
+            if (n > 1 && next == entry.sticky_partition) next = (next + 1 + static_cast<int32_t>(random_.nextBelow(static_cast<uint64_t>(n - 1)))) % n;
+            entry.sticky_partition = next;
+            entry.sticky_bytes = 0;
+        }
+        return entry.sticky_partition;
+    }
+
+    ProducerBatch& openBatch(TopicEntry& entry, PartitionQueue& queue, const std::string& topic, int32_t partition, int32_t record_size) {
+        const int64_t allocation = std::max<int64_t>(batch_size_, record_size);
+        if (buffered_bytes_ + allocation > buffer_memory_) {
+            // The buffer is full: block (in virtual time) until acknowledged batches free memory.
+            runSenderNow();
+            const int64_t deadline = cluster_.nowMs() + max_block_ms_;
+            if (!cluster_.scheduler().runUntil(deadline, [&] { return buffered_bytes_ + allocation <= buffer_memory_; }))
+                throw TimeoutException("Failed to allocate " + std::to_string(allocation) +
+                                       " bytes within the configured max blocking time " + std::to_string(max_block_ms_) +
+                                       " ms. Total memory: " + std::to_string(buffer_memory_) + " bytes. Available memory: " +
+                                       std::to_string(buffer_memory_ - buffered_bytes_) + " bytes.");
+        }
+        (void)entry;
+        auto batch = std::make_shared<ProducerBatch>();
+        batch->tp = TopicPartition(topic, partition);
+        batch->created_ms = cluster_.nowMs();
+        batch->allocated_bytes = allocation;
+        batch->scheduler = &cluster_.scheduler();
+        batch->payload->data.reserve(static_cast<size_t>(batch_size_));
+        buffered_bytes_ += allocation;
+        queue.batches.push_back(batch);
+        ++queued_batches_;
+        // The batch becomes sendable when linger.ms has passed.
+        cluster_.scheduler().after(linger_ms_, [this, alive = alive_] {
+            if (*alive) runSender();
+        });
+        return *batch;
+    }
+
+    void markFull(ProducerBatch& batch) {
+        batch.full = true;
+        runSenderNow();
+    }
+
+    // Wakes the sender in the current millisecond (once, however many batches fill up meanwhile).
+    void runSenderNow() {
+        if (sender_wakeup_pending_) return;
+        sender_wakeup_pending_ = true;
+        cluster_.scheduler().after(0, [this, alive = alive_] {
+            if (!*alive) return;
+            sender_wakeup_pending_ = false;
+            runSender();
+        });
+    }
+
+    bool sendable(const ProducerBatch& b) const {
+        return b.full || flushing_ || cluster_.nowMs() - b.created_ms >= linger_ms_;
+    }
+
+    // The sender: one produce request per broker with the first sendable batch of each partition it leads,
+    // up to max.request.size, while fewer than max.in.flight requests are outstanding to that broker.
+    void runSender() {
+        std::map<int32_t, std::vector<std::shared_ptr<ProducerBatch>>> requests;
+        std::map<int32_t, int64_t> request_bytes;
+        for (const auto& entry : topic_order_) {
+            for (int32_t p = 0; p < entry->partitionCount; ++p) {
+                PartitionQueue& q = entry->queues[static_cast<size_t>(p)];
+                if (q.in_flight || q.batches.empty() || !sendable(*q.batches.front())) continue;
+                const int32_t leader = cluster_.leaderFor(TopicPartition(entry->name, p));
+                if (leader < 0) continue;
+                if (in_flight_[leader] >= max_in_flight_) continue;
+                const int64_t size = q.batches.front()->payload->size_in_bytes;
+                auto& list = requests[leader];
+                if (!list.empty() && request_bytes[leader] + size > max_request_size_) continue;
+                request_bytes[leader] += size;
+                auto batch = q.batches.front();
+                batch->full = true;  // no more appends once it is on its way
+                q.batches.pop_front();
+                q.in_flight = true;
+                list.push_back(std::move(batch));
+            }
+        }
+        for (auto& [broker, batches] : requests) sendProduceRequest(broker, std::move(batches));
+    }
+
+    void sendProduceRequest(int32_t broker, std::vector<std::shared_ptr<ProducerBatch>> batches) {
+        ++in_flight_[broker];
+        for (auto& b : batches) ++b->attempts;
+        auto results = std::make_shared<std::vector<ProducePartitionResult>>();
+        const ProducerIdentity identity;
+        cluster_.toBroker(broker, [this, c = &cluster_, broker, batches, results, identity, acks = acks_, alive = alive_] {
+            for (const auto& b : batches) results->push_back(c->appendAsLeader(broker, b->tp, b->payload, identity));
+            if (acks == 0) return;  // no response at all with acks=0
+            c->toClient([this, broker, batches, results, alive] {
+                if (*alive) onProduceResponse(broker, batches, *results);
+            });
+        });
+        if (acks_ == 0) {
+            // acks=0: the record counts as sent once it is written to the socket; offsets stay unknown.
+            --in_flight_[broker];
+            for (const auto& b : batches) complete(*b, -1, -1, nullptr);
+        }
+    }
+
+    void onProduceResponse(int32_t broker, const std::vector<std::shared_ptr<ProducerBatch>>& batches,
+                           const std::vector<ProducePartitionResult>& results) {
+        --in_flight_[broker];
+        for (size_t i = 0; i < batches.size(); ++i) {
+            ProducerBatch& b = *batches[i];
+            const ProducePartitionResult& r = results[i];
+            if (r.error && isRetriable(r.error) && b.attempts <= retries_ &&
+                cluster_.nowMs() - b.created_ms < delivery_timeout_ms_) {
+                retryLater(batches[i]);
+                continue;
+            }
+            complete(b, r.base_offset, r.log_append_time, r.error);
+        }
+        runSender();
+    }
+
+    static bool isRetriable(const std::exception_ptr& error) {
+        try {
+            std::rethrow_exception(error);
+        } catch (const RetriableException&) {
+            return true;
+        } catch (...) {
+            return false;
+        }
+    }
+
+    void retryLater(std::shared_ptr<ProducerBatch> batch) {
+        cluster_.scheduler().after(retry_backoff_ms_, [this, batch, alive = alive_] {
+            if (!*alive) return;
+            TopicEntry& entry = *topics_.at(batch->tp.topic());
+            PartitionQueue& q = entry.queues[static_cast<size_t>(batch->tp.partition())];
+            q.in_flight = false;
+            q.batches.push_front(batch);  // retried before anything newer for the same partition
+            runSender();
+        });
+    }
+
+    void complete(ProducerBatch& b, int64_t base_offset, int64_t log_append_time, std::exception_ptr error) {
+        if (b.done) return;
+        b.base_offset = error ? -1 : base_offset;
+        b.log_append_time = log_append_time;
+        b.error = error;
+        b.done = true;
+        buffered_bytes_ -= b.allocated_bytes;
+        --queued_batches_;
+        if (TopicEntry* e = findEntry(b.tp.topic()))
+            if (b.tp.partition() < e->partitionCount) e->queues[static_cast<size_t>(b.tp.partition())].in_flight = false;
+        cluster_.trace().record(cluster_.nowMs(), error ? "produce-failed" : "ack", b.tp.toString(),
+                                {{"base", b.base_offset}, {"count", b.payload->count()}});
+        for (auto& pending : b.callbacks) {
+            const int64_t ts = log_append_time >= 0 ? log_append_time : b.payload->records[static_cast<size_t>(pending.index)].timestamp;
+            RecordMetadata md(b.tp, b.base_offset < 0 ? -1 : b.base_offset + pending.index, ts, pending.key_size, pending.value_size);
+            invokeCallback(pending.callback, md, error);
+        }
+        b.callbacks.clear();
+    }
+
+    static void invokeCallback(const Callback& cb, const RecordMetadata& md, const std::exception_ptr& error) {
+        if (!error) return cb(md, nullptr);
+        try {
+            std::rethrow_exception(error);
+        } catch (const KafkaException& e) {
+            cb(md, &e);
+        }
+    }
+
+    Future<RecordMetadata> failedSend(TopicPartition tp, std::exception_ptr error, ByteView key, ByteView value, Callback callback) {
+        auto batch = std::make_shared<ProducerBatch>();
+        batch->tp = std::move(tp);
+        batch->scheduler = &cluster_.scheduler();
+        batch->done = true;
+        batch->error = error;
+        if (callback) invokeCallback(callback, RecordMetadata(batch->tp, -1, -1, key.size, value.size), error);
+        return Future<RecordMetadata>(batch, 0, -1, key.size, value.size);
+    }
+
+    void abortUnsent(const std::string& why) {
+        for (const auto& entry : topic_order_)
+            for (auto& q : entry->queues) {
+                for (auto& b : q.batches) complete(*b, -1, -1, std::make_exception_ptr(KafkaException(why)));
+                q.batches.clear();
+            }
+    }
+
+    TopicEntry* findEntry(const std::string& topic) {
+        auto it = topics_.find(topic);
+        return it == topics_.end() ? nullptr : it->second;
+    }
+    int64_t inFlightOrQueued() const noexcept { return queued_batches_; }
+
+    Cluster& cluster_;
+    AbstractConfig config_;
+    Partitioner partitioner_;
+    std::string client_id_;
+    Random random_;
+    int32_t acks_ = -1;
+    int32_t batch_size_ = 16384;
+    int64_t linger_ms_ = 5;
+    int64_t buffer_memory_ = 0;
+    int64_t max_block_ms_ = 0;
+    int32_t max_request_size_ = 0;
+    int32_t max_in_flight_ = 5;
+    int32_t retries_ = 0;
+    int64_t retry_backoff_ms_ = 100;
+    int32_t delivery_timeout_ms_ = 120000;
+    int64_t metadata_max_age_ms_ = 300000;
+    bool ignore_keys_ = false;
+    bool round_robin_ = false;
+    bool flushing_ = false;
+    bool closed_ = false;
+    bool sender_wakeup_pending_ = false;
+    int64_t buffered_bytes_ = 0;
+    int64_t queued_batches_ = 0;
+    std::unordered_map<std::string, TopicEntry*> topics_;
+    std::vector<std::unique_ptr<TopicEntry>> topic_order_;  // creation order: deterministic iteration
+    TopicEntry* last_topic_ = nullptr;
+    std::map<int32_t, int32_t> in_flight_;
+    // Events scheduled by this producer check this flag, so a destroyed producer's timers do nothing.
+    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+
+public:
+    void markDestroyed() { *alive_ = false; }
+};
+
+}  // namespace detail
+
+template <class K, class V>
+class KafkaProducer {
+public:
+    KafkaProducer(Cluster& cluster, const Properties& props, Serializer<K> key_serializer = {},
+                  Serializer<V> value_serializer = {}, Partitioner partitioner = {})
+        : key_serializer_(std::move(key_serializer)), value_serializer_(std::move(value_serializer)),
+          core_(std::make_unique<detail::ProducerCore>(cluster, props, std::move(partitioner))) {
+        const auto& cfg = core_->config();
+        if (!cfg.isNull(ProducerConfig::KEY_SERIALIZER_CLASS_CONFIG) && !key_serializer_.custom())
+            detail::checkConfiguredSerdeClass<K>(ProducerConfig::KEY_SERIALIZER_CLASS_CONFIG, cfg.getString(ProducerConfig::KEY_SERIALIZER_CLASS_CONFIG), true);
+        if (!cfg.isNull(ProducerConfig::VALUE_SERIALIZER_CLASS_CONFIG) && !value_serializer_.custom())
+            detail::checkConfiguredSerdeClass<V>(ProducerConfig::VALUE_SERIALIZER_CLASS_CONFIG, cfg.getString(ProducerConfig::VALUE_SERIALIZER_CLASS_CONFIG), true);
+    }
+    KafkaProducer(Cluster& cluster, const Properties& props, Partitioner partitioner)
+        : KafkaProducer(cluster, props, {}, {}, std::move(partitioner)) {}
+    KafkaProducer(KafkaProducer&&) noexcept = default;
+    KafkaProducer& operator=(KafkaProducer&&) noexcept = default;
+    // Like Java's try-with-resources: closing sends what is still buffered.
+    ~KafkaProducer() {
+        if (!core_) return;
+        try {
+            core_->close(Scheduler::kForever);
+        } catch (...) {
+        }
+        core_->markDestroyed();
+    }
+
+    Future<RecordMetadata> send(const ProducerRecord<K, V>& record, Callback callback = {}) {
+        key_bytes_.clear();
+        value_bytes_.clear();
+        ByteView key, value;
+        if (record.key()) {
+            key_serializer_.serializeInto(*record.key(), key_bytes_);
+            key = {key_bytes_.data(), static_cast<int32_t>(key_bytes_.size())};
+        }
+        if (record.value()) {
+            value_serializer_.serializeInto(*record.value(), value_bytes_);
+            value = {value_bytes_.data(), static_cast<int32_t>(value_bytes_.size())};
+        }
+        return core_->append(record.topic(), record.partition(), record.timestamp(), key, value,
+                             record.headers().empty() ? nullptr : &record.headers(), std::move(callback));
+    }
+
+    void flush() { core_->flush(); }
+    void close() { core_->close(Scheduler::kForever); }
+    template <class Rep, class Period>
+    void close(std::chrono::duration<Rep, Period> timeout) {
+        core_->close(std::chrono::duration_cast<Millis>(timeout).count());
+    }
+    std::vector<PartitionInfo> partitionsFor(const std::string& topic) { return core_->partitionsFor(topic); }
+    const std::string& clientId() const noexcept { return core_->clientId(); }
+
+private:
+    Serializer<K> key_serializer_;
+    Serializer<V> value_serializer_;
+    std::unique_ptr<detail::ProducerCore> core_;
+    Bytes key_bytes_, value_bytes_;
+};
+
+}  // namespace kstream_sim

@@ -1,0 +1,75 @@
+// Exceptions with Apache Kafka's class names, all under one KafkaException.
+//
+// Kafka's Java clients throw java.lang.IllegalStateException / IllegalArgumentException for misuse and
+// org.apache.kafka.common.KafkaException (and its ApiException subclasses) for everything else. Here every
+// exception derives from KafkaException so one catch clause sees them all; name() gives the Java simple
+// class name, which is what conformance scenarios print.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace kstream_sim {
+
+class KafkaException : public std::runtime_error {
+public:
+    explicit KafkaException(const std::string& message) : std::runtime_error(message) {}
+    // The Java simple class name of this exception, e.g. "TopicExistsException".
+    virtual const char* name() const noexcept { return "KafkaException"; }
+};
+
+// Declares `NAME : BASE` with Kafka's class name as name(). Kept local to this part.
+#define KSTREAM_SIM_EXCEPTION(NAME, BASE)                                              \
+    class NAME : public BASE {                                                         \
+    public:                                                                            \
+        explicit NAME(const std::string& message) : BASE(message) {}                   \
+        const char* name() const noexcept override { return #NAME; }                   \
+    };
+
+// java.lang misuse errors (kept under KafkaException here; see the header comment).
+KSTREAM_SIM_EXCEPTION(IllegalStateException, KafkaException)
+KSTREAM_SIM_EXCEPTION(IllegalArgumentException, KafkaException)
+
+// org.apache.kafka.common.errors
+KSTREAM_SIM_EXCEPTION(ApiException, KafkaException)
+KSTREAM_SIM_EXCEPTION(RetriableException, ApiException)
+KSTREAM_SIM_EXCEPTION(InvalidMetadataException, RetriableException)
+KSTREAM_SIM_EXCEPTION(ConfigException, KafkaException)
+KSTREAM_SIM_EXCEPTION(SerializationException, KafkaException)
+KSTREAM_SIM_EXCEPTION(RecordDeserializationException, SerializationException)
+KSTREAM_SIM_EXCEPTION(InterruptException, KafkaException)
+KSTREAM_SIM_EXCEPTION(WakeupException, KafkaException)
+KSTREAM_SIM_EXCEPTION(TimeoutException, RetriableException)
+KSTREAM_SIM_EXCEPTION(UnknownTopicOrPartitionException, InvalidMetadataException)
+KSTREAM_SIM_EXCEPTION(NotLeaderOrFollowerException, InvalidMetadataException)
+KSTREAM_SIM_EXCEPTION(LeaderNotAvailableException, InvalidMetadataException)
+KSTREAM_SIM_EXCEPTION(NetworkException, InvalidMetadataException)
+KSTREAM_SIM_EXCEPTION(TopicExistsException, ApiException)
+KSTREAM_SIM_EXCEPTION(InvalidTopicException, ApiException)
+KSTREAM_SIM_EXCEPTION(InvalidPartitionsException, ApiException)
+KSTREAM_SIM_EXCEPTION(InvalidReplicationFactorException, ApiException)
+KSTREAM_SIM_EXCEPTION(InvalidConfigurationException, ApiException)
+KSTREAM_SIM_EXCEPTION(InvalidRequestException, ApiException)
+KSTREAM_SIM_EXCEPTION(RecordTooLargeException, ApiException)
+KSTREAM_SIM_EXCEPTION(RecordBatchTooLargeException, ApiException)
+KSTREAM_SIM_EXCEPTION(NotEnoughReplicasException, RetriableException)
+KSTREAM_SIM_EXCEPTION(NotEnoughReplicasAfterAppendException, RetriableException)
+KSTREAM_SIM_EXCEPTION(OffsetOutOfRangeException, ApiException)
+KSTREAM_SIM_EXCEPTION(InvalidOffsetException, KafkaException)
+KSTREAM_SIM_EXCEPTION(NoOffsetForPartitionException, InvalidOffsetException)
+KSTREAM_SIM_EXCEPTION(CommitFailedException, KafkaException)
+KSTREAM_SIM_EXCEPTION(RebalanceInProgressException, ApiException)
+KSTREAM_SIM_EXCEPTION(GroupIdNotFoundException, ApiException)
+KSTREAM_SIM_EXCEPTION(InvalidGroupIdException, ApiException)
+KSTREAM_SIM_EXCEPTION(GroupNotEmptyException, ApiException)
+KSTREAM_SIM_EXCEPTION(OutOfOrderSequenceException, ApiException)
+KSTREAM_SIM_EXCEPTION(DuplicateSequenceException, ApiException)
+KSTREAM_SIM_EXCEPTION(InvalidProducerEpochException, ApiException)
+KSTREAM_SIM_EXCEPTION(ProducerFencedException, ApiException)
+KSTREAM_SIM_EXCEPTION(InvalidTxnStateException, ApiException)
+KSTREAM_SIM_EXCEPTION(TransactionAbortedException, ApiException)
+KSTREAM_SIM_EXCEPTION(UnsupportedVersionException, ApiException)
+
+#undef KSTREAM_SIM_EXCEPTION
+
+}  // namespace kstream_sim
