@@ -19,6 +19,7 @@ Usage (from anywhere; paths are relative to the repository):
     python3 tools/amalgamate.py --check            # exit 1 if kstream_sim.hpp is not what would be written
     python3 tools/amalgamate.py --line-directives -o build/kstream_sim.hpp
                                                    # emit #line back to the parts, for debuggers
+    python3 tools/amalgamate.py --list-parts       # print the parts in reading order
 
 Exit status: 0 ok; 1 --check found a stale or missing header; 2 the parts break a rule below.
 
@@ -249,6 +250,9 @@ def main(argv=None):
     parser.add_argument("--line-directives", action="store_true",
                         help="emit #line directives pointing back to the parts (for debuggers and compiler "
                              "messages; not for the committed header)")
+    parser.add_argument("--list-parts", action="store_true",
+                        help="write nothing; print the parts in reading order, one path (relative to include/) "
+                             "a line (CMake uses it to compile every part on its own)")
     parser.add_argument("--root", default=None, help=argparse.SUPPRESS)  # for tools/test_amalgamate.py
     args = parser.parse_args(argv)
     if args.root is not None:
@@ -262,6 +266,9 @@ def main(argv=None):
     except PartsError as error:
         print(f"amalgamate.py: error: {error}", file=sys.stderr)
         return 2
+    if args.list_parts:
+        print("\n".join(f"kstream_sim/{part.name}" for part in amalgamation.order))
+        return 0
     warn_unreached(amalgamation)
     shown = os.path.relpath(args.output).replace(os.sep, "/")
 

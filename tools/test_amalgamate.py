@@ -206,6 +206,13 @@ class AmalgamateTest(unittest.TestCase):
         self.repo.write("include/kstream_sim.hpp", GOOD_TREE["include/kstream_sim.hpp"] + "int oops;\n")
         self.assert_rejected(r"the umbrella holds only comments")
 
+    def test_lists_parts_in_reading_order(self):
+        status, out, _ = self.repo.run("--list-parts")
+        self.assertEqual(status, 0)
+        self.assertEqual(out.split(), ["kstream_sim/core/clock.hpp", "kstream_sim/core/scheduler.hpp",
+                                       "kstream_sim/core/queue.hpp", "kstream_sim/broker/log.hpp"])
+        self.assertFalse(os.path.exists(os.path.join(self.repo.root, "kstream_sim.hpp")))
+
     def test_notes_parts_the_umbrella_does_not_reach(self):
         self.repo.write("include/kstream_sim/core/wip.hpp", part("Work in progress."))
         status, _, err = self.repo.run()
