@@ -241,6 +241,14 @@ def warn_unreached(amalgamation):
               f"{rel(UMBRELLA)} does not reach: {', '.join(unreached)}", file=sys.stderr)
 
 
+def warn_cut_descriptions(amalgamation):
+    """The table of contents shows each part's first comment line alone; a sentence cut there reads badly."""
+    cut = [part.name for part in amalgamation.order if not part.description.endswith((".", "!", "?", ")"))]
+    if cut:
+        print(f"amalgamate.py: note: the first comment line of {', '.join(cut)} does not end a sentence; the table "
+              f"of contents shows that line alone, so make it a complete one-line description", file=sys.stderr)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Generate kstream_sim.hpp from the parts under include/.")
     parser.add_argument("-o", "--output", default=None,
@@ -270,6 +278,8 @@ def main(argv=None):
         print("\n".join(f"kstream_sim/{part.name}" for part in amalgamation.order))
         return 0
     warn_unreached(amalgamation)
+    if not args.check:
+        warn_cut_descriptions(amalgamation)
     shown = os.path.relpath(args.output).replace(os.sep, "/")
 
     if args.check:
