@@ -23,10 +23,12 @@ final class ConfigValidation implements Scenario {
             {"acks", "2"},
             {"acks", "all"},
             {"acks", "-1"},
+            {"acks", "ALL"},                                   // case sensitivity, key by key
             {"linger.ms", "abc"},
             {"linger.ms", "-1"},
             {"batch.size", "-1"},
             {"compression.type", "brotli"},
+            {"compression.type", "GZIP"},
             {"enable.idempotence", "maybe"},
             {"enable.idempotence", "true", "acks", "1"},
             {"enable.idempotence", "true", "acks", "0"},
@@ -62,6 +64,7 @@ final class ConfigValidation implements Scenario {
             {"isolation.level", "committed"},
             {"session.timeout.ms", "abc"},
             {"group.protocol", "foo"},
+            {"group.protocol", "CLASSIC"},
     };
     static final String[][] ADMIN_CASES = {
             {},

@@ -15,7 +15,7 @@ import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
 /**
- * The real-Kafka judge. Usage: Judge [--out DIR] [--list] [SCENARIO...]   (no scenario = all)
+ * The real-Kafka judge. Usage: Judge [--out DIR] [--list] [--config-names] [SCENARIO...]   (no scenario = all)
  * Writes DIR/<scenario>.txt (default DIR: expected). Starts one in-process KRaft cluster on loopback
  * (Kafka's KafkaClusterTestKit, combined broker+controller nodes) the first time a scenario needs it,
  * and reuses it for every later scenario that needs the same number of brokers.
@@ -39,6 +39,9 @@ public final class Judge {
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--out")) outDir = Path.of(args[++i]);
             else if (args[i].equals("--list")) { for (Scenario s : ALL) System.out.println(s.name()); return; }
+            // The producer/consumer/admin config names of this Kafka version, one a line: the vocabulary
+            // config_validation uses to find the keys an exception message names (its C++ twin has a copy).
+            else if (args[i].equals("--config-names")) { ConfigValidation.vocabulary().forEach(System.out::println); return; }
             else wanted.add(args[i]);
         }
         Map<String, Scenario> byName = new LinkedHashMap<>();
