@@ -137,7 +137,8 @@ int main() {
             std::cout << topic << " send timestamp=null -> metadata.timestamp inside send window: "
                       << boolean(md.timestamp() >= before && md.timestamp() <= after) << "\n";
         }
-        for (const int64_t ts : {B + 2 * 3600 * 1000LL, B - 10LL * 365 * 24 * 3600 * 1000}) {
+        // Far past, then 2 h ahead (past message.timestamp.after.max.ms, 1 h by default since Kafka 4.0).
+        for (const int64_t ts : {B - 10LL * 365 * 24 * 3600 * 1000, B + 2 * 3600 * 1000LL}) {
             try {
                 RecordMetadata md = p.send(Record("ts_create", 0, ts, std::string("k"), std::string("t"))).get();
                 std::cout << "ts_create send timestamp=" << rel(ts) << " -> " << at(md) << "\n";

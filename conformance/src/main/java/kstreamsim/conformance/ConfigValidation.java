@@ -12,8 +12,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
  * Client construction with bad configs: "<client> k=v[ k=v] -> <ExceptionSimpleName> keys=<config keys named in the
- * message, in order>" or "-> no exception". For a producer built without exception the effective
- * enable.idempotence (after Kafka's post-processing) is printed too. A case's settings are applied on top of a
+ * message, in order>" or "-> no exception". For a producer built without exception a second line gives the
+ * effective enable.idempotence (after Kafka's post-processing). A case's settings are applied on top of a
  * valid base config (bootstrap.servers of the test kit, String (de)serializers).
  */
 final class ConfigValidation implements Scenario {
@@ -89,15 +89,18 @@ final class ConfigValidation implements Scenario {
         for (String[] c : PRODUCER_CASES) {
             Properties p = env.producerProps((Object[]) c);
             String result;
+            Boolean idempotence = null;
             try {
                 KafkaProducer<String, String> producer = new KafkaProducer<>(p);
                 producer.close(Duration.ZERO);
-                ProducerConfig effective = new ProducerConfig(p);
-                result = "no exception enable.idempotence=" + effective.getBoolean(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG);
+                result = "no exception";
+                // The value after Kafka's post-processing (a conflicting setting turns an implicit default off).
+                idempotence = new ProducerConfig(p).getBoolean(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG);
             } catch (Exception e) {
                 result = failure(e, vocab);
             }
             out.line("producer " + settings(c) + " -> " + result);
+            if (idempotence != null) out.line("producer " + settings(c) + " effective enable.idempotence=" + idempotence);
         }
         for (String[] c : CONSUMER_CASES) {
             String result;
