@@ -15,7 +15,7 @@ import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
 /**
- * The real-Kafka judge. Usage: Judge [--out DIR] [--list] [--config-names] [SCENARIO...]   (no scenario = all)
+ * The real-Kafka judge. Usage: Judge [--out DIR] [--list] [--config-names] [--probe-cluster N] [SCENARIO...]   (no scenario = all)
  * Writes DIR/<scenario>.txt (default DIR: expected). Starts one in-process KRaft cluster on loopback
  * (Kafka's KafkaClusterTestKit, combined broker+controller nodes) the first time a scenario needs it,
  * and reuses it for every later scenario that needs the same number of brokers.
@@ -42,6 +42,18 @@ public final class Judge {
             // The producer/consumer/admin config names of this Kafka version, one a line: the vocabulary
             // config_validation uses to find the keys an exception message names (its C++ twin has a copy).
             else if (args[i].equals("--config-names")) { ConfigValidation.vocabulary().forEach(System.out::println); return; }
+            // Diagnostics: start a cluster of N brokers, print what the admin client sees, stop.
+            else if (args[i].equals("--probe-cluster")) {
+                int n = Integer.parseInt(args[++i]);
+                try {
+                    Env env = clusterWith(n);
+                    var nodes = env.admin().describeCluster().nodes().get();
+                    System.out.println("brokers=" + nodes.size() + " bootstrap=" + env.bootstrap());
+                } finally {
+                    stopCluster();
+                }
+                return;
+            }
             else wanted.add(args[i]);
         }
         Map<String, Scenario> byName = new LinkedHashMap<>();
