@@ -861,9 +861,10 @@ public:
             const ConfigKey* key = def.find(name);
             if (!key) {
                 if (def.acceptsPrefixOf(name)) continue;
-                std::string message = "Unknown configuration '" + name + "' for " + owner + ".";
-                if (auto suggestion = closestName(name, def.names())) message += " Did you mean '" + *suggestion + "'?";
-                message += " (Kafka itself would only log a warning and ignore it.)";
+                std::string message = "Unknown configuration '" + name + "' for " + owner;
+                if (auto suggestion = closestName(name, def.names())) message += ": did you mean '" + *suggestion + "'?";
+                else message += ".";
+                message += " (Kafka itself would only log a warning and ignore the key.)";
                 throw ConfigException(message);
             }
             values_[name] = ConfigDef::parse(*key, value);
@@ -3087,7 +3088,7 @@ public:
     ProducerRecord(std::string topic, KeyType key, ValueType value)
         : topic_(std::move(topic)), key_(std::move(key)), value_(std::move(value)) {}
     ProducerRecord(std::string topic, std::optional<int32_t> partition, KeyType key, ValueType value)
-        : topic_(std::move(topic)), partition_(partition), key_(std::move(key)), value_(std::move(value)) {}
+        : ProducerRecord(std::move(topic), partition, std::nullopt, std::move(key), std::move(value)) {}
     ProducerRecord(std::string topic, std::optional<int32_t> partition, std::optional<int64_t> timestamp, KeyType key,
                    ValueType value, Headers headers = {})
         : topic_(std::move(topic)), partition_(partition), timestamp_(timestamp), key_(std::move(key)),
@@ -3364,7 +3365,7 @@ public:
 private:
     struct PartitionQueue {
         std::deque<std::shared_ptr<ProducerBatch>> batches;  // waiting to be sent, oldest first
-        bool in_flight = false;  // one request per partition at a time keeps per-partition order simple
+        bool muted = false;  // max.in.flight 1: no new batch while one is in flight
         ProducerBatch* open() { return batches.empty() || batches.back()->full ? nullptr : batches.back().get(); }
     };
     struct TopicEntry {
@@ -3535,30 +3536,38 @@ private:
         return b.full || flushing_ || cluster_.nowMs() - b.created_ms >= linger_ms_;
     }
 
-    // The sender: one produce request per broker with the first sendable batch of each partition it leads,
-    // up to max.request.size, while fewer than max.in.flight requests are outstanding to that broker.
+    // The sender: produce requests to each broker, each with at most one sendable batch per partition the
+    // broker leads, up to max.request.size, while fewer than max.in.flight.requests.per.connection requests
+    // are outstanding to it. With max.in.flight 1 a partition is muted while its batch is in flight
+    // (Kafka's guaranteeMessageOrder); otherwise several batches of a partition may be in flight at once.
     void runSender() {
-        std::map<int32_t, std::vector<std::shared_ptr<ProducerBatch>>> requests;
-        std::map<int32_t, int64_t> request_bytes;
-        for (const auto& entry : topic_order_) {
-            for (int32_t p = 0; p < entry->partitionCount; ++p) {
-                PartitionQueue& q = entry->queues[static_cast<size_t>(p)];
-                if (q.in_flight || q.batches.empty() || !sendable(*q.batches.front())) continue;
-                const int32_t leader = cluster_.leaderFor(TopicPartition(entry->name, p));
-                if (leader < 0) continue;
-                if (in_flight_[leader] >= max_in_flight_) continue;
-                const int64_t size = q.batches.front()->payload->size_in_bytes;
-                auto& list = requests[leader];
-                if (!list.empty() && request_bytes[leader] + size > max_request_size_) continue;
-                request_bytes[leader] += size;
-                auto batch = q.batches.front();
-                batch->full = true;  // no more appends once it is on its way
-                q.batches.pop_front();
-                q.in_flight = true;
-                list.push_back(std::move(batch));
+        bool sent = true;
+        while (sent) {
+            sent = false;
+            std::map<int32_t, std::vector<std::shared_ptr<ProducerBatch>>> requests;
+            std::map<int32_t, int64_t> request_bytes;
+            for (const auto& entry : topic_order_) {
+                for (int32_t p = 0; p < entry->partitionCount; ++p) {
+                    PartitionQueue& q = entry->queues[static_cast<size_t>(p)];
+                    if (q.muted || q.batches.empty() || !sendable(*q.batches.front())) continue;
+                    const int32_t leader = cluster_.leaderFor(TopicPartition(entry->name, p));
+                    if (leader < 0 || in_flight_[leader] >= max_in_flight_) continue;
+                    const int64_t size = q.batches.front()->payload->size_in_bytes;
+                    auto& list = requests[leader];
+                    if (!list.empty() && request_bytes[leader] + size > max_request_size_) continue;
+                    request_bytes[leader] += size;
+                    auto batch = q.batches.front();
+                    batch->full = true;  // no more appends once it is on its way
+                    q.batches.pop_front();
+                    q.muted = max_in_flight_ == 1;
+                    list.push_back(std::move(batch));
+                }
+            }
+            for (auto& [broker, batches] : requests) {
+                sendProduceRequest(broker, std::move(batches));
+                sent = true;
             }
         }
-        for (auto& [broker, batches] : requests) sendProduceRequest(broker, std::move(batches));
     }
 
     void sendProduceRequest(int32_t broker, std::vector<std::shared_ptr<ProducerBatch>> batches) {
@@ -3611,7 +3620,7 @@ private:
             if (!*alive) return;
             TopicEntry& entry = *topics_.at(batch->tp.topic());
             PartitionQueue& q = entry.queues[static_cast<size_t>(batch->tp.partition())];
-            q.in_flight = false;
+            q.muted = false;
             q.batches.push_front(batch);  // retried before anything newer for the same partition
             runSender();
         });
@@ -3626,7 +3635,7 @@ private:
         buffered_bytes_ -= b.allocated_bytes;
         --queued_batches_;
         if (TopicEntry* e = findEntry(b.tp.topic()))
-            if (b.tp.partition() < e->partitionCount) e->queues[static_cast<size_t>(b.tp.partition())].in_flight = false;
+            if (b.tp.partition() < e->partitionCount) e->queues[static_cast<size_t>(b.tp.partition())].muted = false;
         cluster_.trace().record(cluster_.nowMs(), error ? "produce-failed" : "ack", b.tp.toString(),
                                 {{"base", b.base_offset}, {"count", b.payload->count()}});
         for (auto& pending : b.callbacks) {
@@ -4046,8 +4055,14 @@ public:
             auto records = peekBuffered();
             if (!records.empty()) return records;
             sendFetches();
-            cluster_.scheduler().runUntil(deadline, [this] { return hasBufferedForAssignment() || needsRejoin(); });
-            if (!needsRejoin() && (hasBufferedForAssignment() || cluster_.nowMs() >= deadline)) {
+            const uint64_t responses_before = fetch_responses_;
+            cluster_.scheduler().runUntil(deadline, [&] {
+                return hasBufferedForAssignment() || needsRejoin() || fetch_responses_ != responses_before;
+            });
+            // Responses due in this same millisecond (from other brokers) arrive together.
+            cluster_.scheduler().runUntil(cluster_.nowMs(), [] { return false; });
+            if (needsRejoin()) continue;
+            if (hasBufferedForAssignment() || cluster_.nowMs() >= deadline) {
                 auto out = peekBuffered();
                 if (out.empty()) sendFetches();
                 return out;
@@ -4420,6 +4435,7 @@ private:
             cluster_.fetch(broker, std::move(partitions), fetch_, [this, broker, alive = alive_](std::vector<FetchPartitionData> response) {
                 if (!*alive) return;
                 fetches_in_flight_.erase(broker);
+                ++fetch_responses_;
                 onFetchResponse(std::move(response));
             });
         }
@@ -4526,6 +4542,7 @@ private:
     std::map<TopicPartition, PartitionState> assignment_;
     std::deque<FetchedBatch> buffered_;
     std::set<int32_t> fetches_in_flight_;
+    uint64_t fetch_responses_ = 0;
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
@@ -4575,11 +4592,13 @@ public:
                                      r.headers ? *r.headers : Headers(), std::optional<int32_t>(r.leader_epoch));
             } catch (const SerializationException& e) {
                 // Keep what came before this record of every partition; stay at the bad record.
+                const TopicPartition bad = *r.tp;  // copied: consume() releases the fetched batches r points into
+                const int64_t offset = r.offset;
                 std::vector<detail::RawRecord> good(raw.begin(), raw.begin() + static_cast<std::ptrdiff_t>(records.size()));
                 core_->consume(good);
-                core_->stopAt(*r.tp, r.offset);
-                throw RecordDeserializationException(std::string("Error deserializing key/value for partition ") + r.tp->toString() +
-                                                     " at offset " + std::to_string(r.offset) +
+                core_->stopAt(bad, offset);
+                throw RecordDeserializationException(std::string("Error deserializing key/value for partition ") + bad.toString() +
+                                                     " at offset " + std::to_string(offset) +
                                                      ". If needed, please seek past the record to continue consumption. (" + e.what() + ")");
             }
         }

@@ -141,8 +141,14 @@ public:
             auto records = peekBuffered();
             if (!records.empty()) return records;
             sendFetches();
-            cluster_.scheduler().runUntil(deadline, [this] { return hasBufferedForAssignment() || needsRejoin(); });
-            if (!needsRejoin() && (hasBufferedForAssignment() || cluster_.nowMs() >= deadline)) {
+            const uint64_t responses_before = fetch_responses_;
+            cluster_.scheduler().runUntil(deadline, [&] {
+                return hasBufferedForAssignment() || needsRejoin() || fetch_responses_ != responses_before;
+            });
+            // Responses due in this same millisecond (from other brokers) arrive together.
+            cluster_.scheduler().runUntil(cluster_.nowMs(), [] { return false; });
+            if (needsRejoin()) continue;
+            if (hasBufferedForAssignment() || cluster_.nowMs() >= deadline) {
                 auto out = peekBuffered();
                 if (out.empty()) sendFetches();
                 return out;
@@ -515,6 +521,7 @@ private:
             cluster_.fetch(broker, std::move(partitions), fetch_, [this, broker, alive = alive_](std::vector<FetchPartitionData> response) {
                 if (!*alive) return;
                 fetches_in_flight_.erase(broker);
+                ++fetch_responses_;
                 onFetchResponse(std::move(response));
             });
         }
@@ -621,6 +628,7 @@ private:
     std::map<TopicPartition, PartitionState> assignment_;
     std::deque<FetchedBatch> buffered_;
     std::set<int32_t> fetches_in_flight_;
+    uint64_t fetch_responses_ = 0;
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
@@ -670,11 +678,13 @@ public:
                                      r.headers ? *r.headers : Headers(), std::optional<int32_t>(r.leader_epoch));
             } catch (const SerializationException& e) {
                 // Keep what came before this record of every partition; stay at the bad record.
+                const TopicPartition bad = *r.tp;  // copied: consume() releases the fetched batches r points into
+                const int64_t offset = r.offset;
                 std::vector<detail::RawRecord> good(raw.begin(), raw.begin() + static_cast<std::ptrdiff_t>(records.size()));
                 core_->consume(good);
-                core_->stopAt(*r.tp, r.offset);
-                throw RecordDeserializationException(std::string("Error deserializing key/value for partition ") + r.tp->toString() +
-                                                     " at offset " + std::to_string(r.offset) +
+                core_->stopAt(bad, offset);
+                throw RecordDeserializationException(std::string("Error deserializing key/value for partition ") + bad.toString() +
+                                                     " at offset " + std::to_string(offset) +
                                                      ". If needed, please seek past the record to continue consumption. (" + e.what() + ")");
             }
         }

@@ -214,7 +214,7 @@ public:
 private:
     struct PartitionQueue {
         std::deque<std::shared_ptr<ProducerBatch>> batches;  // waiting to be sent, oldest first
-        bool in_flight = false;  // one request per partition at a time keeps per-partition order simple
+        bool muted = false;  // max.in.flight 1: no new batch while one is in flight
         ProducerBatch* open() { return batches.empty() || batches.back()->full ? nullptr : batches.back().get(); }
     };
     struct TopicEntry {
@@ -385,30 +385,38 @@ private:
         return b.full || flushing_ || cluster_.nowMs() - b.created_ms >= linger_ms_;
     }
 
-    // The sender: one produce request per broker with the first sendable batch of each partition it leads,
-    // up to max.request.size, while fewer than max.in.flight requests are outstanding to that broker.
+    // The sender: produce requests to each broker, each with at most one sendable batch per partition the
+    // broker leads, up to max.request.size, while fewer than max.in.flight.requests.per.connection requests
+    // are outstanding to it. With max.in.flight 1 a partition is muted while its batch is in flight
+    // (Kafka's guaranteeMessageOrder); otherwise several batches of a partition may be in flight at once.
     void runSender() {
-        std::map<int32_t, std::vector<std::shared_ptr<ProducerBatch>>> requests;
-        std::map<int32_t, int64_t> request_bytes;
-        for (const auto& entry : topic_order_) {
-            for (int32_t p = 0; p < entry->partitionCount; ++p) {
-                PartitionQueue& q = entry->queues[static_cast<size_t>(p)];
-                if (q.in_flight || q.batches.empty() || !sendable(*q.batches.front())) continue;
-                const int32_t leader = cluster_.leaderFor(TopicPartition(entry->name, p));
-                if (leader < 0) continue;
-                if (in_flight_[leader] >= max_in_flight_) continue;
-                const int64_t size = q.batches.front()->payload->size_in_bytes;
-                auto& list = requests[leader];
-                if (!list.empty() && request_bytes[leader] + size > max_request_size_) continue;
-                request_bytes[leader] += size;
-                auto batch = q.batches.front();
-                batch->full = true;  // no more appends once it is on its way
-                q.batches.pop_front();
-                q.in_flight = true;
-                list.push_back(std::move(batch));
+        bool sent = true;
+        while (sent) {
+            sent = false;
+            std::map<int32_t, std::vector<std::shared_ptr<ProducerBatch>>> requests;
+            std::map<int32_t, int64_t> request_bytes;
+            for (const auto& entry : topic_order_) {
+                for (int32_t p = 0; p < entry->partitionCount; ++p) {
+                    PartitionQueue& q = entry->queues[static_cast<size_t>(p)];
+                    if (q.muted || q.batches.empty() || !sendable(*q.batches.front())) continue;
+                    const int32_t leader = cluster_.leaderFor(TopicPartition(entry->name, p));
+                    if (leader < 0 || in_flight_[leader] >= max_in_flight_) continue;
+                    const int64_t size = q.batches.front()->payload->size_in_bytes;
+                    auto& list = requests[leader];
+                    if (!list.empty() && request_bytes[leader] + size > max_request_size_) continue;
+                    request_bytes[leader] += size;
+                    auto batch = q.batches.front();
+                    batch->full = true;  // no more appends once it is on its way
+                    q.batches.pop_front();
+                    q.muted = max_in_flight_ == 1;
+                    list.push_back(std::move(batch));
+                }
+            }
+            for (auto& [broker, batches] : requests) {
+                sendProduceRequest(broker, std::move(batches));
+                sent = true;
             }
         }
-        for (auto& [broker, batches] : requests) sendProduceRequest(broker, std::move(batches));
     }
 
     void sendProduceRequest(int32_t broker, std::vector<std::shared_ptr<ProducerBatch>> batches) {
@@ -461,7 +469,7 @@ private:
             if (!*alive) return;
             TopicEntry& entry = *topics_.at(batch->tp.topic());
             PartitionQueue& q = entry.queues[static_cast<size_t>(batch->tp.partition())];
-            q.in_flight = false;
+            q.muted = false;
             q.batches.push_front(batch);  // retried before anything newer for the same partition
             runSender();
         });
@@ -476,7 +484,7 @@ private:
         buffered_bytes_ -= b.allocated_bytes;
         --queued_batches_;
         if (TopicEntry* e = findEntry(b.tp.topic()))
-            if (b.tp.partition() < e->partitionCount) e->queues[static_cast<size_t>(b.tp.partition())].in_flight = false;
+            if (b.tp.partition() < e->partitionCount) e->queues[static_cast<size_t>(b.tp.partition())].muted = false;
         cluster_.trace().record(cluster_.nowMs(), error ? "produce-failed" : "ack", b.tp.toString(),
                                 {{"base", b.base_offset}, {"count", b.payload->count()}});
         for (auto& pending : b.callbacks) {

@@ -37,7 +37,7 @@ public:
     ProducerRecord(std::string topic, KeyType key, ValueType value)
         : topic_(std::move(topic)), key_(std::move(key)), value_(std::move(value)) {}
     ProducerRecord(std::string topic, std::optional<int32_t> partition, KeyType key, ValueType value)
-        : topic_(std::move(topic)), partition_(partition), key_(std::move(key)), value_(std::move(value)) {}
+        : ProducerRecord(std::move(topic), partition, std::nullopt, std::move(key), std::move(value)) {}
     ProducerRecord(std::string topic, std::optional<int32_t> partition, std::optional<int64_t> timestamp, KeyType key,
                    ValueType value, Headers headers = {})
         : topic_(std::move(topic)), partition_(partition), timestamp_(timestamp), key_(std::move(key)),

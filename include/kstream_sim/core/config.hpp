@@ -313,9 +313,10 @@ public:
             const ConfigKey* key = def.find(name);
             if (!key) {
                 if (def.acceptsPrefixOf(name)) continue;
-                std::string message = "Unknown configuration '" + name + "' for " + owner + ".";
-                if (auto suggestion = closestName(name, def.names())) message += " Did you mean '" + *suggestion + "'?";
-                message += " (Kafka itself would only log a warning and ignore it.)";
+                std::string message = "Unknown configuration '" + name + "' for " + owner;
+                if (auto suggestion = closestName(name, def.names())) message += ": did you mean '" + *suggestion + "'?";
+                else message += ".";
+                message += " (Kafka itself would only log a warning and ignore the key.)";
                 throw ConfigException(message);
             }
             values_[name] = ConfigDef::parse(*key, value);

@@ -1,0 +1,536 @@
+// The Streams engine at run time: a StreamTask runs the processors of one or more sub-topologies for one
+// partition, with its own state stores, stream time and punctuation schedules.
+//
+// A task knows nothing of who feeds it: a host (TopologyTestDriver today, a KafkaStreams instance on a
+// Cluster later) hands it raw records (bytes, as a consumer would), gives it a wall clock, and receives
+// what its sinks and changelogs produce (bytes, as a producer would). Between source and sink, records
+// travel as boxed values, processor to processor, depth first, as in Kafka.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <queue>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "../core/config.hpp"
+#include "../core/hashing.hpp"
+#include "state_stores.hpp"
+#include "topology_builder.hpp"
+#include "values.hpp"
+
+namespace kstream_sim {
+
+// Kafka's PunctuationType.
+enum class PunctuationType { STREAM_TIME, WALL_CLOCK_TIME };
+inline const char* toString(PunctuationType t) noexcept { return t == PunctuationType::STREAM_TIME ? "STREAM_TIME" : "WALL_CLOCK_TIME"; }
+
+// What schedule() returns: cancel() stops the punctuation (also from inside the punctuator).
+class Cancellable {
+public:
+    Cancellable() = default;
+    explicit Cancellable(std::shared_ptr<bool> cancelled) : cancelled_(std::move(cancelled)) {}
+    void cancel() {
+        if (cancelled_) *cancelled_ = true;
+    }
+
+private:
+    std::shared_ptr<bool> cancelled_;
+};
+
+// Kafka's TaskId: "<subtopology>_<partition>".
+struct TaskId {
+    int32_t subtopology = 0;
+    int32_t partition = 0;
+    std::string toString() const { return std::to_string(subtopology) + "_" + std::to_string(partition); }
+    friend bool operator<(const TaskId& a, const TaskId& b) {
+        return a.subtopology != b.subtopology ? a.subtopology < b.subtopology : a.partition < b.partition;
+    }
+    friend bool operator==(const TaskId& a, const TaskId& b) { return a.subtopology == b.subtopology && a.partition == b.partition; }
+    friend std::ostream& operator<<(std::ostream& out, const TaskId& id) { return out << id.toString(); }
+};
+
+namespace detail {
+
+// A record between processors: boxed key and value, timestamp, headers.
+struct StreamRecord {
+    Box key;
+    Box value;
+    int64_t timestamp = 0;
+    Headers headers;
+};
+
+// A record a task produced (to a sink topic or a changelog), serialized.
+struct ProducedRecord {
+    std::string topic;
+    std::optional<int32_t> partition;  // nullopt: the host's default partitioner decides
+    std::optional<Bytes> key;
+    std::optional<Bytes> value;
+    int64_t timestamp = 0;
+    Headers headers;
+};
+
+// What a task needs from whoever runs it.
+class TaskHost {
+public:
+    virtual ~TaskHost() = default;
+    virtual const std::string& applicationId() const = 0;
+    virtual const Properties& appConfigs() const = 0;
+    virtual int64_t wallClockMs() const = 0;
+    virtual void send(ProducedRecord record) = 0;
+    virtual int32_t partitionsFor(const std::string& topic) = 0;
+    virtual CacheBudget* cacheBudget() = 0;
+    virtual KeyValueBytesStore* globalStore(const std::string& name) = 0;
+    virtual const StoreSpec* globalStoreSpec(const std::string& name) = 0;
+    // Config defaults for Processor API sources and sinks without serdes (default.key.serde etc.).
+    virtual SerdePtr defaultKeySerde() = 0;
+    virtual SerdePtr defaultValueSerde() = 0;
+};
+
+class TaskContext;
+
+// A running processor. DSL operators derive from it directly (typed lambdas, no per-record virtual
+// Processor API layer); Processor API processors run inside an adapter (processor_api.hpp).
+class ProcessorNode {
+public:
+    virtual ~ProcessorNode() = default;
+    virtual void init(TaskContext& /*context*/) {}
+    virtual void process(const StreamRecord& record) = 0;
+    virtual void close() {}
+
+    const std::string& name() const noexcept { return name_; }
+    const std::vector<ProcessorNode*>& children() const noexcept { return children_; }
+    const std::vector<std::string>& stores() const noexcept { return stores_; }
+
+    // Hands the record to every child, depth first, in the order children were added.
+    inline void forward(const StreamRecord& record);
+    inline void forwardTo(const StreamRecord& record, const std::string& child);
+
+    // Set by the task when it builds the node.
+    void attach(std::string name, TaskContext* context, std::vector<std::string> stores) {
+        name_ = std::move(name);
+        context_ = context;
+        stores_ = std::move(stores);
+    }
+    void addChild(ProcessorNode* child) { children_.push_back(child); }
+    TaskContext& context() const noexcept { return *context_; }
+
+protected:
+    TaskContext* context_ = nullptr;
+
+private:
+    std::string name_;
+    std::vector<ProcessorNode*> children_;
+    std::vector<std::string> stores_;
+};
+
+// Per-task context: the current node and record, stream time, stores and punctuation schedules.
+class TaskContext final : public StoreContext {
+public:
+    TaskContext(TaskId id, TaskHost& host) : id_(id), host_(host) {}
+
+    TaskId taskId() const noexcept { return id_; }
+    TaskHost& host() const noexcept { return host_; }
+    const std::string& applicationId() const { return host_.applicationId(); }
+    int64_t streamTime() const noexcept { return stream_time_; }
+    int64_t wallClockMs() const { return host_.wallClockMs(); }
+    ProcessorNode* currentNode() const noexcept { return current_; }
+    void setCurrentNode(ProcessorNode* node) noexcept { current_ = node; }
+
+    // Source position of the record being processed; topic "" and -1s inside a punctuation.
+    const std::string& topic() const noexcept { return topic_; }
+    int32_t partition() const noexcept { return partition_; }
+    int64_t offset() const noexcept { return offset_; }
+    bool hasRecordMetadata() const noexcept { return !topic_.empty(); }
+    int64_t timestamp() const noexcept { return override_ ? override_->timestamp : timestamp_; }
+    const Headers& headers() const noexcept { return override_ ? override_->headers : (headers_ ? *headers_ : empty_headers_); }
+
+    // StoreContext
+    void logChange(const std::string& store, const Bytes& key, const Bytes* value, int64_t timestamp,
+                   const Headers& headers) override {
+        ProducedRecord r;
+        r.topic = applicationId() + "-" + store + "-changelog";
+        r.partition = id_.partition;
+        r.key = key;
+        if (value) r.value = *value;
+        r.timestamp = timestamp;
+        r.headers = headers;
+        host_.send(std::move(r));
+    }
+    const RecordContext& recordContext() const override {
+        if (override_) return *override_;
+        scratch_.timestamp = timestamp_;
+        scratch_.offset = offset_;
+        scratch_.partition = partition_;
+        scratch_.topic = topic_;
+        scratch_.headers = headers_ ? *headers_ : Headers();
+        return scratch_;
+    }
+    void setRecordContext(const RecordContext& context) override {
+        if (!override_) override_ = std::make_unique<RecordContext>();
+        *override_ = context;
+    }
+    void clearRecordContextOverride() { override_.reset(); }
+
+    // Stores of this task (not global ones).
+    KeyValueBytesStore* localStore(const std::string& name) const {
+        auto it = stores_.find(name);
+        return it == stores_.end() ? nullptr : it->second.get();
+    }
+    const StoreSpec* localStoreSpec(const std::string& name) const {
+        auto it = specs_.find(name);
+        return it == specs_.end() ? nullptr : it->second;
+    }
+    // A store the current node may use: a global store, or a store connected to the node.
+    KeyValueBytesStore* storeForCurrentNode(const std::string& name, const StoreSpec** spec) const {
+        if (KeyValueBytesStore* g = host_.globalStore(name)) {
+            if (spec) *spec = host_.globalStoreSpec(name);
+            return g;
+        }
+        if (!current_) throw StreamsException("Accessing from an unknown node");
+        const auto& connected = current_->stores();
+        if (std::find(connected.begin(), connected.end(), name) == connected.end())
+            throw StreamsException("Processor " + current_->name() + " has no access to StateStore " + name +
+                                   " as the store is not connected to the processor. If you add stores manually via "
+                                   "'.addStateStore()' make sure to connect the added store to the processor by providing "
+                                   "the processor name to '.addStateStore()' or connect them via "
+                                   "'.connectProcessorAndStateStores()'. DSL users need to provide the store name to "
+                                   "'.process()', '.transform()', or '.transformValues()' to connect the store to the "
+                                   "corresponding operator, or they can provide a StoreBuilder by implementing the stores() "
+                                   "method on the Supplier itself. If you do not add stores manually, please file a bug "
+                                   "report at https://issues.apache.org/jira/projects/KAFKA.");
+        if (spec) *spec = localStoreSpec(name);
+        return localStore(name);
+    }
+
+    Cancellable schedule(int64_t interval_ms, PunctuationType type, std::function<void(int64_t)> punctuator) {
+        if (interval_ms < 1) throw IllegalArgumentException("The minimum supported scheduling interval is 1 millisecond.");
+        Schedule s;
+        s.node = current_;
+        s.interval = interval_ms;
+        s.punctuator = std::move(punctuator);
+        s.cancelled = std::make_shared<bool>(false);
+        s.sequence = next_sequence_++;
+        Cancellable c(s.cancelled);
+        if (type == PunctuationType::STREAM_TIME) {
+            s.time = 0;  // aligned to 0: punctuates as soon as there is data
+            stream_schedules_.push(std::move(s));
+        } else {
+            s.time = wallClockMs() + interval_ms;  // aligned to now: first after one interval
+            wall_schedules_.push(std::move(s));
+        }
+        return c;
+    }
+
+private:
+    friend class StreamTask;
+    friend class ProcessorNode;
+
+    struct Schedule {
+        int64_t time = 0;
+        int64_t interval = 0;
+        uint64_t sequence = 0;
+        ProcessorNode* node = nullptr;
+        std::function<void(int64_t)> punctuator;
+        std::shared_ptr<bool> cancelled;
+    };
+    struct Later {
+        bool operator()(const Schedule& a, const Schedule& b) const noexcept {
+            return a.time != b.time ? a.time > b.time : a.sequence > b.sequence;
+        }
+    };
+    using ScheduleQueue = std::priority_queue<Schedule, std::vector<Schedule>, Later>;
+
+    // Kafka's PunctuationQueue.maybePunctuate: every due schedule fires once with the current time; missed
+    // intervals are skipped, never replayed.
+    bool punctuate(ScheduleQueue& queue, int64_t now, PunctuationType type) {
+        bool punctuated = false;
+        while (!queue.empty() && queue.top().time <= now) {
+            Schedule s = queue.top();
+            queue.pop();
+            if (*s.cancelled) continue;
+            runPunctuator(s, now, type);
+            if (!*s.cancelled) {
+                int64_t next = s.time + s.interval;
+                if (now >= next) next = s.time + ((now - s.time) / s.interval + 1) * s.interval;
+                s.time = next;
+                s.sequence = next_sequence_++;
+                queue.push(std::move(s));
+            }
+            punctuated = true;
+        }
+        return punctuated;
+    }
+    void runPunctuator(const Schedule& s, int64_t now, PunctuationType /*type*/) {
+        // A punctuation's record context: its time, no topic, partition and offset -1, no headers.
+        const std::string saved_topic = topic_;
+        const int32_t saved_partition = partition_;
+        const int64_t saved_offset = offset_, saved_ts = timestamp_;
+        const Headers* saved_headers = headers_;
+        ProcessorNode* saved_node = current_;
+        topic_.clear();
+        partition_ = -1;
+        offset_ = -1;
+        timestamp_ = now;
+        headers_ = nullptr;
+        current_ = s.node;
+        s.punctuator(now);
+        topic_ = saved_topic;
+        partition_ = saved_partition;
+        offset_ = saved_offset;
+        timestamp_ = saved_ts;
+        headers_ = saved_headers;
+        current_ = saved_node;
+    }
+
+    TaskId id_;
+    TaskHost& host_;
+    ProcessorNode* current_ = nullptr;
+    std::string topic_;
+    int32_t partition_ = -1;
+    int64_t offset_ = -1;
+    int64_t timestamp_ = 0;
+    const Headers* headers_ = nullptr;
+    Headers empty_headers_;
+    std::unique_ptr<RecordContext> override_;
+    mutable RecordContext scratch_;
+    int64_t stream_time_ = -1;  // unknown until the first record
+    std::map<std::string, std::unique_ptr<KeyValueBytesStore>> stores_;
+    std::map<std::string, const StoreSpec*> specs_;
+    ScheduleQueue stream_schedules_, wall_schedules_;
+    uint64_t next_sequence_ = 0;
+};
+
+inline void ProcessorNode::forward(const StreamRecord& record) {
+    TaskContext& ctx = *context_;
+    const int64_t saved_ts = ctx.timestamp_;
+    const Headers* saved_headers = ctx.headers_;
+    ctx.timestamp_ = record.timestamp;
+    ctx.headers_ = &record.headers;
+    for (ProcessorNode* child : children_) {
+        ctx.current_ = child;
+        child->process(record);
+    }
+    ctx.current_ = this;
+    ctx.timestamp_ = saved_ts;
+    ctx.headers_ = saved_headers;
+}
+
+inline void ProcessorNode::forwardTo(const StreamRecord& record, const std::string& child_name) {
+    for (ProcessorNode* child : children_) {
+        if (child->name() != child_name) continue;
+        TaskContext& ctx = *context_;
+        const int64_t saved_ts = ctx.timestamp_;
+        const Headers* saved_headers = ctx.headers_;
+        ctx.timestamp_ = record.timestamp;
+        ctx.headers_ = &record.headers;
+        ctx.current_ = child;
+        child->process(record);
+        ctx.current_ = this;
+        ctx.timestamp_ = saved_ts;
+        ctx.headers_ = saved_headers;
+        return;
+    }
+    throw StreamsException("Unknown downstream node: " + child_name +
+                           " either does not exist or is not connected to this processor.");
+}
+
+// A source: deserializes the raw record with its serdes and forwards it.
+class SourceNode final : public ProcessorNode {
+public:
+    SourceNode(SerdePtr key_serde, SerdePtr value_serde) : key_serde_(std::move(key_serde)), value_serde_(std::move(value_serde)) {}
+    void process(const StreamRecord& record) override { forward(record); }
+    void processRaw(ByteView key, ByteView value, int64_t timestamp, const Headers& headers) {
+        StreamRecord r;
+        try {
+            r.key = key_serde_->deserialize(key);
+            r.value = value_serde_->deserialize(value);
+        } catch (const SerializationException& e) {
+            throw StreamsException(std::string("Deserialization exception handler is set to fail upon a deserialization "
+                                               "error. If you would rather have the streaming pipeline continue after a "
+                                               "deserialization error, please set the default.deserialization.exception.handler "
+                                               "appropriately. (") + e.what() + ")");
+        }
+        r.timestamp = timestamp;
+        r.headers = headers;
+        forward(r);
+    }
+
+private:
+    SerdePtr key_serde_, value_serde_;
+};
+
+// A sink: serializes and hands the record to the host (which partitions it unless a partitioner does).
+class SinkNode final : public ProcessorNode {
+public:
+    SinkNode(const NodeDef& def, SerdePtr key_serde, SerdePtr value_serde, std::string decorated_topic)
+        : def_(def), key_serde_(std::move(key_serde)), value_serde_(std::move(value_serde)), topic_(std::move(decorated_topic)) {}
+    void process(const StreamRecord& record) override {
+        ProducedRecord out;
+        out.topic = def_.extractor ? def_.extractor->extract(record, context()) : topic_;
+        if (record.timestamp < 0)
+            throw StreamsException("Invalid (negative) timestamp of " + std::to_string(record.timestamp) +
+                                   " for output record <" + std::string(record.key.typeName()) + ":" +
+                                   record.value.typeName() + ">.");
+        try {
+            out.key = key_serde_->serializeNullable(record.key);
+            out.value = value_serde_->serializeNullable(record.value);
+        } catch (const ClassCastException& e) {
+            throw StreamsException(std::string("ClassCastException while producing data to topic ") + out.topic +
+                                   ". The key or value serde does not fit the record (" + e.what() +
+                                   "). Change the serdes of the sink (Produced::with / addSink) to match the types.");
+        }
+        if (def_.partitioner) {
+            const int32_t n = context().host().partitionsFor(out.topic);
+            out.partition = def_.partitioner(out.topic, record, n);
+        }
+        out.timestamp = record.timestamp;
+        out.headers = record.headers;
+        context().host().send(std::move(out));
+    }
+
+private:
+    const NodeDef& def_;
+    SerdePtr key_serde_, value_serde_;
+    std::string topic_;
+};
+
+// ---- StreamTask -------------------------------------------------------------------------------------------------
+class StreamTask {
+public:
+    // Builds the nodes and stores of the given node groups (sub-topologies) for one partition.
+    StreamTask(TaskId id, std::shared_ptr<const InternalTopologyBuilder> topology, const std::vector<std::string>& node_names,
+               TaskHost& host)
+        : topology_(std::move(topology)), context_(id, host) {
+        const std::set<std::string> members(node_names.begin(), node_names.end());
+        for (const auto& def : topology_->nodes()) {
+            if (!members.count(def.name)) continue;
+            std::unique_ptr<ProcessorNode> node;
+            switch (def.kind) {
+                case NodeDef::Kind::Source: {
+                    auto src = std::make_unique<SourceNode>(def.key_serde ? def.key_serde : host.defaultKeySerde(),
+                                                            def.value_serde ? def.value_serde : host.defaultValueSerde());
+                    for (const auto& t : def.topics) sources_[decorate(t)] = src.get();
+                    node = std::move(src);
+                    break;
+                }
+                case NodeDef::Kind::Sink:
+                    node = std::make_unique<SinkNode>(def, def.key_serde ? def.key_serde : host.defaultKeySerde(),
+                                                      def.value_serde ? def.value_serde : host.defaultValueSerde(),
+                                                      decorate(def.topic));
+                    break;
+                case NodeDef::Kind::Processor: node = def.make(); break;
+            }
+            node->attach(def.name, &context_, def.stores);
+            by_name_[def.name] = node.get();
+            for (const auto& p : def.predecessors) by_name_.at(p)->addChild(node.get());
+            for (const auto& s : def.stores) store_names_.insert(s);
+            nodes_.push_back(std::move(node));
+        }
+        for (const auto& name : topology_->storeOrder()) {
+            if (!store_names_.count(name)) continue;
+            const StoreDef& def = topology_->stores().at(name);
+            auto store = buildStore(def.spec, host.cacheBudget());
+            store->init(&context_);
+            context_.specs_[name] = &def.spec;
+            context_.stores_[name] = std::move(store);
+        }
+    }
+    StreamTask(const StreamTask&) = delete;
+    StreamTask& operator=(const StreamTask&) = delete;
+
+    TaskId id() const noexcept { return context_.taskId(); }
+    TaskContext& context() noexcept { return context_; }
+    int64_t streamTime() const noexcept { return context_.stream_time_; }
+    bool consumes(const std::string& decorated_topic) const { return sources_.count(decorated_topic) != 0; }
+    std::vector<std::string> storeNames() const { return std::vector<std::string>(store_names_.begin(), store_names_.end()); }
+    KeyValueBytesStore* store(const std::string& name) const { return context_.localStore(name); }
+    const StoreSpec* storeSpec(const std::string& name) const { return context_.localStoreSpec(name); }
+
+    // Initializes every processor (in topological order), as Kafka does when a task starts.
+    void initialize() {
+        for (auto& n : nodes_) {
+            context_.current_ = n.get();
+            n->init(context_);
+        }
+        context_.current_ = nullptr;
+    }
+
+    // Processes one raw record from a source topic (decorated name), depth first through the sub-topology.
+    void process(const std::string& topic, int32_t partition, int64_t offset, int64_t timestamp, ByteView key, ByteView value,
+                 const Headers& headers) {
+        auto it = sources_.find(topic);
+        if (it == sources_.end()) throw IllegalArgumentException("Unknown topic: " + topic);
+        if (timestamp > context_.stream_time_) context_.stream_time_ = timestamp;
+        context_.topic_ = topic;
+        context_.partition_ = partition;
+        context_.offset_ = offset;
+        context_.timestamp_ = timestamp;
+        context_.headers_ = &headers;
+        context_.current_ = it->second;
+        it->second->processRaw(key, value, timestamp, headers);
+        context_.current_ = nullptr;
+        context_.headers_ = nullptr;
+    }
+
+    bool maybePunctuateStreamTime() {
+        if (context_.stream_time_ < 0) return false;
+        return context_.punctuate(context_.stream_schedules_, context_.stream_time_, PunctuationType::STREAM_TIME);
+    }
+    bool maybePunctuateSystemTime() {
+        return context_.punctuate(context_.wall_schedules_, context_.wallClockMs(), PunctuationType::WALL_CLOCK_TIME);
+    }
+
+    // Kafka's commit: flushes every store (a cache flush forwards its dirty entries downstream).
+    void commit() {
+        for (const auto& name : topology_->storeOrder()) {
+            auto it = context_.stores_.find(name);
+            if (it == context_.stores_.end()) continue;
+            context_.current_ = flushOwner(name);
+            it->second->flush();
+        }
+        context_.current_ = nullptr;
+    }
+
+    void close() {
+        commit();
+        for (auto& n : nodes_) {
+            context_.current_ = n.get();
+            n->close();
+        }
+        for (auto& [name, store] : context_.stores_) store->close();
+        context_.current_ = nullptr;
+    }
+
+    std::string decorate(const std::string& topic) const {
+        return topology_->isInternalTopic(topic) ? context_.applicationId() + "-" + topic : topic;
+    }
+
+private:
+    // The processor a cache flush forwards from: the first processor connected to the store.
+    ProcessorNode* flushOwner(const std::string& store) const {
+        const auto& procs = topology_->stores().at(store).processors;
+        for (const auto& p : procs) {
+            auto it = by_name_.find(p);
+            if (it != by_name_.end()) return it->second;
+        }
+        return nullptr;
+    }
+
+    std::shared_ptr<const InternalTopologyBuilder> topology_;
+    TaskContext context_;
+    std::vector<std::unique_ptr<ProcessorNode>> nodes_;
+    std::map<std::string, ProcessorNode*> by_name_;
+    std::map<std::string, SourceNode*> sources_;
+    std::set<std::string> store_names_;
+};
+
+}  // namespace detail
+
+}  // namespace kstream_sim

