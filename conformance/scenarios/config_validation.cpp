@@ -179,6 +179,8 @@ int main() {
         {{"group.idd", "g"}},
         {{"auto.offset.reset", "foo"}},
         {{"auto.offset.reset", "EARLIEST"}},
+        {{"auto.offset.reset", "by_duration:PT1H"}},
+        {{"auto.offset.reset", "by_duration:1h"}},
         {{"max.poll.records", "0"}},
         {{"enable.auto.commit", "maybe"}},
         {{"fetch.min.bytes", "-1"}},

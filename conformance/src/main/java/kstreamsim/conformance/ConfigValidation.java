@@ -56,6 +56,8 @@ final class ConfigValidation implements Scenario {
             {"group.idd", "g"},                                // misspelt key: Kafka only logs a warning
             {"auto.offset.reset", "foo"},
             {"auto.offset.reset", "EARLIEST"},
+            {"auto.offset.reset", "by_duration:PT1H"},         // KIP-1106 (Kafka 4.0)
+            {"auto.offset.reset", "by_duration:1h"},
             {"max.poll.records", "0"},
             {"enable.auto.commit", "maybe"},
             {"fetch.min.bytes", "-1"},
