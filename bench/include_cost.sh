@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Include cost: how long `<compiler> -std=c++17 -O0 -c` takes on an empty program that includes the single
+# header kstream_sim.hpp, against the same program including nlohmann/json.hpp (Debian's nlohmann-json3-dev).
+# Target: kstream_sim at most 0.85 of nlohmann's time with g++.
+#
+# Each compile runs RUNS times (default 5); the best wall-clock time and the best CPU time (user+sys) are kept.
+# Best-of-N because the machine is shared: other people's compiles only ever make a run slower.
+#
+# Usage: bench/include_cost.sh [--markdown]
+#   env: RUNS=5  COMPILERS="g++ clang++-19" (those not installed are skipped)  KSTREAM_SIM_HEADER=<path>
+# Prints one line per compiler and header, then the ratio; with --markdown also a table for docs/performance.md.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+header="${KSTREAM_SIM_HEADER:-$root/kstream_sim.hpp}"
+runs="${RUNS:-5}"
+compilers="${COMPILERS:-g++ clang++-19}"
+markdown=0
+[[ "${1:-}" == "--markdown" ]] && markdown=1
+
+nlohmann=""
+for dir in /usr/include /usr/local/include; do
+    [[ -f "$dir/nlohmann/json.hpp" ]] && nlohmann="$dir/nlohmann/json.hpp" && break
+done
+if [[ -z "$nlohmann" ]]; then
+    echo "include_cost: nlohmann/json.hpp not found; install it with: apt-get install -y nlohmann-json3-dev" >&2
+    exit 1
+fi
+if [[ ! -f "$header" ]]; then
+    echo "include_cost: $header not found" >&2
+    exit 1
+fi
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+printf '#include "%s"\nint main() { return 0; }\n' "$header" > "$work/kstream_sim_empty.cpp"
+printf '#include <nlohmann/json.hpp>\nint main() { return 0; }\n' > "$work/nlohmann_empty.cpp"
+
+# best_time <compiler> <source>: prints "<best wall s> <best cpu s>" over $runs compiles.
+best_time() {
+    local cxx="$1" src="$2" best_wall="" best_cpu="" out wall user sys cpu
+    for ((i = 0; i < runs; ++i)); do
+        out="$( { TIMEFORMAT='%R %U %S'; time "$cxx" -std=c++17 -O0 -c "$src" -o "$work/out.o" 2> /dev/null; } 2>&1 )"
+        read -r wall user sys <<< "$(tail -n 1 <<< "$out")"
+        cpu="$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.3f", u + s }')"
+        if [[ -z "$best_wall" ]] || awk -v a="$wall" -v b="$best_wall" 'BEGIN { exit !(a < b) }'; then best_wall="$wall"; fi
+        if [[ -z "$best_cpu" ]] || awk -v a="$cpu" -v b="$best_cpu" 'BEGIN { exit !(a < b) }'; then best_cpu="$cpu"; fi
+    done
+    echo "$best_wall $best_cpu"
+}
+
+rows=()
+for cxx in $compilers; do
+    if ! command -v "$cxx" > /dev/null 2>&1; then
+        echo "include_cost: $cxx not installed, skipped" >&2
+        continue
+    fi
+    # One untimed compile each first: warms the page cache for the compiler and the headers, and shows the
+    # compiler's diagnostics once (the timed runs discard them). A failed compile stops the script.
+    for src in kstream_sim_empty nlohmann_empty; do
+        if ! "$cxx" -std=c++17 -O0 -c "$work/$src.cpp" -o "$work/out.o" 2> "$work/diag.txt"; then
+            cat "$work/diag.txt" >&2
+            exit 1
+        fi
+        if [[ -s "$work/diag.txt" ]]; then
+            echo "include_cost: $cxx printed $(grep -c 'warning:' "$work/diag.txt") warning(s) for $src.cpp:" >&2
+            grep 'warning:' "$work/diag.txt" | sed 's/^/    /' >&2
+        fi
+    done
+    read -r k_wall k_cpu <<< "$(best_time "$cxx" "$work/kstream_sim_empty.cpp")"
+    read -r n_wall n_cpu <<< "$(best_time "$cxx" "$work/nlohmann_empty.cpp")"
+    ratio_wall="$(awk -v a="$k_wall" -v b="$n_wall" 'BEGIN { printf "%.2f", a / b }')"
+    ratio_cpu="$(awk -v a="$k_cpu" -v b="$n_cpu" 'BEGIN { printf "%.2f", a / b }')"
+    version="$("$cxx" --version | head -n 1)"
+    echo "INCLUDE $cxx kstream_sim wall_s=$k_wall cpu_s=$k_cpu"
+    echo "INCLUDE $cxx nlohmann_json wall_s=$n_wall cpu_s=$n_cpu"
+    echo "INCLUDE $cxx ratio wall=$ratio_wall cpu=$ratio_cpu (target <= 0.85)"
+    rows+=("| $version | $k_wall s ($k_cpu s CPU) | $n_wall s ($n_cpu s CPU) | **$ratio_wall** ($ratio_cpu CPU) |")
+done
+
+if ((markdown)); then
+    echo
+    echo "Include cost, \`-std=c++17 -O0 -c\` of an empty program, best of $runs (wall clock; CPU user+sys in brackets):"
+    echo
+    echo "| compiler | kstream_sim.hpp | nlohmann/json.hpp | ratio (target ≤ 0.85) |"
+    echo "| --- | --- | --- | --- |"
+    for row in "${rows[@]}"; do echo "$row"; done
+fi
