@@ -104,6 +104,10 @@ echo
 echo "Machine: $cpu, $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo) RAM;" \
      "$("$CXX" --version | head -n 1); librdkafka $(pkg-config --modversion rdkafka 2> /dev/null || echo '?')." \
      "Load average before/after: $load_before / $load_after."
+commit="$(git -C "$root" rev-parse --short HEAD 2> /dev/null || echo '?')"
+dirty=""
+if ! git -C "$root" diff --quiet HEAD -- kstream_sim.hpp include 2> /dev/null; then dirty=" (the header or its parts differ from that commit)"; fi
+echo "Code: commit $commit$dirty; header: $header_mode."
 echo "Workload: $records records, 1,000 keys, 100-byte values, 3 partitions (RF 3), 3 brokers, linger.ms=5." \
      "Best and median of $runs runs, each in a fresh process;" \
      "records per CPU-second counts the CPU time of all the process's threads."
