@@ -17,26 +17,34 @@
 //   core/scheduler.hpp            The discrete-event scheduler: every delay in the simulation (network, linger.ms, timeouts) is an event here.
 //   core/random.hpp               The seeded random generator: xoshiro256** with its own bounded draws.
 //   core/bytes.hpp                Bytes: what Kafka stores. Big-endian integer encoding (Java's DataOutput), hex dumps.
-//   core/hashing.hpp              Hash functions whose exact values Kafka depends on: murmur2 (partitioning), Java's String.hashCode
+//   core/hashing.hpp              Hashes whose exact values Kafka depends on: murmur2, Java's String.hashCode, and FNV-1a for traces.
 //   core/trace.hpp                The trace: every significant event (append, acknowledgement, fetch, commit, ...) as a line and a hash.
 //   core/config.hpp               Configuration: Properties (Kafka's key/value settings), ConfigDef (known keys, types, defaults, checks)
 //
 // [LAYER] broker -- the simulated cluster: topics, partition logs, replication, groups, transactions
 //   broker/record.hpp             Records as the broker stores them: TopicPartition, headers, and record batches of serialized bytes.
 //   broker/partition_log.hpp      A partition's log: record batches in offset order, a log start offset and a log end offset.
-//   broker/topic.hpp              Topics and partitions as brokers hold them: replicas, leader, in-sync replicas, log, high watermark;
+//   broker/topic.hpp              Topics and partitions as brokers hold them, topic configs (TopicConfig) and topic-name rules.
 //   broker/group_coordinator.hpp  The group coordinator's state: consumer groups, their members and assignments, committed offsets.
 //   broker/cluster.hpp            The cluster: brokers, topics and partitions on one virtual clock, and the broker side of every request.
+//   broker/determinism.hpp        Determinism check: run a scenario twice on fresh clusters and compare their traces line by line.
 //
 // [LAYER] clients -- Producer, Consumer and Admin, with the names of Kafka's Java clients
 //   clients/serdes.hpp            Serdes: typed values to Kafka's bytes and back, byte for byte as Kafka's built-in serializers write them.
-//   clients/client_configs.hpp    Client configuration names, defaults and checks: ProducerConfig, ConsumerConfig, AdminClientConfig and
-//   clients/future.hpp            KafkaFuture<T>: the result of an asynchronous client call. get() runs the virtual clock until the
+//   clients/client_configs.hpp    Client configuration names, defaults and checks (ProducerConfig, ConsumerConfig, AdminClientConfig).
+//   clients/future.hpp            KafkaFuture<T>: the result of an asynchronous client call; get() runs the virtual clock until it is there.
 //   clients/admin.hpp             Admin: create, delete, list and describe topics, add partitions, list offsets (Kafka's Admin client).
 //   clients/producer_record.hpp   ProducerRecord and RecordMetadata: what a producer sends, and where it landed.
 //   clients/producer.hpp          KafkaProducer: partitioning, batching (batch.size, linger.ms), the sender and acknowledgements.
 //   clients/consumer_record.hpp   ConsumerRecord, ConsumerRecords and OffsetAndMetadata: what a consumer reads and commits.
 //   clients/consumer.hpp          KafkaConsumer: assignment or subscription, fetch positions, poll, seek, commits and auto-commit.
+//
+// [LAYER] streams -- Kafka Streams: StreamsBuilder, KStream/KTable, state stores, TopologyTestDriver
+//   streams/values.hpp            Streams values: KeyValue, the engine's type-erased value box, and type-erased serdes.
+//   streams/state_stores.hpp      State stores: key-value and timestamped key-value stores of bytes, with Kafka's layers (caching, change
+//   streams/topology_builder.hpp  The topology as Kafka's InternalTopologyBuilder keeps it: sources, processors, sinks, state stores and
+//   streams/stream_task.hpp       The Streams engine at run time: a StreamTask runs the processors of one or more sub-topologies for one
+//   streams/processor_api.hpp     The Processor API (Kafka's org.apache.kafka.streams.processor.api): Record, Processor, ProcessorContext,
 
 #ifndef KSTREAM_SIM_SINGLE_HEADER_HPP_INCLUDED
 #define KSTREAM_SIM_SINGLE_HEADER_HPP_INCLUDED
@@ -52,6 +60,7 @@
 // exception derives from KafkaException so one catch clause sees them all; name() gives the Java simple
 // class name, which is what conformance scenarios print.
 
+#include <exception>
 #include <stdexcept>
 #include <string>
 
@@ -60,8 +69,27 @@ namespace kstream_sim {
 class KafkaException : public std::runtime_error {
 public:
     explicit KafkaException(const std::string& message) : std::runtime_error(message) {}
+    // Java's `new KafkaException(message, cause)`: what() ends with the cause's message.
+    KafkaException(const std::string& message, std::exception_ptr cause)
+        : std::runtime_error(message + causeSuffix(cause)), cause_(std::move(cause)) {}
     // The Java simple class name of this exception, e.g. "TopicExistsException".
     virtual const char* name() const noexcept { return "KafkaException"; }
+    // Java's getCause(): the exception this one wraps, or nullptr.
+    const std::exception_ptr& cause() const noexcept { return cause_; }
+
+private:
+    static std::string causeSuffix(const std::exception_ptr& cause) {
+        if (!cause) return {};
+        try {
+            std::rethrow_exception(cause);
+        } catch (const std::exception& e) {
+            return std::string(" (caused by: ") + e.what() + ")";
+        } catch (...) {
+            return {};
+        }
+    }
+
+    std::exception_ptr cause_;
 };
 
 // Declares `NAME : BASE` with Kafka's class name as name(). Kept local to this part.
@@ -98,6 +126,7 @@ KSTREAM_SIM_EXCEPTION(InvalidConfigurationException, ApiException)
 KSTREAM_SIM_EXCEPTION(InvalidRequestException, ApiException)
 KSTREAM_SIM_EXCEPTION(RecordTooLargeException, ApiException)
 KSTREAM_SIM_EXCEPTION(RecordBatchTooLargeException, ApiException)
+KSTREAM_SIM_EXCEPTION(InvalidTimestampException, ApiException)
 KSTREAM_SIM_EXCEPTION(NotEnoughReplicasException, RetriableException)
 KSTREAM_SIM_EXCEPTION(NotEnoughReplicasAfterAppendException, RetriableException)
 KSTREAM_SIM_EXCEPTION(OffsetOutOfRangeException, ApiException)
@@ -398,8 +427,10 @@ inline std::string toHex(const Bytes& bytes) { return toHex(bytes.data(), bytes.
 // ==== [END PART] core/bytes.hpp ====================================================================================
 
 // ==== [PART] core/hashing.hpp ======================================================================================
-// Hash functions whose exact values Kafka depends on: murmur2 (partitioning), Java's String.hashCode
-// (coordinator placement), and FNV-1a for kstream_sim's own trace hashes.
+// Hashes whose exact values Kafka depends on: murmur2, Java's String.hashCode, and FNV-1a for traces.
+//
+// murmur2 picks a keyed record's partition; String.hashCode places a consumer group on its coordinator;
+// FNV-1a hashes kstream_sim's own traces.
 
 #include <cstddef>
 #include <cstdint>
@@ -524,9 +555,10 @@ public:
     }
 
     uint64_t hash() const noexcept { return hash_; }
-    std::string hashHex() const {
+    std::string hashHex() const { return formatHash(hash_); }
+    static std::string formatHash(uint64_t hash) {
         char buf[17];
-        std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(hash_));
+        std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(hash));
         return buf;
     }
     uint64_t events() const noexcept { return events_; }
@@ -1255,10 +1287,12 @@ private:
 // ==== [END PART] broker/partition_log.hpp ==========================================================================
 
 // ==== [PART] broker/topic.hpp ======================================================================================
-// Topics and partitions as brokers hold them: replicas, leader, in-sync replicas, log, high watermark;
-// topic-level configs (TopicConfig) and Kafka's topic-name rules.
+// Topics and partitions as brokers hold them, topic configs (TopicConfig) and topic-name rules.
+//
+// A partition has replicas, a leader, an in-sync replica set, a log and a high watermark.
 
 #include <cstdint>
+#include <climits>
 #include <map>
 #include <string>
 #include <vector>
@@ -1356,6 +1390,17 @@ inline void validateTopicName(const std::string& name) {
     }
 }
 
+// Kafka treats '.' and '_' alike in topic names when it names metrics, so two topics that differ only there
+// collide (Topic.hasCollision).
+inline bool topicNamesCollide(const std::string& a, const std::string& b) {
+    if (a.size() != b.size() || a == b) return false;
+    for (size_t i = 0; i < a.size(); ++i) {
+        const char x = a[i] == '.' ? '_' : a[i], y = b[i] == '.' ? '_' : b[i];
+        if (x != y) return false;
+    }
+    return true;
+}
+
 struct PartitionState {
     int32_t partition = 0;
     std::vector<int32_t> replicas;  // broker ids; the first is the preferred leader
@@ -1372,6 +1417,11 @@ struct TopicState {
     bool internal = false;
     std::map<std::string, std::string> configs;  // explicitly set topic configs
     TimestampType timestamp_type = TimestampType::CreateTime;
+    // message.timestamp.before.max.ms / after.max.ms: how far a CreateTime timestamp may lie from the
+    // broker's clock (after: 1 hour by default since Kafka 4.0); max.message.bytes per batch.
+    int64_t timestamp_before_max_ms = INT64_MAX;
+    int64_t timestamp_after_max_ms = 3600000;
+    int32_t max_message_bytes = 1048588;
     std::vector<PartitionState> partitions;
 
     int32_t partitionCount() const noexcept { return static_cast<int32_t>(partitions.size()); }
@@ -1741,10 +1791,20 @@ public:
                                                     " time(s): The target replication factor of " + std::to_string(rf) +
                                                     " cannot be reached because only " + std::to_string(brokerCount()) +
                                                     " broker(s) are registered.");
+        for (const auto& kv : topics_)
+            if (topicNamesCollide(name, kv.first))
+                throw InvalidTopicException("Topic '" + name + "' collides with existing topic: " + kv.first);
         auto topic = std::make_unique<TopicState>();
         topic->name = name;
         topic->internal = internal;
         topic->configs = validateTopicConfigs(configs);
+        auto numeric = [&](const char* key, int64_t fallback) {
+            auto it = topic->configs.find(key);
+            return it == topic->configs.end() ? fallback : std::stoll(it->second);
+        };
+        topic->timestamp_before_max_ms = numeric(TopicConfig::MESSAGE_TIMESTAMP_BEFORE_MAX_MS_CONFIG, INT64_MAX);
+        topic->timestamp_after_max_ms = numeric(TopicConfig::MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG, 3600000);
+        topic->max_message_bytes = static_cast<int32_t>(numeric(TopicConfig::MAX_MESSAGE_BYTES_CONFIG, 1048588));
         auto ts = topic->configs.find(TopicConfig::MESSAGE_TIMESTAMP_TYPE_CONFIG);
         topic->timestamp_type =
             ts != topic->configs.end() && ts->second == "LogAppendTime" ? TimestampType::LogAppendTime : TimestampType::CreateTime;
@@ -1800,6 +1860,26 @@ public:
             return result;
         }
         const TopicState& t = *topics_.at(tp.topic());
+        if (payload->size_in_bytes > t.max_message_bytes) {
+            result.error = std::make_exception_ptr(RecordTooLargeException(
+                "The request included a message larger than the max message size the server will accept."));
+            return result;
+        }
+        if (t.timestamp_type == TimestampType::CreateTime) {
+            // LogValidator: CreateTime timestamps must lie within [now - before.max.ms, now + after.max.ms].
+            const int64_t lowest = t.timestamp_before_max_ms > nowMs() ? INT64_MIN : nowMs() - t.timestamp_before_max_ms;
+            const int64_t highest = nowMs() + t.timestamp_after_max_ms;
+            for (size_t i = 0; i < payload->records.size(); ++i) {
+                const int64_t ts = payload->records[i].timestamp;
+                if (ts < lowest || ts > highest) {
+                    result.error = std::make_exception_ptr(InvalidTimestampException(
+                        "Timestamp " + std::to_string(ts) + " of message with offset " + std::to_string(i) +
+                        " is out of range. The timestamp should be within [" + std::to_string(lowest) + ", " +
+                        std::to_string(highest) + "]"));
+                    return result;
+                }
+            }
+        }
         StoredBatch batch;
         batch.producer = producer;
         batch.partition_leader_epoch = p->leader_epoch;
@@ -2055,6 +2135,65 @@ private:
 
 }  // namespace kstream_sim
 // ==== [END PART] broker/cluster.hpp ================================================================================
+
+// ==== [PART] broker/determinism.hpp ================================================================================
+// Determinism check: run a scenario twice on fresh clusters and compare their traces line by line.
+//
+// Every run of a kstream_sim program with the same seed must produce the same trace. checkDeterminism()
+// is the one-line proof (or the first line where two runs part ways).
+
+#include <functional>
+#include <sstream>
+#include <string>
+
+// #include "cluster.hpp"  (already pasted above: [PART] broker/cluster.hpp)
+
+namespace kstream_sim {
+
+struct DeterminismReport {
+    bool identical = false;
+    uint64_t first_hash = 0;
+    uint64_t second_hash = 0;
+    uint64_t events = 0;
+    std::string first_difference;  // empty when identical
+
+    std::string toString() const {
+        std::ostringstream out;
+        if (identical) {
+            out << "deterministic: 2 runs, " << events << " events each, trace hash " << Trace::formatHash(first_hash);
+        } else {
+            out << "NOT deterministic: trace hashes " << Trace::formatHash(first_hash) << " and " << Trace::formatHash(second_hash)
+                << "; first difference: " << first_difference;
+        }
+        return out.str();
+    }
+};
+
+// Runs `scenario` on two fresh clusters built from `config` (with trace lines kept) and compares.
+inline DeterminismReport checkDeterminism(ClusterConfig config, const std::function<void(Cluster&)>& scenario) {
+    config.trace(true);
+    Cluster first(config);
+    scenario(first);
+    Cluster second(config);
+    scenario(second);
+    DeterminismReport report;
+    report.first_hash = first.trace().hash();
+    report.second_hash = second.trace().hash();
+    report.events = first.trace().events();
+    report.identical = report.first_hash == report.second_hash && first.trace().lines() == second.trace().lines();
+    if (!report.identical) {
+        const auto& a = first.trace().lines();
+        const auto& b = second.trace().lines();
+        size_t i = 0;
+        while (i < a.size() && i < b.size() && a[i] == b[i]) ++i;
+        report.first_difference = "event " + std::to_string(i) + ": '" + (i < a.size() ? a[i] : std::string("<end>")) + "' vs '" +
+                                  (i < b.size() ? b[i] : std::string("<end>")) + "'";
+    }
+    return report;
+}
+
+}  // namespace kstream_sim
+// ==== [END PART] broker/determinism.hpp ============================================================================
 
 // #### [LAYER] clients ##############################################################################################
 // Producer, Consumer and Admin, with the names of Kafka's Java clients
@@ -2366,8 +2505,9 @@ void checkConfiguredSerdeClass(const std::string& config_name, const std::string
 // ==== [END PART] clients/serdes.hpp ================================================================================
 
 // ==== [PART] clients/client_configs.hpp ============================================================================
-// Client configuration names, defaults and checks: ProducerConfig, ConsumerConfig, AdminClientConfig and
-// CommonClientConfigs, with Kafka 4.x's keys and default values.
+// Client configuration names, defaults and checks (ProducerConfig, ConsumerConfig, AdminClientConfig).
+//
+// Kafka 4.x's keys and default values, with CommonClientConfigs for what they share.
 //
 // Every key Kafka's clients accept is accepted here. Keys for what kstream_sim does not model (sockets,
 // security, metrics, compression levels) are accepted and have no effect; docs/configuration.md lists them.
@@ -2528,12 +2668,13 @@ struct ConsumerConfig {
                      std::string("org.apache.kafka.clients.consumer.RangeAssignor,org.apache.kafka.clients.consumer.CooperativeStickyAssignor"));
             d.define(ENABLE_AUTO_COMMIT_CONFIG, T::BOOLEAN, std::string("true"));
             d.defineRange(AUTO_COMMIT_INTERVAL_MS_CONFIG, T::INT, "5000", 0);
-            d.defineIn(AUTO_OFFSET_RESET_CONFIG, std::string("latest"), {"latest", "earliest", "none"}, true);
+            // latest | earliest | none | by_duration:<ISO-8601 duration> (KIP-1106, Kafka 4.0); case-sensitive.
+            d.define(AUTO_OFFSET_RESET_CONFIG, T::STRING, std::string("latest"));
             d.defineRange(FETCH_MIN_BYTES_CONFIG, T::INT, "1", 0);
             d.defineRange(FETCH_MAX_BYTES_CONFIG, T::INT, "52428800", 0);
             d.defineRange(FETCH_MAX_WAIT_MS_CONFIG, T::INT, "500", 0);
             d.defineRange(MAX_PARTITION_FETCH_BYTES_CONFIG, T::INT, "1048576", 0);
-            d.defineIn(ISOLATION_LEVEL_CONFIG, std::string("read_uncommitted"), {"read_committed", "read_uncommitted"}, true);
+            d.defineIn(ISOLATION_LEVEL_CONFIG, std::string("read_uncommitted"), {"read_committed", "read_uncommitted"});
             d.define(KEY_DESERIALIZER_CLASS_CONFIG, T::CLASS, std::nullopt);
             d.define(VALUE_DESERIALIZER_CLASS_CONFIG, T::CLASS, std::nullopt);
             d.defineRange(REQUEST_TIMEOUT_MS_CONFIG, T::INT, "30000", 0);
@@ -2585,9 +2726,10 @@ struct AdminClientConfig {
 // ==== [END PART] clients/client_configs.hpp ========================================================================
 
 // ==== [PART] clients/future.hpp ====================================================================================
-// KafkaFuture<T>: the result of an asynchronous client call. get() runs the virtual clock until the
-// result is there (so no threads are needed), and rethrows the Kafka exception itself on failure (Java
-// wraps it in an ExecutionException; C++'s std::future rethrows directly, and so does this).
+// KafkaFuture<T>: the result of an asynchronous client call; get() runs the virtual clock until it is there.
+//
+// No threads are needed. On failure get() rethrows the Kafka exception itself (Java wraps it in an
+// ExecutionException; C++'s std::future rethrows directly, and so does this).
 
 #include <exception>
 #include <functional>
@@ -2647,10 +2789,11 @@ public:
     bool isDone() const noexcept { return state_ && state_->done; }
     bool isCompletedExceptionally() const noexcept { return isDone() && state_->error; }
 
-    // Waits (in virtual time) for the result.
-    decltype(auto) get() const { return getFor(Scheduler::kForever); }
+    // Waits (in virtual time) for the result. Returns a copy, as Java returns the object: chained calls such
+    // as `for (auto& p : admin.describeTopics(...).allTopicNames().get().at("t").partitions())` stay valid.
+    T get() const { return getFor(Scheduler::kForever); }
     template <class Rep, class Period>
-    decltype(auto) get(std::chrono::duration<Rep, Period> timeout) const {
+    T get(std::chrono::duration<Rep, Period> timeout) const {
         return getFor(std::chrono::duration_cast<Millis>(timeout).count());
     }
 
@@ -2689,12 +2832,11 @@ public:
     }
 
 private:
-    decltype(auto) getFor(int64_t timeout_ms) const {
+    T getFor(int64_t timeout_ms) const {
         if (!state_) throw IllegalStateException("KafkaFuture::get() on a future that belongs to no request");
         detail::blockUntil(*scheduler_, [this] { return state_->done; }, "KafkaFuture.get()", timeout_ms);
         if (state_->error) std::rethrow_exception(state_->error);
-        if constexpr (std::is_void<T>::value) return;
-        else return static_cast<const T&>(*state_->value);
+        if constexpr (!std::is_void<T>::value) return *state_->value;
     }
 
     Scheduler* scheduler_ = nullptr;
@@ -2767,8 +2909,9 @@ public:
     int32_t partition() const noexcept { return partition_; }
     // Java returns null when the partition has no leader.
     const std::optional<Node>& leader() const noexcept { return leader_; }
-    const std::vector<Node>& replicas() const noexcept { return replicas_; }
-    const std::vector<Node>& isr() const noexcept { return isr_; }
+    // Collections are returned by value, so chained calls on temporaries are safe in range-for loops.
+    std::vector<Node> replicas() const { return replicas_; }
+    std::vector<Node> isr() const { return isr_; }
 
 private:
     int32_t partition_;
@@ -2782,7 +2925,7 @@ public:
         : name_(std::move(name)), internal_(internal), partitions_(std::move(partitions)), topic_id_(std::move(topic_id)) {}
     const std::string& name() const noexcept { return name_; }
     bool isInternal() const noexcept { return internal_; }
-    const std::vector<TopicPartitionInfo>& partitions() const noexcept { return partitions_; }
+    std::vector<TopicPartitionInfo> partitions() const { return partitions_; }
     const std::string& topicId() const noexcept { return topic_id_; }
 
 private:
@@ -2989,6 +3132,18 @@ public:
         for (const auto& [tp, spec] : specs) {
             KafkaFuture<ListOffsetsResultInfo> f(cluster_->scheduler());
             futures.emplace(tp, f);
+            const TopicState* topic = cluster_->findTopic(tp.topic());
+            if (topic && (tp.partition() < 0 || tp.partition() >= topic->partitionCount())) {
+                // Kafka's admin client waits for metadata naming a leader for the partition, which never
+                // comes, until default.api.timeout.ms.
+                const int64_t timeout = config_.getInt(AdminClientConfig::DEFAULT_API_TIMEOUT_MS_CONFIG);
+                cluster_->scheduler().after(timeout, [f, tp = tp, timeout] {
+                    f.completeExceptionally(std::make_exception_ptr(TimeoutException(
+                        "Timed out waiting for a leader of " + tp.toString() + " after " + std::to_string(timeout) +
+                        " ms. Call: listOffsets")));
+                });
+                continue;
+            }
             requestValue<ListOffsetsResultInfo>([c = cluster_, tp = tp, s = spec.timestamp()] {
                 auto found = c->listOffset(tp, s);
                 return ListOffsetsResultInfo(found.offset, found.timestamp);
@@ -3328,9 +3483,10 @@ public:
             open = &openBatch(*entry, queue, topic, partition, record_size);
         }
         const int32_t index = open->payload->count();
+        const int32_t size_before = open->payload->size_in_bytes;
         open->payload->append(ts, key, value, headers);
         if (callback) open->callbacks.push_back({index, key.size, value.size, std::move(callback)});
-        if (entry->sticky_partition == partition) entry->sticky_bytes += record_size;
+        if (entry->sticky_partition == partition) entry->sticky_bytes += open->payload->size_in_bytes - size_before;
         return Future<RecordMetadata>(queue.batches.back(), index, ts, key.size, value.size);
     }
 
@@ -3393,16 +3549,28 @@ private:
                      "Must set retries to non-zero when using the idempotent producer.");
             conflict(acks != "all" && acks != "-1",
                      "Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence.");
-            conflict(config_.getInt(ProducerConfig::MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION) > 5,
-                     "Must set max.in.flight.requests.per.connection to at most 5 to use the idempotent producer.");
+            const int32_t in_flight = config_.getInt(ProducerConfig::MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION);
+            if (in_flight > 5) {
+                // An error since Kafka 4.0 even when idempotence is only the default (it was a warning before).
+                if (explicit_idem)
+                    throw ConfigException("Must set max.in.flight.requests.per.connection to at most 5 to use the idempotent producer.");
+                if (idempotent)
+                    throw ConfigException("To use the idempotent producer, max.in.flight.requests.per.connection must be set to at most 5. "
+                                          "Current value is " + std::to_string(in_flight) + ".");
+            }
         }
         config_.set(ProducerConfig::ENABLE_IDEMPOTENCE_CONFIG, idempotent);
+        if (!config_.isNull(ProducerConfig::TRANSACTIONAL_ID_CONFIG) && config_.getString(ProducerConfig::TRANSACTIONAL_ID_CONFIG).empty())
+            throw invalidConfigValue(ProducerConfig::TRANSACTIONAL_ID_CONFIG, "", "String must be non-empty");
         if (!idempotent && !config_.isNull(ProducerConfig::TRANSACTIONAL_ID_CONFIG))
             throw ConfigException("Cannot set a transactional.id without also enabling idempotence.");
         if (config_.isExplicit(ProducerConfig::DELIVERY_TIMEOUT_MS_CONFIG) &&
             config_.getInt(ProducerConfig::DELIVERY_TIMEOUT_MS_CONFIG) <
                 config_.getLong(ProducerConfig::LINGER_MS_CONFIG) + config_.getInt(ProducerConfig::REQUEST_TIMEOUT_MS_CONFIG))
-            throw ConfigException("delivery.timeout.ms should be equal to or larger than linger.ms + request.timeout.ms");
+            // Kafka checks this inside the producer's constructor, which wraps every failure.
+            throw KafkaException("Failed to construct kafka producer",
+                                 std::make_exception_ptr(ConfigException(
+                                     "delivery.timeout.ms should be equal to or larger than linger.ms + request.timeout.ms")));
     }
 
     void configurePartitionerClass() {
@@ -3766,6 +3934,9 @@ public:
     }
     std::vector<PartitionInfo> partitionsFor(const std::string& topic) { return core_->partitionsFor(topic); }
     const std::string& clientId() const noexcept { return core_->clientId(); }
+    // The effective configuration after Kafka's post-processing (e.g. enable.idempotence turned off
+    // implicitly). Java has no such getter; kstream_sim adds it so you can see what Kafka decided.
+    const AbstractConfig& config() const noexcept { return core_->config(); }
 
 private:
     Serializer<K> key_serializer_;
@@ -3920,7 +4091,9 @@ using OffsetCommitCallback =
 // virtual clock for at most `timeout`. Positions advance as records are returned; commits store them with
 // the group coordinator. A partition without a committed offset starts per auto.offset.reset.
 
+#include <cctype>
 #include <cstdint>
+#include <cstdlib>
 #include <deque>
 #include <map>
 #include <memory>
@@ -3957,6 +4130,60 @@ private:
 
 namespace detail {
 
+// auto.offset.reset: latest, earliest, none, or by_duration:<ISO-8601 duration> (KIP-1106, Kafka 4.0), which
+// resets to the first offset whose timestamp is at most that long ago (the log end if there is none).
+struct AutoOffsetReset {
+    enum class Kind { Latest, Earliest, None, ByDuration } kind = Kind::Latest;
+    int64_t duration_ms = 0;
+
+    static AutoOffsetReset parse(const std::string& value) {
+        auto invalid = [&] {
+            return invalidConfigValue(ConsumerConfig::AUTO_OFFSET_RESET_CONFIG, value,
+                                      "The value must be either 'earliest', 'latest', 'none' or of the format "
+                                      "'by_duration:<PnDTnHnMn.nS.>'.");
+        };
+        if (value == "latest") return {Kind::Latest, 0};
+        if (value == "earliest") return {Kind::Earliest, 0};
+        if (value == "none") return {Kind::None, 0};
+        const std::string prefix = "by_duration:";
+        if (value.compare(0, prefix.size(), prefix) != 0) throw invalid();
+        auto ms = parseIsoDurationMs(value.substr(prefix.size()));
+        if (!ms || *ms < 0) throw invalid();
+        return {Kind::ByDuration, *ms};
+    }
+
+    // java.time.Duration.parse for PnDTnHnMn.nS (no sign), in milliseconds.
+    static std::optional<int64_t> parseIsoDurationMs(const std::string& text) {
+        if (text.size() < 3 || (text[0] != 'P' && text[0] != 'p')) return std::nullopt;
+        int64_t total = 0;
+        bool in_time = false, any = false;
+        size_t i = 1;
+        while (i < text.size()) {
+            if (text[i] == 'T' || text[i] == 't') {
+                if (in_time) return std::nullopt;
+                in_time = true;
+                ++i;
+                continue;
+            }
+            size_t j = i;
+            while (j < text.size() && (std::isdigit(static_cast<unsigned char>(text[j])) || text[j] == '.')) ++j;
+            if (j == i || j >= text.size()) return std::nullopt;
+            const double number = std::strtod(text.substr(i, j - i).c_str(), nullptr);
+            const char unit = static_cast<char>(std::toupper(static_cast<unsigned char>(text[j])));
+            double unit_ms = 0;
+            if (unit == 'D' && !in_time) unit_ms = 86400000.0;
+            else if (unit == 'H' && in_time) unit_ms = 3600000.0;
+            else if (unit == 'M' && in_time) unit_ms = 60000.0;
+            else if (unit == 'S' && in_time) unit_ms = 1000.0;
+            else return std::nullopt;
+            total += static_cast<int64_t>(number * unit_ms);
+            any = true;
+            i = j + 1;
+        }
+        return any ? std::optional<int64_t>(total) : std::nullopt;
+    }
+};
+
 // A record as fetched, before deserialization; points into a batch the consumer still holds.
 struct RawRecord {
     const TopicPartition* tp;
@@ -3979,7 +4206,7 @@ public:
         auto_commit_ = group_id_ && config_.getBoolean(ConsumerConfig::ENABLE_AUTO_COMMIT_CONFIG);
         auto_commit_interval_ms_ = config_.getInt(ConsumerConfig::AUTO_COMMIT_INTERVAL_MS_CONFIG);
         next_auto_commit_ms_ = cluster.nowMs() + auto_commit_interval_ms_;
-        reset_policy_ = config_.getString(ConsumerConfig::AUTO_OFFSET_RESET_CONFIG);
+        reset_policy_ = AutoOffsetReset::parse(config_.getString(ConsumerConfig::AUTO_OFFSET_RESET_CONFIG));
         max_poll_records_ = config_.getInt(ConsumerConfig::MAX_POLL_RECORDS_CONFIG);
         fetch_.min_bytes = config_.getInt(ConsumerConfig::FETCH_MIN_BYTES_CONFIG);
         fetch_.max_wait_ms = config_.getInt(ConsumerConfig::FETCH_MAX_WAIT_MS_CONFIG);
@@ -4401,10 +4628,12 @@ private:
             if (p.position) continue;
             if (p.pending_reset) {
                 by_spec[*p.pending_reset].push_back(tp);
-            } else if (reset_policy_ == "none") {
+            } else if (reset_policy_.kind == AutoOffsetReset::Kind::None) {
                 need_reset.push_back(tp);
+            } else if (reset_policy_.kind == AutoOffsetReset::Kind::ByDuration) {
+                by_spec[std::max<int64_t>(0, cluster_.nowMs() - reset_policy_.duration_ms)].push_back(tp);
             } else {
-                by_spec[reset_policy_ == "earliest" ? Cluster::kEarliestTimestamp : Cluster::kLatestTimestamp].push_back(tp);
+                by_spec[reset_policy_.kind == AutoOffsetReset::Kind::Earliest ? Cluster::kEarliestTimestamp : Cluster::kLatestTimestamp].push_back(tp);
             }
         }
         if (!need_reset.empty()) {
@@ -4413,7 +4642,13 @@ private:
             throw NoOffsetForPartitionException("Undefined offset with no reset policy for partitions: [" + list + "]");
         }
         for (const auto& [spec, tps] : by_spec) {
-            for (const auto& [tp, offset] : listOffsets(tps, spec, timeout == 0 ? default_api_timeout_ms_ : timeout)) {
+            auto found = listOffsets(tps, spec, timeout == 0 ? default_api_timeout_ms_ : timeout);
+            if (spec >= 0) {  // by_duration: no record that recent means the log end
+                auto ends = listOffsets(tps, Cluster::kLatestTimestamp, timeout == 0 ? default_api_timeout_ms_ : timeout);
+                for (auto& [tp, offset] : found)
+                    if (offset < 0) offset = ends.at(tp);
+            }
+            for (const auto& [tp, offset] : found) {
                 auto it = assignment_.find(tp);
                 if (it == assignment_.end()) continue;
                 it->second.position = offset;
@@ -4430,9 +4665,10 @@ private:
             if (leader < 0 || fetches_in_flight_.count(leader)) continue;
             by_broker[leader].emplace_back(tp, *p.position);
         }
-        for (auto& [broker, partitions] : by_broker) {
+        for (auto& entry : by_broker) {
+            const int32_t broker = entry.first;  // a named copy: lambdas may not capture structured bindings in C++17
             fetches_in_flight_.insert(broker);
-            cluster_.fetch(broker, std::move(partitions), fetch_, [this, broker, alive = alive_](std::vector<FetchPartitionData> response) {
+            cluster_.fetch(broker, std::move(entry.second), fetch_, [this, broker, alive = alive_](std::vector<FetchPartitionData> response) {
                 if (!*alive) return;
                 fetches_in_flight_.erase(broker);
                 ++fetch_responses_;
@@ -4447,7 +4683,7 @@ private:
             // Drop data for partitions no longer assigned, or fetched for a position we have since left.
             if (it == assignment_.end() || !it->second.position || *it->second.position != d.fetch_offset) continue;
             if (d.error == FetchPartitionData::Error::OffsetOutOfRange) {
-                if (reset_policy_ == "none")
+                if (reset_policy_.kind == AutoOffsetReset::Kind::None)
                     throw OffsetOutOfRangeException("Fetch position FetchPosition{offset=" + std::to_string(d.fetch_offset) +
                                                     "} is out of range for partition " + d.tp.toString());
                 it->second.position.reset();
@@ -4530,7 +4766,7 @@ private:
     int64_t auto_commit_interval_ms_ = 5000;
     int64_t next_auto_commit_ms_ = 0;
     std::map<TopicPartition, OffsetAndMetadata> last_commit_;
-    std::string reset_policy_;
+    AutoOffsetReset reset_policy_;
     int32_t max_poll_records_ = 500;
     FetchParams fetch_;
     int64_t default_api_timeout_ms_ = 60000;
@@ -4662,5 +4898,2465 @@ private:
 
 }  // namespace kstream_sim
 // ==== [END PART] clients/consumer.hpp ==============================================================================
+
+// #### [LAYER] streams ##############################################################################################
+// Kafka Streams: StreamsBuilder, KStream/KTable, state stores, TopologyTestDriver
+
+// ==== [PART] streams/values.hpp ====================================================================================
+// Streams values: KeyValue, the engine's type-erased value box, and type-erased serdes.
+//
+// Inside the Streams engine a record's key and value travel as a detail::Box: one small object that holds a
+// value of any type (inline when it is small, as std::string and integers are) or nothing, which is Java's
+// null. Typed code exists only at the edges: the DSL's lambdas unbox with the stream's static types, and
+// serdes turn boxes into bytes at sources, sinks and state stores, exactly where Kafka serializes. A
+// mismatch between the type a box holds and the type code asks for is a ClassCastException, as in Java.
+
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <new>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <type_traits>
+#include <typeinfo>
+#include <utility>
+
+// #include "../clients/serdes.hpp"  (already pasted above: [PART] clients/serdes.hpp)
+// #include "../core/bytes.hpp"  (already pasted above: [PART] core/bytes.hpp)
+// #include "../core/errors.hpp"  (already pasted above: [PART] core/errors.hpp)
+
+namespace kstream_sim {
+
+// Kafka Streams' exceptions (org.apache.kafka.streams.errors), all KafkaExceptions here.
+class StreamsException : public KafkaException {
+public:
+    explicit StreamsException(const std::string& message) : KafkaException(message) {}
+    const char* name() const noexcept override { return "StreamsException"; }
+};
+// Kafka prefixes every TopologyException message with "Invalid topology: ".
+class TopologyException : public StreamsException {
+public:
+    explicit TopologyException(const std::string& message) : StreamsException("Invalid topology: " + message) {}
+    const char* name() const noexcept override { return "TopologyException"; }
+};
+class ProcessorStateException : public StreamsException {
+public:
+    explicit ProcessorStateException(const std::string& message) : StreamsException(message) {}
+    const char* name() const noexcept override { return "ProcessorStateException"; }
+};
+class InvalidStateStoreException : public StreamsException {
+public:
+    explicit InvalidStateStoreException(const std::string& message) : StreamsException(message) {}
+    const char* name() const noexcept override { return "InvalidStateStoreException"; }
+};
+class ClassCastException : public KafkaException {
+public:
+    explicit ClassCastException(const std::string& message) : KafkaException(message) {}
+    const char* name() const noexcept override { return "ClassCastException"; }
+};
+class NullPointerException : public KafkaException {
+public:
+    explicit NullPointerException(const std::string& message) : KafkaException(message) {}
+    const char* name() const noexcept override { return "NullPointerException"; }
+};
+
+// Kafka's KeyValue<K, V>: a pair with public key and value; KeyValue::pair(k, v) as in Java.
+template <class K, class V>
+struct KeyValue {
+    K key;
+    V value;
+    KeyValue() = default;
+    KeyValue(K k, V v) : key(std::move(k)), value(std::move(v)) {}
+    static KeyValue pair(K k, V v) { return KeyValue(std::move(k), std::move(v)); }
+    friend bool operator==(const KeyValue& a, const KeyValue& b) { return a.key == b.key && a.value == b.value; }
+    friend bool operator!=(const KeyValue& a, const KeyValue& b) { return !(a == b); }
+};
+
+namespace detail {
+
+// How a value of type T prints in toString()-like output (KeyValue, TestRecord, print()).
+template <class T>
+void printValue(std::ostream& out, const T& v);
+
+}  // namespace detail
+
+// "KeyValue(k, v)", as Java's KeyValue.toString().
+template <class K, class V>
+std::ostream& operator<<(std::ostream& out, const KeyValue<K, V>& kv) {
+    out << "KeyValue(";
+    detail::printValue(out, kv.key);
+    out << ", ";
+    detail::printValue(out, kv.value);
+    return out << ")";
+}
+
+namespace detail {
+
+template <class T, class = void>
+struct IsStreamable : std::false_type {};
+template <class T>
+struct IsStreamable<T, std::void_t<decltype(std::declval<std::ostream&>() << std::declval<const T&>())>> : std::true_type {};
+
+template <class T>
+void printValue(std::ostream& out, const T& v) {
+    if constexpr (IsOptional<T>::value) {
+        if (!v) out << "null";
+        else printValue(out, *v);
+    } else if constexpr (std::is_same<T, bool>::value) {
+        out << (v ? "true" : "false");
+    } else if constexpr (std::is_same<T, Bytes>::value) {
+        out << "[B@" << toHex(v);
+    } else if constexpr (IsStreamable<T>::value) {
+        out << v;
+    } else {
+        out << "<" << serdeTypeName<T>() << ">";
+    }
+}
+
+// The type a Box holds for a static type T: std::optional<X> is held as X (nullopt is an empty box).
+template <class T>
+using BoxedT = typename IsOptional<std::decay_t<T>>::value_type;
+
+// ---- Box: one value of any type, or null ----------------------------------------------------------------------
+struct BoxOps {
+    const std::type_info* type;
+    void (*destroy)(void* storage) noexcept;
+    void (*copy)(void* dst, const void* src);
+    void (*move)(void* dst, void* src) noexcept;  // leaves src destroyed
+    const void* (*get)(const void* storage) noexcept;
+    const char* typeName;
+};
+
+class Box {
+    static constexpr size_t kInline = 32;
+
+public:
+    Box() noexcept = default;
+    Box(const Box& other) : ops_(other.ops_) {
+        if (ops_) ops_->copy(storage_, other.storage_);
+    }
+    Box(Box&& other) noexcept : ops_(other.ops_) {
+        if (ops_) ops_->move(storage_, other.storage_);
+        other.ops_ = nullptr;
+    }
+    Box& operator=(const Box& other) {
+        if (this != &other) {
+            Box copy(other);
+            *this = std::move(copy);
+        }
+        return *this;
+    }
+    Box& operator=(Box&& other) noexcept {
+        if (this != &other) {
+            reset();
+            ops_ = other.ops_;
+            if (ops_) ops_->move(storage_, other.storage_);
+            other.ops_ = nullptr;
+        }
+        return *this;
+    }
+    ~Box() { reset(); }
+
+    // Boxes a value; std::optional<X> boxes as X, or as null when empty.
+    template <class T>
+    static Box of(T&& value) {
+        using D = std::decay_t<T>;
+        Box b;
+        if constexpr (IsOptional<D>::value) {
+            if (value) b.emplace<typename D::value_type>(*std::forward<T>(value));
+        } else {
+            b.emplace<D>(std::forward<T>(value));
+        }
+        return b;
+    }
+    static Box null() noexcept { return Box(); }
+
+    bool isNull() const noexcept { return ops_ == nullptr; }
+    void reset() noexcept {
+        if (ops_) ops_->destroy(storage_);
+        ops_ = nullptr;
+    }
+    template <class T>
+    bool holds() const noexcept {
+        return ops_ && (ops_ == &opsFor<T>() || *ops_->type == typeid(T));
+    }
+    const char* typeName() const noexcept { return ops_ ? ops_->typeName : "null"; }
+
+    // The held value as a T; a ClassCastException when the box holds another type. Not for null boxes.
+    template <class T>
+    const T& get() const {
+        if (ops_ == &opsFor<T>()) return *static_cast<const T*>(ops_->get(storage_));
+        if (ops_ && *ops_->type == typeid(T)) return *static_cast<const T*>(ops_->get(storage_));
+        throw ClassCastException(std::string("class ") + typeName() + " cannot be cast to class " + serdeTypeName<T>() +
+                                 ": a processor received a " + typeName() + " where its code expects a " +
+                                 serdeTypeName<T>() + " (check the types of the stream or of the Processor API "
+                                 "node that forwarded it)");
+    }
+    template <class T>
+    T& getMutable() {
+        return const_cast<T&>(get<T>());
+    }
+
+    template <class T, class... Args>
+    void emplace(Args&&... args) {
+        reset();
+        if constexpr (fitsInline<T>()) ::new (static_cast<void*>(storage_)) T(std::forward<Args>(args)...);
+        else *reinterpret_cast<T**>(storage_) = new T(std::forward<Args>(args)...);
+        ops_ = &opsFor<T>();
+    }
+
+private:
+    template <class T>
+    static constexpr bool fitsInline() {
+        return sizeof(T) <= kInline && alignof(T) <= alignof(std::max_align_t) && std::is_nothrow_move_constructible<T>::value;
+    }
+    template <class T>
+    static const BoxOps& opsFor() noexcept {
+        static const BoxOps ops = makeOps<T>();
+        return ops;
+    }
+    template <class T>
+    static BoxOps makeOps() noexcept {
+        if constexpr (fitsInline<T>()) {
+            return BoxOps{&typeid(T),
+                          [](void* s) noexcept { static_cast<T*>(s)->~T(); },
+                          [](void* d, const void* s) { ::new (d) T(*static_cast<const T*>(s)); },
+                          [](void* d, void* s) noexcept {
+                              ::new (d) T(std::move(*static_cast<T*>(s)));
+                              static_cast<T*>(s)->~T();
+                          },
+                          [](const void* s) noexcept -> const void* { return s; },
+                          serdeTypeName<T>()};
+        } else {
+            return BoxOps{&typeid(T),
+                          [](void* s) noexcept { delete *static_cast<T**>(s); },
+                          [](void* d, const void* s) { *static_cast<T**>(d) = new T(**static_cast<T* const*>(s)); },
+                          [](void* d, void* s) noexcept {
+                              *static_cast<T**>(d) = *static_cast<T**>(s);
+                              *static_cast<T**>(s) = nullptr;
+                          },
+                          [](const void* s) noexcept -> const void* { return *static_cast<T* const*>(s); },
+                          serdeTypeName<T>()};
+        }
+    }
+
+    alignas(std::max_align_t) unsigned char storage_[kInline];
+    const BoxOps* ops_ = nullptr;
+};
+
+// A default T for unboxing a null into a plain (non-optional) type, as Deserializer<T> gives T{} for null.
+template <class T>
+const T& defaultValue() {
+    static const T value{};
+    return value;
+}
+
+// Unboxes as the static type T: `const T&` for a plain T (T{} for null), std::optional<X> by value for T =
+// std::optional<X> (nullopt for null).
+template <class T>
+decltype(auto) unbox(const Box& box) {
+    using D = std::decay_t<T>;
+    if constexpr (IsOptional<D>::value) {
+        if (box.isNull()) return D();
+        return D(box.get<typename D::value_type>());
+    } else {
+        if (box.isNull()) return static_cast<const D&>(defaultValue<D>());
+        return static_cast<const D&>(box.get<D>());
+    }
+}
+
+// A KTable update travelling between table processors: the new value and (when asked for) the old one.
+struct Change {
+    Box newValue;
+    Box oldValue;
+};
+
+// ---- Type-erased serdes ------------------------------------------------------------------------------------------
+// What the engine needs from a serde: box -> bytes (non-null boxes) and bytes -> box (nulls stay null).
+class ErasedSerde {
+public:
+    virtual ~ErasedSerde() = default;
+    virtual void serialize(const Box& value, Bytes& out) const = 0;
+    virtual Box deserialize(const uint8_t* data, size_t size) const = 0;
+    virtual const std::type_info& type() const noexcept = 0;
+    virtual const char* typeName() const noexcept = 0;
+    virtual const void* typedSerde() const noexcept = 0;  // the SerdeObject<T> it wraps
+
+    std::optional<Bytes> serializeNullable(const Box& value) const {
+        if (value.isNull()) return std::nullopt;
+        Bytes out;
+        serialize(value, out);
+        return out;
+    }
+    Box deserialize(ByteView bytes) const {
+        if (bytes.isNull()) return Box();
+        return deserialize(bytes.data, static_cast<size_t>(bytes.size));
+    }
+    Box deserialize(const std::optional<Bytes>& bytes) const {
+        if (!bytes) return Box();
+        return deserialize(bytes->data(), bytes->size());
+    }
+};
+
+template <class T>
+class ErasedSerdeImpl final : public ErasedSerde {
+public:
+    explicit ErasedSerdeImpl(SerdeObject<T> serde) : serde_(std::move(serde)) {}
+    void serialize(const Box& value, Bytes& out) const override { serde_.serializer().serializeInto(value.get<T>(), out); }
+    Box deserialize(const uint8_t* data, size_t size) const override {
+        Box b;
+        b.emplace<T>(serde_.deserializer().deserializeNonNull(data, size));
+        return b;
+    }
+    const std::type_info& type() const noexcept override { return typeid(T); }
+    const char* typeName() const noexcept override { return serdeTypeName<T>(); }
+    const void* typedSerde() const noexcept override { return &serde_; }
+
+private:
+    SerdeObject<T> serde_;
+};
+
+using SerdePtr = std::shared_ptr<const ErasedSerde>;
+
+// The erased serde for the static type T (optional stripped), from an explicit SerdeObject or Serde<T>.
+template <class T>
+SerdePtr erasedSerde(SerdeObject<BoxedT<T>> serde = {}) {
+    return std::make_shared<ErasedSerdeImpl<BoxedT<T>>>(std::move(serde));
+}
+
+// A user-given erased serde if its type is T, else the default for T; a mismatch is a teaching error.
+template <class T>
+SerdePtr serdeFor(const SerdePtr& given, const char* role) {
+    if (!given) return erasedSerde<T>();
+    if (given->type() != typeid(BoxedT<T>))
+        throw StreamsException(std::string("The ") + role + " serde handles " + given->typeName() + " but the " + role +
+                               " type here is " + serdeTypeName<BoxedT<T>>() +
+                               ": pass a serde for the stream's type (e.g. Serdes::String() for std::string)");
+    return given;
+}
+
+// The typed SerdeObject<T> behind an erased serde (which must be for T).
+template <class T>
+const SerdeObject<T>& typedSerdeOf(const SerdePtr& serde) {
+    return *static_cast<const SerdeObject<T>*>(serde->typedSerde());
+}
+
+}  // namespace detail
+
+// A serde as the configuration objects (Consumed, Produced, Materialized, Grouped) hold it: any type.
+class AnySerde {
+public:
+    AnySerde() = default;
+    template <class T>
+    AnySerde(SerdeObject<T> serde) : erased_(std::make_shared<detail::ErasedSerdeImpl<T>>(std::move(serde))) {}
+    explicit AnySerde(detail::SerdePtr erased) : erased_(std::move(erased)) {}
+    const detail::SerdePtr& erased() const noexcept { return erased_; }
+    explicit operator bool() const noexcept { return static_cast<bool>(erased_); }
+
+private:
+    detail::SerdePtr erased_;
+};
+
+}  // namespace kstream_sim
+// ==== [END PART] streams/values.hpp ================================================================================
+
+// ==== [PART] streams/state_stores.hpp ==============================================================================
+// State stores: key-value and timestamped key-value stores of bytes, with Kafka's layers (caching, change
+// logging, in-memory), and the typed KeyValueStore / TimestampedKeyValueStore views users and processors see.
+//
+// As in Kafka, a store holds serialized bytes ordered by the unsigned bytes of the key (so all() and range()
+// iterate in that order), a timestamped store prefixes each value with its 8-byte big-endian timestamp, and
+// a logged store writes every change to its changelog topic `<application.id>-<store>-changelog`. A cached
+// store keeps dirty entries until the task commits (or the cache runs out of `statestore.cache.max.bytes`),
+// then writes them through and forwards them downstream, newest write per key only.
+
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <list>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+// #include "../broker/record.hpp"  (already pasted above: [PART] broker/record.hpp)
+// #include "values.hpp"  (already pasted above: [PART] streams/values.hpp)
+
+namespace kstream_sim {
+
+// Kafka's StateStore: every store has a name and a lifecycle.
+class StateStore {
+public:
+    virtual ~StateStore() = default;
+    virtual const std::string& name() const = 0;
+    virtual bool persistent() const = 0;
+    virtual bool isOpen() const = 0;
+    virtual void flush() = 0;
+    virtual void close() = 0;
+};
+
+// ValueAndTimestamp<V>: what a timestamped store holds per key.
+template <class V>
+class ValueAndTimestamp {
+public:
+    ValueAndTimestamp(V value, int64_t timestamp) : value_(std::move(value)), timestamp_(timestamp) {}
+    static ValueAndTimestamp make(V value, int64_t timestamp) { return ValueAndTimestamp(std::move(value), timestamp); }
+    const V& value() const noexcept { return value_; }
+    int64_t timestamp() const noexcept { return timestamp_; }
+    friend bool operator==(const ValueAndTimestamp& a, const ValueAndTimestamp& b) {
+        return a.value_ == b.value_ && a.timestamp_ == b.timestamp_;
+    }
+    friend std::ostream& operator<<(std::ostream& out, const ValueAndTimestamp& v) {
+        detail::printValue(out, v.value_);
+        return out << "@" << v.timestamp_;
+    }
+
+private:
+    V value_;
+    int64_t timestamp_;
+};
+
+namespace detail {
+
+// Where a record came from: its timestamp, headers and source position. Forwarded records, cache entries
+// and punctuations carry one (a punctuation has topic "" and partition/offset -1, as in Kafka).
+struct RecordContext {
+    int64_t timestamp = 0;
+    int64_t offset = -1;
+    int32_t partition = -1;
+    std::string topic;
+    Headers headers;
+};
+
+// Timestamped value encoding: 8-byte big-endian timestamp, then the value's bytes.
+inline Bytes encodeTimestamped(int64_t timestamp, const Bytes* value) {
+    Bytes out;
+    if (!value) return out;
+    out.reserve(8 + value->size());
+    appendBigEndian(out, static_cast<uint64_t>(timestamp), 8);
+    out.insert(out.end(), value->begin(), value->end());
+    return out;
+}
+inline int64_t timestampOf(const Bytes& encoded) {
+    return encoded.size() < 8 ? -1 : static_cast<int64_t>(readBigEndian(encoded.data(), 8));
+}
+inline ByteView rawValueOf(const Bytes& encoded) {
+    if (encoded.size() < 8) return ByteView{};
+    return ByteView{encoded.data() + 8, static_cast<int32_t>(encoded.size() - 8)};
+}
+
+// What a store needs from the task it lives in: the changelog writer and the current record context.
+class StoreContext {
+public:
+    virtual ~StoreContext() = default;
+    virtual void logChange(const std::string& store, const Bytes& key, const Bytes* value, int64_t timestamp,
+                           const Headers& headers) = 0;
+    virtual const RecordContext& recordContext() const = 0;
+    virtual void setRecordContext(const RecordContext& context) = 0;
+};
+
+// A key-value store of bytes. get() returns nullptr for an absent key; put() with nullptr deletes.
+class KeyValueBytesStore : public StateStore {
+public:
+    using Entries = std::vector<std::pair<Bytes, Bytes>>;
+    virtual void init(StoreContext* /*context*/) {}
+    virtual const Bytes* get(const Bytes& key) = 0;
+    virtual void put(const Bytes& key, const Bytes* value) = 0;
+    // Entries with from <= key <= to (nullptr: unbounded), in key order or reversed.
+    virtual Entries range(const Bytes* from, const Bytes* to, bool reverse) = 0;
+    virtual int64_t approximateNumEntries() = 0;
+};
+
+// Kafka's InMemoryKeyValueStore: a sorted map of bytes.
+class InMemoryKeyValueBytesStore final : public KeyValueBytesStore {
+public:
+    InMemoryKeyValueBytesStore(std::string name, bool persistent) : name_(std::move(name)), persistent_(persistent) {}
+    const std::string& name() const override { return name_; }
+    bool persistent() const override { return persistent_; }
+    bool isOpen() const override { return open_; }
+    void flush() override {}
+    void close() override { open_ = false; }
+
+    const Bytes* get(const Bytes& key) override {
+        auto it = map_.find(key);
+        return it == map_.end() ? nullptr : &it->second;
+    }
+    void put(const Bytes& key, const Bytes* value) override {
+        if (value) map_.insert_or_assign(key, *value);
+        else map_.erase(key);
+    }
+    Entries range(const Bytes* from, const Bytes* to, bool reverse) override {
+        Entries out;
+        auto begin = from ? map_.lower_bound(*from) : map_.begin();
+        auto end = to ? map_.upper_bound(*to) : map_.end();
+        if (from && to && *to < *from) return out;
+        for (auto it = begin; it != end; ++it) out.emplace_back(it->first, it->second);
+        if (reverse) std::reverse(out.begin(), out.end());
+        return out;
+    }
+    int64_t approximateNumEntries() override { return static_cast<int64_t>(map_.size()); }
+
+private:
+    std::string name_;
+    bool persistent_;
+    bool open_ = true;
+    std::map<Bytes, Bytes> map_;  // std::vector<uint8_t> compares as unsigned bytes, like Kafka's Bytes
+};
+
+// A layer around another store; forwards everything by default.
+class WrappedKeyValueBytesStore : public KeyValueBytesStore {
+public:
+    explicit WrappedKeyValueBytesStore(std::unique_ptr<KeyValueBytesStore> inner) : inner_(std::move(inner)) {}
+    const std::string& name() const override { return inner_->name(); }
+    bool persistent() const override { return inner_->persistent(); }
+    bool isOpen() const override { return inner_->isOpen(); }
+    void flush() override { inner_->flush(); }
+    void close() override { inner_->close(); }
+    void init(StoreContext* context) override { inner_->init(context); }
+    const Bytes* get(const Bytes& key) override { return inner_->get(key); }
+    void put(const Bytes& key, const Bytes* value) override { inner_->put(key, value); }
+    Entries range(const Bytes* from, const Bytes* to, bool reverse) override { return inner_->range(from, to, reverse); }
+    int64_t approximateNumEntries() override { return inner_->approximateNumEntries(); }
+    KeyValueBytesStore& inner() noexcept { return *inner_; }
+
+protected:
+    std::unique_ptr<KeyValueBytesStore> inner_;
+};
+
+// Kafka's ChangeLoggingKeyValueBytesStore: every write also goes to the changelog topic. For a timestamped
+// store the changelog record carries the plain value, with the value's timestamp as record timestamp.
+class ChangeLoggingKeyValueBytesStore final : public WrappedKeyValueBytesStore {
+public:
+    ChangeLoggingKeyValueBytesStore(std::unique_ptr<KeyValueBytesStore> inner, bool timestamped)
+        : WrappedKeyValueBytesStore(std::move(inner)), timestamped_(timestamped) {}
+    void init(StoreContext* context) override {
+        context_ = context;
+        inner_->init(context);
+    }
+    void put(const Bytes& key, const Bytes* value) override {
+        inner_->put(key, value);
+        if (!context_) return;
+        const RecordContext& rc = context_->recordContext();
+        if (!value) {
+            context_->logChange(name(), key, nullptr, rc.timestamp, rc.headers);
+        } else if (timestamped_) {
+            const Bytes raw = rawValueOf(*value).bytes();
+            context_->logChange(name(), key, &raw, timestampOf(*value), rc.headers);
+        } else {
+            context_->logChange(name(), key, value, rc.timestamp, rc.headers);
+        }
+    }
+
+private:
+    bool timestamped_;
+    StoreContext* context_ = nullptr;
+};
+
+// The budget all caches of one host share (Kafka's ThreadCache): statestore.cache.max.bytes.
+struct CacheBudget {
+    int64_t max_bytes = 10 * 1024 * 1024;
+    int64_t used_bytes = 0;
+};
+
+// Kafka's CachingKeyValueStore: writes stay in the cache (dirty) until flush() or eviction, which write
+// them to the layers below and call the flush listener with (key, new, old, the write's record context).
+class CachingKeyValueBytesStore final : public WrappedKeyValueBytesStore {
+public:
+    using FlushListener = std::function<void(const Bytes& key, const Bytes* new_value, const Bytes* old_value,
+                                             const RecordContext& context)>;
+
+    CachingKeyValueBytesStore(std::unique_ptr<KeyValueBytesStore> inner, CacheBudget* budget)
+        : WrappedKeyValueBytesStore(std::move(inner)), budget_(budget) {}
+    ~CachingKeyValueBytesStore() override {
+        if (budget_) budget_->used_bytes -= used_bytes_;
+    }
+
+    void init(StoreContext* context) override {
+        context_ = context;
+        inner_->init(context);
+    }
+    void setFlushListener(FlushListener listener, bool send_old_values) {
+        listener_ = std::move(listener);
+        send_old_values_ = send_old_values;
+    }
+
+    const Bytes* get(const Bytes& key) override {
+        auto it = entries_.find(key);
+        if (it != entries_.end()) {
+            touch(it);
+            return it->second.value ? &*it->second.value : nullptr;
+        }
+        return inner_->get(key);
+    }
+    void put(const Bytes& key, const Bytes* value) override {
+        const RecordContext& rc = context_ ? context_->recordContext() : empty_;
+        auto it = entries_.find(key);
+        if (it == entries_.end()) {
+            it = entries_.emplace(key, Entry{}).first;
+            it->second.lru = lru_.insert(lru_.end(), &it->first);
+        } else {
+            account(-it->second.size);
+            touch(it);
+            if (it->second.dirty) dirty_.erase(it->second.dirty_pos);
+        }
+        Entry& e = it->second;
+        e.value = value ? std::optional<Bytes>(*value) : std::nullopt;
+        e.context = rc;
+        e.dirty = true;
+        e.dirty_pos = dirty_.insert(dirty_.end(), &it->first);
+        e.size = entrySize(key, e);
+        account(e.size);
+        evictWhileOverBudget();
+    }
+    Entries range(const Bytes* from, const Bytes* to, bool reverse) override {
+        // Merge the dirty cache over the store: what a reader sees is the newest write.
+        std::map<Bytes, std::optional<Bytes>> merged;
+        for (auto& kv : inner_->range(from, to, false)) merged.emplace(std::move(kv.first), std::move(kv.second));
+        for (const auto& [key, e] : entries_) {
+            if ((from && key < *from) || (to && *to < key)) continue;
+            merged[key] = e.value;
+        }
+        Entries out;
+        for (auto& [k, v] : merged)
+            if (v) out.emplace_back(k, *v);
+        if (reverse) std::reverse(out.begin(), out.end());
+        return out;
+    }
+    int64_t approximateNumEntries() override { return inner_->approximateNumEntries() + static_cast<int64_t>(dirty_.size()); }
+
+    // Writes every dirty entry through, in the order of their last write, and forwards it.
+    void flush() override {
+        while (!dirty_.empty()) flushEntry(*dirty_.front());
+        inner_->flush();
+    }
+    void close() override {
+        flush();
+        inner_->close();
+    }
+
+private:
+    struct Entry {
+        std::optional<Bytes> value;
+        RecordContext context;
+        bool dirty = false;
+        int64_t size = 0;
+        std::list<const Bytes*>::iterator lru;
+        std::list<const Bytes*>::iterator dirty_pos;
+    };
+    using Map = std::map<Bytes, Entry>;
+
+    // NamedCache's node size: key, three references, the dirty flag and the record context.
+    static int64_t entrySize(const Bytes& key, const Entry& e) {
+        int64_t size = static_cast<int64_t>(key.size()) + 24 + 1 + 8 + 8 + 4 + static_cast<int64_t>(e.context.topic.size());
+        if (e.value) size += static_cast<int64_t>(e.value->size());
+        for (const auto& h : e.context.headers) size += static_cast<int64_t>(h.key().size()) + (h.value() ? static_cast<int64_t>(h.value()->size()) : 0);
+        return size;
+    }
+    void account(int64_t delta) {
+        used_bytes_ += delta;
+        if (budget_) budget_->used_bytes += delta;
+    }
+    void touch(Map::iterator it) { lru_.splice(lru_.end(), lru_, it->second.lru); }
+
+    void flushEntry(const Bytes& key) {
+        auto it = entries_.find(key);
+        Entry& e = it->second;
+        dirty_.erase(e.dirty_pos);
+        e.dirty = false;
+        const Bytes* new_value = e.value ? &*e.value : nullptr;
+        std::optional<Bytes> old_value;
+        if (const Bytes* old = inner_->get(key)) old_value = *old;
+        // Neither in the store nor in the cache: nothing to write and nothing to forward (Kafka's shortcut).
+        if (!new_value && !old_value) return;
+        RecordContext saved;
+        if (context_) {
+            saved = context_->recordContext();
+            context_->setRecordContext(e.context);
+        }
+        inner_->put(key, new_value);
+        if (listener_) listener_(key, new_value, send_old_values_ && old_value ? &*old_value : nullptr, e.context);
+        if (context_) context_->setRecordContext(saved);
+    }
+    void evictWhileOverBudget() {
+        if (!budget_) return;
+        while (budget_->used_bytes > budget_->max_bytes && !lru_.empty()) {
+            const Bytes key = *lru_.front();
+            auto it = entries_.find(key);
+            if (it->second.dirty) flushEntry(key);
+            it = entries_.find(key);
+            account(-it->second.size);
+            lru_.erase(it->second.lru);
+            entries_.erase(it);
+        }
+    }
+
+    CacheBudget* budget_;
+    StoreContext* context_ = nullptr;
+    FlushListener listener_;
+    bool send_old_values_ = false;
+    Map entries_;
+    std::list<const Bytes*> lru_;    // least recently used first
+    std::list<const Bytes*> dirty_;  // oldest write first
+    int64_t used_bytes_ = 0;
+    RecordContext empty_;
+};
+
+// Everything a host needs to build one store: Kafka's StoreBuilder, type-erased.
+struct StoreSpec {
+    std::string name;
+    bool timestamped = false;
+    bool persistent = false;
+    bool logging = true;
+    bool caching = false;
+    std::map<std::string, std::string> changelog_config;
+    SerdePtr key_serde;    // the serdes the store's typed views use (may be null: default for the view's type)
+    SerdePtr value_serde;
+};
+
+// Builds a store's layers: caching (if on) over change logging (if on) over the in-memory map.
+inline std::unique_ptr<KeyValueBytesStore> buildStore(const StoreSpec& spec, CacheBudget* budget) {
+    std::unique_ptr<KeyValueBytesStore> store = std::make_unique<InMemoryKeyValueBytesStore>(spec.name, spec.persistent);
+    if (spec.logging) store = std::make_unique<ChangeLoggingKeyValueBytesStore>(std::move(store), spec.timestamped);
+    if (spec.caching) store = std::make_unique<CachingKeyValueBytesStore>(std::move(store), budget);
+    return store;
+}
+
+inline CachingKeyValueBytesStore* cachingLayerOf(KeyValueBytesStore* store) {
+    return dynamic_cast<CachingKeyValueBytesStore*>(store);
+}
+
+template <class T>
+Bytes serializeKey(const SerdePtr& serde, const T& key) {
+    Bytes out;
+    serde->serialize(Box::of(key), out);
+    return out;
+}
+
+}  // namespace detail
+
+// A snapshot iterator over store entries: Kafka's KeyValueIterator (hasNext/next/peekNextKey/close), also
+// usable in a range-for. Entries are those present when it was created.
+template <class K, class V>
+class KeyValueIterator {
+public:
+    explicit KeyValueIterator(std::vector<KeyValue<K, V>> entries) : entries_(std::move(entries)) {}
+    bool hasNext() const noexcept { return pos_ < entries_.size(); }
+    KeyValue<K, V> next() {
+        if (!hasNext()) throw IllegalStateException("NoSuchElementException: the iterator has no more entries");
+        return entries_[pos_++];
+    }
+    const K& peekNextKey() const {
+        if (!hasNext()) throw IllegalStateException("NoSuchElementException: the iterator has no more entries");
+        return entries_[pos_].key;
+    }
+    void close() noexcept { pos_ = entries_.size(); }
+    auto begin() const { return entries_.begin() + static_cast<std::ptrdiff_t>(pos_); }
+    auto end() const { return entries_.end(); }
+    std::vector<KeyValue<K, V>> toList() const { return std::vector<KeyValue<K, V>>(begin(), end()); }
+
+private:
+    std::vector<KeyValue<K, V>> entries_;
+    size_t pos_ = 0;
+};
+
+namespace detail {
+
+// The shared part of the typed views: the bytes store and the serdes for K and V.
+template <class K, class V>
+class TypedStoreBase {
+public:
+    using Key = BoxedT<K>;
+    using Value = BoxedT<V>;
+
+    TypedStoreBase() = default;
+    TypedStoreBase(KeyValueBytesStore* store, const StoreSpec* spec, StoreContext* context)
+        : store_(store), context_(context), timestamped_(spec && spec->timestamped) {
+        key_serde_ = spec && spec->key_serde && spec->key_serde->type() == typeid(Key) ? spec->key_serde : erasedSerde<Key>();
+        value_serde_ = spec && spec->value_serde && spec->value_serde->type() == typeid(Value) ? spec->value_serde : erasedSerde<Value>();
+    }
+
+    const std::string& name() const { return check()->name(); }
+    bool persistent() const { return check()->persistent(); }
+    bool isOpen() const { return store_ && store_->isOpen(); }
+    void flush() { check()->flush(); }
+    int64_t approximateNumEntries() const { return check()->approximateNumEntries(); }
+    explicit operator bool() const noexcept { return store_ != nullptr; }
+
+protected:
+    KeyValueBytesStore* check() const {
+        if (!store_) throw InvalidStateStoreException("This store view is not attached to a store");
+        if (!store_->isOpen()) throw InvalidStateStoreException("Store " + store_->name() + " is currently closed.");
+        return store_;
+    }
+    Bytes keyBytes(const Key& key) const {
+        Bytes out;
+        key_serde_->serialize(Box::of(key), out);
+        return out;
+    }
+    Key keyOf(const Bytes& bytes) const { return key_serde_->deserialize(bytes.data(), bytes.size()).template get<Key>(); }
+    Value valueOf(ByteView bytes) const { return value_serde_->deserialize(bytes).template get<Value>(); }
+    // The stored bytes for a value (with timestamp prefix when the store is timestamped).
+    Bytes encode(const Value& value, int64_t timestamp) const {
+        Bytes raw;
+        value_serde_->serialize(Box::of(value), raw);
+        return timestamped_ ? encodeTimestamped(timestamp, &raw) : raw;
+    }
+    ByteView rawOf(const Bytes& stored) const {
+        return timestamped_ ? rawValueOf(stored) : ByteView{stored.data(), static_cast<int32_t>(stored.size())};
+    }
+    int64_t timestampOfStored(const Bytes& stored) const {
+        return timestamped_ ? timestampOf(stored) : (context_ ? context_->recordContext().timestamp : -1);
+    }
+    int64_t currentTimestamp() const { return context_ ? context_->recordContext().timestamp : -1; }
+
+    KeyValueBytesStore* store_ = nullptr;
+    StoreContext* context_ = nullptr;
+    bool timestamped_ = false;
+    SerdePtr key_serde_;
+    SerdePtr value_serde_;
+};
+
+}  // namespace detail
+
+// Kafka's KeyValueStore<K, V>, as a typed view of a store (a handle: copies share the store). get() returns
+// nullopt for an absent key (Java's null). Kafka's delete() is delete_() here: delete is a C++ keyword.
+// On a timestamped store (every DSL store is one) this view reads values without their timestamps, as
+// Kafka's TopologyTestDriver.getKeyValueStore() does, and writes them with the current record's timestamp.
+template <class K, class V>
+class KeyValueStore : public detail::TypedStoreBase<K, V> {
+    using Base = detail::TypedStoreBase<K, V>;
+
+public:
+    using typename Base::Key;
+    using typename Base::Value;
+    using Base::Base;
+
+    std::optional<Value> get(const Key& key) const {
+        const Bytes* stored = this->check()->get(this->keyBytes(key));
+        if (!stored) return std::nullopt;
+        return this->valueOf(this->rawOf(*stored));
+    }
+    void put(const Key& key, const Value& value) {
+        const Bytes encoded = this->encode(value, this->currentTimestamp());
+        this->check()->put(this->keyBytes(key), &encoded);
+    }
+    // put(key, nullopt) deletes, as put(key, null) does in Kafka.
+    void put(const Key& key, const std::optional<Value>& value) {
+        if (value) put(key, *value);
+        else this->check()->put(this->keyBytes(key), nullptr);
+    }
+    std::optional<Value> putIfAbsent(const Key& key, const Value& value) {
+        auto existing = get(key);
+        if (!existing) put(key, value);
+        return existing;
+    }
+    void putAll(const std::vector<KeyValue<Key, Value>>& entries) {
+        for (const auto& kv : entries) put(kv.key, kv.value);
+    }
+    std::optional<Value> delete_(const Key& key) {
+        auto old = get(key);
+        this->check()->put(this->keyBytes(key), nullptr);
+        return old;
+    }
+    KeyValueIterator<Key, Value> range(const Key& from, const Key& to) const { return scan(&from, &to, false); }
+    KeyValueIterator<Key, Value> reverseRange(const Key& from, const Key& to) const { return scan(&from, &to, true); }
+    KeyValueIterator<Key, Value> all() const { return scan(nullptr, nullptr, false); }
+    KeyValueIterator<Key, Value> reverseAll() const { return scan(nullptr, nullptr, true); }
+    // Keys whose serialized bytes start with the serialized prefix (Kafka's prefixScan).
+    KeyValueIterator<Key, Value> prefixScan(const Key& prefix) const {
+        const Bytes p = this->keyBytes(prefix);
+        std::vector<KeyValue<Key, Value>> out;
+        for (const auto& [k, v] : this->check()->range(&p, nullptr, false)) {
+            if (k.size() < p.size() || !std::equal(p.begin(), p.end(), k.begin())) break;
+            out.emplace_back(this->keyOf(k), this->valueOf(this->rawOf(v)));
+        }
+        return KeyValueIterator<Key, Value>(std::move(out));
+    }
+
+private:
+    KeyValueIterator<Key, Value> scan(const Key* from, const Key* to, bool reverse) const {
+        std::optional<Bytes> f, t;
+        if (from) f = this->keyBytes(*from);
+        if (to) t = this->keyBytes(*to);
+        std::vector<KeyValue<Key, Value>> out;
+        for (const auto& [k, v] : this->check()->range(f ? &*f : nullptr, t ? &*t : nullptr, reverse))
+            out.emplace_back(this->keyOf(k), this->valueOf(this->rawOf(v)));
+        return KeyValueIterator<Key, Value>(std::move(out));
+    }
+};
+
+// Kafka's TimestampedKeyValueStore<K, V>: values with the timestamp of the record that wrote them.
+template <class K, class V>
+class TimestampedKeyValueStore : public detail::TypedStoreBase<K, V> {
+    using Base = detail::TypedStoreBase<K, V>;
+
+public:
+    using typename Base::Key;
+    using typename Base::Value;
+    using Base::Base;
+
+    std::optional<ValueAndTimestamp<Value>> get(const Key& key) const {
+        const Bytes* stored = this->check()->get(this->keyBytes(key));
+        if (!stored) return std::nullopt;
+        return ValueAndTimestamp<Value>(this->valueOf(this->rawOf(*stored)), this->timestampOfStored(*stored));
+    }
+    void put(const Key& key, const ValueAndTimestamp<Value>& value) {
+        const Bytes encoded = this->encode(value.value(), value.timestamp());
+        this->check()->put(this->keyBytes(key), &encoded);
+    }
+    void put(const Key& key, const std::optional<ValueAndTimestamp<Value>>& value) {
+        if (value) put(key, *value);
+        else this->check()->put(this->keyBytes(key), nullptr);
+    }
+    std::optional<ValueAndTimestamp<Value>> putIfAbsent(const Key& key, const ValueAndTimestamp<Value>& value) {
+        auto existing = get(key);
+        if (!existing) put(key, value);
+        return existing;
+    }
+    std::optional<ValueAndTimestamp<Value>> delete_(const Key& key) {
+        auto old = get(key);
+        this->check()->put(this->keyBytes(key), nullptr);
+        return old;
+    }
+    KeyValueIterator<Key, ValueAndTimestamp<Value>> all() const { return scan(nullptr, nullptr, false); }
+    KeyValueIterator<Key, ValueAndTimestamp<Value>> reverseAll() const { return scan(nullptr, nullptr, true); }
+    KeyValueIterator<Key, ValueAndTimestamp<Value>> range(const Key& from, const Key& to) const { return scan(&from, &to, false); }
+
+private:
+    KeyValueIterator<Key, ValueAndTimestamp<Value>> scan(const Key* from, const Key* to, bool reverse) const {
+        std::optional<Bytes> f, t;
+        if (from) f = this->keyBytes(*from);
+        if (to) t = this->keyBytes(*to);
+        std::vector<KeyValue<Key, ValueAndTimestamp<Value>>> out;
+        for (const auto& [k, v] : this->check()->range(f ? &*f : nullptr, t ? &*t : nullptr, reverse))
+            out.emplace_back(this->keyOf(k), ValueAndTimestamp<Value>(this->valueOf(this->rawOf(v)), this->timestampOfStored(v)));
+        return KeyValueIterator<Key, ValueAndTimestamp<Value>>(std::move(out));
+    }
+};
+
+// Kafka's KeyValueBytesStoreSupplier, reduced to what matters here: a name and in-memory vs "persistent".
+class KeyValueBytesStoreSupplier {
+public:
+    KeyValueBytesStoreSupplier(std::string name, bool persistent) : name_(std::move(name)), persistent_(persistent) {}
+    const std::string& name() const noexcept { return name_; }
+    bool persistent() const noexcept { return persistent_; }
+
+private:
+    std::string name_;
+    bool persistent_;
+};
+
+// Kafka's StoreBuilder for key-value stores: name, serdes, timestamps, logging and caching switches.
+class StoreBuilder {
+public:
+    explicit StoreBuilder(detail::StoreSpec spec) : spec_(std::move(spec)) {}
+    const std::string& name() const noexcept { return spec_.name; }
+    StoreBuilder& withCachingEnabled() { spec_.caching = true; return *this; }
+    StoreBuilder& withCachingDisabled() { spec_.caching = false; return *this; }
+    StoreBuilder& withLoggingEnabled(std::map<std::string, std::string> config) {
+        spec_.logging = true;
+        spec_.changelog_config = std::move(config);
+        return *this;
+    }
+    StoreBuilder& withLoggingDisabled() { spec_.logging = false; return *this; }
+    bool loggingEnabled() const noexcept { return spec_.logging; }
+    const detail::StoreSpec& spec() const noexcept { return spec_; }
+
+private:
+    detail::StoreSpec spec_;
+};
+
+// Kafka's Stores factory. Every store is in memory here; a "persistent" store reports persistent() == true
+// (Kafka would use RocksDB) and behaves the same.
+namespace Stores {
+inline KeyValueBytesStoreSupplier inMemoryKeyValueStore(const std::string& name) { return {name, false}; }
+inline KeyValueBytesStoreSupplier persistentKeyValueStore(const std::string& name) { return {name, true}; }
+inline KeyValueBytesStoreSupplier persistentTimestampedKeyValueStore(const std::string& name) { return {name, true}; }
+
+template <class K, class V>
+StoreBuilder keyValueStoreBuilder(const KeyValueBytesStoreSupplier& supplier, SerdeObject<K> key_serde = {},
+                                  SerdeObject<V> value_serde = {}) {
+    detail::StoreSpec spec;
+    spec.name = supplier.name();
+    spec.persistent = supplier.persistent();
+    spec.key_serde = std::make_shared<detail::ErasedSerdeImpl<K>>(std::move(key_serde));
+    spec.value_serde = std::make_shared<detail::ErasedSerdeImpl<V>>(std::move(value_serde));
+    return StoreBuilder(std::move(spec));
+}
+template <class K, class V>
+StoreBuilder timestampedKeyValueStoreBuilder(const KeyValueBytesStoreSupplier& supplier, SerdeObject<K> key_serde = {},
+                                             SerdeObject<V> value_serde = {}) {
+    StoreBuilder b = keyValueStoreBuilder<K, V>(supplier, std::move(key_serde), std::move(value_serde));
+    detail::StoreSpec spec = b.spec();
+    spec.timestamped = true;
+    return StoreBuilder(std::move(spec));
+}
+}  // namespace Stores
+
+}  // namespace kstream_sim
+// ==== [END PART] streams/state_stores.hpp ==========================================================================
+
+// ==== [PART] streams/topology_builder.hpp ==========================================================================
+// The topology as Kafka's InternalTopologyBuilder keeps it: sources, processors, sinks, state stores and
+// global stores by name; sub-topologies; and describe() with Kafka's exact text.
+//
+// A node here is a definition (what to build for each task), not a running processor; StreamTask (in
+// stream_task.hpp) instantiates the definitions of its sub-topologies. Both the DSL (StreamsBuilder) and
+// the Processor API (Topology::addSource/addProcessor/addSink) write into this one builder, as in Kafka.
+//
+// describe() reproduces Kafka's TopologyDescription.toString() byte for byte, including its accidental
+// orderings: nodes sorted by sub-tree size then name; successor/predecessor lists as Java TreeSets filled
+// while sizes are still growing (a faithful red-black tree replays that); store and topic sets in Java
+// HashSet order. See KAFKA_NOTES section 2.
+
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <ostream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+// #include "../core/hashing.hpp"  (already pasted above: [PART] core/hashing.hpp)
+// #include "state_stores.hpp"  (already pasted above: [PART] streams/state_stores.hpp)
+// #include "values.hpp"  (already pasted above: [PART] streams/values.hpp)
+
+namespace kstream_sim {
+
+// ---- TopologyDescription: what describe() returns ---------------------------------------------------------------
+class TopologyDescription {
+public:
+    struct Node {
+        enum class Kind { Source, Processor, Sink };
+        Kind kind = Kind::Processor;
+        std::string name;
+        std::vector<std::string> topics;  // Source: the topic set, in the order Kafka prints it
+        std::string topicPattern;         // Source subscribed by pattern (topics empty)
+        std::vector<std::string> stores;  // Processor: connected stores, in the order Kafka prints them
+        std::string topic;                // Sink: the topic ("" when an extractor decides)
+        std::string extractor;            // Sink: the extractor's description
+        std::vector<std::string> predecessors;
+        std::vector<std::string> successors;
+
+        std::string toString() const {
+            std::string s;
+            switch (kind) {
+                case Kind::Source:
+                    s = "Source: " + name + " (topics: " + (topics.empty() ? topicPattern : setString(topics)) +
+                        ")\n      --> " + names(successors);
+                    break;
+                case Kind::Processor:
+                    s = "Processor: " + name + " (stores: " + setString(stores) + ")\n      --> " + names(successors) +
+                        "\n      <-- " + names(predecessors);
+                    break;
+                case Kind::Sink:
+                    s = "Sink: " + name + (extractor.empty() ? " (topic: " + topic : " (extractor class: " + extractor) +
+                        ")\n      <-- " + names(predecessors);
+                    break;
+            }
+            return s;
+        }
+        static std::string setString(const std::vector<std::string>& items) {
+            std::string s = "[";
+            for (size_t i = 0; i < items.size(); ++i) s += (i ? ", " : "") + items[i];
+            return s + "]";
+        }
+        static std::string names(const std::vector<std::string>& items) {
+            if (items.empty()) return "none";
+            std::string s;
+            for (size_t i = 0; i < items.size(); ++i) s += (i ? ", " : "") + items[i];
+            return s;
+        }
+    };
+    struct Subtopology {
+        int id = 0;
+        std::vector<Node> nodes;  // in Kafka's print order
+        std::string toString() const {
+            std::string s = "Sub-topology: " + std::to_string(id) + "\n";
+            for (const auto& n : nodes) s += "    " + n.toString() + "\n";
+            return s + "\n";
+        }
+    };
+    struct GlobalStore {
+        int id = 0;
+        Node source;
+        Node processor;
+        std::string toString() const {
+            return "Sub-topology: " + std::to_string(id) + " for global store (will not generate tasks)\n    " +
+                   source.toString() + "\n    " + processor.toString() + "\n";
+        }
+    };
+
+    const std::vector<Subtopology>& subtopologies() const noexcept { return subtopologies_; }
+    const std::vector<GlobalStore>& globalStores() const noexcept { return global_stores_; }
+
+    // Kafka's text: "Topologies:\n " then each block, in id order, each preceded by two spaces.
+    std::string toString() const {
+        std::string s = "Topologies:\n ";
+        size_t i = 0, j = 0;
+        while (i < subtopologies_.size() || j < global_stores_.size()) {
+            s += "  ";
+            if (j >= global_stores_.size() || (i < subtopologies_.size() && subtopologies_[i].id < global_stores_[j].id))
+                s += subtopologies_[i++].toString();
+            else
+                s += global_stores_[j++].toString();
+        }
+        return s;
+    }
+    friend std::ostream& operator<<(std::ostream& out, const TopologyDescription& d) { return out << d.toString(); }
+    friend bool operator==(const TopologyDescription& a, const std::string& b) { return a.toString() == b; }
+
+    std::vector<Subtopology>& mutableSubtopologies() noexcept { return subtopologies_; }
+    std::vector<GlobalStore>& mutableGlobalStores() noexcept { return global_stores_; }
+
+private:
+    std::vector<Subtopology> subtopologies_;
+    std::vector<GlobalStore> global_stores_;
+};
+
+namespace detail {
+
+// Java's HashSet/HashMap iteration order for strings: by bucket ((h ^ h>>>16) & (capacity-1)), then by
+// insertion order within a bucket; capacity 16, doubling whenever size exceeds three quarters of it.
+inline std::vector<size_t> javaHashOrder(const std::vector<std::string>& inserted) {
+    size_t capacity = 16;
+    while (inserted.size() > capacity * 3 / 4) capacity *= 2;
+    std::vector<std::pair<size_t, size_t>> keyed;
+    for (size_t i = 0; i < inserted.size(); ++i) {
+        const uint32_t h = static_cast<uint32_t>(javaStringHashCode(inserted[i]));
+        keyed.emplace_back((h ^ (h >> 16)) & (capacity - 1), i);
+    }
+    std::stable_sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<size_t> order;
+    for (const auto& k : keyed) order.push_back(k.second);
+    return order;
+}
+inline std::vector<std::string> javaHashSetOrder(const std::vector<std::string>& inserted) {
+    std::vector<std::string> unique;
+    for (const auto& s : inserted)
+        if (std::find(unique.begin(), unique.end(), s) == unique.end()) unique.push_back(s);
+    std::vector<std::string> out;
+    for (size_t i : javaHashOrder(unique)) out.push_back(unique[i]);
+    return out;
+}
+
+// java.util.TreeMap's red-black insertion, replayed with a comparator whose answers may change over time
+// (Kafka's NodeComparator reads sub-tree sizes that grow while describe() is still adding edges). The
+// in-order walk afterwards gives the order Kafka prints.
+class JavaTreeSet {
+public:
+    // compare(a, b) < 0 when a sorts before b; 0 means "already present".
+    template <class Compare>
+    void add(int item, Compare&& compare) {
+        if (root_ < 0) {
+            root_ = newNode(item, -1);
+            return;
+        }
+        int t = root_, parent = -1, cmp = 0;
+        do {
+            parent = t;
+            cmp = compare(item, nodes_[t].item);
+            if (cmp < 0) t = nodes_[t].left;
+            else if (cmp > 0) t = nodes_[t].right;
+            else return;
+        } while (t >= 0);
+        const int e = newNode(item, parent);
+        if (cmp < 0) nodes_[parent].left = e;
+        else nodes_[parent].right = e;
+        fixAfterInsertion(e);
+    }
+    std::vector<int> inOrder() const {
+        std::vector<int> out;
+        walk(root_, out);
+        return out;
+    }
+    size_t size() const noexcept { return nodes_.size(); }
+    template <class F>
+    void forEach(F&& f) const {
+        for (const auto& n : nodes_) f(n.item);
+    }
+
+private:
+    struct N {
+        int item, left = -1, right = -1, parent = -1;
+        bool black = false;
+    };
+    int newNode(int item, int parent) {
+        N n;
+        n.item = item;
+        n.parent = parent;
+        n.black = parent < 0;
+        nodes_.push_back(n);
+        return static_cast<int>(nodes_.size()) - 1;
+    }
+    void walk(int n, std::vector<int>& out) const {
+        if (n < 0) return;
+        walk(nodes_[n].left, out);
+        out.push_back(nodes_[n].item);
+        walk(nodes_[n].right, out);
+    }
+    int parentOf(int n) const { return n < 0 ? -1 : nodes_[n].parent; }
+    int leftOf(int n) const { return n < 0 ? -1 : nodes_[n].left; }
+    int rightOf(int n) const { return n < 0 ? -1 : nodes_[n].right; }
+    bool isBlack(int n) const { return n < 0 || nodes_[n].black; }
+    void setBlack(int n, bool black) {
+        if (n >= 0) nodes_[n].black = black;
+    }
+    void rotateLeft(int p) {
+        if (p < 0) return;
+        int r = nodes_[p].right;
+        nodes_[p].right = nodes_[r].left;
+        if (nodes_[r].left >= 0) nodes_[nodes_[r].left].parent = p;
+        nodes_[r].parent = nodes_[p].parent;
+        if (nodes_[p].parent < 0) root_ = r;
+        else if (nodes_[nodes_[p].parent].left == p) nodes_[nodes_[p].parent].left = r;
+        else nodes_[nodes_[p].parent].right = r;
+        nodes_[r].left = p;
+        nodes_[p].parent = r;
+    }
+    void rotateRight(int p) {
+        if (p < 0) return;
+        int l = nodes_[p].left;
+        nodes_[p].left = nodes_[l].right;
+        if (nodes_[l].right >= 0) nodes_[nodes_[l].right].parent = p;
+        nodes_[l].parent = nodes_[p].parent;
+        if (nodes_[p].parent < 0) root_ = l;
+        else if (nodes_[nodes_[p].parent].right == p) nodes_[nodes_[p].parent].right = l;
+        else nodes_[nodes_[p].parent].left = l;
+        nodes_[l].right = p;
+        nodes_[p].parent = l;
+    }
+    void fixAfterInsertion(int x) {
+        nodes_[x].black = false;
+        while (x >= 0 && x != root_ && !isBlack(nodes_[x].parent)) {
+            if (parentOf(x) == leftOf(parentOf(parentOf(x)))) {
+                int y = rightOf(parentOf(parentOf(x)));
+                if (!isBlack(y)) {
+                    setBlack(parentOf(x), true);
+                    setBlack(y, true);
+                    setBlack(parentOf(parentOf(x)), false);
+                    x = parentOf(parentOf(x));
+                } else {
+                    if (x == rightOf(parentOf(x))) {
+                        x = parentOf(x);
+                        rotateLeft(x);
+                    }
+                    setBlack(parentOf(x), true);
+                    setBlack(parentOf(parentOf(x)), false);
+                    rotateRight(parentOf(parentOf(x)));
+                }
+            } else {
+                int y = leftOf(parentOf(parentOf(x)));
+                if (!isBlack(y)) {
+                    setBlack(parentOf(x), true);
+                    setBlack(y, true);
+                    setBlack(parentOf(parentOf(x)), false);
+                    x = parentOf(parentOf(x));
+                } else {
+                    if (x == leftOf(parentOf(x))) {
+                        x = parentOf(x);
+                        rotateRight(x);
+                    }
+                    setBlack(parentOf(x), true);
+                    setBlack(parentOf(parentOf(x)), false);
+                    rotateLeft(parentOf(parentOf(x)));
+                }
+            }
+        }
+        nodes_[root_].black = true;
+    }
+
+    std::vector<N> nodes_;
+    int root_ = -1;
+};
+
+struct StreamRecord;
+class ProcessorNode;
+class TaskContext;
+
+// A topic name chooser for a sink (Kafka's TopicNameExtractor), type-erased.
+struct ErasedTopicNameExtractor {
+    std::function<std::string(const StreamRecord&, const TaskContext&)> extract;
+    std::string description;
+};
+// A sink's partitioner (Kafka's StreamPartitioner), type-erased; nullopt lets the default partitioner choose.
+using ErasedPartitioner = std::function<std::optional<int32_t>(const std::string& topic, const StreamRecord&, int32_t partitions)>;
+
+// One node definition.
+struct NodeDef {
+    enum class Kind { Source, Processor, Sink };
+    Kind kind = Kind::Processor;
+    std::string name;
+    std::vector<std::string> predecessors;  // in the order given
+    std::vector<std::string> stores;        // connected stores, in connection order
+    // Source
+    std::vector<std::string> topics;
+    std::string pattern;
+    SerdePtr key_serde, value_serde;  // Source: deserializers; Sink: serializers (null: config defaults)
+    // Sink
+    std::string topic;
+    std::shared_ptr<ErasedTopicNameExtractor> extractor;
+    ErasedPartitioner partitioner;
+    // Processor
+    std::function<std::unique_ptr<ProcessorNode>()> make;
+    bool global = false;  // part of a global store (source or its processor)
+};
+
+struct StoreDef {
+    StoreSpec spec;
+    bool global = false;
+    std::vector<std::string> processors;  // connected processors
+};
+
+}  // namespace detail
+
+// ---- The builder ------------------------------------------------------------------------------------------------
+namespace detail {
+
+class InternalTopologyBuilder {
+public:
+    // Nodes in the order they were added (Kafka's nodeFactories, a LinkedHashMap).
+    const std::vector<NodeDef>& nodes() const noexcept { return nodes_; }
+    const NodeDef* node(const std::string& name) const {
+        auto it = index_.find(name);
+        return it == index_.end() ? nullptr : &nodes_[it->second];
+    }
+    NodeDef* mutableNode(const std::string& name) {
+        auto it = index_.find(name);
+        return it == index_.end() ? nullptr : &nodes_[it->second];
+    }
+    const std::map<std::string, StoreDef>& stores() const noexcept { return stores_; }
+    const std::set<std::string>& internalTopics() const noexcept { return internal_topics_; }
+    bool isInternalTopic(const std::string& t) const { return internal_topics_.count(t) != 0; }
+    const std::vector<std::vector<std::string>>& copartitionGroups() const noexcept { return copartition_groups_; }
+    const std::set<std::string>& globalTopics() const noexcept { return global_topics_; }
+    const std::map<std::string, std::string>& repartitionPartitionCounts() const noexcept { return no_counts_; }
+    // Store names in the order they were added.
+    const std::vector<std::string>& storeOrder() const noexcept { return store_order_; }
+
+    void addSource(const std::string& name, const std::vector<std::string>& topics, SerdePtr key_serde, SerdePtr value_serde,
+                   const std::string& pattern = {}) {
+        if (topics.empty() && pattern.empty()) throw TopologyException("You must provide at least one topic");
+        requireNewName(name);
+        for (const auto& t : topics) {
+            if (topic_to_source_.count(t)) throw TopologyException("Topic " + t + " has already been registered by another source.");
+        }
+        NodeDef n;
+        n.kind = NodeDef::Kind::Source;
+        n.name = name;
+        n.topics = topics;
+        n.pattern = pattern;
+        n.key_serde = std::move(key_serde);
+        n.value_serde = std::move(value_serde);
+        for (const auto& t : topics) topic_to_source_[t] = name;
+        add(std::move(n));
+    }
+    void addProcessor(const std::string& name, std::function<std::unique_ptr<ProcessorNode>()> make,
+                      const std::vector<std::string>& parents) {
+        requireNewName(name);
+        if (parents.empty()) throw TopologyException("Processor " + name + " must have at least one parent");
+        for (const auto& p : parents) {
+            if (p == name) throw TopologyException("Processor " + name + " cannot be a predecessor of itself.");
+            const NodeDef* parent = node(p);
+            if (!parent) throw TopologyException("Predecessor processor " + p + " is not added yet for " + name);
+            if (parent->kind == NodeDef::Kind::Sink) throw TopologyException("Sink " + p + " cannot be used a parent.");
+        }
+        NodeDef n;
+        n.kind = NodeDef::Kind::Processor;
+        n.name = name;
+        n.predecessors = parents;
+        n.make = std::move(make);
+        add(std::move(n));
+    }
+    void addSink(const std::string& name, const std::string& topic, std::shared_ptr<ErasedTopicNameExtractor> extractor,
+                 SerdePtr key_serde, SerdePtr value_serde, ErasedPartitioner partitioner, const std::vector<std::string>& parents) {
+        requireNewName(name);
+        if (parents.empty()) throw TopologyException("Sink " + name + " must have at least one parent");
+        for (const auto& p : parents) {
+            if (p == name) throw TopologyException("Processor " + name + " cannot be a predecessor of itself.");
+            const NodeDef* parent = node(p);
+            if (!parent) throw TopologyException("Predecessor processor " + p + " is not added yet.");
+            if (parent->kind == NodeDef::Kind::Sink) throw TopologyException("Sink " + p + " cannot be used a parent.");
+        }
+        NodeDef n;
+        n.kind = NodeDef::Kind::Sink;
+        n.name = name;
+        n.topic = topic;
+        n.extractor = std::move(extractor);
+        n.key_serde = std::move(key_serde);
+        n.value_serde = std::move(value_serde);
+        n.partitioner = std::move(partitioner);
+        n.predecessors = parents;
+        add(std::move(n));
+    }
+    void addStateStore(const StoreSpec& spec, const std::vector<std::string>& processors, bool allow_same = false) {
+        auto it = stores_.find(spec.name);
+        if (it != stores_.end()) {
+            if (it->second.global)
+                throw TopologyException("A different GlobalStateStore has already been added with the name " + spec.name);
+            if (!allow_same) throw TopologyException("A different StateStore has already been added with the name " + spec.name);
+        } else {
+            stores_[spec.name] = StoreDef{spec, false, {}};
+            store_order_.push_back(spec.name);
+        }
+        for (const auto& p : processors) connectProcessorAndStateStore(p, spec.name);
+    }
+    void connectProcessorAndStateStore(const std::string& processor, const std::string& store) {
+        auto sit = stores_.find(store);
+        if (sit == stores_.end()) throw TopologyException("StateStore " + store + " is not added yet.");
+        if (sit->second.global)
+            throw TopologyException("Global StateStore " + store +
+                                    " can be used by a Processor without being specified; it should not be explicitly passed.");
+        NodeDef* n = mutableNode(processor);
+        if (!n) throw TopologyException("Processor " + processor + " is not added yet.");
+        if (n->kind != NodeDef::Kind::Processor)
+            throw TopologyException("cannot connect a state store " + store + " to a source node or a sink node.");
+        if (std::find(n->stores.begin(), n->stores.end(), store) == n->stores.end()) n->stores.push_back(store);
+        auto& procs = sit->second.processors;
+        if (std::find(procs.begin(), procs.end(), processor) == procs.end()) procs.push_back(processor);
+    }
+    void addGlobalStore(const StoreSpec& spec, const std::string& source_name, const std::string& topic, SerdePtr key_serde,
+                        SerdePtr value_serde, const std::string& processor_name,
+                        std::function<std::unique_ptr<ProcessorNode>()> make) {
+        requireNewName(source_name);
+        requireNewName(processor_name);
+        if (stores_.count(spec.name)) {
+            throw TopologyException((stores_[spec.name].global ? "A different GlobalStateStore has already been added with the name "
+                                                               : "A different StateStore has already been added with the name ") +
+                                    spec.name);
+        }
+        if (spec.logging) throw TopologyException("StateStore " + spec.name + " for global table must not have logging enabled.");
+        if (source_name == processor_name) throw TopologyException("sourceName and processorName must be different.");
+        addSource(source_name, {topic}, std::move(key_serde), std::move(value_serde));
+        mutableNode(source_name)->global = true;
+        global_topics_.insert(topic);
+        NodeDef n;
+        n.kind = NodeDef::Kind::Processor;
+        n.name = processor_name;
+        n.predecessors = {source_name};
+        n.make = std::move(make);
+        n.global = true;
+        n.stores = {spec.name};
+        add(std::move(n));
+        stores_[spec.name] = StoreDef{spec, true, {processor_name}};
+        store_order_.push_back(spec.name);
+    }
+    void addInternalTopic(const std::string& topic) { internal_topics_.insert(topic); }
+    void copartitionSources(std::vector<std::string> source_nodes) { copartition_groups_.push_back(std::move(source_nodes)); }
+
+    // Sub-topologies (and global-store groups): node names grouped by connectivity and shared stores,
+    // numbered in the order their first node was added.
+    std::vector<std::vector<std::string>> nodeGroups() const {
+        std::map<std::string, std::string> parent;
+        for (const auto& n : nodes_) parent[n.name] = n.name;
+        std::function<std::string(const std::string&)> root = [&](const std::string& x) {
+            std::string r = x;
+            while (parent[r] != r) r = parent[r];
+            std::string y = x;
+            while (parent[y] != r) {  // path compression
+                std::string next = parent[y];
+                parent[y] = r;
+                y = next;
+            }
+            return r;
+        };
+        auto unite = [&](const std::string& a, const std::string& b) {
+            std::string ra = root(a), rb = root(b);
+            if (ra != rb) parent[ra] = rb;
+        };
+        for (const auto& n : nodes_)
+            for (const auto& p : n.predecessors) unite(n.name, p);
+        for (const auto& [store, def] : stores_)
+            for (size_t i = 1; i < def.processors.size(); ++i) unite(def.processors[0], def.processors[i]);
+        std::vector<std::vector<std::string>> groups;
+        std::map<std::string, size_t> by_root;
+        for (const auto& n : nodes_) {
+            const std::string r = root(n.name);
+            auto it = by_root.find(r);
+            if (it == by_root.end()) {
+                it = by_root.emplace(r, groups.size()).first;
+                groups.emplace_back();
+            }
+            groups[it->second].push_back(n.name);
+        }
+        return groups;
+    }
+    bool isGlobalGroup(const std::vector<std::string>& group) const {
+        for (const auto& name : group)
+            if (node(name)->global) return true;
+        return false;
+    }
+
+    TopologyDescription describe() const {
+        TopologyDescription d;
+        const auto groups = nodeGroups();
+        for (size_t id = 0; id < groups.size(); ++id) {
+            if (isGlobalGroup(groups[id])) d.mutableGlobalStores().push_back(describeGlobal(groups[id], static_cast<int>(id)));
+            else d.mutableSubtopologies().push_back(describeSubtopology(groups[id], static_cast<int>(id)));
+        }
+        return d;
+    }
+
+private:
+    void requireNewName(const std::string& name) {
+        if (name.empty()) throw NullPointerException("name must not be null");
+        if (index_.count(name)) throw TopologyException("Processor " + name + " is already added.");
+    }
+    void add(NodeDef n) {
+        index_[n.name] = nodes_.size();
+        nodes_.push_back(std::move(n));
+    }
+
+    TopologyDescription::Node describeNode(const NodeDef& n) const {
+        TopologyDescription::Node d;
+        d.name = n.name;
+        switch (n.kind) {
+            case NodeDef::Kind::Source:
+                d.kind = TopologyDescription::Node::Kind::Source;
+                d.topics = javaHashSetOrder(n.topics);
+                d.topicPattern = n.pattern;
+                break;
+            case NodeDef::Kind::Processor:
+                d.kind = TopologyDescription::Node::Kind::Processor;
+                d.stores = javaHashSetOrder(n.stores);
+                break;
+            case NodeDef::Kind::Sink:
+                d.kind = TopologyDescription::Node::Kind::Sink;
+                d.topic = n.extractor ? std::string() : n.topic;
+                if (n.extractor) d.extractor = n.extractor->description;
+                break;
+        }
+        return d;
+    }
+
+    // Replays Kafka's describeSubtopology: edges added in HashMap order of the node names, sizes updated as
+    // edges arrive, successor/predecessor TreeSets ordered by the sizes at insertion time.
+    TopologyDescription::Subtopology describeSubtopology(const std::vector<std::string>& group, int id) const {
+        std::vector<std::string> names;
+        for (size_t i : javaHashOrder(group)) names.push_back(group[i]);
+        std::map<std::string, int> idx;
+        for (size_t i = 0; i < names.size(); ++i) idx[names[i]] = static_cast<int>(i);
+        const size_t count = names.size();
+        std::vector<int> size(count, 1);
+        std::vector<JavaTreeSet> preds(count), succs(count);
+        auto compare = [&](int a, int b) {
+            if (a == b) return 0;
+            if (size[a] != size[b]) return size[b] - size[a];
+            return names[a].compare(names[b]) < 0 ? -1 : (names[a] == names[b] ? 0 : 1);
+        };
+        std::function<void(int, int)> updateSize = [&](int n, int delta) {
+            size[n] += delta;
+            preds[n].forEach([&](int p) { updateSize(p, delta); });
+        };
+        for (size_t i = 0; i < count; ++i) {
+            const NodeDef* def = node(names[i]);
+            for (const auto& pname : def->predecessors) {
+                const int p = idx.at(pname);
+                preds[i].add(p, compare);
+                succs[p].add(static_cast<int>(i), compare);
+                updateSize(p, size[i]);
+            }
+        }
+        std::vector<int> order(count);
+        for (size_t i = 0; i < count; ++i) order[i] = static_cast<int>(i);
+        std::sort(order.begin(), order.end(), [&](int a, int b) { return compare(a, b) < 0; });
+        TopologyDescription::Subtopology sub;
+        sub.id = id;
+        for (int i : order) {
+            TopologyDescription::Node d = describeNode(*node(names[i]));
+            for (int p : preds[i].inOrder()) d.predecessors.push_back(names[p]);
+            for (int s : succs[i].inOrder()) d.successors.push_back(names[s]);
+            sub.nodes.push_back(std::move(d));
+        }
+        return sub;
+    }
+    TopologyDescription::GlobalStore describeGlobal(const std::vector<std::string>& group, int id) const {
+        TopologyDescription::GlobalStore g;
+        g.id = id;
+        for (const auto& name : group) {
+            const NodeDef* n = node(name);
+            if (n->kind == NodeDef::Kind::Source) g.source = describeNode(*n);
+            else g.processor = describeNode(*n);
+        }
+        g.processor.stores = {g.processor.stores.empty() ? std::string() : g.processor.stores.front()};
+        g.source.successors = {g.processor.name};
+        g.processor.predecessors = {g.source.name};
+        return g;
+    }
+
+    std::vector<NodeDef> nodes_;
+    std::map<std::string, size_t> index_;
+    std::map<std::string, StoreDef> stores_;
+    std::vector<std::string> store_order_;
+    std::map<std::string, std::string> topic_to_source_;
+    std::set<std::string> internal_topics_;
+    std::set<std::string> global_topics_;
+    std::vector<std::vector<std::string>> copartition_groups_;
+    std::map<std::string, std::string> no_counts_;
+};
+
+}  // namespace detail
+
+}  // namespace kstream_sim
+// ==== [END PART] streams/topology_builder.hpp ======================================================================
+
+// ==== [PART] streams/stream_task.hpp ===============================================================================
+// The Streams engine at run time: a StreamTask runs the processors of one or more sub-topologies for one
+// partition, with its own state stores, stream time and punctuation schedules.
+//
+// A task knows nothing of who feeds it: a host (TopologyTestDriver today, a KafkaStreams instance on a
+// Cluster later) hands it raw records (bytes, as a consumer would), gives it a wall clock, and receives
+// what its sinks and changelogs produce (bytes, as a producer would). Between source and sink, records
+// travel as boxed values, processor to processor, depth first, as in Kafka.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <queue>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+// #include "../core/config.hpp"  (already pasted above: [PART] core/config.hpp)
+// #include "../core/hashing.hpp"  (already pasted above: [PART] core/hashing.hpp)
+// #include "state_stores.hpp"  (already pasted above: [PART] streams/state_stores.hpp)
+// #include "topology_builder.hpp"  (already pasted above: [PART] streams/topology_builder.hpp)
+// #include "values.hpp"  (already pasted above: [PART] streams/values.hpp)
+
+namespace kstream_sim {
+
+// Kafka's PunctuationType.
+enum class PunctuationType { STREAM_TIME, WALL_CLOCK_TIME };
+inline const char* toString(PunctuationType t) noexcept { return t == PunctuationType::STREAM_TIME ? "STREAM_TIME" : "WALL_CLOCK_TIME"; }
+
+// What schedule() returns: cancel() stops the punctuation (also from inside the punctuator).
+class Cancellable {
+public:
+    Cancellable() = default;
+    explicit Cancellable(std::shared_ptr<bool> cancelled) : cancelled_(std::move(cancelled)) {}
+    void cancel() {
+        if (cancelled_) *cancelled_ = true;
+    }
+
+private:
+    std::shared_ptr<bool> cancelled_;
+};
+
+// Kafka's TaskId: "<subtopology>_<partition>".
+struct TaskId {
+    int32_t subtopology = 0;
+    int32_t partition = 0;
+    std::string toString() const { return std::to_string(subtopology) + "_" + std::to_string(partition); }
+    friend bool operator<(const TaskId& a, const TaskId& b) {
+        return a.subtopology != b.subtopology ? a.subtopology < b.subtopology : a.partition < b.partition;
+    }
+    friend bool operator==(const TaskId& a, const TaskId& b) { return a.subtopology == b.subtopology && a.partition == b.partition; }
+    friend std::ostream& operator<<(std::ostream& out, const TaskId& id) { return out << id.toString(); }
+};
+
+namespace detail {
+
+// A record between processors: boxed key and value, timestamp, headers.
+struct StreamRecord {
+    Box key;
+    Box value;
+    int64_t timestamp = 0;
+    Headers headers;
+};
+
+// A record a task produced (to a sink topic or a changelog), serialized.
+struct ProducedRecord {
+    std::string topic;
+    std::optional<int32_t> partition;  // nullopt: the host's default partitioner decides
+    std::optional<Bytes> key;
+    std::optional<Bytes> value;
+    int64_t timestamp = 0;
+    Headers headers;
+};
+
+// What a task needs from whoever runs it.
+class TaskHost {
+public:
+    virtual ~TaskHost() = default;
+    virtual const std::string& applicationId() const = 0;
+    virtual const Properties& appConfigs() const = 0;
+    virtual int64_t wallClockMs() const = 0;
+    virtual void send(ProducedRecord record) = 0;
+    virtual int32_t partitionsFor(const std::string& topic) = 0;
+    virtual CacheBudget* cacheBudget() = 0;
+    virtual KeyValueBytesStore* globalStore(const std::string& name) = 0;
+    virtual const StoreSpec* globalStoreSpec(const std::string& name) = 0;
+    // Config defaults for Processor API sources and sinks without serdes (default.key.serde etc.).
+    virtual SerdePtr defaultKeySerde() = 0;
+    virtual SerdePtr defaultValueSerde() = 0;
+};
+
+class TaskContext;
+
+// A running processor. DSL operators derive from it directly (typed lambdas, no per-record virtual
+// Processor API layer); Processor API processors run inside an adapter (processor_api.hpp).
+class ProcessorNode {
+public:
+    virtual ~ProcessorNode() = default;
+    virtual void init(TaskContext& /*context*/) {}
+    virtual void process(const StreamRecord& record) = 0;
+    virtual void close() {}
+
+    const std::string& name() const noexcept { return name_; }
+    const std::vector<ProcessorNode*>& children() const noexcept { return children_; }
+    const std::vector<std::string>& stores() const noexcept { return stores_; }
+
+    // Hands the record to every child, depth first, in the order children were added.
+    inline void forward(const StreamRecord& record);
+    inline void forwardTo(const StreamRecord& record, const std::string& child);
+
+    // Set by the task when it builds the node.
+    void attach(std::string name, TaskContext* context, std::vector<std::string> stores) {
+        name_ = std::move(name);
+        context_ = context;
+        stores_ = std::move(stores);
+    }
+    void addChild(ProcessorNode* child) { children_.push_back(child); }
+    TaskContext& context() const noexcept { return *context_; }
+
+protected:
+    TaskContext* context_ = nullptr;
+
+private:
+    std::string name_;
+    std::vector<ProcessorNode*> children_;
+    std::vector<std::string> stores_;
+};
+
+// Per-task context: the current node and record, stream time, stores and punctuation schedules.
+class TaskContext final : public StoreContext {
+public:
+    TaskContext(TaskId id, TaskHost& host) : id_(id), host_(host) {}
+
+    TaskId taskId() const noexcept { return id_; }
+    TaskHost& host() const noexcept { return host_; }
+    const std::string& applicationId() const { return host_.applicationId(); }
+    int64_t streamTime() const noexcept { return stream_time_; }
+    int64_t wallClockMs() const { return host_.wallClockMs(); }
+    ProcessorNode* currentNode() const noexcept { return current_; }
+    void setCurrentNode(ProcessorNode* node) noexcept { current_ = node; }
+
+    // Source position of the record being processed; topic "" and -1s inside a punctuation.
+    const std::string& topic() const noexcept { return topic_; }
+    int32_t partition() const noexcept { return partition_; }
+    int64_t offset() const noexcept { return offset_; }
+    bool hasRecordMetadata() const noexcept { return !topic_.empty(); }
+    int64_t timestamp() const noexcept { return override_ ? override_->timestamp : timestamp_; }
+    const Headers& headers() const noexcept { return override_ ? override_->headers : (headers_ ? *headers_ : empty_headers_); }
+
+    // StoreContext
+    void logChange(const std::string& store, const Bytes& key, const Bytes* value, int64_t timestamp,
+                   const Headers& headers) override {
+        ProducedRecord r;
+        r.topic = applicationId() + "-" + store + "-changelog";
+        r.partition = id_.partition;
+        r.key = key;
+        if (value) r.value = *value;
+        r.timestamp = timestamp;
+        r.headers = headers;
+        host_.send(std::move(r));
+    }
+    const RecordContext& recordContext() const override {
+        if (override_) return *override_;
+        scratch_.timestamp = timestamp_;
+        scratch_.offset = offset_;
+        scratch_.partition = partition_;
+        scratch_.topic = topic_;
+        scratch_.headers = headers_ ? *headers_ : Headers();
+        return scratch_;
+    }
+    void setRecordContext(const RecordContext& context) override {
+        if (!override_) override_ = std::make_unique<RecordContext>();
+        *override_ = context;
+    }
+    void clearRecordContextOverride() { override_.reset(); }
+
+    // Stores of this task (not global ones).
+    KeyValueBytesStore* localStore(const std::string& name) const {
+        auto it = stores_.find(name);
+        return it == stores_.end() ? nullptr : it->second.get();
+    }
+    const StoreSpec* localStoreSpec(const std::string& name) const {
+        auto it = specs_.find(name);
+        return it == specs_.end() ? nullptr : it->second;
+    }
+    // A store the current node may use: a global store, or a store connected to the node.
+    KeyValueBytesStore* storeForCurrentNode(const std::string& name, const StoreSpec** spec) const {
+        if (KeyValueBytesStore* g = host_.globalStore(name)) {
+            if (spec) *spec = host_.globalStoreSpec(name);
+            return g;
+        }
+        if (!current_) throw StreamsException("Accessing from an unknown node");
+        const auto& connected = current_->stores();
+        if (std::find(connected.begin(), connected.end(), name) == connected.end())
+            throw StreamsException("Processor " + current_->name() + " has no access to StateStore " + name +
+                                   " as the store is not connected to the processor. If you add stores manually via "
+                                   "'.addStateStore()' make sure to connect the added store to the processor by providing "
+                                   "the processor name to '.addStateStore()' or connect them via "
+                                   "'.connectProcessorAndStateStores()'. DSL users need to provide the store name to "
+                                   "'.process()', '.transform()', or '.transformValues()' to connect the store to the "
+                                   "corresponding operator, or they can provide a StoreBuilder by implementing the stores() "
+                                   "method on the Supplier itself. If you do not add stores manually, please file a bug "
+                                   "report at https://issues.apache.org/jira/projects/KAFKA.");
+        if (spec) *spec = localStoreSpec(name);
+        return localStore(name);
+    }
+
+    Cancellable schedule(int64_t interval_ms, PunctuationType type, std::function<void(int64_t)> punctuator) {
+        if (interval_ms < 1) throw IllegalArgumentException("The minimum supported scheduling interval is 1 millisecond.");
+        Schedule s;
+        s.node = current_;
+        s.interval = interval_ms;
+        s.punctuator = std::move(punctuator);
+        s.cancelled = std::make_shared<bool>(false);
+        s.sequence = next_sequence_++;
+        Cancellable c(s.cancelled);
+        if (type == PunctuationType::STREAM_TIME) {
+            s.time = 0;  // aligned to 0: punctuates as soon as there is data
+            stream_schedules_.push(std::move(s));
+        } else {
+            s.time = wallClockMs() + interval_ms;  // aligned to now: first after one interval
+            wall_schedules_.push(std::move(s));
+        }
+        return c;
+    }
+
+private:
+    friend class StreamTask;
+    friend class ProcessorNode;
+
+    struct Schedule {
+        int64_t time = 0;
+        int64_t interval = 0;
+        uint64_t sequence = 0;
+        ProcessorNode* node = nullptr;
+        std::function<void(int64_t)> punctuator;
+        std::shared_ptr<bool> cancelled;
+    };
+    struct Later {
+        bool operator()(const Schedule& a, const Schedule& b) const noexcept {
+            return a.time != b.time ? a.time > b.time : a.sequence > b.sequence;
+        }
+    };
+    using ScheduleQueue = std::priority_queue<Schedule, std::vector<Schedule>, Later>;
+
+    // Kafka's PunctuationQueue.maybePunctuate: every due schedule fires once with the current time; missed
+    // intervals are skipped, never replayed.
+    bool punctuate(ScheduleQueue& queue, int64_t now, PunctuationType type) {
+        bool punctuated = false;
+        while (!queue.empty() && queue.top().time <= now) {
+            Schedule s = queue.top();
+            queue.pop();
+            if (*s.cancelled) continue;
+            runPunctuator(s, now, type);
+            if (!*s.cancelled) {
+                int64_t next = s.time + s.interval;
+                if (now >= next) next = s.time + ((now - s.time) / s.interval + 1) * s.interval;
+                s.time = next;
+                s.sequence = next_sequence_++;
+                queue.push(std::move(s));
+            }
+            punctuated = true;
+        }
+        return punctuated;
+    }
+    void runPunctuator(const Schedule& s, int64_t now, PunctuationType /*type*/) {
+        // A punctuation's record context: its time, no topic, partition and offset -1, no headers.
+        const std::string saved_topic = topic_;
+        const int32_t saved_partition = partition_;
+        const int64_t saved_offset = offset_, saved_ts = timestamp_;
+        const Headers* saved_headers = headers_;
+        ProcessorNode* saved_node = current_;
+        topic_.clear();
+        partition_ = -1;
+        offset_ = -1;
+        timestamp_ = now;
+        headers_ = nullptr;
+        current_ = s.node;
+        s.punctuator(now);
+        topic_ = saved_topic;
+        partition_ = saved_partition;
+        offset_ = saved_offset;
+        timestamp_ = saved_ts;
+        headers_ = saved_headers;
+        current_ = saved_node;
+    }
+
+    TaskId id_;
+    TaskHost& host_;
+    ProcessorNode* current_ = nullptr;
+    std::string topic_;
+    int32_t partition_ = -1;
+    int64_t offset_ = -1;
+    int64_t timestamp_ = 0;
+    const Headers* headers_ = nullptr;
+    Headers empty_headers_;
+    std::unique_ptr<RecordContext> override_;
+    mutable RecordContext scratch_;
+    int64_t stream_time_ = -1;  // unknown until the first record
+    std::map<std::string, std::unique_ptr<KeyValueBytesStore>> stores_;
+    std::map<std::string, const StoreSpec*> specs_;
+    ScheduleQueue stream_schedules_, wall_schedules_;
+    uint64_t next_sequence_ = 0;
+};
+
+inline void ProcessorNode::forward(const StreamRecord& record) {
+    TaskContext& ctx = *context_;
+    const int64_t saved_ts = ctx.timestamp_;
+    const Headers* saved_headers = ctx.headers_;
+    ctx.timestamp_ = record.timestamp;
+    ctx.headers_ = &record.headers;
+    for (ProcessorNode* child : children_) {
+        ctx.current_ = child;
+        child->process(record);
+    }
+    ctx.current_ = this;
+    ctx.timestamp_ = saved_ts;
+    ctx.headers_ = saved_headers;
+}
+
+inline void ProcessorNode::forwardTo(const StreamRecord& record, const std::string& child_name) {
+    for (ProcessorNode* child : children_) {
+        if (child->name() != child_name) continue;
+        TaskContext& ctx = *context_;
+        const int64_t saved_ts = ctx.timestamp_;
+        const Headers* saved_headers = ctx.headers_;
+        ctx.timestamp_ = record.timestamp;
+        ctx.headers_ = &record.headers;
+        ctx.current_ = child;
+        child->process(record);
+        ctx.current_ = this;
+        ctx.timestamp_ = saved_ts;
+        ctx.headers_ = saved_headers;
+        return;
+    }
+    throw StreamsException("Unknown downstream node: " + child_name +
+                           " either does not exist or is not connected to this processor.");
+}
+
+// A source: deserializes the raw record with its serdes and forwards it.
+class SourceNode final : public ProcessorNode {
+public:
+    SourceNode(SerdePtr key_serde, SerdePtr value_serde) : key_serde_(std::move(key_serde)), value_serde_(std::move(value_serde)) {}
+    void process(const StreamRecord& record) override { forward(record); }
+    void processRaw(ByteView key, ByteView value, int64_t timestamp, const Headers& headers) {
+        StreamRecord r;
+        try {
+            r.key = key_serde_->deserialize(key);
+            r.value = value_serde_->deserialize(value);
+        } catch (const SerializationException& e) {
+            throw StreamsException(std::string("Deserialization exception handler is set to fail upon a deserialization "
+                                               "error. If you would rather have the streaming pipeline continue after a "
+                                               "deserialization error, please set the default.deserialization.exception.handler "
+                                               "appropriately. (") + e.what() + ")");
+        }
+        r.timestamp = timestamp;
+        r.headers = headers;
+        forward(r);
+    }
+
+private:
+    SerdePtr key_serde_, value_serde_;
+};
+
+// A sink: serializes and hands the record to the host (which partitions it unless a partitioner does).
+class SinkNode final : public ProcessorNode {
+public:
+    SinkNode(const NodeDef& def, SerdePtr key_serde, SerdePtr value_serde, std::string decorated_topic)
+        : def_(def), key_serde_(std::move(key_serde)), value_serde_(std::move(value_serde)), topic_(std::move(decorated_topic)) {}
+    void process(const StreamRecord& record) override {
+        ProducedRecord out;
+        out.topic = def_.extractor ? def_.extractor->extract(record, context()) : topic_;
+        if (record.timestamp < 0)
+            throw StreamsException("Invalid (negative) timestamp of " + std::to_string(record.timestamp) +
+                                   " for output record <" + std::string(record.key.typeName()) + ":" +
+                                   record.value.typeName() + ">.");
+        try {
+            out.key = key_serde_->serializeNullable(record.key);
+            out.value = value_serde_->serializeNullable(record.value);
+        } catch (const ClassCastException& e) {
+            throw StreamsException(std::string("ClassCastException while producing data to topic ") + out.topic +
+                                   ". The key or value serde does not fit the record (" + e.what() +
+                                   "). Change the serdes of the sink (Produced::with / addSink) to match the types.");
+        }
+        if (def_.partitioner) {
+            const int32_t n = context().host().partitionsFor(out.topic);
+            out.partition = def_.partitioner(out.topic, record, n);
+        }
+        out.timestamp = record.timestamp;
+        out.headers = record.headers;
+        context().host().send(std::move(out));
+    }
+
+private:
+    const NodeDef& def_;
+    SerdePtr key_serde_, value_serde_;
+    std::string topic_;
+};
+
+// ---- StreamTask -------------------------------------------------------------------------------------------------
+class StreamTask {
+public:
+    // Builds the nodes and stores of the given node groups (sub-topologies) for one partition.
+    StreamTask(TaskId id, std::shared_ptr<const InternalTopologyBuilder> topology, const std::vector<std::string>& node_names,
+               TaskHost& host)
+        : topology_(std::move(topology)), context_(id, host) {
+        const std::set<std::string> members(node_names.begin(), node_names.end());
+        for (const auto& def : topology_->nodes()) {
+            if (!members.count(def.name)) continue;
+            std::unique_ptr<ProcessorNode> node;
+            switch (def.kind) {
+                case NodeDef::Kind::Source: {
+                    auto src = std::make_unique<SourceNode>(def.key_serde ? def.key_serde : host.defaultKeySerde(),
+                                                            def.value_serde ? def.value_serde : host.defaultValueSerde());
+                    for (const auto& t : def.topics) sources_[decorate(t)] = src.get();
+                    node = std::move(src);
+                    break;
+                }
+                case NodeDef::Kind::Sink:
+                    node = std::make_unique<SinkNode>(def, def.key_serde ? def.key_serde : host.defaultKeySerde(),
+                                                      def.value_serde ? def.value_serde : host.defaultValueSerde(),
+                                                      decorate(def.topic));
+                    break;
+                case NodeDef::Kind::Processor: node = def.make(); break;
+            }
+            node->attach(def.name, &context_, def.stores);
+            by_name_[def.name] = node.get();
+            for (const auto& p : def.predecessors) by_name_.at(p)->addChild(node.get());
+            for (const auto& s : def.stores) store_names_.insert(s);
+            nodes_.push_back(std::move(node));
+        }
+        for (const auto& name : topology_->storeOrder()) {
+            if (!store_names_.count(name)) continue;
+            const StoreDef& def = topology_->stores().at(name);
+            auto store = buildStore(def.spec, host.cacheBudget());
+            store->init(&context_);
+            context_.specs_[name] = &def.spec;
+            context_.stores_[name] = std::move(store);
+        }
+    }
+    StreamTask(const StreamTask&) = delete;
+    StreamTask& operator=(const StreamTask&) = delete;
+
+    TaskId id() const noexcept { return context_.taskId(); }
+    TaskContext& context() noexcept { return context_; }
+    int64_t streamTime() const noexcept { return context_.stream_time_; }
+    bool consumes(const std::string& decorated_topic) const { return sources_.count(decorated_topic) != 0; }
+    std::vector<std::string> storeNames() const { return std::vector<std::string>(store_names_.begin(), store_names_.end()); }
+    KeyValueBytesStore* store(const std::string& name) const { return context_.localStore(name); }
+    const StoreSpec* storeSpec(const std::string& name) const { return context_.localStoreSpec(name); }
+
+    // Initializes every processor (in topological order), as Kafka does when a task starts.
+    void initialize() {
+        for (auto& n : nodes_) {
+            context_.current_ = n.get();
+            n->init(context_);
+        }
+        context_.current_ = nullptr;
+    }
+
+    // Processes one raw record from a source topic (decorated name), depth first through the sub-topology.
+    void process(const std::string& topic, int32_t partition, int64_t offset, int64_t timestamp, ByteView key, ByteView value,
+                 const Headers& headers) {
+        auto it = sources_.find(topic);
+        if (it == sources_.end()) throw IllegalArgumentException("Unknown topic: " + topic);
+        if (timestamp > context_.stream_time_) context_.stream_time_ = timestamp;
+        context_.topic_ = topic;
+        context_.partition_ = partition;
+        context_.offset_ = offset;
+        context_.timestamp_ = timestamp;
+        context_.headers_ = &headers;
+        context_.current_ = it->second;
+        it->second->processRaw(key, value, timestamp, headers);
+        context_.current_ = nullptr;
+        context_.headers_ = nullptr;
+    }
+
+    bool maybePunctuateStreamTime() {
+        if (context_.stream_time_ < 0) return false;
+        return context_.punctuate(context_.stream_schedules_, context_.stream_time_, PunctuationType::STREAM_TIME);
+    }
+    bool maybePunctuateSystemTime() {
+        return context_.punctuate(context_.wall_schedules_, context_.wallClockMs(), PunctuationType::WALL_CLOCK_TIME);
+    }
+
+    // Kafka's commit: flushes every store (a cache flush forwards its dirty entries downstream).
+    void commit() {
+        for (const auto& name : topology_->storeOrder()) {
+            auto it = context_.stores_.find(name);
+            if (it == context_.stores_.end()) continue;
+            context_.current_ = flushOwner(name);
+            it->second->flush();
+        }
+        context_.current_ = nullptr;
+    }
+
+    void close() {
+        commit();
+        for (auto& n : nodes_) {
+            context_.current_ = n.get();
+            n->close();
+        }
+        for (auto& [name, store] : context_.stores_) store->close();
+        context_.current_ = nullptr;
+    }
+
+    std::string decorate(const std::string& topic) const {
+        return topology_->isInternalTopic(topic) ? context_.applicationId() + "-" + topic : topic;
+    }
+
+private:
+    // The processor a cache flush forwards from: the first processor connected to the store.
+    ProcessorNode* flushOwner(const std::string& store) const {
+        const auto& procs = topology_->stores().at(store).processors;
+        for (const auto& p : procs) {
+            auto it = by_name_.find(p);
+            if (it != by_name_.end()) return it->second;
+        }
+        return nullptr;
+    }
+
+    std::shared_ptr<const InternalTopologyBuilder> topology_;
+    TaskContext context_;
+    std::vector<std::unique_ptr<ProcessorNode>> nodes_;
+    std::map<std::string, ProcessorNode*> by_name_;
+    std::map<std::string, SourceNode*> sources_;
+    std::set<std::string> store_names_;
+};
+
+}  // namespace detail
+
+}  // namespace kstream_sim
+// ==== [END PART] streams/stream_task.hpp ===========================================================================
+
+// ==== [PART] streams/processor_api.hpp =============================================================================
+// The Processor API (Kafka's org.apache.kafka.streams.processor.api): Record, Processor, ProcessorContext,
+// FixedKeyRecord, FixedKeyProcessor, FixedKeyProcessorContext, and the adapters that run them in the engine.
+//
+// A processor is a class deriving from Processor<KIn, VIn, KOut, VOut>; a supplier is any callable returning
+// std::unique_ptr to one (a fresh instance per task, as Kafka requires). ProcessorContext::forward() sends a
+// Record downstream; schedule() registers a punctuator on STREAM_TIME or WALL_CLOCK_TIME; getStateStore<S>()
+// returns a typed view (KeyValueStore<K, V> or TimestampedKeyValueStore<K, V>) of a connected store.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+// #include "stream_task.hpp"  (already pasted above: [PART] streams/stream_task.hpp)
+
+namespace kstream_sim {
+
+// Kafka's Record<K, V>: immutable key, value, timestamp and headers; with*() return changed copies.
+// Use std::optional<K> / std::optional<V> to send or see Java's null.
+template <class K, class V>
+class Record {
+public:
+    Record(K key, V value, int64_t timestamp, Headers headers = {})
+        : key_(std::move(key)), value_(std::move(value)), timestamp_(timestamp), headers_(std::move(headers)) {
+        if (timestamp < 0)
+            throw StreamsException("Malformed Record: timestamp may not be negative. Got: " + std::to_string(timestamp));
+    }
+    template <class Rep, class Period>
+    Record(K key, V value, std::chrono::duration<Rep, Period> timestamp, Headers headers = {})
+        : Record(std::move(key), std::move(value), std::chrono::duration_cast<std::chrono::milliseconds>(timestamp).count(),
+                 std::move(headers)) {}
+
+    const K& key() const noexcept { return key_; }
+    const V& value() const noexcept { return value_; }
+    int64_t timestamp() const noexcept { return timestamp_; }
+    const Headers& headers() const noexcept { return headers_; }
+    Headers& headers() noexcept { return headers_; }
+
+    template <class NK>
+    Record<NK, V> withKey(NK key) const { return Record<NK, V>(std::move(key), value_, timestamp_, headers_); }
+    template <class NV>
+    Record<K, NV> withValue(NV value) const { return Record<K, NV>(key_, std::move(value), timestamp_, headers_); }
+    Record withTimestamp(int64_t timestamp) const { return Record(key_, value_, timestamp, headers_); }
+    Record withHeaders(Headers headers) const { return Record(key_, value_, timestamp_, std::move(headers)); }
+
+private:
+    K key_;
+    V value_;
+    int64_t timestamp_;
+    Headers headers_;
+};
+
+// Kafka's FixedKeyRecord<K, V>: a record whose key a processValues() processor cannot change.
+template <class K, class V>
+class FixedKeyRecord {
+public:
+    FixedKeyRecord(K key, V value, int64_t timestamp, Headers headers)
+        : key_(std::move(key)), value_(std::move(value)), timestamp_(timestamp), headers_(std::move(headers)) {}
+    const K& key() const noexcept { return key_; }
+    const V& value() const noexcept { return value_; }
+    int64_t timestamp() const noexcept { return timestamp_; }
+    const Headers& headers() const noexcept { return headers_; }
+    Headers& headers() noexcept { return headers_; }
+    template <class NV>
+    FixedKeyRecord<K, NV> withValue(NV value) const { return FixedKeyRecord<K, NV>(key_, std::move(value), timestamp_, headers_); }
+    FixedKeyRecord withTimestamp(int64_t timestamp) const { return FixedKeyRecord(key_, value_, timestamp, headers_); }
+    FixedKeyRecord withHeaders(Headers headers) const { return FixedKeyRecord(key_, value_, timestamp_, std::move(headers)); }
+
+private:
+    K key_;
+    V value_;
+    int64_t timestamp_;
+    Headers headers_;
+};
+
+// Kafka's processor.api.RecordMetadata (named so here because the producer's RecordMetadata exists too).
+class ProcessorRecordMetadata {
+public:
+    ProcessorRecordMetadata(std::string topic, int32_t partition, int64_t offset)
+        : topic_(std::move(topic)), partition_(partition), offset_(offset) {}
+    const std::string& topic() const noexcept { return topic_; }
+    int32_t partition() const noexcept { return partition_; }
+    int64_t offset() const noexcept { return offset_; }
+
+private:
+    std::string topic_;
+    int32_t partition_;
+    int64_t offset_;
+};
+
+namespace detail {
+
+// What ProcessorContext and FixedKeyProcessorContext share.
+class ContextBase {
+public:
+    ContextBase(TaskContext* context, ProcessorNode* node) : context_(context), node_(node) {}
+
+    const std::string& applicationId() const { return context_->applicationId(); }
+    TaskId taskId() const { return context_->taskId(); }
+    // The source topic, partition and offset of the record being processed; nullopt inside a punctuation.
+    std::optional<ProcessorRecordMetadata> recordMetadata() const {
+        if (!context_->hasRecordMetadata()) return std::nullopt;
+        return ProcessorRecordMetadata(context_->topic(), context_->partition(), context_->offset());
+    }
+    // A typed view of a connected (or global) store: S is KeyValueStore<K, V> or TimestampedKeyValueStore<K, V>.
+    template <class S>
+    S getStateStore(const std::string& name) const {
+        const StoreSpec* spec = nullptr;
+        ProcessorNode* saved = context_->currentNode();
+        context_->setCurrentNode(node_);
+        KeyValueBytesStore* store = context_->storeForCurrentNode(name, &spec);
+        context_->setCurrentNode(saved);
+        if (!store) throw StreamsException("State store " + name + " is not registered with this task");
+        return S(store, spec, context_);
+    }
+    // Registers a punctuator (a callable taking the punctuation time in ms).
+    template <class Rep, class Period, class F>
+    Cancellable schedule(std::chrono::duration<Rep, Period> interval, PunctuationType type, F&& punctuator) {
+        ProcessorNode* saved = context_->currentNode();
+        context_->setCurrentNode(node_);
+        Cancellable c = context_->schedule(std::chrono::duration_cast<std::chrono::milliseconds>(interval).count(), type,
+                                           [p = std::forward<F>(punctuator)](int64_t ts) mutable { p(ts); });
+        context_->setCurrentNode(saved);
+        return c;
+    }
+    // Kafka asks the runtime to commit soon; the test driver commits after every record anyway.
+    void commit() {}
+    const Properties& appConfigs() const { return context_->host().appConfigs(); }
+    int64_t currentSystemTimeMs() const { return context_->wallClockMs(); }
+    int64_t currentStreamTimeMs() const { return context_->streamTime(); }
+
+protected:
+    TaskContext* context_;
+    ProcessorNode* node_;
+};
+
+}  // namespace detail
+
+// Kafka's ProcessorContext<KForward, VForward>.
+template <class KForward, class VForward>
+class ProcessorContext : public detail::ContextBase {
+public:
+    using detail::ContextBase::ContextBase;
+
+    // Sends a record to every child (or to one child by name).
+    template <class K, class V>
+    void forward(const Record<K, V>& record) {
+        node_->forward(toStream(record));
+    }
+    template <class K, class V>
+    void forward(const Record<K, V>& record, const std::string& child_name) {
+        node_->forwardTo(toStream(record), child_name);
+    }
+
+private:
+    template <class K, class V>
+    static detail::StreamRecord toStream(const Record<K, V>& record) {
+        static_assert(std::is_convertible<K, KForward>::value || std::is_same<detail::BoxedT<K>, detail::BoxedT<KForward>>::value,
+                      "forward(): the record's key type does not match the processor's KOut");
+        static_assert(std::is_convertible<V, VForward>::value || std::is_same<detail::BoxedT<V>, detail::BoxedT<VForward>>::value,
+                      "forward(): the record's value type does not match the processor's VOut");
+        detail::StreamRecord r;
+        r.key = box<KForward>(record.key());
+        r.value = box<VForward>(record.value());
+        r.timestamp = record.timestamp();
+        r.headers = record.headers();
+        return r;
+    }
+    template <class T, class U>
+    static detail::Box box(const U& v) {
+        if constexpr (detail::IsOptional<U>::value) return detail::Box::of(v);
+        else return detail::Box::of(static_cast<detail::BoxedT<T>>(v));
+    }
+};
+
+// Kafka's FixedKeyProcessorContext<KForward, VForward>: forwards FixedKeyRecords (same key).
+template <class KForward, class VForward>
+class FixedKeyProcessorContext : public detail::ContextBase {
+public:
+    using detail::ContextBase::ContextBase;
+    template <class V>
+    void forward(const FixedKeyRecord<KForward, V>& record) {
+        node_->forward(toStream(record));
+    }
+    template <class V>
+    void forward(const FixedKeyRecord<KForward, V>& record, const std::string& child_name) {
+        node_->forwardTo(toStream(record), child_name);
+    }
+
+private:
+    template <class V>
+    static detail::StreamRecord toStream(const FixedKeyRecord<KForward, V>& record) {
+        detail::StreamRecord r;
+        r.key = detail::Box::of(record.key());
+        if constexpr (detail::IsOptional<V>::value) r.value = detail::Box::of(record.value());
+        else r.value = detail::Box::of(static_cast<detail::BoxedT<VForward>>(record.value()));
+        r.timestamp = record.timestamp();
+        r.headers = record.headers();
+        return r;
+    }
+};
+
+// Kafka's Processor<KIn, VIn, KOut, VOut>.
+template <class KIn, class VIn, class KOut, class VOut>
+class Processor {
+public:
+    using KeyIn = KIn;
+    using ValueIn = VIn;
+    using KeyOut = KOut;
+    using ValueOut = VOut;
+    virtual ~Processor() = default;
+    virtual void init(ProcessorContext<KOut, VOut>& /*context*/) {}
+    virtual void process(const Record<KIn, VIn>& record) = 0;
+    virtual void close() {}
+};
+
+// Kafka's FixedKeyProcessor<KIn, VIn, VOut> (for processValues()).
+template <class KIn, class VIn, class VOut>
+class FixedKeyProcessor {
+public:
+    using KeyIn = KIn;
+    using ValueIn = VIn;
+    using ValueOut = VOut;
+    virtual ~FixedKeyProcessor() = default;
+    virtual void init(FixedKeyProcessorContext<KIn, VOut>& /*context*/) {}
+    virtual void process(const FixedKeyRecord<KIn, VIn>& record) = 0;
+    virtual void close() {}
+};
+
+namespace detail {
+
+// Runs a Processor API processor as an engine node: unboxes each record into a typed Record.
+template <class P>
+class ProcessorAdapter final : public ProcessorNode {
+    using KIn = typename P::KeyIn;
+    using VIn = typename P::ValueIn;
+    using KOut = typename P::KeyOut;
+    using VOut = typename P::ValueOut;
+
+public:
+    explicit ProcessorAdapter(std::unique_ptr<P> processor) : processor_(std::move(processor)) {}
+    void init(TaskContext& context) override {
+        typed_ = std::make_unique<ProcessorContext<KOut, VOut>>(&context, this);
+        processor_->init(*typed_);
+    }
+    void process(const StreamRecord& r) override {
+        processor_->process(Record<KIn, VIn>(unboxCopy<KIn>(r.key), unboxCopy<VIn>(r.value), r.timestamp, r.headers));
+    }
+    void close() override { processor_->close(); }
+
+private:
+    template <class T>
+    static T unboxCopy(const Box& b) {
+        return T(unbox<T>(b));
+    }
+    std::unique_ptr<P> processor_;
+    std::unique_ptr<ProcessorContext<KOut, VOut>> typed_;
+};
+
+template <class P>
+class FixedKeyProcessorAdapter final : public ProcessorNode {
+    using KIn = typename P::KeyIn;
+    using VIn = typename P::ValueIn;
+    using VOut = typename P::ValueOut;
+
+public:
+    explicit FixedKeyProcessorAdapter(std::unique_ptr<P> processor) : processor_(std::move(processor)) {}
+    void init(TaskContext& context) override {
+        typed_ = std::make_unique<FixedKeyProcessorContext<KIn, VOut>>(&context, this);
+        processor_->init(*typed_);
+    }
+    void process(const StreamRecord& r) override {
+        processor_->process(FixedKeyRecord<KIn, VIn>(KIn(unbox<KIn>(r.key)), VIn(unbox<VIn>(r.value)), r.timestamp, r.headers));
+    }
+    void close() override { processor_->close(); }
+
+private:
+    std::unique_ptr<P> processor_;
+    std::unique_ptr<FixedKeyProcessorContext<KIn, VOut>> typed_;
+};
+
+// The processor type a supplier (a callable returning std::unique_ptr<P>) makes.
+template <class Supplier>
+using SuppliedProcessor = typename std::decay_t<decltype(std::declval<Supplier&>()())>::element_type;
+
+template <class Supplier>
+std::function<std::unique_ptr<ProcessorNode>()> adapterFactory(Supplier supplier) {
+    using P = SuppliedProcessor<Supplier>;
+    return [supplier]() mutable -> std::unique_ptr<ProcessorNode> {
+        std::unique_ptr<P> p = supplier();
+        if (!p) throw StreamsException("A ProcessorSupplier returned null; it must return a new Processor instance on each call");
+        return std::make_unique<ProcessorAdapter<P>>(std::move(p));
+    };
+}
+template <class Supplier>
+std::function<std::unique_ptr<ProcessorNode>()> fixedKeyAdapterFactory(Supplier supplier) {
+    using P = SuppliedProcessor<Supplier>;
+    return [supplier]() mutable -> std::unique_ptr<ProcessorNode> {
+        std::unique_ptr<P> p = supplier();
+        if (!p) throw StreamsException("A FixedKeyProcessorSupplier returned null; it must return a new instance on each call");
+        return std::make_unique<FixedKeyProcessorAdapter<P>>(std::move(p));
+    };
+}
+
+}  // namespace detail
+
+}  // namespace kstream_sim
+// ==== [END PART] streams/processor_api.hpp =========================================================================
 
 #endif  // KSTREAM_SIM_SINGLE_HEADER_HPP_INCLUDED

@@ -26,6 +26,7 @@
 #include "kstream_sim/broker/topic.hpp"
 #include "kstream_sim/broker/group_coordinator.hpp"
 #include "kstream_sim/broker/cluster.hpp"
+#include "kstream_sim/broker/determinism.hpp"
 
 // clients
 #include "kstream_sim/clients/serdes.hpp"
@@ -38,5 +39,10 @@
 #include "kstream_sim/clients/consumer.hpp"
 
 // streams
+#include "kstream_sim/streams/values.hpp"
+#include "kstream_sim/streams/state_stores.hpp"
+#include "kstream_sim/streams/topology_builder.hpp"
+#include "kstream_sim/streams/stream_task.hpp"
+#include "kstream_sim/streams/processor_api.hpp"
 
 // present

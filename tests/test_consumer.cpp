@@ -286,3 +286,23 @@ TEST_CASE("consumer records carry key, value, headers, timestamp type and sizes"
     CHECK(r.serializedValueSize() == -1);
     CHECK(r.headers().lastHeader("h")->valueString() == "1");
 }
+
+TEST_CASE("auto.offset.reset by_duration starts at the first record at most that old", "[consumer]") {
+    Fixture f;
+    KafkaProducer<std::string, std::string> producer(f.cluster, Properties{{"linger.ms", 0}});
+    f.cluster.advance(10h);
+    const int64_t now = f.cluster.now().count();
+    for (int64_t age_minutes : {120, 90, 30, 10})
+        producer.send(ProducerRecord<std::string, std::string>("t", 0, now - age_minutes * 60000, "k", std::to_string(age_minutes)));
+    producer.flush();
+    KafkaConsumer<std::string, std::string> consumer(f.cluster, f.consumerProps({{"auto.offset.reset", "by_duration:PT1H"}}));
+    consumer.assign({TopicPartition("t", 0)});
+    CHECK(values(consumer.poll(1s)) == std::vector<std::string>{"30", "10"});
+}
+
+TEST_CASE("auto.offset.reset and isolation.level values are case-sensitive, as in Kafka", "[consumer][config]") {
+    Fixture f;
+    CHECK_THROWS_AS((KafkaConsumer<std::string, std::string>(f.cluster, Properties{{"auto.offset.reset", "EARLIEST"}})), ConfigException);
+    CHECK_THROWS_AS((KafkaConsumer<std::string, std::string>(f.cluster, Properties{{"auto.offset.reset", "by_duration:1h"}})), ConfigException);
+    CHECK_THROWS_AS((KafkaConsumer<std::string, std::string>(f.cluster, Properties{{"isolation.level", "READ_COMMITTED"}})), ConfigException);
+}

@@ -264,7 +264,7 @@ TEST_CASE("idempotence settings are validated as Kafka does", "[producer][config
     auto message = [&](Properties p) {
         try {
             make(p);
-        } catch (const ConfigException& e) {
+        } catch (const KafkaException& e) {
             return std::string(e.what());
         }
         return std::string("ok");
@@ -276,7 +276,13 @@ TEST_CASE("idempotence settings are validated as Kafka does", "[producer][config
     CHECK(message({{"enable.idempotence", true}, {"retries", 0}}) == "Must set retries to non-zero when using the idempotent producer.");
     CHECK(message({{"acks", "1"}}) == "ok");  // the implicit default gives way
     CHECK(message({{"acks", "0"}, {"transactional.id", "tx"}}) == "Cannot set a transactional.id without also enabling idempotence.");
-    CHECK(message({{"delivery.timeout.ms", 1000}}) == "delivery.timeout.ms should be equal to or larger than linger.ms + request.timeout.ms");
+    CHECK(message({{"delivery.timeout.ms", 1000}}) ==
+          "Failed to construct kafka producer (caused by: delivery.timeout.ms should be equal to or larger than linger.ms + request.timeout.ms)");
+    // Kafka 4.x: more than 5 in flight is an error even when idempotence is only the default.
+    CHECK(message({{"max.in.flight.requests.per.connection", 6}}) ==
+          "To use the idempotent producer, max.in.flight.requests.per.connection must be set to at most 5. Current value is 6.");
+    CHECK(message({{"max.in.flight.requests.per.connection", 6}, {"enable.idempotence", false}}) == "ok");
+    CHECK(message({{"transactional.id", ""}}) == "Invalid value  for configuration transactional.id: String must be non-empty");
 }
 
 TEST_CASE("key.serializer class names from tutorials are checked against the C++ type", "[producer][config]") {

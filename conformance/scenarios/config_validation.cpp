@@ -119,7 +119,17 @@ Properties props(const Settings& kv) {
     return p;
 }
 
-std::string failure(const KafkaException& e) { return std::string(e.name()) + " keys=" + keysIn(e.what()); }
+std::string failure(const KafkaException& e) {
+    std::string name = e.name();
+    if (e.cause()) {  // as the Java twin prints a wrapped exception: Outer(cause=Inner)
+        try {
+            std::rethrow_exception(e.cause());
+        } catch (const KafkaException& cause) {
+            name += std::string("(cause=") + cause.name() + ")";
+        }
+    }
+    return name + " keys=" + keysIn(e.what());
+}
 
 // The producer's effective enable.idempotence (Java: new ProducerConfig(props).getBoolean(...)), read through
 // KafkaProducer::config() when kstream_sim offers it.

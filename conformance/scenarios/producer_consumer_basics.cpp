@@ -19,7 +19,7 @@ namespace {
 
 using Producer = KafkaProducer<std::string, std::string>;
 using Consumer = KafkaConsumer<std::string, std::string>;
-using Record = ProducerRecord<std::string, std::string>;
+using Sent = ProducerRecord<std::string, std::string>;
 using Received = ConsumerRecord<std::string, std::string>;
 
 int64_t B = 0;
@@ -100,15 +100,15 @@ int main() {
     {
         Producer p(cluster, Properties());
         std::vector<Future<RecordMetadata>> fs;
-        for (int i = 0; i < 12; ++i) fs.push_back(p.send(Record("pcb", "k" + std::to_string(i), "value-" + std::to_string(i))));
+        for (int i = 0; i < 12; ++i) fs.push_back(p.send(Sent("pcb", "k" + std::to_string(i), "value-" + std::to_string(i))));
         p.flush();
         for (int i = 0; i < 12; ++i) {
             RecordMetadata md = fs[static_cast<size_t>(i)].get();
             std::cout << "batch send key=k" << i << " -> " << at(md) << sizes(md) << "\n";
         }
-        RecordMetadata md = p.send(Record("pcb", 0, std::nullopt, std::string("no-key"))).get();
+        RecordMetadata md = p.send(Sent("pcb", 0, std::nullopt, std::string("no-key"))).get();
         std::cout << "send key=null partition=0 -> " << at(md) << sizes(md) << "\n";
-        md = p.send(Record("pcb", 2, std::string("k0"), std::nullopt)).get();
+        md = p.send(Sent("pcb", 2, std::string("k0"), std::nullopt)).get();
         std::cout << "send key=k0 value=null partition=2 -> " << at(md) << sizes(md) << "\n";
     }
     {
@@ -126,13 +126,13 @@ int main() {
         Producer p(cluster, Properties());
         for (const std::string topic : {"ts_create", "ts_append"}) {
             int64_t before = cluster.nowMs();
-            RecordMetadata md = p.send(Record(topic, 0, explicit_ts, std::string("k"), std::string("explicit"))).get();
+            RecordMetadata md = p.send(Sent(topic, 0, explicit_ts, std::string("k"), std::string("explicit"))).get();
             int64_t after = cluster.nowMs();
             std::cout << topic << " send timestamp=" << rel(explicit_ts) << " -> metadata.timestamp equals explicit: " << boolean(md.timestamp() == explicit_ts) << "\n";
             std::cout << topic << " send timestamp=" << rel(explicit_ts) << " -> metadata.timestamp inside send window: "
                       << boolean(md.timestamp() >= before && md.timestamp() <= after) << "\n";
             before = cluster.nowMs();
-            md = p.send(Record(topic, 0, std::nullopt, std::string("k"), std::string("implicit"))).get();
+            md = p.send(Sent(topic, 0, std::nullopt, std::string("k"), std::string("implicit"))).get();
             after = cluster.nowMs();
             std::cout << topic << " send timestamp=null -> metadata.timestamp inside send window: "
                       << boolean(md.timestamp() >= before && md.timestamp() <= after) << "\n";
@@ -140,14 +140,14 @@ int main() {
         // Far past, then 2 h ahead (past message.timestamp.after.max.ms, 1 h by default since Kafka 4.0).
         for (const int64_t ts : {B - 10LL * 365 * 24 * 3600 * 1000, B + 2 * 3600 * 1000LL}) {
             try {
-                RecordMetadata md = p.send(Record("ts_create", 0, ts, std::string("k"), std::string("t"))).get();
+                RecordMetadata md = p.send(Sent("ts_create", 0, ts, std::string("k"), std::string("t"))).get();
                 std::cout << "ts_create send timestamp=" << rel(ts) << " -> " << at(md) << "\n";
             } catch (const KafkaException& e) {
                 std::cout << "ts_create send timestamp=" << rel(ts) << " -> " << e.name() << "\n";
             }
         }
         try {
-            p.send(Record("ts_create", 0, -5, std::string("k"), std::string("negative")));
+            p.send(Sent("ts_create", 0, -5, std::string("k"), std::string("negative")));
             std::cout << "ts_create send timestamp=-5 -> no exception\n";
         } catch (const KafkaException& e) {
             std::cout << "ts_create send timestamp=-5 -> " << e.name() << "\n";
@@ -175,7 +175,7 @@ int main() {
         const int64_t ts[] = {B - 5000, B - 3000, B - 4000, B - 1000, B - 2000};
         Producer p(cluster, Properties());
         for (int i = 0; i < 5; ++i) {
-            RecordMetadata md = p.send(Record("lo", 0, ts[i], "k" + std::to_string(i), "v" + std::to_string(i))).get();
+            RecordMetadata md = p.send(Sent("lo", 0, ts[i], "k" + std::to_string(i), "v" + std::to_string(i))).get();
             std::cout << "lo send timestamp=" << rel(ts[i]) << " -> " << at(md) << "\n";
         }
     }

@@ -191,10 +191,20 @@ public:
                                                     " time(s): The target replication factor of " + std::to_string(rf) +
                                                     " cannot be reached because only " + std::to_string(brokerCount()) +
                                                     " broker(s) are registered.");
+        for (const auto& kv : topics_)
+            if (topicNamesCollide(name, kv.first))
+                throw InvalidTopicException("Topic '" + name + "' collides with existing topic: " + kv.first);
         auto topic = std::make_unique<TopicState>();
         topic->name = name;
         topic->internal = internal;
         topic->configs = validateTopicConfigs(configs);
+        auto numeric = [&](const char* key, int64_t fallback) {
+            auto it = topic->configs.find(key);
+            return it == topic->configs.end() ? fallback : std::stoll(it->second);
+        };
+        topic->timestamp_before_max_ms = numeric(TopicConfig::MESSAGE_TIMESTAMP_BEFORE_MAX_MS_CONFIG, INT64_MAX);
+        topic->timestamp_after_max_ms = numeric(TopicConfig::MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG, 3600000);
+        topic->max_message_bytes = static_cast<int32_t>(numeric(TopicConfig::MAX_MESSAGE_BYTES_CONFIG, 1048588));
         auto ts = topic->configs.find(TopicConfig::MESSAGE_TIMESTAMP_TYPE_CONFIG);
         topic->timestamp_type =
             ts != topic->configs.end() && ts->second == "LogAppendTime" ? TimestampType::LogAppendTime : TimestampType::CreateTime;
@@ -250,6 +260,26 @@ public:
             return result;
         }
         const TopicState& t = *topics_.at(tp.topic());
+        if (payload->size_in_bytes > t.max_message_bytes) {
+            result.error = std::make_exception_ptr(RecordTooLargeException(
+                "The request included a message larger than the max message size the server will accept."));
+            return result;
+        }
+        if (t.timestamp_type == TimestampType::CreateTime) {
+            // LogValidator: CreateTime timestamps must lie within [now - before.max.ms, now + after.max.ms].
+            const int64_t lowest = t.timestamp_before_max_ms > nowMs() ? INT64_MIN : nowMs() - t.timestamp_before_max_ms;
+            const int64_t highest = nowMs() + t.timestamp_after_max_ms;
+            for (size_t i = 0; i < payload->records.size(); ++i) {
+                const int64_t ts = payload->records[i].timestamp;
+                if (ts < lowest || ts > highest) {
+                    result.error = std::make_exception_ptr(InvalidTimestampException(
+                        "Timestamp " + std::to_string(ts) + " of message with offset " + std::to_string(i) +
+                        " is out of range. The timestamp should be within [" + std::to_string(lowest) + ", " +
+                        std::to_string(highest) + "]"));
+                    return result;
+                }
+            }
+        }
         StoredBatch batch;
         batch.producer = producer;
         batch.partition_leader_epoch = p->leader_epoch;

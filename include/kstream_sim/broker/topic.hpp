@@ -1,8 +1,10 @@
-// Topics and partitions as brokers hold them: replicas, leader, in-sync replicas, log, high watermark;
-// topic-level configs (TopicConfig) and Kafka's topic-name rules.
+// Topics and partitions as brokers hold them, topic configs (TopicConfig) and topic-name rules.
+//
+// A partition has replicas, a leader, an in-sync replica set, a log and a high watermark.
 #pragma once
 
 #include <cstdint>
+#include <climits>
 #include <map>
 #include <string>
 #include <vector>
@@ -100,6 +102,17 @@ inline void validateTopicName(const std::string& name) {
     }
 }
 
+// Kafka treats '.' and '_' alike in topic names when it names metrics, so two topics that differ only there
+// collide (Topic.hasCollision).
+inline bool topicNamesCollide(const std::string& a, const std::string& b) {
+    if (a.size() != b.size() || a == b) return false;
+    for (size_t i = 0; i < a.size(); ++i) {
+        const char x = a[i] == '.' ? '_' : a[i], y = b[i] == '.' ? '_' : b[i];
+        if (x != y) return false;
+    }
+    return true;
+}
+
 struct PartitionState {
     int32_t partition = 0;
     std::vector<int32_t> replicas;  // broker ids; the first is the preferred leader
@@ -116,6 +129,11 @@ struct TopicState {
     bool internal = false;
     std::map<std::string, std::string> configs;  // explicitly set topic configs
     TimestampType timestamp_type = TimestampType::CreateTime;
+    // message.timestamp.before.max.ms / after.max.ms: how far a CreateTime timestamp may lie from the
+    // broker's clock (after: 1 hour by default since Kafka 4.0); max.message.bytes per batch.
+    int64_t timestamp_before_max_ms = INT64_MAX;
+    int64_t timestamp_after_max_ms = 3600000;
+    int32_t max_message_bytes = 1048588;
     std::vector<PartitionState> partitions;
 
     int32_t partitionCount() const noexcept { return static_cast<int32_t>(partitions.size()); }

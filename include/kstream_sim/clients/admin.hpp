@@ -61,8 +61,9 @@ public:
     int32_t partition() const noexcept { return partition_; }
     // Java returns null when the partition has no leader.
     const std::optional<Node>& leader() const noexcept { return leader_; }
-    const std::vector<Node>& replicas() const noexcept { return replicas_; }
-    const std::vector<Node>& isr() const noexcept { return isr_; }
+    // Collections are returned by value, so chained calls on temporaries are safe in range-for loops.
+    std::vector<Node> replicas() const { return replicas_; }
+    std::vector<Node> isr() const { return isr_; }
 
 private:
     int32_t partition_;
@@ -76,7 +77,7 @@ public:
         : name_(std::move(name)), internal_(internal), partitions_(std::move(partitions)), topic_id_(std::move(topic_id)) {}
     const std::string& name() const noexcept { return name_; }
     bool isInternal() const noexcept { return internal_; }
-    const std::vector<TopicPartitionInfo>& partitions() const noexcept { return partitions_; }
+    std::vector<TopicPartitionInfo> partitions() const { return partitions_; }
     const std::string& topicId() const noexcept { return topic_id_; }
 
 private:
@@ -283,6 +284,18 @@ public:
         for (const auto& [tp, spec] : specs) {
             KafkaFuture<ListOffsetsResultInfo> f(cluster_->scheduler());
             futures.emplace(tp, f);
+            const TopicState* topic = cluster_->findTopic(tp.topic());
+            if (topic && (tp.partition() < 0 || tp.partition() >= topic->partitionCount())) {
+                // Kafka's admin client waits for metadata naming a leader for the partition, which never
+                // comes, until default.api.timeout.ms.
+                const int64_t timeout = config_.getInt(AdminClientConfig::DEFAULT_API_TIMEOUT_MS_CONFIG);
+                cluster_->scheduler().after(timeout, [f, tp = tp, timeout] {
+                    f.completeExceptionally(std::make_exception_ptr(TimeoutException(
+                        "Timed out waiting for a leader of " + tp.toString() + " after " + std::to_string(timeout) +
+                        " ms. Call: listOffsets")));
+                });
+                continue;
+            }
             requestValue<ListOffsetsResultInfo>([c = cluster_, tp = tp, s = spec.timestamp()] {
                 auto found = c->listOffset(tp, s);
                 return ListOffsetsResultInfo(found.offset, found.timestamp);

@@ -1,5 +1,6 @@
-// Client configuration names, defaults and checks: ProducerConfig, ConsumerConfig, AdminClientConfig and
-// CommonClientConfigs, with Kafka 4.x's keys and default values.
+// Client configuration names, defaults and checks (ProducerConfig, ConsumerConfig, AdminClientConfig).
+//
+// Kafka 4.x's keys and default values, with CommonClientConfigs for what they share.
 //
 // Every key Kafka's clients accept is accepted here. Keys for what kstream_sim does not model (sockets,
 // security, metrics, compression levels) are accepted and have no effect; docs/configuration.md lists them.
@@ -161,12 +162,13 @@ struct ConsumerConfig {
                      std::string("org.apache.kafka.clients.consumer.RangeAssignor,org.apache.kafka.clients.consumer.CooperativeStickyAssignor"));
             d.define(ENABLE_AUTO_COMMIT_CONFIG, T::BOOLEAN, std::string("true"));
             d.defineRange(AUTO_COMMIT_INTERVAL_MS_CONFIG, T::INT, "5000", 0);
-            d.defineIn(AUTO_OFFSET_RESET_CONFIG, std::string("latest"), {"latest", "earliest", "none"}, true);
+            // latest | earliest | none | by_duration:<ISO-8601 duration> (KIP-1106, Kafka 4.0); case-sensitive.
+            d.define(AUTO_OFFSET_RESET_CONFIG, T::STRING, std::string("latest"));
             d.defineRange(FETCH_MIN_BYTES_CONFIG, T::INT, "1", 0);
             d.defineRange(FETCH_MAX_BYTES_CONFIG, T::INT, "52428800", 0);
             d.defineRange(FETCH_MAX_WAIT_MS_CONFIG, T::INT, "500", 0);
             d.defineRange(MAX_PARTITION_FETCH_BYTES_CONFIG, T::INT, "1048576", 0);
-            d.defineIn(ISOLATION_LEVEL_CONFIG, std::string("read_uncommitted"), {"read_committed", "read_uncommitted"}, true);
+            d.defineIn(ISOLATION_LEVEL_CONFIG, std::string("read_uncommitted"), {"read_committed", "read_uncommitted"});
             d.define(KEY_DESERIALIZER_CLASS_CONFIG, T::CLASS, std::nullopt);
             d.define(VALUE_DESERIALIZER_CLASS_CONFIG, T::CLASS, std::nullopt);
             d.defineRange(REQUEST_TIMEOUT_MS_CONFIG, T::INT, "30000", 0);

@@ -6,7 +6,9 @@
 // the group coordinator. A partition without a committed offset starts per auto.offset.reset.
 #pragma once
 
+#include <cctype>
 #include <cstdint>
+#include <cstdlib>
 #include <deque>
 #include <map>
 #include <memory>
@@ -43,6 +45,60 @@ private:
 
 namespace detail {
 
+// auto.offset.reset: latest, earliest, none, or by_duration:<ISO-8601 duration> (KIP-1106, Kafka 4.0), which
+// resets to the first offset whose timestamp is at most that long ago (the log end if there is none).
+struct AutoOffsetReset {
+    enum class Kind { Latest, Earliest, None, ByDuration } kind = Kind::Latest;
+    int64_t duration_ms = 0;
+
+    static AutoOffsetReset parse(const std::string& value) {
+        auto invalid = [&] {
+            return invalidConfigValue(ConsumerConfig::AUTO_OFFSET_RESET_CONFIG, value,
+                                      "The value must be either 'earliest', 'latest', 'none' or of the format "
+                                      "'by_duration:<PnDTnHnMn.nS.>'.");
+        };
+        if (value == "latest") return {Kind::Latest, 0};
+        if (value == "earliest") return {Kind::Earliest, 0};
+        if (value == "none") return {Kind::None, 0};
+        const std::string prefix = "by_duration:";
+        if (value.compare(0, prefix.size(), prefix) != 0) throw invalid();
+        auto ms = parseIsoDurationMs(value.substr(prefix.size()));
+        if (!ms || *ms < 0) throw invalid();
+        return {Kind::ByDuration, *ms};
+    }
+
+    // java.time.Duration.parse for PnDTnHnMn.nS (no sign), in milliseconds.
+    static std::optional<int64_t> parseIsoDurationMs(const std::string& text) {
+        if (text.size() < 3 || (text[0] != 'P' && text[0] != 'p')) return std::nullopt;
+        int64_t total = 0;
+        bool in_time = false, any = false;
+        size_t i = 1;
+        while (i < text.size()) {
+            if (text[i] == 'T' || text[i] == 't') {
+                if (in_time) return std::nullopt;
+                in_time = true;
+                ++i;
+                continue;
+            }
+            size_t j = i;
+            while (j < text.size() && (std::isdigit(static_cast<unsigned char>(text[j])) || text[j] == '.')) ++j;
+            if (j == i || j >= text.size()) return std::nullopt;
+            const double number = std::strtod(text.substr(i, j - i).c_str(), nullptr);
+            const char unit = static_cast<char>(std::toupper(static_cast<unsigned char>(text[j])));
+            double unit_ms = 0;
+            if (unit == 'D' && !in_time) unit_ms = 86400000.0;
+            else if (unit == 'H' && in_time) unit_ms = 3600000.0;
+            else if (unit == 'M' && in_time) unit_ms = 60000.0;
+            else if (unit == 'S' && in_time) unit_ms = 1000.0;
+            else return std::nullopt;
+            total += static_cast<int64_t>(number * unit_ms);
+            any = true;
+            i = j + 1;
+        }
+        return any ? std::optional<int64_t>(total) : std::nullopt;
+    }
+};
+
 // A record as fetched, before deserialization; points into a batch the consumer still holds.
 struct RawRecord {
     const TopicPartition* tp;
@@ -65,7 +121,7 @@ public:
         auto_commit_ = group_id_ && config_.getBoolean(ConsumerConfig::ENABLE_AUTO_COMMIT_CONFIG);
         auto_commit_interval_ms_ = config_.getInt(ConsumerConfig::AUTO_COMMIT_INTERVAL_MS_CONFIG);
         next_auto_commit_ms_ = cluster.nowMs() + auto_commit_interval_ms_;
-        reset_policy_ = config_.getString(ConsumerConfig::AUTO_OFFSET_RESET_CONFIG);
+        reset_policy_ = AutoOffsetReset::parse(config_.getString(ConsumerConfig::AUTO_OFFSET_RESET_CONFIG));
         max_poll_records_ = config_.getInt(ConsumerConfig::MAX_POLL_RECORDS_CONFIG);
         fetch_.min_bytes = config_.getInt(ConsumerConfig::FETCH_MIN_BYTES_CONFIG);
         fetch_.max_wait_ms = config_.getInt(ConsumerConfig::FETCH_MAX_WAIT_MS_CONFIG);
@@ -487,10 +543,12 @@ private:
             if (p.position) continue;
             if (p.pending_reset) {
                 by_spec[*p.pending_reset].push_back(tp);
-            } else if (reset_policy_ == "none") {
+            } else if (reset_policy_.kind == AutoOffsetReset::Kind::None) {
                 need_reset.push_back(tp);
+            } else if (reset_policy_.kind == AutoOffsetReset::Kind::ByDuration) {
+                by_spec[std::max<int64_t>(0, cluster_.nowMs() - reset_policy_.duration_ms)].push_back(tp);
             } else {
-                by_spec[reset_policy_ == "earliest" ? Cluster::kEarliestTimestamp : Cluster::kLatestTimestamp].push_back(tp);
+                by_spec[reset_policy_.kind == AutoOffsetReset::Kind::Earliest ? Cluster::kEarliestTimestamp : Cluster::kLatestTimestamp].push_back(tp);
             }
         }
         if (!need_reset.empty()) {
@@ -499,7 +557,13 @@ private:
             throw NoOffsetForPartitionException("Undefined offset with no reset policy for partitions: [" + list + "]");
         }
         for (const auto& [spec, tps] : by_spec) {
-            for (const auto& [tp, offset] : listOffsets(tps, spec, timeout == 0 ? default_api_timeout_ms_ : timeout)) {
+            auto found = listOffsets(tps, spec, timeout == 0 ? default_api_timeout_ms_ : timeout);
+            if (spec >= 0) {  // by_duration: no record that recent means the log end
+                auto ends = listOffsets(tps, Cluster::kLatestTimestamp, timeout == 0 ? default_api_timeout_ms_ : timeout);
+                for (auto& [tp, offset] : found)
+                    if (offset < 0) offset = ends.at(tp);
+            }
+            for (const auto& [tp, offset] : found) {
                 auto it = assignment_.find(tp);
                 if (it == assignment_.end()) continue;
                 it->second.position = offset;
@@ -516,9 +580,10 @@ private:
             if (leader < 0 || fetches_in_flight_.count(leader)) continue;
             by_broker[leader].emplace_back(tp, *p.position);
         }
-        for (auto& [broker, partitions] : by_broker) {
+        for (auto& entry : by_broker) {
+            const int32_t broker = entry.first;  // a named copy: lambdas may not capture structured bindings in C++17
             fetches_in_flight_.insert(broker);
-            cluster_.fetch(broker, std::move(partitions), fetch_, [this, broker, alive = alive_](std::vector<FetchPartitionData> response) {
+            cluster_.fetch(broker, std::move(entry.second), fetch_, [this, broker, alive = alive_](std::vector<FetchPartitionData> response) {
                 if (!*alive) return;
                 fetches_in_flight_.erase(broker);
                 ++fetch_responses_;
@@ -533,7 +598,7 @@ private:
             // Drop data for partitions no longer assigned, or fetched for a position we have since left.
             if (it == assignment_.end() || !it->second.position || *it->second.position != d.fetch_offset) continue;
             if (d.error == FetchPartitionData::Error::OffsetOutOfRange) {
-                if (reset_policy_ == "none")
+                if (reset_policy_.kind == AutoOffsetReset::Kind::None)
                     throw OffsetOutOfRangeException("Fetch position FetchPosition{offset=" + std::to_string(d.fetch_offset) +
                                                     "} is out of range for partition " + d.tp.toString());
                 it->second.position.reset();
@@ -616,7 +681,7 @@ private:
     int64_t auto_commit_interval_ms_ = 5000;
     int64_t next_auto_commit_ms_ = 0;
     std::map<TopicPartition, OffsetAndMetadata> last_commit_;
-    std::string reset_policy_;
+    AutoOffsetReset reset_policy_;
     int32_t max_poll_records_ = 500;
     FetchParams fetch_;
     int64_t default_api_timeout_ms_ = 60000;

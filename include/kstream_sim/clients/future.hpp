@@ -1,6 +1,7 @@
-// KafkaFuture<T>: the result of an asynchronous client call. get() runs the virtual clock until the
-// result is there (so no threads are needed), and rethrows the Kafka exception itself on failure (Java
-// wraps it in an ExecutionException; C++'s std::future rethrows directly, and so does this).
+// KafkaFuture<T>: the result of an asynchronous client call; get() runs the virtual clock until it is there.
+//
+// No threads are needed. On failure get() rethrows the Kafka exception itself (Java wraps it in an
+// ExecutionException; C++'s std::future rethrows directly, and so does this).
 #pragma once
 
 #include <exception>
@@ -61,10 +62,11 @@ public:
     bool isDone() const noexcept { return state_ && state_->done; }
     bool isCompletedExceptionally() const noexcept { return isDone() && state_->error; }
 
-    // Waits (in virtual time) for the result.
-    decltype(auto) get() const { return getFor(Scheduler::kForever); }
+    // Waits (in virtual time) for the result. Returns a copy, as Java returns the object: chained calls such
+    // as `for (auto& p : admin.describeTopics(...).allTopicNames().get().at("t").partitions())` stay valid.
+    T get() const { return getFor(Scheduler::kForever); }
     template <class Rep, class Period>
-    decltype(auto) get(std::chrono::duration<Rep, Period> timeout) const {
+    T get(std::chrono::duration<Rep, Period> timeout) const {
         return getFor(std::chrono::duration_cast<Millis>(timeout).count());
     }
 
@@ -103,12 +105,11 @@ public:
     }
 
 private:
-    decltype(auto) getFor(int64_t timeout_ms) const {
+    T getFor(int64_t timeout_ms) const {
         if (!state_) throw IllegalStateException("KafkaFuture::get() on a future that belongs to no request");
         detail::blockUntil(*scheduler_, [this] { return state_->done; }, "KafkaFuture.get()", timeout_ms);
         if (state_->error) std::rethrow_exception(state_->error);
-        if constexpr (std::is_void<T>::value) return;
-        else return static_cast<const T&>(*state_->value);
+        if constexpr (!std::is_void<T>::value) return *state_->value;
     }
 
     Scheduler* scheduler_ = nullptr;

@@ -177,9 +177,10 @@ public:
             open = &openBatch(*entry, queue, topic, partition, record_size);
         }
         const int32_t index = open->payload->count();
+        const int32_t size_before = open->payload->size_in_bytes;
         open->payload->append(ts, key, value, headers);
         if (callback) open->callbacks.push_back({index, key.size, value.size, std::move(callback)});
-        if (entry->sticky_partition == partition) entry->sticky_bytes += record_size;
+        if (entry->sticky_partition == partition) entry->sticky_bytes += open->payload->size_in_bytes - size_before;
         return Future<RecordMetadata>(queue.batches.back(), index, ts, key.size, value.size);
     }
 
@@ -242,16 +243,28 @@ private:
                      "Must set retries to non-zero when using the idempotent producer.");
             conflict(acks != "all" && acks != "-1",
                      "Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence.");
-            conflict(config_.getInt(ProducerConfig::MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION) > 5,
-                     "Must set max.in.flight.requests.per.connection to at most 5 to use the idempotent producer.");
+            const int32_t in_flight = config_.getInt(ProducerConfig::MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION);
+            if (in_flight > 5) {
+                // An error since Kafka 4.0 even when idempotence is only the default (it was a warning before).
+                if (explicit_idem)
+                    throw ConfigException("Must set max.in.flight.requests.per.connection to at most 5 to use the idempotent producer.");
+                if (idempotent)
+                    throw ConfigException("To use the idempotent producer, max.in.flight.requests.per.connection must be set to at most 5. "
+                                          "Current value is " + std::to_string(in_flight) + ".");
+            }
         }
         config_.set(ProducerConfig::ENABLE_IDEMPOTENCE_CONFIG, idempotent);
+        if (!config_.isNull(ProducerConfig::TRANSACTIONAL_ID_CONFIG) && config_.getString(ProducerConfig::TRANSACTIONAL_ID_CONFIG).empty())
+            throw invalidConfigValue(ProducerConfig::TRANSACTIONAL_ID_CONFIG, "", "String must be non-empty");
         if (!idempotent && !config_.isNull(ProducerConfig::TRANSACTIONAL_ID_CONFIG))
             throw ConfigException("Cannot set a transactional.id without also enabling idempotence.");
         if (config_.isExplicit(ProducerConfig::DELIVERY_TIMEOUT_MS_CONFIG) &&
             config_.getInt(ProducerConfig::DELIVERY_TIMEOUT_MS_CONFIG) <
                 config_.getLong(ProducerConfig::LINGER_MS_CONFIG) + config_.getInt(ProducerConfig::REQUEST_TIMEOUT_MS_CONFIG))
-            throw ConfigException("delivery.timeout.ms should be equal to or larger than linger.ms + request.timeout.ms");
+            // Kafka checks this inside the producer's constructor, which wraps every failure.
+            throw KafkaException("Failed to construct kafka producer",
+                                 std::make_exception_ptr(ConfigException(
+                                     "delivery.timeout.ms should be equal to or larger than linger.ms + request.timeout.ms")));
     }
 
     void configurePartitionerClass() {
@@ -615,6 +628,9 @@ public:
     }
     std::vector<PartitionInfo> partitionsFor(const std::string& topic) { return core_->partitionsFor(topic); }
     const std::string& clientId() const noexcept { return core_->clientId(); }
+    // The effective configuration after Kafka's post-processing (e.g. enable.idempotence turned off
+    // implicitly). Java has no such getter; kstream_sim adds it so you can see what Kafka decided.
+    const AbstractConfig& config() const noexcept { return core_->config(); }
 
 private:
     Serializer<K> key_serializer_;

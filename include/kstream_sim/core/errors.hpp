@@ -6,6 +6,7 @@
 // class name, which is what conformance scenarios print.
 #pragma once
 
+#include <exception>
 #include <stdexcept>
 #include <string>
 
@@ -14,8 +15,27 @@ namespace kstream_sim {
 class KafkaException : public std::runtime_error {
 public:
     explicit KafkaException(const std::string& message) : std::runtime_error(message) {}
+    // Java's `new KafkaException(message, cause)`: what() ends with the cause's message.
+    KafkaException(const std::string& message, std::exception_ptr cause)
+        : std::runtime_error(message + causeSuffix(cause)), cause_(std::move(cause)) {}
     // The Java simple class name of this exception, e.g. "TopicExistsException".
     virtual const char* name() const noexcept { return "KafkaException"; }
+    // Java's getCause(): the exception this one wraps, or nullptr.
+    const std::exception_ptr& cause() const noexcept { return cause_; }
+
+private:
+    static std::string causeSuffix(const std::exception_ptr& cause) {
+        if (!cause) return {};
+        try {
+            std::rethrow_exception(cause);
+        } catch (const std::exception& e) {
+            return std::string(" (caused by: ") + e.what() + ")";
+        } catch (...) {
+            return {};
+        }
+    }
+
+    std::exception_ptr cause_;
 };
 
 // Declares `NAME : BASE` with Kafka's class name as name(). Kept local to this part.
@@ -52,6 +72,7 @@ KSTREAM_SIM_EXCEPTION(InvalidConfigurationException, ApiException)
 KSTREAM_SIM_EXCEPTION(InvalidRequestException, ApiException)
 KSTREAM_SIM_EXCEPTION(RecordTooLargeException, ApiException)
 KSTREAM_SIM_EXCEPTION(RecordBatchTooLargeException, ApiException)
+KSTREAM_SIM_EXCEPTION(InvalidTimestampException, ApiException)
 KSTREAM_SIM_EXCEPTION(NotEnoughReplicasException, RetriableException)
 KSTREAM_SIM_EXCEPTION(NotEnoughReplicasAfterAppendException, RetriableException)
 KSTREAM_SIM_EXCEPTION(OffsetOutOfRangeException, ApiException)

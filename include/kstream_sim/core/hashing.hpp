@@ -1,5 +1,7 @@
-// Hash functions whose exact values Kafka depends on: murmur2 (partitioning), Java's String.hashCode
-// (coordinator placement), and FNV-1a for kstream_sim's own trace hashes.
+// Hashes whose exact values Kafka depends on: murmur2, Java's String.hashCode, and FNV-1a for traces.
+//
+// murmur2 picks a keyed record's partition; String.hashCode places a consumer group on its coordinator;
+// FNV-1a hashes kstream_sim's own traces.
 #pragma once
 
 #include <cstddef>

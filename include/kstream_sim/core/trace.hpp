@@ -45,9 +45,10 @@ public:
     }
 
     uint64_t hash() const noexcept { return hash_; }
-    std::string hashHex() const {
+    std::string hashHex() const { return formatHash(hash_); }
+    static std::string formatHash(uint64_t hash) {
         char buf[17];
-        std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(hash_));
+        std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(hash));
         return buf;
     }
     uint64_t events() const noexcept { return events_; }
