@@ -16,6 +16,7 @@
 //   core/clock.hpp                The virtual clock: one number of milliseconds that only the scheduler moves forward.
 //   core/scheduler.hpp            The discrete-event scheduler: every delay in the simulation (network, linger.ms, timeouts) is an event here.
 //   core/random.hpp               The seeded random generator: xoshiro256** with its own bounded draws.
+//   core/ref.hpp                  Ref<T>: a small intrusive reference-counted pointer for objects that live on the simulation's one thread.
 //   core/bytes.hpp                Bytes: what Kafka stores. Big-endian integer encoding (Java's DataOutput), hex dumps.
 //   core/hashing.hpp              Hashes whose exact values Kafka depends on: murmur2, Java's String.hashCode, and FNV-1a for traces.
 //   core/trace.hpp                The trace: every significant event (append, acknowledgement, fetch, commit, ...) as a line and a hash.
@@ -367,14 +368,77 @@ private:
 }  // namespace kstream_sim
 // ==== [END PART] core/random.hpp ===================================================================================
 
+// ==== [PART] core/ref.hpp ==========================================================================================
+// Ref<T>: a small intrusive reference-counted pointer for objects that live on the simulation's one thread.
+//
+// std::shared_ptr counts with atomic instructions whenever a program may have threads; the simulation has
+// none, and the producer hands out one reference per sent record, so a plain counter saves real time.
+
+#include <cstdint>
+#include <utility>
+
+namespace kstream_sim {
+
+// Derive from RefCounted to be held by Ref<T>.
+class RefCounted {
+public:
+    RefCounted() = default;
+    RefCounted(const RefCounted&) = delete;
+    RefCounted& operator=(const RefCounted&) = delete;
+
+private:
+    template <class T>
+    friend class Ref;
+    uint32_t references_ = 0;
+};
+
+template <class T>
+class Ref {
+public:
+    Ref() noexcept = default;
+    explicit Ref(T* object) noexcept : object_(object) { retain(); }
+    Ref(const Ref& other) noexcept : object_(other.object_) { retain(); }
+    Ref(Ref&& other) noexcept : object_(std::exchange(other.object_, nullptr)) {}
+    Ref& operator=(Ref other) noexcept {
+        std::swap(object_, other.object_);
+        return *this;
+    }
+    ~Ref() { release(); }
+
+    T* get() const noexcept { return object_; }
+    T& operator*() const noexcept { return *object_; }
+    T* operator->() const noexcept { return object_; }
+    explicit operator bool() const noexcept { return object_ != nullptr; }
+
+private:
+    void retain() noexcept {
+        if (object_) ++static_cast<RefCounted*>(object_)->references_;
+    }
+    void release() noexcept {
+        if (object_ && --static_cast<RefCounted*>(object_)->references_ == 0) delete object_;
+    }
+
+    T* object_ = nullptr;
+};
+
+template <class T, class... Args>
+Ref<T> makeRef(Args&&... args) {
+    return Ref<T>(new T(std::forward<Args>(args)...));
+}
+
+}  // namespace kstream_sim
+// ==== [END PART] core/ref.hpp ======================================================================================
+
 // ==== [PART] core/bytes.hpp ========================================================================================
 // Bytes: what Kafka stores. Big-endian integer encoding (Java's DataOutput), hex dumps.
 //
 // Everything inside the simulated cluster is bytes, as in Kafka: typed keys and values exist only at the
 // client edges, where serdes convert them. A null key or value is distinct from an empty one.
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -404,11 +468,58 @@ inline uint64_t readBigEndian(const uint8_t* data, int width) noexcept {
     return value;
 }
 
-inline void appendString(Bytes& out, const std::string& s) {
-    out.insert(out.end(), s.begin(), s.end());
+// Appends raw bytes with one memcpy (inserting a std::string's chars into a vector<uint8_t> would copy
+// them one by one, since the element types differ).
+inline void appendRaw(Bytes& out, const void* data, size_t size) {
+    if (size == 0) return;
+    const size_t at = out.size();
+    out.resize(at + size);
+    std::memcpy(out.data() + at, data, size);
 }
 
+inline void appendString(Bytes& out, const std::string& s) { appendRaw(out, s.data(), s.size()); }
+
 }  // namespace detail
+
+// A growable byte buffer that, unlike std::vector<uint8_t>, never zero-fills what it is about to overwrite:
+// record batches are built by appending, and this is the producer's innermost loop.
+class ByteBuffer {
+public:
+    ByteBuffer() = default;
+    ByteBuffer(const ByteBuffer& other) { append(other.data(), other.size()); }
+    ByteBuffer& operator=(const ByteBuffer& other) {
+        if (this != &other) {
+            size_ = 0;
+            append(other.data(), other.size());
+        }
+        return *this;
+    }
+    ByteBuffer(ByteBuffer&&) noexcept = default;
+    ByteBuffer& operator=(ByteBuffer&&) noexcept = default;
+
+    const uint8_t* data() const noexcept { return bytes_.get(); }
+    size_t size() const noexcept { return size_; }
+    size_t capacity() const noexcept { return capacity_; }
+
+    void reserve(size_t n) {
+        if (n <= capacity_) return;
+        std::unique_ptr<uint8_t[]> bigger(new uint8_t[n]);
+        if (size_) std::memcpy(bigger.get(), bytes_.get(), size_);
+        bytes_ = std::move(bigger);
+        capacity_ = n;
+    }
+    void append(const uint8_t* p, size_t n) {
+        if (n == 0) return;
+        if (size_ + n > capacity_) reserve(std::max(size_ + n, capacity_ * 2));
+        std::memcpy(bytes_.get() + size_, p, n);
+        size_ += n;
+    }
+
+private:
+    std::unique_ptr<uint8_t[]> bytes_;
+    size_t size_ = 0;
+    size_t capacity_ = 0;
+};
 
 // "0a1bff": lowercase hex, two digits per byte.
 inline std::string toHex(const uint8_t* data, size_t size) {
@@ -962,6 +1073,7 @@ private:
 // it, so a retry, a replica and a consumer all share one payload instead of copying it.
 
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -1071,10 +1183,13 @@ private:
 namespace detail {
 
 // Zig-zag varint sizes, as Kafka's ByteUtils computes them; used for exact batch-size accounting.
+// Small values (the common case: offset deltas, short keys) take the first, predictable branches.
 inline int varintSize(int64_t value) noexcept {
     uint64_t v = (static_cast<uint64_t>(value) << 1) ^ static_cast<uint64_t>(value >> 63);
-    int bytes = 1;
-    while (v >= 0x80) v >>= 7, ++bytes;
+    if (v < (1u << 7)) return 1;
+    if (v < (1u << 14)) return 2;
+    int bytes = 3;
+    for (v >>= 21; v != 0; v >>= 7) ++bytes;
     return bytes;
 }
 
@@ -1099,46 +1214,51 @@ constexpr int kRecordBatchOverhead = 61;
 
 }  // namespace detail
 
-// One record inside a batch payload: where its bytes are, and its own timestamp.
+// One record inside a batch payload: where its bytes are, and its own timestamp (24 bytes).
 struct RecordEntry {
     int64_t timestamp;
-    int32_t key_offset;
-    int32_t key_size;    // -1: null key
-    int32_t value_offset;
-    int32_t value_size;  // -1: null value (a tombstone)
+    int32_t key_offset;     // the value follows the key
+    int32_t key_size;       // -1: null key
+    int32_t value_size;     // -1: null value (a tombstone)
     int32_t headers_index;  // -1: no headers
+    int32_t valueOffset() const noexcept { return key_offset + (key_size > 0 ? key_size : 0); }
 };
 
 // The immutable contents of a record batch as a producer built it.
 struct BatchPayload {
     std::vector<RecordEntry> records;
-    Bytes data;
+    ByteBuffer data;
     std::vector<Headers> headers;
     int32_t size_in_bytes = detail::kRecordBatchOverhead;  // v2 encoded size, uncompressed
 
     int32_t count() const noexcept { return static_cast<int32_t>(records.size()); }
     ByteView key(const RecordEntry& r) const noexcept { return {data.data() + r.key_offset, r.key_size}; }
-    ByteView value(const RecordEntry& r) const noexcept { return {data.data() + r.value_offset, r.value_size}; }
+    ByteView value(const RecordEntry& r) const noexcept { return {data.data() + r.valueOffset(), r.value_size}; }
     const Headers* headersOf(const RecordEntry& r) const noexcept {
         return r.headers_index < 0 ? nullptr : &headers[static_cast<size_t>(r.headers_index)];
     }
 
-    // Appends one record; the caller checks batch.size first (see sizeIfAppended).
-    void append(int64_t timestamp, ByteView key, ByteView value, const Headers* record_headers) {
-        RecordEntry e{timestamp, static_cast<int32_t>(data.size()), key.size, 0, value.size, -1};
-        if (!key.isNull()) data.insert(data.end(), key.data, key.data + key.size);
-        e.value_offset = static_cast<int32_t>(data.size());
-        if (!value.isNull()) data.insert(data.end(), value.data, value.data + value.size);
-        if (record_headers && !record_headers->empty()) {
-            e.headers_index = static_cast<int32_t>(headers.size());
-            headers.push_back(*record_headers);
-        }
-        size_in_bytes += recordSize(timestamp, key.size, value.size, record_headers);
-        records.push_back(e);
-    }
+    // The encoded size the next record would take in this batch (Kafka's DefaultRecord.sizeInBytes).
     int32_t recordSize(int64_t timestamp, int32_t key_size, int32_t value_size, const Headers* h) const noexcept {
         const int64_t first_ts = records.empty() ? timestamp : records.front().timestamp;
         return detail::recordSizeInBytes(count(), timestamp - first_ts, key_size, value_size, h);
+    }
+
+    // Appends one record whose encoded size the caller computed with recordSize().
+    void append(int64_t timestamp, ByteView key, ByteView value, const Headers* record_headers, int32_t encoded_size) {
+        const size_t at = data.size();
+        if (!key.isNull()) data.append(key.data, static_cast<size_t>(key.size));
+        if (!value.isNull()) data.append(value.data, static_cast<size_t>(value.size));
+        int32_t headers_index = -1;
+        if (record_headers && !record_headers->empty()) {
+            headers_index = static_cast<int32_t>(headers.size());
+            headers.push_back(*record_headers);
+        }
+        records.push_back(RecordEntry{timestamp, static_cast<int32_t>(at), key.size, value.size, headers_index});
+        size_in_bytes += encoded_size;
+    }
+    void append(int64_t timestamp, ByteView key, ByteView value, const Headers* record_headers) {
+        append(timestamp, key, value, record_headers, recordSize(timestamp, key.size, value.size, record_headers));
     }
 };
 
@@ -2235,6 +2355,8 @@ struct Serde<std::string> {
     static constexpr const char* serializerClass = "org.apache.kafka.common.serialization.StringSerializer";
     static constexpr const char* deserializerClass = "org.apache.kafka.common.serialization.StringDeserializer";
     static void serialize(const std::string& v, Bytes& out) { detail::appendString(out, v); }
+    // The bytes are the string's own: a client can use them without copying (optional for a Serde).
+    static ByteView view(const std::string& v) { return {reinterpret_cast<const uint8_t*>(v.data()), static_cast<int32_t>(v.size())}; }
     static std::string deserialize(const uint8_t* data, size_t size) {
         return std::string(reinterpret_cast<const char*>(data), size);
     }
@@ -2336,6 +2458,7 @@ struct Serde<Bytes> {
     static constexpr const char* serializerClass = "org.apache.kafka.common.serialization.ByteArraySerializer";
     static constexpr const char* deserializerClass = "org.apache.kafka.common.serialization.ByteArrayDeserializer";
     static void serialize(const Bytes& v, Bytes& out) { out.insert(out.end(), v.begin(), v.end()); }
+    static ByteView view(const Bytes& v) { return {v.data(), static_cast<int32_t>(v.size())}; }
     static Bytes deserialize(const uint8_t* d, size_t n) { return Bytes(d, d + n); }
 };
 
@@ -2345,6 +2468,11 @@ template <class T, class = void>
 struct HasSerde : std::false_type {};
 template <class T>
 struct HasSerde<T, std::void_t<decltype(Serde<T>::serialize)>> : std::true_type {};
+
+template <class T, class = void>
+struct HasSerdeView : std::false_type {};
+template <class T>
+struct HasSerdeView<T, std::void_t<decltype(Serde<T>::view)>> : std::true_type {};
 
 template <class T>
 struct IsOptional : std::false_type {
@@ -2387,6 +2515,17 @@ public:
     }
     bool custom() const noexcept { return static_cast<bool>(fn_); }
 
+    // The serialized bytes of a non-null value: a view of the value itself where the type allows (strings,
+    // byte arrays), else serialized into `scratch`.
+    ByteView bytesOf(const T& value, Bytes& scratch) const {
+        if constexpr (detail::HasSerdeView<T>::value) {
+            if (!fn_) return Serde<T>::view(value);
+        }
+        scratch.clear();
+        serializeInto(value, scratch);
+        return {scratch.data(), static_cast<int32_t>(scratch.size())};
+    }
+
 private:
     Function fn_;
 };
@@ -2402,6 +2541,7 @@ public:
         return inner_.serialize(topic, *value);
     }
     bool custom() const noexcept { return inner_.custom(); }
+    ByteView bytesOf(const T& value, Bytes& scratch) const { return inner_.bytesOf(value, scratch); }
 
 private:
     Serializer<T> inner_;
@@ -3238,10 +3378,14 @@ public:
     using KeyType = detail::NullableT<K>;
     using ValueType = detail::NullableT<V>;
 
-    // (topic, value): a null key.
-    ProducerRecord(std::string topic, ValueType value) : topic_(std::move(topic)), value_(std::move(value)) {}
-    ProducerRecord(std::string topic, KeyType key, ValueType value)
-        : topic_(std::move(topic)), key_(std::move(key)), value_(std::move(value)) {}
+    // (topic, value): a null key. The arguments are forwarded, so each is copied at most once.
+    template <class T, class VV, std::enable_if_t<std::is_constructible<ValueType, VV&&>::value, int> = 0>
+    ProducerRecord(T&& topic, VV&& value) : topic_(std::forward<T>(topic)), value_(std::forward<VV>(value)) {}
+    // (topic, key, value)
+    template <class T, class KK, class VV,
+              std::enable_if_t<std::is_constructible<KeyType, KK&&>::value && std::is_constructible<ValueType, VV&&>::value, int> = 0>
+    ProducerRecord(T&& topic, KK&& key, VV&& value)
+        : topic_(std::forward<T>(topic)), key_(std::forward<KK>(key)), value_(std::forward<VV>(value)) {}
     ProducerRecord(std::string topic, std::optional<int32_t> partition, KeyType key, ValueType value)
         : ProducerRecord(std::move(topic), partition, std::nullopt, std::move(key), std::move(value)) {}
     ProducerRecord(std::string topic, std::optional<int32_t> partition, std::optional<int64_t> timestamp, KeyType key,
@@ -3325,6 +3469,7 @@ private:
 
 // #include "../broker/cluster.hpp"  (already pasted above: [PART] broker/cluster.hpp)
 // #include "../core/hashing.hpp"  (already pasted above: [PART] core/hashing.hpp)
+// #include "../core/ref.hpp"  (already pasted above: [PART] core/ref.hpp)
 // #include "client_configs.hpp"  (already pasted above: [PART] clients/client_configs.hpp)
 // #include "future.hpp"  (already pasted above: [PART] clients/future.hpp)
 // #include "producer_record.hpp"  (already pasted above: [PART] clients/producer_record.hpp)
@@ -3356,7 +3501,7 @@ private:
 namespace detail {
 
 // A batch on the client: open in the accumulator, then in flight, then done.
-struct ProducerBatch {
+struct ProducerBatch : RefCounted {
     TopicPartition tp;
     std::shared_ptr<BatchPayload> payload = std::make_shared<BatchPayload>();
     int64_t created_ms = 0;
@@ -3388,7 +3533,7 @@ template <>
 class Future<RecordMetadata> {
 public:
     Future() = default;
-    Future(std::shared_ptr<detail::ProducerBatch> batch, int32_t index, int64_t timestamp, int32_t key_size, int32_t value_size)
+    Future(Ref<detail::ProducerBatch> batch, int32_t index, int64_t timestamp, int32_t key_size, int32_t value_size)
         : batch_(std::move(batch)), index_(index), timestamp_(timestamp), key_size_(key_size), value_size_(value_size) {}
 
     bool isDone() const noexcept { return batch_ && batch_->done; }
@@ -3411,7 +3556,7 @@ private:
         return RecordMetadata(batch_->tp, offset, ts, key_size_, value_size_);
     }
 
-    std::shared_ptr<detail::ProducerBatch> batch_;
+    Ref<detail::ProducerBatch> batch_;
     int32_t index_ = 0;
     int64_t timestamp_ = -1;
     int32_t key_size_ = -1, value_size_ = -1;
@@ -3451,14 +3596,17 @@ public:
     const std::string& clientId() const noexcept { return client_id_; }
     Cluster& cluster() noexcept { return cluster_; }
 
+    // `callback` may be null; it is moved from when given.
     Future<RecordMetadata> append(const std::string& topic, std::optional<int32_t> explicit_partition, std::optional<int64_t> timestamp,
-                                  ByteView key, ByteView value, const Headers* headers, Callback callback) {
+                                  ByteView key, ByteView value, const Headers* headers, Callback* callback) {
         if (closed_) throw IllegalStateException("Cannot perform operation after producer has been closed");
-        TopicEntry* entry;
-        try {
-            entry = &waitOnMetadata(topic);
-        } catch (const ApiException&) {
-            return failedSend(TopicPartition(topic, explicit_partition.value_or(-1)), std::current_exception(), key, value, std::move(callback));
+        TopicEntry* entry = last_topic_;
+        if (!entry || entry->name != topic || cluster_.nowMs() - entry->fetched_ms >= metadata_max_age_ms_) {
+            try {
+                entry = &waitOnMetadata(topic);
+            } catch (const ApiException&) {
+                return failedSend(TopicPartition(topic, explicit_partition.value_or(-1)), std::current_exception(), key, value, callback);
+            }
         }
         const int32_t partitions = entry->partitionCount;
         if (explicit_partition && *explicit_partition >= partitions)
@@ -3472,21 +3620,27 @@ public:
                                   "The message is " + std::to_string(record_size) +
                                   " bytes when serialized which is larger than " + std::to_string(max_request_size_) +
                                   ", which is the value of the max.request.size configuration.")),
-                              key, value, std::move(callback));
+                              key, value, callback);
         }
         const int32_t partition = explicit_partition ? *explicit_partition : choosePartition(*entry, topic, key, value);
         PartitionQueue& queue = entry->queues[static_cast<size_t>(partition)];
         ProducerBatch* open = queue.open();
-        const int32_t size_if_appended = open ? open->payload->recordSize(ts, key.size, value.size, headers) : 0;
-        if (!open || open->payload->size_in_bytes + size_if_appended > batch_size_) {
-            if (open) markFull(*open);
-            open = &openBatch(*entry, queue, topic, partition, record_size);
+        int32_t size = 0;
+        if (open) {
+            size = open->payload->recordSize(ts, key.size, value.size, headers);
+            if (open->payload->size_in_bytes + size > batch_size_) {
+                markFull(*open);
+                open = nullptr;
+            }
+        }
+        if (!open) {
+            open = &openBatch(queue, topic, partition, record_size);
+            size = open->payload->recordSize(ts, key.size, value.size, headers);
         }
         const int32_t index = open->payload->count();
-        const int32_t size_before = open->payload->size_in_bytes;
-        open->payload->append(ts, key, value, headers);
-        if (callback) open->callbacks.push_back({index, key.size, value.size, std::move(callback)});
-        if (entry->sticky_partition == partition) entry->sticky_bytes += open->payload->size_in_bytes - size_before;
+        open->payload->append(ts, key, value, headers, size);
+        if (callback && *callback) open->callbacks.push_back({index, key.size, value.size, std::move(*callback)});
+        if (entry->sticky_partition == partition) entry->sticky_bytes += size;
         return Future<RecordMetadata>(queue.batches.back(), index, ts, key.size, value.size);
     }
 
@@ -3520,7 +3674,7 @@ public:
 
 private:
     struct PartitionQueue {
-        std::deque<std::shared_ptr<ProducerBatch>> batches;  // waiting to be sent, oldest first
+        std::deque<Ref<ProducerBatch>> batches;  // waiting to be sent, oldest first
         bool muted = false;  // max.in.flight 1: no new batch while one is in flight
         ProducerBatch* open() { return batches.empty() || batches.back()->full ? nullptr : batches.back().get(); }
     };
@@ -3586,9 +3740,13 @@ private:
                                      "for your own partitioner pass a kstream_sim::Partitioner callable to the KafkaProducer constructor");
     }
 
-    // An upper bound of the record's size in a batch, for batch.size, max.request.size and buffer.memory.
+    // An upper bound of a record's size in its own batch, for max.request.size and buffer.memory: the batch
+    // header plus the record with every varint at its widest (Kafka's AbstractRecords.estimateSizeInBytesUpperBound).
     static int32_t recordSizeUpperBound(ByteView key, ByteView value, const Headers* headers) {
-        return recordSizeInBytes(INT32_MAX, INT64_MAX / 2, key.size, value.size, headers) + kRecordBatchOverhead;
+        int64_t size = kRecordBatchOverhead + 1 + 10 + 5 + 5 + 5 + 5 + (key.size > 0 ? key.size : 0) + (value.size > 0 ? value.size : 0);
+        if (headers)
+            for (const auto& h : *headers) size += 10 + static_cast<int64_t>(h.key().size()) + (h.value() ? static_cast<int64_t>(h.value()->size()) : 0);
+        return static_cast<int32_t>(std::min<int64_t>(size, INT32_MAX));
     }
 
     // Metadata: a round trip to a broker the first time a topic is used (auto-creating it when the broker
@@ -3655,7 +3813,7 @@ private:
         return entry.sticky_partition;
     }
 
-    ProducerBatch& openBatch(TopicEntry& entry, PartitionQueue& queue, const std::string& topic, int32_t partition, int32_t record_size) {
+    ProducerBatch& openBatch(PartitionQueue& queue, const std::string& topic, int32_t partition, int32_t record_size) {
         const int64_t allocation = std::max<int64_t>(batch_size_, record_size);
         if (buffered_bytes_ + allocation > buffer_memory_) {
             // The buffer is full: block (in virtual time) until acknowledged batches free memory.
@@ -3667,13 +3825,13 @@ private:
                                        " ms. Total memory: " + std::to_string(buffer_memory_) + " bytes. Available memory: " +
                                        std::to_string(buffer_memory_ - buffered_bytes_) + " bytes.");
         }
-        (void)entry;
-        auto batch = std::make_shared<ProducerBatch>();
+        auto batch = makeRef<ProducerBatch>();
         batch->tp = TopicPartition(topic, partition);
         batch->created_ms = cluster_.nowMs();
         batch->allocated_bytes = allocation;
         batch->scheduler = &cluster_.scheduler();
-        batch->payload->data.reserve(static_cast<size_t>(batch_size_));
+        batch->payload->data.reserve(static_cast<size_t>(std::max(batch_size_, record_size)));
+        batch->payload->records.reserve(static_cast<size_t>(batch_size_ / std::max(record_size - kRecordBatchOverhead, 16) + 1));
         buffered_bytes_ += allocation;
         queue.batches.push_back(batch);
         ++queued_batches_;
@@ -3712,7 +3870,7 @@ private:
         bool sent = true;
         while (sent) {
             sent = false;
-            std::map<int32_t, std::vector<std::shared_ptr<ProducerBatch>>> requests;
+            std::map<int32_t, std::vector<Ref<ProducerBatch>>> requests;
             std::map<int32_t, int64_t> request_bytes;
             for (const auto& entry : topic_order_) {
                 for (int32_t p = 0; p < entry->partitionCount; ++p) {
@@ -3738,7 +3896,7 @@ private:
         }
     }
 
-    void sendProduceRequest(int32_t broker, std::vector<std::shared_ptr<ProducerBatch>> batches) {
+    void sendProduceRequest(int32_t broker, std::vector<Ref<ProducerBatch>> batches) {
         ++in_flight_[broker];
         for (auto& b : batches) ++b->attempts;
         auto results = std::make_shared<std::vector<ProducePartitionResult>>();
@@ -3757,7 +3915,7 @@ private:
         }
     }
 
-    void onProduceResponse(int32_t broker, const std::vector<std::shared_ptr<ProducerBatch>>& batches,
+    void onProduceResponse(int32_t broker, const std::vector<Ref<ProducerBatch>>& batches,
                            const std::vector<ProducePartitionResult>& results) {
         --in_flight_[broker];
         for (size_t i = 0; i < batches.size(); ++i) {
@@ -3783,7 +3941,7 @@ private:
         }
     }
 
-    void retryLater(std::shared_ptr<ProducerBatch> batch) {
+    void retryLater(Ref<ProducerBatch> batch) {
         cluster_.scheduler().after(retry_backoff_ms_, [this, batch, alive = alive_] {
             if (!*alive) return;
             TopicEntry& entry = *topics_.at(batch->tp.topic());
@@ -3823,13 +3981,13 @@ private:
         }
     }
 
-    Future<RecordMetadata> failedSend(TopicPartition tp, std::exception_ptr error, ByteView key, ByteView value, Callback callback) {
-        auto batch = std::make_shared<ProducerBatch>();
+    Future<RecordMetadata> failedSend(TopicPartition tp, std::exception_ptr error, ByteView key, ByteView value, const Callback* callback) {
+        auto batch = makeRef<ProducerBatch>();
         batch->tp = std::move(tp);
         batch->scheduler = &cluster_.scheduler();
         batch->done = true;
         batch->error = error;
-        if (callback) invokeCallback(callback, RecordMetadata(batch->tp, -1, -1, key.size, value.size), error);
+        if (callback && *callback) invokeCallback(*callback, RecordMetadata(batch->tp, -1, -1, key.size, value.size), error);
         return Future<RecordMetadata>(batch, 0, -1, key.size, value.size);
     }
 
@@ -3910,21 +4068,8 @@ public:
         core_->markDestroyed();
     }
 
-    Future<RecordMetadata> send(const ProducerRecord<K, V>& record, Callback callback = {}) {
-        key_bytes_.clear();
-        value_bytes_.clear();
-        ByteView key, value;
-        if (record.key()) {
-            key_serializer_.serializeInto(*record.key(), key_bytes_);
-            key = {key_bytes_.data(), static_cast<int32_t>(key_bytes_.size())};
-        }
-        if (record.value()) {
-            value_serializer_.serializeInto(*record.value(), value_bytes_);
-            value = {value_bytes_.data(), static_cast<int32_t>(value_bytes_.size())};
-        }
-        return core_->append(record.topic(), record.partition(), record.timestamp(), key, value,
-                             record.headers().empty() ? nullptr : &record.headers(), std::move(callback));
-    }
+    Future<RecordMetadata> send(const ProducerRecord<K, V>& record) { return sendWith(record, nullptr); }
+    Future<RecordMetadata> send(const ProducerRecord<K, V>& record, Callback callback) { return sendWith(record, &callback); }
 
     void flush() { core_->flush(); }
     void close() { core_->close(Scheduler::kForever); }
@@ -3939,6 +4084,13 @@ public:
     const AbstractConfig& config() const noexcept { return core_->config(); }
 
 private:
+    Future<RecordMetadata> sendWith(const ProducerRecord<K, V>& record, Callback* callback) {
+        const ByteView key = record.key() ? key_serializer_.bytesOf(*record.key(), key_bytes_) : ByteView{};
+        const ByteView value = record.value() ? value_serializer_.bytesOf(*record.value(), value_bytes_) : ByteView{};
+        return core_->append(record.topic(), record.partition(), record.timestamp(), key, value,
+                             record.headers().empty() ? nullptr : &record.headers(), callback);
+    }
+
     Serializer<K> key_serializer_;
     Serializer<V> value_serializer_;
     std::unique_ptr<detail::ProducerCore> core_;

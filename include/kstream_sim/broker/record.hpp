@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -115,10 +116,13 @@ private:
 namespace detail {
 
 // Zig-zag varint sizes, as Kafka's ByteUtils computes them; used for exact batch-size accounting.
+// Small values (the common case: offset deltas, short keys) take the first, predictable branches.
 inline int varintSize(int64_t value) noexcept {
     uint64_t v = (static_cast<uint64_t>(value) << 1) ^ static_cast<uint64_t>(value >> 63);
-    int bytes = 1;
-    while (v >= 0x80) v >>= 7, ++bytes;
+    if (v < (1u << 7)) return 1;
+    if (v < (1u << 14)) return 2;
+    int bytes = 3;
+    for (v >>= 21; v != 0; v >>= 7) ++bytes;
     return bytes;
 }
 
@@ -143,46 +147,51 @@ constexpr int kRecordBatchOverhead = 61;
 
 }  // namespace detail
 
-// One record inside a batch payload: where its bytes are, and its own timestamp.
+// One record inside a batch payload: where its bytes are, and its own timestamp (24 bytes).
 struct RecordEntry {
     int64_t timestamp;
-    int32_t key_offset;
-    int32_t key_size;    // -1: null key
-    int32_t value_offset;
-    int32_t value_size;  // -1: null value (a tombstone)
+    int32_t key_offset;     // the value follows the key
+    int32_t key_size;       // -1: null key
+    int32_t value_size;     // -1: null value (a tombstone)
     int32_t headers_index;  // -1: no headers
+    int32_t valueOffset() const noexcept { return key_offset + (key_size > 0 ? key_size : 0); }
 };
 
 // The immutable contents of a record batch as a producer built it.
 struct BatchPayload {
     std::vector<RecordEntry> records;
-    Bytes data;
+    ByteBuffer data;
     std::vector<Headers> headers;
     int32_t size_in_bytes = detail::kRecordBatchOverhead;  // v2 encoded size, uncompressed
 
     int32_t count() const noexcept { return static_cast<int32_t>(records.size()); }
     ByteView key(const RecordEntry& r) const noexcept { return {data.data() + r.key_offset, r.key_size}; }
-    ByteView value(const RecordEntry& r) const noexcept { return {data.data() + r.value_offset, r.value_size}; }
+    ByteView value(const RecordEntry& r) const noexcept { return {data.data() + r.valueOffset(), r.value_size}; }
     const Headers* headersOf(const RecordEntry& r) const noexcept {
         return r.headers_index < 0 ? nullptr : &headers[static_cast<size_t>(r.headers_index)];
     }
 
-    // Appends one record; the caller checks batch.size first (see sizeIfAppended).
-    void append(int64_t timestamp, ByteView key, ByteView value, const Headers* record_headers) {
-        RecordEntry e{timestamp, static_cast<int32_t>(data.size()), key.size, 0, value.size, -1};
-        if (!key.isNull()) data.insert(data.end(), key.data, key.data + key.size);
-        e.value_offset = static_cast<int32_t>(data.size());
-        if (!value.isNull()) data.insert(data.end(), value.data, value.data + value.size);
-        if (record_headers && !record_headers->empty()) {
-            e.headers_index = static_cast<int32_t>(headers.size());
-            headers.push_back(*record_headers);
-        }
-        size_in_bytes += recordSize(timestamp, key.size, value.size, record_headers);
-        records.push_back(e);
-    }
+    // The encoded size the next record would take in this batch (Kafka's DefaultRecord.sizeInBytes).
     int32_t recordSize(int64_t timestamp, int32_t key_size, int32_t value_size, const Headers* h) const noexcept {
         const int64_t first_ts = records.empty() ? timestamp : records.front().timestamp;
         return detail::recordSizeInBytes(count(), timestamp - first_ts, key_size, value_size, h);
+    }
+
+    // Appends one record whose encoded size the caller computed with recordSize().
+    void append(int64_t timestamp, ByteView key, ByteView value, const Headers* record_headers, int32_t encoded_size) {
+        const size_t at = data.size();
+        if (!key.isNull()) data.append(key.data, static_cast<size_t>(key.size));
+        if (!value.isNull()) data.append(value.data, static_cast<size_t>(value.size));
+        int32_t headers_index = -1;
+        if (record_headers && !record_headers->empty()) {
+            headers_index = static_cast<int32_t>(headers.size());
+            headers.push_back(*record_headers);
+        }
+        records.push_back(RecordEntry{timestamp, static_cast<int32_t>(at), key.size, value.size, headers_index});
+        size_in_bytes += encoded_size;
+    }
+    void append(int64_t timestamp, ByteView key, ByteView value, const Headers* record_headers) {
+        append(timestamp, key, value, record_headers, recordSize(timestamp, key.size, value.size, record_headers));
     }
 };
 

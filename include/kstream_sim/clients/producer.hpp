@@ -19,6 +19,7 @@
 
 #include "../broker/cluster.hpp"
 #include "../core/hashing.hpp"
+#include "../core/ref.hpp"
 #include "client_configs.hpp"
 #include "future.hpp"
 #include "producer_record.hpp"
@@ -50,7 +51,7 @@ private:
 namespace detail {
 
 // A batch on the client: open in the accumulator, then in flight, then done.
-struct ProducerBatch {
+struct ProducerBatch : RefCounted {
     TopicPartition tp;
     std::shared_ptr<BatchPayload> payload = std::make_shared<BatchPayload>();
     int64_t created_ms = 0;
@@ -82,7 +83,7 @@ template <>
 class Future<RecordMetadata> {
 public:
     Future() = default;
-    Future(std::shared_ptr<detail::ProducerBatch> batch, int32_t index, int64_t timestamp, int32_t key_size, int32_t value_size)
+    Future(Ref<detail::ProducerBatch> batch, int32_t index, int64_t timestamp, int32_t key_size, int32_t value_size)
         : batch_(std::move(batch)), index_(index), timestamp_(timestamp), key_size_(key_size), value_size_(value_size) {}
 
     bool isDone() const noexcept { return batch_ && batch_->done; }
@@ -105,7 +106,7 @@ private:
         return RecordMetadata(batch_->tp, offset, ts, key_size_, value_size_);
     }
 
-    std::shared_ptr<detail::ProducerBatch> batch_;
+    Ref<detail::ProducerBatch> batch_;
     int32_t index_ = 0;
     int64_t timestamp_ = -1;
     int32_t key_size_ = -1, value_size_ = -1;
@@ -145,14 +146,17 @@ public:
     const std::string& clientId() const noexcept { return client_id_; }
     Cluster& cluster() noexcept { return cluster_; }
 
+    // `callback` may be null; it is moved from when given.
     Future<RecordMetadata> append(const std::string& topic, std::optional<int32_t> explicit_partition, std::optional<int64_t> timestamp,
-                                  ByteView key, ByteView value, const Headers* headers, Callback callback) {
+                                  ByteView key, ByteView value, const Headers* headers, Callback* callback) {
         if (closed_) throw IllegalStateException("Cannot perform operation after producer has been closed");
-        TopicEntry* entry;
-        try {
-            entry = &waitOnMetadata(topic);
-        } catch (const ApiException&) {
-            return failedSend(TopicPartition(topic, explicit_partition.value_or(-1)), std::current_exception(), key, value, std::move(callback));
+        TopicEntry* entry = last_topic_;
+        if (!entry || entry->name != topic || cluster_.nowMs() - entry->fetched_ms >= metadata_max_age_ms_) {
+            try {
+                entry = &waitOnMetadata(topic);
+            } catch (const ApiException&) {
+                return failedSend(TopicPartition(topic, explicit_partition.value_or(-1)), std::current_exception(), key, value, callback);
+            }
         }
         const int32_t partitions = entry->partitionCount;
         if (explicit_partition && *explicit_partition >= partitions)
@@ -166,21 +170,27 @@ public:
                                   "The message is " + std::to_string(record_size) +
                                   " bytes when serialized which is larger than " + std::to_string(max_request_size_) +
                                   ", which is the value of the max.request.size configuration.")),
-                              key, value, std::move(callback));
+                              key, value, callback);
         }
         const int32_t partition = explicit_partition ? *explicit_partition : choosePartition(*entry, topic, key, value);
         PartitionQueue& queue = entry->queues[static_cast<size_t>(partition)];
         ProducerBatch* open = queue.open();
-        const int32_t size_if_appended = open ? open->payload->recordSize(ts, key.size, value.size, headers) : 0;
-        if (!open || open->payload->size_in_bytes + size_if_appended > batch_size_) {
-            if (open) markFull(*open);
-            open = &openBatch(*entry, queue, topic, partition, record_size);
+        int32_t size = 0;
+        if (open) {
+            size = open->payload->recordSize(ts, key.size, value.size, headers);
+            if (open->payload->size_in_bytes + size > batch_size_) {
+                markFull(*open);
+                open = nullptr;
+            }
+        }
+        if (!open) {
+            open = &openBatch(queue, topic, partition, record_size);
+            size = open->payload->recordSize(ts, key.size, value.size, headers);
         }
         const int32_t index = open->payload->count();
-        const int32_t size_before = open->payload->size_in_bytes;
-        open->payload->append(ts, key, value, headers);
-        if (callback) open->callbacks.push_back({index, key.size, value.size, std::move(callback)});
-        if (entry->sticky_partition == partition) entry->sticky_bytes += open->payload->size_in_bytes - size_before;
+        open->payload->append(ts, key, value, headers, size);
+        if (callback && *callback) open->callbacks.push_back({index, key.size, value.size, std::move(*callback)});
+        if (entry->sticky_partition == partition) entry->sticky_bytes += size;
         return Future<RecordMetadata>(queue.batches.back(), index, ts, key.size, value.size);
     }
 
@@ -214,7 +224,7 @@ public:
 
 private:
     struct PartitionQueue {
-        std::deque<std::shared_ptr<ProducerBatch>> batches;  // waiting to be sent, oldest first
+        std::deque<Ref<ProducerBatch>> batches;  // waiting to be sent, oldest first
         bool muted = false;  // max.in.flight 1: no new batch while one is in flight
         ProducerBatch* open() { return batches.empty() || batches.back()->full ? nullptr : batches.back().get(); }
     };
@@ -280,9 +290,13 @@ private:
                                      "for your own partitioner pass a kstream_sim::Partitioner callable to the KafkaProducer constructor");
     }
 
-    // An upper bound of the record's size in a batch, for batch.size, max.request.size and buffer.memory.
+    // An upper bound of a record's size in its own batch, for max.request.size and buffer.memory: the batch
+    // header plus the record with every varint at its widest (Kafka's AbstractRecords.estimateSizeInBytesUpperBound).
     static int32_t recordSizeUpperBound(ByteView key, ByteView value, const Headers* headers) {
-        return recordSizeInBytes(INT32_MAX, INT64_MAX / 2, key.size, value.size, headers) + kRecordBatchOverhead;
+        int64_t size = kRecordBatchOverhead + 1 + 10 + 5 + 5 + 5 + 5 + (key.size > 0 ? key.size : 0) + (value.size > 0 ? value.size : 0);
+        if (headers)
+            for (const auto& h : *headers) size += 10 + static_cast<int64_t>(h.key().size()) + (h.value() ? static_cast<int64_t>(h.value()->size()) : 0);
+        return static_cast<int32_t>(std::min<int64_t>(size, INT32_MAX));
     }
 
     // Metadata: a round trip to a broker the first time a topic is used (auto-creating it when the broker
@@ -349,7 +363,7 @@ private:
         return entry.sticky_partition;
     }
 
-    ProducerBatch& openBatch(TopicEntry& entry, PartitionQueue& queue, const std::string& topic, int32_t partition, int32_t record_size) {
+    ProducerBatch& openBatch(PartitionQueue& queue, const std::string& topic, int32_t partition, int32_t record_size) {
         const int64_t allocation = std::max<int64_t>(batch_size_, record_size);
         if (buffered_bytes_ + allocation > buffer_memory_) {
             // The buffer is full: block (in virtual time) until acknowledged batches free memory.
@@ -361,13 +375,13 @@ private:
                                        " ms. Total memory: " + std::to_string(buffer_memory_) + " bytes. Available memory: " +
                                        std::to_string(buffer_memory_ - buffered_bytes_) + " bytes.");
         }
-        (void)entry;
-        auto batch = std::make_shared<ProducerBatch>();
+        auto batch = makeRef<ProducerBatch>();
         batch->tp = TopicPartition(topic, partition);
         batch->created_ms = cluster_.nowMs();
         batch->allocated_bytes = allocation;
         batch->scheduler = &cluster_.scheduler();
-        batch->payload->data.reserve(static_cast<size_t>(batch_size_));
+        batch->payload->data.reserve(static_cast<size_t>(std::max(batch_size_, record_size)));
+        batch->payload->records.reserve(static_cast<size_t>(batch_size_ / std::max(record_size - kRecordBatchOverhead, 16) + 1));
         buffered_bytes_ += allocation;
         queue.batches.push_back(batch);
         ++queued_batches_;
@@ -406,7 +420,7 @@ private:
         bool sent = true;
         while (sent) {
             sent = false;
-            std::map<int32_t, std::vector<std::shared_ptr<ProducerBatch>>> requests;
+            std::map<int32_t, std::vector<Ref<ProducerBatch>>> requests;
             std::map<int32_t, int64_t> request_bytes;
             for (const auto& entry : topic_order_) {
                 for (int32_t p = 0; p < entry->partitionCount; ++p) {
@@ -432,7 +446,7 @@ private:
         }
     }
 
-    void sendProduceRequest(int32_t broker, std::vector<std::shared_ptr<ProducerBatch>> batches) {
+    void sendProduceRequest(int32_t broker, std::vector<Ref<ProducerBatch>> batches) {
         ++in_flight_[broker];
         for (auto& b : batches) ++b->attempts;
         auto results = std::make_shared<std::vector<ProducePartitionResult>>();
@@ -451,7 +465,7 @@ private:
         }
     }
 
-    void onProduceResponse(int32_t broker, const std::vector<std::shared_ptr<ProducerBatch>>& batches,
+    void onProduceResponse(int32_t broker, const std::vector<Ref<ProducerBatch>>& batches,
                            const std::vector<ProducePartitionResult>& results) {
         --in_flight_[broker];
         for (size_t i = 0; i < batches.size(); ++i) {
@@ -477,7 +491,7 @@ private:
         }
     }
 
-    void retryLater(std::shared_ptr<ProducerBatch> batch) {
+    void retryLater(Ref<ProducerBatch> batch) {
         cluster_.scheduler().after(retry_backoff_ms_, [this, batch, alive = alive_] {
             if (!*alive) return;
             TopicEntry& entry = *topics_.at(batch->tp.topic());
@@ -517,13 +531,13 @@ private:
         }
     }
 
-    Future<RecordMetadata> failedSend(TopicPartition tp, std::exception_ptr error, ByteView key, ByteView value, Callback callback) {
-        auto batch = std::make_shared<ProducerBatch>();
+    Future<RecordMetadata> failedSend(TopicPartition tp, std::exception_ptr error, ByteView key, ByteView value, const Callback* callback) {
+        auto batch = makeRef<ProducerBatch>();
         batch->tp = std::move(tp);
         batch->scheduler = &cluster_.scheduler();
         batch->done = true;
         batch->error = error;
-        if (callback) invokeCallback(callback, RecordMetadata(batch->tp, -1, -1, key.size, value.size), error);
+        if (callback && *callback) invokeCallback(*callback, RecordMetadata(batch->tp, -1, -1, key.size, value.size), error);
         return Future<RecordMetadata>(batch, 0, -1, key.size, value.size);
     }
 
@@ -604,21 +618,8 @@ public:
         core_->markDestroyed();
     }
 
-    Future<RecordMetadata> send(const ProducerRecord<K, V>& record, Callback callback = {}) {
-        key_bytes_.clear();
-        value_bytes_.clear();
-        ByteView key, value;
-        if (record.key()) {
-            key_serializer_.serializeInto(*record.key(), key_bytes_);
-            key = {key_bytes_.data(), static_cast<int32_t>(key_bytes_.size())};
-        }
-        if (record.value()) {
-            value_serializer_.serializeInto(*record.value(), value_bytes_);
-            value = {value_bytes_.data(), static_cast<int32_t>(value_bytes_.size())};
-        }
-        return core_->append(record.topic(), record.partition(), record.timestamp(), key, value,
-                             record.headers().empty() ? nullptr : &record.headers(), std::move(callback));
-    }
+    Future<RecordMetadata> send(const ProducerRecord<K, V>& record) { return sendWith(record, nullptr); }
+    Future<RecordMetadata> send(const ProducerRecord<K, V>& record, Callback callback) { return sendWith(record, &callback); }
 
     void flush() { core_->flush(); }
     void close() { core_->close(Scheduler::kForever); }
@@ -633,6 +634,13 @@ public:
     const AbstractConfig& config() const noexcept { return core_->config(); }
 
 private:
+    Future<RecordMetadata> sendWith(const ProducerRecord<K, V>& record, Callback* callback) {
+        const ByteView key = record.key() ? key_serializer_.bytesOf(*record.key(), key_bytes_) : ByteView{};
+        const ByteView value = record.value() ? value_serializer_.bytesOf(*record.value(), value_bytes_) : ByteView{};
+        return core_->append(record.topic(), record.partition(), record.timestamp(), key, value,
+                             record.headers().empty() ? nullptr : &record.headers(), callback);
+    }
+
     Serializer<K> key_serializer_;
     Serializer<V> value_serializer_;
     std::unique_ptr<detail::ProducerCore> core_;

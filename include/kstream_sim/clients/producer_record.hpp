@@ -32,10 +32,14 @@ public:
     using KeyType = detail::NullableT<K>;
     using ValueType = detail::NullableT<V>;
 
-    // (topic, value): a null key.
-    ProducerRecord(std::string topic, ValueType value) : topic_(std::move(topic)), value_(std::move(value)) {}
-    ProducerRecord(std::string topic, KeyType key, ValueType value)
-        : topic_(std::move(topic)), key_(std::move(key)), value_(std::move(value)) {}
+    // (topic, value): a null key. The arguments are forwarded, so each is copied at most once.
+    template <class T, class VV, std::enable_if_t<std::is_constructible<ValueType, VV&&>::value, int> = 0>
+    ProducerRecord(T&& topic, VV&& value) : topic_(std::forward<T>(topic)), value_(std::forward<VV>(value)) {}
+    // (topic, key, value)
+    template <class T, class KK, class VV,
+              std::enable_if_t<std::is_constructible<KeyType, KK&&>::value && std::is_constructible<ValueType, VV&&>::value, int> = 0>
+    ProducerRecord(T&& topic, KK&& key, VV&& value)
+        : topic_(std::forward<T>(topic)), key_(std::forward<KK>(key)), value_(std::forward<VV>(value)) {}
     ProducerRecord(std::string topic, std::optional<int32_t> partition, KeyType key, ValueType value)
         : ProducerRecord(std::move(topic), partition, std::nullopt, std::move(key), std::move(value)) {}
     ProducerRecord(std::string topic, std::optional<int32_t> partition, std::optional<int64_t> timestamp, KeyType key,

@@ -35,6 +35,8 @@ struct Serde<std::string> {
     static constexpr const char* serializerClass = "org.apache.kafka.common.serialization.StringSerializer";
     static constexpr const char* deserializerClass = "org.apache.kafka.common.serialization.StringDeserializer";
     static void serialize(const std::string& v, Bytes& out) { detail::appendString(out, v); }
+    // The bytes are the string's own: a client can use them without copying (optional for a Serde).
+    static ByteView view(const std::string& v) { return {reinterpret_cast<const uint8_t*>(v.data()), static_cast<int32_t>(v.size())}; }
     static std::string deserialize(const uint8_t* data, size_t size) {
         return std::string(reinterpret_cast<const char*>(data), size);
     }
@@ -136,6 +138,7 @@ struct Serde<Bytes> {
     static constexpr const char* serializerClass = "org.apache.kafka.common.serialization.ByteArraySerializer";
     static constexpr const char* deserializerClass = "org.apache.kafka.common.serialization.ByteArrayDeserializer";
     static void serialize(const Bytes& v, Bytes& out) { out.insert(out.end(), v.begin(), v.end()); }
+    static ByteView view(const Bytes& v) { return {v.data(), static_cast<int32_t>(v.size())}; }
     static Bytes deserialize(const uint8_t* d, size_t n) { return Bytes(d, d + n); }
 };
 
@@ -145,6 +148,11 @@ template <class T, class = void>
 struct HasSerde : std::false_type {};
 template <class T>
 struct HasSerde<T, std::void_t<decltype(Serde<T>::serialize)>> : std::true_type {};
+
+template <class T, class = void>
+struct HasSerdeView : std::false_type {};
+template <class T>
+struct HasSerdeView<T, std::void_t<decltype(Serde<T>::view)>> : std::true_type {};
 
 template <class T>
 struct IsOptional : std::false_type {
@@ -187,6 +195,17 @@ public:
     }
     bool custom() const noexcept { return static_cast<bool>(fn_); }
 
+    // The serialized bytes of a non-null value: a view of the value itself where the type allows (strings,
+    // byte arrays), else serialized into `scratch`.
+    ByteView bytesOf(const T& value, Bytes& scratch) const {
+        if constexpr (detail::HasSerdeView<T>::value) {
+            if (!fn_) return Serde<T>::view(value);
+        }
+        scratch.clear();
+        serializeInto(value, scratch);
+        return {scratch.data(), static_cast<int32_t>(scratch.size())};
+    }
+
 private:
     Function fn_;
 };
@@ -202,6 +221,7 @@ public:
         return inner_.serialize(topic, *value);
     }
     bool custom() const noexcept { return inner_.custom(); }
+    ByteView bytesOf(const T& value, Bytes& scratch) const { return inner_.bytesOf(value, scratch); }
 
 private:
     Serializer<T> inner_;

@@ -4,8 +4,10 @@
 // client edges, where serdes convert them. A null key or value is distinct from an empty one.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -35,11 +37,58 @@ inline uint64_t readBigEndian(const uint8_t* data, int width) noexcept {
     return value;
 }
 
-inline void appendString(Bytes& out, const std::string& s) {
-    out.insert(out.end(), s.begin(), s.end());
+// Appends raw bytes with one memcpy (inserting a std::string's chars into a vector<uint8_t> would copy
+// them one by one, since the element types differ).
+inline void appendRaw(Bytes& out, const void* data, size_t size) {
+    if (size == 0) return;
+    const size_t at = out.size();
+    out.resize(at + size);
+    std::memcpy(out.data() + at, data, size);
 }
 
+inline void appendString(Bytes& out, const std::string& s) { appendRaw(out, s.data(), s.size()); }
+
 }  // namespace detail
+
+// A growable byte buffer that, unlike std::vector<uint8_t>, never zero-fills what it is about to overwrite:
+// record batches are built by appending, and this is the producer's innermost loop.
+class ByteBuffer {
+public:
+    ByteBuffer() = default;
+    ByteBuffer(const ByteBuffer& other) { append(other.data(), other.size()); }
+    ByteBuffer& operator=(const ByteBuffer& other) {
+        if (this != &other) {
+            size_ = 0;
+            append(other.data(), other.size());
+        }
+        return *this;
+    }
+    ByteBuffer(ByteBuffer&&) noexcept = default;
+    ByteBuffer& operator=(ByteBuffer&&) noexcept = default;
+
+    const uint8_t* data() const noexcept { return bytes_.get(); }
+    size_t size() const noexcept { return size_; }
+    size_t capacity() const noexcept { return capacity_; }
+
+    void reserve(size_t n) {
+        if (n <= capacity_) return;
+        std::unique_ptr<uint8_t[]> bigger(new uint8_t[n]);
+        if (size_) std::memcpy(bigger.get(), bytes_.get(), size_);
+        bytes_ = std::move(bigger);
+        capacity_ = n;
+    }
+    void append(const uint8_t* p, size_t n) {
+        if (n == 0) return;
+        if (size_ + n > capacity_) reserve(std::max(size_ + n, capacity_ * 2));
+        std::memcpy(bytes_.get() + size_, p, n);
+        size_ += n;
+    }
+
+private:
+    std::unique_ptr<uint8_t[]> bytes_;
+    size_t size_ = 0;
+    size_t capacity_ = 0;
+};
 
 // "0a1bff": lowercase hex, two digits per byte.
 inline std::string toHex(const uint8_t* data, size_t size) {
