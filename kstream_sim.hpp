@@ -12,40 +12,45 @@
 // TABLE OF CONTENTS
 //
 // [LAYER] core -- clock, scheduler, random, bytes, config, errors, trace: the deterministic foundations
-//   core/errors.hpp               Exceptions with Apache Kafka's class names, all under one KafkaException.
-//   core/clock.hpp                The virtual clock: one number of milliseconds that only the scheduler moves forward.
-//   core/scheduler.hpp            The discrete-event scheduler: every delay in the simulation (network, linger.ms, timeouts) is an event here.
-//   core/random.hpp               The seeded random generator: xoshiro256** with its own bounded draws.
-//   core/ref.hpp                  Ref<T>: a small intrusive reference-counted pointer for objects that live on the simulation's one thread.
-//   core/bytes.hpp                Bytes: what Kafka stores. Big-endian integer encoding (Java's DataOutput), hex dumps.
-//   core/hashing.hpp              Hashes whose exact values Kafka depends on: murmur2, Java's String.hashCode, and FNV-1a for traces.
-//   core/trace.hpp                The trace: every significant event (append, acknowledgement, fetch, commit, ...) as a line and a hash.
-//   core/config.hpp               Configuration: Properties (Kafka's key/value settings), ConfigDef (known keys, types, defaults, checks)
+//   core/errors.hpp                   Exceptions with Apache Kafka's class names, all under one KafkaException.
+//   core/clock.hpp                    The virtual clock: one number of milliseconds that only the scheduler moves forward.
+//   core/scheduler.hpp                The discrete-event scheduler: every delay in the simulation (network, linger.ms, timeouts) is an event here.
+//   core/random.hpp                   The seeded random generator: xoshiro256** with its own bounded draws.
+//   core/bytes.hpp                    Bytes: what Kafka stores. Big-endian integer encoding (Java's DataOutput), hex dumps.
+//   core/hashing.hpp                  Hashes whose exact values Kafka depends on: murmur2, Java's String.hashCode, and FNV-1a for traces.
+//   core/trace.hpp                    The trace: every significant event (append, acknowledgement, fetch, commit, ...) as a line and a hash.
+//   core/config.hpp                   Configuration: Properties (Kafka's key/value settings), ConfigDef (known keys, types, defaults, checks)
 //
 // [LAYER] broker -- the simulated cluster: topics, partition logs, replication, groups, transactions
-//   broker/record.hpp             Records as the broker stores them: TopicPartition, headers, and record batches of serialized bytes.
-//   broker/partition_log.hpp      A partition's log: record batches in offset order, a log start offset and a log end offset.
-//   broker/topic.hpp              Topics and partitions as brokers hold them, topic configs (TopicConfig) and topic-name rules.
-//   broker/group_coordinator.hpp  The group coordinator's state: consumer groups, their members and assignments, committed offsets.
-//   broker/cluster.hpp            The cluster: brokers, topics and partitions on one virtual clock, and the broker side of every request.
-//   broker/determinism.hpp        Determinism check: run a scenario twice on fresh clusters and compare their traces line by line.
+//   broker/record.hpp                 Records as the broker stores them: TopicPartition, headers, and record batches of serialized bytes.
+//   broker/partition_log.hpp          A partition's log: record batches in offset order, a log start offset and a log end offset.
+//   broker/topic.hpp                  Topics and partitions as brokers hold them, topic configs (TopicConfig) and topic-name rules.
+//   broker/group_coordinator.hpp      The group coordinator's state: consumer groups, their members and assignments, committed offsets.
+//   broker/cluster.hpp                The cluster: brokers, topics and partitions on one virtual clock, and the broker side of every request.
+//   broker/determinism.hpp            Determinism check: run a scenario twice on fresh clusters and compare their traces line by line.
 //
 // [LAYER] clients -- Producer, Consumer and Admin, with the names of Kafka's Java clients
-//   clients/serdes.hpp            Serdes: typed values to Kafka's bytes and back, byte for byte as Kafka's built-in serializers write them.
-//   clients/client_configs.hpp    Client configuration names, defaults and checks (ProducerConfig, ConsumerConfig, AdminClientConfig).
-//   clients/future.hpp            KafkaFuture<T>: the result of an asynchronous client call; get() runs the virtual clock until it is there.
-//   clients/admin.hpp             Admin: create, delete, list and describe topics, add partitions, list offsets (Kafka's Admin client).
-//   clients/producer_record.hpp   ProducerRecord and RecordMetadata: what a producer sends, and where it landed.
-//   clients/producer.hpp          KafkaProducer: partitioning, batching (batch.size, linger.ms), the sender and acknowledgements.
-//   clients/consumer_record.hpp   ConsumerRecord, ConsumerRecords and OffsetAndMetadata: what a consumer reads and commits.
-//   clients/consumer.hpp          KafkaConsumer: assignment or subscription, fetch positions, poll, seek, commits and auto-commit.
+//   clients/serdes.hpp                Serdes: typed values to Kafka's bytes and back, byte for byte as Kafka's built-in serializers write them.
+//   clients/client_configs.hpp        Client configuration names, defaults and checks (ProducerConfig, ConsumerConfig, AdminClientConfig).
+//   clients/future.hpp                KafkaFuture<T>: the result of an asynchronous client call; get() runs the virtual clock until it is there.
+//   clients/admin.hpp                 Admin: create, delete, list and describe topics, add partitions, list offsets (Kafka's Admin client).
+//   clients/producer_record.hpp       ProducerRecord and RecordMetadata: what a producer sends, and where it landed.
+//   clients/producer.hpp              KafkaProducer: partitioning, batching (batch.size, linger.ms), the sender and acknowledgements.
+//   clients/consumer_record.hpp       ConsumerRecord, ConsumerRecords and OffsetAndMetadata: what a consumer reads and commits.
+//   clients/consumer.hpp              KafkaConsumer: assignment or subscription, fetch positions, poll, seek, commits and auto-commit.
 //
 // [LAYER] streams -- Kafka Streams: StreamsBuilder, KStream/KTable, state stores, TopologyTestDriver
-//   streams/values.hpp            Streams values: KeyValue, the engine's type-erased value box, and type-erased serdes.
-//   streams/state_stores.hpp      State stores: key-value and timestamped key-value stores of bytes, with Kafka's layers (caching, change
-//   streams/topology_builder.hpp  The topology as Kafka's InternalTopologyBuilder keeps it: sources, processors, sinks, state stores and
-//   streams/stream_task.hpp       The Streams engine at run time: a StreamTask runs the processors of one or more sub-topologies for one
-//   streams/processor_api.hpp     The Processor API (Kafka's org.apache.kafka.streams.processor.api): Record, Processor, ProcessorContext,
+//   streams/values.hpp                Streams values: KeyValue, the engine's type-erased value box, and type-erased serdes.
+//   streams/state_stores.hpp          State stores: key-value and timestamped stores of bytes, with caching and change logging.
+//   streams/topology_builder.hpp      The topology builder: nodes, stores, sub-topologies, and describe() in Kafka's exact text.
+//   streams/stream_task.hpp           The Streams engine at run time: StreamTask, its context, sources, sinks and punctuation.
+//   streams/processor_api.hpp         The Processor API: Record, Processor, ProcessorContext, punctuation and the engine adapters.
+//   streams/topology.hpp              Topology: Kafka's Topology class for the Processor API, and describe().
+//   streams/dsl_config.hpp            The DSL's option objects: Named, Consumed, Produced, Grouped, Materialized and friends.
+//   streams/dsl_nodes.hpp             The DSL's processors: what filter, mapValues, count, KTable sources and the rest do to each record.
+//   streams/dsl.hpp                   The Streams DSL: StreamsBuilder, KStream, KTable, grouped streams and tables, GlobalKTable.
+//   streams/streams_config.hpp        StreamsConfig: Kafka Streams' configuration keys, defaults, checks and default serdes.
+//   streams/topology_test_driver.hpp  TopologyTestDriver, TestInputTopic, TestOutputTopic and TestRecord: Kafka's kafka-streams-test-utils.
 
 #ifndef KSTREAM_SIM_SINGLE_HEADER_HPP_INCLUDED
 #define KSTREAM_SIM_SINGLE_HEADER_HPP_INCLUDED
@@ -368,77 +373,14 @@ private:
 }  // namespace kstream_sim
 // ==== [END PART] core/random.hpp ===================================================================================
 
-// ==== [PART] core/ref.hpp ==========================================================================================
-// Ref<T>: a small intrusive reference-counted pointer for objects that live on the simulation's one thread.
-//
-// std::shared_ptr counts with atomic instructions whenever a program may have threads; the simulation has
-// none, and the producer hands out one reference per sent record, so a plain counter saves real time.
-
-#include <cstdint>
-#include <utility>
-
-namespace kstream_sim {
-
-// Derive from RefCounted to be held by Ref<T>.
-class RefCounted {
-public:
-    RefCounted() = default;
-    RefCounted(const RefCounted&) = delete;
-    RefCounted& operator=(const RefCounted&) = delete;
-
-private:
-    template <class T>
-    friend class Ref;
-    uint32_t references_ = 0;
-};
-
-template <class T>
-class Ref {
-public:
-    Ref() noexcept = default;
-    explicit Ref(T* object) noexcept : object_(object) { retain(); }
-    Ref(const Ref& other) noexcept : object_(other.object_) { retain(); }
-    Ref(Ref&& other) noexcept : object_(std::exchange(other.object_, nullptr)) {}
-    Ref& operator=(Ref other) noexcept {
-        std::swap(object_, other.object_);
-        return *this;
-    }
-    ~Ref() { release(); }
-
-    T* get() const noexcept { return object_; }
-    T& operator*() const noexcept { return *object_; }
-    T* operator->() const noexcept { return object_; }
-    explicit operator bool() const noexcept { return object_ != nullptr; }
-
-private:
-    void retain() noexcept {
-        if (object_) ++static_cast<RefCounted*>(object_)->references_;
-    }
-    void release() noexcept {
-        if (object_ && --static_cast<RefCounted*>(object_)->references_ == 0) delete object_;
-    }
-
-    T* object_ = nullptr;
-};
-
-template <class T, class... Args>
-Ref<T> makeRef(Args&&... args) {
-    return Ref<T>(new T(std::forward<Args>(args)...));
-}
-
-}  // namespace kstream_sim
-// ==== [END PART] core/ref.hpp ======================================================================================
-
 // ==== [PART] core/bytes.hpp ========================================================================================
 // Bytes: what Kafka stores. Big-endian integer encoding (Java's DataOutput), hex dumps.
 //
 // Everything inside the simulated cluster is bytes, as in Kafka: typed keys and values exist only at the
 // client edges, where serdes convert them. A null key or value is distinct from an empty one.
 
-#include <algorithm>
 #include <cstdint>
 #include <cstring>
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -468,58 +410,11 @@ inline uint64_t readBigEndian(const uint8_t* data, int width) noexcept {
     return value;
 }
 
-// Appends raw bytes with one memcpy (inserting a std::string's chars into a vector<uint8_t> would copy
-// them one by one, since the element types differ).
-inline void appendRaw(Bytes& out, const void* data, size_t size) {
-    if (size == 0) return;
-    const size_t at = out.size();
-    out.resize(at + size);
-    std::memcpy(out.data() + at, data, size);
+inline void appendString(Bytes& out, const std::string& s) {
+    out.insert(out.end(), s.begin(), s.end());
 }
 
-inline void appendString(Bytes& out, const std::string& s) { appendRaw(out, s.data(), s.size()); }
-
 }  // namespace detail
-
-// A growable byte buffer that, unlike std::vector<uint8_t>, never zero-fills what it is about to overwrite:
-// record batches are built by appending, and this is the producer's innermost loop.
-class ByteBuffer {
-public:
-    ByteBuffer() = default;
-    ByteBuffer(const ByteBuffer& other) { append(other.data(), other.size()); }
-    ByteBuffer& operator=(const ByteBuffer& other) {
-        if (this != &other) {
-            size_ = 0;
-            append(other.data(), other.size());
-        }
-        return *this;
-    }
-    ByteBuffer(ByteBuffer&&) noexcept = default;
-    ByteBuffer& operator=(ByteBuffer&&) noexcept = default;
-
-    const uint8_t* data() const noexcept { return bytes_.get(); }
-    size_t size() const noexcept { return size_; }
-    size_t capacity() const noexcept { return capacity_; }
-
-    void reserve(size_t n) {
-        if (n <= capacity_) return;
-        std::unique_ptr<uint8_t[]> bigger(new uint8_t[n]);
-        if (size_) std::memcpy(bigger.get(), bytes_.get(), size_);
-        bytes_ = std::move(bigger);
-        capacity_ = n;
-    }
-    void append(const uint8_t* p, size_t n) {
-        if (n == 0) return;
-        if (size_ + n > capacity_) reserve(std::max(size_ + n, capacity_ * 2));
-        std::memcpy(bytes_.get() + size_, p, n);
-        size_ += n;
-    }
-
-private:
-    std::unique_ptr<uint8_t[]> bytes_;
-    size_t size_ = 0;
-    size_t capacity_ = 0;
-};
 
 // "0a1bff": lowercase hex, two digits per byte.
 inline std::string toHex(const uint8_t* data, size_t size) {
@@ -1073,7 +968,6 @@ private:
 // it, so a retry, a replica and a consumer all share one payload instead of copying it.
 
 #include <cstdint>
-#include <cstring>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -1183,13 +1077,10 @@ private:
 namespace detail {
 
 // Zig-zag varint sizes, as Kafka's ByteUtils computes them; used for exact batch-size accounting.
-// Small values (the common case: offset deltas, short keys) take the first, predictable branches.
 inline int varintSize(int64_t value) noexcept {
     uint64_t v = (static_cast<uint64_t>(value) << 1) ^ static_cast<uint64_t>(value >> 63);
-    if (v < (1u << 7)) return 1;
-    if (v < (1u << 14)) return 2;
-    int bytes = 3;
-    for (v >>= 21; v != 0; v >>= 7) ++bytes;
+    int bytes = 1;
+    while (v >= 0x80) v >>= 7, ++bytes;
     return bytes;
 }
 
@@ -1214,51 +1105,46 @@ constexpr int kRecordBatchOverhead = 61;
 
 }  // namespace detail
 
-// One record inside a batch payload: where its bytes are, and its own timestamp (24 bytes).
+// One record inside a batch payload: where its bytes are, and its own timestamp.
 struct RecordEntry {
     int64_t timestamp;
-    int32_t key_offset;     // the value follows the key
-    int32_t key_size;       // -1: null key
-    int32_t value_size;     // -1: null value (a tombstone)
+    int32_t key_offset;
+    int32_t key_size;    // -1: null key
+    int32_t value_offset;
+    int32_t value_size;  // -1: null value (a tombstone)
     int32_t headers_index;  // -1: no headers
-    int32_t valueOffset() const noexcept { return key_offset + (key_size > 0 ? key_size : 0); }
 };
 
 // The immutable contents of a record batch as a producer built it.
 struct BatchPayload {
     std::vector<RecordEntry> records;
-    ByteBuffer data;
+    Bytes data;
     std::vector<Headers> headers;
     int32_t size_in_bytes = detail::kRecordBatchOverhead;  // v2 encoded size, uncompressed
 
     int32_t count() const noexcept { return static_cast<int32_t>(records.size()); }
     ByteView key(const RecordEntry& r) const noexcept { return {data.data() + r.key_offset, r.key_size}; }
-    ByteView value(const RecordEntry& r) const noexcept { return {data.data() + r.valueOffset(), r.value_size}; }
+    ByteView value(const RecordEntry& r) const noexcept { return {data.data() + r.value_offset, r.value_size}; }
     const Headers* headersOf(const RecordEntry& r) const noexcept {
         return r.headers_index < 0 ? nullptr : &headers[static_cast<size_t>(r.headers_index)];
     }
 
-    // The encoded size the next record would take in this batch (Kafka's DefaultRecord.sizeInBytes).
+    // Appends one record; the caller checks batch.size first (see sizeIfAppended).
+    void append(int64_t timestamp, ByteView key, ByteView value, const Headers* record_headers) {
+        RecordEntry e{timestamp, static_cast<int32_t>(data.size()), key.size, 0, value.size, -1};
+        if (!key.isNull()) data.insert(data.end(), key.data, key.data + key.size);
+        e.value_offset = static_cast<int32_t>(data.size());
+        if (!value.isNull()) data.insert(data.end(), value.data, value.data + value.size);
+        if (record_headers && !record_headers->empty()) {
+            e.headers_index = static_cast<int32_t>(headers.size());
+            headers.push_back(*record_headers);
+        }
+        size_in_bytes += recordSize(timestamp, key.size, value.size, record_headers);
+        records.push_back(e);
+    }
     int32_t recordSize(int64_t timestamp, int32_t key_size, int32_t value_size, const Headers* h) const noexcept {
         const int64_t first_ts = records.empty() ? timestamp : records.front().timestamp;
         return detail::recordSizeInBytes(count(), timestamp - first_ts, key_size, value_size, h);
-    }
-
-    // Appends one record whose encoded size the caller computed with recordSize().
-    void append(int64_t timestamp, ByteView key, ByteView value, const Headers* record_headers, int32_t encoded_size) {
-        const size_t at = data.size();
-        if (!key.isNull()) data.append(key.data, static_cast<size_t>(key.size));
-        if (!value.isNull()) data.append(value.data, static_cast<size_t>(value.size));
-        int32_t headers_index = -1;
-        if (record_headers && !record_headers->empty()) {
-            headers_index = static_cast<int32_t>(headers.size());
-            headers.push_back(*record_headers);
-        }
-        records.push_back(RecordEntry{timestamp, static_cast<int32_t>(at), key.size, value.size, headers_index});
-        size_in_bytes += encoded_size;
-    }
-    void append(int64_t timestamp, ByteView key, ByteView value, const Headers* record_headers) {
-        append(timestamp, key, value, record_headers, recordSize(timestamp, key.size, value.size, record_headers));
     }
 };
 
@@ -2355,8 +2241,6 @@ struct Serde<std::string> {
     static constexpr const char* serializerClass = "org.apache.kafka.common.serialization.StringSerializer";
     static constexpr const char* deserializerClass = "org.apache.kafka.common.serialization.StringDeserializer";
     static void serialize(const std::string& v, Bytes& out) { detail::appendString(out, v); }
-    // The bytes are the string's own: a client can use them without copying (optional for a Serde).
-    static ByteView view(const std::string& v) { return {reinterpret_cast<const uint8_t*>(v.data()), static_cast<int32_t>(v.size())}; }
     static std::string deserialize(const uint8_t* data, size_t size) {
         return std::string(reinterpret_cast<const char*>(data), size);
     }
@@ -2458,7 +2342,6 @@ struct Serde<Bytes> {
     static constexpr const char* serializerClass = "org.apache.kafka.common.serialization.ByteArraySerializer";
     static constexpr const char* deserializerClass = "org.apache.kafka.common.serialization.ByteArrayDeserializer";
     static void serialize(const Bytes& v, Bytes& out) { out.insert(out.end(), v.begin(), v.end()); }
-    static ByteView view(const Bytes& v) { return {v.data(), static_cast<int32_t>(v.size())}; }
     static Bytes deserialize(const uint8_t* d, size_t n) { return Bytes(d, d + n); }
 };
 
@@ -2468,11 +2351,6 @@ template <class T, class = void>
 struct HasSerde : std::false_type {};
 template <class T>
 struct HasSerde<T, std::void_t<decltype(Serde<T>::serialize)>> : std::true_type {};
-
-template <class T, class = void>
-struct HasSerdeView : std::false_type {};
-template <class T>
-struct HasSerdeView<T, std::void_t<decltype(Serde<T>::view)>> : std::true_type {};
 
 template <class T>
 struct IsOptional : std::false_type {
@@ -2515,17 +2393,6 @@ public:
     }
     bool custom() const noexcept { return static_cast<bool>(fn_); }
 
-    // The serialized bytes of a non-null value: a view of the value itself where the type allows (strings,
-    // byte arrays), else serialized into `scratch`.
-    ByteView bytesOf(const T& value, Bytes& scratch) const {
-        if constexpr (detail::HasSerdeView<T>::value) {
-            if (!fn_) return Serde<T>::view(value);
-        }
-        scratch.clear();
-        serializeInto(value, scratch);
-        return {scratch.data(), static_cast<int32_t>(scratch.size())};
-    }
-
 private:
     Function fn_;
 };
@@ -2541,7 +2408,6 @@ public:
         return inner_.serialize(topic, *value);
     }
     bool custom() const noexcept { return inner_.custom(); }
-    ByteView bytesOf(const T& value, Bytes& scratch) const { return inner_.bytesOf(value, scratch); }
 
 private:
     Serializer<T> inner_;
@@ -3378,14 +3244,10 @@ public:
     using KeyType = detail::NullableT<K>;
     using ValueType = detail::NullableT<V>;
 
-    // (topic, value): a null key. The arguments are forwarded, so each is copied at most once.
-    template <class T, class VV, std::enable_if_t<std::is_constructible<ValueType, VV&&>::value, int> = 0>
-    ProducerRecord(T&& topic, VV&& value) : topic_(std::forward<T>(topic)), value_(std::forward<VV>(value)) {}
-    // (topic, key, value)
-    template <class T, class KK, class VV,
-              std::enable_if_t<std::is_constructible<KeyType, KK&&>::value && std::is_constructible<ValueType, VV&&>::value, int> = 0>
-    ProducerRecord(T&& topic, KK&& key, VV&& value)
-        : topic_(std::forward<T>(topic)), key_(std::forward<KK>(key)), value_(std::forward<VV>(value)) {}
+    // (topic, value): a null key.
+    ProducerRecord(std::string topic, ValueType value) : topic_(std::move(topic)), value_(std::move(value)) {}
+    ProducerRecord(std::string topic, KeyType key, ValueType value)
+        : topic_(std::move(topic)), key_(std::move(key)), value_(std::move(value)) {}
     ProducerRecord(std::string topic, std::optional<int32_t> partition, KeyType key, ValueType value)
         : ProducerRecord(std::move(topic), partition, std::nullopt, std::move(key), std::move(value)) {}
     ProducerRecord(std::string topic, std::optional<int32_t> partition, std::optional<int64_t> timestamp, KeyType key,
@@ -3469,7 +3331,6 @@ private:
 
 // #include "../broker/cluster.hpp"  (already pasted above: [PART] broker/cluster.hpp)
 // #include "../core/hashing.hpp"  (already pasted above: [PART] core/hashing.hpp)
-// #include "../core/ref.hpp"  (already pasted above: [PART] core/ref.hpp)
 // #include "client_configs.hpp"  (already pasted above: [PART] clients/client_configs.hpp)
 // #include "future.hpp"  (already pasted above: [PART] clients/future.hpp)
 // #include "producer_record.hpp"  (already pasted above: [PART] clients/producer_record.hpp)
@@ -3501,7 +3362,7 @@ private:
 namespace detail {
 
 // A batch on the client: open in the accumulator, then in flight, then done.
-struct ProducerBatch : RefCounted {
+struct ProducerBatch {
     TopicPartition tp;
     std::shared_ptr<BatchPayload> payload = std::make_shared<BatchPayload>();
     int64_t created_ms = 0;
@@ -3533,7 +3394,7 @@ template <>
 class Future<RecordMetadata> {
 public:
     Future() = default;
-    Future(Ref<detail::ProducerBatch> batch, int32_t index, int64_t timestamp, int32_t key_size, int32_t value_size)
+    Future(std::shared_ptr<detail::ProducerBatch> batch, int32_t index, int64_t timestamp, int32_t key_size, int32_t value_size)
         : batch_(std::move(batch)), index_(index), timestamp_(timestamp), key_size_(key_size), value_size_(value_size) {}
 
     bool isDone() const noexcept { return batch_ && batch_->done; }
@@ -3556,7 +3417,7 @@ private:
         return RecordMetadata(batch_->tp, offset, ts, key_size_, value_size_);
     }
 
-    Ref<detail::ProducerBatch> batch_;
+    std::shared_ptr<detail::ProducerBatch> batch_;
     int32_t index_ = 0;
     int64_t timestamp_ = -1;
     int32_t key_size_ = -1, value_size_ = -1;
@@ -3596,17 +3457,14 @@ public:
     const std::string& clientId() const noexcept { return client_id_; }
     Cluster& cluster() noexcept { return cluster_; }
 
-    // `callback` may be null; it is moved from when given.
     Future<RecordMetadata> append(const std::string& topic, std::optional<int32_t> explicit_partition, std::optional<int64_t> timestamp,
-                                  ByteView key, ByteView value, const Headers* headers, Callback* callback) {
+                                  ByteView key, ByteView value, const Headers* headers, Callback callback) {
         if (closed_) throw IllegalStateException("Cannot perform operation after producer has been closed");
-        TopicEntry* entry = last_topic_;
-        if (!entry || entry->name != topic || cluster_.nowMs() - entry->fetched_ms >= metadata_max_age_ms_) {
-            try {
-                entry = &waitOnMetadata(topic);
-            } catch (const ApiException&) {
-                return failedSend(TopicPartition(topic, explicit_partition.value_or(-1)), std::current_exception(), key, value, callback);
-            }
+        TopicEntry* entry;
+        try {
+            entry = &waitOnMetadata(topic);
+        } catch (const ApiException&) {
+            return failedSend(TopicPartition(topic, explicit_partition.value_or(-1)), std::current_exception(), key, value, std::move(callback));
         }
         const int32_t partitions = entry->partitionCount;
         if (explicit_partition && *explicit_partition >= partitions)
@@ -3620,27 +3478,21 @@ public:
                                   "The message is " + std::to_string(record_size) +
                                   " bytes when serialized which is larger than " + std::to_string(max_request_size_) +
                                   ", which is the value of the max.request.size configuration.")),
-                              key, value, callback);
+                              key, value, std::move(callback));
         }
         const int32_t partition = explicit_partition ? *explicit_partition : choosePartition(*entry, topic, key, value);
         PartitionQueue& queue = entry->queues[static_cast<size_t>(partition)];
         ProducerBatch* open = queue.open();
-        int32_t size = 0;
-        if (open) {
-            size = open->payload->recordSize(ts, key.size, value.size, headers);
-            if (open->payload->size_in_bytes + size > batch_size_) {
-                markFull(*open);
-                open = nullptr;
-            }
-        }
-        if (!open) {
-            open = &openBatch(queue, topic, partition, record_size);
-            size = open->payload->recordSize(ts, key.size, value.size, headers);
+        const int32_t size_if_appended = open ? open->payload->recordSize(ts, key.size, value.size, headers) : 0;
+        if (!open || open->payload->size_in_bytes + size_if_appended > batch_size_) {
+            if (open) markFull(*open);
+            open = &openBatch(*entry, queue, topic, partition, record_size);
         }
         const int32_t index = open->payload->count();
-        open->payload->append(ts, key, value, headers, size);
-        if (callback && *callback) open->callbacks.push_back({index, key.size, value.size, std::move(*callback)});
-        if (entry->sticky_partition == partition) entry->sticky_bytes += size;
+        const int32_t size_before = open->payload->size_in_bytes;
+        open->payload->append(ts, key, value, headers);
+        if (callback) open->callbacks.push_back({index, key.size, value.size, std::move(callback)});
+        if (entry->sticky_partition == partition) entry->sticky_bytes += open->payload->size_in_bytes - size_before;
         return Future<RecordMetadata>(queue.batches.back(), index, ts, key.size, value.size);
     }
 
@@ -3674,7 +3526,7 @@ public:
 
 private:
     struct PartitionQueue {
-        std::deque<Ref<ProducerBatch>> batches;  // waiting to be sent, oldest first
+        std::deque<std::shared_ptr<ProducerBatch>> batches;  // waiting to be sent, oldest first
         bool muted = false;  // max.in.flight 1: no new batch while one is in flight
         ProducerBatch* open() { return batches.empty() || batches.back()->full ? nullptr : batches.back().get(); }
     };
@@ -3740,13 +3592,9 @@ private:
                                      "for your own partitioner pass a kstream_sim::Partitioner callable to the KafkaProducer constructor");
     }
 
-    // An upper bound of a record's size in its own batch, for max.request.size and buffer.memory: the batch
-    // header plus the record with every varint at its widest (Kafka's AbstractRecords.estimateSizeInBytesUpperBound).
+    // An upper bound of the record's size in a batch, for batch.size, max.request.size and buffer.memory.
     static int32_t recordSizeUpperBound(ByteView key, ByteView value, const Headers* headers) {
-        int64_t size = kRecordBatchOverhead + 1 + 10 + 5 + 5 + 5 + 5 + (key.size > 0 ? key.size : 0) + (value.size > 0 ? value.size : 0);
-        if (headers)
-            for (const auto& h : *headers) size += 10 + static_cast<int64_t>(h.key().size()) + (h.value() ? static_cast<int64_t>(h.value()->size()) : 0);
-        return static_cast<int32_t>(std::min<int64_t>(size, INT32_MAX));
+        return recordSizeInBytes(INT32_MAX, INT64_MAX / 2, key.size, value.size, headers) + kRecordBatchOverhead;
     }
 
     // Metadata: a round trip to a broker the first time a topic is used (auto-creating it when the broker
@@ -3813,7 +3661,7 @@ private:
         return entry.sticky_partition;
     }
 
-    ProducerBatch& openBatch(PartitionQueue& queue, const std::string& topic, int32_t partition, int32_t record_size) {
+    ProducerBatch& openBatch(TopicEntry& entry, PartitionQueue& queue, const std::string& topic, int32_t partition, int32_t record_size) {
         const int64_t allocation = std::max<int64_t>(batch_size_, record_size);
         if (buffered_bytes_ + allocation > buffer_memory_) {
             // The buffer is full: block (in virtual time) until acknowledged batches free memory.
@@ -3825,13 +3673,13 @@ private:
                                        " ms. Total memory: " + std::to_string(buffer_memory_) + " bytes. Available memory: " +
                                        std::to_string(buffer_memory_ - buffered_bytes_) + " bytes.");
         }
-        auto batch = makeRef<ProducerBatch>();
+        (void)entry;
+        auto batch = std::make_shared<ProducerBatch>();
         batch->tp = TopicPartition(topic, partition);
         batch->created_ms = cluster_.nowMs();
         batch->allocated_bytes = allocation;
         batch->scheduler = &cluster_.scheduler();
-        batch->payload->data.reserve(static_cast<size_t>(std::max(batch_size_, record_size)));
-        batch->payload->records.reserve(static_cast<size_t>(batch_size_ / std::max(record_size - kRecordBatchOverhead, 16) + 1));
+        batch->payload->data.reserve(static_cast<size_t>(batch_size_));
         buffered_bytes_ += allocation;
         queue.batches.push_back(batch);
         ++queued_batches_;
@@ -3870,7 +3718,7 @@ private:
         bool sent = true;
         while (sent) {
             sent = false;
-            std::map<int32_t, std::vector<Ref<ProducerBatch>>> requests;
+            std::map<int32_t, std::vector<std::shared_ptr<ProducerBatch>>> requests;
             std::map<int32_t, int64_t> request_bytes;
             for (const auto& entry : topic_order_) {
                 for (int32_t p = 0; p < entry->partitionCount; ++p) {
@@ -3896,7 +3744,7 @@ private:
         }
     }
 
-    void sendProduceRequest(int32_t broker, std::vector<Ref<ProducerBatch>> batches) {
+    void sendProduceRequest(int32_t broker, std::vector<std::shared_ptr<ProducerBatch>> batches) {
         ++in_flight_[broker];
         for (auto& b : batches) ++b->attempts;
         auto results = std::make_shared<std::vector<ProducePartitionResult>>();
@@ -3915,7 +3763,7 @@ private:
         }
     }
 
-    void onProduceResponse(int32_t broker, const std::vector<Ref<ProducerBatch>>& batches,
+    void onProduceResponse(int32_t broker, const std::vector<std::shared_ptr<ProducerBatch>>& batches,
                            const std::vector<ProducePartitionResult>& results) {
         --in_flight_[broker];
         for (size_t i = 0; i < batches.size(); ++i) {
@@ -3941,7 +3789,7 @@ private:
         }
     }
 
-    void retryLater(Ref<ProducerBatch> batch) {
+    void retryLater(std::shared_ptr<ProducerBatch> batch) {
         cluster_.scheduler().after(retry_backoff_ms_, [this, batch, alive = alive_] {
             if (!*alive) return;
             TopicEntry& entry = *topics_.at(batch->tp.topic());
@@ -3981,13 +3829,13 @@ private:
         }
     }
 
-    Future<RecordMetadata> failedSend(TopicPartition tp, std::exception_ptr error, ByteView key, ByteView value, const Callback* callback) {
-        auto batch = makeRef<ProducerBatch>();
+    Future<RecordMetadata> failedSend(TopicPartition tp, std::exception_ptr error, ByteView key, ByteView value, Callback callback) {
+        auto batch = std::make_shared<ProducerBatch>();
         batch->tp = std::move(tp);
         batch->scheduler = &cluster_.scheduler();
         batch->done = true;
         batch->error = error;
-        if (callback && *callback) invokeCallback(*callback, RecordMetadata(batch->tp, -1, -1, key.size, value.size), error);
+        if (callback) invokeCallback(callback, RecordMetadata(batch->tp, -1, -1, key.size, value.size), error);
         return Future<RecordMetadata>(batch, 0, -1, key.size, value.size);
     }
 
@@ -4068,8 +3916,21 @@ public:
         core_->markDestroyed();
     }
 
-    Future<RecordMetadata> send(const ProducerRecord<K, V>& record) { return sendWith(record, nullptr); }
-    Future<RecordMetadata> send(const ProducerRecord<K, V>& record, Callback callback) { return sendWith(record, &callback); }
+    Future<RecordMetadata> send(const ProducerRecord<K, V>& record, Callback callback = {}) {
+        key_bytes_.clear();
+        value_bytes_.clear();
+        ByteView key, value;
+        if (record.key()) {
+            key_serializer_.serializeInto(*record.key(), key_bytes_);
+            key = {key_bytes_.data(), static_cast<int32_t>(key_bytes_.size())};
+        }
+        if (record.value()) {
+            value_serializer_.serializeInto(*record.value(), value_bytes_);
+            value = {value_bytes_.data(), static_cast<int32_t>(value_bytes_.size())};
+        }
+        return core_->append(record.topic(), record.partition(), record.timestamp(), key, value,
+                             record.headers().empty() ? nullptr : &record.headers(), std::move(callback));
+    }
 
     void flush() { core_->flush(); }
     void close() { core_->close(Scheduler::kForever); }
@@ -4084,13 +3945,6 @@ public:
     const AbstractConfig& config() const noexcept { return core_->config(); }
 
 private:
-    Future<RecordMetadata> sendWith(const ProducerRecord<K, V>& record, Callback* callback) {
-        const ByteView key = record.key() ? key_serializer_.bytesOf(*record.key(), key_bytes_) : ByteView{};
-        const ByteView value = record.value() ? value_serializer_.bytesOf(*record.value(), value_bytes_) : ByteView{};
-        return core_->append(record.topic(), record.partition(), record.timestamp(), key, value,
-                             record.headers().empty() ? nullptr : &record.headers(), callback);
-    }
-
     Serializer<K> key_serializer_;
     Serializer<V> value_serializer_;
     std::unique_ptr<detail::ProducerCore> core_;
@@ -5063,6 +4917,7 @@ private:
 // serdes turn boxes into bytes at sources, sinks and state stores, exactly where Kafka serializes. A
 // mismatch between the type a box holds and the type code asks for is a ClassCastException, as in Java.
 
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -5414,7 +5269,9 @@ private:
 // ==== [END PART] streams/values.hpp ================================================================================
 
 // ==== [PART] streams/state_stores.hpp ==============================================================================
-// State stores: key-value and timestamped key-value stores of bytes, with Kafka's layers (caching, change
+// State stores: key-value and timestamped stores of bytes, with caching and change logging.
+//
+// Key-value and timestamped key-value stores of bytes, with Kafka's layers (caching, change
 // logging, in-memory), and the typed KeyValueStore / TimestampedKeyValueStore views users and processors see.
 //
 // As in Kafka, a store holds serialized bytes ordered by the unsigned bytes of the key (so all() and range()
@@ -6052,6 +5909,8 @@ StoreBuilder timestampedKeyValueStoreBuilder(const KeyValueBytesStoreSupplier& s
 // ==== [END PART] streams/state_stores.hpp ==========================================================================
 
 // ==== [PART] streams/topology_builder.hpp ==========================================================================
+// The topology builder: nodes, stores, sub-topologies, and describe() in Kafka's exact text.
+//
 // The topology as Kafka's InternalTopologyBuilder keeps it: sources, processors, sinks, state stores and
 // global stores by name; sub-topologies; and describe() with Kafka's exact text.
 //
@@ -6660,7 +6519,9 @@ private:
 // ==== [END PART] streams/topology_builder.hpp ======================================================================
 
 // ==== [PART] streams/stream_task.hpp ===============================================================================
-// The Streams engine at run time: a StreamTask runs the processors of one or more sub-topologies for one
+// The Streams engine at run time: StreamTask, its context, sources, sinks and punctuation.
+//
+// A StreamTask runs the processors of one or more sub-topologies for one
 // partition, with its own state stores, stream time and punctuation schedules.
 //
 // A task knows nothing of who feeds it: a host (TopologyTestDriver today, a KafkaStreams instance on a
@@ -7198,7 +7059,9 @@ private:
 // ==== [END PART] streams/stream_task.hpp ===========================================================================
 
 // ==== [PART] streams/processor_api.hpp =============================================================================
-// The Processor API (Kafka's org.apache.kafka.streams.processor.api): Record, Processor, ProcessorContext,
+// The Processor API: Record, Processor, ProcessorContext, punctuation and the engine adapters.
+//
+// Kafka's org.apache.kafka.streams.processor.api: Record, Processor, ProcessorContext,
 // FixedKeyRecord, FixedKeyProcessor, FixedKeyProcessorContext, and the adapters that run them in the engine.
 //
 // A processor is a class deriving from Processor<KIn, VIn, KOut, VOut>; a supplier is any callable returning
@@ -7510,5 +7373,2473 @@ std::function<std::unique_ptr<ProcessorNode>()> fixedKeyAdapterFactory(Supplier 
 
 }  // namespace kstream_sim
 // ==== [END PART] streams/processor_api.hpp =========================================================================
+
+// ==== [PART] streams/topology.hpp ==================================================================================
+// Topology: Kafka's Topology class for the Processor API, and describe().
+//
+// Kafka's Topology class, for building a processor graph by hand (the Processor API) and for
+// describe(). StreamsBuilder::build() returns one too.
+//
+//   Topology t;
+//   t.addSource("Source", "input")
+//    .addProcessor("Process", [] { return std::make_unique<MyProcessor>(); }, "Source")
+//    .addStateStore(Stores::keyValueStoreBuilder<std::string, int64_t>(Stores::inMemoryKeyValueStore("counts")), "Process")
+//    .addSink("Sink", "output", "Process");
+//
+// A source or sink given no serdes uses default.key.serde / default.value.serde from the configuration, as
+// in Kafka; typed serdes (Serdes::String(), ...) can be passed instead.
+
+#include <initializer_list>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+// #include "processor_api.hpp"  (already pasted above: [PART] streams/processor_api.hpp)
+// #include "topology_builder.hpp"  (already pasted above: [PART] streams/topology_builder.hpp)
+
+namespace kstream_sim {
+
+class Topology {
+public:
+    Topology() : builder_(std::make_shared<detail::InternalTopologyBuilder>()) {}
+    explicit Topology(std::shared_ptr<detail::InternalTopologyBuilder> builder) : builder_(std::move(builder)) {}
+
+    template <class... Topics>
+    Topology& addSource(const std::string& name, const std::string& topic, const Topics&... topics) {
+        builder_->addSource(name, {topic, std::string(topics)...}, nullptr, nullptr);
+        return *this;
+    }
+    template <class... Topics>
+    Topology& addSource(const std::string& name, const AnySerde& key_serde, const AnySerde& value_serde, const std::string& topic,
+                        const Topics&... topics) {
+        builder_->addSource(name, {topic, std::string(topics)...}, key_serde.erased(), value_serde.erased());
+        return *this;
+    }
+
+    // supplier: a callable returning std::unique_ptr<P> for a P deriving from Processor<KIn, VIn, KOut, VOut>.
+    template <class Supplier, class... Parents>
+    Topology& addProcessor(const std::string& name, Supplier supplier, const std::string& parent, const Parents&... parents) {
+        builder_->addProcessor(name, detail::adapterFactory(std::move(supplier)), {parent, std::string(parents)...});
+        return *this;
+    }
+
+    template <class... Parents>
+    Topology& addSink(const std::string& name, const std::string& topic, const std::string& parent, const Parents&... parents) {
+        builder_->addSink(name, topic, nullptr, nullptr, nullptr, nullptr, {parent, std::string(parents)...});
+        return *this;
+    }
+    template <class... Parents>
+    Topology& addSink(const std::string& name, const std::string& topic, const AnySerde& key_serde, const AnySerde& value_serde,
+                      const std::string& parent, const Parents&... parents) {
+        builder_->addSink(name, topic, nullptr, key_serde.erased(), value_serde.erased(), nullptr,
+                          {parent, std::string(parents)...});
+        return *this;
+    }
+
+    template <class... Processors>
+    Topology& addStateStore(const StoreBuilder& store, const Processors&... processors) {
+        builder_->addStateStore(store.spec(), {std::string(processors)...});
+        return *this;
+    }
+    template <class... Stores>
+    Topology& connectProcessorAndStateStores(const std::string& processor, const Stores&... stores) {
+        if (sizeof...(Stores) == 0) throw TopologyException("Must provide at least one state store name.");
+        for (const std::string& s : {std::string(stores)...}) builder_->connectProcessorAndStateStore(processor, s);
+        return *this;
+    }
+
+    // A global store: every task sees all of `topic`; the processor (from supplier) maintains the store.
+    template <class Supplier>
+    Topology& addGlobalStore(const StoreBuilder& store, const std::string& source_name, const AnySerde& key_serde,
+                             const AnySerde& value_serde, const std::string& topic, const std::string& processor_name,
+                             Supplier supplier) {
+        builder_->addGlobalStore(store.spec(), source_name, topic, key_serde.erased(), value_serde.erased(), processor_name,
+                                 detail::adapterFactory(std::move(supplier)));
+        return *this;
+    }
+
+    TopologyDescription describe() const { return builder_->describe(); }
+
+    const std::shared_ptr<detail::InternalTopologyBuilder>& internalBuilder() const noexcept { return builder_; }
+
+private:
+    std::shared_ptr<detail::InternalTopologyBuilder> builder_;
+};
+
+}  // namespace kstream_sim
+// ==== [END PART] streams/topology.hpp ==============================================================================
+
+// ==== [PART] streams/dsl_config.hpp ================================================================================
+// The DSL's option objects: Named, Consumed, Produced, Grouped, Materialized and friends.
+//
+// Named, Consumed, Produced, Grouped, Materialized, Repartitioned, Printed,
+// Branched, with Kafka's static factories (Materialized::as("store"), Produced::with(keySerde, valueSerde)).
+//
+// They are not templates: a serde given here is checked against the stream's types when the operator is
+// built, and a mismatch is reported then ("The key serde handles int64_t but the key type here is ...").
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+
+// #include "state_stores.hpp"  (already pasted above: [PART] streams/state_stores.hpp)
+// #include "stream_task.hpp"  (already pasted above: [PART] streams/stream_task.hpp)
+// #include "values.hpp"  (already pasted above: [PART] streams/values.hpp)
+
+namespace kstream_sim {
+
+// Kafka's Named: the name of the processor an operator creates.
+class Named {
+public:
+    Named() = default;
+    static Named as(std::string name) {
+        Named n;
+        n.name_ = std::move(name);
+        return n;
+    }
+    Named withName(std::string name) const { return as(std::move(name)); }
+    const std::optional<std::string>& name() const noexcept { return name_; }
+
+private:
+    std::optional<std::string> name_;
+};
+
+// Kafka's Topology.AutoOffsetReset / AutoOffsetResetStrategy (accepted; the test driver reads every record).
+enum class AutoOffsetReset { EARLIEST, LATEST, NONE };
+
+class Consumed {
+public:
+    Consumed() = default;
+    static Consumed with(AnySerde key_serde, AnySerde value_serde) {
+        Consumed c;
+        c.key_ = std::move(key_serde);
+        c.value_ = std::move(value_serde);
+        return c;
+    }
+    static Consumed as(std::string processor_name) {
+        Consumed c;
+        c.name_ = std::move(processor_name);
+        return c;
+    }
+    Consumed withKeySerde(AnySerde s) const { Consumed c = *this; c.key_ = std::move(s); return c; }
+    Consumed withValueSerde(AnySerde s) const { Consumed c = *this; c.value_ = std::move(s); return c; }
+    Consumed withName(std::string n) const { Consumed c = *this; c.name_ = std::move(n); return c; }
+    Consumed withOffsetResetPolicy(AutoOffsetReset r) const { Consumed c = *this; c.reset_ = r; return c; }
+
+    const AnySerde& keySerde() const noexcept { return key_; }
+    const AnySerde& valueSerde() const noexcept { return value_; }
+    const std::optional<std::string>& name() const noexcept { return name_; }
+
+private:
+    AnySerde key_, value_;
+    std::optional<std::string> name_;
+    std::optional<AutoOffsetReset> reset_;
+};
+
+// Kafka's StreamPartitioner<K, V>: the partition for a record, or nullopt for the default partitioner.
+template <class K, class V>
+using StreamPartitioner = std::function<std::optional<int32_t>(const std::string& topic, const K& key, const V& value,
+                                                               int32_t num_partitions)>;
+
+namespace detail {
+template <class K, class V>
+ErasedPartitioner erasePartitioner(StreamPartitioner<K, V> p) {
+    return [p = std::move(p)](const std::string& topic, const StreamRecord& r, int32_t n) {
+        return p(topic, unbox<K>(r.key), unbox<V>(r.value), n);
+    };
+}
+}  // namespace detail
+
+class Produced {
+public:
+    Produced() = default;
+    static Produced with(AnySerde key_serde, AnySerde value_serde) {
+        Produced p;
+        p.key_ = std::move(key_serde);
+        p.value_ = std::move(value_serde);
+        return p;
+    }
+    static Produced as(std::string processor_name) {
+        Produced p;
+        p.name_ = std::move(processor_name);
+        return p;
+    }
+    template <class K, class V>
+    static Produced streamPartitioner(StreamPartitioner<K, V> partitioner) {
+        return Produced().withStreamPartitioner<K, V>(std::move(partitioner));
+    }
+    Produced withKeySerde(AnySerde s) const { Produced p = *this; p.key_ = std::move(s); return p; }
+    Produced withValueSerde(AnySerde s) const { Produced p = *this; p.value_ = std::move(s); return p; }
+    Produced withName(std::string n) const { Produced p = *this; p.name_ = std::move(n); return p; }
+    template <class K, class V>
+    Produced withStreamPartitioner(StreamPartitioner<K, V> partitioner) const {
+        Produced p = *this;
+        p.partitioner_ = detail::erasePartitioner<K, V>(std::move(partitioner));
+        return p;
+    }
+
+    const AnySerde& keySerde() const noexcept { return key_; }
+    const AnySerde& valueSerde() const noexcept { return value_; }
+    const std::optional<std::string>& name() const noexcept { return name_; }
+    const detail::ErasedPartitioner& partitioner() const noexcept { return partitioner_; }
+
+private:
+    AnySerde key_, value_;
+    std::optional<std::string> name_;
+    detail::ErasedPartitioner partitioner_;
+};
+
+class Grouped {
+public:
+    Grouped() = default;
+    static Grouped with(AnySerde key_serde, AnySerde value_serde) {
+        Grouped g;
+        g.key_ = std::move(key_serde);
+        g.value_ = std::move(value_serde);
+        return g;
+    }
+    static Grouped as(std::string name) {
+        Grouped g;
+        g.name_ = std::move(name);
+        return g;
+    }
+    static Grouped with(std::string name, AnySerde key_serde, AnySerde value_serde) {
+        Grouped g = with(std::move(key_serde), std::move(value_serde));
+        g.name_ = std::move(name);
+        return g;
+    }
+    Grouped withKeySerde(AnySerde s) const { Grouped g = *this; g.key_ = std::move(s); return g; }
+    Grouped withValueSerde(AnySerde s) const { Grouped g = *this; g.value_ = std::move(s); return g; }
+    Grouped withName(std::string n) const { Grouped g = *this; g.name_ = std::move(n); return g; }
+
+    const AnySerde& keySerde() const noexcept { return key_; }
+    const AnySerde& valueSerde() const noexcept { return value_; }
+    const std::optional<std::string>& name() const noexcept { return name_; }
+
+private:
+    AnySerde key_, value_;
+    std::optional<std::string> name_;
+};
+
+// Kafka's Materialized: store name (queryable when given), serdes, caching and logging switches.
+class Materialized {
+public:
+    Materialized() = default;
+    static Materialized as(std::string store_name) {
+        Materialized m;
+        m.store_name_ = std::move(store_name);
+        return m;
+    }
+    static Materialized as(const KeyValueBytesStoreSupplier& supplier) {
+        Materialized m = as(supplier.name());
+        m.persistent_ = supplier.persistent();
+        return m;
+    }
+    static Materialized with(AnySerde key_serde, AnySerde value_serde) {
+        Materialized m;
+        m.key_ = std::move(key_serde);
+        m.value_ = std::move(value_serde);
+        return m;
+    }
+    Materialized withKeySerde(AnySerde s) const { Materialized m = *this; m.key_ = std::move(s); return m; }
+    Materialized withValueSerde(AnySerde s) const { Materialized m = *this; m.value_ = std::move(s); return m; }
+    Materialized withCachingEnabled() const { Materialized m = *this; m.caching_ = true; return m; }
+    Materialized withCachingDisabled() const { Materialized m = *this; m.caching_ = false; return m; }
+    Materialized withLoggingEnabled(std::map<std::string, std::string> config = {}) const {
+        Materialized m = *this;
+        m.logging_ = true;
+        m.changelog_config_ = std::move(config);
+        return m;
+    }
+    Materialized withLoggingDisabled() const { Materialized m = *this; m.logging_ = false; return m; }
+
+    const std::optional<std::string>& storeName() const noexcept { return store_name_; }
+    const AnySerde& keySerde() const noexcept { return key_; }
+    const AnySerde& valueSerde() const noexcept { return value_; }
+    bool cachingEnabled() const noexcept { return caching_; }
+    bool loggingEnabled() const noexcept { return logging_; }
+    bool persistent() const noexcept { return persistent_; }
+    const std::map<std::string, std::string>& changelogConfig() const noexcept { return changelog_config_; }
+
+private:
+    std::optional<std::string> store_name_;
+    AnySerde key_, value_;
+    bool caching_ = true;
+    bool logging_ = true;
+    bool persistent_ = true;  // Kafka's DSL default store is RocksDB (persistent); ours is in memory either way
+    std::map<std::string, std::string> changelog_config_;
+};
+
+class Repartitioned {
+public:
+    Repartitioned() = default;
+    static Repartitioned as(std::string name) { Repartitioned r; r.name_ = std::move(name); return r; }
+    static Repartitioned with(AnySerde key_serde, AnySerde value_serde) {
+        Repartitioned r;
+        r.key_ = std::move(key_serde);
+        r.value_ = std::move(value_serde);
+        return r;
+    }
+    static Repartitioned numberOfPartitions(int32_t n) { Repartitioned r; r.partitions_ = n; return r; }
+    template <class K, class V>
+    static Repartitioned streamPartitioner(StreamPartitioner<K, V> p) {
+        return Repartitioned().withStreamPartitioner<K, V>(std::move(p));
+    }
+    Repartitioned withName(std::string n) const { Repartitioned r = *this; r.name_ = std::move(n); return r; }
+    Repartitioned withKeySerde(AnySerde s) const { Repartitioned r = *this; r.key_ = std::move(s); return r; }
+    Repartitioned withValueSerde(AnySerde s) const { Repartitioned r = *this; r.value_ = std::move(s); return r; }
+    Repartitioned withNumberOfPartitions(int32_t n) const { Repartitioned r = *this; r.partitions_ = n; return r; }
+    template <class K, class V>
+    Repartitioned withStreamPartitioner(StreamPartitioner<K, V> p) const {
+        Repartitioned r = *this;
+        r.partitioner_ = detail::erasePartitioner<K, V>(std::move(p));
+        return r;
+    }
+    const std::optional<std::string>& name() const noexcept { return name_; }
+    const AnySerde& keySerde() const noexcept { return key_; }
+    const AnySerde& valueSerde() const noexcept { return value_; }
+    const std::optional<int32_t>& partitions() const noexcept { return partitions_; }
+    const detail::ErasedPartitioner& partitioner() const noexcept { return partitioner_; }
+
+private:
+    std::optional<std::string> name_;
+    AnySerde key_, value_;
+    std::optional<int32_t> partitions_;
+    detail::ErasedPartitioner partitioner_;
+};
+
+// Kafka's Printed: print() to standard output (or any std::ostream) with a label.
+class Printed {
+public:
+    static Printed toSysOut() { return Printed(); }
+    static Printed toStream(std::ostream& out) { Printed p; p.out_ = &out; return p; }
+    Printed withLabel(std::string label) const { Printed p = *this; p.label_ = std::move(label); return p; }
+    const std::optional<std::string>& label() const noexcept { return label_; }
+    std::ostream* stream() const noexcept { return out_; }
+
+private:
+    std::optional<std::string> label_;
+    std::ostream* out_ = nullptr;  // nullptr: std::cout
+};
+
+// Kafka's Branched: a branch's name suffix (split().branch(predicate, Branched::as("x"))).
+class Branched {
+public:
+    static Branched as(std::string name) { Branched b; b.name_ = std::move(name); return b; }
+    Branched withName(std::string name) const { return as(std::move(name)); }
+    const std::optional<std::string>& name() const noexcept { return name_; }
+
+private:
+    std::optional<std::string> name_;
+};
+
+}  // namespace kstream_sim
+// ==== [END PART] streams/dsl_config.hpp ============================================================================
+
+// ==== [PART] streams/dsl_nodes.hpp =================================================================================
+// The DSL's processors: what filter, mapValues, count, KTable sources and the rest do to each record.
+//
+// Each is an engine node working on boxed records; the typed lambdas of the DSL reach them already wrapped
+// (unboxing with the stream's static types), so one node class serves every type. Stateful nodes keep
+// bytes in their stores, serializing with the operator's serdes, and forward through the record cache when
+// the store is cached (Kafka's TimestampedTupleForwarder / TimestampedCacheFlushListener).
+
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+// #include "state_stores.hpp"  (already pasted above: [PART] streams/state_stores.hpp)
+// #include "stream_task.hpp"  (already pasted above: [PART] streams/stream_task.hpp)
+// #include "values.hpp"  (already pasted above: [PART] streams/values.hpp)
+
+namespace kstream_sim {
+namespace detail {
+
+// Zig-zag varint, as Kafka's ByteUtils.writeVarint.
+inline void appendVarint(Bytes& out, int32_t value) {
+    uint32_t v = (static_cast<uint32_t>(value) << 1) ^ static_cast<uint32_t>(value >> 31);
+    while ((v & ~0x7fu) != 0) {
+        out.push_back(static_cast<uint8_t>((v & 0x7f) | 0x80));
+        v >>= 7;
+    }
+    out.push_back(static_cast<uint8_t>(v));
+}
+inline int32_t readVarint(const uint8_t* data, size_t size, size_t& pos) {
+    uint32_t value = 0;
+    int shift = 0;
+    while (pos < size) {
+        const uint8_t b = data[pos++];
+        value |= static_cast<uint32_t>(b & 0x7f) << shift;
+        if ((b & 0x80) == 0) break;
+        shift += 7;
+        if (shift > 28) throw SerializationException("Varint is too long");
+    }
+    return static_cast<int32_t>((value >> 1) ^ (~(value & 1) + 1));
+}
+
+// Kafka's ChangedSerializer/ChangedDeserializer: a KTable update (new and old value) on a repartition topic.
+// {old}{0}, {new}{1}, or {varint len(new)}{new}{old}{2}.
+class ChangedSerde final : public ErasedSerde {
+public:
+    explicit ChangedSerde(SerdePtr inner) : inner_(std::move(inner)) {}
+    void serialize(const Box& value, Bytes& out) const override {
+        const Change& c = value.get<Change>();
+        if (!c.newValue.isNull() && !c.oldValue.isNull()) {
+            Bytes n, o;
+            inner_->serialize(c.newValue, n);
+            inner_->serialize(c.oldValue, o);
+            appendVarint(out, static_cast<int32_t>(n.size()));
+            out.insert(out.end(), n.begin(), n.end());
+            out.insert(out.end(), o.begin(), o.end());
+            out.push_back(2);
+        } else if (!c.newValue.isNull()) {
+            inner_->serialize(c.newValue, out);
+            out.push_back(1);
+        } else if (!c.oldValue.isNull()) {
+            inner_->serialize(c.oldValue, out);
+            out.push_back(0);
+        } else {
+            throw StreamsException("Both old and new values are null in ChangeSerializer, which is not allowed.");
+        }
+    }
+    Box deserialize(const uint8_t* data, size_t size) const override {
+        if (size == 0) throw StreamsException("Encountered an empty Change record in ChangedDeserializer.");
+        const uint8_t flag = data[size - 1];
+        Change c;
+        switch (flag) {
+            case 0: c.oldValue = inner_->deserialize(data, size - 1); break;
+            case 1: c.newValue = inner_->deserialize(data, size - 1); break;
+            case 2: {
+                size_t pos = 0;
+                const int32_t n = readVarint(data, size, pos);
+                c.newValue = inner_->deserialize(data + pos, static_cast<size_t>(n));
+                c.oldValue = inner_->deserialize(data + pos + n, size - 1 - pos - static_cast<size_t>(n));
+                break;
+            }
+            default:
+                throw StreamsException("Encountered unknown byte value `" + std::to_string(static_cast<int>(static_cast<int8_t>(flag))) +
+                                       "` for encodingFlag in ChangedDeserializer.");
+        }
+        Box b;
+        b.emplace<Change>(std::move(c));
+        return b;
+    }
+    const std::type_info& type() const noexcept override { return typeid(Change); }
+    const char* typeName() const noexcept override { return "Change"; }
+    const void* typedSerde() const noexcept override { return nullptr; }
+
+private:
+    SerdePtr inner_;
+};
+
+// A stateless operator: a function of the record and the node (to forward with).
+class FunctionNode final : public ProcessorNode {
+public:
+    using Fn = std::function<void(const StreamRecord&, ProcessorNode&)>;
+    explicit FunctionNode(Fn fn) : fn_(std::move(fn)) {}
+    void process(const StreamRecord& r) override { fn_(r, *this); }
+
+private:
+    Fn fn_;
+};
+
+// KStreamBranch: the first matching predicate's child gets the record; else the default child, if any.
+class BranchNode final : public ProcessorNode {
+public:
+    struct Spec {
+        std::vector<std::function<bool(const StreamRecord&)>> predicates;
+        std::vector<std::string> children;
+    };
+    explicit BranchNode(std::shared_ptr<const Spec> spec) : spec_(std::move(spec)) {}
+    void process(const StreamRecord& r) override {
+        for (size_t i = 0; i < spec_->predicates.size(); ++i) {
+            if (spec_->predicates[i](r)) return forwardTo(r, spec_->children[i]);
+        }
+        if (spec_->children.size() > spec_->predicates.size()) forwardTo(r, spec_->children.back());
+    }
+
+private:
+    std::shared_ptr<const Spec> spec_;
+};
+
+// Flags a KTable operator learns after it was added: downstream asked for old values, or for a store.
+struct TableNodeState {
+    std::string store_name;     // the store this node would use (generated or given)
+    bool materialized = false;  // store in use (Kafka's queryableName != null)
+    bool send_old_values = false;
+};
+
+// A KTable operator's store access and forwarding, shared by source, filter, mapValues and aggregations.
+class TableStoreNode : public ProcessorNode {
+public:
+    TableStoreNode(std::shared_ptr<TableNodeState> state, SerdePtr key_serde, SerdePtr value_serde)
+        : state_(std::move(state)), key_serde_(std::move(key_serde)), value_serde_(std::move(value_serde)) {}
+
+    void init(TaskContext& context) override {
+        if (!state_->materialized) return;
+        store_ = context.localStore(state_->store_name);
+        if (!store_) throw IllegalStateException("kstream_sim: store " + state_->store_name + " is not in this task");
+        if (CachingKeyValueBytesStore* cache = cachingLayerOf(store_)) {
+            caching_ = true;
+            cache->setFlushListener(
+                [this](const Bytes& key, const Bytes* new_value, const Bytes* old_value, const RecordContext& rc) {
+                    StreamRecord out;
+                    out.key = key_serde_->deserialize(key.data(), key.size());
+                    Change c;
+                    if (new_value) c.newValue = value_serde_->deserialize(rawValueOf(*new_value));
+                    if (old_value) c.oldValue = value_serde_->deserialize(rawValueOf(*old_value));
+                    out.value.emplace<Change>(std::move(c));
+                    out.timestamp = new_value ? timestampOf(*new_value) : rc.timestamp;
+                    out.headers = rc.headers;
+                    forward(out);
+                },
+                state_->send_old_values);
+        }
+    }
+
+protected:
+    bool materialized() const noexcept { return store_ != nullptr; }
+    Bytes keyBytes(const Box& key) const {
+        Bytes out;
+        key_serde_->serialize(key, out);
+        return out;
+    }
+    // The stored value and its timestamp; a null box when absent.
+    Box getValue(const Bytes& key, int64_t* timestamp = nullptr) const {
+        const Bytes* stored = store_->get(key);
+        if (!stored) return Box();
+        if (timestamp) *timestamp = timestampOf(*stored);
+        return value_serde_->deserialize(rawValueOf(*stored));
+    }
+    void putValue(const Bytes& key, const Box& value, int64_t timestamp) {
+        if (value.isNull()) return store_->put(key, nullptr);
+        Bytes raw;
+        value_serde_->serialize(value, raw);
+        const Bytes encoded = encodeTimestamped(timestamp, &raw);
+        store_->put(key, &encoded);
+    }
+    // Kafka's TimestampedTupleForwarder: with a cache the flush forwards; without, forward now.
+    void maybeForward(const Box& key, Box new_value, Box old_value, int64_t timestamp, const Headers& headers) {
+        if (caching_) return;
+        StreamRecord out;
+        out.key = key;
+        Change c{std::move(new_value), state_->send_old_values ? std::move(old_value) : Box()};
+        out.value.emplace<Change>(std::move(c));
+        out.timestamp = timestamp;
+        out.headers = headers;
+        forward(out);
+    }
+    void forwardChange(const StreamRecord& r, Box new_value, Box old_value) {
+        StreamRecord out;
+        out.key = r.key;
+        out.value.emplace<Change>(Change{std::move(new_value), std::move(old_value)});
+        out.timestamp = r.timestamp;
+        out.headers = r.headers;
+        forward(out);
+    }
+
+    std::shared_ptr<TableNodeState> state_;
+    SerdePtr key_serde_, value_serde_;
+    KeyValueBytesStore* store_ = nullptr;
+    bool caching_ = false;
+};
+
+// KTableSource (also toTable's KSTREAM-TOTABLE and a global table's processor).
+class TableSourceNode final : public TableStoreNode {
+public:
+    using TableStoreNode::TableStoreNode;
+    void process(const StreamRecord& r) override {
+        if (r.key.isNull()) return;  // "Skipping record due to null key."
+        if (materialized()) {
+            const Bytes key = keyBytes(r.key);
+            Box old = getValue(key);
+            putValue(key, r.value, r.timestamp);
+            maybeForward(r.key, r.value, std::move(old), r.timestamp, r.headers);
+        } else {
+            forwardChange(r, r.value, Box());
+        }
+    }
+};
+
+// KTableFilter and KTableMapValues: a function of (key, value) applied to both new and old values.
+class TableTransformNode final : public TableStoreNode {
+public:
+    // fn(key, value) -> new value (null box: filtered out). `filter`: a null result with no old value to
+    // retract is not forwarded when old values are sent (Kafka's shortcut).
+    using Fn = std::function<Box(const Box& key, const Box& value)>;
+    TableTransformNode(std::shared_ptr<TableNodeState> state, SerdePtr key_serde, SerdePtr value_serde, Fn fn, bool filter)
+        : TableStoreNode(std::move(state), std::move(key_serde), std::move(value_serde)), fn_(std::move(fn)), filter_(filter) {}
+    void process(const StreamRecord& r) override {
+        const Change& change = r.value.get<Change>();
+        Box new_value = change.newValue.isNull() ? Box() : fn_(r.key, change.newValue);
+        Box old_value = state_->send_old_values && !change.oldValue.isNull() ? fn_(r.key, change.oldValue) : Box();
+        if (filter_ && state_->send_old_values && old_value.isNull() && new_value.isNull()) return;
+        if (materialized()) {
+            putValue(keyBytes(r.key), new_value, r.timestamp);
+            maybeForward(r.key, std::move(new_value), std::move(old_value), r.timestamp, r.headers);
+        } else {
+            forwardChange(r, std::move(new_value), std::move(old_value));
+        }
+    }
+
+private:
+    Fn fn_;
+    bool filter_;
+};
+
+// KStreamAggregate / KStreamReduce: per-key aggregate in a timestamped store; records with a null key or
+// value are skipped. The result's timestamp is the max of the record's and the previous aggregate's.
+class StreamAggregateNode final : public TableStoreNode {
+public:
+    struct Fns {
+        std::function<Box()> initializer;                                      // aggregate only
+        std::function<Box(const Box& key, const Box& value, const Box& agg)> aggregator;  // aggregate
+        std::function<Box(const Box& agg, const Box& value)> reducer;          // reduce
+    };
+    StreamAggregateNode(std::shared_ptr<TableNodeState> state, SerdePtr key_serde, SerdePtr value_serde, Fns fns)
+        : TableStoreNode(std::move(state), std::move(key_serde), std::move(value_serde)), fns_(std::move(fns)) {}
+    void process(const StreamRecord& r) override {
+        if (r.key.isNull() || r.value.isNull()) return;  // "Skipping record due to null key or value."
+        const Bytes key = keyBytes(r.key);
+        int64_t old_ts = 0;
+        Box old_agg = getValue(key, &old_ts);
+        Box new_agg;
+        int64_t ts = r.timestamp;
+        if (fns_.reducer) {
+            new_agg = old_agg.isNull() ? r.value : fns_.reducer(old_agg, r.value);
+        } else {
+            new_agg = fns_.aggregator(r.key, r.value, old_agg.isNull() ? fns_.initializer() : old_agg);
+        }
+        if (!old_agg.isNull()) ts = std::max(r.timestamp, old_ts);
+        putValue(key, new_agg, ts);
+        maybeForward(r.key, std::move(new_agg), std::move(old_agg), ts, r.headers);
+    }
+
+private:
+    Fns fns_;
+};
+
+// KTableAggregate / KTableReduce: subtract the old value, then add the new one (KIP: subtractor first).
+class TableAggregateNode final : public TableStoreNode {
+public:
+    struct Fns {
+        std::function<Box()> initializer;                                                  // aggregate
+        std::function<Box(const Box& key, const Box& value, const Box& agg)> adder;       // aggregate
+        std::function<Box(const Box& key, const Box& value, const Box& agg)> subtractor;  // aggregate
+        std::function<Box(const Box& agg, const Box& value)> add_reducer;                 // reduce
+        std::function<Box(const Box& agg, const Box& value)> remove_reducer;              // reduce
+    };
+    TableAggregateNode(std::shared_ptr<TableNodeState> state, SerdePtr key_serde, SerdePtr value_serde, Fns fns)
+        : TableStoreNode(std::move(state), std::move(key_serde), std::move(value_serde)), fns_(std::move(fns)) {}
+    void process(const StreamRecord& r) override {
+        if (r.key.isNull())
+            throw StreamsException("Record key for KTable aggregate operator with state " + state_->store_name +
+                                   " should not be null.");
+        const Change& change = r.value.get<Change>();
+        const Bytes key = keyBytes(r.key);
+        int64_t old_ts = 0;
+        Box old_agg = getValue(key, &old_ts);
+        const bool had_old = !old_agg.isNull();
+        Box intermediate;
+        int64_t ts = r.timestamp;
+        if (!change.oldValue.isNull() && had_old) {
+            intermediate = fns_.remove_reducer ? fns_.remove_reducer(old_agg, change.oldValue)
+                                               : fns_.subtractor(r.key, change.oldValue, old_agg);
+            ts = std::max(r.timestamp, old_ts);
+        } else {
+            intermediate = old_agg;
+        }
+        Box new_agg;
+        if (!change.newValue.isNull()) {
+            if (fns_.add_reducer) {
+                if (intermediate.isNull()) {
+                    new_agg = change.newValue;
+                } else {
+                    new_agg = fns_.add_reducer(intermediate, change.newValue);
+                    ts = std::max(r.timestamp, old_ts);
+                }
+            } else {
+                new_agg = fns_.adder(r.key, change.newValue, intermediate.isNull() ? fns_.initializer() : intermediate);
+                if (had_old) ts = std::max(r.timestamp, old_ts);
+            }
+        } else {
+            new_agg = intermediate;
+        }
+        putValue(key, new_agg, ts);
+        maybeForward(r.key, std::move(new_agg), std::move(old_agg), ts, r.headers);
+    }
+
+private:
+    Fns fns_;
+};
+
+// KTableRepartitionMap (KTABLE-SELECT): re-keys a table update; same new key for old and new → one record
+// carrying both; otherwise the old value's retraction first, then the new value.
+class TableRepartitionMapNode final : public ProcessorNode {
+public:
+    // mapper(key, value) -> (new key, new value) as two boxes.
+    using Mapper = std::function<std::pair<Box, Box>(const Box& key, const Box& value)>;
+    using KeyEquals = std::function<bool(const Box&, const Box&)>;
+    TableRepartitionMapNode(Mapper mapper, KeyEquals equals) : mapper_(std::move(mapper)), equals_(std::move(equals)) {}
+    void process(const StreamRecord& r) override {
+        if (r.key.isNull()) throw StreamsException("Record key for the grouping KTable should not be null.");
+        const Change& change = r.value.get<Change>();
+        std::pair<Box, Box> new_pair, old_pair;
+        const bool has_new = !change.newValue.isNull(), has_old = !change.oldValue.isNull();
+        if (has_new) new_pair = mapper_(r.key, change.newValue);
+        if (has_old) old_pair = mapper_(r.key, change.oldValue);
+        const bool old_ok = has_old && !old_pair.first.isNull() && !old_pair.second.isNull();
+        const bool new_ok = has_new && !new_pair.first.isNull() && !new_pair.second.isNull();
+        if (old_ok && new_ok && equals_(old_pair.first, new_pair.first)) {
+            emit(r, old_pair.first, Change{std::move(new_pair.second), std::move(old_pair.second)});
+        } else {
+            if (old_ok) emit(r, old_pair.first, Change{Box(), std::move(old_pair.second)});
+            if (new_ok) emit(r, new_pair.first, Change{std::move(new_pair.second), Box()});
+        }
+    }
+
+private:
+    void emit(const StreamRecord& r, const Box& key, Change change) {
+        StreamRecord out;
+        out.key = key;
+        out.value.emplace<Change>(std::move(change));
+        out.timestamp = r.timestamp;
+        out.headers = r.headers;
+        forward(out);
+    }
+    Mapper mapper_;
+    KeyEquals equals_;
+};
+
+}  // namespace detail
+}  // namespace kstream_sim
+// ==== [END PART] streams/dsl_nodes.hpp =============================================================================
+
+// ==== [PART] streams/dsl.hpp =======================================================================================
+// The Streams DSL: StreamsBuilder, KStream, KTable, grouped streams and tables, GlobalKTable.
+//
+// StreamsBuilder, KStream, KTable, KGroupedStream, KGroupedTable, GlobalKTable and
+// BranchedKStream, with Kafka's operator names, processor names and index rules.
+//
+//   StreamsBuilder builder;
+//   builder.stream<std::string, std::string>("orders")
+//       .filter([](const std::string&, const std::string& item) { return item != "cancelled"; })
+//       .groupByKey()
+//       .count(Materialized::as("orders-per-customer"))
+//       .toStream()
+//       .to("order-counts");
+//   Topology topology = builder.build();
+//
+// Lambdas take (key, value) — or just (value) where Kafka offers a ValueMapper — as const references of
+// the stream's types; a std::optional<V> value type lets them see Java's null (tombstones). Each call
+// adds its processor to the topology at once, named as Kafka names it (KSTREAM-FILTER-0000000001, ...).
+
+#include <cstdint>
+#include <cstdio>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <regex>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+// #include "dsl_config.hpp"  (already pasted above: [PART] streams/dsl_config.hpp)
+// #include "dsl_nodes.hpp"  (already pasted above: [PART] streams/dsl_nodes.hpp)
+// #include "processor_api.hpp"  (already pasted above: [PART] streams/processor_api.hpp)
+// #include "topology.hpp"  (already pasted above: [PART] streams/topology.hpp)
+
+namespace kstream_sim {
+
+// KeyValue deduction from string literals: KeyValue("a", 1) is a KeyValue<std::string, int>.
+template <class V>
+KeyValue(const char*, V) -> KeyValue<std::string, V>;
+template <class K>
+KeyValue(K, const char*) -> KeyValue<K, std::string>;
+KeyValue(const char*, const char*)->KeyValue<std::string, std::string>;
+
+template <class K, class V>
+class KStream;
+template <class K, class V>
+class KTable;
+template <class K, class V>
+class KGroupedStream;
+template <class K, class V>
+class KGroupedTable;
+template <class K, class V>
+class BranchedKStream;
+template <class K, class V>
+class GlobalKTable;
+class StreamsBuilder;
+
+namespace detail {
+
+// One StreamsBuilder's state: the topology and Kafka's single name index (InternalStreamsBuilder.index).
+struct BuilderState {
+    std::shared_ptr<InternalTopologyBuilder> topology = std::make_shared<InternalTopologyBuilder>();
+    int32_t index = 0;
+
+    static std::string pad(int32_t n) {
+        char buf[16];
+        std::snprintf(buf, sizeof buf, "%010d", n);
+        return buf;
+    }
+    std::string newProcessorName(const std::string& prefix) { return prefix + pad(index++); }
+    std::string newStoreName(const std::string& prefix) { return prefix + "STATE-STORE-" + pad(index++); }
+    std::string nameOr(const Named& named, const std::string& prefix) {
+        return named.name() ? *named.name() : newProcessorName(prefix);
+    }
+};
+
+// Argument type a lambda receives for a stream type T: const T& (or std::optional<X> by value).
+template <class T>
+using ArgT = std::conditional_t<IsOptional<T>::value, T, const T&>;
+
+// Calls a ValueMapper or a ValueMapperWithKey, whichever f is.
+template <class K, class V, class F>
+decltype(auto) callValueFn(F& f, const Box& key, const Box& value) {
+    if constexpr (std::is_invocable<F&, ArgT<K>, ArgT<V>>::value) return f(unbox<K>(key), unbox<V>(value));
+    else return f(unbox<V>(value));
+}
+template <class K, class V, class F>
+using ValueFnResult = std::decay_t<decltype(callValueFn<K, V>(std::declval<F&>(), std::declval<const Box&>(), std::declval<const Box&>()))>;
+
+template <class KV>
+struct KeyValueTypes;
+template <class K, class V>
+struct KeyValueTypes<KeyValue<K, V>> {
+    using Key = K;
+    using Value = V;
+};
+
+struct RepartitionResult {
+    std::string source_name;
+};
+
+}  // namespace detail
+
+// ---- KStream ----------------------------------------------------------------------------------------------------
+template <class K, class V>
+class KStream {
+public:
+    using KeyType = K;
+    using ValueType = V;
+
+    KStream(std::shared_ptr<detail::BuilderState> builder, std::string name, detail::SerdePtr key_serde,
+            detail::SerdePtr value_serde, bool repartition_required)
+        : b_(std::move(builder)), name_(std::move(name)), key_serde_(std::move(key_serde)),
+          value_serde_(std::move(value_serde)), repartition_required_(repartition_required) {}
+
+    const std::string& nodeName() const noexcept { return name_; }
+
+    template <class P>
+    KStream filter(P predicate, const Named& named = {}) const {
+        return filterImpl(std::move(predicate), named, false);
+    }
+    template <class P>
+    KStream filterNot(P predicate, const Named& named = {}) const {
+        return filterImpl(std::move(predicate), named, true);
+    }
+
+    // mapper(key, value) returns KeyValue<KR, VR>; marks the stream for repartitioning.
+    template <class F>
+    auto map(F mapper, const Named& named = {}) const {
+        using KV = std::decay_t<std::invoke_result_t<F&, detail::ArgT<K>, detail::ArgT<V>>>;
+        using KR = typename detail::KeyValueTypes<KV>::Key;
+        using VR = typename detail::KeyValueTypes<KV>::Value;
+        const std::string name = b_->nameOr(named, "KSTREAM-MAP-");
+        addStateless(name, [mapper](const detail::StreamRecord& r, detail::ProcessorNode& n) mutable {
+            KV kv = mapper(detail::unbox<K>(r.key), detail::unbox<V>(r.value));
+            detail::StreamRecord out{detail::Box::of(std::move(kv.key)), detail::Box::of(std::move(kv.value)), r.timestamp, r.headers};
+            n.forward(out);
+        });
+        return KStream<KR, VR>(b_, name, nullptr, nullptr, true);
+    }
+
+    // mapper(value) or mapper(key, value) returns the new value.
+    template <class F>
+    auto mapValues(F mapper, const Named& named = {}) const {
+        using VR = detail::ValueFnResult<K, V, F>;
+        const std::string name = b_->nameOr(named, "KSTREAM-MAPVALUES-");
+        addStateless(name, [mapper](const detail::StreamRecord& r, detail::ProcessorNode& n) mutable {
+            detail::StreamRecord out{r.key, detail::Box::of(detail::callValueFn<K, V>(mapper, r.key, r.value)), r.timestamp, r.headers};
+            n.forward(out);
+        });
+        return KStream<K, VR>(b_, name, key_serde_, nullptr, repartition_required_);
+    }
+
+    // mapper(key, value) returns an iterable of KeyValue<KR, VR>; each output keeps the input's timestamp.
+    template <class F>
+    auto flatMap(F mapper, const Named& named = {}) const {
+        using Result = std::decay_t<std::invoke_result_t<F&, detail::ArgT<K>, detail::ArgT<V>>>;
+        using KV = std::decay_t<typename Result::value_type>;
+        using KR = typename detail::KeyValueTypes<KV>::Key;
+        using VR = typename detail::KeyValueTypes<KV>::Value;
+        const std::string name = b_->nameOr(named, "KSTREAM-FLATMAP-");
+        addStateless(name, [mapper](const detail::StreamRecord& r, detail::ProcessorNode& n) mutable {
+            for (auto& kv : mapper(detail::unbox<K>(r.key), detail::unbox<V>(r.value))) {
+                detail::StreamRecord out{detail::Box::of(std::move(kv.key)), detail::Box::of(std::move(kv.value)), r.timestamp, r.headers};
+                n.forward(out);
+            }
+        });
+        return KStream<KR, VR>(b_, name, nullptr, nullptr, true);
+    }
+
+    // mapper(value) or mapper(key, value) returns an iterable of new values.
+    template <class F>
+    auto flatMapValues(F mapper, const Named& named = {}) const {
+        using Result = detail::ValueFnResult<K, V, F>;
+        using VR = std::decay_t<typename Result::value_type>;
+        const std::string name = b_->nameOr(named, "KSTREAM-FLATMAPVALUES-");
+        addStateless(name, [mapper](const detail::StreamRecord& r, detail::ProcessorNode& n) mutable {
+            for (auto& v : detail::callValueFn<K, V>(mapper, r.key, r.value)) {
+                detail::StreamRecord out{r.key, detail::Box::of(std::move(v)), r.timestamp, r.headers};
+                n.forward(out);
+            }
+        });
+        return KStream<K, VR>(b_, name, key_serde_, nullptr, repartition_required_);
+    }
+
+    // mapper(key, value) returns the new key; marks the stream for repartitioning.
+    template <class F>
+    auto selectKey(F mapper, const Named& named = {}) const {
+        using KR = std::decay_t<std::invoke_result_t<F&, detail::ArgT<K>, detail::ArgT<V>>>;
+        const std::string name = b_->nameOr(named, "KSTREAM-KEY-SELECT-");
+        addStateless(name, [mapper](const detail::StreamRecord& r, detail::ProcessorNode& n) mutable {
+            detail::StreamRecord out{detail::Box::of(mapper(detail::unbox<K>(r.key), detail::unbox<V>(r.value))), r.value, r.timestamp, r.headers};
+            n.forward(out);
+        });
+        return KStream<KR, V>(b_, name, nullptr, value_serde_, true);
+    }
+
+    template <class F>
+    KStream peek(F action, const Named& named = {}) const {
+        const std::string name = b_->nameOr(named, "KSTREAM-PEEK-");
+        addStateless(name, [action](const detail::StreamRecord& r, detail::ProcessorNode& n) mutable {
+            action(detail::unbox<K>(r.key), detail::unbox<V>(r.value));
+            n.forward(r);
+        });
+        return KStream(b_, name, key_serde_, value_serde_, repartition_required_);
+    }
+
+    template <class F>
+    void foreach(F action, const Named& named = {}) const {
+        const std::string name = b_->nameOr(named, "KSTREAM-FOREACH-");
+        addStateless(name, [action](const detail::StreamRecord& r, detail::ProcessorNode&) mutable {
+            action(detail::unbox<K>(r.key), detail::unbox<V>(r.value));
+        });
+    }
+
+    // Prints "[label]: key, value" per record (label: the processor's name unless given).
+    void print(const Printed& printed = Printed::toSysOut(), const Named& named = {}) const {
+        const std::string name = b_->nameOr(named, "KSTREAM-PRINTER-");
+        const std::string label = printed.label() ? *printed.label() : name;
+        std::ostream* out = printed.stream();
+        addStateless(name, [label, out](const detail::StreamRecord& r, detail::ProcessorNode&) {
+            std::ostream& os = out ? *out : std::cout;
+            os << "[" << label << "]: ";
+            detail::printValue(os, detail::unbox<K>(r.key));
+            os << ", ";
+            detail::printValue(os, detail::unbox<V>(r.value));
+            os << "\n";
+        });
+    }
+
+    KStream merge(const KStream& other, const Named& named = {}) const {
+        const std::string name = b_->nameOr(named, "KSTREAM-MERGE-");
+        b_->topology->addProcessor(
+            name, [] { return std::make_unique<detail::FunctionNode>([](const detail::StreamRecord& r, detail::ProcessorNode& n) { n.forward(r); }); },
+            {name_, other.name_});
+        return KStream(b_, name, nullptr, nullptr, repartition_required_ || other.repartition_required_);
+    }
+
+    BranchedKStream<K, V> split(const Named& named = {}) const;
+
+    // Sends every record through a repartition topic `<name>-repartition` (Kafka's repartition()).
+    KStream repartition(const Repartitioned& repartitioned = {}) const {
+        const std::string name = repartitioned.name() ? *repartitioned.name() : b_->newProcessorName("KSTREAM-REPARTITION-");
+        auto ks = detail::serdeFor<K>(repartitioned.keySerde().erased() ? repartitioned.keySerde().erased() : key_serde_, "key");
+        auto vs = detail::serdeFor<V>(repartitioned.valueSerde().erased() ? repartitioned.valueSerde().erased() : value_serde_, "value");
+        const std::string source = createRepartitionedSource(name, ks, vs, repartitioned.partitioner());
+        return KStream(b_, source, ks, vs, false);
+    }
+
+    void to(const std::string& topic, const Produced& produced = {}) const {
+        const std::string name = produced.name() ? *produced.name() : b_->newProcessorName("KSTREAM-SINK-");
+        b_->topology->addSink(name, topic, nullptr, sinkKeySerde(produced), sinkValueSerde(produced), produced.partitioner(), {name_});
+    }
+    // extractor(key, value) -> topic name, or extractor(key, value, RecordContext) as Kafka's TopicNameExtractor.
+    template <class F, std::enable_if_t<!std::is_convertible<F, std::string>::value, int> = 0>
+    void to(F extractor, const Produced& produced = {}, const std::string& description = "TopicNameExtractor") const {
+        const std::string name = produced.name() ? *produced.name() : b_->newProcessorName("KSTREAM-SINK-");
+        auto e = std::make_shared<detail::ErasedTopicNameExtractor>();
+        e->description = description;
+        e->extract = [extractor](const detail::StreamRecord& r, const detail::TaskContext& ctx) mutable -> std::string {
+            if constexpr (std::is_invocable<F&, detail::ArgT<K>, detail::ArgT<V>, const detail::RecordContext&>::value)
+                return extractor(detail::unbox<K>(r.key), detail::unbox<V>(r.value), ctx.recordContext());
+            else
+                return extractor(detail::unbox<K>(r.key), detail::unbox<V>(r.value));
+        };
+        b_->topology->addSink(name, std::string(), e, sinkKeySerde(produced), sinkValueSerde(produced), produced.partitioner(), {name_});
+    }
+
+    // Processor API: supplier returns std::unique_ptr<P>, P deriving from Processor<K, V, KOut, VOut>.
+    template <class Supplier, class... Stores>
+    auto process(Supplier supplier, const Stores&... stores) const {
+        return processImpl(std::move(supplier), Named(), {std::string(stores)...});
+    }
+    template <class Supplier, class... Stores>
+    auto process(Supplier supplier, const Named& named, const Stores&... stores) const {
+        return processImpl(std::move(supplier), named, {std::string(stores)...});
+    }
+    // Processor API with a fixed key: P derives from FixedKeyProcessor<K, V, VOut>.
+    template <class Supplier, class... Stores>
+    auto processValues(Supplier supplier, const Stores&... stores) const {
+        return processValuesImpl(std::move(supplier), Named(), {std::string(stores)...});
+    }
+    template <class Supplier, class... Stores>
+    auto processValues(Supplier supplier, const Named& named, const Stores&... stores) const {
+        return processValuesImpl(std::move(supplier), named, {std::string(stores)...});
+    }
+
+    KGroupedStream<K, V> groupByKey(const Grouped& grouped = {}) const;
+    // selector(key, value) returns the new key.
+    template <class F>
+    auto groupBy(F selector, const Grouped& grouped = {}) const;
+
+    KTable<K, V> toTable(const Named& named = {}, const Materialized& materialized = {}) const;
+    KTable<K, V> toTable(const Materialized& materialized) const { return toTable(Named(), materialized); }
+
+    // Internal: what the builder needs to continue the chain.
+    const std::shared_ptr<detail::BuilderState>& builderState() const noexcept { return b_; }
+    const detail::SerdePtr& keySerde() const noexcept { return key_serde_; }
+    const detail::SerdePtr& valueSerde() const noexcept { return value_serde_; }
+    bool repartitionRequired() const noexcept { return repartition_required_; }
+
+    // Kafka's createRepartitionedSource: sink, (pass-through) filter and source around `<prefix>-repartition`.
+    // Returns the source node's name.
+    std::string createRepartitionedSource(const std::string& prefix, const detail::SerdePtr& ks, const detail::SerdePtr& vs,
+                                          const detail::ErasedPartitioner& partitioner) const {
+        const std::string suffix = "-repartition";
+        const std::string topic = prefix.size() >= suffix.size() && prefix.compare(prefix.size() - suffix.size(), suffix.size(), suffix) == 0
+                                      ? prefix
+                                      : prefix + suffix;
+        std::string sink = b_->newProcessorName("KSTREAM-SINK-");
+        std::string filter = b_->newProcessorName("KSTREAM-FILTER-");
+        std::string source = b_->newProcessorName("KSTREAM-SOURCE-");
+        static const std::regex generated("KSTREAM.*-[0-9]{10}");
+        if (!std::regex_match(prefix, generated)) {
+            sink = topic + "-sink";
+            filter = topic + "-filter";
+            source = topic + "-source";
+        }
+        auto& t = *b_->topology;
+        t.addInternalTopic(topic);
+        t.addProcessor(filter, [] {
+            return std::make_unique<detail::FunctionNode>([](const detail::StreamRecord& r, detail::ProcessorNode& n) { n.forward(r); });
+        }, {name_});
+        t.addSink(sink, topic, nullptr, ks, vs, partitioner, {filter});
+        t.addSource(source, {topic}, ks, vs);
+        return source;
+    }
+
+private:
+    template <class P>
+    KStream filterImpl(P predicate, const Named& named, bool negate) const {
+        const std::string name = b_->nameOr(named, "KSTREAM-FILTER-");
+        addStateless(name, [predicate, negate](const detail::StreamRecord& r, detail::ProcessorNode& n) mutable {
+            if (static_cast<bool>(predicate(detail::unbox<K>(r.key), detail::unbox<V>(r.value))) != negate) n.forward(r);
+        });
+        return KStream(b_, name, key_serde_, value_serde_, repartition_required_);
+    }
+
+    template <class Fn>
+    void addStateless(const std::string& name, Fn fn) const {
+        b_->topology->addProcessor(name, [fn]() -> std::unique_ptr<detail::ProcessorNode> {
+            return std::make_unique<detail::FunctionNode>(fn);
+        }, {name_});
+    }
+
+    detail::SerdePtr sinkKeySerde(const Produced& p) const {
+        return detail::serdeFor<K>(p.keySerde().erased() ? p.keySerde().erased() : key_serde_, "key");
+    }
+    detail::SerdePtr sinkValueSerde(const Produced& p) const {
+        return detail::serdeFor<V>(p.valueSerde().erased() ? p.valueSerde().erased() : value_serde_, "value");
+    }
+
+    template <class Supplier>
+    auto processImpl(Supplier supplier, const Named& named, const std::vector<std::string>& stores) const {
+        using P = detail::SuppliedProcessor<Supplier>;
+        static_assert(std::is_same<detail::BoxedT<typename P::KeyIn>, detail::BoxedT<K>>::value,
+                      "process(): the processor's KIn must be the stream's key type");
+        static_assert(std::is_same<detail::BoxedT<typename P::ValueIn>, detail::BoxedT<V>>::value,
+                      "process(): the processor's VIn must be the stream's value type");
+        const std::string name = b_->nameOr(named, "KSTREAM-PROCESSOR-");
+        b_->topology->addProcessor(name, detail::adapterFactory(std::move(supplier)), {name_});
+        for (const auto& s : stores) b_->topology->connectProcessorAndStateStore(name, s);
+        return KStream<typename P::KeyOut, typename P::ValueOut>(b_, name, nullptr, nullptr, true);
+    }
+    template <class Supplier>
+    auto processValuesImpl(Supplier supplier, const Named& named, const std::vector<std::string>& stores) const {
+        using P = detail::SuppliedProcessor<Supplier>;
+        static_assert(std::is_same<detail::BoxedT<typename P::KeyIn>, detail::BoxedT<K>>::value,
+                      "processValues(): the processor's KIn must be the stream's key type");
+        const std::string name = b_->nameOr(named, "KSTREAM-PROCESSVALUES-");
+        b_->topology->addProcessor(name, detail::fixedKeyAdapterFactory(std::move(supplier)), {name_});
+        for (const auto& s : stores) b_->topology->connectProcessorAndStateStore(name, s);
+        return KStream<K, typename P::ValueOut>(b_, name, key_serde_, nullptr, repartition_required_);
+    }
+
+    std::shared_ptr<detail::BuilderState> b_;
+    std::string name_;
+    detail::SerdePtr key_serde_, value_serde_;
+    bool repartition_required_;
+};
+
+// ---- BranchedKStream --------------------------------------------------------------------------------------------
+template <class K, class V>
+class BranchedKStream {
+public:
+    BranchedKStream(KStream<K, V> source, const Named& named)
+        : source_(std::move(source)), spec_(std::make_shared<detail::BranchNode::Spec>()) {
+        auto& b = *source_.builderState();
+        splitter_ = b.nameOr(named, "KSTREAM-BRANCH-");
+        auto spec = spec_;
+        b.topology->addProcessor(splitter_, [spec] { return std::make_unique<detail::BranchNode>(spec); }, {source_.nodeName()});
+    }
+    template <class P>
+    BranchedKStream& branch(P predicate, const Branched& branched = {}) {
+        spec_->predicates.push_back([predicate](const detail::StreamRecord& r) mutable {
+            return static_cast<bool>(predicate(detail::unbox<K>(r.key), detail::unbox<V>(r.value)));
+        });
+        createBranch(branched, static_cast<int>(spec_->predicates.size()));
+        return *this;
+    }
+    std::map<std::string, KStream<K, V>> defaultBranch(const Branched& branched = {}) {
+        createBranch(branched, 0);
+        return branches_;
+    }
+    std::map<std::string, KStream<K, V>> noDefaultBranch() { return branches_; }
+
+private:
+    void createBranch(const Branched& branched, int index) {
+        auto& b = *source_.builderState();
+        const std::string child = splitter_ + (branched.name() ? *branched.name() : std::to_string(index));
+        spec_->children.push_back(child);
+        b.newProcessorName(child);  // burns an index, as Kafka does
+        b.topology->addProcessor(child, [] {
+            return std::make_unique<detail::FunctionNode>([](const detail::StreamRecord& r, detail::ProcessorNode& n) { n.forward(r); });
+        }, {splitter_});
+        branches_.emplace(child, KStream<K, V>(source_.builderState(), child, source_.keySerde(), source_.valueSerde(),
+                                               source_.repartitionRequired()));
+    }
+
+    KStream<K, V> source_;
+    std::shared_ptr<detail::BranchNode::Spec> spec_;
+    std::string splitter_;
+    std::map<std::string, KStream<K, V>> branches_;
+};
+
+template <class K, class V>
+BranchedKStream<K, V> KStream<K, V>::split(const Named& named) const {
+    return BranchedKStream<K, V>(*this, named);
+}
+
+// ---- KTable -----------------------------------------------------------------------------------------------------
+namespace detail {
+
+// What a KTable handle knows about the node behind it.
+struct TableInfo {
+    std::shared_ptr<TableNodeState> state;
+    // Asks this node (and, through it, its parents) to send old values; force: materialize if needed.
+    std::function<void(bool force)> enable_sending_old_values;
+};
+
+// Adds the timestamped store for a table node when it becomes materialized.
+inline void materializeTable(BuilderState& b, const std::string& node, TableNodeState& state, StoreSpec spec) {
+    if (state.materialized) return;
+    state.materialized = true;
+    spec.name = state.store_name;
+    spec.timestamped = true;
+    b.topology->addStateStore(spec, {node});
+}
+
+inline StoreSpec storeSpecFrom(const Materialized& m, SerdePtr key_serde, SerdePtr value_serde) {
+    StoreSpec spec;
+    spec.name = m.storeName() ? *m.storeName() : std::string();
+    spec.timestamped = true;
+    spec.persistent = m.persistent();
+    spec.logging = m.loggingEnabled();
+    spec.caching = m.cachingEnabled();
+    spec.changelog_config = m.changelogConfig();
+    spec.key_serde = std::move(key_serde);
+    spec.value_serde = std::move(value_serde);
+    return spec;
+}
+
+}  // namespace detail
+
+template <class K, class V>
+class KTable {
+public:
+    KTable(std::shared_ptr<detail::BuilderState> builder, std::string name, detail::SerdePtr key_serde,
+           detail::SerdePtr value_serde, detail::TableInfo info)
+        : b_(std::move(builder)), name_(std::move(name)), key_serde_(std::move(key_serde)), value_serde_(std::move(value_serde)),
+          info_(std::move(info)) {}
+
+    const std::string& nodeName() const noexcept { return name_; }
+    // The store name when the table is materialized under a name users can query; "" otherwise.
+    std::string queryableStoreName() const { return queryable_ ? info_.state->store_name : std::string(); }
+
+    template <class P>
+    KTable filter(P predicate, const Named& named = {}, const std::optional<Materialized>& materialized = std::nullopt) const {
+        return filterImpl(std::move(predicate), named, materialized, false);
+    }
+    template <class P>
+    KTable filter(P predicate, const Materialized& materialized) const { return filterImpl(std::move(predicate), Named(), materialized, false); }
+    template <class P>
+    KTable filterNot(P predicate, const Named& named = {}, const std::optional<Materialized>& materialized = std::nullopt) const {
+        return filterImpl(std::move(predicate), named, materialized, true);
+    }
+
+    template <class F>
+    auto mapValues(F mapper, const Named& named = {}, const std::optional<Materialized>& materialized = std::nullopt) const {
+        using VR = detail::ValueFnResult<K, V, F>;
+        const std::string name = b_->nameOr(named, "KTABLE-MAPVALUES-");
+        auto fn = [mapper](const detail::Box& k, const detail::Box& v) mutable {
+            return detail::Box::of(detail::callValueFn<K, V>(mapper, k, v));
+        };
+        return transformTable<VR>(name, fn, false, materialized, nullptr);
+    }
+    template <class F>
+    auto mapValues(F mapper, const Materialized& materialized) const { return mapValues(std::move(mapper), Named(), materialized); }
+
+    // The table's changes as a stream: the new value of each update (a tombstone's is null).
+    KStream<K, V> toStream(const Named& named = {}) const {
+        const std::string name = b_->nameOr(named, "KTABLE-TOSTREAM-");
+        b_->topology->addProcessor(name, [] {
+            return std::make_unique<detail::FunctionNode>([](const detail::StreamRecord& r, detail::ProcessorNode& n) {
+                detail::StreamRecord out{r.key, r.value.get<detail::Change>().newValue, r.timestamp, r.headers};
+                n.forward(out);
+            });
+        }, {name_});
+        return KStream<K, V>(b_, name, key_serde_, value_serde_, false);
+    }
+
+    // selector(key, value) returns KeyValue<KR, VR>: the new grouping key and the value to aggregate.
+    template <class F>
+    auto groupBy(F selector, const Grouped& grouped = {}) const;
+
+    const std::shared_ptr<detail::BuilderState>& builderState() const noexcept { return b_; }
+    const detail::SerdePtr& keySerde() const noexcept { return key_serde_; }
+    const detail::SerdePtr& valueSerde() const noexcept { return value_serde_; }
+    const detail::TableInfo& info() const noexcept { return info_; }
+    void setQueryable(bool q) { queryable_ = q; }
+
+private:
+    template <class P>
+    KTable filterImpl(P predicate, const Named& named, const std::optional<Materialized>& materialized, bool negate) const {
+        const std::string name = b_->nameOr(named, "KTABLE-FILTER-");
+        auto fn = [predicate, negate](const detail::Box& k, const detail::Box& v) mutable {
+            const bool keep = static_cast<bool>(predicate(detail::unbox<K>(k), detail::unbox<V>(v))) != negate;
+            return keep ? v : detail::Box();
+        };
+        return transformTable<V>(name, fn, true, materialized, value_serde_);
+    }
+
+    template <class VR, class Fn>
+    KTable<K, VR> transformTable(const std::string& name, Fn fn, bool filter, const std::optional<Materialized>& materialized,
+                                 detail::SerdePtr default_value_serde) const {
+        auto state = std::make_shared<detail::TableNodeState>();
+        detail::SerdePtr ks = key_serde_, vs = default_value_serde;
+        std::optional<detail::StoreSpec> spec;
+        if (materialized) {
+            ks = detail::serdeFor<K>(materialized->keySerde().erased() ? materialized->keySerde().erased() : key_serde_, "key");
+            vs = detail::serdeFor<VR>(materialized->valueSerde().erased() ? materialized->valueSerde().erased() : vs, "value");
+            state->store_name = materialized->storeName() ? *materialized->storeName() : b_->newStoreName(filter ? "KTABLE-FILTER-" : "KTABLE-MAPVALUES-");
+            spec = detail::storeSpecFrom(*materialized, ks, vs);
+        }
+        const detail::SerdePtr store_ks = detail::serdeFor<K>(ks, "key"), store_vs = detail::serdeFor<VR>(vs, "value");
+        b_->topology->addProcessor(name, [state, store_ks, store_vs, fn, filter]() -> std::unique_ptr<detail::ProcessorNode> {
+            return std::make_unique<detail::TableTransformNode>(state, store_ks, store_vs, fn, filter);
+        }, {name_});
+        if (spec) detail::materializeTable(*b_, name, *state, *spec);
+        auto parent = info_;
+        detail::TableInfo info{state, [state, parent](bool force) {
+            // Kafka: a materialized filter/mapValues sends old values itself; otherwise its parent must.
+            if (!state->materialized) parent.enable_sending_old_values(force);
+            state->send_old_values = true;
+        }};
+        KTable<K, VR> out(b_, name, ks, spec ? vs : nullptr, info);
+        out.setQueryable(materialized && materialized->storeName().has_value());
+        return out;
+    }
+
+    std::shared_ptr<detail::BuilderState> b_;
+    std::string name_;
+    detail::SerdePtr key_serde_, value_serde_;
+    detail::TableInfo info_;
+    bool queryable_ = false;
+};
+
+// ---- GlobalKTable -----------------------------------------------------------------------------------------------
+template <class K, class V>
+class GlobalKTable {
+public:
+    GlobalKTable(std::string store_name, bool queryable) : store_name_(std::move(store_name)), queryable_(queryable) {}
+    std::string queryableStoreName() const { return queryable_ ? store_name_ : std::string(); }
+    const std::string& storeName() const noexcept { return store_name_; }
+
+private:
+    std::string store_name_;
+    bool queryable_;
+};
+
+// ---- Aggregations -----------------------------------------------------------------------------------------------
+namespace detail {
+
+// Builds a stream aggregation (KGroupedStream count/reduce/aggregate), repartitioning first if needed.
+template <class K, class V, class VR>
+KTable<K, VR> buildStreamAggregate(const KStream<K, V>& stream, const std::optional<std::string>& grouped_name,
+                                   const SerdePtr& grouped_key_serde, const SerdePtr& grouped_value_serde,
+                                   const Materialized& materialized, const Named& named, const std::string& prefix,
+                                   SerdePtr default_agg_serde, StreamAggregateNode::Fns fns) {
+    auto& b = *stream.builderState();
+    auto state = std::make_shared<TableNodeState>();
+    state->store_name = materialized.storeName() ? *materialized.storeName() : b.newStoreName(prefix);
+    const std::string name = b.nameOr(named, prefix);
+    const SerdePtr ks = serdeFor<K>(materialized.keySerde().erased() ? materialized.keySerde().erased()
+                                                                     : (grouped_key_serde ? grouped_key_serde : stream.keySerde()), "key");
+    const SerdePtr vs = serdeFor<VR>(materialized.valueSerde().erased() ? materialized.valueSerde().erased() : default_agg_serde, "value");
+    std::string parent = stream.nodeName();
+    if (stream.repartitionRequired()) {
+        const SerdePtr rvs = serdeFor<V>(grouped_value_serde ? grouped_value_serde : stream.valueSerde(), "value");
+        parent = stream.createRepartitionedSource(grouped_name ? *grouped_name : state->store_name, ks, rvs, nullptr);
+    }
+    b.topology->addProcessor(name, [state, ks, vs, fns]() -> std::unique_ptr<ProcessorNode> {
+        return std::make_unique<StreamAggregateNode>(state, ks, vs, fns);
+    }, {parent});
+    materializeTable(b, name, *state, storeSpecFrom(materialized, ks, vs));
+    TableInfo info{state, [state](bool) { state->send_old_values = true; }};
+    KTable<K, VR> table(stream.builderState(), name, ks, vs, info);
+    table.setQueryable(materialized.storeName().has_value());
+    return table;
+}
+
+}  // namespace detail
+
+template <class K, class V>
+class KGroupedStream {
+public:
+    KGroupedStream(KStream<K, V> stream, Grouped grouped) : stream_(std::move(stream)), grouped_(std::move(grouped)) {}
+
+    KTable<K, int64_t> count(const Named& named = {}) const { return countImpl(named, Materialized(), false); }
+    KTable<K, int64_t> count(const Materialized& materialized) const { return countImpl(Named(), materialized, true); }
+    KTable<K, int64_t> count(const Named& named, const Materialized& materialized) const { return countImpl(named, materialized, true); }
+
+    // reducer(aggregate, value) -> new aggregate; the first value of a key is its first aggregate.
+    template <class F>
+    KTable<K, V> reduce(F reducer, const Named& named = {}, const Materialized& materialized = {}) const {
+        detail::StreamAggregateNode::Fns fns;
+        fns.reducer = [reducer](const detail::Box& agg, const detail::Box& v) mutable {
+            return detail::Box::of(reducer(detail::unbox<V>(agg), detail::unbox<V>(v)));
+        };
+        const auto& b = stream_.builderState();
+        (void)b;
+        return detail::buildStreamAggregate<K, V, V>(stream_, grouped_.name(), grouped_.keySerde().erased(), grouped_.valueSerde().erased(),
+                                                     materialized, named, "KSTREAM-REDUCE-",
+                                                     grouped_.valueSerde().erased() ? grouped_.valueSerde().erased() : stream_.valueSerde(), fns);
+    }
+    template <class F>
+    KTable<K, V> reduce(F reducer, const Materialized& materialized) const { return reduce(std::move(reducer), Named(), materialized); }
+
+    // initializer() -> first aggregate; aggregator(key, value, aggregate) -> new aggregate.
+    template <class I, class A>
+    auto aggregate(I initializer, A aggregator, const Named& named = {}, const Materialized& materialized = {}) const {
+        using VR = std::decay_t<std::invoke_result_t<I&>>;
+        detail::StreamAggregateNode::Fns fns;
+        fns.initializer = [initializer]() mutable { return detail::Box::of(initializer()); };
+        fns.aggregator = [aggregator](const detail::Box& k, const detail::Box& v, const detail::Box& agg) mutable {
+            return detail::Box::of(aggregator(detail::unbox<K>(k), detail::unbox<V>(v), detail::unbox<VR>(agg)));
+        };
+        return detail::buildStreamAggregate<K, V, VR>(stream_, grouped_.name(), grouped_.keySerde().erased(), grouped_.valueSerde().erased(),
+                                                      materialized, named, "KSTREAM-AGGREGATE-", nullptr, fns);
+    }
+    template <class I, class A>
+    auto aggregate(I initializer, A aggregator, const Materialized& materialized) const {
+        return aggregate(std::move(initializer), std::move(aggregator), Named(), materialized);
+    }
+
+private:
+    KTable<K, int64_t> countImpl(const Named& named, const Materialized& materialized, bool with_materialized) const {
+        // Kafka burns one index here when count(Materialized) has no store name (topology compatibility).
+        if (with_materialized && !materialized.storeName()) stream_.builderState()->newStoreName("KSTREAM-AGGREGATE-");
+        detail::StreamAggregateNode::Fns fns;
+        fns.initializer = [] { return detail::Box::of(int64_t{0}); };
+        fns.aggregator = [](const detail::Box&, const detail::Box&, const detail::Box& agg) {
+            return detail::Box::of(agg.get<int64_t>() + 1);
+        };
+        return detail::buildStreamAggregate<K, V, int64_t>(stream_, grouped_.name(), grouped_.keySerde().erased(), grouped_.valueSerde().erased(),
+                                                           materialized, named, "KSTREAM-AGGREGATE-", detail::erasedSerde<int64_t>(), fns);
+    }
+
+    KStream<K, V> stream_;
+    Grouped grouped_;
+};
+
+template <class K, class V>
+KGroupedStream<K, V> KStream<K, V>::groupByKey(const Grouped& grouped) const {
+    KStream<K, V> s(b_, name_, grouped.keySerde().erased() ? detail::serdeFor<K>(grouped.keySerde().erased(), "key") : key_serde_,
+                    grouped.valueSerde().erased() ? detail::serdeFor<V>(grouped.valueSerde().erased(), "value") : value_serde_,
+                    repartition_required_);
+    return KGroupedStream<K, V>(s, grouped);
+}
+
+template <class K, class V>
+template <class F>
+auto KStream<K, V>::groupBy(F selector, const Grouped& grouped) const {
+    using KR = std::decay_t<std::invoke_result_t<F&, detail::ArgT<K>, detail::ArgT<V>>>;
+    const std::string name = grouped.name() ? *grouped.name() : b_->newProcessorName("KSTREAM-KEY-SELECT-");
+    addStateless(name, [selector](const detail::StreamRecord& r, detail::ProcessorNode& n) mutable {
+        detail::StreamRecord out{detail::Box::of(selector(detail::unbox<K>(r.key), detail::unbox<V>(r.value))), r.value, r.timestamp, r.headers};
+        n.forward(out);
+    });
+    KStream<KR, V> s(b_, name, grouped.keySerde().erased() ? detail::serdeFor<KR>(grouped.keySerde().erased(), "key") : nullptr,
+                     grouped.valueSerde().erased() ? detail::serdeFor<V>(grouped.valueSerde().erased(), "value") : value_serde_, true);
+    return KGroupedStream<KR, V>(s, grouped);
+}
+
+template <class K, class V>
+KTable<K, V> KStream<K, V>::toTable(const Named& named, const Materialized& materialized) const {
+    const std::string name = b_->nameOr(named, "KSTREAM-TOTABLE-");
+    auto state = std::make_shared<detail::TableNodeState>();
+    state->store_name = materialized.storeName() ? *materialized.storeName() : b_->newStoreName("KSTREAM-TOTABLE-");
+    const auto ks = detail::serdeFor<K>(materialized.keySerde().erased() ? materialized.keySerde().erased() : key_serde_, "key");
+    const auto vs = detail::serdeFor<V>(materialized.valueSerde().erased() ? materialized.valueSerde().erased() : value_serde_, "value");
+    std::string parent = name_;
+    if (repartition_required_) parent = createRepartitionedSource(name, ks, vs, nullptr);
+    b_->topology->addProcessor(name, [state, ks, vs]() -> std::unique_ptr<detail::ProcessorNode> {
+        return std::make_unique<detail::TableSourceNode>(state, ks, vs);
+    }, {parent});
+    const detail::StoreSpec spec = detail::storeSpecFrom(materialized, ks, vs);
+    if (materialized.storeName()) detail::materializeTable(*b_, name, *state, spec);
+    auto b = b_;
+    detail::TableInfo info{state, [b, name, state, spec](bool force) {
+        if (force) detail::materializeTable(*b, name, *state, spec);
+        state->send_old_values = true;
+    }};
+    KTable<K, V> table(b_, name, ks, vs, info);
+    table.setQueryable(materialized.storeName().has_value());
+    return table;
+}
+
+template <class K, class V>
+class KGroupedTable {
+public:
+    KGroupedTable(std::shared_ptr<detail::BuilderState> b, std::string select_name, Grouped grouped, detail::SerdePtr key_serde,
+                  detail::SerdePtr value_serde)
+        : b_(std::move(b)), select_(std::move(select_name)), grouped_(std::move(grouped)), key_serde_(std::move(key_serde)),
+          value_serde_(std::move(value_serde)) {}
+
+    KTable<K, int64_t> count(const Named& named = {}, const Materialized& materialized = {}) const {
+        detail::TableAggregateNode::Fns fns;
+        fns.initializer = [] { return detail::Box::of(int64_t{0}); };
+        fns.adder = [](const detail::Box&, const detail::Box&, const detail::Box& agg) { return detail::Box::of(agg.get<int64_t>() + 1); };
+        fns.subtractor = [](const detail::Box&, const detail::Box&, const detail::Box& agg) { return detail::Box::of(agg.get<int64_t>() - 1); };
+        return build<int64_t>(named, materialized, "KTABLE-AGGREGATE-", detail::erasedSerde<int64_t>(), fns);
+    }
+    KTable<K, int64_t> count(const Materialized& materialized) const { return count(Named(), materialized); }
+
+    // adder(aggregate, new value), subtractor(aggregate, old value).
+    template <class A, class S>
+    KTable<K, V> reduce(A adder, S subtractor, const Named& named = {}, const Materialized& materialized = {}) const {
+        detail::TableAggregateNode::Fns fns;
+        fns.add_reducer = [adder](const detail::Box& agg, const detail::Box& v) mutable {
+            return detail::Box::of(adder(detail::unbox<V>(agg), detail::unbox<V>(v)));
+        };
+        fns.remove_reducer = [subtractor](const detail::Box& agg, const detail::Box& v) mutable {
+            return detail::Box::of(subtractor(detail::unbox<V>(agg), detail::unbox<V>(v)));
+        };
+        return build<V>(named, materialized, "KTABLE-REDUCE-", value_serde_, fns);
+    }
+    template <class A, class S>
+    KTable<K, V> reduce(A adder, S subtractor, const Materialized& materialized) const {
+        return reduce(std::move(adder), std::move(subtractor), Named(), materialized);
+    }
+
+    // initializer() -> aggregate; adder(key, new value, aggregate); subtractor(key, old value, aggregate).
+    template <class I, class A, class S>
+    auto aggregate(I initializer, A adder, S subtractor, const Named& named = {}, const Materialized& materialized = {}) const {
+        using VR = std::decay_t<std::invoke_result_t<I&>>;
+        detail::TableAggregateNode::Fns fns;
+        fns.initializer = [initializer]() mutable { return detail::Box::of(initializer()); };
+        fns.adder = [adder](const detail::Box& k, const detail::Box& v, const detail::Box& agg) mutable {
+            return detail::Box::of(adder(detail::unbox<K>(k), detail::unbox<V>(v), detail::unbox<VR>(agg)));
+        };
+        fns.subtractor = [subtractor](const detail::Box& k, const detail::Box& v, const detail::Box& agg) mutable {
+            return detail::Box::of(subtractor(detail::unbox<K>(k), detail::unbox<V>(v), detail::unbox<VR>(agg)));
+        };
+        return build<VR>(named, materialized, "KTABLE-AGGREGATE-", nullptr, fns);
+    }
+    template <class I, class A, class S>
+    auto aggregate(I initializer, A adder, S subtractor, const Materialized& materialized) const {
+        return aggregate(std::move(initializer), std::move(adder), std::move(subtractor), Named(), materialized);
+    }
+
+private:
+    // Kafka's KGroupedTableImpl.doAggregate: store name, then sink and source of the repartition topic
+    // `<grouped name or store name>-repartition` (no filter node), then the aggregate processor.
+    template <class VR>
+    KTable<K, VR> build(const Named& named, const Materialized& materialized, const std::string& func_prefix,
+                        detail::SerdePtr default_agg_serde, detail::TableAggregateNode::Fns fns) const {
+        auto state = std::make_shared<detail::TableNodeState>();
+        state->store_name = materialized.storeName() ? *materialized.storeName() : b_->newStoreName("KTABLE-AGGREGATE-");
+        const std::string sink = named.name() ? *named.name() + "-sink" : b_->newProcessorName("KSTREAM-SINK-");
+        const std::string source = named.name() ? *named.name() + "-source" : b_->newProcessorName("KSTREAM-SOURCE-");
+        const std::string func = b_->nameOr(named, func_prefix);
+        const std::string topic = (grouped_.name() ? *grouped_.name() : state->store_name) + "-repartition";
+        const auto ks = detail::serdeFor<K>(materialized.keySerde().erased() ? materialized.keySerde().erased() : key_serde_, "key");
+        const auto vs = detail::serdeFor<VR>(materialized.valueSerde().erased() ? materialized.valueSerde().erased() : default_agg_serde, "value");
+        const auto changed = std::make_shared<detail::ChangedSerde>(detail::serdeFor<V>(value_serde_, "value"));
+        auto& t = *b_->topology;
+        t.addInternalTopic(topic);
+        t.addSink(sink, topic, nullptr, ks, changed, nullptr, {select_});
+        t.addSource(source, {topic}, ks, changed);
+        t.addProcessor(func, [state, ks, vs, fns]() -> std::unique_ptr<detail::ProcessorNode> {
+            return std::make_unique<detail::TableAggregateNode>(state, ks, vs, fns);
+        }, {source});
+        detail::materializeTable(*b_, func, *state, detail::storeSpecFrom(materialized, ks, vs));
+        detail::TableInfo info{state, [state](bool) { state->send_old_values = true; }};
+        KTable<K, VR> table(b_, func, ks, vs, info);
+        table.setQueryable(materialized.storeName().has_value());
+        return table;
+    }
+
+    std::shared_ptr<detail::BuilderState> b_;
+    std::string select_;
+    Grouped grouped_;
+    detail::SerdePtr key_serde_, value_serde_;
+};
+
+template <class K, class V>
+template <class F>
+auto KTable<K, V>::groupBy(F selector, const Grouped& grouped) const {
+    using KV = std::decay_t<std::invoke_result_t<F&, detail::ArgT<K>, detail::ArgT<V>>>;
+    using KR = typename detail::KeyValueTypes<KV>::Key;
+    using VR = typename detail::KeyValueTypes<KV>::Value;
+    const std::string name = grouped.name() ? *grouped.name() : b_->newProcessorName("KTABLE-SELECT-");
+    info_.enable_sending_old_values(true);
+    auto mapper = [selector](const detail::Box& k, const detail::Box& v) mutable {
+        KV kv = selector(detail::unbox<K>(k), detail::unbox<V>(v));
+        return std::make_pair(detail::Box::of(std::move(kv.key)), detail::Box::of(std::move(kv.value)));
+    };
+    auto equals = [](const detail::Box& a, const detail::Box& b) {
+        return a.get<detail::BoxedT<KR>>() == b.get<detail::BoxedT<KR>>();
+    };
+    b_->topology->addProcessor(name, [mapper, equals]() -> std::unique_ptr<detail::ProcessorNode> {
+        return std::make_unique<detail::TableRepartitionMapNode>(mapper, equals);
+    }, {name_});
+    auto ks = grouped.keySerde().erased() ? detail::serdeFor<KR>(grouped.keySerde().erased(), "key") : detail::erasedSerde<KR>();
+    auto vs = grouped.valueSerde().erased() ? detail::serdeFor<VR>(grouped.valueSerde().erased(), "value") : detail::erasedSerde<VR>();
+    return KGroupedTable<KR, VR>(b_, name, grouped, ks, vs);
+}
+
+// ---- StreamsBuilder ---------------------------------------------------------------------------------------------
+class StreamsBuilder {
+public:
+    StreamsBuilder() : b_(std::make_shared<detail::BuilderState>()) {}
+
+    // A stream of topic's records, deserialized as K and V (Serde<K>/Serde<V>, or Consumed's serdes).
+    template <class K, class V>
+    KStream<K, V> stream(const std::string& topic, const Consumed& consumed = {}) {
+        return stream<K, V>(std::vector<std::string>{topic}, consumed);
+    }
+    template <class K, class V>
+    KStream<K, V> stream(const std::vector<std::string>& topics, const Consumed& consumed = {}) {
+        const std::string name = consumed.name() ? *consumed.name() : b_->newProcessorName("KSTREAM-SOURCE-");
+        auto ks = detail::serdeFor<K>(consumed.keySerde().erased(), "key");
+        auto vs = detail::serdeFor<V>(consumed.valueSerde().erased(), "value");
+        b_->topology->addSource(name, topics, ks, vs);
+        return KStream<K, V>(b_, name, ks, vs, false);
+    }
+
+    // A table of topic's latest value per key (a null value deletes the key).
+    template <class K, class V>
+    KTable<K, V> table(const std::string& topic, const Consumed& consumed = {}, const Materialized& materialized = {}) {
+        auto state = std::make_shared<detail::TableNodeState>();
+        state->store_name = materialized.storeName() ? *materialized.storeName() : b_->newStoreName(topic + "-");
+        const std::string source = consumed.name() ? *consumed.name() + "-source" : b_->newProcessorName("KSTREAM-SOURCE-");
+        const std::string name = consumed.name() ? *consumed.name() : b_->newProcessorName("KTABLE-SOURCE-");
+        auto ks = detail::serdeFor<K>(materialized.keySerde().erased() ? materialized.keySerde().erased() : consumed.keySerde().erased(), "key");
+        auto vs = detail::serdeFor<V>(materialized.valueSerde().erased() ? materialized.valueSerde().erased() : consumed.valueSerde().erased(), "value");
+        b_->topology->addSource(source, {topic}, ks, vs);
+        b_->topology->addProcessor(name, [state, ks, vs]() -> std::unique_ptr<detail::ProcessorNode> {
+            return std::make_unique<detail::TableSourceNode>(state, ks, vs);
+        }, {source});
+        const detail::StoreSpec spec = detail::storeSpecFrom(materialized, ks, vs);
+        if (materialized.storeName()) detail::materializeTable(*b_, name, *state, spec);
+        auto b = b_;
+        detail::TableInfo info{state, [b, name, state, spec](bool force) {
+            if (force) detail::materializeTable(*b, name, *state, spec);
+            state->send_old_values = true;
+        }};
+        KTable<K, V> t(b_, name, ks, vs, info);
+        t.setQueryable(materialized.storeName().has_value());
+        return t;
+    }
+    template <class K, class V>
+    KTable<K, V> table(const std::string& topic, const Materialized& materialized) {
+        return table<K, V>(topic, Consumed(), materialized);
+    }
+
+    // A table every task holds in full (a global store, read from all partitions of topic).
+    template <class K, class V>
+    GlobalKTable<K, V> globalTable(const std::string& topic, const Consumed& consumed = {}, const Materialized& materialized = {}) {
+        const std::string store = materialized.storeName() ? *materialized.storeName() : b_->newStoreName(topic + "-");
+        const std::string source = consumed.name() ? *consumed.name() + "-source" : b_->newProcessorName("KSTREAM-SOURCE-");
+        const std::string name = consumed.name() ? *consumed.name() : b_->newProcessorName("KTABLE-SOURCE-");
+        auto ks = detail::serdeFor<K>(materialized.keySerde().erased() ? materialized.keySerde().erased() : consumed.keySerde().erased(), "key");
+        auto vs = detail::serdeFor<V>(materialized.valueSerde().erased() ? materialized.valueSerde().erased() : consumed.valueSerde().erased(), "value");
+        detail::StoreSpec spec = detail::storeSpecFrom(materialized.withLoggingDisabled(), ks, vs);
+        spec.name = store;
+        auto state = std::make_shared<detail::TableNodeState>();
+        state->store_name = store;
+        state->materialized = true;
+        b_->topology->addGlobalStore(spec, source, topic, ks, vs, name, [state, ks, vs]() -> std::unique_ptr<detail::ProcessorNode> {
+            return std::make_unique<detail::TableSourceNode>(state, ks, vs);
+        });
+        return GlobalKTable<K, V>(store, materialized.storeName().has_value());
+    }
+    template <class K, class V>
+    GlobalKTable<K, V> globalTable(const std::string& topic, const Materialized& materialized) {
+        return globalTable<K, V>(topic, Consumed(), materialized);
+    }
+
+    // Adds a store for Processor API operators (connect it by naming it in process()).
+    StreamsBuilder& addStateStore(const StoreBuilder& store) {
+        b_->topology->addStateStore(store.spec(), {});
+        return *this;
+    }
+
+    // The topology built so far (the builder keeps building into the same topology).
+    Topology build() { return Topology(b_->topology); }
+    Topology build(const Properties& /*props*/) { return build(); }
+
+private:
+    std::shared_ptr<detail::BuilderState> b_;
+};
+
+}  // namespace kstream_sim
+// ==== [END PART] streams/dsl.hpp ===================================================================================
+
+// ==== [PART] streams/streams_config.hpp ============================================================================
+// StreamsConfig: Kafka Streams' configuration keys, defaults, checks and default serdes.
+//
+// Kafka Streams' configuration keys, defaults and checks, and the default serdes named by
+// default.key.serde / default.value.serde.
+//
+// Keys for what kstream_sim does not model (threads, RocksDB, rack awareness, metrics) are accepted and
+// have no effect. As everywhere in kstream_sim, an unknown key is an error that names the closest key.
+
+#include <string>
+
+// #include "../clients/client_configs.hpp"  (already pasted above: [PART] clients/client_configs.hpp)
+// #include "../core/config.hpp"  (already pasted above: [PART] core/config.hpp)
+// #include "values.hpp"  (already pasted above: [PART] streams/values.hpp)
+
+namespace kstream_sim {
+
+struct StreamsConfig {
+    static constexpr const char* APPLICATION_ID_CONFIG = "application.id";
+    static constexpr const char* BOOTSTRAP_SERVERS_CONFIG = "bootstrap.servers";
+    static constexpr const char* DEFAULT_KEY_SERDE_CLASS_CONFIG = "default.key.serde";
+    static constexpr const char* DEFAULT_VALUE_SERDE_CLASS_CONFIG = "default.value.serde";
+    static constexpr const char* STATESTORE_CACHE_MAX_BYTES_CONFIG = "statestore.cache.max.bytes";
+    static constexpr const char* CACHE_MAX_BYTES_BUFFERING_CONFIG = "cache.max.bytes.buffering";  // deprecated alias
+    static constexpr const char* COMMIT_INTERVAL_MS_CONFIG = "commit.interval.ms";
+    static constexpr const char* PROCESSING_GUARANTEE_CONFIG = "processing.guarantee";
+    static constexpr const char* TOPOLOGY_OPTIMIZATION_CONFIG = "topology.optimization";
+    static constexpr const char* NUM_STREAM_THREADS_CONFIG = "num.stream.threads";
+    static constexpr const char* STATE_DIR_CONFIG = "state.dir";
+    static constexpr const char* MAX_TASK_IDLE_MS_CONFIG = "max.task.idle.ms";
+    static constexpr const char* AT_LEAST_ONCE = "at_least_once";
+    static constexpr const char* EXACTLY_ONCE_V2 = "exactly_once_v2";
+    static constexpr const char* NO_OPTIMIZATION = "none";
+    static constexpr const char* OPTIMIZE = "all";
+
+    static const ConfigDef& configDef() {
+        static const ConfigDef def = [] {
+            ConfigDef d;
+            d.define(APPLICATION_ID_CONFIG, ConfigType::STRING, std::nullopt, "An identifier for the stream processing application");
+            d.define(BOOTSTRAP_SERVERS_CONFIG, ConfigType::LIST, std::nullopt);
+            d.define(DEFAULT_KEY_SERDE_CLASS_CONFIG, ConfigType::CLASS, std::nullopt);
+            d.define(DEFAULT_VALUE_SERDE_CLASS_CONFIG, ConfigType::CLASS, std::nullopt);
+            d.defineRange(STATESTORE_CACHE_MAX_BYTES_CONFIG, ConfigType::LONG, "10485760", 0);
+            d.defineRange(CACHE_MAX_BYTES_BUFFERING_CONFIG, ConfigType::LONG, "10485760", 0);
+            d.defineRange(COMMIT_INTERVAL_MS_CONFIG, ConfigType::LONG, "30000", 0);
+            d.defineIn(PROCESSING_GUARANTEE_CONFIG, std::string(AT_LEAST_ONCE), {AT_LEAST_ONCE, EXACTLY_ONCE_V2});
+            d.define(TOPOLOGY_OPTIMIZATION_CONFIG, ConfigType::STRING, std::string(NO_OPTIMIZATION));
+            d.defineRange(NUM_STREAM_THREADS_CONFIG, ConfigType::INT, "1", 1);
+            d.define(STATE_DIR_CONFIG, ConfigType::STRING, std::string("/tmp/kafka-streams"));
+            d.define(MAX_TASK_IDLE_MS_CONFIG, ConfigType::LONG, std::string("0"));
+            d.define(CommonClientConfigs::CLIENT_ID_CONFIG, ConfigType::STRING, std::string(""));
+            d.accept({"acceptable.recovery.lag", "application.server", "buffered.records.per.partition", "built.in.metrics.version",
+                      "default.client.supplier", "default.deserialization.exception.handler", "deserialization.exception.handler",
+                      "default.production.exception.handler", "production.exception.handler", "default.dsl.store",
+                      "dsl.store.suppliers.class", "default.timestamp.extractor", "log.summary.interval.ms", "max.warmup.replicas",
+                      "num.standby.replicas", "poll.ms", "probing.rebalance.interval.ms", "processing.exception.handler",
+                      "repartition.purge.interval.ms", "rack.aware.assignment.non_overlap_cost", "rack.aware.assignment.strategy",
+                      "rack.aware.assignment.tags", "rack.aware.assignment.traffic_cost", "replication.factor",
+                      "rocksdb.config.setter", "state.cleanup.delay.ms", "task.assignor.class", "task.timeout.ms", "upgrade.from",
+                      "window.size.ms", "windowstore.changelog.additional.retention.ms", "windowed.inner.class.serde",
+                      "request.timeout.ms", "retry.backoff.ms", "metadata.max.age.ms", "group.protocol"});
+            CommonClientConfigs::acceptUnmodelled(d);
+            for (const char* prefix : {"consumer.", "producer.", "admin.", "main.consumer.", "restore.consumer.", "global.consumer.", "topic."})
+                d.acceptPrefix(prefix);
+            return d;
+        }();
+        return def;
+    }
+};
+
+namespace detail {
+
+// The serde a Serdes class name (default.key.serde etc.) stands for; nullptr for "not set".
+inline SerdePtr serdeFromClassName(const std::string& config, const std::string& name) {
+    if (name.empty()) return nullptr;
+    std::string simple = name.substr(name.find_last_of(".$") == std::string::npos ? 0 : name.find_last_of(".$") + 1);
+    if (simple == "StringSerde") return erasedSerde<std::string>();
+    if (simple == "LongSerde") return erasedSerde<int64_t>();
+    if (simple == "IntegerSerde") return erasedSerde<int32_t>();
+    if (simple == "ShortSerde") return erasedSerde<int16_t>();
+    if (simple == "DoubleSerde") return erasedSerde<double>();
+    if (simple == "FloatSerde") return erasedSerde<float>();
+    if (simple == "BooleanSerde") return erasedSerde<bool>();
+    if (simple == "ByteArraySerde" || simple == "BytesSerde") return erasedSerde<Bytes>();
+    throw invalidConfigValue(config, name,
+                             "kstream_sim knows Kafka's built-in serdes only (org.apache.kafka.common.serialization.Serdes$StringSerde, "
+                             "$LongSerde, $IntegerSerde, $ShortSerde, $DoubleSerde, $FloatSerde, $BooleanSerde, $ByteArraySerde); "
+                             "for other types pass serdes to the source or sink");
+}
+
+}  // namespace detail
+
+}  // namespace kstream_sim
+// ==== [END PART] streams/streams_config.hpp ========================================================================
+
+// ==== [PART] streams/topology_test_driver.hpp ======================================================================
+// TopologyTestDriver, TestInputTopic, TestOutputTopic and TestRecord: Kafka's kafka-streams-test-utils.
+//
+// The driver runs a Topology without a cluster: pipeInput() hands a record to the task that reads the
+// topic, which processes it at once (depth first); records written to a repartition topic (or any topic
+// the topology reads) are fed back in; after each record the driver punctuates on stream time and commits
+// (which flushes record caches), as Kafka's driver does. Wall-clock punctuation fires only on
+// advanceWallClockTime(). Everything is deterministic: the wall clock starts at 0 unless given.
+//
+// Beyond Kafka's driver: pass partition counts (TopicPartitionCounts) and input topics have several
+// partitions, each sub-topology runs one task per partition (as KafkaStreams would), records reach the
+// partition Kafka's default partitioner picks (murmur2 of the key), and TestRecord::partition() says which.
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <set>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+// #include "../core/hashing.hpp"  (already pasted above: [PART] core/hashing.hpp)
+// #include "processor_api.hpp"  (already pasted above: [PART] streams/processor_api.hpp)
+// #include "stream_task.hpp"  (already pasted above: [PART] streams/stream_task.hpp)
+// #include "streams_config.hpp"  (already pasted above: [PART] streams/streams_config.hpp)
+// #include "topology.hpp"  (already pasted above: [PART] streams/topology.hpp)
+
+namespace kstream_sim {
+
+class NoSuchElementException : public KafkaException {
+public:
+    explicit NoSuchElementException(const std::string& message) : KafkaException(message) {}
+    const char* name() const noexcept override { return "NoSuchElementException"; }
+};
+
+// Kafka's TestRecord<K, V>: key, value, headers and record time (milliseconds). Keys and values are
+// std::optional-capable: TestRecord<std::string, std::optional<std::string>> shows tombstones as nullopt.
+// partition() is kstream_sim's addition: the partition the record was written to (output topics).
+template <class K, class V>
+class TestRecord {
+public:
+    TestRecord(V value) : value_(std::move(value)) {}
+    TestRecord(K key, V value) : key_(std::move(key)), value_(std::move(value)) {}
+    TestRecord(K key, V value, std::optional<int64_t> record_time_ms, Headers headers = {})
+        : key_(std::move(key)), value_(std::move(value)), headers_(std::move(headers)), time_(record_time_ms) {}
+    template <class Rep, class Period>
+    TestRecord(K key, V value, std::chrono::duration<Rep, Period> record_time, Headers headers = {})
+        : TestRecord(std::move(key), std::move(value), std::chrono::duration_cast<std::chrono::milliseconds>(record_time).count(),
+                     std::move(headers)) {}
+    TestRecord(K key, V value, Headers headers, std::optional<int64_t> record_time_ms)
+        : TestRecord(std::move(key), std::move(value), record_time_ms, std::move(headers)) {}
+
+    const K& key() const noexcept { return key_; }
+    const V& value() const noexcept { return value_; }
+    const Headers& headers() const noexcept { return headers_; }
+    // The record time in ms; nullopt when the record carries none (input records then take the topic's clock).
+    std::optional<int64_t> timestamp() const noexcept { return time_; }
+    std::optional<int64_t> getRecordTime() const noexcept { return time_; }
+    int32_t partition() const noexcept { return partition_; }
+    void setPartition(int32_t p) noexcept { partition_ = p; }
+
+    friend bool operator==(const TestRecord& a, const TestRecord& b) {
+        return a.key_ == b.key_ && a.value_ == b.value_ && a.headers_ == b.headers_ && a.time_ == b.time_;
+    }
+    friend std::ostream& operator<<(std::ostream& out, const TestRecord& r) {
+        out << "TestRecord[key=";
+        detail::printValue(out, r.key_);
+        out << ", value=";
+        detail::printValue(out, r.value_);
+        out << ", headers=RecordHeaders(headers = [";
+        bool first = true;
+        for (const auto& h : r.headers_) {
+            out << (first ? "" : ", ") << "RecordHeader(key = " << h.key() << ", value = " << h.valueString() << ")";
+            first = false;
+        }
+        out << "], isReadOnly = false), recordTime=";
+        if (r.time_) out << *r.time_ << "ms";
+        else out << "null";
+        return out << "]";
+    }
+
+private:
+    K key_{};
+    V value_{};
+    Headers headers_;
+    std::optional<int64_t> time_;
+    int32_t partition_ = 0;
+};
+
+// Partition counts for topics in the driver (kstream_sim's extension; every other topic has one).
+using TopicPartitionCounts = std::map<std::string, int32_t>;
+
+template <class K, class V>
+class TestInputTopic;
+template <class K, class V>
+class TestOutputTopic;
+
+class TopologyTestDriver : private detail::TaskHost {
+public:
+    explicit TopologyTestDriver(const Topology& topology, const Properties& config = {}, int64_t initial_wall_clock_ms = 0)
+        : TopologyTestDriver(topology, config, TopicPartitionCounts{}, initial_wall_clock_ms) {}
+    template <class Rep, class Period>
+    TopologyTestDriver(const Topology& topology, const Properties& config, std::chrono::duration<Rep, Period> initial_wall_clock)
+        : TopologyTestDriver(topology, config, TopicPartitionCounts{},
+                             std::chrono::duration_cast<std::chrono::milliseconds>(initial_wall_clock).count()) {}
+    TopologyTestDriver(const Topology& topology, const Properties& config, TopicPartitionCounts partitions,
+                       int64_t initial_wall_clock_ms = 0)
+        : topology_(topology.internalBuilder()), props_(withDefaults(config)),
+          config_(StreamsConfig::configDef(), props_, "StreamsConfig"), wall_clock_ms_(initial_wall_clock_ms),
+          partitions_(std::move(partitions)) {
+        application_id_ = config_.getString(StreamsConfig::APPLICATION_ID_CONFIG);
+        cache_.max_bytes = config_.isExplicit(StreamsConfig::STATESTORE_CACHE_MAX_BYTES_CONFIG) ||
+                                   !config_.isExplicit(StreamsConfig::CACHE_MAX_BYTES_BUFFERING_CONFIG)
+                               ? config_.getLong(StreamsConfig::STATESTORE_CACHE_MAX_BYTES_CONFIG)
+                               : config_.getLong(StreamsConfig::CACHE_MAX_BYTES_BUFFERING_CONFIG);
+        default_key_serde_ = detail::serdeFromClassName(StreamsConfig::DEFAULT_KEY_SERDE_CLASS_CONFIG,
+                                                        config_.getString(StreamsConfig::DEFAULT_KEY_SERDE_CLASS_CONFIG));
+        default_value_serde_ = detail::serdeFromClassName(StreamsConfig::DEFAULT_VALUE_SERDE_CLASS_CONFIG,
+                                                          config_.getString(StreamsConfig::DEFAULT_VALUE_SERDE_CLASS_CONFIG));
+        for (const auto& [topic, n] : partitions_)
+            if (n < 1) throw IllegalArgumentException("Topic " + topic + " must have at least one partition, not " + std::to_string(n));
+        buildTasks();
+    }
+    ~TopologyTestDriver() override {
+        try {
+            if (!closed_) close();
+        } catch (...) {
+        }
+    }
+    TopologyTestDriver(const TopologyTestDriver&) = delete;
+    TopologyTestDriver& operator=(const TopologyTestDriver&) = delete;
+
+    template <class K, class V>
+    TestInputTopic<K, V> createInputTopic(const std::string& topic, SerdeObject<detail::BoxedT<K>> key_serde = {},
+                                          SerdeObject<detail::BoxedT<V>> value_serde = {});
+    template <class K, class V, class Rep, class Period, class Rep2, class Period2>
+    TestInputTopic<K, V> createInputTopic(const std::string& topic, SerdeObject<detail::BoxedT<K>> key_serde,
+                                          SerdeObject<detail::BoxedT<V>> value_serde, std::chrono::duration<Rep, Period> start,
+                                          std::chrono::duration<Rep2, Period2> auto_advance);
+    template <class K, class V>
+    TestOutputTopic<K, V> createOutputTopic(const std::string& topic, SerdeObject<detail::BoxedT<K>> key_serde = {},
+                                            SerdeObject<detail::BoxedT<V>> value_serde = {});
+
+    // Moves the wall clock forward and fires due WALL_CLOCK_TIME punctuations.
+    template <class Rep, class Period>
+    void advanceWallClockTime(std::chrono::duration<Rep, Period> advance) {
+        const int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(advance).count();
+        if (ms < 0) throw IllegalArgumentException("advance must not be negative");
+        wall_clock_ms_ += ms;
+        for (auto& task : tasks_) {
+            task->maybePunctuateSystemTime();
+            task->commit();
+        }
+        processAll();
+    }
+
+    // Stores by name: every store the topology has (and global stores), as typed views.
+    template <class K, class V>
+    KeyValueStore<K, V> getKeyValueStore(const std::string& name) {
+        const detail::StoreSpec* spec = nullptr;
+        detail::KeyValueBytesStore* store = findStore(name, &spec);
+        return KeyValueStore<K, V>(store, spec, nullptr);
+    }
+    template <class K, class V>
+    TimestampedKeyValueStore<K, V> getTimestampedKeyValueStore(const std::string& name) {
+        const detail::StoreSpec* spec = nullptr;
+        detail::KeyValueBytesStore* store = findStore(name, &spec);
+        if (!spec->timestamped)
+            throw IllegalArgumentException("Store " + name + " is a plain key-value store; use getKeyValueStore()");
+        return TimestampedKeyValueStore<K, V>(store, spec, nullptr);
+    }
+    StateStore* getStateStore(const std::string& name) { return findStore(name, nullptr); }
+    std::map<std::string, StateStore*> getAllStateStores() {
+        std::map<std::string, StateStore*> out;
+        for (const auto& name : topology_->storeOrder()) out[name] = findStore(name, nullptr);
+        return out;
+    }
+
+    // Every topic records were written to: outputs, repartition topics and changelogs.
+    std::set<std::string> producedTopicNames() const { return produced_topics_; }
+
+    // Flushes caches (forwarding what they hold) and closes every task.
+    void close() {
+        if (closed_) return;
+        for (auto& task : tasks_) task->commit();
+        processAll();
+        for (auto& task : tasks_) task->close();
+        if (global_task_) global_task_->close();
+        closed_ = true;
+    }
+
+    const std::string& applicationId() const override { return application_id_; }
+    int64_t wallClockMs() const override { return wall_clock_ms_; }
+    const Properties& appConfigs() const override { return props_; }
+
+    // ---- Used by TestInputTopic / TestOutputTopic ----
+    void pipeRaw(const std::string& topic, std::optional<Bytes> key, std::optional<Bytes> value, int64_t timestamp, const Headers& headers) {
+        if (closed_) throw IllegalStateException("TopologyTestDriver is closed");
+        if (timestamp < 0) throw IllegalArgumentException("Invalid timestamp: " + std::to_string(timestamp) + "; record timestamps must not be negative");
+        const bool is_global = global_task_ && global_task_->consumes(topic);
+        if (!is_global && !consumedTopic(topic))
+            throw IllegalArgumentException("Unknown topic: " + topic + knownTopicsHint());
+        const int32_t partition = partitionFor(topic, key);
+        const int64_t offset = next_offsets_[TopicPartition(topic, partition)]++;
+        if (is_global) {
+            processGlobal(topic, partition, offset, timestamp, key, value, headers);
+            return;
+        }
+        enqueue(topic, partition, offset, timestamp, std::move(key), std::move(value), headers);
+        processAll();
+    }
+    struct OutputRecord {
+        std::optional<Bytes> key, value;
+        int64_t timestamp;
+        Headers headers;
+        int32_t partition;
+    };
+    std::deque<OutputRecord>& outputQueue(const std::string& topic) { return outputs_[topic]; }
+    const std::set<std::string>& sinkTopics() const { return sink_topics_; }
+
+private:
+    static Properties withDefaults(const Properties& config) {
+        Properties p = config;
+        if (!p.containsKey(StreamsConfig::BOOTSTRAP_SERVERS_CONFIG)) p.put(StreamsConfig::BOOTSTRAP_SERVERS_CONFIG, "dummy-bootstrap-host:0");
+        // Kafka appends a random number; a fixed id keeps changelog and repartition topic names stable.
+        if (!p.containsKey(StreamsConfig::APPLICATION_ID_CONFIG)) p.put(StreamsConfig::APPLICATION_ID_CONFIG, "dummy-topology-test-driver-app-id");
+        return p;
+    }
+
+    detail::TaskHost& host() { return *this; }
+    int32_t partitionsFor(const std::string& topic) override {
+        auto it = partitions_.find(topic);
+        if (it != partitions_.end()) return it->second;
+        auto rit = repartition_counts_.find(topic);
+        return rit == repartition_counts_.end() ? 1 : rit->second;
+    }
+    detail::CacheBudget* cacheBudget() override { return &cache_; }
+    detail::KeyValueBytesStore* globalStore(const std::string& name) override {
+        return global_task_ ? global_task_->store(name) : nullptr;
+    }
+    const detail::StoreSpec* globalStoreSpec(const std::string& name) override {
+        return global_task_ ? global_task_->storeSpec(name) : nullptr;
+    }
+    detail::SerdePtr defaultKeySerde() override {
+        if (!default_key_serde_)
+            throw ConfigException("Please specify a key serde or set one through StreamsConfig#DEFAULT_KEY_SERDE_CLASS_CONFIG");
+        return default_key_serde_;
+    }
+    detail::SerdePtr defaultValueSerde() override {
+        if (!default_value_serde_)
+            throw ConfigException("Please specify a value serde or set one through StreamsConfig#DEFAULT_VALUE_SERDE_CLASS_CONFIG");
+        return default_value_serde_;
+    }
+
+    // The default partitioner: murmur2 of the key bytes; keyless records go round robin (Kafka: sticky).
+    int32_t partitionFor(const std::string& topic, const std::optional<Bytes>& key) {
+        const int32_t n = partitionsFor(topic);
+        if (n == 1) return 0;
+        if (key) return toPositive(murmur2(key->data(), key->size())) % n;
+        return round_robin_[topic]++ % n;
+    }
+
+    void send(detail::ProducedRecord r) override {
+        const int32_t n = partitionsFor(r.topic);
+        int32_t partition = r.partition ? *r.partition : partitionFor(r.topic, r.key);
+        if (partition < 0 || partition >= n)
+            throw StreamsException("The partitioner chose partition " + std::to_string(partition) + " of topic " + r.topic +
+                                   ", which has " + std::to_string(n) + " partition(s)");
+        produced_topics_.insert(r.topic);
+        const int64_t offset = next_offsets_[TopicPartition(r.topic, partition)]++;
+        outputs_[r.topic].push_back(OutputRecord{r.key, r.value, r.timestamp, r.headers, partition});
+        if (global_task_ && global_task_->consumes(r.topic)) {
+            processGlobal(r.topic, partition, offset, r.timestamp, r.key, r.value, r.headers);
+        }
+        if (consumedTopic(r.topic)) enqueue(r.topic, partition, offset, r.timestamp, std::move(r.key), std::move(r.value), r.headers);
+    }
+
+    // ---- Tasks ----
+    void buildTasks() {
+        const auto groups = topology_->nodeGroups();
+        std::vector<std::vector<std::string>> subtopologies;
+        std::vector<std::string> global_nodes;
+        for (const auto& g : groups) {
+            if (topology_->isGlobalGroup(g)) global_nodes.insert(global_nodes.end(), g.begin(), g.end());
+            else subtopologies.push_back(g);
+        }
+        // Source and sink topics (decorated) per sub-topology.
+        std::vector<std::vector<std::string>> sources(subtopologies.size());
+        for (size_t s = 0; s < subtopologies.size(); ++s) {
+            for (const auto& name : subtopologies[s]) {
+                const detail::NodeDef* def = topology_->node(name);
+                if (def->kind == detail::NodeDef::Kind::Source)
+                    for (const auto& t : def->topics) sources[s].push_back(decorate(t));
+                if (def->kind == detail::NodeDef::Kind::Sink && !def->extractor) sink_topics_.insert(decorate(def->topic));
+            }
+        }
+        // Repartition topics get the partition count of the sub-topology that writes them (Kafka's rule:
+        // the max over its source topics), resolved in sub-topology order.
+        int32_t max_partitions = 1;
+        for (size_t s = 0; s < subtopologies.size(); ++s) {
+            int32_t n = 1;
+            for (const auto& t : sources[s]) n = std::max(n, partitionsFor(t));
+            for (const auto& name : subtopologies[s]) {
+                const detail::NodeDef* def = topology_->node(name);
+                if (def->kind == detail::NodeDef::Kind::Sink && topology_->isInternalTopic(def->topic))
+                    repartition_counts_[decorate(def->topic)] = n;
+            }
+            max_partitions = std::max(max_partitions, n);
+        }
+        for (size_t s = 0; s < subtopologies.size(); ++s) {
+            int32_t n = 1;
+            for (const auto& t : sources[s]) n = std::max(n, partitionsFor(t));
+            subtopology_partitions_.push_back(n);
+            // A store's changelog has one partition per task of the sub-topology.
+            for (const auto& name : subtopologies[s])
+                for (const auto& store : topology_->node(name)->stores)
+                    repartition_counts_[application_id_ + "-" + store + "-changelog"] = n;
+        }
+        if (max_partitions == 1) {
+            // Kafka's driver: one task (0_0) runs the whole topology.
+            std::vector<std::string> all;
+            for (const auto& g : subtopologies) all.insert(all.end(), g.begin(), g.end());
+            if (!all.empty()) {
+                tasks_.push_back(std::make_unique<detail::StreamTask>(TaskId{0, 0}, topology_, all, host()));
+                for (size_t s = 0; s < subtopologies.size(); ++s)
+                    for (const auto& t : sources[s]) routes_[t].assign(1, tasks_.back().get());
+            }
+        } else {
+            for (size_t s = 0; s < subtopologies.size(); ++s) {
+                const int32_t n = subtopology_partitions_[s];
+                for (int32_t p = 0; p < n; ++p) {
+                    tasks_.push_back(std::make_unique<detail::StreamTask>(TaskId{static_cast<int32_t>(s), p}, topology_, subtopologies[s], host()));
+                    for (const auto& t : sources[s]) {
+                        auto& r = routes_[t];
+                        r.resize(static_cast<size_t>(n), nullptr);
+                        r[static_cast<size_t>(p)] = tasks_.back().get();
+                    }
+                }
+            }
+        }
+        if (!global_nodes.empty()) {
+            global_task_ = std::make_unique<detail::StreamTask>(TaskId{-1, -1}, topology_, global_nodes, host());
+            global_task_->initialize();
+        }
+        for (auto& t : tasks_) t->initialize();
+    }
+
+    std::string decorate(const std::string& topic) const {
+        return topology_->isInternalTopic(topic) ? application_id_ + "-" + topic : topic;
+    }
+    bool consumedTopic(const std::string& topic) const { return routes_.count(topic) != 0; }
+    std::string knownTopicsHint() const {
+        std::string s = " (the topology reads";
+        if (routes_.empty() && !global_task_) return s + " no topics)";
+        bool first = true;
+        for (const auto& [t, r] : routes_) {
+            s += (first ? " " : ", ") + t;
+            first = false;
+        }
+        return s + ")";
+    }
+
+    struct Queued {
+        uint64_t sequence;
+        std::string topic;
+        int32_t partition;
+        int64_t offset;
+        int64_t timestamp;
+        std::optional<Bytes> key, value;
+        Headers headers;
+        detail::StreamTask* task;
+    };
+
+    void enqueue(const std::string& topic, int32_t partition, int64_t offset, int64_t timestamp, std::optional<Bytes> key,
+                 std::optional<Bytes> value, const Headers& headers) {
+        const auto& route = routes_.at(topic);
+        detail::StreamTask* task = route.size() == 1 ? route[0] : route.at(static_cast<size_t>(partition));
+        if (!task) return;  // a partition beyond this sub-topology's tasks (cannot happen with consistent counts)
+        queues_[{topic, partition}].push_back(Queued{next_sequence_++, topic, partition, offset, timestamp, std::move(key),
+                                                     std::move(value), headers, task});
+    }
+
+    // Kafka's processing loop: the queued record with the smallest head timestamp goes next (ties: FIFO);
+    // after each record, stream-time punctuation and a commit.
+    void processAll() {
+        for (uint64_t guard = 0;; ++guard) {
+            if (guard > 100000000ULL)
+                throw IllegalStateException("TopologyTestDriver: still processing after 100,000,000 records; the topology "
+                                            "feeds a topic it reads without end");
+            std::deque<Queued>* best = nullptr;
+            for (auto& [tp, q] : queues_) {
+                if (q.empty()) continue;
+                if (!best || q.front().timestamp < best->front().timestamp ||
+                    (q.front().timestamp == best->front().timestamp && q.front().sequence < best->front().sequence))
+                    best = &q;
+            }
+            if (!best) return;
+            Queued rec = std::move(best->front());
+            best->pop_front();
+            auto view = [](const std::optional<Bytes>& b) {
+                return b ? ByteView{b->data(), static_cast<int32_t>(b->size())} : ByteView{};
+            };
+            rec.task->process(rec.topic, rec.partition, rec.offset, rec.timestamp, view(rec.key), view(rec.value), rec.headers);
+            rec.task->maybePunctuateStreamTime();
+            rec.task->commit();
+        }
+    }
+
+    void processGlobal(const std::string& topic, int32_t partition, int64_t offset, int64_t timestamp, const std::optional<Bytes>& key,
+                       const std::optional<Bytes>& value, const Headers& headers) {
+        auto view = [](const std::optional<Bytes>& b) { return b ? ByteView{b->data(), static_cast<int32_t>(b->size())} : ByteView{}; };
+        global_task_->process(topic, partition, offset, timestamp, view(key), view(value), headers);
+        global_task_->commit();
+    }
+
+    detail::KeyValueBytesStore* findStore(const std::string& name, const detail::StoreSpec** spec) {
+        if (global_task_) {
+            if (detail::KeyValueBytesStore* g = global_task_->store(name)) {
+                if (spec) *spec = global_task_->storeSpec(name);
+                return g;
+            }
+        }
+        std::vector<detail::StreamTask*> holders;
+        for (auto& t : tasks_)
+            if (t->store(name)) holders.push_back(t.get());
+        if (holders.empty()) {
+            std::string known;
+            for (const auto& s : topology_->storeOrder()) known += (known.empty() ? "" : ", ") + s;
+            throw IllegalArgumentException("No state store named " + name + " in this topology (stores: [" + known + "])");
+        }
+        if (spec) *spec = holders[0]->storeSpec(name);
+        if (holders.size() == 1) return holders[0]->store(name);
+        auto& composite = composites_[name];
+        if (!composite) composite = std::make_unique<CompositeStore>(name, holders);
+        return composite.get();
+    }
+
+    // A read-mostly view over one store's instances in several tasks (one per partition).
+    class CompositeStore final : public detail::KeyValueBytesStore {
+    public:
+        CompositeStore(std::string name, std::vector<detail::StreamTask*> tasks) : name_(std::move(name)), tasks_(std::move(tasks)) {}
+        const std::string& name() const override { return name_; }
+        bool persistent() const override { return tasks_[0]->store(name_)->persistent(); }
+        bool isOpen() const override { return tasks_[0]->store(name_)->isOpen(); }
+        void flush() override {
+            for (auto* t : tasks_) t->store(name_)->flush();
+        }
+        void close() override {}
+        const Bytes* get(const Bytes& key) override {
+            for (auto* t : tasks_)
+                if (const Bytes* v = t->store(name_)->get(key)) return v;
+            return nullptr;
+        }
+        void put(const Bytes& key, const Bytes* value) override {
+            const int32_t p = toPositive(murmur2(key.data(), key.size())) % static_cast<int32_t>(tasks_.size());
+            tasks_[static_cast<size_t>(p)]->store(name_)->put(key, value);
+        }
+        Entries range(const Bytes* from, const Bytes* to, bool reverse) override {
+            Entries all;
+            for (auto* t : tasks_) {
+                auto part = t->store(name_)->range(from, to, false);
+                all.insert(all.end(), part.begin(), part.end());
+            }
+            std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+            if (reverse) std::reverse(all.begin(), all.end());
+            return all;
+        }
+        int64_t approximateNumEntries() override {
+            int64_t n = 0;
+            for (auto* t : tasks_) n += t->store(name_)->approximateNumEntries();
+            return n;
+        }
+
+    private:
+        std::string name_;
+        std::vector<detail::StreamTask*> tasks_;
+    };
+
+    std::shared_ptr<const detail::InternalTopologyBuilder> topology_;
+    Properties props_;
+    AbstractConfig config_;
+    std::string application_id_;
+    int64_t wall_clock_ms_;
+    TopicPartitionCounts partitions_;
+    std::map<std::string, int32_t> repartition_counts_;
+    std::vector<int32_t> subtopology_partitions_;
+    detail::CacheBudget cache_;
+    detail::SerdePtr default_key_serde_, default_value_serde_;
+    std::vector<std::unique_ptr<detail::StreamTask>> tasks_;
+    std::unique_ptr<detail::StreamTask> global_task_;
+    std::map<std::string, std::vector<detail::StreamTask*>> routes_;
+    std::map<std::pair<std::string, int32_t>, std::deque<Queued>> queues_;
+    std::map<TopicPartition, int64_t> next_offsets_;
+    std::map<std::string, uint64_t> round_robin_;
+    std::map<std::string, std::deque<OutputRecord>> outputs_;
+    std::set<std::string> produced_topics_;
+    std::set<std::string> sink_topics_;
+    std::map<std::string, std::unique_ptr<CompositeStore>> composites_;
+    uint64_t next_sequence_ = 0;
+    bool closed_ = false;
+};
+
+// Kafka's TestInputTopic<K, V>. Records without a timestamp take the topic's clock, which starts at the
+// driver's initial wall-clock time (Kafka: Instant.now()) and moves by autoAdvance after each record.
+template <class K, class V>
+class TestInputTopic {
+public:
+    using Key = detail::BoxedT<K>;
+    using Value = detail::BoxedT<V>;
+
+    TestInputTopic(TopologyTestDriver* driver, std::string topic, SerdeObject<Key> key_serde, SerdeObject<Value> value_serde,
+                   int64_t start_ms, int64_t advance_ms)
+        : driver_(driver), topic_(std::move(topic)), key_serde_(std::move(key_serde)), value_serde_(std::move(value_serde)),
+          current_ms_(start_ms), advance_ms_(advance_ms) {
+        if (advance_ms < 0) throw IllegalArgumentException("autoAdvance must be positive");
+    }
+
+    // Keys and values may be given as K/V, as std::optional (nullopt: Java's null), or as std::nullopt.
+    template <class KA, class VA>
+    void pipeInput(KA&& key, VA&& value) {
+        pipe(opt<Key>(key), opt<Value>(value), std::nullopt, {});
+    }
+    template <class KA, class VA, class Rep, class Period>
+    void pipeInput(KA&& key, VA&& value, std::chrono::duration<Rep, Period> timestamp) {
+        pipe(opt<Key>(key), opt<Value>(value), ms(timestamp), {});
+    }
+    template <class KA, class VA>
+    void pipeInput(KA&& key, VA&& value, int64_t timestamp_ms) {
+        pipe(opt<Key>(key), opt<Value>(value), timestamp_ms, {});
+    }
+    template <class KA, class VA, class Rep, class Period>
+    void pipeInput(KA&& key, VA&& value, std::chrono::duration<Rep, Period> timestamp, const Headers& headers) {
+        pipe(opt<Key>(key), opt<Value>(value), ms(timestamp), headers);
+    }
+    template <class VA, class Rep, class Period>
+    void pipeInput(VA&& value, std::chrono::duration<Rep, Period> timestamp) {
+        pipe(std::nullopt, opt<Value>(value), ms(timestamp), {});
+    }
+    template <class VA>
+    void pipeInput(VA&& value) {
+        if constexpr (std::is_same<std::decay_t<VA>, TestRecord<K, V>>::value)
+            pipe(toOptional(value.key()), toOptional(value.value()), value.timestamp(), value.headers());
+        else
+            pipe(std::nullopt, opt<Value>(value), std::nullopt, {});
+    }
+    void pipeRecordList(const std::vector<TestRecord<K, V>>& records) {
+        for (const auto& r : records) pipe(toOptional(r.key()), toOptional(r.value()), r.timestamp(), r.headers());
+    }
+    void pipeKeyValueList(const std::vector<KeyValue<K, V>>& records) {
+        for (const auto& kv : records) pipe(toOptional(kv.key), toOptional(kv.value), std::nullopt, {});
+    }
+    void pipeValueList(const std::vector<V>& values) {
+        for (const auto& v : values) pipe(std::nullopt, toOptional(v), std::nullopt, {});
+    }
+    template <class Rep, class Period>
+    void advanceTime(std::chrono::duration<Rep, Period> advance) {
+        const int64_t a = ms(advance);
+        if (a < 0) throw IllegalArgumentException("advance must be positive");
+        current_ms_ += a;
+    }
+    const std::string& topicName() const noexcept { return topic_; }
+
+private:
+    template <class Rep, class Period>
+    static int64_t ms(std::chrono::duration<Rep, Period> d) {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+    }
+    template <class T, class A>
+    static std::optional<T> opt(const A& a) {
+        if constexpr (std::is_same<std::decay_t<A>, std::nullopt_t>::value) return std::nullopt;
+        else if constexpr (detail::IsOptional<std::decay_t<A>>::value) return a ? std::optional<T>(T(*a)) : std::nullopt;
+        else return std::optional<T>(T(a));
+    }
+    template <class T>
+    static std::optional<detail::BoxedT<T>> toOptional(const T& v) {
+        if constexpr (detail::IsOptional<T>::value) return v;
+        else return std::optional<T>(v);
+    }
+    void pipe(const std::optional<Key>& key, const std::optional<Value>& value, std::optional<int64_t> timestamp, const Headers& headers) {
+        std::optional<Bytes> k, v;
+        if (key) {
+            k.emplace();
+            key_serde_.serializer().serializeInto(*key, *k);
+        }
+        if (value) {
+            v.emplace();
+            value_serde_.serializer().serializeInto(*value, *v);
+        }
+        int64_t ts;
+        if (timestamp) {
+            ts = *timestamp;
+        } else {
+            ts = current_ms_;
+            current_ms_ += advance_ms_;
+        }
+        driver_->pipeRaw(topic_, std::move(k), std::move(v), ts, headers);
+    }
+
+    TopologyTestDriver* driver_;
+    std::string topic_;
+    SerdeObject<Key> key_serde_;
+    SerdeObject<Value> value_serde_;
+    int64_t current_ms_;
+    int64_t advance_ms_;
+};
+
+// Kafka's TestOutputTopic<K, V>: reads what the topology wrote, oldest first. A plain K/V receives Java's
+// null as K{}/V{}; declare std::optional<V> to see tombstones as nullopt.
+template <class K, class V>
+class TestOutputTopic {
+public:
+    using Key = detail::BoxedT<K>;
+    using Value = detail::BoxedT<V>;
+
+    TestOutputTopic(TopologyTestDriver* driver, std::string topic, SerdeObject<Key> key_serde, SerdeObject<Value> value_serde)
+        : driver_(driver), topic_(std::move(topic)), key_serde_(std::move(key_serde)), value_serde_(std::move(value_serde)) {}
+
+    V readValue() { return readRecord().value(); }
+    KeyValue<K, V> readKeyValue() {
+        TestRecord<K, V> r = readRecord();
+        return KeyValue<K, V>(r.key(), r.value());
+    }
+    TestRecord<K, V> readRecord() {
+        auto& q = driver_->outputQueue(topic_);
+        if (q.empty()) throw NoSuchElementException("Empty topic: " + topic_);
+        TopologyTestDriver::OutputRecord raw = std::move(q.front());
+        q.pop_front();
+        TestRecord<K, V> r(decode<K>(key_serde_, raw.key), decode<V>(value_serde_, raw.value), raw.timestamp, raw.headers);
+        r.setPartition(raw.partition);
+        return r;
+    }
+    std::vector<V> readValuesToList() {
+        std::vector<V> out;
+        while (!isEmpty()) out.push_back(readValue());
+        return out;
+    }
+    std::vector<KeyValue<K, V>> readKeyValuesToList() {
+        std::vector<KeyValue<K, V>> out;
+        while (!isEmpty()) out.push_back(readKeyValue());
+        return out;
+    }
+    // The last value per key (a tombstone leaves V{} / nullopt, as Kafka's map keeps null).
+    std::map<K, V> readKeyValuesToMap() {
+        std::map<K, V> out;
+        while (!isEmpty()) {
+            auto& q = driver_->outputQueue(topic_);
+            if (!q.front().key) throw IllegalStateException("Null keys not allowed with readKeyValuesToMap method");
+            TestRecord<K, V> r = readRecord();
+            out.insert_or_assign(r.key(), r.value());
+        }
+        return out;
+    }
+    std::vector<TestRecord<K, V>> readRecordsToList() {
+        std::vector<TestRecord<K, V>> out;
+        while (!isEmpty()) out.push_back(readRecord());
+        return out;
+    }
+    int64_t getQueueSize() { return static_cast<int64_t>(driver_->outputQueue(topic_).size()); }
+    bool isEmpty() { return driver_->outputQueue(topic_).empty(); }
+    const std::string& topicName() const noexcept { return topic_; }
+
+private:
+    template <class T>
+    static T decode(const SerdeObject<detail::BoxedT<T>>& serde, const std::optional<Bytes>& bytes) {
+        if (!bytes) return T{};
+        return T(serde.deserializer().deserializeNonNull(bytes->data(), bytes->size()));
+    }
+
+    TopologyTestDriver* driver_;
+    std::string topic_;
+    SerdeObject<Key> key_serde_;
+    SerdeObject<Value> value_serde_;
+};
+
+template <class K, class V>
+TestInputTopic<K, V> TopologyTestDriver::createInputTopic(const std::string& topic, SerdeObject<detail::BoxedT<K>> key_serde,
+                                                          SerdeObject<detail::BoxedT<V>> value_serde) {
+    return TestInputTopic<K, V>(this, topic, std::move(key_serde), std::move(value_serde), wall_clock_ms_, 0);
+}
+template <class K, class V, class Rep, class Period, class Rep2, class Period2>
+TestInputTopic<K, V> TopologyTestDriver::createInputTopic(const std::string& topic, SerdeObject<detail::BoxedT<K>> key_serde,
+                                                          SerdeObject<detail::BoxedT<V>> value_serde,
+                                                          std::chrono::duration<Rep, Period> start,
+                                                          std::chrono::duration<Rep2, Period2> auto_advance) {
+    return TestInputTopic<K, V>(this, topic, std::move(key_serde), std::move(value_serde),
+                                std::chrono::duration_cast<std::chrono::milliseconds>(start).count(),
+                                std::chrono::duration_cast<std::chrono::milliseconds>(auto_advance).count());
+}
+template <class K, class V>
+TestOutputTopic<K, V> TopologyTestDriver::createOutputTopic(const std::string& topic, SerdeObject<detail::BoxedT<K>> key_serde,
+                                                            SerdeObject<detail::BoxedT<V>> value_serde) {
+    return TestOutputTopic<K, V>(this, topic, std::move(key_serde), std::move(value_serde));
+}
+
+}  // namespace kstream_sim
+// ==== [END PART] streams/topology_test_driver.hpp ==================================================================
 
 #endif  // KSTREAM_SIM_SINGLE_HEADER_HPP_INCLUDED

@@ -15,7 +15,6 @@
 #include "kstream_sim/core/clock.hpp"
 #include "kstream_sim/core/scheduler.hpp"
 #include "kstream_sim/core/random.hpp"
-#include "kstream_sim/core/ref.hpp"
 #include "kstream_sim/core/bytes.hpp"
 #include "kstream_sim/core/hashing.hpp"
 #include "kstream_sim/core/trace.hpp"
@@ -45,5 +44,11 @@
 #include "kstream_sim/streams/topology_builder.hpp"
 #include "kstream_sim/streams/stream_task.hpp"
 #include "kstream_sim/streams/processor_api.hpp"
+#include "kstream_sim/streams/topology.hpp"
+#include "kstream_sim/streams/dsl_config.hpp"
+#include "kstream_sim/streams/dsl_nodes.hpp"
+#include "kstream_sim/streams/dsl.hpp"
+#include "kstream_sim/streams/streams_config.hpp"
+#include "kstream_sim/streams/topology_test_driver.hpp"
 
 // present

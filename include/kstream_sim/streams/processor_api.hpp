@@ -1,4 +1,6 @@
-// The Processor API (Kafka's org.apache.kafka.streams.processor.api): Record, Processor, ProcessorContext,
+// The Processor API: Record, Processor, ProcessorContext, punctuation and the engine adapters.
+//
+// Kafka's org.apache.kafka.streams.processor.api: Record, Processor, ProcessorContext,
 // FixedKeyRecord, FixedKeyProcessor, FixedKeyProcessorContext, and the adapters that run them in the engine.
 //
 // A processor is a class deriving from Processor<KIn, VIn, KOut, VOut>; a supplier is any callable returning

@@ -1,4 +1,6 @@
-// State stores: key-value and timestamped key-value stores of bytes, with Kafka's layers (caching, change
+// State stores: key-value and timestamped stores of bytes, with caching and change logging.
+//
+// Key-value and timestamped key-value stores of bytes, with Kafka's layers (caching, change
 // logging, in-memory), and the typed KeyValueStore / TimestampedKeyValueStore views users and processors see.
 //
 // As in Kafka, a store holds serialized bytes ordered by the unsigned bytes of the key (so all() and range()

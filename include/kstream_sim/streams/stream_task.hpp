@@ -1,4 +1,6 @@
-// The Streams engine at run time: a StreamTask runs the processors of one or more sub-topologies for one
+// The Streams engine at run time: StreamTask, its context, sources, sinks and punctuation.
+//
+// A StreamTask runs the processors of one or more sub-topologies for one
 // partition, with its own state stores, stream time and punctuation schedules.
 //
 // A task knows nothing of who feeds it: a host (TopologyTestDriver today, a KafkaStreams instance on a

@@ -1,3 +1,5 @@
+// The topology builder: nodes, stores, sub-topologies, and describe() in Kafka's exact text.
+//
 // The topology as Kafka's InternalTopologyBuilder keeps it: sources, processors, sinks, state stores and
 // global stores by name; sub-topologies; and describe() with Kafka's exact text.
 //

@@ -7,6 +7,7 @@
 // mismatch between the type a box holds and the type code asks for is a ClassCastException, as in Java.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <memory>

@@ -1,0 +1,701 @@
+// TopologyTestDriver, TestInputTopic, TestOutputTopic and TestRecord: Kafka's kafka-streams-test-utils.
+//
+// The driver runs a Topology without a cluster: pipeInput() hands a record to the task that reads the
+// topic, which processes it at once (depth first); records written to a repartition topic (or any topic
+// the topology reads) are fed back in; after each record the driver punctuates on stream time and commits
+// (which flushes record caches), as Kafka's driver does. Wall-clock punctuation fires only on
+// advanceWallClockTime(). Everything is deterministic: the wall clock starts at 0 unless given.
+//
+// Beyond Kafka's driver: pass partition counts (TopicPartitionCounts) and input topics have several
+// partitions, each sub-topology runs one task per partition (as KafkaStreams would), records reach the
+// partition Kafka's default partitioner picks (murmur2 of the key), and TestRecord::partition() says which.
+#pragma once
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <set>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "../core/hashing.hpp"
+#include "processor_api.hpp"
+#include "stream_task.hpp"
+#include "streams_config.hpp"
+#include "topology.hpp"
+
+namespace kstream_sim {
+
+class NoSuchElementException : public KafkaException {
+public:
+    explicit NoSuchElementException(const std::string& message) : KafkaException(message) {}
+    const char* name() const noexcept override { return "NoSuchElementException"; }
+};
+
+// Kafka's TestRecord<K, V>: key, value, headers and record time (milliseconds). Keys and values are
+// std::optional-capable: TestRecord<std::string, std::optional<std::string>> shows tombstones as nullopt.
+// partition() is kstream_sim's addition: the partition the record was written to (output topics).
+template <class K, class V>
+class TestRecord {
+public:
+    TestRecord(V value) : value_(std::move(value)) {}
+    TestRecord(K key, V value) : key_(std::move(key)), value_(std::move(value)) {}
+    TestRecord(K key, V value, std::optional<int64_t> record_time_ms, Headers headers = {})
+        : key_(std::move(key)), value_(std::move(value)), headers_(std::move(headers)), time_(record_time_ms) {}
+    template <class Rep, class Period>
+    TestRecord(K key, V value, std::chrono::duration<Rep, Period> record_time, Headers headers = {})
+        : TestRecord(std::move(key), std::move(value), std::chrono::duration_cast<std::chrono::milliseconds>(record_time).count(),
+                     std::move(headers)) {}
+    TestRecord(K key, V value, Headers headers, std::optional<int64_t> record_time_ms)
+        : TestRecord(std::move(key), std::move(value), record_time_ms, std::move(headers)) {}
+
+    const K& key() const noexcept { return key_; }
+    const V& value() const noexcept { return value_; }
+    const Headers& headers() const noexcept { return headers_; }
+    // The record time in ms; nullopt when the record carries none (input records then take the topic's clock).
+    std::optional<int64_t> timestamp() const noexcept { return time_; }
+    std::optional<int64_t> getRecordTime() const noexcept { return time_; }
+    int32_t partition() const noexcept { return partition_; }
+    void setPartition(int32_t p) noexcept { partition_ = p; }
+
+    friend bool operator==(const TestRecord& a, const TestRecord& b) {
+        return a.key_ == b.key_ && a.value_ == b.value_ && a.headers_ == b.headers_ && a.time_ == b.time_;
+    }
+    friend std::ostream& operator<<(std::ostream& out, const TestRecord& r) {
+        out << "TestRecord[key=";
+        detail::printValue(out, r.key_);
+        out << ", value=";
+        detail::printValue(out, r.value_);
+        out << ", headers=RecordHeaders(headers = [";
+        bool first = true;
+        for (const auto& h : r.headers_) {
+            out << (first ? "" : ", ") << "RecordHeader(key = " << h.key() << ", value = " << h.valueString() << ")";
+            first = false;
+        }
+        out << "], isReadOnly = false), recordTime=";
+        if (r.time_) out << *r.time_ << "ms";
+        else out << "null";
+        return out << "]";
+    }
+
+private:
+    K key_{};
+    V value_{};
+    Headers headers_;
+    std::optional<int64_t> time_;
+    int32_t partition_ = 0;
+};
+
+// Partition counts for topics in the driver (kstream_sim's extension; every other topic has one).
+using TopicPartitionCounts = std::map<std::string, int32_t>;
+
+template <class K, class V>
+class TestInputTopic;
+template <class K, class V>
+class TestOutputTopic;
+
+class TopologyTestDriver : private detail::TaskHost {
+public:
+    explicit TopologyTestDriver(const Topology& topology, const Properties& config = {}, int64_t initial_wall_clock_ms = 0)
+        : TopologyTestDriver(topology, config, TopicPartitionCounts{}, initial_wall_clock_ms) {}
+    template <class Rep, class Period>
+    TopologyTestDriver(const Topology& topology, const Properties& config, std::chrono::duration<Rep, Period> initial_wall_clock)
+        : TopologyTestDriver(topology, config, TopicPartitionCounts{},
+                             std::chrono::duration_cast<std::chrono::milliseconds>(initial_wall_clock).count()) {}
+    TopologyTestDriver(const Topology& topology, const Properties& config, TopicPartitionCounts partitions,
+                       int64_t initial_wall_clock_ms = 0)
+        : topology_(topology.internalBuilder()), props_(withDefaults(config)),
+          config_(StreamsConfig::configDef(), props_, "StreamsConfig"), wall_clock_ms_(initial_wall_clock_ms),
+          partitions_(std::move(partitions)) {
+        application_id_ = config_.getString(StreamsConfig::APPLICATION_ID_CONFIG);
+        cache_.max_bytes = config_.isExplicit(StreamsConfig::STATESTORE_CACHE_MAX_BYTES_CONFIG) ||
+                                   !config_.isExplicit(StreamsConfig::CACHE_MAX_BYTES_BUFFERING_CONFIG)
+                               ? config_.getLong(StreamsConfig::STATESTORE_CACHE_MAX_BYTES_CONFIG)
+                               : config_.getLong(StreamsConfig::CACHE_MAX_BYTES_BUFFERING_CONFIG);
+        default_key_serde_ = detail::serdeFromClassName(StreamsConfig::DEFAULT_KEY_SERDE_CLASS_CONFIG,
+                                                        config_.getString(StreamsConfig::DEFAULT_KEY_SERDE_CLASS_CONFIG));
+        default_value_serde_ = detail::serdeFromClassName(StreamsConfig::DEFAULT_VALUE_SERDE_CLASS_CONFIG,
+                                                          config_.getString(StreamsConfig::DEFAULT_VALUE_SERDE_CLASS_CONFIG));
+        for (const auto& [topic, n] : partitions_)
+            if (n < 1) throw IllegalArgumentException("Topic " + topic + " must have at least one partition, not " + std::to_string(n));
+        buildTasks();
+    }
+    ~TopologyTestDriver() override {
+        try {
+            if (!closed_) close();
+        } catch (...) {
+        }
+    }
+    TopologyTestDriver(const TopologyTestDriver&) = delete;
+    TopologyTestDriver& operator=(const TopologyTestDriver&) = delete;
+
+    template <class K, class V>
+    TestInputTopic<K, V> createInputTopic(const std::string& topic, SerdeObject<detail::BoxedT<K>> key_serde = {},
+                                          SerdeObject<detail::BoxedT<V>> value_serde = {});
+    template <class K, class V, class Rep, class Period, class Rep2, class Period2>
+    TestInputTopic<K, V> createInputTopic(const std::string& topic, SerdeObject<detail::BoxedT<K>> key_serde,
+                                          SerdeObject<detail::BoxedT<V>> value_serde, std::chrono::duration<Rep, Period> start,
+                                          std::chrono::duration<Rep2, Period2> auto_advance);
+    template <class K, class V>
+    TestOutputTopic<K, V> createOutputTopic(const std::string& topic, SerdeObject<detail::BoxedT<K>> key_serde = {},
+                                            SerdeObject<detail::BoxedT<V>> value_serde = {});
+
+    // Moves the wall clock forward and fires due WALL_CLOCK_TIME punctuations.
+    template <class Rep, class Period>
+    void advanceWallClockTime(std::chrono::duration<Rep, Period> advance) {
+        const int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(advance).count();
+        if (ms < 0) throw IllegalArgumentException("advance must not be negative");
+        wall_clock_ms_ += ms;
+        for (auto& task : tasks_) {
+            task->maybePunctuateSystemTime();
+            task->commit();
+        }
+        processAll();
+    }
+
+    // Stores by name: every store the topology has (and global stores), as typed views.
+    template <class K, class V>
+    KeyValueStore<K, V> getKeyValueStore(const std::string& name) {
+        const detail::StoreSpec* spec = nullptr;
+        detail::KeyValueBytesStore* store = findStore(name, &spec);
+        return KeyValueStore<K, V>(store, spec, nullptr);
+    }
+    template <class K, class V>
+    TimestampedKeyValueStore<K, V> getTimestampedKeyValueStore(const std::string& name) {
+        const detail::StoreSpec* spec = nullptr;
+        detail::KeyValueBytesStore* store = findStore(name, &spec);
+        if (!spec->timestamped)
+            throw IllegalArgumentException("Store " + name + " is a plain key-value store; use getKeyValueStore()");
+        return TimestampedKeyValueStore<K, V>(store, spec, nullptr);
+    }
+    StateStore* getStateStore(const std::string& name) { return findStore(name, nullptr); }
+    std::map<std::string, StateStore*> getAllStateStores() {
+        std::map<std::string, StateStore*> out;
+        for (const auto& name : topology_->storeOrder()) out[name] = findStore(name, nullptr);
+        return out;
+    }
+
+    // Every topic records were written to: outputs, repartition topics and changelogs.
+    std::set<std::string> producedTopicNames() const { return produced_topics_; }
+
+    // Flushes caches (forwarding what they hold) and closes every task.
+    void close() {
+        if (closed_) return;
+        for (auto& task : tasks_) task->commit();
+        processAll();
+        for (auto& task : tasks_) task->close();
+        if (global_task_) global_task_->close();
+        closed_ = true;
+    }
+
+    const std::string& applicationId() const override { return application_id_; }
+    int64_t wallClockMs() const override { return wall_clock_ms_; }
+    const Properties& appConfigs() const override { return props_; }
+
+    // ---- Used by TestInputTopic / TestOutputTopic ----
+    void pipeRaw(const std::string& topic, std::optional<Bytes> key, std::optional<Bytes> value, int64_t timestamp, const Headers& headers) {
+        if (closed_) throw IllegalStateException("TopologyTestDriver is closed");
+        if (timestamp < 0) throw IllegalArgumentException("Invalid timestamp: " + std::to_string(timestamp) + "; record timestamps must not be negative");
+        const bool is_global = global_task_ && global_task_->consumes(topic);
+        if (!is_global && !consumedTopic(topic))
+            throw IllegalArgumentException("Unknown topic: " + topic + knownTopicsHint());
+        const int32_t partition = partitionFor(topic, key);
+        const int64_t offset = next_offsets_[TopicPartition(topic, partition)]++;
+        if (is_global) {
+            processGlobal(topic, partition, offset, timestamp, key, value, headers);
+            return;
+        }
+        enqueue(topic, partition, offset, timestamp, std::move(key), std::move(value), headers);
+        processAll();
+    }
+    struct OutputRecord {
+        std::optional<Bytes> key, value;
+        int64_t timestamp;
+        Headers headers;
+        int32_t partition;
+    };
+    std::deque<OutputRecord>& outputQueue(const std::string& topic) { return outputs_[topic]; }
+    const std::set<std::string>& sinkTopics() const { return sink_topics_; }
+
+private:
+    static Properties withDefaults(const Properties& config) {
+        Properties p = config;
+        if (!p.containsKey(StreamsConfig::BOOTSTRAP_SERVERS_CONFIG)) p.put(StreamsConfig::BOOTSTRAP_SERVERS_CONFIG, "dummy-bootstrap-host:0");
+        // Kafka appends a random number; a fixed id keeps changelog and repartition topic names stable.
+        if (!p.containsKey(StreamsConfig::APPLICATION_ID_CONFIG)) p.put(StreamsConfig::APPLICATION_ID_CONFIG, "dummy-topology-test-driver-app-id");
+        return p;
+    }
+
+    detail::TaskHost& host() { return *this; }
+    int32_t partitionsFor(const std::string& topic) override {
+        auto it = partitions_.find(topic);
+        if (it != partitions_.end()) return it->second;
+        auto rit = repartition_counts_.find(topic);
+        return rit == repartition_counts_.end() ? 1 : rit->second;
+    }
+    detail::CacheBudget* cacheBudget() override { return &cache_; }
+    detail::KeyValueBytesStore* globalStore(const std::string& name) override {
+        return global_task_ ? global_task_->store(name) : nullptr;
+    }
+    const detail::StoreSpec* globalStoreSpec(const std::string& name) override {
+        return global_task_ ? global_task_->storeSpec(name) : nullptr;
+    }
+    detail::SerdePtr defaultKeySerde() override {
+        if (!default_key_serde_)
+            throw ConfigException("Please specify a key serde or set one through StreamsConfig#DEFAULT_KEY_SERDE_CLASS_CONFIG");
+        return default_key_serde_;
+    }
+    detail::SerdePtr defaultValueSerde() override {
+        if (!default_value_serde_)
+            throw ConfigException("Please specify a value serde or set one through StreamsConfig#DEFAULT_VALUE_SERDE_CLASS_CONFIG");
+        return default_value_serde_;
+    }
+
+    // The default partitioner: murmur2 of the key bytes; keyless records go round robin (Kafka: sticky).
+    int32_t partitionFor(const std::string& topic, const std::optional<Bytes>& key) {
+        const int32_t n = partitionsFor(topic);
+        if (n == 1) return 0;
+        if (key) return toPositive(murmur2(key->data(), key->size())) % n;
+        return round_robin_[topic]++ % n;
+    }
+
+    void send(detail::ProducedRecord r) override {
+        const int32_t n = partitionsFor(r.topic);
+        int32_t partition = r.partition ? *r.partition : partitionFor(r.topic, r.key);
+        if (partition < 0 || partition >= n)
+            throw StreamsException("The partitioner chose partition " + std::to_string(partition) + " of topic " + r.topic +
+                                   ", which has " + std::to_string(n) + " partition(s)");
+        produced_topics_.insert(r.topic);
+        const int64_t offset = next_offsets_[TopicPartition(r.topic, partition)]++;
+        outputs_[r.topic].push_back(OutputRecord{r.key, r.value, r.timestamp, r.headers, partition});
+        if (global_task_ && global_task_->consumes(r.topic)) {
+            processGlobal(r.topic, partition, offset, r.timestamp, r.key, r.value, r.headers);
+        }
+        if (consumedTopic(r.topic)) enqueue(r.topic, partition, offset, r.timestamp, std::move(r.key), std::move(r.value), r.headers);
+    }
+
+    // ---- Tasks ----
+    void buildTasks() {
+        const auto groups = topology_->nodeGroups();
+        std::vector<std::vector<std::string>> subtopologies;
+        std::vector<std::string> global_nodes;
+        for (const auto& g : groups) {
+            if (topology_->isGlobalGroup(g)) global_nodes.insert(global_nodes.end(), g.begin(), g.end());
+            else subtopologies.push_back(g);
+        }
+        // Source and sink topics (decorated) per sub-topology.
+        std::vector<std::vector<std::string>> sources(subtopologies.size());
+        for (size_t s = 0; s < subtopologies.size(); ++s) {
+            for (const auto& name : subtopologies[s]) {
+                const detail::NodeDef* def = topology_->node(name);
+                if (def->kind == detail::NodeDef::Kind::Source)
+                    for (const auto& t : def->topics) sources[s].push_back(decorate(t));
+                if (def->kind == detail::NodeDef::Kind::Sink && !def->extractor) sink_topics_.insert(decorate(def->topic));
+            }
+        }
+        // Repartition topics get the partition count of the sub-topology that writes them (Kafka's rule:
+        // the max over its source topics), resolved in sub-topology order.
+        int32_t max_partitions = 1;
+        for (size_t s = 0; s < subtopologies.size(); ++s) {
+            int32_t n = 1;
+            for (const auto& t : sources[s]) n = std::max(n, partitionsFor(t));
+            for (const auto& name : subtopologies[s]) {
+                const detail::NodeDef* def = topology_->node(name);
+                if (def->kind == detail::NodeDef::Kind::Sink && topology_->isInternalTopic(def->topic))
+                    repartition_counts_[decorate(def->topic)] = n;
+            }
+            max_partitions = std::max(max_partitions, n);
+        }
+        for (size_t s = 0; s < subtopologies.size(); ++s) {
+            int32_t n = 1;
+            for (const auto& t : sources[s]) n = std::max(n, partitionsFor(t));
+            subtopology_partitions_.push_back(n);
+            // A store's changelog has one partition per task of the sub-topology.
+            for (const auto& name : subtopologies[s])
+                for (const auto& store : topology_->node(name)->stores)
+                    repartition_counts_[application_id_ + "-" + store + "-changelog"] = n;
+        }
+        if (max_partitions == 1) {
+            // Kafka's driver: one task (0_0) runs the whole topology.
+            std::vector<std::string> all;
+            for (const auto& g : subtopologies) all.insert(all.end(), g.begin(), g.end());
+            if (!all.empty()) {
+                tasks_.push_back(std::make_unique<detail::StreamTask>(TaskId{0, 0}, topology_, all, host()));
+                for (size_t s = 0; s < subtopologies.size(); ++s)
+                    for (const auto& t : sources[s]) routes_[t].assign(1, tasks_.back().get());
+            }
+        } else {
+            for (size_t s = 0; s < subtopologies.size(); ++s) {
+                const int32_t n = subtopology_partitions_[s];
+                for (int32_t p = 0; p < n; ++p) {
+                    tasks_.push_back(std::make_unique<detail::StreamTask>(TaskId{static_cast<int32_t>(s), p}, topology_, subtopologies[s], host()));
+                    for (const auto& t : sources[s]) {
+                        auto& r = routes_[t];
+                        r.resize(static_cast<size_t>(n), nullptr);
+                        r[static_cast<size_t>(p)] = tasks_.back().get();
+                    }
+                }
+            }
+        }
+        if (!global_nodes.empty()) {
+            global_task_ = std::make_unique<detail::StreamTask>(TaskId{-1, -1}, topology_, global_nodes, host());
+            global_task_->initialize();
+        }
+        for (auto& t : tasks_) t->initialize();
+    }
+
+    std::string decorate(const std::string& topic) const {
+        return topology_->isInternalTopic(topic) ? application_id_ + "-" + topic : topic;
+    }
+    bool consumedTopic(const std::string& topic) const { return routes_.count(topic) != 0; }
+    std::string knownTopicsHint() const {
+        std::string s = " (the topology reads";
+        if (routes_.empty() && !global_task_) return s + " no topics)";
+        bool first = true;
+        for (const auto& [t, r] : routes_) {
+            s += (first ? " " : ", ") + t;
+            first = false;
+        }
+        return s + ")";
+    }
+
+    struct Queued {
+        uint64_t sequence;
+        std::string topic;
+        int32_t partition;
+        int64_t offset;
+        int64_t timestamp;
+        std::optional<Bytes> key, value;
+        Headers headers;
+        detail::StreamTask* task;
+    };
+
+    void enqueue(const std::string& topic, int32_t partition, int64_t offset, int64_t timestamp, std::optional<Bytes> key,
+                 std::optional<Bytes> value, const Headers& headers) {
+        const auto& route = routes_.at(topic);
+        detail::StreamTask* task = route.size() == 1 ? route[0] : route.at(static_cast<size_t>(partition));
+        if (!task) return;  // a partition beyond this sub-topology's tasks (cannot happen with consistent counts)
+        queues_[{topic, partition}].push_back(Queued{next_sequence_++, topic, partition, offset, timestamp, std::move(key),
+                                                     std::move(value), headers, task});
+    }
+
+    // Kafka's processing loop: the queued record with the smallest head timestamp goes next (ties: FIFO);
+    // after each record, stream-time punctuation and a commit.
+    void processAll() {
+        for (uint64_t guard = 0;; ++guard) {
+            if (guard > 100000000ULL)
+                throw IllegalStateException("TopologyTestDriver: still processing after 100,000,000 records; the topology "
+                                            "feeds a topic it reads without end");
+            std::deque<Queued>* best = nullptr;
+            for (auto& [tp, q] : queues_) {
+                if (q.empty()) continue;
+                if (!best || q.front().timestamp < best->front().timestamp ||
+                    (q.front().timestamp == best->front().timestamp && q.front().sequence < best->front().sequence))
+                    best = &q;
+            }
+            if (!best) return;
+            Queued rec = std::move(best->front());
+            best->pop_front();
+            auto view = [](const std::optional<Bytes>& b) {
+                return b ? ByteView{b->data(), static_cast<int32_t>(b->size())} : ByteView{};
+            };
+            rec.task->process(rec.topic, rec.partition, rec.offset, rec.timestamp, view(rec.key), view(rec.value), rec.headers);
+            rec.task->maybePunctuateStreamTime();
+            rec.task->commit();
+        }
+    }
+
+    void processGlobal(const std::string& topic, int32_t partition, int64_t offset, int64_t timestamp, const std::optional<Bytes>& key,
+                       const std::optional<Bytes>& value, const Headers& headers) {
+        auto view = [](const std::optional<Bytes>& b) { return b ? ByteView{b->data(), static_cast<int32_t>(b->size())} : ByteView{}; };
+        global_task_->process(topic, partition, offset, timestamp, view(key), view(value), headers);
+        global_task_->commit();
+    }
+
+    detail::KeyValueBytesStore* findStore(const std::string& name, const detail::StoreSpec** spec) {
+        if (global_task_) {
+            if (detail::KeyValueBytesStore* g = global_task_->store(name)) {
+                if (spec) *spec = global_task_->storeSpec(name);
+                return g;
+            }
+        }
+        std::vector<detail::StreamTask*> holders;
+        for (auto& t : tasks_)
+            if (t->store(name)) holders.push_back(t.get());
+        if (holders.empty()) {
+            std::string known;
+            for (const auto& s : topology_->storeOrder()) known += (known.empty() ? "" : ", ") + s;
+            throw IllegalArgumentException("No state store named " + name + " in this topology (stores: [" + known + "])");
+        }
+        if (spec) *spec = holders[0]->storeSpec(name);
+        if (holders.size() == 1) return holders[0]->store(name);
+        auto& composite = composites_[name];
+        if (!composite) composite = std::make_unique<CompositeStore>(name, holders);
+        return composite.get();
+    }
+
+    // A read-mostly view over one store's instances in several tasks (one per partition).
+    class CompositeStore final : public detail::KeyValueBytesStore {
+    public:
+        CompositeStore(std::string name, std::vector<detail::StreamTask*> tasks) : name_(std::move(name)), tasks_(std::move(tasks)) {}
+        const std::string& name() const override { return name_; }
+        bool persistent() const override { return tasks_[0]->store(name_)->persistent(); }
+        bool isOpen() const override { return tasks_[0]->store(name_)->isOpen(); }
+        void flush() override {
+            for (auto* t : tasks_) t->store(name_)->flush();
+        }
+        void close() override {}
+        const Bytes* get(const Bytes& key) override {
+            for (auto* t : tasks_)
+                if (const Bytes* v = t->store(name_)->get(key)) return v;
+            return nullptr;
+        }
+        void put(const Bytes& key, const Bytes* value) override {
+            const int32_t p = toPositive(murmur2(key.data(), key.size())) % static_cast<int32_t>(tasks_.size());
+            tasks_[static_cast<size_t>(p)]->store(name_)->put(key, value);
+        }
+        Entries range(const Bytes* from, const Bytes* to, bool reverse) override {
+            Entries all;
+            for (auto* t : tasks_) {
+                auto part = t->store(name_)->range(from, to, false);
+                all.insert(all.end(), part.begin(), part.end());
+            }
+            std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+            if (reverse) std::reverse(all.begin(), all.end());
+            return all;
+        }
+        int64_t approximateNumEntries() override {
+            int64_t n = 0;
+            for (auto* t : tasks_) n += t->store(name_)->approximateNumEntries();
+            return n;
+        }
+
+    private:
+        std::string name_;
+        std::vector<detail::StreamTask*> tasks_;
+    };
+
+    std::shared_ptr<const detail::InternalTopologyBuilder> topology_;
+    Properties props_;
+    AbstractConfig config_;
+    std::string application_id_;
+    int64_t wall_clock_ms_;
+    TopicPartitionCounts partitions_;
+    std::map<std::string, int32_t> repartition_counts_;
+    std::vector<int32_t> subtopology_partitions_;
+    detail::CacheBudget cache_;
+    detail::SerdePtr default_key_serde_, default_value_serde_;
+    std::vector<std::unique_ptr<detail::StreamTask>> tasks_;
+    std::unique_ptr<detail::StreamTask> global_task_;
+    std::map<std::string, std::vector<detail::StreamTask*>> routes_;
+    std::map<std::pair<std::string, int32_t>, std::deque<Queued>> queues_;
+    std::map<TopicPartition, int64_t> next_offsets_;
+    std::map<std::string, uint64_t> round_robin_;
+    std::map<std::string, std::deque<OutputRecord>> outputs_;
+    std::set<std::string> produced_topics_;
+    std::set<std::string> sink_topics_;
+    std::map<std::string, std::unique_ptr<CompositeStore>> composites_;
+    uint64_t next_sequence_ = 0;
+    bool closed_ = false;
+};
+
+// Kafka's TestInputTopic<K, V>. Records without a timestamp take the topic's clock, which starts at the
+// driver's initial wall-clock time (Kafka: Instant.now()) and moves by autoAdvance after each record.
+template <class K, class V>
+class TestInputTopic {
+public:
+    using Key = detail::BoxedT<K>;
+    using Value = detail::BoxedT<V>;
+
+    TestInputTopic(TopologyTestDriver* driver, std::string topic, SerdeObject<Key> key_serde, SerdeObject<Value> value_serde,
+                   int64_t start_ms, int64_t advance_ms)
+        : driver_(driver), topic_(std::move(topic)), key_serde_(std::move(key_serde)), value_serde_(std::move(value_serde)),
+          current_ms_(start_ms), advance_ms_(advance_ms) {
+        if (advance_ms < 0) throw IllegalArgumentException("autoAdvance must be positive");
+    }
+
+    // Keys and values may be given as K/V, as std::optional (nullopt: Java's null), or as std::nullopt.
+    template <class KA, class VA>
+    void pipeInput(KA&& key, VA&& value) {
+        pipe(opt<Key>(key), opt<Value>(value), std::nullopt, {});
+    }
+    template <class KA, class VA, class Rep, class Period>
+    void pipeInput(KA&& key, VA&& value, std::chrono::duration<Rep, Period> timestamp) {
+        pipe(opt<Key>(key), opt<Value>(value), ms(timestamp), {});
+    }
+    template <class KA, class VA>
+    void pipeInput(KA&& key, VA&& value, int64_t timestamp_ms) {
+        pipe(opt<Key>(key), opt<Value>(value), timestamp_ms, {});
+    }
+    template <class KA, class VA, class Rep, class Period>
+    void pipeInput(KA&& key, VA&& value, std::chrono::duration<Rep, Period> timestamp, const Headers& headers) {
+        pipe(opt<Key>(key), opt<Value>(value), ms(timestamp), headers);
+    }
+    template <class VA, class Rep, class Period>
+    void pipeInput(VA&& value, std::chrono::duration<Rep, Period> timestamp) {
+        pipe(std::nullopt, opt<Value>(value), ms(timestamp), {});
+    }
+    template <class VA>
+    void pipeInput(VA&& value) {
+        if constexpr (std::is_same<std::decay_t<VA>, TestRecord<K, V>>::value)
+            pipe(toOptional(value.key()), toOptional(value.value()), value.timestamp(), value.headers());
+        else
+            pipe(std::nullopt, opt<Value>(value), std::nullopt, {});
+    }
+    void pipeRecordList(const std::vector<TestRecord<K, V>>& records) {
+        for (const auto& r : records) pipe(toOptional(r.key()), toOptional(r.value()), r.timestamp(), r.headers());
+    }
+    void pipeKeyValueList(const std::vector<KeyValue<K, V>>& records) {
+        for (const auto& kv : records) pipe(toOptional(kv.key), toOptional(kv.value), std::nullopt, {});
+    }
+    void pipeValueList(const std::vector<V>& values) {
+        for (const auto& v : values) pipe(std::nullopt, toOptional(v), std::nullopt, {});
+    }
+    template <class Rep, class Period>
+    void advanceTime(std::chrono::duration<Rep, Period> advance) {
+        const int64_t a = ms(advance);
+        if (a < 0) throw IllegalArgumentException("advance must be positive");
+        current_ms_ += a;
+    }
+    const std::string& topicName() const noexcept { return topic_; }
+
+private:
+    template <class Rep, class Period>
+    static int64_t ms(std::chrono::duration<Rep, Period> d) {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+    }
+    template <class T, class A>
+    static std::optional<T> opt(const A& a) {
+        if constexpr (std::is_same<std::decay_t<A>, std::nullopt_t>::value) return std::nullopt;
+        else if constexpr (detail::IsOptional<std::decay_t<A>>::value) return a ? std::optional<T>(T(*a)) : std::nullopt;
+        else return std::optional<T>(T(a));
+    }
+    template <class T>
+    static std::optional<detail::BoxedT<T>> toOptional(const T& v) {
+        if constexpr (detail::IsOptional<T>::value) return v;
+        else return std::optional<T>(v);
+    }
+    void pipe(const std::optional<Key>& key, const std::optional<Value>& value, std::optional<int64_t> timestamp, const Headers& headers) {
+        std::optional<Bytes> k, v;
+        if (key) {
+            k.emplace();
+            key_serde_.serializer().serializeInto(*key, *k);
+        }
+        if (value) {
+            v.emplace();
+            value_serde_.serializer().serializeInto(*value, *v);
+        }
+        int64_t ts;
+        if (timestamp) {
+            ts = *timestamp;
+        } else {
+            ts = current_ms_;
+            current_ms_ += advance_ms_;
+        }
+        driver_->pipeRaw(topic_, std::move(k), std::move(v), ts, headers);
+    }
+
+    TopologyTestDriver* driver_;
+    std::string topic_;
+    SerdeObject<Key> key_serde_;
+    SerdeObject<Value> value_serde_;
+    int64_t current_ms_;
+    int64_t advance_ms_;
+};
+
+// Kafka's TestOutputTopic<K, V>: reads what the topology wrote, oldest first. A plain K/V receives Java's
+// null as K{}/V{}; declare std::optional<V> to see tombstones as nullopt.
+template <class K, class V>
+class TestOutputTopic {
+public:
+    using Key = detail::BoxedT<K>;
+    using Value = detail::BoxedT<V>;
+
+    TestOutputTopic(TopologyTestDriver* driver, std::string topic, SerdeObject<Key> key_serde, SerdeObject<Value> value_serde)
+        : driver_(driver), topic_(std::move(topic)), key_serde_(std::move(key_serde)), value_serde_(std::move(value_serde)) {}
+
+    V readValue() { return readRecord().value(); }
+    KeyValue<K, V> readKeyValue() {
+        TestRecord<K, V> r = readRecord();
+        return KeyValue<K, V>(r.key(), r.value());
+    }
+    TestRecord<K, V> readRecord() {
+        auto& q = driver_->outputQueue(topic_);
+        if (q.empty()) throw NoSuchElementException("Empty topic: " + topic_);
+        TopologyTestDriver::OutputRecord raw = std::move(q.front());
+        q.pop_front();
+        TestRecord<K, V> r(decode<K>(key_serde_, raw.key), decode<V>(value_serde_, raw.value), raw.timestamp, raw.headers);
+        r.setPartition(raw.partition);
+        return r;
+    }
+    std::vector<V> readValuesToList() {
+        std::vector<V> out;
+        while (!isEmpty()) out.push_back(readValue());
+        return out;
+    }
+    std::vector<KeyValue<K, V>> readKeyValuesToList() {
+        std::vector<KeyValue<K, V>> out;
+        while (!isEmpty()) out.push_back(readKeyValue());
+        return out;
+    }
+    // The last value per key (a tombstone leaves V{} / nullopt, as Kafka's map keeps null).
+    std::map<K, V> readKeyValuesToMap() {
+        std::map<K, V> out;
+        while (!isEmpty()) {
+            auto& q = driver_->outputQueue(topic_);
+            if (!q.front().key) throw IllegalStateException("Null keys not allowed with readKeyValuesToMap method");
+            TestRecord<K, V> r = readRecord();
+            out.insert_or_assign(r.key(), r.value());
+        }
+        return out;
+    }
+    std::vector<TestRecord<K, V>> readRecordsToList() {
+        std::vector<TestRecord<K, V>> out;
+        while (!isEmpty()) out.push_back(readRecord());
+        return out;
+    }
+    int64_t getQueueSize() { return static_cast<int64_t>(driver_->outputQueue(topic_).size()); }
+    bool isEmpty() { return driver_->outputQueue(topic_).empty(); }
+    const std::string& topicName() const noexcept { return topic_; }
+
+private:
+    template <class T>
+    static T decode(const SerdeObject<detail::BoxedT<T>>& serde, const std::optional<Bytes>& bytes) {
+        if (!bytes) return T{};
+        return T(serde.deserializer().deserializeNonNull(bytes->data(), bytes->size()));
+    }
+
+    TopologyTestDriver* driver_;
+    std::string topic_;
+    SerdeObject<Key> key_serde_;
+    SerdeObject<Value> value_serde_;
+};
+
+template <class K, class V>
+TestInputTopic<K, V> TopologyTestDriver::createInputTopic(const std::string& topic, SerdeObject<detail::BoxedT<K>> key_serde,
+                                                          SerdeObject<detail::BoxedT<V>> value_serde) {
+    return TestInputTopic<K, V>(this, topic, std::move(key_serde), std::move(value_serde), wall_clock_ms_, 0);
+}
+template <class K, class V, class Rep, class Period, class Rep2, class Period2>
+TestInputTopic<K, V> TopologyTestDriver::createInputTopic(const std::string& topic, SerdeObject<detail::BoxedT<K>> key_serde,
+                                                          SerdeObject<detail::BoxedT<V>> value_serde,
+                                                          std::chrono::duration<Rep, Period> start,
+                                                          std::chrono::duration<Rep2, Period2> auto_advance) {
+    return TestInputTopic<K, V>(this, topic, std::move(key_serde), std::move(value_serde),
+                                std::chrono::duration_cast<std::chrono::milliseconds>(start).count(),
+                                std::chrono::duration_cast<std::chrono::milliseconds>(auto_advance).count());
+}
+template <class K, class V>
+TestOutputTopic<K, V> TopologyTestDriver::createOutputTopic(const std::string& topic, SerdeObject<detail::BoxedT<K>> key_serde,
+                                                            SerdeObject<detail::BoxedT<V>> value_serde) {
+    return TestOutputTopic<K, V>(this, topic, std::move(key_serde), std::move(value_serde));
+}
+
+}  // namespace kstream_sim

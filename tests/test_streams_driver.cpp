@@ -1,0 +1,310 @@
+// Tests for TopologyTestDriver and the Processor API: punctuation on stream time and wall-clock time,
+// state stores from processors, headers and record metadata, caching, input/output topic helpers, and
+// kstream_sim's multi-partition extension.
+#include "testing.hpp"
+
+#include <map>
+#include <string>
+#include <vector>
+
+using namespace kstream_sim;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Counts per key in a store and, on each punctuation, forwards every count with the punctuation time.
+class CountingProcessor : public Processor<std::string, std::string, std::string, int64_t> {
+public:
+    CountingProcessor(PunctuationType type, std::vector<int64_t>* punctuations) : type_(type), punctuations_(punctuations) {}
+    void init(ProcessorContext<std::string, int64_t>& context) override {
+        context_ = &context;
+        store_ = context.getStateStore<KeyValueStore<std::string, int64_t>>("counts");
+        context.schedule(10s, type_, [this](int64_t timestamp) {
+            punctuations_->push_back(timestamp);
+            for (const auto& kv : store_.all()) context_->forward(Record<std::string, int64_t>(kv.key, kv.value, timestamp));
+        });
+    }
+    void process(const Record<std::string, std::string>& record) override {
+        store_.put(record.key(), store_.get(record.key()).value_or(0) + 1);
+    }
+
+private:
+    PunctuationType type_;
+    std::vector<int64_t>* punctuations_;
+    ProcessorContext<std::string, int64_t>* context_ = nullptr;
+    KeyValueStore<std::string, int64_t> store_;
+};
+
+Topology countingTopology(PunctuationType type, std::vector<int64_t>* punctuations) {
+    Topology t;
+    t.addSource("Source", Serdes::String(), Serdes::String(), "input")
+        .addProcessor("Counter", [type, punctuations] { return std::make_unique<CountingProcessor>(type, punctuations); }, "Source")
+        .addStateStore(Stores::keyValueStoreBuilder<std::string, int64_t>(Stores::inMemoryKeyValueStore("counts")), "Counter")
+        .addSink("Sink", "output", Serdes::String(), Serdes::Long(), "Counter");
+    return t;
+}
+
+}  // namespace
+
+TEST_CASE("punctuation on STREAM_TIME fires as records advance stream time, aligned to 0", "[streams][driver]") {
+    std::vector<int64_t> punctuations;
+    TopologyTestDriver driver(countingTopology(PunctuationType::STREAM_TIME, &punctuations));
+    auto in = driver.createInputTopic<std::string, std::string>("input");
+    auto out = driver.createOutputTopic<std::string, int64_t>("output");
+    in.pipeInput("a", "x", 0ms);  // first record: stream time 0 >= schedule time 0, fires (after processing)
+    CHECK(punctuations == std::vector<int64_t>{0});
+    CHECK(out.readKeyValuesToList() == std::vector<KeyValue<std::string, int64_t>>{{"a", 1}});
+    in.pipeInput("a", "x", 9s);  // next at 10 s: not yet
+    CHECK(punctuations.size() == 1);
+    in.pipeInput("b", "x", 25s);  // fires once with stream time 25 s; the missed 20 s slot is skipped
+    CHECK(punctuations == std::vector<int64_t>{0, 25000});
+    in.pipeInput("b", "x", 29s);  // next slot is 30 s
+    CHECK(punctuations.size() == 2);
+    in.pipeInput("b", "x", 5s);  // out of order: stream time stays 29 s
+    CHECK(punctuations.size() == 2);
+    in.pipeInput("b", "x", 30s);
+    CHECK(punctuations == std::vector<int64_t>{0, 25000, 30000});
+    auto records = out.readRecordsToList();
+    REQUIRE(records.size() == 4);
+    CHECK(records.back().timestamp() == 30000);
+    CHECK(records.back().key() == "b");
+    CHECK(records.back().value() == 4);
+    // Wall-clock time does not drive stream-time punctuations.
+    driver.advanceWallClockTime(1h);
+    CHECK(punctuations.size() == 3);
+}
+
+TEST_CASE("punctuation on WALL_CLOCK_TIME fires only when the driver's clock advances", "[streams][driver]") {
+    std::vector<int64_t> punctuations;
+    TopologyTestDriver driver(countingTopology(PunctuationType::WALL_CLOCK_TIME, &punctuations), {}, 1000);
+    auto in = driver.createInputTopic<std::string, std::string>("input");
+    auto out = driver.createOutputTopic<std::string, int64_t>("output");
+    in.pipeInput("a", "x", 100s);
+    CHECK(punctuations.empty());
+    driver.advanceWallClockTime(9s);  // now 10 s: the first punctuation is due at 1 s + 10 s = 11 s
+    CHECK(punctuations.empty());
+    driver.advanceWallClockTime(1s);
+    CHECK(punctuations == std::vector<int64_t>{11000});
+    CHECK(out.readKeyValue() == KeyValue<std::string, int64_t>("a", 1));
+    driver.advanceWallClockTime(35s);  // now 46 s: fires once, next at 51 s
+    CHECK(punctuations == std::vector<int64_t>{11000, 46000});
+    driver.advanceWallClockTime(5s);
+    CHECK(punctuations == std::vector<int64_t>{11000, 46000, 51000});
+}
+
+TEST_CASE("a cancelled punctuation stops", "[streams][driver]") {
+    struct Once : Processor<std::string, std::string, std::string, std::string> {
+        int* count;
+        explicit Once(int* c) : count(c) {}
+        void init(ProcessorContext<std::string, std::string>& ctx) override {
+            auto handle = std::make_shared<Cancellable>();
+            *handle = ctx.schedule(1s, PunctuationType::WALL_CLOCK_TIME, [this, handle](int64_t) {
+                ++*count;
+                handle->cancel();
+            });
+        }
+        void process(const Record<std::string, std::string>&) override {}
+    };
+    int count = 0;
+    Topology t;
+    t.addSource("s", Serdes::String(), Serdes::String(), "in").addProcessor("p", [&count] { return std::make_unique<Once>(&count); }, "s");
+    TopologyTestDriver driver(t);
+    driver.advanceWallClockTime(5s);
+    driver.advanceWallClockTime(5s);
+    CHECK(count == 1);
+}
+
+TEST_CASE("Processor API: headers, record metadata and forwarding to a named child", "[streams][driver]") {
+    struct Router : Processor<std::string, std::string, std::string, std::string> {
+        ProcessorContext<std::string, std::string>* ctx = nullptr;
+        void init(ProcessorContext<std::string, std::string>& c) override { ctx = &c; }
+        void process(const Record<std::string, std::string>& r) override {
+            auto md = ctx->recordMetadata();
+            Record<std::string, std::string> out = r.withValue(r.value() + "@" + md->topic() + "/" + std::to_string(md->partition()) +
+                                                               "/" + std::to_string(md->offset()));
+            out.headers().add("seen-by", "router");
+            ctx->forward(out, r.key() == "x" ? "to-x" : "to-other");
+        }
+    };
+    Topology t;
+    t.addSource("src", Serdes::String(), Serdes::String(), "in")
+        .addProcessor("router", [] { return std::make_unique<Router>(); }, "src")
+        .addSink("to-x", "x-out", Serdes::String(), Serdes::String(), "router")
+        .addSink("to-other", "other-out", Serdes::String(), Serdes::String(), "router");
+    TopologyTestDriver driver(t);
+    auto in = driver.createInputTopic<std::string, std::string>("in");
+    in.pipeInput("x", "1", 1ms, Headers{{"trace", "t1"}});
+    in.pipeInput("y", "2", 2ms);
+    auto x = driver.createOutputTopic<std::string, std::string>("x-out").readRecord();
+    CHECK(x.value() == "1@in/0/0");
+    REQUIRE(x.headers().lastHeader("trace"));
+    CHECK(x.headers().lastHeader("trace")->valueString() == "t1");
+    CHECK(x.headers().lastHeader("seen-by")->valueString() == "router");
+    CHECK(driver.createOutputTopic<std::string, std::string>("other-out").readValue() == "2@in/0/1");
+}
+
+TEST_CASE("Processor API: a store not connected to the processor is refused with Kafka's message", "[streams][driver]") {
+    struct Greedy : Processor<std::string, std::string, std::string, std::string> {
+        void init(ProcessorContext<std::string, std::string>& c) override { c.getStateStore<KeyValueStore<std::string, std::string>>("other"); }
+        void process(const Record<std::string, std::string>&) override {}
+    };
+    struct Noop : Processor<std::string, std::string, std::string, std::string> {
+        void process(const Record<std::string, std::string>&) override {}
+    };
+    Topology t;
+    t.addSource("src", Serdes::String(), Serdes::String(), "in")
+        .addProcessor("greedy", [] { return std::make_unique<Greedy>(); }, "src")
+        .addProcessor("owner", [] { return std::make_unique<Noop>(); }, "src")
+        .addStateStore(Stores::keyValueStoreBuilder<std::string, std::string>(Stores::inMemoryKeyValueStore("other")), "owner");
+    std::string message;
+    try {
+        TopologyTestDriver driver(t);
+    } catch (const StreamsException& e) {
+        message = e.what();
+    }
+    CHECK(message.rfind("Processor greedy has no access to StateStore other as the store is not connected to the processor.", 0) == 0);
+}
+
+TEST_CASE("Processor API: process() and processValues() in the DSL, with a store", "[streams][driver]") {
+    struct Dedup : Processor<std::string, std::string, std::string, std::string> {
+        ProcessorContext<std::string, std::string>* ctx = nullptr;
+        KeyValueStore<std::string, std::string> seen;
+        void init(ProcessorContext<std::string, std::string>& c) override {
+            ctx = &c;
+            seen = c.getStateStore<KeyValueStore<std::string, std::string>>("seen");
+        }
+        void process(const Record<std::string, std::string>& r) override {
+            if (seen.get(r.value())) return;
+            seen.put(r.value(), r.key());
+            ctx->forward(r);
+        }
+    };
+    struct Upper : FixedKeyProcessor<std::string, std::string, std::string> {
+        FixedKeyProcessorContext<std::string, std::string>* ctx = nullptr;
+        void init(FixedKeyProcessorContext<std::string, std::string>& c) override { ctx = &c; }
+        void process(const FixedKeyRecord<std::string, std::string>& r) override {
+            std::string v = r.value();
+            for (auto& ch : v) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+            ctx->forward(r.withValue(v));
+        }
+    };
+    StreamsBuilder builder;
+    builder.addStateStore(Stores::keyValueStoreBuilder<std::string, std::string>(Stores::inMemoryKeyValueStore("seen")));
+    builder.stream<std::string, std::string>("in")
+        .process([] { return std::make_unique<Dedup>(); }, "seen")
+        .processValues([] { return std::make_unique<Upper>(); })
+        .to("out");
+    TopologyTestDriver driver(builder.build());
+    auto in = driver.createInputTopic<std::string, std::string>("in");
+    in.pipeInput("1", "a");
+    in.pipeInput("2", "a");
+    in.pipeInput("3", "b");
+    CHECK(driver.createOutputTopic<std::string, std::string>("out").readKeyValuesToList() ==
+          std::vector<KeyValue<std::string, std::string>>{{"1", "A"}, {"3", "B"}});
+    CHECK(driver.getKeyValueStore<std::string, std::string>("seen").get("a") == "1");
+}
+
+TEST_CASE("caching: a tombstone for a key the table never had is dropped by the cache, forwarded without it", "[streams][driver]") {
+    auto run = [](bool caching) {
+        StreamsBuilder builder;
+        Materialized m = Materialized::as("t");
+        builder.table<std::string, std::optional<std::string>>("in", caching ? m : m.withCachingDisabled()).toStream().to("out");
+        TopologyTestDriver driver(builder.build());
+        auto in = driver.createInputTopic<std::string, std::optional<std::string>>("in");
+        in.pipeInput("ghost", std::nullopt);
+        in.pipeInput("k", "v");
+        return driver.createOutputTopic<std::string, std::optional<std::string>>("out").readKeyValuesToList();
+    };
+    using Out = std::vector<KeyValue<std::string, std::optional<std::string>>>;
+    CHECK(run(true) == Out{{"k", "v"}});
+    CHECK(run(false) == Out{{"ghost", std::nullopt}, {"k", "v"}});
+}
+
+TEST_CASE("caching: several writes to one key while processing one record forward once, at commit", "[streams][driver]") {
+    // A stream-aggregation fed by flatMapValues: one input record updates the same key three times.
+    auto run = [](bool caching) {
+        StreamsBuilder builder;
+        Materialized m = Materialized::as("sum");
+        builder.stream<std::string, int64_t>("in")
+            .flatMapValues([](int64_t v) { return std::vector<int64_t>{v, v, v}; })
+            .groupByKey()
+            .reduce([](int64_t a, int64_t b) { return a + b; }, caching ? m : m.withCachingDisabled())
+            .toStream()
+            .to("out");
+        TopologyTestDriver driver(builder.build());
+        driver.createInputTopic<std::string, int64_t>("in").pipeInput("k", 1);
+        return driver.createOutputTopic<std::string, int64_t>("out").readValuesToList();
+    };
+    CHECK(run(true) == std::vector<int64_t>{3});
+    CHECK(run(false) == std::vector<int64_t>{1, 2, 3});
+}
+
+TEST_CASE("input topics: auto-advancing time, record lists, and unknown topics", "[streams][driver]") {
+    StreamsBuilder builder;
+    builder.stream<std::string, std::string>("in").to("out");
+    TopologyTestDriver driver(builder.build());
+    auto in = driver.createInputTopic<std::string, std::string>("in", Serdes::String(), Serdes::String(), 100ms, 10ms);
+    in.pipeInput("a", "1");
+    in.pipeInput("b", "2");
+    in.advanceTime(1s);
+    in.pipeKeyValueList({{"c", "3"}});
+    in.pipeRecordList({TestRecord<std::string, std::string>("d", "4", 7ms)});
+    auto out = driver.createOutputTopic<std::string, std::string>("out");
+    CHECK(out.getQueueSize() == 4);
+    std::vector<int64_t> times;
+    for (const auto& r : out.readRecordsToList()) times.push_back(*r.timestamp());
+    CHECK(times == std::vector<int64_t>{100, 110, 1120, 7});
+    CHECK_THROWS_AS(out.readRecord(), NoSuchElementException);
+    auto unknown = driver.createInputTopic<std::string, std::string>("nope");
+    CHECK_THROWS_AS(unknown.pipeInput("k", "v"), IllegalArgumentException);
+}
+
+TEST_CASE("config: default serdes serve Processor API sources and sinks; unknown keys are rejected", "[streams][driver]") {
+    Topology t;
+    t.addSource("src", "in").addSink("sink", "out", "src");
+    SECTION("without default serdes the driver says how to set them") {
+        CHECK_THROWS_AS(TopologyTestDriver(t), ConfigException);
+    }
+    SECTION("with Serdes$StringSerde") {
+        Properties props{{"default.key.serde", "org.apache.kafka.common.serialization.Serdes$StringSerde"},
+                         {"default.value.serde", "org.apache.kafka.common.serialization.Serdes$StringSerde"}};
+        TopologyTestDriver driver(t, props);
+        driver.createInputTopic<std::string, std::string>("in").pipeInput("k", "v");
+        CHECK(driver.createOutputTopic<std::string, std::string>("out").readValue() == "v");
+    }
+    SECTION("a misspelt key names the right one") {
+        std::string message;
+        try {
+            TopologyTestDriver driver(t, Properties{{"statestore.cache.max.byte", 0}});
+        } catch (const ConfigException& e) {
+            message = e.what();
+        }
+        CHECK(message.find("mean 'statestore.cache.max.bytes'") != std::string::npos);
+    }
+}
+
+TEST_CASE("multi-partition: records reach the partition of murmur2(key); each partition has its own task", "[streams][driver]") {
+    StreamsBuilder builder;
+    builder.stream<std::string, std::string>("orders")
+        .groupBy([](const std::string&, const std::string& item) { return item; })
+        .count(Materialized::as("per-item"))
+        .toStream()
+        .to("item-counts");
+    TopologyTestDriver driver(builder.build(), Properties{{"application.id", "shop"}},
+                              TopicPartitionCounts{{"orders", 4}, {"item-counts", 4}});
+    auto in = driver.createInputTopic<std::string, std::string>("orders");
+    const std::vector<std::string> items{"book", "pen", "lamp", "book", "pen", "book"};
+    for (size_t i = 0; i < items.size(); ++i) in.pipeInput("customer-" + std::to_string(i), items[i], static_cast<int64_t>(i));
+    auto out = driver.createOutputTopic<std::string, int64_t>("item-counts").readRecordsToList();
+    std::map<std::string, int64_t> latest;
+    for (const auto& r : out) {
+        latest[r.key()] = r.value();
+        Bytes key(r.key().begin(), r.key().end());
+        CHECK(r.partition() == toPositive(murmur2(key.data(), key.size())) % 4);
+    }
+    CHECK(latest == std::map<std::string, int64_t>{{"book", 3}, {"lamp", 1}, {"pen", 2}});
+    // The store view spans the per-partition stores.
+    auto store = driver.getKeyValueStore<std::string, int64_t>("per-item");
+    CHECK(store.get("book") == 3);
+    CHECK(store.all().toList().size() == 3);
+}
