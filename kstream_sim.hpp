@@ -16,6 +16,7 @@
 //   core/clock.hpp                    The virtual clock: one number of milliseconds that only the scheduler moves forward.
 //   core/scheduler.hpp                The discrete-event scheduler: every delay in the simulation (network, linger.ms, timeouts) is an event here.
 //   core/random.hpp                   The seeded random generator: xoshiro256** with its own bounded draws.
+//   core/ref.hpp                      Ref<T>: a small intrusive reference-counted pointer for objects that live on the simulation's one thread.
 //   core/bytes.hpp                    Bytes: what Kafka stores. Big-endian integer encoding (Java's DataOutput), hex dumps.
 //   core/hashing.hpp                  Hashes whose exact values Kafka depends on: murmur2, Java's String.hashCode, and FNV-1a for traces.
 //   core/trace.hpp                    The trace: every significant event (append, acknowledgement, fetch, commit, ...) as a line and a hash.
@@ -37,6 +38,7 @@
 //   clients/producer_record.hpp       ProducerRecord and RecordMetadata: what a producer sends, and where it landed.
 //   clients/producer.hpp              KafkaProducer: partitioning, batching (batch.size, linger.ms), the sender and acknowledgements.
 //   clients/consumer_record.hpp       ConsumerRecord, ConsumerRecords and OffsetAndMetadata: what a consumer reads and commits.
+//   clients/assignors.hpp             Consumer partition assignors: Kafka's range, roundrobin, sticky and cooperative-sticky, decision for decision.
 //   clients/consumer.hpp              KafkaConsumer: assignment or subscription, fetch positions, poll, seek, commits and auto-commit.
 //
 // [LAYER] streams -- Kafka Streams: StreamsBuilder, KStream/KTable, state stores, TopologyTestDriver
@@ -373,14 +375,77 @@ private:
 }  // namespace kstream_sim
 // ==== [END PART] core/random.hpp ===================================================================================
 
+// ==== [PART] core/ref.hpp ==========================================================================================
+// Ref<T>: a small intrusive reference-counted pointer for objects that live on the simulation's one thread.
+//
+// std::shared_ptr counts with atomic instructions whenever a program may have threads; the simulation has
+// none, and the producer hands out one reference per sent record, so a plain counter saves real time.
+
+#include <cstdint>
+#include <utility>
+
+namespace kstream_sim {
+
+// Derive from RefCounted to be held by Ref<T>.
+class RefCounted {
+public:
+    RefCounted() = default;
+    RefCounted(const RefCounted&) = delete;
+    RefCounted& operator=(const RefCounted&) = delete;
+
+private:
+    template <class T>
+    friend class Ref;
+    uint32_t references_ = 0;
+};
+
+template <class T>
+class Ref {
+public:
+    Ref() noexcept = default;
+    explicit Ref(T* object) noexcept : object_(object) { retain(); }
+    Ref(const Ref& other) noexcept : object_(other.object_) { retain(); }
+    Ref(Ref&& other) noexcept : object_(std::exchange(other.object_, nullptr)) {}
+    Ref& operator=(Ref other) noexcept {
+        std::swap(object_, other.object_);
+        return *this;
+    }
+    ~Ref() { release(); }
+
+    T* get() const noexcept { return object_; }
+    T& operator*() const noexcept { return *object_; }
+    T* operator->() const noexcept { return object_; }
+    explicit operator bool() const noexcept { return object_ != nullptr; }
+
+private:
+    void retain() noexcept {
+        if (object_) ++static_cast<RefCounted*>(object_)->references_;
+    }
+    void release() noexcept {
+        if (object_ && --static_cast<RefCounted*>(object_)->references_ == 0) delete object_;
+    }
+
+    T* object_ = nullptr;
+};
+
+template <class T, class... Args>
+Ref<T> makeRef(Args&&... args) {
+    return Ref<T>(new T(std::forward<Args>(args)...));
+}
+
+}  // namespace kstream_sim
+// ==== [END PART] core/ref.hpp ======================================================================================
+
 // ==== [PART] core/bytes.hpp ========================================================================================
 // Bytes: what Kafka stores. Big-endian integer encoding (Java's DataOutput), hex dumps.
 //
 // Everything inside the simulated cluster is bytes, as in Kafka: typed keys and values exist only at the
 // client edges, where serdes convert them. A null key or value is distinct from an empty one.
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -410,11 +475,58 @@ inline uint64_t readBigEndian(const uint8_t* data, int width) noexcept {
     return value;
 }
 
-inline void appendString(Bytes& out, const std::string& s) {
-    out.insert(out.end(), s.begin(), s.end());
+// Appends raw bytes with one memcpy (inserting a std::string's chars into a vector<uint8_t> would copy
+// them one by one, since the element types differ).
+inline void appendRaw(Bytes& out, const void* data, size_t size) {
+    if (size == 0) return;
+    const size_t at = out.size();
+    out.resize(at + size);
+    std::memcpy(out.data() + at, data, size);
 }
 
+inline void appendString(Bytes& out, const std::string& s) { appendRaw(out, s.data(), s.size()); }
+
 }  // namespace detail
+
+// A growable byte buffer that, unlike std::vector<uint8_t>, never zero-fills what it is about to overwrite:
+// record batches are built by appending, and this is the producer's innermost loop.
+class ByteBuffer {
+public:
+    ByteBuffer() = default;
+    ByteBuffer(const ByteBuffer& other) { append(other.data(), other.size()); }
+    ByteBuffer& operator=(const ByteBuffer& other) {
+        if (this != &other) {
+            size_ = 0;
+            append(other.data(), other.size());
+        }
+        return *this;
+    }
+    ByteBuffer(ByteBuffer&&) noexcept = default;
+    ByteBuffer& operator=(ByteBuffer&&) noexcept = default;
+
+    const uint8_t* data() const noexcept { return bytes_.get(); }
+    size_t size() const noexcept { return size_; }
+    size_t capacity() const noexcept { return capacity_; }
+
+    void reserve(size_t n) {
+        if (n <= capacity_) return;
+        std::unique_ptr<uint8_t[]> bigger(new uint8_t[n]);
+        if (size_) std::memcpy(bigger.get(), bytes_.get(), size_);
+        bytes_ = std::move(bigger);
+        capacity_ = n;
+    }
+    void append(const uint8_t* p, size_t n) {
+        if (n == 0) return;
+        if (size_ + n > capacity_) reserve(std::max(size_ + n, capacity_ * 2));
+        std::memcpy(bytes_.get() + size_, p, n);
+        size_ += n;
+    }
+
+private:
+    std::unique_ptr<uint8_t[]> bytes_;
+    size_t size_ = 0;
+    size_t capacity_ = 0;
+};
 
 // "0a1bff": lowercase hex, two digits per byte.
 inline std::string toHex(const uint8_t* data, size_t size) {
@@ -968,6 +1080,7 @@ private:
 // it, so a retry, a replica and a consumer all share one payload instead of copying it.
 
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -1077,10 +1190,13 @@ private:
 namespace detail {
 
 // Zig-zag varint sizes, as Kafka's ByteUtils computes them; used for exact batch-size accounting.
+// Small values (the common case: offset deltas, short keys) take the first, predictable branches.
 inline int varintSize(int64_t value) noexcept {
     uint64_t v = (static_cast<uint64_t>(value) << 1) ^ static_cast<uint64_t>(value >> 63);
-    int bytes = 1;
-    while (v >= 0x80) v >>= 7, ++bytes;
+    if (v < (1u << 7)) return 1;
+    if (v < (1u << 14)) return 2;
+    int bytes = 3;
+    for (v >>= 21; v != 0; v >>= 7) ++bytes;
     return bytes;
 }
 
@@ -1105,46 +1221,51 @@ constexpr int kRecordBatchOverhead = 61;
 
 }  // namespace detail
 
-// One record inside a batch payload: where its bytes are, and its own timestamp.
+// One record inside a batch payload: where its bytes are, and its own timestamp (24 bytes).
 struct RecordEntry {
     int64_t timestamp;
-    int32_t key_offset;
-    int32_t key_size;    // -1: null key
-    int32_t value_offset;
-    int32_t value_size;  // -1: null value (a tombstone)
+    int32_t key_offset;     // the value follows the key
+    int32_t key_size;       // -1: null key
+    int32_t value_size;     // -1: null value (a tombstone)
     int32_t headers_index;  // -1: no headers
+    int32_t valueOffset() const noexcept { return key_offset + (key_size > 0 ? key_size : 0); }
 };
 
 // The immutable contents of a record batch as a producer built it.
 struct BatchPayload {
     std::vector<RecordEntry> records;
-    Bytes data;
+    ByteBuffer data;
     std::vector<Headers> headers;
     int32_t size_in_bytes = detail::kRecordBatchOverhead;  // v2 encoded size, uncompressed
 
     int32_t count() const noexcept { return static_cast<int32_t>(records.size()); }
     ByteView key(const RecordEntry& r) const noexcept { return {data.data() + r.key_offset, r.key_size}; }
-    ByteView value(const RecordEntry& r) const noexcept { return {data.data() + r.value_offset, r.value_size}; }
+    ByteView value(const RecordEntry& r) const noexcept { return {data.data() + r.valueOffset(), r.value_size}; }
     const Headers* headersOf(const RecordEntry& r) const noexcept {
         return r.headers_index < 0 ? nullptr : &headers[static_cast<size_t>(r.headers_index)];
     }
 
-    // Appends one record; the caller checks batch.size first (see sizeIfAppended).
-    void append(int64_t timestamp, ByteView key, ByteView value, const Headers* record_headers) {
-        RecordEntry e{timestamp, static_cast<int32_t>(data.size()), key.size, 0, value.size, -1};
-        if (!key.isNull()) data.insert(data.end(), key.data, key.data + key.size);
-        e.value_offset = static_cast<int32_t>(data.size());
-        if (!value.isNull()) data.insert(data.end(), value.data, value.data + value.size);
-        if (record_headers && !record_headers->empty()) {
-            e.headers_index = static_cast<int32_t>(headers.size());
-            headers.push_back(*record_headers);
-        }
-        size_in_bytes += recordSize(timestamp, key.size, value.size, record_headers);
-        records.push_back(e);
-    }
+    // The encoded size the next record would take in this batch (Kafka's DefaultRecord.sizeInBytes).
     int32_t recordSize(int64_t timestamp, int32_t key_size, int32_t value_size, const Headers* h) const noexcept {
         const int64_t first_ts = records.empty() ? timestamp : records.front().timestamp;
         return detail::recordSizeInBytes(count(), timestamp - first_ts, key_size, value_size, h);
+    }
+
+    // Appends one record whose encoded size the caller computed with recordSize().
+    void append(int64_t timestamp, ByteView key, ByteView value, const Headers* record_headers, int32_t encoded_size) {
+        const size_t at = data.size();
+        if (!key.isNull()) data.append(key.data, static_cast<size_t>(key.size));
+        if (!value.isNull()) data.append(value.data, static_cast<size_t>(value.size));
+        int32_t headers_index = -1;
+        if (record_headers && !record_headers->empty()) {
+            headers_index = static_cast<int32_t>(headers.size());
+            headers.push_back(*record_headers);
+        }
+        records.push_back(RecordEntry{timestamp, static_cast<int32_t>(at), key.size, value.size, headers_index});
+        size_in_bytes += encoded_size;
+    }
+    void append(int64_t timestamp, ByteView key, ByteView value, const Headers* record_headers) {
+        append(timestamp, key, value, record_headers, recordSize(timestamp, key.size, value.size, record_headers));
     }
 };
 
@@ -2241,6 +2362,8 @@ struct Serde<std::string> {
     static constexpr const char* serializerClass = "org.apache.kafka.common.serialization.StringSerializer";
     static constexpr const char* deserializerClass = "org.apache.kafka.common.serialization.StringDeserializer";
     static void serialize(const std::string& v, Bytes& out) { detail::appendString(out, v); }
+    // The bytes are the string's own: a client can use them without copying (optional for a Serde).
+    static ByteView view(const std::string& v) { return {reinterpret_cast<const uint8_t*>(v.data()), static_cast<int32_t>(v.size())}; }
     static std::string deserialize(const uint8_t* data, size_t size) {
         return std::string(reinterpret_cast<const char*>(data), size);
     }
@@ -2342,6 +2465,7 @@ struct Serde<Bytes> {
     static constexpr const char* serializerClass = "org.apache.kafka.common.serialization.ByteArraySerializer";
     static constexpr const char* deserializerClass = "org.apache.kafka.common.serialization.ByteArrayDeserializer";
     static void serialize(const Bytes& v, Bytes& out) { out.insert(out.end(), v.begin(), v.end()); }
+    static ByteView view(const Bytes& v) { return {v.data(), static_cast<int32_t>(v.size())}; }
     static Bytes deserialize(const uint8_t* d, size_t n) { return Bytes(d, d + n); }
 };
 
@@ -2351,6 +2475,11 @@ template <class T, class = void>
 struct HasSerde : std::false_type {};
 template <class T>
 struct HasSerde<T, std::void_t<decltype(Serde<T>::serialize)>> : std::true_type {};
+
+template <class T, class = void>
+struct HasSerdeView : std::false_type {};
+template <class T>
+struct HasSerdeView<T, std::void_t<decltype(Serde<T>::view)>> : std::true_type {};
 
 template <class T>
 struct IsOptional : std::false_type {
@@ -2393,6 +2522,17 @@ public:
     }
     bool custom() const noexcept { return static_cast<bool>(fn_); }
 
+    // The serialized bytes of a non-null value: a view of the value itself where the type allows (strings,
+    // byte arrays), else serialized into `scratch`.
+    ByteView bytesOf(const T& value, Bytes& scratch) const {
+        if constexpr (detail::HasSerdeView<T>::value) {
+            if (!fn_) return Serde<T>::view(value);
+        }
+        scratch.clear();
+        serializeInto(value, scratch);
+        return {scratch.data(), static_cast<int32_t>(scratch.size())};
+    }
+
 private:
     Function fn_;
 };
@@ -2408,6 +2548,7 @@ public:
         return inner_.serialize(topic, *value);
     }
     bool custom() const noexcept { return inner_.custom(); }
+    ByteView bytesOf(const T& value, Bytes& scratch) const { return inner_.bytesOf(value, scratch); }
 
 private:
     Serializer<T> inner_;
@@ -3244,10 +3385,14 @@ public:
     using KeyType = detail::NullableT<K>;
     using ValueType = detail::NullableT<V>;
 
-    // (topic, value): a null key.
-    ProducerRecord(std::string topic, ValueType value) : topic_(std::move(topic)), value_(std::move(value)) {}
-    ProducerRecord(std::string topic, KeyType key, ValueType value)
-        : topic_(std::move(topic)), key_(std::move(key)), value_(std::move(value)) {}
+    // (topic, value): a null key. The arguments are forwarded, so each is copied at most once.
+    template <class T, class VV, std::enable_if_t<std::is_constructible<ValueType, VV&&>::value, int> = 0>
+    ProducerRecord(T&& topic, VV&& value) : topic_(std::forward<T>(topic)), value_(std::forward<VV>(value)) {}
+    // (topic, key, value)
+    template <class T, class KK, class VV,
+              std::enable_if_t<std::is_constructible<KeyType, KK&&>::value && std::is_constructible<ValueType, VV&&>::value, int> = 0>
+    ProducerRecord(T&& topic, KK&& key, VV&& value)
+        : topic_(std::forward<T>(topic)), key_(std::forward<KK>(key)), value_(std::forward<VV>(value)) {}
     ProducerRecord(std::string topic, std::optional<int32_t> partition, KeyType key, ValueType value)
         : ProducerRecord(std::move(topic), partition, std::nullopt, std::move(key), std::move(value)) {}
     ProducerRecord(std::string topic, std::optional<int32_t> partition, std::optional<int64_t> timestamp, KeyType key,
@@ -3331,6 +3476,7 @@ private:
 
 // #include "../broker/cluster.hpp"  (already pasted above: [PART] broker/cluster.hpp)
 // #include "../core/hashing.hpp"  (already pasted above: [PART] core/hashing.hpp)
+// #include "../core/ref.hpp"  (already pasted above: [PART] core/ref.hpp)
 // #include "client_configs.hpp"  (already pasted above: [PART] clients/client_configs.hpp)
 // #include "future.hpp"  (already pasted above: [PART] clients/future.hpp)
 // #include "producer_record.hpp"  (already pasted above: [PART] clients/producer_record.hpp)
@@ -3362,7 +3508,7 @@ private:
 namespace detail {
 
 // A batch on the client: open in the accumulator, then in flight, then done.
-struct ProducerBatch {
+struct ProducerBatch : RefCounted {
     TopicPartition tp;
     std::shared_ptr<BatchPayload> payload = std::make_shared<BatchPayload>();
     int64_t created_ms = 0;
@@ -3394,7 +3540,7 @@ template <>
 class Future<RecordMetadata> {
 public:
     Future() = default;
-    Future(std::shared_ptr<detail::ProducerBatch> batch, int32_t index, int64_t timestamp, int32_t key_size, int32_t value_size)
+    Future(Ref<detail::ProducerBatch> batch, int32_t index, int64_t timestamp, int32_t key_size, int32_t value_size)
         : batch_(std::move(batch)), index_(index), timestamp_(timestamp), key_size_(key_size), value_size_(value_size) {}
 
     bool isDone() const noexcept { return batch_ && batch_->done; }
@@ -3417,7 +3563,7 @@ private:
         return RecordMetadata(batch_->tp, offset, ts, key_size_, value_size_);
     }
 
-    std::shared_ptr<detail::ProducerBatch> batch_;
+    Ref<detail::ProducerBatch> batch_;
     int32_t index_ = 0;
     int64_t timestamp_ = -1;
     int32_t key_size_ = -1, value_size_ = -1;
@@ -3457,14 +3603,17 @@ public:
     const std::string& clientId() const noexcept { return client_id_; }
     Cluster& cluster() noexcept { return cluster_; }
 
+    // `callback` may be null; it is moved from when given.
     Future<RecordMetadata> append(const std::string& topic, std::optional<int32_t> explicit_partition, std::optional<int64_t> timestamp,
-                                  ByteView key, ByteView value, const Headers* headers, Callback callback) {
+                                  ByteView key, ByteView value, const Headers* headers, Callback* callback) {
         if (closed_) throw IllegalStateException("Cannot perform operation after producer has been closed");
-        TopicEntry* entry;
-        try {
-            entry = &waitOnMetadata(topic);
-        } catch (const ApiException&) {
-            return failedSend(TopicPartition(topic, explicit_partition.value_or(-1)), std::current_exception(), key, value, std::move(callback));
+        TopicEntry* entry = last_topic_;
+        if (!entry || entry->name != topic || cluster_.nowMs() - entry->fetched_ms >= metadata_max_age_ms_) {
+            try {
+                entry = &waitOnMetadata(topic);
+            } catch (const ApiException&) {
+                return failedSend(TopicPartition(topic, explicit_partition.value_or(-1)), std::current_exception(), key, value, callback);
+            }
         }
         const int32_t partitions = entry->partitionCount;
         if (explicit_partition && *explicit_partition >= partitions)
@@ -3478,21 +3627,27 @@ public:
                                   "The message is " + std::to_string(record_size) +
                                   " bytes when serialized which is larger than " + std::to_string(max_request_size_) +
                                   ", which is the value of the max.request.size configuration.")),
-                              key, value, std::move(callback));
+                              key, value, callback);
         }
         const int32_t partition = explicit_partition ? *explicit_partition : choosePartition(*entry, topic, key, value);
         PartitionQueue& queue = entry->queues[static_cast<size_t>(partition)];
         ProducerBatch* open = queue.open();
-        const int32_t size_if_appended = open ? open->payload->recordSize(ts, key.size, value.size, headers) : 0;
-        if (!open || open->payload->size_in_bytes + size_if_appended > batch_size_) {
-            if (open) markFull(*open);
-            open = &openBatch(*entry, queue, topic, partition, record_size);
+        int32_t size = 0;
+        if (open) {
+            size = open->payload->recordSize(ts, key.size, value.size, headers);
+            if (open->payload->size_in_bytes + size > batch_size_) {
+                markFull(*open);
+                open = nullptr;
+            }
+        }
+        if (!open) {
+            open = &openBatch(queue, topic, partition, record_size);
+            size = open->payload->recordSize(ts, key.size, value.size, headers);
         }
         const int32_t index = open->payload->count();
-        const int32_t size_before = open->payload->size_in_bytes;
-        open->payload->append(ts, key, value, headers);
-        if (callback) open->callbacks.push_back({index, key.size, value.size, std::move(callback)});
-        if (entry->sticky_partition == partition) entry->sticky_bytes += open->payload->size_in_bytes - size_before;
+        open->payload->append(ts, key, value, headers, size);
+        if (callback && *callback) open->callbacks.push_back({index, key.size, value.size, std::move(*callback)});
+        if (entry->sticky_partition == partition) entry->sticky_bytes += size;
         return Future<RecordMetadata>(queue.batches.back(), index, ts, key.size, value.size);
     }
 
@@ -3526,7 +3681,7 @@ public:
 
 private:
     struct PartitionQueue {
-        std::deque<std::shared_ptr<ProducerBatch>> batches;  // waiting to be sent, oldest first
+        std::deque<Ref<ProducerBatch>> batches;  // waiting to be sent, oldest first
         bool muted = false;  // max.in.flight 1: no new batch while one is in flight
         ProducerBatch* open() { return batches.empty() || batches.back()->full ? nullptr : batches.back().get(); }
     };
@@ -3592,9 +3747,13 @@ private:
                                      "for your own partitioner pass a kstream_sim::Partitioner callable to the KafkaProducer constructor");
     }
 
-    // An upper bound of the record's size in a batch, for batch.size, max.request.size and buffer.memory.
+    // An upper bound of a record's size in its own batch, for max.request.size and buffer.memory: the batch
+    // header plus the record with every varint at its widest (Kafka's AbstractRecords.estimateSizeInBytesUpperBound).
     static int32_t recordSizeUpperBound(ByteView key, ByteView value, const Headers* headers) {
-        return recordSizeInBytes(INT32_MAX, INT64_MAX / 2, key.size, value.size, headers) + kRecordBatchOverhead;
+        int64_t size = kRecordBatchOverhead + 1 + 10 + 5 + 5 + 5 + 5 + (key.size > 0 ? key.size : 0) + (value.size > 0 ? value.size : 0);
+        if (headers)
+            for (const auto& h : *headers) size += 10 + static_cast<int64_t>(h.key().size()) + (h.value() ? static_cast<int64_t>(h.value()->size()) : 0);
+        return static_cast<int32_t>(std::min<int64_t>(size, INT32_MAX));
     }
 
     // Metadata: a round trip to a broker the first time a topic is used (auto-creating it when the broker
@@ -3661,7 +3820,7 @@ private:
         return entry.sticky_partition;
     }
 
-    ProducerBatch& openBatch(TopicEntry& entry, PartitionQueue& queue, const std::string& topic, int32_t partition, int32_t record_size) {
+    ProducerBatch& openBatch(PartitionQueue& queue, const std::string& topic, int32_t partition, int32_t record_size) {
         const int64_t allocation = std::max<int64_t>(batch_size_, record_size);
         if (buffered_bytes_ + allocation > buffer_memory_) {
             // The buffer is full: block (in virtual time) until acknowledged batches free memory.
@@ -3673,13 +3832,13 @@ private:
                                        " ms. Total memory: " + std::to_string(buffer_memory_) + " bytes. Available memory: " +
                                        std::to_string(buffer_memory_ - buffered_bytes_) + " bytes.");
         }
-        (void)entry;
-        auto batch = std::make_shared<ProducerBatch>();
+        auto batch = makeRef<ProducerBatch>();
         batch->tp = TopicPartition(topic, partition);
         batch->created_ms = cluster_.nowMs();
         batch->allocated_bytes = allocation;
         batch->scheduler = &cluster_.scheduler();
-        batch->payload->data.reserve(static_cast<size_t>(batch_size_));
+        batch->payload->data.reserve(static_cast<size_t>(std::max(batch_size_, record_size)));
+        batch->payload->records.reserve(static_cast<size_t>(batch_size_ / std::max(record_size - kRecordBatchOverhead, 16) + 1));
         buffered_bytes_ += allocation;
         queue.batches.push_back(batch);
         ++queued_batches_;
@@ -3718,7 +3877,7 @@ private:
         bool sent = true;
         while (sent) {
             sent = false;
-            std::map<int32_t, std::vector<std::shared_ptr<ProducerBatch>>> requests;
+            std::map<int32_t, std::vector<Ref<ProducerBatch>>> requests;
             std::map<int32_t, int64_t> request_bytes;
             for (const auto& entry : topic_order_) {
                 for (int32_t p = 0; p < entry->partitionCount; ++p) {
@@ -3744,7 +3903,7 @@ private:
         }
     }
 
-    void sendProduceRequest(int32_t broker, std::vector<std::shared_ptr<ProducerBatch>> batches) {
+    void sendProduceRequest(int32_t broker, std::vector<Ref<ProducerBatch>> batches) {
         ++in_flight_[broker];
         for (auto& b : batches) ++b->attempts;
         auto results = std::make_shared<std::vector<ProducePartitionResult>>();
@@ -3763,7 +3922,7 @@ private:
         }
     }
 
-    void onProduceResponse(int32_t broker, const std::vector<std::shared_ptr<ProducerBatch>>& batches,
+    void onProduceResponse(int32_t broker, const std::vector<Ref<ProducerBatch>>& batches,
                            const std::vector<ProducePartitionResult>& results) {
         --in_flight_[broker];
         for (size_t i = 0; i < batches.size(); ++i) {
@@ -3789,7 +3948,7 @@ private:
         }
     }
 
-    void retryLater(std::shared_ptr<ProducerBatch> batch) {
+    void retryLater(Ref<ProducerBatch> batch) {
         cluster_.scheduler().after(retry_backoff_ms_, [this, batch, alive = alive_] {
             if (!*alive) return;
             TopicEntry& entry = *topics_.at(batch->tp.topic());
@@ -3829,13 +3988,13 @@ private:
         }
     }
 
-    Future<RecordMetadata> failedSend(TopicPartition tp, std::exception_ptr error, ByteView key, ByteView value, Callback callback) {
-        auto batch = std::make_shared<ProducerBatch>();
+    Future<RecordMetadata> failedSend(TopicPartition tp, std::exception_ptr error, ByteView key, ByteView value, const Callback* callback) {
+        auto batch = makeRef<ProducerBatch>();
         batch->tp = std::move(tp);
         batch->scheduler = &cluster_.scheduler();
         batch->done = true;
         batch->error = error;
-        if (callback) invokeCallback(callback, RecordMetadata(batch->tp, -1, -1, key.size, value.size), error);
+        if (callback && *callback) invokeCallback(*callback, RecordMetadata(batch->tp, -1, -1, key.size, value.size), error);
         return Future<RecordMetadata>(batch, 0, -1, key.size, value.size);
     }
 
@@ -3916,21 +4075,8 @@ public:
         core_->markDestroyed();
     }
 
-    Future<RecordMetadata> send(const ProducerRecord<K, V>& record, Callback callback = {}) {
-        key_bytes_.clear();
-        value_bytes_.clear();
-        ByteView key, value;
-        if (record.key()) {
-            key_serializer_.serializeInto(*record.key(), key_bytes_);
-            key = {key_bytes_.data(), static_cast<int32_t>(key_bytes_.size())};
-        }
-        if (record.value()) {
-            value_serializer_.serializeInto(*record.value(), value_bytes_);
-            value = {value_bytes_.data(), static_cast<int32_t>(value_bytes_.size())};
-        }
-        return core_->append(record.topic(), record.partition(), record.timestamp(), key, value,
-                             record.headers().empty() ? nullptr : &record.headers(), std::move(callback));
-    }
+    Future<RecordMetadata> send(const ProducerRecord<K, V>& record) { return sendWith(record, nullptr); }
+    Future<RecordMetadata> send(const ProducerRecord<K, V>& record, Callback callback) { return sendWith(record, &callback); }
 
     void flush() { core_->flush(); }
     void close() { core_->close(Scheduler::kForever); }
@@ -3945,6 +4091,13 @@ public:
     const AbstractConfig& config() const noexcept { return core_->config(); }
 
 private:
+    Future<RecordMetadata> sendWith(const ProducerRecord<K, V>& record, Callback* callback) {
+        const ByteView key = record.key() ? key_serializer_.bytesOf(*record.key(), key_bytes_) : ByteView{};
+        const ByteView value = record.value() ? value_serializer_.bytesOf(*record.value(), value_bytes_) : ByteView{};
+        return core_->append(record.topic(), record.partition(), record.timestamp(), key, value,
+                             record.headers().empty() ? nullptr : &record.headers(), callback);
+    }
+
     Serializer<K> key_serializer_;
     Serializer<V> value_serializer_;
     std::unique_ptr<detail::ProducerCore> core_;
@@ -4088,6 +4241,873 @@ using OffsetCommitCallback =
 
 }  // namespace kstream_sim
 // ==== [END PART] clients/consumer_record.hpp =======================================================================
+
+// ==== [PART] clients/assignors.hpp =================================================================================
+// Consumer partition assignors: Kafka's range, roundrobin, sticky and cooperative-sticky, decision for decision.
+//
+// The group leader (a consumer) runs one of these over every member's subscription and hands each member its
+// partitions. They are pure: a GroupSubscription (members with their topics, owned partitions and generation,
+// plus the partition count of each topic) goes in, a GroupAssignment comes out. Each is a port of Kafka's own
+// class (org.apache.kafka.clients.consumer.RangeAssignor, RoundRobinAssignor, StickyAssignor,
+// CooperativeStickyAssignor and internals.AbstractStickyAssignor, Kafka 4.3) and must give the same
+// partitions, in the same order in each member's list (conformance scenario `assignors` checks that against
+// Kafka's classes).
+//
+// Where Kafka's result depends on the iteration order of a java.util.HashMap or HashSet (Range's topic order,
+// which member keeps an extra partition in sticky's fast path, which partition a sticky move picks), the order
+// is reproduced: a HashMap iterates by bucket, hash(key) = h ^ (h >>> 16) of Java's hashCode, masked by a
+// power-of-two capacity (16, doubled whenever size exceeds 3/4 of it), and within a bucket by insertion.
+// GroupSubscription::members is therefore the order the coordinator listed the members in (Kafka's
+// JoinGroup response order), which is the insertion order of the leader's HashMap.
+//
+// Not modelled: rack-aware assignment (client.rack); Java's treeified HashMap buckets (eight or more keys in one
+// bucket of a table of 64 or more); Java String.compareTo on characters above U+FFFF (compared as UTF-8 here).
+// An owned partition whose number is not below the topic's partition count is ignored (Kafka cannot shrink a
+// topic; Kafka's own code would keep it and mis-count).
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdlib>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+// #include "../broker/record.hpp"  (already pasted above: [PART] broker/record.hpp)
+// #include "../core/errors.hpp"  (already pasted above: [PART] core/errors.hpp)
+// #include "../core/hashing.hpp"  (already pasted above: [PART] core/hashing.hpp)
+
+namespace kstream_sim {
+
+// ConsumerPartitionAssignor.RebalanceProtocol: EAGER revokes everything before a rebalance; COOPERATIVE
+// (KIP-429) keeps what stays and revokes only what moves.
+enum class RebalanceProtocol { EAGER, COOPERATIVE };
+
+// One member as the leader sees it: ConsumerPartitionAssignor.Subscription plus the member id.
+struct AssignorMember {
+    std::string member_id;
+    std::optional<std::string> group_instance_id;    // static membership (group.instance.id)
+    std::vector<std::string> topics;                  // subscribed topics (duplicates ignored)
+    std::vector<TopicPartition> owned_partitions;     // the member's current assignment (sticky, cooperative-sticky)
+    int32_t generation = -1;                          // generation of owned_partitions; -1 = none (a new member)
+};
+
+// ConsumerPartitionAssignor.GroupSubscription plus the cluster metadata the leader knows.
+struct GroupSubscription {
+    std::vector<AssignorMember> members;                                  // in the coordinator's order
+    std::vector<std::pair<std::string, int32_t>> partitions_per_topic;    // topic -> partition count
+};
+
+struct MemberAssignment {
+    std::string member_id;
+    std::vector<TopicPartition> partitions;  // in the order Kafka's assignor lists them
+};
+
+// One entry per member, in the order of GroupSubscription::members.
+struct GroupAssignment {
+    std::vector<MemberAssignment> members;
+
+    // The partitions of one member; empty for an unknown member.
+    const std::vector<TopicPartition>& partitionsOf(const std::string& member_id) const {
+        static const std::vector<TopicPartition> none;
+        for (const auto& m : members)
+            if (m.member_id == member_id) return m.partitions;
+        return none;
+    }
+};
+
+namespace detail {
+
+// java.lang.NullPointerException (name() says so): what Kafka's sticky assignors throw when a partition's previous
+// owner (from an older generation) has since changed its subscription so that it cannot take part in the
+// rebalance (GeneralAssignmentBuilder.performReassignments); the leader's rebalance fails. Reproduced, not fixed.
+class AssignorNullPointerException : public KafkaException {
+public:
+    explicit AssignorNullPointerException(const std::string& message) : KafkaException(message) {}
+    const char* name() const noexcept override { return "NullPointerException"; }
+};
+
+// ---- [SECTION] Java collection orders ----------------------------------------------------------------------
+
+// HashMap.hash(): the high half folded into the low half.
+inline uint32_t javaSpread(int32_t h) noexcept {
+    const uint32_t u = static_cast<uint32_t>(h);
+    return u ^ (u >> 16);
+}
+
+// Table size of a default-constructed HashMap/HashSet that has held up to `max_size` entries.
+inline uint32_t javaTableSize(size_t max_size) noexcept {
+    uint32_t cap = 16;
+    while (max_size > cap / 4 * 3) cap *= 2;
+    return cap;
+}
+
+// TopicPartition.hashCode(): 31 * (31 + partition) + topic.hashCode().
+inline int32_t javaTopicPartitionHash(int32_t topic_hash, int32_t partition) noexcept {
+    return static_cast<int32_t>(31u * (31u + static_cast<uint32_t>(partition)) + static_cast<uint32_t>(topic_hash));
+}
+
+// Iteration order of a default HashMap/HashSet whose distinct keys (given by hash) were inserted in this order:
+// the indices into `hashes`, sorted by bucket, ties in insertion order.
+inline std::vector<size_t> javaHashOrder(const std::vector<int32_t>& hashes) {
+    const uint32_t mask = javaTableSize(hashes.size()) - 1;
+    std::vector<size_t> order(hashes.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return (javaSpread(hashes[a]) & mask) < (javaSpread(hashes[b]) & mask); });
+    return order;
+}
+
+// A java.util.HashSet<Integer-like key> reduced to what the sticky assignor asks of it: add, remove, and the
+// first element its iterator returns.
+class JavaHashSet {
+public:
+    bool empty() const noexcept { return entries_.empty(); }
+    void add(int key, int32_t hash) {
+        for (const auto& e : entries_)
+            if (e.key == key) return;
+        entries_.push_back({key, hash, next_seq_++});
+        max_size_ = std::max(max_size_, entries_.size());
+    }
+    void remove(int key) {
+        for (size_t i = 0; i < entries_.size(); ++i)
+            if (entries_[i].key == key) { entries_.erase(entries_.begin() + static_cast<std::ptrdiff_t>(i)); return; }
+    }
+    int first() const {
+        const uint32_t mask = javaTableSize(max_size_) - 1;  // a HashMap table never shrinks
+        const Entry* best = &entries_.front();
+        for (const auto& e : entries_) {
+            const uint32_t b = javaSpread(e.hash) & mask, bb = javaSpread(best->hash) & mask;
+            if (b < bb || (b == bb && e.seq < best->seq)) best = &e;
+        }
+        return best->key;
+    }
+
+private:
+    struct Entry { int key; int32_t hash; uint64_t seq; };
+    std::vector<Entry> entries_;
+    uint64_t next_seq_ = 0;
+    size_t max_size_ = 0;
+};
+
+// ---- [SECTION] The input, indexed ----------------------------------------------------------------------------
+
+// Members by index (input order), topics with metadata by index in name order, and every partition of those
+// topics as one integer: gid = first_gid[topic] + partition, so gid order is (topic name, partition) order.
+struct AssignorInput {
+    struct Topic { std::string name; int32_t count; int32_t hash; int first_gid; };
+    const GroupSubscription* sub = nullptr;
+    std::vector<Topic> topics;                      // subscribed topics with partitions, sorted by name
+    std::vector<std::vector<int>> member_topics;    // per member: its subscribed topics with metadata, its order
+    std::vector<std::vector<std::string>> member_topic_names;  // per member: distinct subscribed names, its order
+    std::vector<int> java_member_order;             // iteration order of Kafka's HashMap<memberId, Subscription>
+    std::vector<int> java_topic_order;              // iteration order of partitionsPerTopic (a HashMap)
+    std::vector<int> gid_topic;                     // gid -> topic index
+    int total = 0;                                  // partitions of all topics with metadata
+
+    size_t memberCount() const noexcept { return sub->members.size(); }
+    const std::string& memberId(int m) const { return sub->members[static_cast<size_t>(m)].member_id; }
+    int topicIndex(const std::string& name) const {
+        auto it = std::lower_bound(topics.begin(), topics.end(), name,
+                                   [](const Topic& t, const std::string& n) { return t.name < n; });
+        return it != topics.end() && it->name == name ? static_cast<int>(it - topics.begin()) : -1;
+    }
+    // The gid of a partition, or -1 when its topic has no metadata or the partition does not exist.
+    int gid(const TopicPartition& tp) const {
+        const int t = topicIndex(tp.topic());
+        if (t < 0 || tp.partition() < 0 || tp.partition() >= topics[static_cast<size_t>(t)].count) return -1;
+        return topics[static_cast<size_t>(t)].first_gid + tp.partition();
+    }
+    TopicPartition partition(int g) const {
+        const Topic& t = topics[static_cast<size_t>(gid_topic[static_cast<size_t>(g)])];
+        return TopicPartition(t.name, g - t.first_gid);
+    }
+    int32_t partitionNumber(int g) const { return g - topics[static_cast<size_t>(gid_topic[static_cast<size_t>(g)])].first_gid; }
+    int32_t gidHash(int g) const {
+        const Topic& t = topics[static_cast<size_t>(gid_topic[static_cast<size_t>(g)])];
+        return javaTopicPartitionHash(t.hash, g - t.first_gid);
+    }
+    bool subscribes(int m, int t) const {
+        const auto& ts = member_topics[static_cast<size_t>(m)];
+        return std::find(ts.begin(), ts.end(), t) != ts.end();
+    }
+    GroupAssignment result(const std::vector<std::vector<int>>& gids) const {
+        GroupAssignment out;
+        for (size_t m = 0; m < memberCount(); ++m) {
+            MemberAssignment ma{sub->members[m].member_id, {}};
+            for (int g : gids[m]) ma.partitions.push_back(partition(g));
+            out.members.push_back(std::move(ma));
+        }
+        return out;
+    }
+};
+
+inline AssignorInput indexInput(const GroupSubscription& sub) {
+    AssignorInput in;
+    in.sub = &sub;
+    const size_t n = sub.members.size();
+    std::vector<int32_t> member_hashes;
+    for (size_t i = 0; i < n; ++i) {
+        for (size_t j = 0; j < i; ++j)
+            if (sub.members[j].member_id == sub.members[i].member_id)
+                throw IllegalArgumentException("Duplicate member id in the group subscription: " + sub.members[i].member_id);
+        member_hashes.push_back(javaStringHashCode(sub.members[i].member_id));
+    }
+    for (size_t i : javaHashOrder(member_hashes)) in.java_member_order.push_back(static_cast<int>(i));
+
+    // AbstractPartitionAssignor.assign(Cluster, ...): a HashSet of every subscribed topic (members in HashMap
+    // order, topics in list order), then a HashMap of those with partitions, filled in the set's order.
+    std::vector<std::string> all_topics;
+    in.member_topic_names.resize(n);
+    for (int m : in.java_member_order)
+        for (const auto& t : sub.members[static_cast<size_t>(m)].topics) {
+            auto& mine = in.member_topic_names[static_cast<size_t>(m)];
+            if (std::find(mine.begin(), mine.end(), t) == mine.end()) mine.push_back(t);
+            if (std::find(all_topics.begin(), all_topics.end(), t) == all_topics.end()) all_topics.push_back(t);
+        }
+    auto countOf = [&](const std::string& t) {
+        int32_t c = 0;
+        for (const auto& [name, count] : sub.partitions_per_topic)
+            if (name == t) c = count;
+        return c;
+    };
+    std::vector<int32_t> hashes;
+    for (const auto& t : all_topics) hashes.push_back(javaStringHashCode(t));
+    std::vector<std::string> with_metadata;
+    for (size_t i : javaHashOrder(hashes))
+        if (countOf(all_topics[i]) > 0) with_metadata.push_back(all_topics[i]);
+
+    for (const auto& t : with_metadata) in.topics.push_back({t, countOf(t), javaStringHashCode(t), 0});
+    std::sort(in.topics.begin(), in.topics.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+    for (size_t t = 0; t < in.topics.size(); ++t) {
+        in.topics[t].first_gid = in.total;
+        in.total += in.topics[t].count;
+        for (int32_t p = 0; p < in.topics[t].count; ++p) in.gid_topic.push_back(static_cast<int>(t));
+    }
+    hashes.clear();
+    for (const auto& t : with_metadata) hashes.push_back(javaStringHashCode(t));
+    for (size_t i : javaHashOrder(hashes)) in.java_topic_order.push_back(in.topicIndex(with_metadata[i]));
+
+    in.member_topics.resize(n);
+    for (size_t m = 0; m < n; ++m)
+        for (const auto& t : in.member_topic_names[m]) {
+            const int ti = in.topicIndex(t);
+            if (ti >= 0) in.member_topics[m].push_back(ti);
+        }
+    return in;
+}
+
+// AbstractPartitionAssignor.MemberInfo.compareTo: static members (by group.instance.id) first, then member id.
+inline bool memberInfoLess(const AssignorMember& a, const AssignorMember& b) {
+    if (a.group_instance_id && b.group_instance_id) return *a.group_instance_id < *b.group_instance_id;
+    if (a.group_instance_id || b.group_instance_id) return a.group_instance_id.has_value();
+    return a.member_id < b.member_id;
+}
+
+inline std::vector<int> sortedMemberInfos(const AssignorInput& in, std::vector<int> members) {
+    std::stable_sort(members.begin(), members.end(), [&](int a, int b) {
+        return memberInfoLess(in.sub->members[static_cast<size_t>(a)], in.sub->members[static_cast<size_t>(b)]);
+    });
+    return members;
+}
+
+// ---- [SECTION] range and roundrobin ------------------------------------------------------------------------
+
+// RangeAssignor: per topic (in partitionsPerTopic's HashMap order), its subscribers sorted as MemberInfo; the
+// first (partitions % subscribers) of them get one partition more; each gets a consecutive range.
+inline GroupAssignment rangeAssign(const AssignorInput& in) {
+    std::vector<std::vector<int>> out(in.memberCount());
+    for (int t : in.java_topic_order) {
+        std::vector<int> consumers;
+        for (int m : in.java_member_order)
+            if (in.subscribes(m, t)) consumers.push_back(m);
+        consumers = sortedMemberInfos(in, consumers);
+        const auto& topic = in.topics[static_cast<size_t>(t)];
+        const int k = static_cast<int>(consumers.size());
+        if (k == 0) continue;
+        const int per = topic.count / k, extra = topic.count % k;
+        int next = topic.first_gid;
+        for (int i = 0; i < k; ++i) {
+            const int take = per + (i < extra ? 1 : 0);
+            for (int j = 0; j < take; ++j) out[static_cast<size_t>(consumers[static_cast<size_t>(i)])].push_back(next++);
+        }
+    }
+    return in.result(out);
+}
+
+// RoundRobinAssignor: every partition of every subscribed topic in (topic, partition) order, dealt over the
+// sorted members in a circle, skipping members not subscribed to the partition's topic.
+inline GroupAssignment roundRobinAssign(const AssignorInput& in) {
+    std::vector<std::vector<int>> out(in.memberCount());
+    std::vector<int> all;
+    for (size_t m = 0; m < in.memberCount(); ++m) all.push_back(static_cast<int>(m));
+    const std::vector<int> circle = sortedMemberInfos(in, all);
+    size_t at = 0;
+    for (int g = 0; g < in.total; ++g) {  // gid order is (topic name, partition) order
+        const int t = in.gid_topic[static_cast<size_t>(g)];
+        while (!in.subscribes(circle[at], t)) at = (at + 1) % circle.size();
+        out[static_cast<size_t>(circle[at])].push_back(g);
+        at = (at + 1) % circle.size();
+    }
+    return in.result(out);
+}
+
+// ---- [SECTION] sticky and cooperative-sticky (AbstractStickyAssignor) ---------------------------------------
+
+// PartitionMovements: which partitions moved between which members during this assignment, so that a
+// partition moving back along a path picks the one that came that way (keeps the result sticky).
+class PartitionMovements {
+public:
+    explicit PartitionMovements(const AssignorInput& in) : in_(in), moved_(static_cast<size_t>(in.total), Pair{-1, -1}), by_topic_(in.topics.size()) {}
+
+    void movePartition(int g, int old_consumer, int new_consumer) {
+        if (moved_[static_cast<size_t>(g)].src >= 0) {
+            const Pair existing = removeRecord(g);
+            if (existing.src != new_consumer) addRecord(g, Pair{existing.src, new_consumer});
+        } else {
+            addRecord(g, Pair{old_consumer, new_consumer});
+        }
+    }
+
+    int actualPartitionToBeMoved(int g, int old_consumer, int new_consumer) const {
+        const auto& topic = by_topic_[static_cast<size_t>(in_.gid_topic[static_cast<size_t>(g)])];
+        if (topic.empty()) return g;
+        if (moved_[static_cast<size_t>(g)].src >= 0) old_consumer = moved_[static_cast<size_t>(g)].src;
+        for (const auto& entry : topic)
+            if (entry.pair.src == new_consumer && entry.pair.dst == old_consumer) return entry.partitions.first();
+        return g;
+    }
+
+private:
+    struct Pair { int src, dst; };
+    struct Entry { Pair pair; JavaHashSet partitions; };
+
+    Pair removeRecord(int g) {
+        const Pair pair = moved_[static_cast<size_t>(g)];
+        moved_[static_cast<size_t>(g)] = Pair{-1, -1};
+        auto& topic = by_topic_[static_cast<size_t>(in_.gid_topic[static_cast<size_t>(g)])];
+        for (size_t i = 0; i < topic.size(); ++i)
+            if (topic[i].pair.src == pair.src && topic[i].pair.dst == pair.dst) {
+                topic[i].partitions.remove(g);
+                if (topic[i].partitions.empty()) topic.erase(topic.begin() + static_cast<std::ptrdiff_t>(i));
+                break;
+            }
+        return pair;
+    }
+    void addRecord(int g, Pair pair) {
+        moved_[static_cast<size_t>(g)] = pair;
+        auto& topic = by_topic_[static_cast<size_t>(in_.gid_topic[static_cast<size_t>(g)])];
+        for (auto& entry : topic)
+            if (entry.pair.src == pair.src && entry.pair.dst == pair.dst) { entry.partitions.add(g, in_.gidHash(g)); return; }
+        topic.push_back(Entry{pair, JavaHashSet{}});
+        topic.back().partitions.add(g, in_.gidHash(g));
+    }
+
+    const AssignorInput& in_;
+    std::vector<Pair> moved_;                 // gid -> its movement (src < 0: none)
+    std::vector<std::vector<Entry>> by_topic_;  // topic -> movements by member pair
+};
+
+class StickyAssignment {
+public:
+    StickyAssignment(const AssignorInput& in, bool eager_user_data)
+        : in_(in), m_count_(static_cast<int>(in.memberCount())), owned_(in.memberCount()),
+          multi_owner_(static_cast<size_t>(in.total), 0) {
+        for (size_t m = 0; m < in.memberCount(); ++m) member_data_.push_back(memberData(static_cast<int>(m), eager_user_data));
+    }
+
+    // AbstractStickyAssignor.assignPartitions. Afterwards transferring() tells, in the fast path, which
+    // partitions change owner (gid -> new owner, -1 if not); it is empty in the general path.
+    std::vector<std::vector<int>> assign() {
+        if (allSubscriptionsEqual()) return constrained();
+        return general();
+    }
+    const std::vector<int>& transferring() const noexcept { return transferring_; }
+
+private:
+    // MemberData: the partitions a member owned (valid ones as gids, in the order the assignor decodes them).
+    std::vector<int> memberData(int m, bool eager_user_data) const {
+        const auto& owned = in_.sub->members[static_cast<size_t>(m)].owned_partitions;
+        std::vector<TopicPartition> order = owned;
+        if (eager_user_data) {
+            // StickyAssignor keeps its previous assignment in the subscription's user data, grouped by topic
+            // with CollectionUtils.groupPartitionsByTopic (a HashMap): topics in that map's order.
+            std::vector<std::string> names;
+            std::vector<int32_t> hashes;
+            for (const auto& tp : owned)
+                if (std::find(names.begin(), names.end(), tp.topic()) == names.end()) {
+                    names.push_back(tp.topic());
+                    hashes.push_back(javaStringHashCode(tp.topic()));
+                }
+            order.clear();
+            for (size_t i : javaHashOrder(hashes))
+                for (const auto& tp : owned)
+                    if (tp.topic() == names[i]) order.push_back(tp);
+        }
+        std::vector<int> gids;
+        for (const auto& tp : order) {
+            const int g = in_.gid(tp);
+            if (g >= 0) gids.push_back(g);
+        }
+        return gids;
+    }
+    int32_t generation(int m) const { return std::max<int32_t>(-1, in_.sub->members[static_cast<size_t>(m)].generation); }
+    const std::string& id(int m) const { return in_.memberId(m); }
+    static void eraseFirst(std::vector<int>& v, int x) {
+        auto it = std::find(v.begin(), v.end(), x);
+        if (it != v.end()) v.erase(it);
+    }
+
+    // Also resolves ownership: a partition claimed by two members of one generation is owned by neither; of
+    // different generations, by the newer.
+    bool allSubscriptionsEqual() {
+        bool equal = true;
+        std::vector<std::string> subscribed;  // sorted
+        std::vector<int> previous_owner(static_cast<size_t>(in_.total), -1);
+        for (int m : in_.java_member_order) {
+            std::vector<std::string> mine = in_.member_topic_names[static_cast<size_t>(m)];
+            std::sort(mine.begin(), mine.end());
+            if (subscribed.empty()) subscribed = mine;
+            else if (equal && mine != subscribed) equal = false;
+
+            const int32_t gen = generation(m);
+            max_generation_ = std::max(max_generation_, gen);
+            for (int g : member_data_[static_cast<size_t>(m)]) {
+                const int other = previous_owner[static_cast<size_t>(g)];
+                if (other < 0) {
+                    owned_[static_cast<size_t>(m)].push_back(g);
+                    previous_owner[static_cast<size_t>(g)] = m;
+                } else if (gen == generation(other)) {
+                    multi_owner_[static_cast<size_t>(g)] = 1;
+                    eraseFirst(owned_[static_cast<size_t>(other)], g);
+                    previous_owner[static_cast<size_t>(g)] = m;
+                } else if (gen > generation(other)) {
+                    owned_[static_cast<size_t>(m)].push_back(g);
+                    eraseFirst(owned_[static_cast<size_t>(other)], g);
+                    previous_owner[static_cast<size_t>(g)] = m;
+                }
+            }
+        }
+        return equal;
+    }
+
+    // ConstrainedAssignmentBuilder: every member subscribes to the same topics. Members keep up to their
+    // quota of owned partitions; the rest are dealt round robin over the members still under quota.
+    std::vector<std::vector<int>> constrained() {
+        transferring_.assign(static_cast<size_t>(in_.total), -1);
+        const int min_quota = in_.total / m_count_;
+        const int max_quota = (in_.total + m_count_ - 1) / m_count_;
+        const int expected_over = in_.total % m_count_;
+        int current_over = 0;
+        std::vector<std::vector<int>> assignment(in_.memberCount());
+        std::vector<int> maybe_revoked(static_cast<size_t>(in_.total), -1);
+        std::vector<int> under_min, exactly_min;
+        std::vector<char> assigned(static_cast<size_t>(in_.total), 0);
+
+        for (int m : in_.java_member_order) {
+            std::vector<int> owned = owned_[static_cast<size_t>(m)];
+            std::stable_sort(owned.begin(), owned.end(), [&](int a, int b) {
+                const int32_t pa = in_.partitionNumber(a), pb = in_.partitionNumber(b);
+                return pa != pb ? pa < pb : in_.gid_topic[static_cast<size_t>(a)] < in_.gid_topic[static_cast<size_t>(b)];
+            });
+            for (int g = 0; g < in_.total; ++g)
+                if (multi_owner_[static_cast<size_t>(g)]) eraseFirst(owned, g);
+            auto& mine = assignment[static_cast<size_t>(m)];
+            const int size = static_cast<int>(owned.size());
+            if (size < min_quota) {
+                for (int g : owned) { mine.push_back(g); assigned[static_cast<size_t>(g)] = 1; }
+                under_min.push_back(m);
+            } else if (size >= max_quota && current_over < expected_over) {
+                if (++current_over == expected_over) exactly_min.clear();
+                for (int i = 0; i < size; ++i) {
+                    const int g = owned[static_cast<size_t>(i)];
+                    if (i < max_quota) { mine.push_back(g); assigned[static_cast<size_t>(g)] = 1; }
+                    else maybe_revoked[static_cast<size_t>(g)] = m;
+                }
+            } else {
+                for (int i = 0; i < size; ++i) {
+                    const int g = owned[static_cast<size_t>(i)];
+                    if (i < min_quota) { mine.push_back(g); assigned[static_cast<size_t>(g)] = 1; }
+                    else maybe_revoked[static_cast<size_t>(g)] = m;
+                }
+                if (current_over < expected_over) exactly_min.push_back(m);
+            }
+        }
+
+        auto byId = [&](int a, int b) { return id(a) < id(b); };
+        std::stable_sort(under_min.begin(), under_min.end(), byId);
+        std::stable_sort(exactly_min.begin(), exactly_min.end(), byId);
+
+        // assignRoundRobin; `it` stands for the Java iterator over under_min (the index of its next element).
+        size_t it = 0;
+        bool can_remove = false;
+        for (int g = 0; g < in_.total; ++g) {
+            if (assigned[static_cast<size_t>(g)]) continue;
+            int consumer;
+            if (it < under_min.size()) {
+                consumer = under_min[it++];
+                can_remove = true;
+            } else if (under_min.empty() && exactly_min.empty()) {
+                throw IllegalStateException("No more unfilled consumers to be assigned.");
+            } else if (under_min.empty()) {
+                consumer = exactly_min.front();
+                exactly_min.erase(exactly_min.begin());
+            } else {
+                it = 0;
+                consumer = under_min[it++];
+                can_remove = true;
+            }
+            auto& mine = assignment[static_cast<size_t>(consumer)];
+            mine.push_back(g);
+            if ((maybe_revoked[static_cast<size_t>(g)] >= 0 && maybe_revoked[static_cast<size_t>(g)] != consumer) ||
+                multi_owner_[static_cast<size_t>(g)])
+                transferring_[static_cast<size_t>(g)] = consumer;
+            const int count = static_cast<int>(mine.size());
+            if (count == min_quota) {
+                if (!can_remove) throw IllegalStateException("Iterator.remove() without next() in the sticky assignor");
+                under_min.erase(under_min.begin() + static_cast<std::ptrdiff_t>(--it));
+                can_remove = false;
+                exactly_min.push_back(consumer);
+            } else if (count == max_quota) {
+                ++current_over;
+            }
+        }
+
+        if (!under_min.empty()) {
+            if (current_over != expected_over)
+                throw IllegalStateException("We haven't reached the expected number of members with more than the minQuota "
+                                            "partitions, but no more partitions to be assigned");
+            for (int m : under_min)
+                if (static_cast<int>(assignment[static_cast<size_t>(m)].size()) != min_quota)
+                    throw IllegalStateException("Consumer: [" + id(m) + "] doesn't reach minQuota partitions, and no more "
+                                                "partitions to be assigned");
+        }
+        return assignment;
+    }
+
+    // ---- GeneralAssignmentBuilder: members subscribe to different topics ----
+
+    int size(int m) const { return static_cast<int>(current_[static_cast<size_t>(m)].size()); }
+    // Kafka's TreeSet sortedCurrentSubscriptions: by (assignment size, member id), only non-fixed members.
+    bool treeLess(int a, int b) const { return size(a) != size(b) ? size(a) < size(b) : id(a) < id(b); }
+    int firstSubscribedInTree(int t) const {
+        int best = -1;
+        for (int m = 0; m < m_count_; ++m)
+            if (in_tree_[static_cast<size_t>(m)] && in_.subscribes(m, t) && (best < 0 || treeLess(m, best))) best = m;
+        return best;
+    }
+    int maxAssignmentSize(int m) const {
+        int sum = 0;
+        for (int t : in_.member_topics[static_cast<size_t>(m)]) sum += in_.topics[static_cast<size_t>(t)].count;
+        return sum;
+    }
+    int potentialConsumers(int t) const {
+        int n = 0;
+        for (int m = 0; m < m_count_; ++m) n += in_.subscribes(m, t) ? 1 : 0;
+        return n;
+    }
+
+    std::vector<std::vector<int>> general() {
+        transferring_.clear();
+        current_ = owned_;
+        current_consumer_.assign(static_cast<size_t>(in_.total), -1);
+        for (int m = 0; m < m_count_; ++m)
+            for (int g : current_[static_cast<size_t>(m)]) current_consumer_[static_cast<size_t>(g)] = m;
+        std::vector<int> topic_consumers(in_.topics.size());
+        for (size_t t = 0; t < in_.topics.size(); ++t) topic_consumers[t] = potentialConsumers(static_cast<int>(t));
+
+        // sortedAllPartitions: topics by (number of potential consumers, name), partitions ascending.
+        std::vector<int> topic_order(in_.topics.size());
+        for (size_t t = 0; t < topic_order.size(); ++t) topic_order[t] = static_cast<int>(t);
+        std::stable_sort(topic_order.begin(), topic_order.end(),
+                         [&](int a, int b) { return topic_consumers[static_cast<size_t>(a)] < topic_consumers[static_cast<size_t>(b)]; });
+        std::vector<int> sorted_all;
+        for (int t : topic_order)
+            for (int32_t p = 0; p < in_.topics[static_cast<size_t>(t)].count; ++p)
+                sorted_all.push_back(in_.topics[static_cast<size_t>(t)].first_gid + p);
+
+        // prepopulateCurrentAssignments: who owned each partition in an older generation.
+        prev_owner_.assign(static_cast<size_t>(in_.total), -1);
+        prev_generation_.assign(static_cast<size_t>(in_.total), -1);
+        for (int m : in_.java_member_order) {
+            const int32_t gen = generation(m);
+            if (gen < max_generation_)
+                for (int g : member_data_[static_cast<size_t>(m)])
+                    if (prev_owner_[static_cast<size_t>(g)] < 0 || gen > prev_generation_[static_cast<size_t>(g)]) {
+                        prev_owner_[static_cast<size_t>(g)] = m;
+                        prev_generation_[static_cast<size_t>(g)] = gen;
+                    }
+        }
+
+        // assignOwnedPartitions: drop what a member no longer subscribes to.
+        bool revocation_required = false;
+        std::vector<char> is_assigned(static_cast<size_t>(in_.total), 0);
+        bool any_assigned = false;
+        for (int m : in_.java_member_order) {
+            auto& list = current_[static_cast<size_t>(m)];
+            std::vector<int> kept;
+            for (int g : list) {
+                if (!in_.subscribes(m, in_.gid_topic[static_cast<size_t>(g)])) {
+                    revocation_required = true;  // current_consumer_ keeps its stale entry, as in Kafka
+                } else {
+                    kept.push_back(g);
+                    is_assigned[static_cast<size_t>(g)] = 1;
+                    any_assigned = true;
+                }
+            }
+            list = kept;
+        }
+        std::vector<int> unassigned;
+        for (int g : sorted_all)
+            if (!any_assigned || !is_assigned[static_cast<size_t>(g)]) unassigned.push_back(g);
+
+        in_tree_.assign(in_.memberCount(), 1);
+        balance(unassigned, sorted_all, topic_consumers, revocation_required);
+        return current_;
+    }
+
+    void assignTo(int g, int m) {
+        current_[static_cast<size_t>(m)].push_back(g);
+        current_consumer_[static_cast<size_t>(g)] = m;
+    }
+
+    void balance(std::vector<int> unassigned, std::vector<int> sorted_all, const std::vector<int>& topic_consumers,
+                 bool revocation_required) {
+        int max_size = 0;
+        for (int m = 0; m < m_count_; ++m) max_size = std::max(max_size, size(m));
+        const bool initializing = max_size == 0;
+
+        for (int g : unassigned) {
+            const int t = in_.gid_topic[static_cast<size_t>(g)];
+            if (topic_consumers[static_cast<size_t>(t)] == 0) continue;
+            const int m = firstSubscribedInTree(t);
+            if (m >= 0) assignTo(g, m);
+        }
+
+        // Only partitions of topics with two or more potential consumers, and only members that can still
+        // gain or lose a partition, take part in the reassignment.
+        auto fixedPartition = [&](int g) { return topic_consumers[static_cast<size_t>(in_.gid_topic[static_cast<size_t>(g)])] < 2; };
+        sorted_all.erase(std::remove_if(sorted_all.begin(), sorted_all.end(), fixedPartition), sorted_all.end());
+        unassigned.erase(std::remove_if(unassigned.begin(), unassigned.end(), fixedPartition), unassigned.end());
+        for (int m = 0; m < m_count_; ++m) {
+            bool participates = size(m) < maxAssignmentSize(m);
+            for (int g : current_[static_cast<size_t>(m)])
+                if (!fixedPartition(g)) participates = true;
+            if (!participates) in_tree_[static_cast<size_t>(m)] = 0;
+        }
+
+        const auto pre_assignment = current_;
+        const auto pre_consumers = current_consumer_;
+        movements_.emplace(in_);
+        if (!revocation_required) performReassignments(unassigned);
+        const bool performed = performReassignments(sorted_all);
+        if (!initializing && performed && balanceScore(current_) >= balanceScore(pre_assignment)) {
+            for (int m = 0; m < m_count_; ++m)
+                if (in_tree_[static_cast<size_t>(m)]) current_[static_cast<size_t>(m)] = pre_assignment[static_cast<size_t>(m)];
+            current_consumer_ = pre_consumers;
+        }
+    }
+
+    int balanceScore(const std::vector<std::vector<int>>& a) const {
+        int score = 0;
+        for (int i = 0; i < m_count_; ++i)
+            for (int j = i + 1; j < m_count_; ++j)
+                if (in_tree_[static_cast<size_t>(i)] && in_tree_[static_cast<size_t>(j)])
+                    score += std::abs(static_cast<int>(a[static_cast<size_t>(i)].size()) - static_cast<int>(a[static_cast<size_t>(j)].size()));
+        return score;
+    }
+
+    bool isBalanced() const {
+        int min = -1, max = -1;
+        for (int m = 0; m < m_count_; ++m)
+            if (in_tree_[static_cast<size_t>(m)]) {
+                if (min < 0 || size(m) < min) min = size(m);
+                if (max < 0 || size(m) > max) max = size(m);
+            }
+        if (min >= max - 1) return true;
+        for (int m = 0; m < m_count_; ++m) {
+            if (!in_tree_[static_cast<size_t>(m)] || size(m) == maxAssignmentSize(m)) continue;
+            for (int t : in_.member_topics[static_cast<size_t>(m)]) {
+                const auto& topic = in_.topics[static_cast<size_t>(t)];
+                for (int32_t p = 0; p < topic.count; ++p) {
+                    const int g = topic.first_gid + p;
+                    const auto& mine = current_[static_cast<size_t>(m)];
+                    if (std::find(mine.begin(), mine.end(), g) != mine.end()) continue;
+                    const int other = ownerInTree(g);
+                    if (other >= 0 && size(m) + 1 < size(other)) return false;
+                }
+            }
+        }
+        return true;
+    }
+    // The member whose (non-fixed) list holds g, or -1.
+    int ownerInTree(int g) const {
+        int owner = -1;
+        for (int m = 0; m < m_count_; ++m)
+            if (in_tree_[static_cast<size_t>(m)]) {
+                const auto& l = current_[static_cast<size_t>(m)];
+                if (std::find(l.begin(), l.end(), g) != l.end()) owner = m;
+            }
+        return owner;
+    }
+
+    bool performReassignments(const std::vector<int>& partitions) {
+        bool performed = false, modified;
+        do {
+            modified = false;
+            for (size_t i = 0; i < partitions.size() && !isBalanced(); ++i) {
+                const int g = partitions[i];
+                const int t = in_.gid_topic[static_cast<size_t>(g)];
+                const int consumer = current_consumer_[static_cast<size_t>(g)];
+                if (consumer < 0) continue;  // Kafka logs an error here
+                const int prev = prev_owner_[static_cast<size_t>(g)];
+                if (prev >= 0) {
+                    if (!in_tree_[static_cast<size_t>(prev)])
+                        throw AssignorNullPointerException("The sticky assignor cannot compare with the previous owner of " +
+                                                           in_.partition(g).toString() + ", " + id(prev) +
+                                                           ", which no longer subscribes to its topic (as in Kafka)");
+                    if (size(consumer) > size(prev) + 1) {
+                        reassign(g, prev);
+                        performed = modified = true;
+                        continue;
+                    }
+                }
+                for (int other = 0; other < m_count_; ++other) {
+                    if (!in_.subscribes(other, t) || !in_tree_[static_cast<size_t>(other)]) continue;
+                    if (size(consumer) > size(other) + 1) {
+                        reassign(g, firstSubscribedInTree(t));
+                        performed = modified = true;
+                        break;
+                    }
+                }
+            }
+        } while (modified);
+        return performed;
+    }
+
+    void reassign(int g, int new_consumer) {
+        const int consumer = current_consumer_[static_cast<size_t>(g)];
+        const int moved = movements_->actualPartitionToBeMoved(g, consumer, new_consumer);
+        const int old_consumer = current_consumer_[static_cast<size_t>(moved)];
+        movements_->movePartition(moved, old_consumer, new_consumer);
+        eraseFirst(current_[static_cast<size_t>(old_consumer)], moved);
+        assignTo(moved, new_consumer);
+    }
+
+    const AssignorInput& in_;
+    int m_count_;
+    std::vector<std::vector<int>> member_data_;  // per member: owned partitions as decoded
+    std::vector<std::vector<int>> owned_;        // per member: owned partitions after ownership resolution
+    std::vector<char> multi_owner_;              // gid claimed by two members of one generation
+    int32_t max_generation_ = -1;
+    std::vector<int> transferring_;
+    // general path
+    std::vector<std::vector<int>> current_;
+    std::vector<int> current_consumer_;
+    std::vector<int> prev_owner_;
+    std::vector<int32_t> prev_generation_;
+    std::vector<char> in_tree_;
+    std::optional<PartitionMovements> movements_;
+};
+
+inline GroupAssignment stickyAssign(const AssignorInput& in, bool cooperative) {
+    if (in.memberCount() == 0) return {};
+    StickyAssignment sticky(in, !cooperative);
+    std::vector<std::vector<int>> out = sticky.assign();
+    if (cooperative) {
+        // CooperativeStickyAssignor.adjustAssignment: a partition that changes owner is left out of this
+        // assignment, so its owner revokes it now and the next rebalance hands it to its new owner.
+        std::vector<int> transferring = sticky.transferring();
+        if (transferring.empty()) {  // general path: partitions both added to someone and revoked from someone
+            transferring.assign(static_cast<size_t>(in.total), -1);
+            std::vector<char> revoked(static_cast<size_t>(in.total), 0);
+            for (int m : in.java_member_order) {
+                std::vector<int> owned;
+                for (const auto& tp : in.sub->members[static_cast<size_t>(m)].owned_partitions)
+                    if (in.gid(tp) >= 0) owned.push_back(in.gid(tp));
+                const auto& mine = out[static_cast<size_t>(m)];
+                for (int g : mine)
+                    if (std::find(owned.begin(), owned.end(), g) == owned.end()) transferring[static_cast<size_t>(g)] = m;
+                for (int g : owned)
+                    if (std::find(mine.begin(), mine.end(), g) == mine.end()) revoked[static_cast<size_t>(g)] = 1;
+            }
+            for (int g = 0; g < in.total; ++g)
+                if (!revoked[static_cast<size_t>(g)]) transferring[static_cast<size_t>(g)] = -1;
+        }
+        for (int g = 0; g < in.total; ++g) {
+            const int m = transferring[static_cast<size_t>(g)];
+            if (m < 0) continue;
+            auto& mine = out[static_cast<size_t>(m)];
+            auto it = std::find(mine.begin(), mine.end(), g);
+            if (it != mine.end()) mine.erase(it);
+        }
+    }
+    return in.result(out);
+}
+
+}  // namespace detail
+
+// ---- [SECTION] The assignors -------------------------------------------------------------------------------
+
+// RangeAssignor ("range"): per topic, consecutive ranges over the sorted subscribers. Part of the default
+// partition.assignment.strategy.
+class RangeAssignor {
+public:
+    static constexpr const char* RANGE_ASSIGNOR_NAME = "range";
+    const char* name() const noexcept { return RANGE_ASSIGNOR_NAME; }
+    std::vector<RebalanceProtocol> supportedProtocols() const { return {RebalanceProtocol::EAGER}; }
+    GroupAssignment assign(const GroupSubscription& s) const { return detail::rangeAssign(detail::indexInput(s)); }
+};
+
+// RoundRobinAssignor ("roundrobin"): all partitions dealt over the sorted members in a circle.
+class RoundRobinAssignor {
+public:
+    static constexpr const char* ROUNDROBIN_ASSIGNOR_NAME = "roundrobin";
+    const char* name() const noexcept { return ROUNDROBIN_ASSIGNOR_NAME; }
+    std::vector<RebalanceProtocol> supportedProtocols() const { return {RebalanceProtocol::EAGER}; }
+    GroupAssignment assign(const GroupSubscription& s) const { return detail::roundRobinAssign(detail::indexInput(s)); }
+};
+
+// StickyAssignor ("sticky"): balanced (member sizes differ by at most one where subscriptions allow) while
+// keeping as many owned partitions as possible. Eager: owned_partitions/generation are what the member's
+// previous assignment was (Kafka carries them in the subscription's user data).
+class StickyAssignor {
+public:
+    static constexpr const char* STICKY_ASSIGNOR_NAME = "sticky";
+    const char* name() const noexcept { return STICKY_ASSIGNOR_NAME; }
+    std::vector<RebalanceProtocol> supportedProtocols() const { return {RebalanceProtocol::EAGER}; }
+    GroupAssignment assign(const GroupSubscription& s) const { return detail::stickyAssign(detail::indexInput(s), false); }
+};
+
+// CooperativeStickyAssignor ("cooperative-sticky"): the sticky algorithm over the members' owned partitions,
+// minus every partition that would move from one member to another (KIP-429): the owner revokes it after this
+// rebalance, and the follow-up rebalance assigns it. Part of the default partition.assignment.strategy.
+class CooperativeStickyAssignor {
+public:
+    static constexpr const char* COOPERATIVE_STICKY_ASSIGNOR_NAME = "cooperative-sticky";
+    const char* name() const noexcept { return COOPERATIVE_STICKY_ASSIGNOR_NAME; }
+    std::vector<RebalanceProtocol> supportedProtocols() const { return {RebalanceProtocol::COOPERATIVE, RebalanceProtocol::EAGER}; }
+    GroupAssignment assign(const GroupSubscription& s) const { return detail::stickyAssign(detail::indexInput(s), true); }
+};
+
+// The assignor with this protocol name ("range", "roundrobin", "sticky", "cooperative-sticky").
+inline GroupAssignment assignPartitions(const std::string& assignor_name, const GroupSubscription& s) {
+    if (assignor_name == RangeAssignor::RANGE_ASSIGNOR_NAME) return RangeAssignor().assign(s);
+    if (assignor_name == RoundRobinAssignor::ROUNDROBIN_ASSIGNOR_NAME) return RoundRobinAssignor().assign(s);
+    if (assignor_name == StickyAssignor::STICKY_ASSIGNOR_NAME) return StickyAssignor().assign(s);
+    if (assignor_name == CooperativeStickyAssignor::COOPERATIVE_STICKY_ASSIGNOR_NAME) return CooperativeStickyAssignor().assign(s);
+    throw IllegalArgumentException("Unknown partition assignor '" + assignor_name +
+                                   "': expected range, roundrobin, sticky or cooperative-sticky");
+}
+
+// True when the assignor supports the COOPERATIVE protocol (a group rebalances cooperatively only when every
+// member's chosen assignor does).
+inline bool supportsCooperativeProtocol(const std::string& assignor_name) {
+    return assignor_name == CooperativeStickyAssignor::COOPERATIVE_STICKY_ASSIGNOR_NAME;
+}
+
+}  // namespace kstream_sim
+// ==== [END PART] clients/assignors.hpp =============================================================================
 
 // ==== [PART] clients/consumer.hpp ==================================================================================
 // KafkaConsumer: assignment or subscription, fetch positions, poll, seek, commits and auto-commit.

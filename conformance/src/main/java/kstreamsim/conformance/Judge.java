@@ -24,6 +24,7 @@ public final class Judge {
     static final List<Scenario> ALL = List.of(
             new KeyPlacement(),
             new SerdeBytes(),
+            new Assignors(),
             new KeyPlacementCluster(),
             new ProducerConsumerBasics(),
             new ConfigValidation(),
