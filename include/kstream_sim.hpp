@@ -15,6 +15,7 @@
 #include "kstream_sim/core/clock.hpp"
 #include "kstream_sim/core/scheduler.hpp"
 #include "kstream_sim/core/random.hpp"
+#include "kstream_sim/core/ref.hpp"
 #include "kstream_sim/core/bytes.hpp"
 #include "kstream_sim/core/hashing.hpp"
 #include "kstream_sim/core/trace.hpp"
