@@ -37,7 +37,6 @@
 #include "kstream_sim/clients/producer_record.hpp"
 #include "kstream_sim/clients/producer.hpp"
 #include "kstream_sim/clients/consumer_record.hpp"
-#include "kstream_sim/clients/assignors.hpp"
 #include "kstream_sim/clients/consumer.hpp"
 
 // streams
@@ -54,3 +53,4 @@
 #include "kstream_sim/streams/topology_test_driver.hpp"
 
 // present
+#include "kstream_sim/present/topology_diagrams.hpp"

@@ -369,3 +369,26 @@ TEST_CASE("describe: topology building errors carry Kafka's messages", "[streams
     CHECK_THROWS_WITH(t.addSink("sink", "out", "missing"), "Invalid topology: Predecessor processor missing is not added yet.");
     CHECK_THROWS_AS(t.addSink("sink", "out", "missing"), TopologyException);
 }
+
+TEST_CASE("describe as Graphviz DOT and as Mermaid", "[streams][describe][present]") {
+    StreamsBuilder builder;
+    builder.stream<std::string, std::string>("words")
+        .groupBy([](const std::string&, const std::string& w) { return w; })
+        .count(Materialized::as("counts"))
+        .toStream()
+        .to("word-counts");
+    Topology topology = builder.build();
+    const std::string dot = toDot(topology);
+    CHECK(dot.rfind("digraph topology {\n", 0) == 0);
+    CHECK(dot.find("subgraph \"cluster_0\"") != std::string::npos);
+    CHECK(dot.find("subgraph \"cluster_1\"") != std::string::npos);
+    CHECK(dot.find("\"topic:words\" -> \"KSTREAM-SOURCE-0000000000\";") != std::string::npos);
+    CHECK(dot.find("\"counts-repartition-sink\" -> \"topic:counts-repartition\";") != std::string::npos);
+    CHECK(dot.find("\"store:counts\" [shape=cylinder") != std::string::npos);
+    const std::string mermaid = toMermaid(topology);
+    CHECK(mermaid.rfind("flowchart LR\n", 0) == 0);
+    CHECK(mermaid.find("[\"Sub-topology: 1\"]") != std::string::npos);
+    CHECK(mermaid.find("[(\"counts\")]") != std::string::npos);
+    CHECK(mermaid.find("[/\"word-counts\"/]") != std::string::npos);
+    CHECK(toDot(topology) == dot);  // stable
+}

@@ -308,3 +308,20 @@ TEST_CASE("multi-partition: records reach the partition of murmur2(key); each pa
     CHECK(store.get("book") == 3);
     CHECK(store.all().toList().size() == 3);
 }
+
+TEST_CASE("caching: a flushed tombstone and its changelog record keep the tombstone's own timestamp", "[streams][driver]") {
+    StreamsBuilder builder;
+    builder.table<std::string, std::optional<std::string>>("in", Materialized::as("t")).toStream().to("out");
+    TopologyTestDriver driver(builder.build(), Properties{{"application.id", "app"}});
+    auto in = driver.createInputTopic<std::string, std::optional<std::string>>("in");
+    in.pipeInput("a", "1", 1ms);
+    in.pipeInput("b", "2", 2ms);
+    in.pipeInput("b", std::nullopt, 4ms);
+    auto out = driver.createOutputTopic<std::string, std::optional<std::string>>("out").readRecordsToList();
+    REQUIRE(out.size() == 3);
+    CHECK(out[2].timestamp() == 4);
+    CHECK_FALSE(out[2].value().has_value());
+    auto changelog = driver.createOutputTopic<std::string, std::optional<std::string>>("app-t-changelog").readRecordsToList();
+    REQUIRE(changelog.size() == 3);
+    CHECK(changelog[2].timestamp() == 4);
+}

@@ -94,7 +94,9 @@ public:
     virtual void logChange(const std::string& store, const Bytes& key, const Bytes* value, int64_t timestamp,
                            const Headers& headers) = 0;
     virtual const RecordContext& recordContext() const = 0;
-    virtual void setRecordContext(const RecordContext& context) = 0;
+    // While a cache flushes an entry, the entry's own context is current (nested: a stack).
+    virtual void pushRecordContext(const RecordContext& context) = 0;
+    virtual void popRecordContext() = 0;
 };
 
 // A key-value store of bytes. get() returns nullptr for an absent key; put() with nullptr deletes.
@@ -310,14 +312,12 @@ private:
         if (const Bytes* old = inner_->get(key)) old_value = *old;
         // Neither in the store nor in the cache: nothing to write and nothing to forward (Kafka's shortcut).
         if (!new_value && !old_value) return;
-        RecordContext saved;
-        if (context_) {
-            saved = context_->recordContext();
-            context_->setRecordContext(e.context);
-        }
+        // The write through (and its changelog record) happens in the entry's context; the forwarded record
+        // then carries its own timestamp and headers downstream.
+        if (context_) context_->pushRecordContext(e.context);
         inner_->put(key, new_value);
+        if (context_) context_->popRecordContext();
         if (listener_) listener_(key, new_value, send_old_values_ && old_value ? &*old_value : nullptr, e.context);
-        if (context_) context_->setRecordContext(saved);
     }
     void evictWhileOverBudget() {
         if (!budget_) return;

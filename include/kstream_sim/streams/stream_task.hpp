@@ -150,8 +150,10 @@ public:
     int32_t partition() const noexcept { return partition_; }
     int64_t offset() const noexcept { return offset_; }
     bool hasRecordMetadata() const noexcept { return !topic_.empty(); }
-    int64_t timestamp() const noexcept { return override_ ? override_->timestamp : timestamp_; }
-    const Headers& headers() const noexcept { return override_ ? override_->headers : (headers_ ? *headers_ : empty_headers_); }
+    int64_t timestamp() const noexcept { return overrides_.empty() ? timestamp_ : overrides_.back().timestamp; }
+    const Headers& headers() const noexcept {
+        return overrides_.empty() ? (headers_ ? *headers_ : empty_headers_) : overrides_.back().headers;
+    }
 
     // StoreContext
     void logChange(const std::string& store, const Bytes& key, const Bytes* value, int64_t timestamp,
@@ -166,7 +168,7 @@ public:
         host_.send(std::move(r));
     }
     const RecordContext& recordContext() const override {
-        if (override_) return *override_;
+        if (!overrides_.empty()) return overrides_.back();
         scratch_.timestamp = timestamp_;
         scratch_.offset = offset_;
         scratch_.partition = partition_;
@@ -174,11 +176,8 @@ public:
         scratch_.headers = headers_ ? *headers_ : Headers();
         return scratch_;
     }
-    void setRecordContext(const RecordContext& context) override {
-        if (!override_) override_ = std::make_unique<RecordContext>();
-        *override_ = context;
-    }
-    void clearRecordContextOverride() { override_.reset(); }
+    void pushRecordContext(const RecordContext& context) override { overrides_.push_back(context); }
+    void popRecordContext() override { overrides_.pop_back(); }
 
     // Stores of this task (not global ones).
     KeyValueBytesStore* localStore(const std::string& name) const {
@@ -300,7 +299,7 @@ private:
     int64_t timestamp_ = 0;
     const Headers* headers_ = nullptr;
     Headers empty_headers_;
-    std::unique_ptr<RecordContext> override_;
+    std::vector<RecordContext> overrides_;
     mutable RecordContext scratch_;
     int64_t stream_time_ = -1;  // unknown until the first record
     std::map<std::string, std::unique_ptr<KeyValueBytesStore>> stores_;
