@@ -37,6 +37,7 @@
 #include "kstream_sim/clients/producer_record.hpp"
 #include "kstream_sim/clients/producer.hpp"
 #include "kstream_sim/clients/consumer_record.hpp"
+#include "kstream_sim/clients/assignors.hpp"
 #include "kstream_sim/clients/consumer.hpp"
 
 // streams
