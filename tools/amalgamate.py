@@ -239,6 +239,7 @@ def warn_unreached(amalgamation):
     if unreached:
         print(f"amalgamate.py: note: left out {len(unreached)} file(s) under include/kstream_sim/ that "
               f"{rel(UMBRELLA)} does not reach: {', '.join(unreached)}", file=sys.stderr)
+    return unreached
 
 
 def warn_cut_descriptions(amalgamation):
@@ -261,6 +262,9 @@ def main(argv=None):
     parser.add_argument("--list-parts", action="store_true",
                         help="write nothing; print the parts in reading order, one path (relative to include/) "
                              "a line (CMake uses it to compile every part on its own)")
+    parser.add_argument("--strict", action="store_true",
+                        help="a part on disk that the umbrella does not reach is an error (CI: on a clean checkout "
+                             "every committed part must be listed)")
     parser.add_argument("--root", default=None, help=argparse.SUPPRESS)  # for tools/test_amalgamate.py
     args = parser.parse_args(argv)
     if args.root is not None:
@@ -277,7 +281,9 @@ def main(argv=None):
     if args.list_parts:
         print("\n".join(f"kstream_sim/{part.name}" for part in amalgamation.order))
         return 0
-    warn_unreached(amalgamation)
+    if warn_unreached(amalgamation) and args.strict:
+        print(f"amalgamate.py: error: --strict: list every part in {rel(UMBRELLA)}", file=sys.stderr)
+        return 1
     if not args.check:
         warn_cut_descriptions(amalgamation)
     shown = os.path.relpath(args.output).replace(os.sep, "/")
