@@ -10369,8 +10369,9 @@ public:
         const bool is_global = global_task_ && global_task_->consumes(topic);
         if (!is_global && !consumedTopic(topic))
             throw IllegalArgumentException("Unknown topic: " + topic + knownTopicsHint());
-        const int32_t partition = partitionFor(topic, key);
-        const int64_t offset = next_offsets_[TopicPartition(topic, partition)]++;
+        TopicState& ts = topicState(topic);
+        const int32_t partition = choosePartition(ts, key);
+        const int64_t offset = ts.next_offsets[static_cast<size_t>(partition)]++;
         if (is_global) {
             processGlobal(topic, partition, offset, timestamp, key, value, headers);
             return;
@@ -10422,26 +10423,50 @@ private:
     }
 
     // The default partitioner: murmur2 of the key bytes; keyless records go round robin (Kafka: sticky).
-    int32_t partitionFor(const std::string& topic, const std::optional<Bytes>& key) {
-        const int32_t n = partitionsFor(topic);
-        if (n == 1) return 0;
-        if (key) return toPositive(murmur2(key->data(), key->size())) % n;
-        return round_robin_[topic]++ % n;
+    // What the driver knows about one topic, looked up once per record.
+    struct TopicState {
+        int32_t partitions = 1;
+        std::vector<int64_t> next_offsets;
+        std::deque<OutputRecord>* outputs = nullptr;
+        bool consumed = false, global = false, produced = false;
+        uint64_t round_robin = 0;
+    };
+    TopicState& topicState(const std::string& topic) {
+        auto it = topic_states_.find(topic);
+        if (it != topic_states_.end()) return it->second;
+        TopicState s;
+        s.partitions = partitionsFor(topic);
+        s.next_offsets.assign(static_cast<size_t>(s.partitions), 0);
+        s.outputs = &outputs_[topic];
+        s.consumed = consumedTopic(topic);
+        s.global = global_task_ && global_task_->consumes(topic);
+        return topic_states_.emplace(topic, std::move(s)).first->second;
+    }
+    static int32_t choosePartition(TopicState& ts, const std::optional<Bytes>& key) {
+        if (ts.partitions == 1) return 0;
+        if (key) return toPositive(murmur2(key->data(), key->size())) % ts.partitions;
+        return static_cast<int32_t>(ts.round_robin++ % static_cast<uint64_t>(ts.partitions));
     }
 
     void send(detail::ProducedRecord r) override {
-        const int32_t n = partitionsFor(r.topic);
-        int32_t partition = r.partition ? *r.partition : partitionFor(r.topic, r.key);
+        TopicState& ts = topicState(r.topic);
+        const int32_t n = ts.partitions;
+        const int32_t partition = r.partition ? *r.partition : choosePartition(ts, r.key);
         if (partition < 0 || partition >= n)
             throw StreamsException("The partitioner chose partition " + std::to_string(partition) + " of topic " + r.topic +
                                    ", which has " + std::to_string(n) + " partition(s)");
-        produced_topics_.insert(r.topic);
-        const int64_t offset = next_offsets_[TopicPartition(r.topic, partition)]++;
-        outputs_[r.topic].push_back(OutputRecord{r.key, r.value, r.timestamp, r.headers, partition});
-        if (global_task_ && global_task_->consumes(r.topic)) {
-            processGlobal(r.topic, partition, offset, r.timestamp, r.key, r.value, r.headers);
+        if (!ts.produced) {
+            produced_topics_.insert(r.topic);
+            ts.produced = true;
         }
-        if (consumedTopic(r.topic)) enqueue(r.topic, partition, offset, r.timestamp, std::move(r.key), std::move(r.value), r.headers);
+        const int64_t offset = ts.next_offsets[static_cast<size_t>(partition)]++;
+        if (ts.global) processGlobal(r.topic, partition, offset, r.timestamp, r.key, r.value, r.headers);
+        if (ts.consumed) {
+            ts.outputs->push_back(OutputRecord{r.key, r.value, r.timestamp, r.headers, partition});
+            enqueue(r.topic, partition, offset, r.timestamp, std::move(r.key), std::move(r.value), r.headers);
+        } else {
+            ts.outputs->push_back(OutputRecord{std::move(r.key), std::move(r.value), r.timestamp, std::move(r.headers), partition});
+        }
     }
 
     // ---- Tasks ----
@@ -10659,8 +10684,7 @@ private:
     std::unique_ptr<detail::StreamTask> global_task_;
     std::map<std::string, std::vector<detail::StreamTask*>> routes_;
     std::map<std::pair<std::string, int32_t>, std::deque<Queued>> queues_;
-    std::map<TopicPartition, int64_t> next_offsets_;
-    std::map<std::string, uint64_t> round_robin_;
+    std::map<std::string, TopicState> topic_states_;
     std::map<std::string, std::deque<OutputRecord>> outputs_;
     std::set<std::string> produced_topics_;
     std::set<std::string> sink_topics_;
