@@ -34,9 +34,10 @@ int main() {
     else {
         std::cout << "small\n";
     }
-    // --- lambdas (in place, stored, and as an argument)
-    [&] { count += 1; }();
-    run([&] { count += twice(1); });
+    // --- a stored capture-less lambda
+    // (clang-repl 19 crashes on capturing or in-place lambdas at the top level: see docs/notebooks.md)
+    count += 1;
+    count += twice(1);
     auto plain = [](int v) { return v * 2; };
     std::cout << count << " " << util::answer() << " " << origin.x << " " << plain(2) << "\n";
     // ---
