@@ -218,12 +218,28 @@ private:
 
 namespace kstream_sim {
 
-class Scheduler {
+namespace detail {
+// Classes whose member functions instantiate much of the standard library (std::map, std::function, ...)
+// are class templates with one unused parameter, `template <class D = void> class XImpl`, and the public
+// name is an alias of XImpl<>: `using Scheduler = detail::SchedulerImpl<>;`. Member functions of a class
+// template are compiled only when a program uses them, so a program that includes kstream_sim and uses
+// little of it does not pay for the rest (docs/performance.md, "Include cost"). Users never write the
+// parameter; compiler messages show it, as in kstream_sim::detail::SchedulerImpl<>.
+template <class D = void>
+class SchedulerImpl;
+}  // namespace detail
+
+using Scheduler = detail::SchedulerImpl<>;
+
+namespace detail {
+
+template <class D>
+class SchedulerImpl {
 public:
     using Action = std::function<void()>;
     static constexpr int64_t kForever = std::numeric_limits<int64_t>::max();
 
-    explicit Scheduler(int64_t epoch_ms = 0) : clock_(epoch_ms) {}
+    explicit SchedulerImpl(int64_t epoch_ms = 0) : clock_(epoch_ms) {}
 
     const VirtualClock& clock() const noexcept { return clock_; }
     int64_t nowMs() const noexcept { return clock_.milliseconds(); }
@@ -298,6 +314,8 @@ private:
     uint64_t next_sequence_ = 0;
     uint64_t executed_ = 0;
 };
+
+}  // namespace detail
 
 }  // namespace kstream_sim
 // ==== [END PART] core/scheduler.hpp ================================================================================
@@ -647,7 +665,18 @@ inline uint64_t fnv1a64(const void* data, size_t size, uint64_t h = 0xcbf29ce484
 
 namespace kstream_sim {
 
-class Trace {
+namespace detail {
+// A class template only so that it is compiled when used (see SchedulerImpl in scheduler.hpp); users write Trace.
+template <class D = void>
+class TraceImpl;
+}  // namespace detail
+
+using Trace = detail::TraceImpl<>;
+
+namespace detail {
+
+template <class D>
+class TraceImpl {
 public:
     struct Field {
         const char* name;
@@ -696,6 +725,8 @@ private:
     std::vector<std::string> lines_;
 };
 
+}  // namespace detail
+
 }  // namespace kstream_sim
 // ==== [END PART] core/trace.hpp ====================================================================================
 
@@ -721,51 +752,77 @@ private:
 #include <string>
 #include <type_traits>
 #include <utility>
-#include <variant>
 #include <vector>
 
 // #include "errors.hpp"  (already pasted above: [PART] core/errors.hpp)
 
 namespace kstream_sim {
 
-// A setting as the user gave it.
+// A setting as the user gave it: a string, an integer, a boolean or a double (a tagged struct rather than a
+// std::variant: see "Include cost" in docs/performance.md).
 class ConfigValue {
 public:
-    ConfigValue(const char* v) : value_(std::string(v)) {}
-    ConfigValue(std::string v) : value_(std::move(v)) {}
-    ConfigValue(bool v) : value_(v) {}
-    ConfigValue(double v) : value_(v) {}
+    enum class Kind { String, Long, Boolean, Double };
+
+    ConfigValue(const char* v) : kind_(Kind::String), string_(v) {}
+    ConfigValue(std::string v) : kind_(Kind::String), string_(std::move(v)) {}
+    ConfigValue(bool v) : kind_(Kind::Boolean), boolean_(v) {}
+    ConfigValue(double v) : kind_(Kind::Double), double_(v) {}
     template <class Int, std::enable_if_t<std::is_integral<Int>::value && !std::is_same<Int, bool>::value, int> = 0>
-    ConfigValue(Int v) : value_(static_cast<int64_t>(v)) {}
+    ConfigValue(Int v) : kind_(Kind::Long), long_(static_cast<int64_t>(v)) {}
     template <class Rep, class Period>
     ConfigValue(std::chrono::duration<Rep, Period> d)
-        : value_(static_cast<int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(d).count())) {}
+        : kind_(Kind::Long), long_(static_cast<int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(d).count())) {}
 
     // The value as text, as Java's toString() would print it.
     std::string text() const {
-        if (auto s = std::get_if<std::string>(&value_)) return *s;
-        if (auto b = std::get_if<bool>(&value_)) return *b ? "true" : "false";
-        if (auto i = std::get_if<int64_t>(&value_)) return std::to_string(*i);
-        std::string d = std::to_string(std::get<double>(value_));
-        return d;
+        switch (kind_) {
+            case Kind::String: return string_;
+            case Kind::Boolean: return boolean_ ? "true" : "false";
+            case Kind::Long: return std::to_string(long_);
+            case Kind::Double: return std::to_string(double_);
+        }
+        return {};
     }
-    const std::variant<std::string, int64_t, bool, double>& raw() const noexcept { return value_; }
+    Kind kind() const noexcept { return kind_; }
+    // The value itself; only the one named by kind() is meaningful.
+    const std::string& asString() const noexcept { return string_; }
+    int64_t asLong() const noexcept { return long_; }
+    bool asBoolean() const noexcept { return boolean_; }
+    double asDouble() const noexcept { return double_; }
 
 private:
-    std::variant<std::string, int64_t, bool, double> value_;
+    Kind kind_;
+    std::string string_;
+    int64_t long_ = 0;
+    bool boolean_ = false;
+    double double_ = 0;
 };
 
-class Properties {
-public:
-    Properties() = default;
-    Properties(std::initializer_list<std::pair<const std::string, ConfigValue>> entries) : entries_(entries) {}
+namespace detail {
 
-    Properties& put(const std::string& key, ConfigValue value) {
+// A class template only so that it is compiled when used (see SchedulerImpl in scheduler.hpp); users write Properties.
+template <class D = void>
+class PropertiesImpl;
+
+}  // namespace detail
+
+using Properties = detail::PropertiesImpl<>;
+
+namespace detail {
+
+template <class D>
+class PropertiesImpl {
+public:
+    PropertiesImpl() = default;
+    PropertiesImpl(std::initializer_list<std::pair<const std::string, ConfigValue>> entries) : entries_(entries) {}
+
+    PropertiesImpl& put(const std::string& key, ConfigValue value) {
         entries_.insert_or_assign(key, std::move(value));
         return *this;
     }
-    Properties& setProperty(const std::string& key, const std::string& value) { return put(key, value); }
-    Properties& putAll(const Properties& other) {
+    PropertiesImpl& setProperty(const std::string& key, const std::string& value) { return put(key, value); }
+    PropertiesImpl& putAll(const PropertiesImpl& other) {
         for (const auto& [k, v] : other.entries_) entries_.insert_or_assign(k, v);
         return *this;
     }
@@ -795,6 +852,8 @@ private:
     std::map<std::string, ConfigValue> entries_;
 };
 
+}  // namespace detail
+
 enum class ConfigType { BOOLEAN, STRING, INT, SHORT, LONG, DOUBLE, LIST, CLASS, PASSWORD };
 
 inline const char* configTypeName(ConfigType t) noexcept {
@@ -819,8 +878,9 @@ inline ConfigException invalidConfigValue(const std::string& name, const std::st
 
 namespace detail {
 
-// Edit distance, for "did you mean ...?" suggestions.
-inline size_t editDistance(const std::string& a, const std::string& b) {
+// Edit distance, for "did you mean ...?" suggestions. (A template only so that it is compiled when used.)
+template <class D = void>
+size_t editDistance(const std::string& a, const std::string& b) {
     std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
     for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
     for (size_t i = 1; i <= a.size(); ++i) {
@@ -842,7 +902,8 @@ inline std::string trim(const std::string& s) {
     return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
 }
 
-inline std::vector<std::string> splitList(const std::string& s) {
+template <class D = void>
+std::vector<std::string> splitList(const std::string& s) {
     std::vector<std::string> out;
     size_t start = 0;
     while (start <= s.size()) {
@@ -858,7 +919,8 @@ inline std::vector<std::string> splitList(const std::string& s) {
 }  // namespace detail
 
 // The closest name in `candidates` to `name`, if it is close enough to be a plausible typo.
-inline std::optional<std::string> closestName(const std::string& name, const std::vector<std::string>& candidates) {
+template <class D = void>
+std::optional<std::string> closestName(const std::string& name, const std::vector<std::string>& candidates) {
     std::optional<std::string> best;
     size_t best_distance = std::max<size_t>(3, name.size() / 3) + 1;
     for (const auto& candidate : candidates) {
@@ -869,7 +931,23 @@ inline std::optional<std::string> closestName(const std::string& name, const std
 }
 
 // A typed config value after parsing: null, bool, integer, double, string or list.
-using ParsedValue = std::variant<std::monostate, bool, int64_t, double, std::string, std::vector<std::string>>;
+struct ParsedValue {
+    enum class Kind { Null, Boolean, Long, Double, String, List };
+
+    ParsedValue() = default;
+    ParsedValue(bool v) : kind(Kind::Boolean), boolean(v) {}
+    ParsedValue(int64_t v) : kind(Kind::Long), long_value(v) {}
+    ParsedValue(double v) : kind(Kind::Double), double_value(v) {}
+    ParsedValue(std::string v) : kind(Kind::String), string(std::move(v)) {}
+    ParsedValue(std::vector<std::string> v) : kind(Kind::List), list(std::move(v)) {}
+
+    Kind kind = Kind::Null;
+    bool boolean = false;
+    int64_t long_value = 0;
+    double double_value = 0;
+    std::string string;
+    std::vector<std::string> list;
+};
 
 struct ConfigKey {
     std::string name;
@@ -882,32 +960,47 @@ struct ConfigKey {
     std::string doc;
 };
 
-class ConfigDef {
+namespace detail {
+template <class D = void>
+class ConfigDefImpl;
+template <class D = void>
+class AbstractConfigImpl;
+}  // namespace detail
+
+// The known keys of one kind of client or topic, with their types, defaults and checks.
+using ConfigDef = detail::ConfigDefImpl<>;
+// A client's checked configuration: every key known, every value parsed, defaults filled in.
+using AbstractConfig = detail::AbstractConfigImpl<>;
+
+namespace detail {
+
+template <class D>
+class ConfigDefImpl {
 public:
-    ConfigDef& define(ConfigKey key) {
+    ConfigDefImpl& define(ConfigKey key) {
         keys_[key.name] = std::move(key);
         return *this;
     }
-    ConfigDef& define(const std::string& name, ConfigType type, std::optional<std::string> default_value,
-                      std::string doc = {}) {
+    ConfigDefImpl& define(const std::string& name, ConfigType type, std::optional<std::string> default_value,
+                          std::string doc = {}) {
         return define(ConfigKey{name, type, std::move(default_value), {}, {}, {}, false, std::move(doc)});
     }
-    ConfigDef& defineRange(const std::string& name, ConfigType type, std::string default_value,
-                           std::optional<int64_t> at_least, std::optional<int64_t> at_most = std::nullopt) {
+    ConfigDefImpl& defineRange(const std::string& name, ConfigType type, std::string default_value,
+                               std::optional<int64_t> at_least, std::optional<int64_t> at_most = std::nullopt) {
         return define(ConfigKey{name, type, std::move(default_value), at_least, at_most, {}, false, {}});
     }
-    ConfigDef& defineIn(const std::string& name, std::optional<std::string> default_value,
-                        std::vector<std::string> valid, bool case_insensitive = false) {
+    ConfigDefImpl& defineIn(const std::string& name, std::optional<std::string> default_value,
+                            std::vector<std::string> valid, bool case_insensitive = false) {
         return define(ConfigKey{name, ConfigType::STRING, std::move(default_value), {}, {}, std::move(valid),
                                 case_insensitive, {}});
     }
     // Keys Kafka accepts but kstream_sim does not model (security, metrics, sockets): accepted, ignored.
-    ConfigDef& accept(std::initializer_list<const char*> names) {
+    ConfigDefImpl& accept(std::initializer_list<const char*> names) {
         for (const char* n : names) define(n, ConfigType::STRING, std::nullopt, "accepted; has no effect in kstream_sim");
         return *this;
     }
     // Prefixes under which any key is accepted (e.g. "ssl.", "sasl.").
-    ConfigDef& acceptPrefix(std::string prefix) {
+    ConfigDefImpl& acceptPrefix(std::string prefix) {
         prefixes_.push_back(std::move(prefix));
         return *this;
     }
@@ -930,13 +1023,13 @@ public:
 
     // Parses one value per its key's type and checks it, with Kafka's messages.
     static ParsedValue parse(const ConfigKey& key, const ConfigValue& value) {
-        const auto& raw = value.raw();
+        using Kind = ConfigValue::Kind;
         const std::string text = value.text();
         switch (key.type) {
             case ConfigType::BOOLEAN: {
-                if (auto b = std::get_if<bool>(&raw)) return *b;
-                if (auto s = std::get_if<std::string>(&raw)) {
-                    std::string t = detail::lowercase(detail::trim(*s));
+                if (value.kind() == Kind::Boolean) return value.asBoolean();
+                if (value.kind() == Kind::String) {
+                    std::string t = detail::lowercase(detail::trim(value.asString()));
                     if (t == "true") return true;
                     if (t == "false") return false;
                 }
@@ -946,10 +1039,10 @@ public:
             case ConfigType::SHORT:
             case ConfigType::LONG: {
                 int64_t n = 0;
-                if (auto i = std::get_if<int64_t>(&raw)) {
-                    n = *i;
-                } else if (auto s = std::get_if<std::string>(&raw)) {
-                    std::string t = detail::trim(*s);
+                if (value.kind() == Kind::Long) {
+                    n = value.asLong();
+                } else if (value.kind() == Kind::String) {
+                    std::string t = detail::trim(value.asString());
                     char* end = nullptr;
                     errno = 0;
                     long long parsed = t.empty() ? 0 : std::strtoll(t.c_str(), &end, 10);
@@ -958,7 +1051,7 @@ public:
                     n = parsed;
                 } else {
                     throw invalidConfigValue(key.name, text, std::string("Expected value to be a 32-bit integer, but it was a ") +
-                                                                 (std::holds_alternative<bool>(raw) ? "java.lang.Boolean" : "java.lang.Double"));
+                                                                 (value.kind() == Kind::Boolean ? "java.lang.Boolean" : "java.lang.Double"));
                 }
                 if (key.type == ConfigType::INT && (n < INT32_MIN || n > INT32_MAX))
                     throw invalidConfigValue(key.name, text, "Not a number of type INT");
@@ -969,10 +1062,10 @@ public:
                 return n;
             }
             case ConfigType::DOUBLE: {
-                if (auto d = std::get_if<double>(&raw)) return *d;
-                if (auto i = std::get_if<int64_t>(&raw)) return static_cast<double>(*i);
-                if (auto s = std::get_if<std::string>(&raw)) {
-                    std::string t = detail::trim(*s);
+                if (value.kind() == Kind::Double) return value.asDouble();
+                if (value.kind() == Kind::Long) return static_cast<double>(value.asLong());
+                if (value.kind() == Kind::String) {
+                    std::string t = detail::trim(value.asString());
                     char* end = nullptr;
                     double d = t.empty() ? 0 : std::strtod(t.c_str(), &end);
                     if (!t.empty() && *end == '\0') return d;
@@ -998,7 +1091,7 @@ public:
                 return t;
             }
         }
-        return std::monostate{};
+        return ParsedValue();
     }
 
 private:
@@ -1006,10 +1099,10 @@ private:
     std::vector<std::string> prefixes_;
 };
 
-// A client's checked configuration: every key known, every value parsed, defaults filled in.
-class AbstractConfig {
+template <class D>
+class AbstractConfigImpl {
 public:
-    AbstractConfig(const ConfigDef& def, const Properties& props, const std::string& owner) : owner_(owner) {
+    AbstractConfigImpl(const ConfigDefImpl<D>& def, const PropertiesImpl<D>& props, const std::string& owner) : owner_(owner) {
         for (const auto& [name, value] : props) {
             const ConfigKey* key = def.find(name);
             if (!key) {
@@ -1020,12 +1113,12 @@ public:
                 message += " (Kafka itself would only log a warning and ignore the key.)";
                 throw ConfigException(message);
             }
-            values_[name] = ConfigDef::parse(*key, value);
+            values_[name] = ConfigDefImpl<D>::parse(*key, value);
             explicit_.push_back(name);
         }
         for (const auto& [name, key] : def.keys()) {
             if (values_.count(name)) continue;
-            values_[name] = key.default_value ? ConfigDef::parse(key, ConfigValue(*key.default_value)) : ParsedValue{};
+            values_[name] = key.default_value ? ConfigDefImpl<D>::parse(key, ConfigValue(*key.default_value)) : ParsedValue{};
         }
     }
 
@@ -1033,19 +1126,21 @@ public:
     bool isExplicit(const std::string& name) const {
         return std::find(explicit_.begin(), explicit_.end(), name) != explicit_.end();
     }
-    bool isNull(const std::string& name) const { return std::holds_alternative<std::monostate>(get(name)); }
+    bool isNull(const std::string& name) const { return get(name).kind == ParsedValue::Kind::Null; }
 
-    bool getBoolean(const std::string& name) const { return as<bool>(name); }
-    int32_t getInt(const std::string& name) const { return static_cast<int32_t>(as<int64_t>(name)); }
-    int64_t getLong(const std::string& name) const { return as<int64_t>(name); }
-    double getDouble(const std::string& name) const { return as<double>(name); }
-    std::string getString(const std::string& name) const { return isNull(name) ? std::string() : as<std::string>(name); }
+    bool getBoolean(const std::string& name) const { return as(name, ParsedValue::Kind::Boolean).boolean; }
+    int32_t getInt(const std::string& name) const { return static_cast<int32_t>(getLong(name)); }
+    int64_t getLong(const std::string& name) const { return as(name, ParsedValue::Kind::Long).long_value; }
+    double getDouble(const std::string& name) const { return as(name, ParsedValue::Kind::Double).double_value; }
+    std::string getString(const std::string& name) const {
+        return isNull(name) ? std::string() : as(name, ParsedValue::Kind::String).string;
+    }
     std::optional<std::string> getOptionalString(const std::string& name) const {
         if (isNull(name)) return std::nullopt;
-        return as<std::string>(name);
+        return as(name, ParsedValue::Kind::String).string;
     }
     std::vector<std::string> getList(const std::string& name) const {
-        return isNull(name) ? std::vector<std::string>{} : as<std::vector<std::string>>(name);
+        return isNull(name) ? std::vector<std::string>{} : as(name, ParsedValue::Kind::List).list;
     }
 
     // Overrides a value after validation (e.g. idempotence turned off implicitly, as Kafka does).
@@ -1057,10 +1152,9 @@ private:
         if (it == values_.end()) throw ConfigException("kstream_sim internal: " + owner_ + " has no configuration " + name);
         return it->second;
     }
-    template <class T>
-    const T& as(const std::string& name) const {
+    const ParsedValue& as(const std::string& name, ParsedValue::Kind kind) const {
         const ParsedValue& v = get(name);
-        if (auto p = std::get_if<T>(&v)) return *p;
+        if (v.kind == kind) return v;
         throw ConfigException("Missing required configuration \"" + name + "\" which has no default value.");
     }
 
@@ -1068,6 +1162,8 @@ private:
     std::map<std::string, ParsedValue> values_;
     std::vector<std::string> explicit_;
 };
+
+}  // namespace detail
 
 }  // namespace kstream_sim
 // ==== [END PART] core/config.hpp ===================================================================================
@@ -1467,9 +1563,11 @@ struct TopicConfig {
     static constexpr const char* UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG = "unclean.leader.election.enable";
 
     // Names, types and defaults (LogConfig).
-    static const ConfigDef& configDef() {
-        static const ConfigDef def = [] {
-            ConfigDef d;
+    // A template (called as configDef()) so that the table is compiled only by programs that use it.
+    template <class D = void>
+    static const detail::ConfigDefImpl<D>& configDef() {
+        static const detail::ConfigDefImpl<D> def = [] {
+            detail::ConfigDefImpl<D> d;
             using T = ConfigType;
             d.define(ConfigKey{CLEANUP_POLICY_CONFIG, T::LIST, std::string("delete"), {}, {}, {}, false, {}});
             d.define(COMPRESSION_TYPE_CONFIG, T::STRING, std::string("producer"));
@@ -1616,8 +1714,12 @@ struct ConsumerGroupState {
 namespace detail {
 
 // AbstractPartitionAssignor.MemberInfo order: static members (by group.instance.id) first, then member id.
-inline void sortMembers(std::vector<GroupMember>& members) {
-    std::stable_sort(members.begin(), members.end(), [](const GroupMember& a, const GroupMember& b) {
+// Member ids are unique, so this is a total order and std::sort gives what a stable sort would (std::stable_sort
+// also makes clang warn about libstdc++'s deprecated get_temporary_buffer wherever it is instantiated).
+// (This and rangeAssign are templates only so that they are compiled when used.)
+template <class D = void>
+void sortMembers(std::vector<GroupMember>& members) {
+    std::sort(members.begin(), members.end(), [](const GroupMember& a, const GroupMember& b) {
         if (a.group_instance_id.has_value() != b.group_instance_id.has_value()) return a.group_instance_id.has_value();
         if (a.group_instance_id && *a.group_instance_id != *b.group_instance_id) return *a.group_instance_id < *b.group_instance_id;
         return a.member_id < b.member_id;
@@ -1625,7 +1727,8 @@ inline void sortMembers(std::vector<GroupMember>& members) {
 }
 
 // Kafka's RangeAssignor: per topic, consecutive ranges; the first (partitions % members) members get one more.
-inline void rangeAssign(std::vector<GroupMember>& members, const std::function<int32_t(const std::string&)>& partition_count) {
+template <class D = void>
+void rangeAssign(std::vector<GroupMember>& members, const std::function<int32_t(const std::string&)>& partition_count) {
     for (auto& m : members) m.assignment.clear();
     std::vector<std::string> topics;
     for (const auto& m : members)
@@ -1647,13 +1750,22 @@ inline void rangeAssign(std::vector<GroupMember>& members, const std::function<i
     }
 }
 
+template <class D = void>
+class GroupCoordinatorImpl;
+
 }  // namespace detail
 
-class GroupCoordinator {
+// A class template only so that it is compiled when used (see SchedulerImpl in core/scheduler.hpp).
+using GroupCoordinator = detail::GroupCoordinatorImpl<>;
+
+namespace detail {
+
+template <class D>
+class GroupCoordinatorImpl {
 public:
     using PartitionCount = std::function<int32_t(const std::string&)>;
 
-    explicit GroupCoordinator(Random random) : random_(random) {}
+    explicit GroupCoordinatorImpl(Random random) : random_(random) {}
 
     ConsumerGroupState& group(const std::string& group_id) {
         auto it = groups_.find(group_id);
@@ -1725,6 +1837,8 @@ private:
     std::map<std::string, ConsumerGroupState> groups_;
 };
 
+}  // namespace detail
+
 }  // namespace kstream_sim
 // ==== [END PART] broker/group_coordinator.hpp ======================================================================
 
@@ -1740,7 +1854,6 @@ private:
 #include <map>
 #include <memory>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -1820,16 +1933,33 @@ struct ProducePartitionResult {
     std::exception_ptr error;
 };
 
-class Cluster {
+namespace detail {
+template <class D = void>
+class ClusterImpl;
+}  // namespace detail
+
+// The cluster. A class template only so that it is compiled when used (see SchedulerImpl in
+// core/scheduler.hpp): users write Cluster; compiler messages say kstream_sim::detail::ClusterImpl<>.
+using Cluster = detail::ClusterImpl<>;
+
+namespace detail {
+
+template <class D>
+class ClusterImpl {
+    // The parts, named through this template's parameter so that they too are compiled only when used.
+    using Scheduler = SchedulerImpl<D>;
+    using Trace = TraceImpl<D>;
+    using GroupCoordinator = GroupCoordinatorImpl<D>;
+
 public:
-    explicit Cluster(ClusterConfig config = ClusterConfig())
+    explicit ClusterImpl(ClusterConfig config = ClusterConfig())
         : config_(config), scheduler_(config.epochMs()), random_(config.seed()), network_random_(random_.fork("network")) {
         if (config.brokers() < 1) throw ConfigException("A cluster needs at least one broker (got " + std::to_string(config.brokers()) + ")");
         trace_.keepLines(config.trace());
         for (int32_t id = 0; id < config.brokers(); ++id) brokers_.push_back(BrokerState{id, true});
     }
-    Cluster(const Cluster&) = delete;
-    Cluster& operator=(const Cluster&) = delete;
+    ClusterImpl(const ClusterImpl&) = delete;
+    ClusterImpl& operator=(const ClusterImpl&) = delete;
 
     // ---- time ----
     Millis now() const noexcept { return scheduler_.clock().now(); }
@@ -1861,9 +1991,9 @@ public:
 
     // ---- topics, for inspection ----
     bool topicExists(const std::string& name) const { return topics_.count(name) != 0; }
-    const TopicState& topic(const std::string& name) const { return const_cast<Cluster*>(this)->topicOrThrow(name); }
+    const TopicState& topic(const std::string& name) const { return const_cast<ClusterImpl*>(this)->topicOrThrow(name); }
     const PartitionState& partition(const TopicPartition& tp) const {
-        return const_cast<Cluster*>(this)->partitionOrThrow(tp);
+        return const_cast<ClusterImpl*>(this)->partitionOrThrow(tp);
     }
     std::vector<std::string> topicNames(bool include_internal = false) const {
         std::vector<std::string> names;
@@ -1874,20 +2004,20 @@ public:
 
     // Every partition's leader, replicas, ISR, log end offset and high watermark.
     std::string describe() const {
-        std::ostringstream out;
-        out << "Cluster: " << brokerCount() << " broker(s), time " << nowMs() << " ms\n";
-        for (const auto& b : brokers_) out << "  broker " << b.id << (b.alive ? " up" : " DOWN") << "\n";
+        auto n = [](int64_t v) { return std::to_string(v); };
+        std::string out = "Cluster: " + n(brokerCount()) + " broker(s), time " + n(nowMs()) + " ms\n";
+        for (const auto& b : brokers_) out += "  broker " + n(b.id) + (b.alive ? " up" : " DOWN") + "\n";
         for (const auto& kv : topics_) {
             const TopicState& t = *kv.second;
-            out << "Topic: " << t.name << "\tPartitionCount: " << t.partitionCount()
-                << "\tReplicationFactor: " << (t.partitions.empty() ? 0 : t.partitions[0].replicas.size()) << "\n";
+            out += "Topic: " + t.name + "\tPartitionCount: " + n(t.partitionCount()) +
+                   "\tReplicationFactor: " + n(t.partitions.empty() ? 0 : static_cast<int64_t>(t.partitions[0].replicas.size())) + "\n";
             for (const auto& p : t.partitions) {
-                out << "\tPartition: " << p.partition << "\tLeader: " << p.leader << "\tReplicas: " << joinIds(p.replicas)
-                    << "\tIsr: " << joinIds(p.isr) << "\tLogStartOffset: " << p.log.logStartOffset()
-                    << "\tLogEndOffset: " << p.log.logEndOffset() << "\tHighWatermark: " << p.high_watermark << "\n";
+                out += "\tPartition: " + n(p.partition) + "\tLeader: " + n(p.leader) + "\tReplicas: " + joinIds(p.replicas) +
+                       "\tIsr: " + joinIds(p.isr) + "\tLogStartOffset: " + n(p.log.logStartOffset()) +
+                       "\tLogEndOffset: " + n(p.log.logEndOffset()) + "\tHighWatermark: " + n(p.high_watermark) + "\n";
             }
         }
-        return out.str();
+        return out;
     }
 
     // ---- the network ----
@@ -2059,7 +2189,7 @@ public:
 
     GroupCoordinator& groupCoordinator() noexcept { return groups_; }
     const GroupCoordinator& groupCoordinator() const noexcept { return groups_; }
-    GroupCoordinator::PartitionCount partitionCounter() {
+    typename GroupCoordinator::PartitionCount partitionCounter() {
         return [this](const std::string& topic) {
             TopicState* t = findTopic(topic);
             return t ? t->partitionCount() : 0;
@@ -2153,7 +2283,7 @@ private:
     }
 
     std::map<std::string, std::string> validateTopicConfigs(const std::map<std::string, std::string>& configs) const {
-        const ConfigDef& def = TopicConfig::configDef();
+        const ConfigDefImpl<D>& def = TopicConfig::configDef<D>();
         for (const auto& [name, value] : configs) {
             const ConfigKey* key = def.find(name);
             if (!key) {
@@ -2162,7 +2292,7 @@ private:
                 throw InvalidConfigurationException(message);
             }
             try {
-                ConfigDef::parse(*key, ConfigValue(value));
+                ConfigDefImpl<D>::parse(*key, ConfigValue(value));
             } catch (const ConfigException& e) {
                 throw InvalidConfigurationException(e.what());
             }
@@ -2263,6 +2393,8 @@ private:
     GroupCoordinator groups_{random_.fork("group-coordinator")};
 };
 
+}  // namespace detail
+
 }  // namespace kstream_sim
 // ==== [END PART] broker/cluster.hpp ================================================================================
 
@@ -2273,7 +2405,6 @@ private:
 // is the one-line proof (or the first line where two runs part ways).
 
 #include <functional>
-#include <sstream>
 #include <string>
 
 // #include "cluster.hpp"  (already pasted above: [PART] broker/cluster.hpp)
@@ -2288,19 +2419,17 @@ struct DeterminismReport {
     std::string first_difference;  // empty when identical
 
     std::string toString() const {
-        std::ostringstream out;
-        if (identical) {
-            out << "deterministic: 2 runs, " << events << " events each, trace hash " << Trace::formatHash(first_hash);
-        } else {
-            out << "NOT deterministic: trace hashes " << Trace::formatHash(first_hash) << " and " << Trace::formatHash(second_hash)
-                << "; first difference: " << first_difference;
-        }
-        return out.str();
+        if (identical)
+            return "deterministic: 2 runs, " + std::to_string(events) + " events each, trace hash " + Trace::formatHash(first_hash);
+        return "NOT deterministic: trace hashes " + Trace::formatHash(first_hash) + " and " + Trace::formatHash(second_hash) +
+               "; first difference: " + first_difference;
     }
 };
 
 // Runs `scenario` on two fresh clusters built from `config` (with trace lines kept) and compares.
-inline DeterminismReport checkDeterminism(ClusterConfig config, const std::function<void(Cluster&)>& scenario) {
+// (A template only so that it is compiled when used.)
+template <class D = void>
+DeterminismReport checkDeterminism(ClusterConfig config, const std::function<void(Cluster&)>& scenario) {
     config.trace(true);
     Cluster first(config);
     scenario(first);
@@ -2338,7 +2467,6 @@ inline DeterminismReport checkDeterminism(ClusterConfig config, const std::funct
 // Add a type by specialising Serde<T> (static serialize/deserialize), or pass Serializer/Deserializer
 // objects built from lambdas to a client.
 
-#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <functional>
@@ -2418,7 +2546,7 @@ struct Serde<double> {
     static constexpr const char* deserializerClass = "org.apache.kafka.common.serialization.DoubleDeserializer";
     static void serialize(double v, Bytes& out) {
         uint64_t bits = 0x7ff8000000000000ULL;  // Java's canonical NaN (doubleToLongBits)
-        if (!std::isnan(v)) std::memcpy(&bits, &v, sizeof bits);
+        if (v == v) std::memcpy(&bits, &v, sizeof bits);  // v == v: not NaN (std::isnan needs <cmath>)
         detail::appendBigEndian(out, bits, 8);
     }
     static double deserialize(const uint8_t* d, size_t n) {
@@ -2437,7 +2565,7 @@ struct Serde<float> {
     static constexpr const char* deserializerClass = "org.apache.kafka.common.serialization.FloatDeserializer";
     static void serialize(float v, Bytes& out) {
         uint32_t bits = 0x7fc00000u;  // Java's canonical NaN (floatToIntBits)
-        if (!std::isnan(v)) std::memcpy(&bits, &v, sizeof bits);
+        if (v == v) std::memcpy(&bits, &v, sizeof bits);  // v == v: not NaN (std::isnan needs <cmath>)
         detail::appendBigEndian(out, bits, 4);
     }
     static float deserialize(const uint8_t* d, size_t n) {
@@ -2691,7 +2819,8 @@ struct CommonClientConfigs {
     static constexpr const char* MAX_POLL_INTERVAL_MS_CONFIG = "max.poll.interval.ms";
 
     // Keys every client accepts that kstream_sim does not model.
-    static void acceptUnmodelled(ConfigDef& d) {
+    template <class D>
+    static void acceptUnmodelled(detail::ConfigDefImpl<D>& d) {
         d.accept({"client.dns.lookup", "send.buffer.bytes", "receive.buffer.bytes", "reconnect.backoff.ms",
                   "reconnect.backoff.max.ms", "connections.max.idle.ms", "security.protocol", "security.providers",
                   "socket.connection.setup.timeout.ms", "socket.connection.setup.timeout.max.ms", "metrics.sample.window.ms",
@@ -2731,10 +2860,12 @@ struct ProducerConfig {
     static constexpr const char* METADATA_MAX_AGE_CONFIG = "metadata.max.age.ms";
     static constexpr const char* METADATA_MAX_IDLE_CONFIG = "metadata.max.idle.ms";
 
-    static const ConfigDef& configDef() {
-        static const ConfigDef def = [] {
+    // A template (called as configDef()) so that the table is compiled only by programs that use it.
+    template <class D = void>
+    static const detail::ConfigDefImpl<D>& configDef() {
+        static const detail::ConfigDefImpl<D> def = [] {
             using T = ConfigType;
-            ConfigDef d;
+            detail::ConfigDefImpl<D> d;
             d.define(BOOTSTRAP_SERVERS_CONFIG, T::LIST, std::string(""));
             d.define(CLIENT_ID_CONFIG, T::STRING, std::string(""));
             d.defineIn(ACKS_CONFIG, std::string("all"), {"all", "-1", "0", "1"});
@@ -2800,10 +2931,12 @@ struct ConsumerConfig {
     static constexpr const char* METADATA_MAX_AGE_CONFIG = "metadata.max.age.ms";
     static constexpr const char* RETRY_BACKOFF_MS_CONFIG = "retry.backoff.ms";
 
-    static const ConfigDef& configDef() {
-        static const ConfigDef def = [] {
+    // A template (called as configDef()) so that the table is compiled only by programs that use it.
+    template <class D = void>
+    static const detail::ConfigDefImpl<D>& configDef() {
+        static const detail::ConfigDefImpl<D> def = [] {
             using T = ConfigType;
-            ConfigDef d;
+            detail::ConfigDefImpl<D> d;
             d.define(BOOTSTRAP_SERVERS_CONFIG, T::LIST, std::string(""));
             d.define(CLIENT_ID_CONFIG, T::STRING, std::string(""));
             d.define(GROUP_ID_CONFIG, T::STRING, std::nullopt);
@@ -2853,10 +2986,12 @@ struct AdminClientConfig {
     static constexpr const char* RETRY_BACKOFF_MS_CONFIG = "retry.backoff.ms";
     static constexpr const char* METADATA_MAX_AGE_CONFIG = "metadata.max.age.ms";
 
-    static const ConfigDef& configDef() {
-        static const ConfigDef def = [] {
+    // A template (called as configDef()) so that the table is compiled only by programs that use it.
+    template <class D = void>
+    static const detail::ConfigDefImpl<D>& configDef() {
+        static const detail::ConfigDefImpl<D> def = [] {
             using T = ConfigType;
-            ConfigDef d;
+            detail::ConfigDefImpl<D> d;
             d.define(BOOTSTRAP_SERVERS_CONFIG, T::LIST, std::string(""));
             d.define(BOOTSTRAP_CONTROLLERS_CONFIG, T::LIST, std::string(""));
             d.define(CLIENT_ID_CONFIG, T::STRING, std::string(""));
@@ -3165,9 +3300,24 @@ private:
     KafkaFuture<std::set<std::string>> names_;
 };
 
-class DescribeTopicsResult {
+namespace detail {
+template <class D = void>
+class DescribeTopicsResultImpl;
+}  // namespace detail
+
+// A class template only so that it is compiled when used (see SchedulerImpl in core/scheduler.hpp);
+// users write DescribeTopicsResult.
+using DescribeTopicsResult = detail::DescribeTopicsResultImpl<>;
+
+namespace detail {
+
+template <class D>
+class DescribeTopicsResultImpl {
+    // The parts, named through this template's parameter so that they too are compiled only when used.
+    using Scheduler = SchedulerImpl<D>;
+
 public:
-    DescribeTopicsResult(Scheduler& scheduler, std::map<std::string, KafkaFuture<TopicDescription>> values)
+    DescribeTopicsResultImpl(Scheduler& scheduler, std::map<std::string, KafkaFuture<TopicDescription>> values)
         : scheduler_(&scheduler), values_(std::move(values)) {}
     const std::map<std::string, KafkaFuture<TopicDescription>>& topicNameValues() const noexcept { return values_; }
     // Waits for every description; fails with the first error.
@@ -3191,9 +3341,26 @@ private:
     std::map<std::string, KafkaFuture<TopicDescription>> values_;
 };
 
-class ListOffsetsResult {
+}  // namespace detail
+
+namespace detail {
+template <class D = void>
+class ListOffsetsResultImpl;
+}  // namespace detail
+
+// A class template only so that it is compiled when used (see SchedulerImpl in core/scheduler.hpp);
+// users write ListOffsetsResult.
+using ListOffsetsResult = detail::ListOffsetsResultImpl<>;
+
+namespace detail {
+
+template <class D>
+class ListOffsetsResultImpl {
+    // The parts, named through this template's parameter so that they too are compiled only when used.
+    using Scheduler = SchedulerImpl<D>;
+
 public:
-    ListOffsetsResult(Scheduler& scheduler, std::map<TopicPartition, KafkaFuture<ListOffsetsResultInfo>> values)
+    ListOffsetsResultImpl(Scheduler& scheduler, std::map<TopicPartition, KafkaFuture<ListOffsetsResultInfo>> values)
         : scheduler_(&scheduler), values_(std::move(values)) {}
     const KafkaFuture<ListOffsetsResultInfo>& partitionResult(const TopicPartition& tp) const {
         auto it = values_.find(tp);
@@ -3220,11 +3387,33 @@ private:
     std::map<TopicPartition, KafkaFuture<ListOffsetsResultInfo>> values_;
 };
 
-class Admin {
+}  // namespace detail
+
+namespace detail {
+template <class D = void>
+class AdminImpl;
+}  // namespace detail
+
+// A class template only so that it is compiled when used (see SchedulerImpl in core/scheduler.hpp);
+// users write Admin.
+using Admin = detail::AdminImpl<>;
+
+namespace detail {
+
+template <class D>
+class AdminImpl {
+    // The parts, named through this template's parameter so that they too are compiled only when used.
+    using Cluster = ClusterImpl<D>;
+    using Properties = PropertiesImpl<D>;
+    using AbstractConfig = AbstractConfigImpl<D>;
+    using Scheduler = SchedulerImpl<D>;
+    using DescribeTopicsResult = DescribeTopicsResultImpl<D>;
+    using ListOffsetsResult = ListOffsetsResultImpl<D>;
+
 public:
-    explicit Admin(Cluster& cluster, const Properties& props = {})
-        : cluster_(&cluster), config_(AdminClientConfig::configDef(), props, "the admin client") {}
-    static Admin create(Cluster& cluster, const Properties& props = {}) { return Admin(cluster, props); }
+    explicit AdminImpl(Cluster& cluster, const Properties& props = {})
+        : cluster_(&cluster), config_(AdminClientConfig::configDef<D>(), props, "the admin client") {}
+    static AdminImpl create(Cluster& cluster, const Properties& props = {}) { return AdminImpl(cluster, props); }
 
     CreateTopicsResult createTopics(const std::vector<NewTopic>& topics) {
         std::map<std::string, KafkaFuture<void>> futures;
@@ -3350,6 +3539,8 @@ private:
     Cluster* cluster_;
     AbstractConfig config_;
 };
+
+}  // namespace detail
 
 }  // namespace kstream_sim
 // ==== [END PART] clients/admin.hpp =================================================================================
@@ -3547,13 +3738,16 @@ public:
         : batch_(std::move(batch)), index_(index), timestamp_(timestamp), key_size_(key_size), value_size_(value_size) {}
 
     bool isDone() const noexcept { return batch_ && batch_->done; }
-    RecordMetadata get() const { return getFor(Scheduler::kForever); }
+    // (get() is a template only so that the blocking wait is compiled when a program uses it.)
+    template <class D = void>
+    RecordMetadata get() const { return getFor<D>(Scheduler::kForever); }
     template <class Rep, class Period>
     RecordMetadata get(std::chrono::duration<Rep, Period> timeout) const {
-        return getFor(std::chrono::duration_cast<Millis>(timeout).count());
+        return getFor<void>(std::chrono::duration_cast<Millis>(timeout).count());
     }
 
 private:
+    template <class D>
     RecordMetadata getFor(int64_t timeout_ms) const {
         if (!batch_) throw IllegalStateException("Future::get() on a default-constructed future");
         if (!batch_->done) detail::blockUntil(*batch_->scheduler, [this] { return batch_->done; }, "Future<RecordMetadata>.get()", timeout_ms);
@@ -3575,10 +3769,22 @@ private:
 namespace detail {
 
 // The untyped engine of a producer: everything after serialization.
-class ProducerCore {
+template <class D = void>
+class ProducerCoreImpl;
+// A class template only so that it is compiled when used (see SchedulerImpl in core/scheduler.hpp).
+using ProducerCore = ProducerCoreImpl<>;
+
+template <class D>
+class ProducerCoreImpl {
+    // The parts, named through this template's parameter so that they too are compiled only when used.
+    using Cluster = ClusterImpl<D>;
+    using Properties = PropertiesImpl<D>;
+    using AbstractConfig = AbstractConfigImpl<D>;
+    using Scheduler = SchedulerImpl<D>;
+
 public:
-    ProducerCore(Cluster& cluster, const Properties& props, Partitioner partitioner)
-        : cluster_(cluster), config_(ProducerConfig::configDef(), props, "the producer"), partitioner_(std::move(partitioner)) {
+    ProducerCoreImpl(Cluster& cluster, const Properties& props, Partitioner partitioner)
+        : cluster_(cluster), config_(ProducerConfig::configDef<D>(), props, "the producer"), partitioner_(std::move(partitioner)) {
         validateIdempotence();
         client_id_ = config_.getString(ProducerConfig::CLIENT_ID_CONFIG);
         if (client_id_.empty()) client_id_ = cluster.nextClientId("producer");
@@ -3598,9 +3804,9 @@ public:
         ignore_keys_ = config_.getBoolean(ProducerConfig::PARTITIONER_IGNORE_KEYS_CONFIG);
         configurePartitionerClass();
     }
-    ProducerCore(const ProducerCore&) = delete;
-    ProducerCore& operator=(const ProducerCore&) = delete;
-    ~ProducerCore() { closed_ = true; }
+    ProducerCoreImpl(const ProducerCoreImpl&) = delete;
+    ProducerCoreImpl& operator=(const ProducerCoreImpl&) = delete;
+    ~ProducerCoreImpl() { closed_ = true; }
 
     const AbstractConfig& config() const noexcept { return config_; }
     const std::string& clientId() const noexcept { return client_id_; }
@@ -5224,10 +5430,22 @@ struct RawRecord {
     int32_t leader_epoch;
 };
 
-class ConsumerCore {
+template <class D = void>
+class ConsumerCoreImpl;
+// A class template only so that it is compiled when used (see SchedulerImpl in core/scheduler.hpp).
+using ConsumerCore = ConsumerCoreImpl<>;
+
+template <class D>
+class ConsumerCoreImpl {
+    // The parts, named through this template's parameter so that they too are compiled only when used.
+    using Cluster = ClusterImpl<D>;
+    using Properties = PropertiesImpl<D>;
+    using AbstractConfig = AbstractConfigImpl<D>;
+    using Scheduler = SchedulerImpl<D>;
+
 public:
-    ConsumerCore(Cluster& cluster, const Properties& props)
-        : cluster_(cluster), config_(ConsumerConfig::configDef(), props, "the consumer") {
+    ConsumerCoreImpl(Cluster& cluster, const Properties& props)
+        : cluster_(cluster), config_(ConsumerConfig::configDef<D>(), props, "the consumer") {
         group_id_ = config_.getOptionalString(ConsumerConfig::GROUP_ID_CONFIG);
         instance_id_ = config_.getOptionalString(ConsumerConfig::GROUP_INSTANCE_ID_CONFIG);
         client_id_ = config_.getString(ConsumerConfig::CLIENT_ID_CONFIG);
@@ -5244,8 +5462,8 @@ public:
         default_api_timeout_ms_ = config_.getInt(ConsumerConfig::DEFAULT_API_TIMEOUT_MS_CONFIG);
         allow_auto_create_ = config_.getBoolean(ConsumerConfig::ALLOW_AUTO_CREATE_TOPICS_CONFIG);
     }
-    ConsumerCore(const ConsumerCore&) = delete;
-    ConsumerCore& operator=(const ConsumerCore&) = delete;
+    ConsumerCoreImpl(const ConsumerCoreImpl&) = delete;
+    ConsumerCoreImpl& operator=(const ConsumerCoreImpl&) = delete;
 
     const AbstractConfig& config() const noexcept { return config_; }
     const std::string& clientId() const noexcept { return client_id_; }

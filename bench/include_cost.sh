@@ -8,6 +8,8 @@
 #
 # Usage: bench/include_cost.sh [--markdown]
 #   env: RUNS=5  COMPILERS="g++ clang++-19" (those not installed are skipped)  KSTREAM_SIM_HEADER=<path>
+#        LAYERS="core broker clients": instead of the single header, include the parts of these layers only
+#        (from include/, in reading order), e.g. to see what the Streams layer adds.
 # Prints one line per compiler and header, then the ratio; with --markdown also a table for docs/performance.md.
 set -euo pipefail
 
@@ -27,14 +29,26 @@ if [[ -z "$nlohmann" ]]; then
     echo "include_cost: nlohmann/json.hpp not found; install it with: apt-get install -y nlohmann-json3-dev" >&2
     exit 1
 fi
-if [[ ! -f "$header" ]]; then
+if [[ -z "${LAYERS:-}" && ! -f "$header" ]]; then
     echo "include_cost: $header not found" >&2
     exit 1
 fi
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-printf '#include "%s"\nint main() { return 0; }\n' "$header" > "$work/kstream_sim_empty.cpp"
+if [[ -n "${LAYERS:-}" ]]; then
+    {
+        for part in $(python3 "$root/tools/amalgamate.py" --list-parts); do
+            for layer in $LAYERS; do
+                [[ "$part" == "kstream_sim/$layer/"* ]] && printf '#include "%s/include/%s"\n' "$root" "$part"
+            done
+        done
+        printf 'int main() { return 0; }\n'
+    } > "$work/kstream_sim_empty.cpp"
+    header="parts of layers: $LAYERS"
+else
+    printf '#include "%s"\nint main() { return 0; }\n' "$header" > "$work/kstream_sim_empty.cpp"
+fi
 printf '#include <nlohmann/json.hpp>\nint main() { return 0; }\n' > "$work/nlohmann_empty.cpp"
 
 # best_time <compiler> <source>: prints "<best wall s> <best cpu s>" over $runs compiles.

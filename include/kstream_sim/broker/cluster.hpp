@@ -10,7 +10,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -90,16 +89,33 @@ struct ProducePartitionResult {
     std::exception_ptr error;
 };
 
-class Cluster {
+namespace detail {
+template <class D = void>
+class ClusterImpl;
+}  // namespace detail
+
+// The cluster. A class template only so that it is compiled when used (see SchedulerImpl in
+// core/scheduler.hpp): users write Cluster; compiler messages say kstream_sim::detail::ClusterImpl<>.
+using Cluster = detail::ClusterImpl<>;
+
+namespace detail {
+
+template <class D>
+class ClusterImpl {
+    // The parts, named through this template's parameter so that they too are compiled only when used.
+    using Scheduler = SchedulerImpl<D>;
+    using Trace = TraceImpl<D>;
+    using GroupCoordinator = GroupCoordinatorImpl<D>;
+
 public:
-    explicit Cluster(ClusterConfig config = ClusterConfig())
+    explicit ClusterImpl(ClusterConfig config = ClusterConfig())
         : config_(config), scheduler_(config.epochMs()), random_(config.seed()), network_random_(random_.fork("network")) {
         if (config.brokers() < 1) throw ConfigException("A cluster needs at least one broker (got " + std::to_string(config.brokers()) + ")");
         trace_.keepLines(config.trace());
         for (int32_t id = 0; id < config.brokers(); ++id) brokers_.push_back(BrokerState{id, true});
     }
-    Cluster(const Cluster&) = delete;
-    Cluster& operator=(const Cluster&) = delete;
+    ClusterImpl(const ClusterImpl&) = delete;
+    ClusterImpl& operator=(const ClusterImpl&) = delete;
 
     // ---- time ----
     Millis now() const noexcept { return scheduler_.clock().now(); }
@@ -131,9 +147,9 @@ public:
 
     // ---- topics, for inspection ----
     bool topicExists(const std::string& name) const { return topics_.count(name) != 0; }
-    const TopicState& topic(const std::string& name) const { return const_cast<Cluster*>(this)->topicOrThrow(name); }
+    const TopicState& topic(const std::string& name) const { return const_cast<ClusterImpl*>(this)->topicOrThrow(name); }
     const PartitionState& partition(const TopicPartition& tp) const {
-        return const_cast<Cluster*>(this)->partitionOrThrow(tp);
+        return const_cast<ClusterImpl*>(this)->partitionOrThrow(tp);
     }
     std::vector<std::string> topicNames(bool include_internal = false) const {
         std::vector<std::string> names;
@@ -144,20 +160,20 @@ public:
 
     // Every partition's leader, replicas, ISR, log end offset and high watermark.
     std::string describe() const {
-        std::ostringstream out;
-        out << "Cluster: " << brokerCount() << " broker(s), time " << nowMs() << " ms\n";
-        for (const auto& b : brokers_) out << "  broker " << b.id << (b.alive ? " up" : " DOWN") << "\n";
+        auto n = [](int64_t v) { return std::to_string(v); };
+        std::string out = "Cluster: " + n(brokerCount()) + " broker(s), time " + n(nowMs()) + " ms\n";
+        for (const auto& b : brokers_) out += "  broker " + n(b.id) + (b.alive ? " up" : " DOWN") + "\n";
         for (const auto& kv : topics_) {
             const TopicState& t = *kv.second;
-            out << "Topic: " << t.name << "\tPartitionCount: " << t.partitionCount()
-                << "\tReplicationFactor: " << (t.partitions.empty() ? 0 : t.partitions[0].replicas.size()) << "\n";
+            out += "Topic: " + t.name + "\tPartitionCount: " + n(t.partitionCount()) +
+                   "\tReplicationFactor: " + n(t.partitions.empty() ? 0 : static_cast<int64_t>(t.partitions[0].replicas.size())) + "\n";
             for (const auto& p : t.partitions) {
-                out << "\tPartition: " << p.partition << "\tLeader: " << p.leader << "\tReplicas: " << joinIds(p.replicas)
-                    << "\tIsr: " << joinIds(p.isr) << "\tLogStartOffset: " << p.log.logStartOffset()
-                    << "\tLogEndOffset: " << p.log.logEndOffset() << "\tHighWatermark: " << p.high_watermark << "\n";
+                out += "\tPartition: " + n(p.partition) + "\tLeader: " + n(p.leader) + "\tReplicas: " + joinIds(p.replicas) +
+                       "\tIsr: " + joinIds(p.isr) + "\tLogStartOffset: " + n(p.log.logStartOffset()) +
+                       "\tLogEndOffset: " + n(p.log.logEndOffset()) + "\tHighWatermark: " + n(p.high_watermark) + "\n";
             }
         }
-        return out.str();
+        return out;
     }
 
     // ---- the network ----
@@ -329,7 +345,7 @@ public:
 
     GroupCoordinator& groupCoordinator() noexcept { return groups_; }
     const GroupCoordinator& groupCoordinator() const noexcept { return groups_; }
-    GroupCoordinator::PartitionCount partitionCounter() {
+    typename GroupCoordinator::PartitionCount partitionCounter() {
         return [this](const std::string& topic) {
             TopicState* t = findTopic(topic);
             return t ? t->partitionCount() : 0;
@@ -423,7 +439,7 @@ private:
     }
 
     std::map<std::string, std::string> validateTopicConfigs(const std::map<std::string, std::string>& configs) const {
-        const ConfigDef& def = TopicConfig::configDef();
+        const ConfigDefImpl<D>& def = TopicConfig::configDef<D>();
         for (const auto& [name, value] : configs) {
             const ConfigKey* key = def.find(name);
             if (!key) {
@@ -432,7 +448,7 @@ private:
                 throw InvalidConfigurationException(message);
             }
             try {
-                ConfigDef::parse(*key, ConfigValue(value));
+                ConfigDefImpl<D>::parse(*key, ConfigValue(value));
             } catch (const ConfigException& e) {
                 throw InvalidConfigurationException(e.what());
             }
@@ -532,5 +548,7 @@ private:
     std::map<std::string, int> client_counter_;
     GroupCoordinator groups_{random_.fork("group-coordinator")};
 };
+
+}  // namespace detail
 
 }  // namespace kstream_sim

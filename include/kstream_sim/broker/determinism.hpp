@@ -5,7 +5,6 @@
 #pragma once
 
 #include <functional>
-#include <sstream>
 #include <string>
 
 #include "cluster.hpp"
@@ -20,19 +19,17 @@ struct DeterminismReport {
     std::string first_difference;  // empty when identical
 
     std::string toString() const {
-        std::ostringstream out;
-        if (identical) {
-            out << "deterministic: 2 runs, " << events << " events each, trace hash " << Trace::formatHash(first_hash);
-        } else {
-            out << "NOT deterministic: trace hashes " << Trace::formatHash(first_hash) << " and " << Trace::formatHash(second_hash)
-                << "; first difference: " << first_difference;
-        }
-        return out.str();
+        if (identical)
+            return "deterministic: 2 runs, " + std::to_string(events) + " events each, trace hash " + Trace::formatHash(first_hash);
+        return "NOT deterministic: trace hashes " + Trace::formatHash(first_hash) + " and " + Trace::formatHash(second_hash) +
+               "; first difference: " + first_difference;
     }
 };
 
 // Runs `scenario` on two fresh clusters built from `config` (with trace lines kept) and compares.
-inline DeterminismReport checkDeterminism(ClusterConfig config, const std::function<void(Cluster&)>& scenario) {
+// (A template only so that it is compiled when used.)
+template <class D = void>
+DeterminismReport checkDeterminism(ClusterConfig config, const std::function<void(Cluster&)>& scenario) {
     config.trace(true);
     Cluster first(config);
     scenario(first);

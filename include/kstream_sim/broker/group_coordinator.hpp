@@ -54,8 +54,12 @@ struct ConsumerGroupState {
 namespace detail {
 
 // AbstractPartitionAssignor.MemberInfo order: static members (by group.instance.id) first, then member id.
-inline void sortMembers(std::vector<GroupMember>& members) {
-    std::stable_sort(members.begin(), members.end(), [](const GroupMember& a, const GroupMember& b) {
+// Member ids are unique, so this is a total order and std::sort gives what a stable sort would (std::stable_sort
+// also makes clang warn about libstdc++'s deprecated get_temporary_buffer wherever it is instantiated).
+// (This and rangeAssign are templates only so that they are compiled when used.)
+template <class D = void>
+void sortMembers(std::vector<GroupMember>& members) {
+    std::sort(members.begin(), members.end(), [](const GroupMember& a, const GroupMember& b) {
         if (a.group_instance_id.has_value() != b.group_instance_id.has_value()) return a.group_instance_id.has_value();
         if (a.group_instance_id && *a.group_instance_id != *b.group_instance_id) return *a.group_instance_id < *b.group_instance_id;
         return a.member_id < b.member_id;
@@ -63,7 +67,8 @@ inline void sortMembers(std::vector<GroupMember>& members) {
 }
 
 // Kafka's RangeAssignor: per topic, consecutive ranges; the first (partitions % members) members get one more.
-inline void rangeAssign(std::vector<GroupMember>& members, const std::function<int32_t(const std::string&)>& partition_count) {
+template <class D = void>
+void rangeAssign(std::vector<GroupMember>& members, const std::function<int32_t(const std::string&)>& partition_count) {
     for (auto& m : members) m.assignment.clear();
     std::vector<std::string> topics;
     for (const auto& m : members)
@@ -85,13 +90,22 @@ inline void rangeAssign(std::vector<GroupMember>& members, const std::function<i
     }
 }
 
+template <class D = void>
+class GroupCoordinatorImpl;
+
 }  // namespace detail
 
-class GroupCoordinator {
+// A class template only so that it is compiled when used (see SchedulerImpl in core/scheduler.hpp).
+using GroupCoordinator = detail::GroupCoordinatorImpl<>;
+
+namespace detail {
+
+template <class D>
+class GroupCoordinatorImpl {
 public:
     using PartitionCount = std::function<int32_t(const std::string&)>;
 
-    explicit GroupCoordinator(Random random) : random_(random) {}
+    explicit GroupCoordinatorImpl(Random random) : random_(random) {}
 
     ConsumerGroupState& group(const std::string& group_id) {
         auto it = groups_.find(group_id);
@@ -162,5 +176,7 @@ private:
     Random random_;
     std::map<std::string, ConsumerGroupState> groups_;
 };
+
+}  // namespace detail
 
 }  // namespace kstream_sim

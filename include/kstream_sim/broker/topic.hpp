@@ -49,9 +49,11 @@ struct TopicConfig {
     static constexpr const char* UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG = "unclean.leader.election.enable";
 
     // Names, types and defaults (LogConfig).
-    static const ConfigDef& configDef() {
-        static const ConfigDef def = [] {
-            ConfigDef d;
+    // A template (called as configDef()) so that the table is compiled only by programs that use it.
+    template <class D = void>
+    static const detail::ConfigDefImpl<D>& configDef() {
+        static const detail::ConfigDefImpl<D> def = [] {
+            detail::ConfigDefImpl<D> d;
             using T = ConfigType;
             d.define(ConfigKey{CLEANUP_POLICY_CONFIG, T::LIST, std::string("delete"), {}, {}, {}, false, {}});
             d.define(COMPRESSION_TYPE_CONFIG, T::STRING, std::string("producer"));

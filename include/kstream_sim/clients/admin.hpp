@@ -167,9 +167,24 @@ private:
     KafkaFuture<std::set<std::string>> names_;
 };
 
-class DescribeTopicsResult {
+namespace detail {
+template <class D = void>
+class DescribeTopicsResultImpl;
+}  // namespace detail
+
+// A class template only so that it is compiled when used (see SchedulerImpl in core/scheduler.hpp);
+// users write DescribeTopicsResult.
+using DescribeTopicsResult = detail::DescribeTopicsResultImpl<>;
+
+namespace detail {
+
+template <class D>
+class DescribeTopicsResultImpl {
+    // The parts, named through this template's parameter so that they too are compiled only when used.
+    using Scheduler = SchedulerImpl<D>;
+
 public:
-    DescribeTopicsResult(Scheduler& scheduler, std::map<std::string, KafkaFuture<TopicDescription>> values)
+    DescribeTopicsResultImpl(Scheduler& scheduler, std::map<std::string, KafkaFuture<TopicDescription>> values)
         : scheduler_(&scheduler), values_(std::move(values)) {}
     const std::map<std::string, KafkaFuture<TopicDescription>>& topicNameValues() const noexcept { return values_; }
     // Waits for every description; fails with the first error.
@@ -193,9 +208,26 @@ private:
     std::map<std::string, KafkaFuture<TopicDescription>> values_;
 };
 
-class ListOffsetsResult {
+}  // namespace detail
+
+namespace detail {
+template <class D = void>
+class ListOffsetsResultImpl;
+}  // namespace detail
+
+// A class template only so that it is compiled when used (see SchedulerImpl in core/scheduler.hpp);
+// users write ListOffsetsResult.
+using ListOffsetsResult = detail::ListOffsetsResultImpl<>;
+
+namespace detail {
+
+template <class D>
+class ListOffsetsResultImpl {
+    // The parts, named through this template's parameter so that they too are compiled only when used.
+    using Scheduler = SchedulerImpl<D>;
+
 public:
-    ListOffsetsResult(Scheduler& scheduler, std::map<TopicPartition, KafkaFuture<ListOffsetsResultInfo>> values)
+    ListOffsetsResultImpl(Scheduler& scheduler, std::map<TopicPartition, KafkaFuture<ListOffsetsResultInfo>> values)
         : scheduler_(&scheduler), values_(std::move(values)) {}
     const KafkaFuture<ListOffsetsResultInfo>& partitionResult(const TopicPartition& tp) const {
         auto it = values_.find(tp);
@@ -222,11 +254,33 @@ private:
     std::map<TopicPartition, KafkaFuture<ListOffsetsResultInfo>> values_;
 };
 
-class Admin {
+}  // namespace detail
+
+namespace detail {
+template <class D = void>
+class AdminImpl;
+}  // namespace detail
+
+// A class template only so that it is compiled when used (see SchedulerImpl in core/scheduler.hpp);
+// users write Admin.
+using Admin = detail::AdminImpl<>;
+
+namespace detail {
+
+template <class D>
+class AdminImpl {
+    // The parts, named through this template's parameter so that they too are compiled only when used.
+    using Cluster = ClusterImpl<D>;
+    using Properties = PropertiesImpl<D>;
+    using AbstractConfig = AbstractConfigImpl<D>;
+    using Scheduler = SchedulerImpl<D>;
+    using DescribeTopicsResult = DescribeTopicsResultImpl<D>;
+    using ListOffsetsResult = ListOffsetsResultImpl<D>;
+
 public:
-    explicit Admin(Cluster& cluster, const Properties& props = {})
-        : cluster_(&cluster), config_(AdminClientConfig::configDef(), props, "the admin client") {}
-    static Admin create(Cluster& cluster, const Properties& props = {}) { return Admin(cluster, props); }
+    explicit AdminImpl(Cluster& cluster, const Properties& props = {})
+        : cluster_(&cluster), config_(AdminClientConfig::configDef<D>(), props, "the admin client") {}
+    static AdminImpl create(Cluster& cluster, const Properties& props = {}) { return AdminImpl(cluster, props); }
 
     CreateTopicsResult createTopics(const std::vector<NewTopic>& topics) {
         std::map<std::string, KafkaFuture<void>> futures;
@@ -352,5 +406,7 @@ private:
     Cluster* cluster_;
     AbstractConfig config_;
 };
+
+}  // namespace detail
 
 }  // namespace kstream_sim

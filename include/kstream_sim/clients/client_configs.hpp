@@ -35,7 +35,8 @@ struct CommonClientConfigs {
     static constexpr const char* MAX_POLL_INTERVAL_MS_CONFIG = "max.poll.interval.ms";
 
     // Keys every client accepts that kstream_sim does not model.
-    static void acceptUnmodelled(ConfigDef& d) {
+    template <class D>
+    static void acceptUnmodelled(detail::ConfigDefImpl<D>& d) {
         d.accept({"client.dns.lookup", "send.buffer.bytes", "receive.buffer.bytes", "reconnect.backoff.ms",
                   "reconnect.backoff.max.ms", "connections.max.idle.ms", "security.protocol", "security.providers",
                   "socket.connection.setup.timeout.ms", "socket.connection.setup.timeout.max.ms", "metrics.sample.window.ms",
@@ -75,10 +76,12 @@ struct ProducerConfig {
     static constexpr const char* METADATA_MAX_AGE_CONFIG = "metadata.max.age.ms";
     static constexpr const char* METADATA_MAX_IDLE_CONFIG = "metadata.max.idle.ms";
 
-    static const ConfigDef& configDef() {
-        static const ConfigDef def = [] {
+    // A template (called as configDef()) so that the table is compiled only by programs that use it.
+    template <class D = void>
+    static const detail::ConfigDefImpl<D>& configDef() {
+        static const detail::ConfigDefImpl<D> def = [] {
             using T = ConfigType;
-            ConfigDef d;
+            detail::ConfigDefImpl<D> d;
             d.define(BOOTSTRAP_SERVERS_CONFIG, T::LIST, std::string(""));
             d.define(CLIENT_ID_CONFIG, T::STRING, std::string(""));
             d.defineIn(ACKS_CONFIG, std::string("all"), {"all", "-1", "0", "1"});
@@ -144,10 +147,12 @@ struct ConsumerConfig {
     static constexpr const char* METADATA_MAX_AGE_CONFIG = "metadata.max.age.ms";
     static constexpr const char* RETRY_BACKOFF_MS_CONFIG = "retry.backoff.ms";
 
-    static const ConfigDef& configDef() {
-        static const ConfigDef def = [] {
+    // A template (called as configDef()) so that the table is compiled only by programs that use it.
+    template <class D = void>
+    static const detail::ConfigDefImpl<D>& configDef() {
+        static const detail::ConfigDefImpl<D> def = [] {
             using T = ConfigType;
-            ConfigDef d;
+            detail::ConfigDefImpl<D> d;
             d.define(BOOTSTRAP_SERVERS_CONFIG, T::LIST, std::string(""));
             d.define(CLIENT_ID_CONFIG, T::STRING, std::string(""));
             d.define(GROUP_ID_CONFIG, T::STRING, std::nullopt);
@@ -197,10 +202,12 @@ struct AdminClientConfig {
     static constexpr const char* RETRY_BACKOFF_MS_CONFIG = "retry.backoff.ms";
     static constexpr const char* METADATA_MAX_AGE_CONFIG = "metadata.max.age.ms";
 
-    static const ConfigDef& configDef() {
-        static const ConfigDef def = [] {
+    // A template (called as configDef()) so that the table is compiled only by programs that use it.
+    template <class D = void>
+    static const detail::ConfigDefImpl<D>& configDef() {
+        static const detail::ConfigDefImpl<D> def = [] {
             using T = ConfigType;
-            ConfigDef d;
+            detail::ConfigDefImpl<D> d;
             d.define(BOOTSTRAP_SERVERS_CONFIG, T::LIST, std::string(""));
             d.define(BOOTSTRAP_CONTROLLERS_CONFIG, T::LIST, std::string(""));
             d.define(CLIENT_ID_CONFIG, T::STRING, std::string(""));

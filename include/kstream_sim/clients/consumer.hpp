@@ -110,10 +110,22 @@ struct RawRecord {
     int32_t leader_epoch;
 };
 
-class ConsumerCore {
+template <class D = void>
+class ConsumerCoreImpl;
+// A class template only so that it is compiled when used (see SchedulerImpl in core/scheduler.hpp).
+using ConsumerCore = ConsumerCoreImpl<>;
+
+template <class D>
+class ConsumerCoreImpl {
+    // The parts, named through this template's parameter so that they too are compiled only when used.
+    using Cluster = ClusterImpl<D>;
+    using Properties = PropertiesImpl<D>;
+    using AbstractConfig = AbstractConfigImpl<D>;
+    using Scheduler = SchedulerImpl<D>;
+
 public:
-    ConsumerCore(Cluster& cluster, const Properties& props)
-        : cluster_(cluster), config_(ConsumerConfig::configDef(), props, "the consumer") {
+    ConsumerCoreImpl(Cluster& cluster, const Properties& props)
+        : cluster_(cluster), config_(ConsumerConfig::configDef<D>(), props, "the consumer") {
         group_id_ = config_.getOptionalString(ConsumerConfig::GROUP_ID_CONFIG);
         instance_id_ = config_.getOptionalString(ConsumerConfig::GROUP_INSTANCE_ID_CONFIG);
         client_id_ = config_.getString(ConsumerConfig::CLIENT_ID_CONFIG);
@@ -130,8 +142,8 @@ public:
         default_api_timeout_ms_ = config_.getInt(ConsumerConfig::DEFAULT_API_TIMEOUT_MS_CONFIG);
         allow_auto_create_ = config_.getBoolean(ConsumerConfig::ALLOW_AUTO_CREATE_TOPICS_CONFIG);
     }
-    ConsumerCore(const ConsumerCore&) = delete;
-    ConsumerCore& operator=(const ConsumerCore&) = delete;
+    ConsumerCoreImpl(const ConsumerCoreImpl&) = delete;
+    ConsumerCoreImpl& operator=(const ConsumerCoreImpl&) = delete;
 
     const AbstractConfig& config() const noexcept { return config_; }
     const std::string& clientId() const noexcept { return client_id_; }

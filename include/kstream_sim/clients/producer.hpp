@@ -87,13 +87,16 @@ public:
         : batch_(std::move(batch)), index_(index), timestamp_(timestamp), key_size_(key_size), value_size_(value_size) {}
 
     bool isDone() const noexcept { return batch_ && batch_->done; }
-    RecordMetadata get() const { return getFor(Scheduler::kForever); }
+    // (get() is a template only so that the blocking wait is compiled when a program uses it.)
+    template <class D = void>
+    RecordMetadata get() const { return getFor<D>(Scheduler::kForever); }
     template <class Rep, class Period>
     RecordMetadata get(std::chrono::duration<Rep, Period> timeout) const {
-        return getFor(std::chrono::duration_cast<Millis>(timeout).count());
+        return getFor<void>(std::chrono::duration_cast<Millis>(timeout).count());
     }
 
 private:
+    template <class D>
     RecordMetadata getFor(int64_t timeout_ms) const {
         if (!batch_) throw IllegalStateException("Future::get() on a default-constructed future");
         if (!batch_->done) detail::blockUntil(*batch_->scheduler, [this] { return batch_->done; }, "Future<RecordMetadata>.get()", timeout_ms);
@@ -115,10 +118,22 @@ private:
 namespace detail {
 
 // The untyped engine of a producer: everything after serialization.
-class ProducerCore {
+template <class D = void>
+class ProducerCoreImpl;
+// A class template only so that it is compiled when used (see SchedulerImpl in core/scheduler.hpp).
+using ProducerCore = ProducerCoreImpl<>;
+
+template <class D>
+class ProducerCoreImpl {
+    // The parts, named through this template's parameter so that they too are compiled only when used.
+    using Cluster = ClusterImpl<D>;
+    using Properties = PropertiesImpl<D>;
+    using AbstractConfig = AbstractConfigImpl<D>;
+    using Scheduler = SchedulerImpl<D>;
+
 public:
-    ProducerCore(Cluster& cluster, const Properties& props, Partitioner partitioner)
-        : cluster_(cluster), config_(ProducerConfig::configDef(), props, "the producer"), partitioner_(std::move(partitioner)) {
+    ProducerCoreImpl(Cluster& cluster, const Properties& props, Partitioner partitioner)
+        : cluster_(cluster), config_(ProducerConfig::configDef<D>(), props, "the producer"), partitioner_(std::move(partitioner)) {
         validateIdempotence();
         client_id_ = config_.getString(ProducerConfig::CLIENT_ID_CONFIG);
         if (client_id_.empty()) client_id_ = cluster.nextClientId("producer");
@@ -138,9 +153,9 @@ public:
         ignore_keys_ = config_.getBoolean(ProducerConfig::PARTITIONER_IGNORE_KEYS_CONFIG);
         configurePartitionerClass();
     }
-    ProducerCore(const ProducerCore&) = delete;
-    ProducerCore& operator=(const ProducerCore&) = delete;
-    ~ProducerCore() { closed_ = true; }
+    ProducerCoreImpl(const ProducerCoreImpl&) = delete;
+    ProducerCoreImpl& operator=(const ProducerCoreImpl&) = delete;
+    ~ProducerCoreImpl() { closed_ = true; }
 
     const AbstractConfig& config() const noexcept { return config_; }
     const std::string& clientId() const noexcept { return client_id_; }

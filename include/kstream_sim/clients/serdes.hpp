@@ -8,7 +8,6 @@
 // objects built from lambdas to a client.
 #pragma once
 
-#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <functional>
@@ -88,7 +87,7 @@ struct Serde<double> {
     static constexpr const char* deserializerClass = "org.apache.kafka.common.serialization.DoubleDeserializer";
     static void serialize(double v, Bytes& out) {
         uint64_t bits = 0x7ff8000000000000ULL;  // Java's canonical NaN (doubleToLongBits)
-        if (!std::isnan(v)) std::memcpy(&bits, &v, sizeof bits);
+        if (v == v) std::memcpy(&bits, &v, sizeof bits);  // v == v: not NaN (std::isnan needs <cmath>)
         detail::appendBigEndian(out, bits, 8);
     }
     static double deserialize(const uint8_t* d, size_t n) {
@@ -107,7 +106,7 @@ struct Serde<float> {
     static constexpr const char* deserializerClass = "org.apache.kafka.common.serialization.FloatDeserializer";
     static void serialize(float v, Bytes& out) {
         uint32_t bits = 0x7fc00000u;  // Java's canonical NaN (floatToIntBits)
-        if (!std::isnan(v)) std::memcpy(&bits, &v, sizeof bits);
+        if (v == v) std::memcpy(&bits, &v, sizeof bits);  // v == v: not NaN (std::isnan needs <cmath>)
         detail::appendBigEndian(out, bits, 4);
     }
     static float deserialize(const uint8_t* d, size_t n) {

@@ -20,51 +20,77 @@
 #include <string>
 #include <type_traits>
 #include <utility>
-#include <variant>
 #include <vector>
 
 #include "errors.hpp"
 
 namespace kstream_sim {
 
-// A setting as the user gave it.
+// A setting as the user gave it: a string, an integer, a boolean or a double (a tagged struct rather than a
+// std::variant: see "Include cost" in docs/performance.md).
 class ConfigValue {
 public:
-    ConfigValue(const char* v) : value_(std::string(v)) {}
-    ConfigValue(std::string v) : value_(std::move(v)) {}
-    ConfigValue(bool v) : value_(v) {}
-    ConfigValue(double v) : value_(v) {}
+    enum class Kind { String, Long, Boolean, Double };
+
+    ConfigValue(const char* v) : kind_(Kind::String), string_(v) {}
+    ConfigValue(std::string v) : kind_(Kind::String), string_(std::move(v)) {}
+    ConfigValue(bool v) : kind_(Kind::Boolean), boolean_(v) {}
+    ConfigValue(double v) : kind_(Kind::Double), double_(v) {}
     template <class Int, std::enable_if_t<std::is_integral<Int>::value && !std::is_same<Int, bool>::value, int> = 0>
-    ConfigValue(Int v) : value_(static_cast<int64_t>(v)) {}
+    ConfigValue(Int v) : kind_(Kind::Long), long_(static_cast<int64_t>(v)) {}
     template <class Rep, class Period>
     ConfigValue(std::chrono::duration<Rep, Period> d)
-        : value_(static_cast<int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(d).count())) {}
+        : kind_(Kind::Long), long_(static_cast<int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(d).count())) {}
 
     // The value as text, as Java's toString() would print it.
     std::string text() const {
-        if (auto s = std::get_if<std::string>(&value_)) return *s;
-        if (auto b = std::get_if<bool>(&value_)) return *b ? "true" : "false";
-        if (auto i = std::get_if<int64_t>(&value_)) return std::to_string(*i);
-        std::string d = std::to_string(std::get<double>(value_));
-        return d;
+        switch (kind_) {
+            case Kind::String: return string_;
+            case Kind::Boolean: return boolean_ ? "true" : "false";
+            case Kind::Long: return std::to_string(long_);
+            case Kind::Double: return std::to_string(double_);
+        }
+        return {};
     }
-    const std::variant<std::string, int64_t, bool, double>& raw() const noexcept { return value_; }
+    Kind kind() const noexcept { return kind_; }
+    // The value itself; only the one named by kind() is meaningful.
+    const std::string& asString() const noexcept { return string_; }
+    int64_t asLong() const noexcept { return long_; }
+    bool asBoolean() const noexcept { return boolean_; }
+    double asDouble() const noexcept { return double_; }
 
 private:
-    std::variant<std::string, int64_t, bool, double> value_;
+    Kind kind_;
+    std::string string_;
+    int64_t long_ = 0;
+    bool boolean_ = false;
+    double double_ = 0;
 };
 
-class Properties {
-public:
-    Properties() = default;
-    Properties(std::initializer_list<std::pair<const std::string, ConfigValue>> entries) : entries_(entries) {}
+namespace detail {
 
-    Properties& put(const std::string& key, ConfigValue value) {
+// A class template only so that it is compiled when used (see SchedulerImpl in scheduler.hpp); users write Properties.
+template <class D = void>
+class PropertiesImpl;
+
+}  // namespace detail
+
+using Properties = detail::PropertiesImpl<>;
+
+namespace detail {
+
+template <class D>
+class PropertiesImpl {
+public:
+    PropertiesImpl() = default;
+    PropertiesImpl(std::initializer_list<std::pair<const std::string, ConfigValue>> entries) : entries_(entries) {}
+
+    PropertiesImpl& put(const std::string& key, ConfigValue value) {
         entries_.insert_or_assign(key, std::move(value));
         return *this;
     }
-    Properties& setProperty(const std::string& key, const std::string& value) { return put(key, value); }
-    Properties& putAll(const Properties& other) {
+    PropertiesImpl& setProperty(const std::string& key, const std::string& value) { return put(key, value); }
+    PropertiesImpl& putAll(const PropertiesImpl& other) {
         for (const auto& [k, v] : other.entries_) entries_.insert_or_assign(k, v);
         return *this;
     }
@@ -94,6 +120,8 @@ private:
     std::map<std::string, ConfigValue> entries_;
 };
 
+}  // namespace detail
+
 enum class ConfigType { BOOLEAN, STRING, INT, SHORT, LONG, DOUBLE, LIST, CLASS, PASSWORD };
 
 inline const char* configTypeName(ConfigType t) noexcept {
@@ -118,8 +146,9 @@ inline ConfigException invalidConfigValue(const std::string& name, const std::st
 
 namespace detail {
 
-// Edit distance, for "did you mean ...?" suggestions.
-inline size_t editDistance(const std::string& a, const std::string& b) {
+// Edit distance, for "did you mean ...?" suggestions. (A template only so that it is compiled when used.)
+template <class D = void>
+size_t editDistance(const std::string& a, const std::string& b) {
     std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
     for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
     for (size_t i = 1; i <= a.size(); ++i) {
@@ -141,7 +170,8 @@ inline std::string trim(const std::string& s) {
     return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
 }
 
-inline std::vector<std::string> splitList(const std::string& s) {
+template <class D = void>
+std::vector<std::string> splitList(const std::string& s) {
     std::vector<std::string> out;
     size_t start = 0;
     while (start <= s.size()) {
@@ -157,7 +187,8 @@ inline std::vector<std::string> splitList(const std::string& s) {
 }  // namespace detail
 
 // The closest name in `candidates` to `name`, if it is close enough to be a plausible typo.
-inline std::optional<std::string> closestName(const std::string& name, const std::vector<std::string>& candidates) {
+template <class D = void>
+std::optional<std::string> closestName(const std::string& name, const std::vector<std::string>& candidates) {
     std::optional<std::string> best;
     size_t best_distance = std::max<size_t>(3, name.size() / 3) + 1;
     for (const auto& candidate : candidates) {
@@ -168,7 +199,23 @@ inline std::optional<std::string> closestName(const std::string& name, const std
 }
 
 // A typed config value after parsing: null, bool, integer, double, string or list.
-using ParsedValue = std::variant<std::monostate, bool, int64_t, double, std::string, std::vector<std::string>>;
+struct ParsedValue {
+    enum class Kind { Null, Boolean, Long, Double, String, List };
+
+    ParsedValue() = default;
+    ParsedValue(bool v) : kind(Kind::Boolean), boolean(v) {}
+    ParsedValue(int64_t v) : kind(Kind::Long), long_value(v) {}
+    ParsedValue(double v) : kind(Kind::Double), double_value(v) {}
+    ParsedValue(std::string v) : kind(Kind::String), string(std::move(v)) {}
+    ParsedValue(std::vector<std::string> v) : kind(Kind::List), list(std::move(v)) {}
+
+    Kind kind = Kind::Null;
+    bool boolean = false;
+    int64_t long_value = 0;
+    double double_value = 0;
+    std::string string;
+    std::vector<std::string> list;
+};
 
 struct ConfigKey {
     std::string name;
@@ -181,32 +228,47 @@ struct ConfigKey {
     std::string doc;
 };
 
-class ConfigDef {
+namespace detail {
+template <class D = void>
+class ConfigDefImpl;
+template <class D = void>
+class AbstractConfigImpl;
+}  // namespace detail
+
+// The known keys of one kind of client or topic, with their types, defaults and checks.
+using ConfigDef = detail::ConfigDefImpl<>;
+// A client's checked configuration: every key known, every value parsed, defaults filled in.
+using AbstractConfig = detail::AbstractConfigImpl<>;
+
+namespace detail {
+
+template <class D>
+class ConfigDefImpl {
 public:
-    ConfigDef& define(ConfigKey key) {
+    ConfigDefImpl& define(ConfigKey key) {
         keys_[key.name] = std::move(key);
         return *this;
     }
-    ConfigDef& define(const std::string& name, ConfigType type, std::optional<std::string> default_value,
-                      std::string doc = {}) {
+    ConfigDefImpl& define(const std::string& name, ConfigType type, std::optional<std::string> default_value,
+                          std::string doc = {}) {
         return define(ConfigKey{name, type, std::move(default_value), {}, {}, {}, false, std::move(doc)});
     }
-    ConfigDef& defineRange(const std::string& name, ConfigType type, std::string default_value,
-                           std::optional<int64_t> at_least, std::optional<int64_t> at_most = std::nullopt) {
+    ConfigDefImpl& defineRange(const std::string& name, ConfigType type, std::string default_value,
+                               std::optional<int64_t> at_least, std::optional<int64_t> at_most = std::nullopt) {
         return define(ConfigKey{name, type, std::move(default_value), at_least, at_most, {}, false, {}});
     }
-    ConfigDef& defineIn(const std::string& name, std::optional<std::string> default_value,
-                        std::vector<std::string> valid, bool case_insensitive = false) {
+    ConfigDefImpl& defineIn(const std::string& name, std::optional<std::string> default_value,
+                            std::vector<std::string> valid, bool case_insensitive = false) {
         return define(ConfigKey{name, ConfigType::STRING, std::move(default_value), {}, {}, std::move(valid),
                                 case_insensitive, {}});
     }
     // Keys Kafka accepts but kstream_sim does not model (security, metrics, sockets): accepted, ignored.
-    ConfigDef& accept(std::initializer_list<const char*> names) {
+    ConfigDefImpl& accept(std::initializer_list<const char*> names) {
         for (const char* n : names) define(n, ConfigType::STRING, std::nullopt, "accepted; has no effect in kstream_sim");
         return *this;
     }
     // Prefixes under which any key is accepted (e.g. "ssl.", "sasl.").
-    ConfigDef& acceptPrefix(std::string prefix) {
+    ConfigDefImpl& acceptPrefix(std::string prefix) {
         prefixes_.push_back(std::move(prefix));
         return *this;
     }
@@ -229,13 +291,13 @@ public:
 
     // Parses one value per its key's type and checks it, with Kafka's messages.
     static ParsedValue parse(const ConfigKey& key, const ConfigValue& value) {
-        const auto& raw = value.raw();
+        using Kind = ConfigValue::Kind;
         const std::string text = value.text();
         switch (key.type) {
             case ConfigType::BOOLEAN: {
-                if (auto b = std::get_if<bool>(&raw)) return *b;
-                if (auto s = std::get_if<std::string>(&raw)) {
-                    std::string t = detail::lowercase(detail::trim(*s));
+                if (value.kind() == Kind::Boolean) return value.asBoolean();
+                if (value.kind() == Kind::String) {
+                    std::string t = detail::lowercase(detail::trim(value.asString()));
                     if (t == "true") return true;
                     if (t == "false") return false;
                 }
@@ -245,10 +307,10 @@ public:
             case ConfigType::SHORT:
             case ConfigType::LONG: {
                 int64_t n = 0;
-                if (auto i = std::get_if<int64_t>(&raw)) {
-                    n = *i;
-                } else if (auto s = std::get_if<std::string>(&raw)) {
-                    std::string t = detail::trim(*s);
+                if (value.kind() == Kind::Long) {
+                    n = value.asLong();
+                } else if (value.kind() == Kind::String) {
+                    std::string t = detail::trim(value.asString());
                     char* end = nullptr;
                     errno = 0;
                     long long parsed = t.empty() ? 0 : std::strtoll(t.c_str(), &end, 10);
@@ -257,7 +319,7 @@ public:
                     n = parsed;
                 } else {
                     throw invalidConfigValue(key.name, text, std::string("Expected value to be a 32-bit integer, but it was a ") +
-                                                                 (std::holds_alternative<bool>(raw) ? "java.lang.Boolean" : "java.lang.Double"));
+                                                                 (value.kind() == Kind::Boolean ? "java.lang.Boolean" : "java.lang.Double"));
                 }
                 if (key.type == ConfigType::INT && (n < INT32_MIN || n > INT32_MAX))
                     throw invalidConfigValue(key.name, text, "Not a number of type INT");
@@ -268,10 +330,10 @@ public:
                 return n;
             }
             case ConfigType::DOUBLE: {
-                if (auto d = std::get_if<double>(&raw)) return *d;
-                if (auto i = std::get_if<int64_t>(&raw)) return static_cast<double>(*i);
-                if (auto s = std::get_if<std::string>(&raw)) {
-                    std::string t = detail::trim(*s);
+                if (value.kind() == Kind::Double) return value.asDouble();
+                if (value.kind() == Kind::Long) return static_cast<double>(value.asLong());
+                if (value.kind() == Kind::String) {
+                    std::string t = detail::trim(value.asString());
                     char* end = nullptr;
                     double d = t.empty() ? 0 : std::strtod(t.c_str(), &end);
                     if (!t.empty() && *end == '\0') return d;
@@ -297,7 +359,7 @@ public:
                 return t;
             }
         }
-        return std::monostate{};
+        return ParsedValue();
     }
 
 private:
@@ -305,10 +367,10 @@ private:
     std::vector<std::string> prefixes_;
 };
 
-// A client's checked configuration: every key known, every value parsed, defaults filled in.
-class AbstractConfig {
+template <class D>
+class AbstractConfigImpl {
 public:
-    AbstractConfig(const ConfigDef& def, const Properties& props, const std::string& owner) : owner_(owner) {
+    AbstractConfigImpl(const ConfigDefImpl<D>& def, const PropertiesImpl<D>& props, const std::string& owner) : owner_(owner) {
         for (const auto& [name, value] : props) {
             const ConfigKey* key = def.find(name);
             if (!key) {
@@ -319,12 +381,12 @@ public:
                 message += " (Kafka itself would only log a warning and ignore the key.)";
                 throw ConfigException(message);
             }
-            values_[name] = ConfigDef::parse(*key, value);
+            values_[name] = ConfigDefImpl<D>::parse(*key, value);
             explicit_.push_back(name);
         }
         for (const auto& [name, key] : def.keys()) {
             if (values_.count(name)) continue;
-            values_[name] = key.default_value ? ConfigDef::parse(key, ConfigValue(*key.default_value)) : ParsedValue{};
+            values_[name] = key.default_value ? ConfigDefImpl<D>::parse(key, ConfigValue(*key.default_value)) : ParsedValue{};
         }
     }
 
@@ -332,19 +394,21 @@ public:
     bool isExplicit(const std::string& name) const {
         return std::find(explicit_.begin(), explicit_.end(), name) != explicit_.end();
     }
-    bool isNull(const std::string& name) const { return std::holds_alternative<std::monostate>(get(name)); }
+    bool isNull(const std::string& name) const { return get(name).kind == ParsedValue::Kind::Null; }
 
-    bool getBoolean(const std::string& name) const { return as<bool>(name); }
-    int32_t getInt(const std::string& name) const { return static_cast<int32_t>(as<int64_t>(name)); }
-    int64_t getLong(const std::string& name) const { return as<int64_t>(name); }
-    double getDouble(const std::string& name) const { return as<double>(name); }
-    std::string getString(const std::string& name) const { return isNull(name) ? std::string() : as<std::string>(name); }
+    bool getBoolean(const std::string& name) const { return as(name, ParsedValue::Kind::Boolean).boolean; }
+    int32_t getInt(const std::string& name) const { return static_cast<int32_t>(getLong(name)); }
+    int64_t getLong(const std::string& name) const { return as(name, ParsedValue::Kind::Long).long_value; }
+    double getDouble(const std::string& name) const { return as(name, ParsedValue::Kind::Double).double_value; }
+    std::string getString(const std::string& name) const {
+        return isNull(name) ? std::string() : as(name, ParsedValue::Kind::String).string;
+    }
     std::optional<std::string> getOptionalString(const std::string& name) const {
         if (isNull(name)) return std::nullopt;
-        return as<std::string>(name);
+        return as(name, ParsedValue::Kind::String).string;
     }
     std::vector<std::string> getList(const std::string& name) const {
-        return isNull(name) ? std::vector<std::string>{} : as<std::vector<std::string>>(name);
+        return isNull(name) ? std::vector<std::string>{} : as(name, ParsedValue::Kind::List).list;
     }
 
     // Overrides a value after validation (e.g. idempotence turned off implicitly, as Kafka does).
@@ -356,10 +420,9 @@ private:
         if (it == values_.end()) throw ConfigException("kstream_sim internal: " + owner_ + " has no configuration " + name);
         return it->second;
     }
-    template <class T>
-    const T& as(const std::string& name) const {
+    const ParsedValue& as(const std::string& name, ParsedValue::Kind kind) const {
         const ParsedValue& v = get(name);
-        if (auto p = std::get_if<T>(&v)) return *p;
+        if (v.kind == kind) return v;
         throw ConfigException("Missing required configuration \"" + name + "\" which has no default value.");
     }
 
@@ -367,5 +430,7 @@ private:
     std::map<std::string, ParsedValue> values_;
     std::vector<std::string> explicit_;
 };
+
+}  // namespace detail
 
 }  // namespace kstream_sim

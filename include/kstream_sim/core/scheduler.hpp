@@ -17,12 +17,28 @@
 
 namespace kstream_sim {
 
-class Scheduler {
+namespace detail {
+// Classes whose member functions instantiate much of the standard library (std::map, std::function, ...)
+// are class templates with one unused parameter, `template <class D = void> class XImpl`, and the public
+// name is an alias of XImpl<>: `using Scheduler = detail::SchedulerImpl<>;`. Member functions of a class
+// template are compiled only when a program uses them, so a program that includes kstream_sim and uses
+// little of it does not pay for the rest (docs/performance.md, "Include cost"). Users never write the
+// parameter; compiler messages show it, as in kstream_sim::detail::SchedulerImpl<>.
+template <class D = void>
+class SchedulerImpl;
+}  // namespace detail
+
+using Scheduler = detail::SchedulerImpl<>;
+
+namespace detail {
+
+template <class D>
+class SchedulerImpl {
 public:
     using Action = std::function<void()>;
     static constexpr int64_t kForever = std::numeric_limits<int64_t>::max();
 
-    explicit Scheduler(int64_t epoch_ms = 0) : clock_(epoch_ms) {}
+    explicit SchedulerImpl(int64_t epoch_ms = 0) : clock_(epoch_ms) {}
 
     const VirtualClock& clock() const noexcept { return clock_; }
     int64_t nowMs() const noexcept { return clock_.milliseconds(); }
@@ -97,5 +113,7 @@ private:
     uint64_t next_sequence_ = 0;
     uint64_t executed_ = 0;
 };
+
+}  // namespace detail
 
 }  // namespace kstream_sim

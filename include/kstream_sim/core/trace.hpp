@@ -16,7 +16,18 @@
 
 namespace kstream_sim {
 
-class Trace {
+namespace detail {
+// A class template only so that it is compiled when used (see SchedulerImpl in scheduler.hpp); users write Trace.
+template <class D = void>
+class TraceImpl;
+}  // namespace detail
+
+using Trace = detail::TraceImpl<>;
+
+namespace detail {
+
+template <class D>
+class TraceImpl {
 public:
     struct Field {
         const char* name;
@@ -64,5 +75,7 @@ private:
     uint64_t events_ = 0;
     std::vector<std::string> lines_;
 };
+
+}  // namespace detail
 
 }  // namespace kstream_sim
