@@ -2026,15 +2026,25 @@ public:
         const int64_t jitter = config_.networkJitterMs();
         return config_.networkLatencyMs() + (jitter > 0 ? network_random_.nextBetween(0, jitter) : 0);
     }
+    // When a message sent now on `link` (2*broker to it, 2*broker+1 from it) arrives.
+    int64_t linkArrival(int64_t link) {
+        int64_t& last = link_last_arrival_[link];
+        last = std::max(last, nowMs() + networkDelayMs());
+        return last;
+    }
     // Delivers `on_arrival` at broker `broker_id` after the network delay.
-    void toBroker(int32_t /*broker_id*/, std::function<void()> on_arrival) {
-        scheduler_.after(networkDelayMs(), std::move(on_arrival));
+    // Messages on one link arrive in the order they were sent, as over TCP: jitter delays them, never
+    // reorders them (a message arrives no earlier than the one sent before it on the same link).
+    void toBroker(int32_t broker_id, std::function<void()> on_arrival) {
+        scheduler_.at(linkArrival(2 * static_cast<int64_t>(broker_id)), std::move(on_arrival));
     }
     // Delivers a response to a client after the network delay.
-    void toClient(std::function<void()> on_arrival) { scheduler_.after(networkDelayMs(), std::move(on_arrival)); }
+    void toClient(std::function<void()> on_arrival, int32_t from_broker = -1) {
+        scheduler_.at(linkArrival(2 * static_cast<int64_t>(from_broker) + 1), std::move(on_arrival));
+    }
     // A request/response round trip: `handle` runs at the broker, `deliver` at the client.
     void roundTrip(int32_t broker_id, std::function<std::function<void()>()> handle) {
-        toBroker(broker_id, [this, handle = std::move(handle)] { toClient(handle()); });
+        toBroker(broker_id, [this, broker_id, handle = std::move(handle)] { toClient(handle(), broker_id); });
     }
 
     // ---- controller: topic administration (runs at the broker when the request arrives) ----
@@ -2198,7 +2208,10 @@ public:
 
     // The partition of __consumer_offsets that holds a group: abs(hashCode(group.id)) % 50.
     static int32_t offsetsPartitionFor(const std::string& group_id) {
-        return toPositive(javaStringHashCode(group_id)) % kOffsetsTopicPartitions;
+        // Kafka's Utils.abs (Math.abs, with 0 for Integer.MIN_VALUE) -- not toPositive, which the partitioner uses.
+        const int32_t h = javaStringHashCode(group_id);
+        const int32_t abs = h == INT32_MIN ? 0 : (h < 0 ? -h : h);
+        return abs % kOffsetsTopicPartitions;
     }
     // The group's coordinator: the leader of its __consumer_offsets partition (created on first use,
     // replication factor min(3, brokers), as offsets.topic.replication.factor with a small cluster).
@@ -2365,7 +2378,7 @@ private:
             response.push_back(std::move(d));
         }
         trace_.record(nowMs(), "fetch", "broker-" + std::to_string(f->broker_id), {{"partitions", static_cast<int64_t>(response.size())}});
-        toClient([f, response = std::move(response)]() mutable { f->on_response(std::move(response)); });
+        toClient([f, response = std::move(response)]() mutable { f->on_response(std::move(response)); }, f->broker_id);
         parked_fetches_.erase(std::remove(parked_fetches_.begin(), parked_fetches_.end(), f), parked_fetches_.end());
     }
 
@@ -2390,6 +2403,7 @@ private:
     std::map<std::string, std::unique_ptr<TopicState>> topics_;
     std::vector<std::shared_ptr<ParkedFetch>> parked_fetches_;
     std::map<std::string, int> client_counter_;
+    std::map<int64_t, int64_t> link_last_arrival_;  // per link: the arrival time of its latest message
     GroupCoordinator groups_{random_.fork("group-coordinator")};
 };
 
@@ -2621,9 +2635,20 @@ struct IsOptional<std::optional<T>> : std::true_type {
     using value_type = T;
 };
 
+// The optional parts of a Serde<T> specialisation: a readable type name and Kafka's class names.
+template <class T, class = void>
+struct HasSerdeTypeName : std::false_type {};
+template <class T>
+struct HasSerdeTypeName<T, std::void_t<decltype(Serde<T>::typeName)>> : std::true_type {};
+template <class T, class = void>
+struct HasSerdeClassNames : std::false_type {};
+template <class T>
+struct HasSerdeClassNames<T, std::void_t<decltype(Serde<T>::serializerClass), decltype(Serde<T>::deserializerClass)>>
+    : std::true_type {};
+
 template <class T>
 const char* serdeTypeName() {
-    if constexpr (HasSerde<T>::value) return Serde<T>::typeName;
+    if constexpr (HasSerdeTypeName<T>::value) return Serde<T>::typeName;
     else return typeid(T).name();
 }
 
@@ -2765,13 +2790,13 @@ namespace detail {
 template <class T>
 void checkConfiguredSerdeClass(const std::string& config_name, const std::string& configured, bool serializer) {
     using Base = typename IsOptional<T>::value_type;
-    if constexpr (HasSerde<Base>::value) {
+    if constexpr (HasSerdeClassNames<Base>::value) {  // a user's Serde<T> need not name Kafka classes
         using S = Serde<Base>;
         const std::string expected = serializer ? S::serializerClass : S::deserializerClass;
         const bool builtin = configured.rfind("org.apache.kafka.common.serialization.", 0) == 0;
         const std::string short_expected = expected.substr(expected.rfind('.') + 1);
         if (configured == expected || configured == short_expected || !builtin) return;
-        throw invalidConfigValue(config_name, configured, std::string("this client's type is ") + S::typeName +
+        throw invalidConfigValue(config_name, configured, std::string("this client's type is ") + serdeTypeName<Base>() +
                                                                  ", whose " + (serializer ? "serializer" : "deserializer") +
                                                                  " is " + expected);
     }
@@ -4122,7 +4147,7 @@ private:
             if (acks == 0) return;  // no response at all with acks=0
             c->toClient([this, broker, batches, results, alive] {
                 if (*alive) onProduceResponse(broker, batches, *results);
-            });
+            }, broker);
         });
         if (acks_ == 0) {
             // acks=0: the record counts as sent once it is written to the socket; offsets stay unknown.
@@ -6074,12 +6099,14 @@ public:
                                      key_deserializer_.deserialize(r.key), value_deserializer_.deserialize(r.value),
                                      r.headers ? *r.headers : Headers(), std::optional<int32_t>(r.leader_epoch));
             } catch (const SerializationException& e) {
-                // Keep what came before this record of every partition; stay at the bad record.
+                // As Kafka's fetcher: records before the bad one are returned now, and the next poll() throws at
+                // the bad record, whose offset stays the position (so nothing is lost or skipped).
                 const TopicPartition bad = *r.tp;  // copied: consume() releases the fetched batches r points into
                 const int64_t offset = r.offset;
                 std::vector<detail::RawRecord> good(raw.begin(), raw.begin() + static_cast<std::ptrdiff_t>(records.size()));
                 core_->consume(good);
                 core_->stopAt(bad, offset);
+                if (!records.empty()) return ConsumerRecords<K, V>(std::move(records));
                 throw RecordDeserializationException(std::string("Error deserializing key/value for partition ") + bad.toString() +
                                                      " at offset " + std::to_string(offset) +
                                                      ". If needed, please seek past the record to continue consumption. (" + e.what() + ")");

@@ -159,7 +159,8 @@ TEST_CASE("commits are records in __consumer_offsets, on the coordinator's parti
     KafkaConsumer<std::string, std::string> consumer(f.cluster, f.consumerProps({{"group.id", "billing"}}));
     consumer.assign({tp});
     consumer.commitSync({{tp, OffsetAndMetadata(7)}});
-    const int32_t partition = toPositive(javaStringHashCode("billing")) % 50;
+    // Kafka: Utils.abs("billing".hashCode()) % 50 = abs(-109829509) % 50 = 9 (not toPositive's 39).
+    const int32_t partition = 9;
     CHECK(Cluster::offsetsPartitionFor("billing") == partition);
     CHECK(f.cluster.partition(TopicPartition("__consumer_offsets", partition)).log.logEndOffset() == 1);
     CHECK(f.cluster.coordinatorFor("billing") == f.cluster.leaderFor(TopicPartition("__consumer_offsets", partition)));
@@ -305,4 +306,36 @@ TEST_CASE("auto.offset.reset and isolation.level values are case-sensitive, as i
     CHECK_THROWS_AS((KafkaConsumer<std::string, std::string>(f.cluster, Properties{{"auto.offset.reset", "EARLIEST"}})), ConfigException);
     CHECK_THROWS_AS((KafkaConsumer<std::string, std::string>(f.cluster, Properties{{"auto.offset.reset", "by_duration:1h"}})), ConfigException);
     CHECK_THROWS_AS((KafkaConsumer<std::string, std::string>(f.cluster, Properties{{"isolation.level", "READ_COMMITTED"}})), ConfigException);
+}
+
+TEST_CASE("records before an undeserializable one are returned; the next poll throws at it", "[consumer]") {
+    Fixture f;
+    KafkaProducer<std::string, std::string> producer(f.cluster, Properties{{"linger.ms", 0}});
+    producer.send(ProducerRecord<std::string, std::string>("t", 0, "k", "abcd"));  // a valid int
+    producer.send(ProducerRecord<std::string, std::string>("t", 0, "k", "efgh"));  // a valid int
+    producer.send(ProducerRecord<std::string, std::string>("t", 0, "k", "xyz"));   // not an int
+    producer.send(ProducerRecord<std::string, std::string>("t", 0, "k", "ijkl"));  // a valid int
+    producer.flush();
+    KafkaConsumer<std::string, int32_t> consumer(f.cluster, f.consumerProps({{"auto.offset.reset", "earliest"}}));
+    const TopicPartition tp("t", 0);
+    consumer.assign({tp});
+    CHECK(consumer.poll(1s).count() == 2);
+    CHECK(consumer.position(tp) == 2);
+    CHECK_THROWS_AS(consumer.poll(1s), RecordDeserializationException);
+    CHECK(consumer.position(tp) == 2);
+    consumer.seek(tp, 3);
+    CHECK(consumer.poll(1s).count() == 1);
+}
+
+TEST_CASE("network jitter delays messages but never reorders a producer's batches", "[consumer][network]") {
+    Cluster cluster(ClusterConfig().seed(3).networkJitter(std::chrono::milliseconds(20)));
+    Admin(cluster).createTopics({NewTopic("t", 1, 1)}).all().get();
+    KafkaProducer<std::string, std::string> producer(cluster, Properties{{"linger.ms", 0}, {"enable.idempotence", false}, {"acks", "1"}});
+    std::vector<Future<RecordMetadata>> sends;
+    for (int i = 0; i < 50; ++i) {
+        sends.push_back(producer.send(ProducerRecord<std::string, std::string>("t", "k", std::to_string(i))));
+        cluster.advance(std::chrono::milliseconds(1));
+    }
+    producer.flush();
+    for (int i = 0; i < 50; ++i) CHECK(sends[static_cast<size_t>(i)].get().offset() == i);
 }

@@ -106,3 +106,28 @@ TEST_CASE("Serdes factory objects expose serializer() and deserializer()", "[ser
     CHECK(toHex(*bytes) == "0000000000000005");
     CHECK(serde.deserializer().deserialize("t", bytes) == 5);
 }
+
+namespace {
+struct Money {
+    int64_t cents;
+};
+}  // namespace
+namespace kstream_sim {
+// A user's Serde needs only serialize and deserialize (no type or class names).
+template <>
+struct Serde<Money> {
+    static void serialize(const Money& m, Bytes& out) { Serde<int64_t>::serialize(m.cents, out); }
+    static Money deserialize(const uint8_t* data, size_t size) { return Money{Serde<int64_t>::deserialize(data, size)}; }
+};
+}  // namespace kstream_sim
+
+TEST_CASE("a minimal user Serde<T> specialisation works with the clients", "[serdes]") {
+    Cluster cluster;
+    KafkaProducer<std::string, Money> producer(cluster, Properties{{"value.serializer", "com.example.MoneySerializer"}});
+    producer.send(ProducerRecord<std::string, Money>("t", "k", Money{250})).get();
+    KafkaConsumer<std::string, Money> consumer(cluster, Properties{{"auto.offset.reset", "earliest"}});
+    consumer.assign({TopicPartition("t", 0)});
+    auto records = consumer.poll(std::chrono::seconds(1));
+    REQUIRE(records.count() == 1);
+    CHECK(records.begin()->value().cents == 250);
+}

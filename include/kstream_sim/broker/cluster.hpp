@@ -182,15 +182,25 @@ public:
         const int64_t jitter = config_.networkJitterMs();
         return config_.networkLatencyMs() + (jitter > 0 ? network_random_.nextBetween(0, jitter) : 0);
     }
+    // When a message sent now on `link` (2*broker to it, 2*broker+1 from it) arrives.
+    int64_t linkArrival(int64_t link) {
+        int64_t& last = link_last_arrival_[link];
+        last = std::max(last, nowMs() + networkDelayMs());
+        return last;
+    }
     // Delivers `on_arrival` at broker `broker_id` after the network delay.
-    void toBroker(int32_t /*broker_id*/, std::function<void()> on_arrival) {
-        scheduler_.after(networkDelayMs(), std::move(on_arrival));
+    // Messages on one link arrive in the order they were sent, as over TCP: jitter delays them, never
+    // reorders them (a message arrives no earlier than the one sent before it on the same link).
+    void toBroker(int32_t broker_id, std::function<void()> on_arrival) {
+        scheduler_.at(linkArrival(2 * static_cast<int64_t>(broker_id)), std::move(on_arrival));
     }
     // Delivers a response to a client after the network delay.
-    void toClient(std::function<void()> on_arrival) { scheduler_.after(networkDelayMs(), std::move(on_arrival)); }
+    void toClient(std::function<void()> on_arrival, int32_t from_broker = -1) {
+        scheduler_.at(linkArrival(2 * static_cast<int64_t>(from_broker) + 1), std::move(on_arrival));
+    }
     // A request/response round trip: `handle` runs at the broker, `deliver` at the client.
     void roundTrip(int32_t broker_id, std::function<std::function<void()>()> handle) {
-        toBroker(broker_id, [this, handle = std::move(handle)] { toClient(handle()); });
+        toBroker(broker_id, [this, broker_id, handle = std::move(handle)] { toClient(handle(), broker_id); });
     }
 
     // ---- controller: topic administration (runs at the broker when the request arrives) ----
@@ -354,7 +364,10 @@ public:
 
     // The partition of __consumer_offsets that holds a group: abs(hashCode(group.id)) % 50.
     static int32_t offsetsPartitionFor(const std::string& group_id) {
-        return toPositive(javaStringHashCode(group_id)) % kOffsetsTopicPartitions;
+        // Kafka's Utils.abs (Math.abs, with 0 for Integer.MIN_VALUE) -- not toPositive, which the partitioner uses.
+        const int32_t h = javaStringHashCode(group_id);
+        const int32_t abs = h == INT32_MIN ? 0 : (h < 0 ? -h : h);
+        return abs % kOffsetsTopicPartitions;
     }
     // The group's coordinator: the leader of its __consumer_offsets partition (created on first use,
     // replication factor min(3, brokers), as offsets.topic.replication.factor with a small cluster).
@@ -521,7 +534,7 @@ private:
             response.push_back(std::move(d));
         }
         trace_.record(nowMs(), "fetch", "broker-" + std::to_string(f->broker_id), {{"partitions", static_cast<int64_t>(response.size())}});
-        toClient([f, response = std::move(response)]() mutable { f->on_response(std::move(response)); });
+        toClient([f, response = std::move(response)]() mutable { f->on_response(std::move(response)); }, f->broker_id);
         parked_fetches_.erase(std::remove(parked_fetches_.begin(), parked_fetches_.end(), f), parked_fetches_.end());
     }
 
@@ -546,6 +559,7 @@ private:
     std::map<std::string, std::unique_ptr<TopicState>> topics_;
     std::vector<std::shared_ptr<ParkedFetch>> parked_fetches_;
     std::map<std::string, int> client_counter_;
+    std::map<int64_t, int64_t> link_last_arrival_;  // per link: the arrival time of its latest message
     GroupCoordinator groups_{random_.fork("group-coordinator")};
 };
 

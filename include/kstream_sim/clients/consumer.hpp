@@ -754,12 +754,14 @@ public:
                                      key_deserializer_.deserialize(r.key), value_deserializer_.deserialize(r.value),
                                      r.headers ? *r.headers : Headers(), std::optional<int32_t>(r.leader_epoch));
             } catch (const SerializationException& e) {
-                // Keep what came before this record of every partition; stay at the bad record.
+                // As Kafka's fetcher: records before the bad one are returned now, and the next poll() throws at
+                // the bad record, whose offset stays the position (so nothing is lost or skipped).
                 const TopicPartition bad = *r.tp;  // copied: consume() releases the fetched batches r points into
                 const int64_t offset = r.offset;
                 std::vector<detail::RawRecord> good(raw.begin(), raw.begin() + static_cast<std::ptrdiff_t>(records.size()));
                 core_->consume(good);
                 core_->stopAt(bad, offset);
+                if (!records.empty()) return ConsumerRecords<K, V>(std::move(records));
                 throw RecordDeserializationException(std::string("Error deserializing key/value for partition ") + bad.toString() +
                                                      " at offset " + std::to_string(offset) +
                                                      ". If needed, please seek past the record to continue consumption. (" + e.what() + ")");

@@ -471,7 +471,7 @@ private:
             if (acks == 0) return;  // no response at all with acks=0
             c->toClient([this, broker, batches, results, alive] {
                 if (*alive) onProduceResponse(broker, batches, *results);
-            });
+            }, broker);
         });
         if (acks_ == 0) {
             // acks=0: the record counts as sent once it is written to the socket; offsets stay unknown.

@@ -162,9 +162,20 @@ struct IsOptional<std::optional<T>> : std::true_type {
     using value_type = T;
 };
 
+// The optional parts of a Serde<T> specialisation: a readable type name and Kafka's class names.
+template <class T, class = void>
+struct HasSerdeTypeName : std::false_type {};
+template <class T>
+struct HasSerdeTypeName<T, std::void_t<decltype(Serde<T>::typeName)>> : std::true_type {};
+template <class T, class = void>
+struct HasSerdeClassNames : std::false_type {};
+template <class T>
+struct HasSerdeClassNames<T, std::void_t<decltype(Serde<T>::serializerClass), decltype(Serde<T>::deserializerClass)>>
+    : std::true_type {};
+
 template <class T>
 const char* serdeTypeName() {
-    if constexpr (HasSerde<T>::value) return Serde<T>::typeName;
+    if constexpr (HasSerdeTypeName<T>::value) return Serde<T>::typeName;
     else return typeid(T).name();
 }
 
@@ -306,13 +317,13 @@ namespace detail {
 template <class T>
 void checkConfiguredSerdeClass(const std::string& config_name, const std::string& configured, bool serializer) {
     using Base = typename IsOptional<T>::value_type;
-    if constexpr (HasSerde<Base>::value) {
+    if constexpr (HasSerdeClassNames<Base>::value) {  // a user's Serde<T> need not name Kafka classes
         using S = Serde<Base>;
         const std::string expected = serializer ? S::serializerClass : S::deserializerClass;
         const bool builtin = configured.rfind("org.apache.kafka.common.serialization.", 0) == 0;
         const std::string short_expected = expected.substr(expected.rfind('.') + 1);
         if (configured == expected || configured == short_expected || !builtin) return;
-        throw invalidConfigValue(config_name, configured, std::string("this client's type is ") + S::typeName +
+        throw invalidConfigValue(config_name, configured, std::string("this client's type is ") + serdeTypeName<Base>() +
                                                                  ", whose " + (serializer ? "serializer" : "deserializer") +
                                                                  " is " + expected);
     }
