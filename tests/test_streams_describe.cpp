@@ -320,8 +320,32 @@ TEST_CASE("describe: split into branches names children after the splitter and b
     branches.at("sign-other").to("others");
     const std::string d = describe(builder);
     CHECK(d.find("    Processor: sign- (stores: [])\n      --> sign-negative, sign-other\n") != std::string::npos);
-    CHECK(d.find("    Sink: KSTREAM-SINK-0000000003 (topic: negatives)\n") != std::string::npos);
-    CHECK(d.find("    Sink: KSTREAM-SINK-0000000004 (topic: others)\n") != std::string::npos);
+    // The named splitter burns index 1 as well (Kafka's NamedInternal.orElseGenerateWithPrefix), the branches 2 and 3.
+    CHECK(d.find("    Sink: KSTREAM-SINK-0000000004 (topic: negatives)\n") != std::string::npos);
+    CHECK(d.find("    Sink: KSTREAM-SINK-0000000005 (topic: others)\n") != std::string::npos);
+}
+
+TEST_CASE("describe: a name given to an operator still burns its index, except for process() [Kafka 4.3.1]",
+          "[streams][describe]") {
+    // Checked against real Kafka by conformance/ (streams_describe: named_operators, groupBy_grouped_as_count).
+    struct Pass : Processor<std::string, std::string, std::string, std::string> {
+        void process(const Record<std::string, std::string>&) override {}
+    };
+    StreamsBuilder builder;
+    builder.stream<std::string, std::string>("in", Consumed::as("src"))                          // 0
+        .filter([](const std::string&, const std::string&) { return true; }, Named::as("f"))   // 1
+        .process([] { return std::make_unique<Pass>(); }, Named::as("p"))                       // no index
+        .to("out", Produced::as("sink"));                                                       // 2
+    builder.stream<std::string, std::string>("in2")                                             // 3
+        .groupBy([](const std::string&, const std::string& v) { return v; }, Grouped::as("by"))  // 4
+        .count()                                                      // store 5, aggregate 6, repartition 7-9
+        .toStream()                                                                             // 10
+        .to("out2");                                                                            // 11
+    const std::string d = describe(builder);
+    CHECK(d.find("    Source: KSTREAM-SOURCE-0000000003 (topics: [in2])\n") != std::string::npos);
+    CHECK(d.find("    Processor: KSTREAM-AGGREGATE-0000000006 (stores: [KSTREAM-AGGREGATE-STATE-STORE-0000000005])\n") !=
+          std::string::npos);
+    CHECK(d.find("    Sink: KSTREAM-SINK-0000000011 (topic: out2)\n") != std::string::npos);
 }
 
 TEST_CASE("describe: merge lists its predecessors; larger sub-trees print first", "[streams][describe]") {
