@@ -9465,8 +9465,16 @@ struct BuilderState {
     }
     std::string newProcessorName(const std::string& prefix) { return prefix + pad(index++); }
     std::string newStoreName(const std::string& prefix) { return prefix + "STATE-STORE-" + pad(index++); }
-    std::string nameOr(const Named& named, const std::string& prefix) {
-        return named.name() ? *named.name() : newProcessorName(prefix);
+    // Kafka's NamedInternal.orElseGenerateWithPrefix / suffixWithOrElseGet: a given name still burns an index
+    // (topology compatibility), so later generated names do not depend on whether earlier operators were named.
+    std::string nameOr(const std::optional<std::string>& name, const std::string& prefix) {
+        std::string generated = newProcessorName(prefix);
+        return name ? *name : generated;
+    }
+    std::string nameOr(const Named& named, const std::string& prefix) { return nameOr(named.name(), prefix); }
+    std::string suffixedNameOr(const std::optional<std::string>& name, const char* suffix, const std::string& prefix) {
+        std::string generated = newProcessorName(prefix);
+        return name ? *name + suffix : generated;
     }
 };
 
@@ -9644,13 +9652,13 @@ public:
     }
 
     void to(const std::string& topic, const Produced& produced = {}) const {
-        const std::string name = produced.name() ? *produced.name() : b_->newProcessorName("KSTREAM-SINK-");
+        const std::string name = b_->nameOr(produced.name(), "KSTREAM-SINK-");
         b_->topology->addSink(name, topic, nullptr, sinkKeySerde(produced), sinkValueSerde(produced), produced.partitioner(), {name_});
     }
     // extractor(key, value) -> topic name, or extractor(key, value, RecordContext) as Kafka's TopicNameExtractor.
     template <class F, std::enable_if_t<!std::is_convertible<F, std::string>::value, int> = 0>
     void to(F extractor, const Produced& produced = {}, const std::string& description = "TopicNameExtractor") const {
-        const std::string name = produced.name() ? *produced.name() : b_->newProcessorName("KSTREAM-SINK-");
+        const std::string name = b_->nameOr(produced.name(), "KSTREAM-SINK-");
         auto e = std::make_shared<detail::ErasedTopicNameExtractor>();
         e->description = description;
         e->extract = [extractor](const detail::StreamRecord& r, const detail::TaskContext& ctx) mutable -> std::string {
@@ -9753,7 +9761,7 @@ private:
                       "process(): the processor's KIn must be the stream's key type");
         static_assert(std::is_same<detail::BoxedT<typename P::ValueIn>, detail::BoxedT<V>>::value,
                       "process(): the processor's VIn must be the stream's value type");
-        const std::string name = b_->nameOr(named, "KSTREAM-PROCESSOR-");
+        const std::string name = named.name() ? *named.name() : b_->newProcessorName("KSTREAM-PROCESSOR-");  // no burn, as Kafka
         b_->topology->addProcessor(name, detail::adapterFactory(std::move(supplier)), {name_});
         for (const auto& s : stores) b_->topology->connectProcessorAndStateStore(name, s);
         return KStream<typename P::KeyOut, typename P::ValueOut>(b_, name, nullptr, nullptr, true);
@@ -9763,7 +9771,7 @@ private:
         using P = detail::SuppliedProcessor<Supplier>;
         static_assert(std::is_same<detail::BoxedT<typename P::KeyIn>, detail::BoxedT<K>>::value,
                       "processValues(): the processor's KIn must be the stream's key type");
-        const std::string name = b_->nameOr(named, "KSTREAM-PROCESSVALUES-");
+        const std::string name = named.name() ? *named.name() : b_->newProcessorName("KSTREAM-PROCESSVALUES-");  // no burn, as Kafka
         b_->topology->addProcessor(name, detail::fixedKeyAdapterFactory(std::move(supplier)), {name_});
         for (const auto& s : stores) b_->topology->connectProcessorAndStateStore(name, s);
         return KStream<K, typename P::ValueOut>(b_, name, key_serde_, nullptr, repartition_required_);
@@ -9830,8 +9838,10 @@ namespace detail {
 // What a KTable handle knows about the node behind it.
 struct TableInfo {
     std::shared_ptr<TableNodeState> state;
-    // Asks this node (and, through it, its parents) to send old values; force: materialize if needed.
-    std::function<void(bool force)> enable_sending_old_values;
+    // Asks this node (and, through it, its parents) to send old values; force: materialize if needed. Returns
+    // false, changing nothing, when that needs an unmaterialized table source and force is false (Kafka's
+    // KTableImpl.enableSendingOldValues).
+    std::function<bool(bool force)> enable_sending_old_values;
 };
 
 // Adds the timestamped store for a table node when it becomes materialized.
@@ -9946,9 +9956,13 @@ private:
         auto parent = info_;
         detail::TableInfo info{state, [state, parent](bool force) {
             // Kafka: a materialized filter/mapValues sends old values itself; otherwise its parent must.
-            if (!state->materialized) parent.enable_sending_old_values(force);
+            if (!state->materialized && !parent.enable_sending_old_values(force)) return false;
             state->send_old_values = true;
+            return true;
         }};
+        // Kafka's KTableFilter constructor: if the parent is already materialized, old values are sent so that an
+        // update filtered out both before and after is not forwarded as an unnecessary tombstone (KAFKA-10077).
+        if (filter && parent.enable_sending_old_values(false)) state->send_old_values = true;
         KTable<K, VR> out(b_, name, ks, spec ? vs : nullptr, info);
         out.setQueryable(materialized && materialized->storeName().has_value());
         return out;
@@ -9999,7 +10013,7 @@ KTable<K, VR> buildStreamAggregate(const KStream<K, V>& stream, const std::optio
         return std::make_unique<StreamAggregateNode>(state, ks, vs, fns);
     }, {parent});
     materializeTable(b, name, *state, storeSpecFrom(materialized, ks, vs));
-    TableInfo info{state, [state](bool) { state->send_old_values = true; }};
+    TableInfo info{state, [state](bool) { state->send_old_values = true; return true; }};
     KTable<K, VR> table(stream.builderState(), name, ks, vs, info);
     table.setQueryable(materialized.storeName().has_value());
     return table;
@@ -10078,7 +10092,7 @@ template <class K, class V>
 template <class F>
 auto KStream<K, V>::groupBy(F selector, const Grouped& grouped) const {
     using KR = std::decay_t<std::invoke_result_t<F&, detail::ArgT<K>, detail::ArgT<V>>>;
-    const std::string name = grouped.name() ? *grouped.name() : b_->newProcessorName("KSTREAM-KEY-SELECT-");
+    const std::string name = b_->nameOr(grouped.name(), "KSTREAM-KEY-SELECT-");
     addStateless(name, [selector](const detail::StreamRecord& r, detail::ProcessorNode& n) mutable {
         detail::StreamRecord out{detail::Box::of(selector(detail::unbox<K>(r.key), detail::unbox<V>(r.value))), r.value, r.timestamp, r.headers};
         n.forward(out);
@@ -10104,8 +10118,10 @@ KTable<K, V> KStream<K, V>::toTable(const Named& named, const Materialized& mate
     if (materialized.storeName()) detail::materializeTable(*b_, name, *state, spec);
     auto b = b_;
     detail::TableInfo info{state, [b, name, state, spec](bool force) {
-        if (force) detail::materializeTable(*b, name, *state, spec);
+        if (!force && !state->materialized) return false;
+        detail::materializeTable(*b, name, *state, spec);
         state->send_old_values = true;
+        return true;
     }};
     KTable<K, V> table(b_, name, ks, vs, info);
     table.setQueryable(materialized.storeName().has_value());
@@ -10173,8 +10189,8 @@ private:
                         detail::SerdePtr default_agg_serde, detail::TableAggregateNode::Fns fns) const {
         auto state = std::make_shared<detail::TableNodeState>();
         state->store_name = materialized.storeName() ? *materialized.storeName() : b_->newStoreName("KTABLE-AGGREGATE-");
-        const std::string sink = named.name() ? *named.name() + "-sink" : b_->newProcessorName("KSTREAM-SINK-");
-        const std::string source = named.name() ? *named.name() + "-source" : b_->newProcessorName("KSTREAM-SOURCE-");
+        const std::string sink = b_->suffixedNameOr(named.name(), "-sink", "KSTREAM-SINK-");
+        const std::string source = b_->suffixedNameOr(named.name(), "-source", "KSTREAM-SOURCE-");
         const std::string func = b_->nameOr(named, func_prefix);
         const std::string topic = (grouped_.name() ? *grouped_.name() : state->store_name) + "-repartition";
         const auto ks = detail::serdeFor<K>(materialized.keySerde().erased() ? materialized.keySerde().erased() : key_serde_, "key");
@@ -10188,7 +10204,7 @@ private:
             return std::make_unique<detail::TableAggregateNode>(state, ks, vs, fns);
         }, {source});
         detail::materializeTable(*b_, func, *state, detail::storeSpecFrom(materialized, ks, vs));
-        detail::TableInfo info{state, [state](bool) { state->send_old_values = true; }};
+        detail::TableInfo info{state, [state](bool) { state->send_old_values = true; return true; }};
         KTable<K, VR> table(b_, func, ks, vs, info);
         table.setQueryable(materialized.storeName().has_value());
         return table;
@@ -10206,7 +10222,7 @@ auto KTable<K, V>::groupBy(F selector, const Grouped& grouped) const {
     using KV = std::decay_t<std::invoke_result_t<F&, detail::ArgT<K>, detail::ArgT<V>>>;
     using KR = typename detail::KeyValueTypes<KV>::Key;
     using VR = typename detail::KeyValueTypes<KV>::Value;
-    const std::string name = grouped.name() ? *grouped.name() : b_->newProcessorName("KTABLE-SELECT-");
+    const std::string name = b_->nameOr(grouped.name(), "KTABLE-SELECT-");
     info_.enable_sending_old_values(true);
     auto mapper = [selector](const detail::Box& k, const detail::Box& v) mutable {
         KV kv = selector(detail::unbox<K>(k), detail::unbox<V>(v));
@@ -10235,7 +10251,7 @@ public:
     }
     template <class K, class V>
     KStream<K, V> stream(const std::vector<std::string>& topics, const Consumed& consumed = {}) {
-        const std::string name = consumed.name() ? *consumed.name() : b_->newProcessorName("KSTREAM-SOURCE-");
+        const std::string name = b_->nameOr(consumed.name(), "KSTREAM-SOURCE-");
         auto ks = detail::serdeFor<K>(consumed.keySerde().erased(), "key");
         auto vs = detail::serdeFor<V>(consumed.valueSerde().erased(), "value");
         b_->topology->addSource(name, topics, ks, vs);
@@ -10247,8 +10263,8 @@ public:
     KTable<K, V> table(const std::string& topic, const Consumed& consumed = {}, const Materialized& materialized = {}) {
         auto state = std::make_shared<detail::TableNodeState>();
         state->store_name = materialized.storeName() ? *materialized.storeName() : b_->newStoreName(topic + "-");
-        const std::string source = consumed.name() ? *consumed.name() + "-source" : b_->newProcessorName("KSTREAM-SOURCE-");
-        const std::string name = consumed.name() ? *consumed.name() : b_->newProcessorName("KTABLE-SOURCE-");
+        const std::string source = b_->suffixedNameOr(consumed.name(), "-source", "KSTREAM-SOURCE-");
+        const std::string name = b_->nameOr(consumed.name(), "KTABLE-SOURCE-");
         auto ks = detail::serdeFor<K>(materialized.keySerde().erased() ? materialized.keySerde().erased() : consumed.keySerde().erased(), "key");
         auto vs = detail::serdeFor<V>(materialized.valueSerde().erased() ? materialized.valueSerde().erased() : consumed.valueSerde().erased(), "value");
         b_->topology->addSource(source, {topic}, ks, vs);
@@ -10259,8 +10275,10 @@ public:
         if (materialized.storeName()) detail::materializeTable(*b_, name, *state, spec);
         auto b = b_;
         detail::TableInfo info{state, [b, name, state, spec](bool force) {
-            if (force) detail::materializeTable(*b, name, *state, spec);
+            if (!force && !state->materialized) return false;
+            detail::materializeTable(*b, name, *state, spec);
             state->send_old_values = true;
+            return true;
         }};
         KTable<K, V> t(b_, name, ks, vs, info);
         t.setQueryable(materialized.storeName().has_value());
@@ -10275,8 +10293,8 @@ public:
     template <class K, class V>
     GlobalKTable<K, V> globalTable(const std::string& topic, const Consumed& consumed = {}, const Materialized& materialized = {}) {
         const std::string store = materialized.storeName() ? *materialized.storeName() : b_->newStoreName(topic + "-");
-        const std::string source = consumed.name() ? *consumed.name() + "-source" : b_->newProcessorName("KSTREAM-SOURCE-");
-        const std::string name = consumed.name() ? *consumed.name() : b_->newProcessorName("KTABLE-SOURCE-");
+        const std::string source = b_->suffixedNameOr(consumed.name(), "-source", "KSTREAM-SOURCE-");
+        const std::string name = b_->nameOr(consumed.name(), "KTABLE-SOURCE-");
         auto ks = detail::serdeFor<K>(materialized.keySerde().erased() ? materialized.keySerde().erased() : consumed.keySerde().erased(), "key");
         auto vs = detail::serdeFor<V>(materialized.valueSerde().erased() ? materialized.valueSerde().erased() : consumed.valueSerde().erased(), "value");
         detail::StoreSpec spec = detail::storeSpecFrom(materialized.withLoggingDisabled(), ks, vs);
