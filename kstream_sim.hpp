@@ -4044,11 +4044,10 @@ private:
         }
         if (round_robin_) return static_cast<int32_t>(entry.round_robin++ % static_cast<uint32_t>(n));
         if (!key.isNull() && !ignore_keys_) return toPositive(murmur2(key.data, static_cast<size_t>(key.size))) % n;
-        // Null key: stay on one partition until batch.size bytes went to it, then pick another at random.
+        // Null key: stay on one partition until batch.size bytes went to it, then draw the next uniformly from
+        // all partitions (Kafka 4's BuiltInPartitioner without load stats; the draw may repeat the current one).
         if (entry.sticky_partition < 0 || entry.sticky_partition >= n || entry.sticky_bytes >= batch_size_) {
-            int32_t next = static_cast<int32_t>(random_.nextBelow(static_cast<uint64_t>(n)));
-            if (n > 1 && next == entry.sticky_partition) next = (next + 1 + static_cast<int32_t>(random_.nextBelow(static_cast<uint64_t>(n - 1)))) % n;
-            entry.sticky_partition = next;
+            entry.sticky_partition = static_cast<int32_t>(random_.nextBelow(static_cast<uint64_t>(n)));
             entry.sticky_bytes = 0;
         }
         return entry.sticky_partition;

@@ -127,13 +127,17 @@ TEST_CASE("null keys stick to one partition until batch.size bytes went to it", 
     KafkaProducer<std::string, std::string> producer(cluster, producerProps({{"batch.size", 1000}}));
     std::vector<int32_t> partitions;
     std::vector<Future<RecordMetadata>> futures;
-    for (int i = 0; i < 40; ++i) futures.push_back(producer.send(ProducerRecord<std::string, std::string>("t", std::string(100, 'x'))));
+    for (int i = 0; i < 80; ++i) futures.push_back(producer.send(ProducerRecord<std::string, std::string>("t", std::string(100, 'x'))));
     producer.flush();
     for (auto& f : futures) partitions.push_back(f.get().partition());
-    int switches = 0;
-    for (size_t i = 1; i < partitions.size(); ++i) switches += partitions[i] != partitions[i - 1];
-    CHECK(switches >= 3);   // it moves on...
-    CHECK(switches <= 6);   // ...but only every ~1000 bytes (about 8 records)
+    // A record takes 106-107 bytes in a batch, so a new partition is drawn after every 10th record (1,000 bytes
+    // reached); the draw is uniform over all 4 partitions and may repeat the current one (Kafka 4).
+    std::set<int32_t> used;
+    for (size_t i = 0; i < partitions.size(); ++i) {
+        used.insert(partitions[i]);
+        if (i % 10 != 0) CHECK(partitions[i] == partitions[i - 1]);
+    }
+    CHECK(used.size() >= 3);  // it does move on
 }
 
 TEST_CASE("another seed picks other sticky partitions; the same seed the same ones", "[producer][sticky][determinism]") {

@@ -71,10 +71,6 @@ void plainStore(TopologyTestDriver& driver, const std::string& name) {
     for (const auto& l : lines) std::cout << l << "\n";
 }
 
-void producedTopics(TopologyTestDriver& driver) {
-    for (const auto& t : driver.producedTopicNames()) std::cout << "produced topic " << t << "\n";  // std::set: sorted
-}
-
 class PageViewCounter : public Processor<std::string, std::string, std::string, int64_t> {
 public:
     explicit PageViewCounter(PunctuationType type) : type_(type) {}
