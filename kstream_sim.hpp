@@ -4582,7 +4582,8 @@ inline int32_t javaTopicPartitionHash(int32_t topic_hash, int32_t partition) noe
 
 // Iteration order of a default HashMap/HashSet whose distinct keys (given by hash) were inserted in this order:
 // the indices into `hashes`, sorted by bucket, ties in insertion order.
-inline std::vector<size_t> javaHashOrder(const std::vector<int32_t>& hashes) {
+template <class D = void>
+std::vector<size_t> javaHashOrder(const std::vector<int32_t>& hashes) {
     const uint32_t mask = javaTableSize(hashes.size()) - 1;
     std::vector<size_t> order(hashes.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -4593,7 +4594,8 @@ inline std::vector<size_t> javaHashOrder(const std::vector<int32_t>& hashes) {
 
 // A java.util.HashSet<Integer-like key> reduced to what the sticky assignor asks of it: add, remove, and the
 // first element its iterator returns.
-class JavaHashSet {
+template <class D = void>
+class JavaHashSetImpl {
 public:
     bool empty() const noexcept { return entries_.empty(); }
     void add(int key, int32_t hash) {
@@ -4640,12 +4642,14 @@ struct AssignorInput {
 
     size_t memberCount() const noexcept { return sub->members.size(); }
     const std::string& memberId(int m) const { return sub->members[static_cast<size_t>(m)].member_id; }
+    template <class D = void>
     int topicIndex(const std::string& name) const {
         auto it = std::lower_bound(topics.begin(), topics.end(), name,
                                    [](const Topic& t, const std::string& n) { return t.name < n; });
         return it != topics.end() && it->name == name ? static_cast<int>(it - topics.begin()) : -1;
     }
     // The gid of a partition, or -1 when its topic has no metadata or the partition does not exist.
+    template <class D = void>
     int gid(const TopicPartition& tp) const {
         const int t = topicIndex(tp.topic());
         if (t < 0 || tp.partition() < 0 || tp.partition() >= topics[static_cast<size_t>(t)].count) return -1;
@@ -4664,6 +4668,7 @@ struct AssignorInput {
         const auto& ts = member_topics[static_cast<size_t>(m)];
         return std::find(ts.begin(), ts.end(), t) != ts.end();
     }
+    template <class D = void>
     GroupAssignment result(const std::vector<std::vector<int>>& gids) const {
         GroupAssignment out;
         for (size_t m = 0; m < memberCount(); ++m) {
@@ -4675,7 +4680,8 @@ struct AssignorInput {
     }
 };
 
-inline AssignorInput indexInput(const GroupSubscription& sub) {
+template <class D = void>
+AssignorInput indexInput(const GroupSubscription& sub) {
     AssignorInput in;
     in.sub = &sub;
     const size_t n = sub.members.size();
@@ -4737,7 +4743,8 @@ inline bool memberInfoLess(const AssignorMember& a, const AssignorMember& b) {
     return a.member_id < b.member_id;
 }
 
-inline std::vector<int> sortedMemberInfos(const AssignorInput& in, std::vector<int> members) {
+template <class D = void>
+std::vector<int> sortedMemberInfos(const AssignorInput& in, std::vector<int> members) {
     std::stable_sort(members.begin(), members.end(), [&](int a, int b) {
         return memberInfoLess(in.sub->members[static_cast<size_t>(a)], in.sub->members[static_cast<size_t>(b)]);
     });
@@ -4748,7 +4755,8 @@ inline std::vector<int> sortedMemberInfos(const AssignorInput& in, std::vector<i
 
 // RangeAssignor: per topic (in partitionsPerTopic's HashMap order), its subscribers sorted as MemberInfo; the
 // first (partitions % subscribers) of them get one partition more; each gets a consecutive range.
-inline GroupAssignment rangeAssign(const AssignorInput& in) {
+template <class D = void>
+GroupAssignment rangeAssign(const AssignorInput& in) {
     std::vector<std::vector<int>> out(in.memberCount());
     for (int t : in.java_topic_order) {
         std::vector<int> consumers;
@@ -4770,7 +4778,8 @@ inline GroupAssignment rangeAssign(const AssignorInput& in) {
 
 // RoundRobinAssignor: every partition of every subscribed topic in (topic, partition) order, dealt over the
 // sorted members in a circle, skipping members not subscribed to the partition's topic.
-inline GroupAssignment roundRobinAssign(const AssignorInput& in) {
+template <class D = void>
+GroupAssignment roundRobinAssign(const AssignorInput& in) {
     std::vector<std::vector<int>> out(in.memberCount());
     std::vector<int> all;
     for (size_t m = 0; m < in.memberCount(); ++m) all.push_back(static_cast<int>(m));
@@ -4789,9 +4798,12 @@ inline GroupAssignment roundRobinAssign(const AssignorInput& in) {
 
 // PartitionMovements: which partitions moved between which members during this assignment, so that a
 // partition moving back along a path picks the one that came that way (keeps the result sticky).
-class PartitionMovements {
+template <class D = void>
+class PartitionMovementsImpl {
+    using JavaHashSet = JavaHashSetImpl<D>;
+
 public:
-    explicit PartitionMovements(const AssignorInput& in) : in_(in), moved_(static_cast<size_t>(in.total), Pair{-1, -1}), by_topic_(in.topics.size()) {}
+    explicit PartitionMovementsImpl(const AssignorInput& in) : in_(in), moved_(static_cast<size_t>(in.total), Pair{-1, -1}), by_topic_(in.topics.size()) {}
 
     void movePartition(int g, int old_consumer, int new_consumer) {
         if (moved_[static_cast<size_t>(g)].src >= 0) {
@@ -4841,9 +4853,13 @@ private:
     std::vector<std::vector<Entry>> by_topic_;  // topic -> movements by member pair
 };
 
-class StickyAssignment {
+template <class D = void>
+class StickyAssignmentImpl {
+    using JavaHashSet = JavaHashSetImpl<D>;
+    using PartitionMovements = PartitionMovementsImpl<D>;
+
 public:
-    StickyAssignment(const AssignorInput& in, bool eager_user_data)
+    StickyAssignmentImpl(const AssignorInput& in, bool eager_user_data)
         : in_(in), m_count_(static_cast<int>(in.memberCount())), owned_(in.memberCount()),
           multi_owner_(static_cast<size_t>(in.total), 0) {
         for (size_t m = 0; m < in.memberCount(); ++m) member_data_.push_back(memberData(static_cast<int>(m), eager_user_data));
@@ -5243,9 +5259,10 @@ private:
     std::optional<PartitionMovements> movements_;
 };
 
-inline GroupAssignment stickyAssign(const AssignorInput& in, bool cooperative) {
+template <class D = void>
+GroupAssignment stickyAssign(const AssignorInput& in, bool cooperative) {
     if (in.memberCount() == 0) return {};
-    StickyAssignment sticky(in, !cooperative);
+    StickyAssignmentImpl<D> sticky(in, !cooperative);
     std::vector<std::vector<int>> out = sticky.assign();
     if (cooperative) {
         // CooperativeStickyAssignor.adjustAssignment: a partition that changes owner is left out of this
@@ -5289,6 +5306,7 @@ public:
     static constexpr const char* RANGE_ASSIGNOR_NAME = "range";
     const char* name() const noexcept { return RANGE_ASSIGNOR_NAME; }
     std::vector<RebalanceProtocol> supportedProtocols() const { return {RebalanceProtocol::EAGER}; }
+    template <class D = void>  // a template only so that it is compiled when used
     GroupAssignment assign(const GroupSubscription& s) const { return detail::rangeAssign(detail::indexInput(s)); }
 };
 
@@ -5298,6 +5316,7 @@ public:
     static constexpr const char* ROUNDROBIN_ASSIGNOR_NAME = "roundrobin";
     const char* name() const noexcept { return ROUNDROBIN_ASSIGNOR_NAME; }
     std::vector<RebalanceProtocol> supportedProtocols() const { return {RebalanceProtocol::EAGER}; }
+    template <class D = void>  // a template only so that it is compiled when used
     GroupAssignment assign(const GroupSubscription& s) const { return detail::roundRobinAssign(detail::indexInput(s)); }
 };
 
@@ -5309,6 +5328,7 @@ public:
     static constexpr const char* STICKY_ASSIGNOR_NAME = "sticky";
     const char* name() const noexcept { return STICKY_ASSIGNOR_NAME; }
     std::vector<RebalanceProtocol> supportedProtocols() const { return {RebalanceProtocol::EAGER}; }
+    template <class D = void>  // a template only so that it is compiled when used
     GroupAssignment assign(const GroupSubscription& s) const { return detail::stickyAssign(detail::indexInput(s), false); }
 };
 
@@ -5320,11 +5340,13 @@ public:
     static constexpr const char* COOPERATIVE_STICKY_ASSIGNOR_NAME = "cooperative-sticky";
     const char* name() const noexcept { return COOPERATIVE_STICKY_ASSIGNOR_NAME; }
     std::vector<RebalanceProtocol> supportedProtocols() const { return {RebalanceProtocol::COOPERATIVE, RebalanceProtocol::EAGER}; }
+    template <class D = void>  // a template only so that it is compiled when used
     GroupAssignment assign(const GroupSubscription& s) const { return detail::stickyAssign(detail::indexInput(s), true); }
 };
 
 // The assignor with this protocol name ("range", "roundrobin", "sticky", "cooperative-sticky").
-inline GroupAssignment assignPartitions(const std::string& assignor_name, const GroupSubscription& s) {
+template <class D = void>
+GroupAssignment assignPartitions(const std::string& assignor_name, const GroupSubscription& s) {
     if (assignor_name == RangeAssignor::RANGE_ASSIGNOR_NAME) return RangeAssignor().assign(s);
     if (assignor_name == RoundRobinAssignor::ROUNDROBIN_ASSIGNOR_NAME) return RoundRobinAssignor().assign(s);
     if (assignor_name == StickyAssignor::STICKY_ASSIGNOR_NAME) return StickyAssignor().assign(s);
@@ -6646,12 +6668,31 @@ public:
     // Entries with from <= key <= to (nullptr: unbounded), in key order or reversed.
     virtual Entries range(const Bytes* from, const Bytes* to, bool reverse) = 0;
     virtual int64_t approximateNumEntries() = 0;
+
+    // A caching layer's listener for the entries its flush writes through: (key, new, old, the write's record
+    // context). Only a caching store (the outermost layer) takes one and returns true.
+    using FlushListener = std::function<void(const Bytes& key, const Bytes* new_value, const Bytes* old_value,
+                                             const RecordContext& context)>;
+    virtual bool setFlushListener(FlushListener /*listener*/, bool /*send_old_values*/) { return false; }
 };
 
+// The stores are class templates only so that they are compiled when used (see "Include cost" in
+// docs/performance.md); the names without Impl are the types.
+template <class D = void>
+class InMemoryKeyValueBytesStoreImpl;
+template <class D = void>
+class ChangeLoggingKeyValueBytesStoreImpl;
+template <class D = void>
+class CachingKeyValueBytesStoreImpl;
+using InMemoryKeyValueBytesStore = InMemoryKeyValueBytesStoreImpl<>;
+using ChangeLoggingKeyValueBytesStore = ChangeLoggingKeyValueBytesStoreImpl<>;
+using CachingKeyValueBytesStore = CachingKeyValueBytesStoreImpl<>;
+
 // Kafka's InMemoryKeyValueStore: a sorted map of bytes.
-class InMemoryKeyValueBytesStore final : public KeyValueBytesStore {
+template <class D>
+class InMemoryKeyValueBytesStoreImpl final : public KeyValueBytesStore {
 public:
-    InMemoryKeyValueBytesStore(std::string name, bool persistent) : name_(std::move(name)), persistent_(persistent) {}
+    InMemoryKeyValueBytesStoreImpl(std::string name, bool persistent) : name_(std::move(name)), persistent_(persistent) {}
     const std::string& name() const override { return name_; }
     bool persistent() const override { return persistent_; }
     bool isOpen() const override { return open_; }
@@ -6706,9 +6747,10 @@ protected:
 
 // Kafka's ChangeLoggingKeyValueBytesStore: every write also goes to the changelog topic. For a timestamped
 // store the changelog record carries the plain value, with the value's timestamp as record timestamp.
-class ChangeLoggingKeyValueBytesStore final : public WrappedKeyValueBytesStore {
+template <class D>
+class ChangeLoggingKeyValueBytesStoreImpl final : public WrappedKeyValueBytesStore {
 public:
-    ChangeLoggingKeyValueBytesStore(std::unique_ptr<KeyValueBytesStore> inner, bool timestamped)
+    ChangeLoggingKeyValueBytesStoreImpl(std::unique_ptr<KeyValueBytesStore> inner, bool timestamped)
         : WrappedKeyValueBytesStore(std::move(inner)), timestamped_(timestamped) {}
     void init(StoreContext* context) override {
         context_ = context;
@@ -6741,14 +6783,12 @@ struct CacheBudget {
 
 // Kafka's CachingKeyValueStore: writes stay in the cache (dirty) until flush() or eviction, which write
 // them to the layers below and call the flush listener with (key, new, old, the write's record context).
-class CachingKeyValueBytesStore final : public WrappedKeyValueBytesStore {
+template <class D>
+class CachingKeyValueBytesStoreImpl final : public WrappedKeyValueBytesStore {
 public:
-    using FlushListener = std::function<void(const Bytes& key, const Bytes* new_value, const Bytes* old_value,
-                                             const RecordContext& context)>;
-
-    CachingKeyValueBytesStore(std::unique_ptr<KeyValueBytesStore> inner, CacheBudget* budget)
+    CachingKeyValueBytesStoreImpl(std::unique_ptr<KeyValueBytesStore> inner, CacheBudget* budget)
         : WrappedKeyValueBytesStore(std::move(inner)), budget_(budget) {}
-    ~CachingKeyValueBytesStore() override {
+    ~CachingKeyValueBytesStoreImpl() override {
         if (budget_) budget_->used_bytes -= used_bytes_;
     }
 
@@ -6756,9 +6796,10 @@ public:
         context_ = context;
         inner_->init(context);
     }
-    void setFlushListener(FlushListener listener, bool send_old_values) {
+    bool setFlushListener(FlushListener listener, bool send_old_values) override {
         listener_ = std::move(listener);
         send_old_values_ = send_old_values;
+        return true;
     }
 
     const Bytes* get(const Bytes& key) override {
@@ -6837,7 +6878,7 @@ private:
         used_bytes_ += delta;
         if (budget_) budget_->used_bytes += delta;
     }
-    void touch(Map::iterator it) { lru_.splice(lru_.end(), lru_, it->second.lru); }
+    void touch(typename Map::iterator it) { lru_.splice(lru_.end(), lru_, it->second.lru); }
 
     void flushEntry(const Bytes& key) {
         auto it = entries_.find(key);
@@ -6893,15 +6934,12 @@ struct StoreSpec {
 };
 
 // Builds a store's layers: caching (if on) over change logging (if on) over the in-memory map.
-inline std::unique_ptr<KeyValueBytesStore> buildStore(const StoreSpec& spec, CacheBudget* budget) {
-    std::unique_ptr<KeyValueBytesStore> store = std::make_unique<InMemoryKeyValueBytesStore>(spec.name, spec.persistent);
-    if (spec.logging) store = std::make_unique<ChangeLoggingKeyValueBytesStore>(std::move(store), spec.timestamped);
-    if (spec.caching) store = std::make_unique<CachingKeyValueBytesStore>(std::move(store), budget);
+template <class D = void>
+std::unique_ptr<KeyValueBytesStore> buildStore(const StoreSpec& spec, CacheBudget* budget) {
+    std::unique_ptr<KeyValueBytesStore> store = std::make_unique<InMemoryKeyValueBytesStoreImpl<D>>(spec.name, spec.persistent);
+    if (spec.logging) store = std::make_unique<ChangeLoggingKeyValueBytesStoreImpl<D>>(std::move(store), spec.timestamped);
+    if (spec.caching) store = std::make_unique<CachingKeyValueBytesStoreImpl<D>>(std::move(store), budget);
     return store;
-}
-
-inline CachingKeyValueBytesStore* cachingLayerOf(KeyValueBytesStore* store) {
-    return dynamic_cast<CachingKeyValueBytesStore*>(store);
 }
 
 template <class T>
@@ -7197,7 +7235,6 @@ StoreBuilder timestampedKeyValueStoreBuilder(const KeyValueBytesStoreSupplier& s
 #include <memory>
 #include <ostream>
 #include <set>
-#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -7303,7 +7340,9 @@ namespace detail {
 
 // Java's HashSet/HashMap iteration order for strings: by bucket ((h ^ h>>>16) & (capacity-1)), then by
 // insertion order within a bucket; capacity 16, doubling whenever size exceeds three quarters of it.
-inline std::vector<size_t> javaHashOrder(const std::vector<std::string>& inserted) {
+// (Templates here and below only so that they are compiled when used: see "Include cost" in docs/performance.md.)
+template <class D = void>
+std::vector<size_t> javaHashOrder(const std::vector<std::string>& inserted) {
     size_t capacity = 16;
     while (inserted.size() > capacity * 3 / 4) capacity *= 2;
     std::vector<std::pair<size_t, size_t>> keyed;
@@ -7316,7 +7355,8 @@ inline std::vector<size_t> javaHashOrder(const std::vector<std::string>& inserte
     for (const auto& k : keyed) order.push_back(k.second);
     return order;
 }
-inline std::vector<std::string> javaHashSetOrder(const std::vector<std::string>& inserted) {
+template <class D = void>
+std::vector<std::string> javaHashSetOrder(const std::vector<std::string>& inserted) {
     std::vector<std::string> unique;
     for (const auto& s : inserted)
         if (std::find(unique.begin(), unique.end(), s) == unique.end()) unique.push_back(s);
@@ -7328,7 +7368,8 @@ inline std::vector<std::string> javaHashSetOrder(const std::vector<std::string>&
 // java.util.TreeMap's red-black insertion, replayed with a comparator whose answers may change over time
 // (Kafka's NodeComparator reads sub-tree sizes that grow while describe() is still adding edges). The
 // in-order walk afterwards gives the order Kafka prints.
-class JavaTreeSet {
+template <class D = void>
+class JavaTreeSetImpl {
 public:
     // compare(a, b) < 0 when a sorts before b; 0 means "already present".
     template <class Compare>
@@ -7498,7 +7539,15 @@ struct StoreDef {
 // ---- The builder ------------------------------------------------------------------------------------------------
 namespace detail {
 
-class InternalTopologyBuilder {
+// A class template only so that it is compiled when used; the type is InternalTopologyBuilder.
+template <class D = void>
+class InternalTopologyBuilderImpl;
+using InternalTopologyBuilder = InternalTopologyBuilderImpl<>;
+
+template <class D>
+class InternalTopologyBuilderImpl {
+    using JavaTreeSet = JavaTreeSetImpl<D>;
+
 public:
     // Nodes in the order they were added (Kafka's nodeFactories, a LinkedHashMap).
     const std::vector<NodeDef>& nodes() const noexcept { return nodes_; }
@@ -7907,6 +7956,7 @@ public:
         context_ = context;
         stores_ = std::move(stores);
     }
+    template <class D = void>  // a template only so that it is compiled when used
     void addChild(ProcessorNode* child) { children_.push_back(child); }
     TaskContext& context() const noexcept { return *context_; }
 
@@ -7922,6 +7972,9 @@ private:
 // Per-task context: the current node and record, stream time, stores and punctuation schedules.
 class TaskContext final : public StoreContext {
 public:
+    // (Member templates here and below only so that they are compiled when used: see "Include cost" in
+    // docs/performance.md.)
+    template <class D = void>
     TaskContext(TaskId id, TaskHost& host) : id_(id), host_(host) {}
 
     TaskId taskId() const noexcept { return id_; }
@@ -7967,15 +8020,18 @@ public:
     void popRecordContext() override { overrides_.pop_back(); }
 
     // Stores of this task (not global ones).
+    template <class D = void>
     KeyValueBytesStore* localStore(const std::string& name) const {
         auto it = stores_.find(name);
         return it == stores_.end() ? nullptr : it->second.get();
     }
+    template <class D = void>
     const StoreSpec* localStoreSpec(const std::string& name) const {
         auto it = specs_.find(name);
         return it == specs_.end() ? nullptr : it->second;
     }
     // A store the current node may use: a global store, or a store connected to the node.
+    template <class D = void>
     KeyValueBytesStore* storeForCurrentNode(const std::string& name, const StoreSpec** spec) const {
         if (KeyValueBytesStore* g = host_.globalStore(name)) {
             if (spec) *spec = host_.globalStoreSpec(name);
@@ -7997,6 +8053,7 @@ public:
         return localStore(name);
     }
 
+    template <class D = void>
     Cancellable schedule(int64_t interval_ms, PunctuationType type, std::function<void(int64_t)> punctuator) {
         if (interval_ms < 1) throw IllegalArgumentException("The minimum supported scheduling interval is 1 millisecond.");
         Schedule s;
@@ -8017,7 +8074,8 @@ public:
     }
 
 private:
-    friend class StreamTask;
+    template <class>
+    friend class StreamTaskImpl;
     friend class ProcessorNode;
 
     struct Schedule {
@@ -8037,6 +8095,7 @@ private:
 
     // Kafka's PunctuationQueue.maybePunctuate: every due schedule fires once with the current time; missed
     // intervals are skipped, never replayed.
+    template <class D = void>
     bool punctuate(ScheduleQueue& queue, int64_t now, PunctuationType type) {
         bool punctuated = false;
         while (!queue.empty() && queue.top().time <= now) {
@@ -8055,6 +8114,7 @@ private:
         }
         return punctuated;
     }
+    template <class D = void>
     void runPunctuator(const Schedule& s, int64_t now, PunctuationType /*type*/) {
         // A punctuation's record context: its time, no topic, partition and offset -1, no headers.
         const std::string saved_topic = topic_;
@@ -8129,10 +8189,23 @@ inline void ProcessorNode::forwardTo(const StreamRecord& record, const std::stri
                            " either does not exist or is not connected to this processor.");
 }
 
+// The source, the sink and the task are class templates only so that they are compiled when used (see
+// "Include cost" in docs/performance.md); the names without Impl are the types.
+template <class D = void>
+class SourceNodeImpl;
+template <class D = void>
+class SinkNodeImpl;
+template <class D = void>
+class StreamTaskImpl;
+using SourceNode = SourceNodeImpl<>;
+using SinkNode = SinkNodeImpl<>;
+using StreamTask = StreamTaskImpl<>;
+
 // A source: deserializes the raw record with its serdes and forwards it.
-class SourceNode final : public ProcessorNode {
+template <class D>
+class SourceNodeImpl final : public ProcessorNode {
 public:
-    SourceNode(SerdePtr key_serde, SerdePtr value_serde) : key_serde_(std::move(key_serde)), value_serde_(std::move(value_serde)) {}
+    SourceNodeImpl(SerdePtr key_serde, SerdePtr value_serde) : key_serde_(std::move(key_serde)), value_serde_(std::move(value_serde)) {}
     void process(const StreamRecord& record) override { forward(record); }
     void processRaw(ByteView key, ByteView value, int64_t timestamp, const Headers& headers) {
         StreamRecord r;
@@ -8155,9 +8228,10 @@ private:
 };
 
 // A sink: serializes and hands the record to the host (which partitions it unless a partitioner does).
-class SinkNode final : public ProcessorNode {
+template <class D>
+class SinkNodeImpl final : public ProcessorNode {
 public:
-    SinkNode(const NodeDef& def, SerdePtr key_serde, SerdePtr value_serde, std::string decorated_topic)
+    SinkNodeImpl(const NodeDef& def, SerdePtr key_serde, SerdePtr value_serde, std::string decorated_topic)
         : def_(def), key_serde_(std::move(key_serde)), value_serde_(std::move(value_serde)), topic_(std::move(decorated_topic)) {}
     void process(const StreamRecord& record) override {
         ProducedRecord out;
@@ -8190,10 +8264,14 @@ private:
 };
 
 // ---- StreamTask -------------------------------------------------------------------------------------------------
-class StreamTask {
+template <class D>
+class StreamTaskImpl {
+    using SourceNode = SourceNodeImpl<D>;
+    using SinkNode = SinkNodeImpl<D>;
+
 public:
     // Builds the nodes and stores of the given node groups (sub-topologies) for one partition.
-    StreamTask(TaskId id, std::shared_ptr<const InternalTopologyBuilder> topology, const std::vector<std::string>& node_names,
+    StreamTaskImpl(TaskId id, std::shared_ptr<const InternalTopologyBuilder> topology, const std::vector<std::string>& node_names,
                TaskHost& host)
         : topology_(std::move(topology)), context_(id, host) {
         const std::set<std::string> members(node_names.begin(), node_names.end());
@@ -8224,14 +8302,14 @@ public:
         for (const auto& name : topology_->storeOrder()) {
             if (!store_names_.count(name)) continue;
             const StoreDef& def = topology_->stores().at(name);
-            auto store = buildStore(def.spec, host.cacheBudget());
+            auto store = buildStore<D>(def.spec, host.cacheBudget());
             store->init(&context_);
             context_.specs_[name] = &def.spec;
             context_.stores_[name] = std::move(store);
         }
     }
-    StreamTask(const StreamTask&) = delete;
-    StreamTask& operator=(const StreamTask&) = delete;
+    StreamTaskImpl(const StreamTaskImpl&) = delete;
+    StreamTaskImpl& operator=(const StreamTaskImpl&) = delete;
 
     TaskId id() const noexcept { return context_.taskId(); }
     TaskContext& context() noexcept { return context_; }
@@ -8431,6 +8509,7 @@ public:
     const std::string& applicationId() const { return context_->applicationId(); }
     TaskId taskId() const { return context_->taskId(); }
     // The source topic, partition and offset of the record being processed; nullopt inside a punctuation.
+    template <class D = void>  // a template only so that it is compiled when used
     std::optional<ProcessorRecordMetadata> recordMetadata() const {
         if (!context_->hasRecordMetadata()) return std::nullopt;
         return ProcessorRecordMetadata(context_->topic(), context_->partition(), context_->offset());
@@ -8668,7 +8747,10 @@ namespace kstream_sim {
 
 class Topology {
 public:
-    Topology() : builder_(std::make_shared<detail::InternalTopologyBuilder>()) {}
+    // (The constructor and describe() are templates only so that they are compiled when used: see "Include
+    // cost" in docs/performance.md.)
+    template <class D = void>
+    Topology() : builder_(std::make_shared<detail::InternalTopologyBuilderImpl<D>>()) {}
     explicit Topology(std::shared_ptr<detail::InternalTopologyBuilder> builder) : builder_(std::move(builder)) {}
 
     template <class... Topics>
@@ -8725,6 +8807,7 @@ public:
         return *this;
     }
 
+    template <class D = void>
     TopologyDescription describe() const { return builder_->describe(); }
 
     const std::shared_ptr<detail::InternalTopologyBuilder>& internalBuilder() const noexcept { return builder_; }
@@ -9154,22 +9237,20 @@ public:
         if (!state_->materialized) return;
         store_ = context.localStore(state_->store_name);
         if (!store_) throw IllegalStateException("kstream_sim: store " + state_->store_name + " is not in this task");
-        if (CachingKeyValueBytesStore* cache = cachingLayerOf(store_)) {
-            caching_ = true;
-            cache->setFlushListener(
-                [this](const Bytes& key, const Bytes* new_value, const Bytes* old_value, const RecordContext& rc) {
-                    StreamRecord out;
-                    out.key = key_serde_->deserialize(key.data(), key.size());
-                    Change c;
-                    if (new_value) c.newValue = value_serde_->deserialize(rawValueOf(*new_value));
-                    if (old_value) c.oldValue = value_serde_->deserialize(rawValueOf(*old_value));
-                    out.value.emplace<Change>(std::move(c));
-                    out.timestamp = new_value ? timestampOf(*new_value) : rc.timestamp;
-                    out.headers = rc.headers;
-                    forward(out);
-                },
-                state_->send_old_values);
-        }
+        // With a cache the cache's flush forwards (the listener); without, the operator forwards itself.
+        caching_ = store_->setFlushListener(
+            [this](const Bytes& key, const Bytes* new_value, const Bytes* old_value, const RecordContext& rc) {
+                StreamRecord out;
+                out.key = key_serde_->deserialize(key.data(), key.size());
+                Change c;
+                if (new_value) c.newValue = value_serde_->deserialize(rawValueOf(*new_value));
+                if (old_value) c.oldValue = value_serde_->deserialize(rawValueOf(*old_value));
+                out.value.emplace<Change>(std::move(c));
+                out.timestamp = new_value ? timestampOf(*new_value) : rc.timestamp;
+                out.headers = rc.headers;
+                forward(out);
+            },
+            state_->send_old_values);
     }
 
 protected:
@@ -9416,7 +9497,6 @@ private:
 #include <map>
 #include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -9497,6 +9577,19 @@ struct KeyValueTypes<KeyValue<K, V>> {
     using Key = K;
     using Value = V;
 };
+
+// Whether `name` matches the regular expression KSTREAM.*-[0-9]{10} (a generated name, as Kafka checks it),
+// without <regex>: "KSTREAM", then any characters but line terminators, then "-" and ten digits.
+template <class D = void>
+bool isGeneratedStreamName(const std::string& name) {
+    const size_t n = name.size();
+    if (n < 18 || name.compare(0, 7, "KSTREAM") != 0 || name[n - 11] != '-') return false;
+    for (size_t i = n - 10; i < n; ++i)
+        if (name[i] < '0' || name[i] > '9') return false;
+    for (size_t i = 7; i < n - 11; ++i)
+        if (name[i] == '\n' || name[i] == '\r') return false;
+    return true;
+}
 
 struct RepartitionResult {
     std::string source_name;
@@ -9713,8 +9806,7 @@ public:
         std::string sink = b_->newProcessorName("KSTREAM-SINK-");
         std::string filter = b_->newProcessorName("KSTREAM-FILTER-");
         std::string source = b_->newProcessorName("KSTREAM-SOURCE-");
-        static const std::regex generated("KSTREAM.*-[0-9]{10}");
-        if (!std::regex_match(prefix, generated)) {
+        if (!detail::isGeneratedStreamName(prefix)) {
             sink = topic + "-sink";
             filter = topic + "-filter";
             source = topic + "-source";
@@ -9844,7 +9936,8 @@ struct TableInfo {
 };
 
 // Adds the timestamped store for a table node when it becomes materialized.
-inline void materializeTable(BuilderState& b, const std::string& node, TableNodeState& state, StoreSpec spec) {
+template <class D = void>
+void materializeTable(BuilderState& b, const std::string& node, TableNodeState& state, StoreSpec spec) {
     if (state.materialized) return;
     state.materialized = true;
     spec.name = state.store_name;
@@ -9852,7 +9945,8 @@ inline void materializeTable(BuilderState& b, const std::string& node, TableNode
     b.topology->addStateStore(spec, {node});
 }
 
-inline StoreSpec storeSpecFrom(const Materialized& m, SerdePtr key_serde, SerdePtr value_serde) {
+template <class D = void>
+StoreSpec storeSpecFrom(const Materialized& m, SerdePtr key_serde, SerdePtr value_serde) {
     StoreSpec spec;
     spec.name = m.storeName() ? *m.storeName() : std::string();
     spec.timestamped = true;
@@ -10241,6 +10335,9 @@ auto KTable<K, V>::groupBy(F selector, const Grouped& grouped) const {
 // ---- StreamsBuilder ---------------------------------------------------------------------------------------------
 class StreamsBuilder {
 public:
+    // (The constructor and addStateStore() are templates only so that they are compiled when used: see "Include
+    // cost" in docs/performance.md.)
+    template <class D = void>
     StreamsBuilder() : b_(std::make_shared<detail::BuilderState>()) {}
 
     // A stream of topic's records, deserialized as K and V (Serde<K>/Serde<V>, or Consumed's serdes).
@@ -10312,6 +10409,7 @@ public:
     }
 
     // Adds a store for Processor API operators (connect it by naming it in process()).
+    template <class D = void>
     StreamsBuilder& addStateStore(const StoreBuilder& store) {
         b_->topology->addStateStore(store.spec(), {});
         return *this;
@@ -10363,9 +10461,11 @@ struct StreamsConfig {
     static constexpr const char* NO_OPTIMIZATION = "none";
     static constexpr const char* OPTIMIZE = "all";
 
-    static const ConfigDef& configDef() {
-        static const ConfigDef def = [] {
-            ConfigDef d;
+    // (A template only so that the table is compiled when used; called as StreamsConfig::configDef().)
+    template <class D = void>
+    static const detail::ConfigDefImpl<D>& configDef() {
+        static const detail::ConfigDefImpl<D> def = [] {
+            detail::ConfigDefImpl<D> d;
             d.define(APPLICATION_ID_CONFIG, ConfigType::STRING, std::nullopt, "An identifier for the stream processing application");
             d.define(BOOTSTRAP_SERVERS_CONFIG, ConfigType::LIST, std::nullopt);
             d.define(DEFAULT_KEY_SERDE_CLASS_CONFIG, ConfigType::CLASS, std::nullopt);
@@ -10401,7 +10501,8 @@ struct StreamsConfig {
 namespace detail {
 
 // The serde a Serdes class name (default.key.serde etc.) stands for; nullptr for "not set".
-inline SerdePtr serdeFromClassName(const std::string& config, const std::string& name) {
+template <class D = void>
+SerdePtr serdeFromClassName(const std::string& config, const std::string& name) {
     if (name.empty()) return nullptr;
     std::string simple = name.substr(name.find_last_of(".$") == std::string::npos ? 0 : name.find_last_of(".$") + 1);
     if (simple == "StringSerde") return erasedSerde<std::string>();
@@ -10526,40 +10627,60 @@ class TestInputTopic;
 template <class K, class V>
 class TestOutputTopic;
 
-class TopologyTestDriver : private detail::TaskHost {
+namespace detail {
+template <class D = void>
+class TopologyTestDriverImpl;
+// A type that is void but depends on T: TestInputTopic<K, V> and TestOutputTopic<K, V> name the driver through it, so
+// that the driver is compiled only when a program uses it.
+template <class T>
+struct DependentVoid {
+    using type = void;
+};
+}  // namespace detail
+
+// Kafka's TopologyTestDriver. A class template only so that it is compiled when used (see "Include cost" in
+// docs/performance.md): users write TopologyTestDriver; compiler messages say detail::TopologyTestDriverImpl<>.
+using TopologyTestDriver = detail::TopologyTestDriverImpl<>;
+
+namespace detail {
+
+template <class D>
+class TopologyTestDriverImpl : private detail::TaskHost {
+    using StreamTask = detail::StreamTaskImpl<D>;
+    using AbstractConfig = detail::AbstractConfigImpl<D>;
 public:
-    explicit TopologyTestDriver(const Topology& topology, const Properties& config = {}, int64_t initial_wall_clock_ms = 0)
-        : TopologyTestDriver(topology, config, TopicPartitionCounts{}, initial_wall_clock_ms) {}
+    explicit TopologyTestDriverImpl(const Topology& topology, const Properties& config = {}, int64_t initial_wall_clock_ms = 0)
+        : TopologyTestDriverImpl(topology, config, TopicPartitionCounts{}, initial_wall_clock_ms) {}
     template <class Rep, class Period>
-    TopologyTestDriver(const Topology& topology, const Properties& config, std::chrono::duration<Rep, Period> initial_wall_clock)
-        : TopologyTestDriver(topology, config, TopicPartitionCounts{},
+    TopologyTestDriverImpl(const Topology& topology, const Properties& config, std::chrono::duration<Rep, Period> initial_wall_clock)
+        : TopologyTestDriverImpl(topology, config, TopicPartitionCounts{},
                              std::chrono::duration_cast<std::chrono::milliseconds>(initial_wall_clock).count()) {}
-    TopologyTestDriver(const Topology& topology, const Properties& config, TopicPartitionCounts partitions,
+    TopologyTestDriverImpl(const Topology& topology, const Properties& config, TopicPartitionCounts partitions,
                        int64_t initial_wall_clock_ms = 0)
         : topology_(topology.internalBuilder()), props_(withDefaults(config)),
-          config_(StreamsConfig::configDef(), props_, "StreamsConfig"), wall_clock_ms_(initial_wall_clock_ms),
+          config_(StreamsConfig::configDef<D>(), props_, "StreamsConfig"), wall_clock_ms_(initial_wall_clock_ms),
           partitions_(std::move(partitions)) {
         application_id_ = config_.getString(StreamsConfig::APPLICATION_ID_CONFIG);
         cache_.max_bytes = config_.isExplicit(StreamsConfig::STATESTORE_CACHE_MAX_BYTES_CONFIG) ||
                                    !config_.isExplicit(StreamsConfig::CACHE_MAX_BYTES_BUFFERING_CONFIG)
                                ? config_.getLong(StreamsConfig::STATESTORE_CACHE_MAX_BYTES_CONFIG)
                                : config_.getLong(StreamsConfig::CACHE_MAX_BYTES_BUFFERING_CONFIG);
-        default_key_serde_ = detail::serdeFromClassName(StreamsConfig::DEFAULT_KEY_SERDE_CLASS_CONFIG,
+        default_key_serde_ = detail::serdeFromClassName<D>(StreamsConfig::DEFAULT_KEY_SERDE_CLASS_CONFIG,
                                                         config_.getString(StreamsConfig::DEFAULT_KEY_SERDE_CLASS_CONFIG));
-        default_value_serde_ = detail::serdeFromClassName(StreamsConfig::DEFAULT_VALUE_SERDE_CLASS_CONFIG,
+        default_value_serde_ = detail::serdeFromClassName<D>(StreamsConfig::DEFAULT_VALUE_SERDE_CLASS_CONFIG,
                                                           config_.getString(StreamsConfig::DEFAULT_VALUE_SERDE_CLASS_CONFIG));
         for (const auto& [topic, n] : partitions_)
             if (n < 1) throw IllegalArgumentException("Topic " + topic + " must have at least one partition, not " + std::to_string(n));
         buildTasks();
     }
-    ~TopologyTestDriver() override {
+    ~TopologyTestDriverImpl() override {
         try {
             if (!closed_) close();
         } catch (...) {
         }
     }
-    TopologyTestDriver(const TopologyTestDriver&) = delete;
-    TopologyTestDriver& operator=(const TopologyTestDriver&) = delete;
+    TopologyTestDriverImpl(const TopologyTestDriverImpl&) = delete;
+    TopologyTestDriverImpl& operator=(const TopologyTestDriverImpl&) = delete;
 
     template <class K, class V>
     TestInputTopic<K, V> createInputTopic(const std::string& topic, SerdeObject<detail::BoxedT<K>> key_serde = {},
@@ -10777,7 +10898,7 @@ private:
             std::vector<std::string> all;
             for (const auto& g : subtopologies) all.insert(all.end(), g.begin(), g.end());
             if (!all.empty()) {
-                tasks_.push_back(std::make_unique<detail::StreamTask>(TaskId{0, 0}, topology_, all, host()));
+                tasks_.push_back(std::make_unique<StreamTask>(TaskId{0, 0}, topology_, all, host()));
                 for (size_t s = 0; s < subtopologies.size(); ++s)
                     for (const auto& t : sources[s]) routes_[t].assign(1, tasks_.back().get());
             }
@@ -10785,7 +10906,7 @@ private:
             for (size_t s = 0; s < subtopologies.size(); ++s) {
                 const int32_t n = subtopology_partitions_[s];
                 for (int32_t p = 0; p < n; ++p) {
-                    tasks_.push_back(std::make_unique<detail::StreamTask>(TaskId{static_cast<int32_t>(s), p}, topology_, subtopologies[s], host()));
+                    tasks_.push_back(std::make_unique<StreamTask>(TaskId{static_cast<int32_t>(s), p}, topology_, subtopologies[s], host()));
                     for (const auto& t : sources[s]) {
                         auto& r = routes_[t];
                         r.resize(static_cast<size_t>(n), nullptr);
@@ -10795,7 +10916,7 @@ private:
             }
         }
         if (!global_nodes.empty()) {
-            global_task_ = std::make_unique<detail::StreamTask>(TaskId{-1, -1}, topology_, global_nodes, host());
+            global_task_ = std::make_unique<StreamTask>(TaskId{-1, -1}, topology_, global_nodes, host());
             global_task_->initialize();
         }
         for (auto& t : tasks_) t->initialize();
@@ -10824,13 +10945,13 @@ private:
         int64_t timestamp;
         std::optional<Bytes> key, value;
         Headers headers;
-        detail::StreamTask* task;
+        StreamTask* task;
     };
 
     void enqueue(const std::string& topic, int32_t partition, int64_t offset, int64_t timestamp, std::optional<Bytes> key,
                  std::optional<Bytes> value, const Headers& headers) {
         const auto& route = routes_.at(topic);
-        detail::StreamTask* task = route.size() == 1 ? route[0] : route.at(static_cast<size_t>(partition));
+        StreamTask* task = route.size() == 1 ? route[0] : route.at(static_cast<size_t>(partition));
         if (!task) return;  // a partition beyond this sub-topology's tasks (cannot happen with consistent counts)
         queues_[{topic, partition}].push_back(Queued{next_sequence_++, topic, partition, offset, timestamp, std::move(key),
                                                      std::move(value), headers, task});
@@ -10876,7 +10997,7 @@ private:
                 return g;
             }
         }
-        std::vector<detail::StreamTask*> holders;
+        std::vector<StreamTask*> holders;
         for (auto& t : tasks_)
             if (t->store(name)) holders.push_back(t.get());
         if (holders.empty()) {
@@ -10894,7 +11015,7 @@ private:
     // A read-mostly view over one store's instances in several tasks (one per partition).
     class CompositeStore final : public detail::KeyValueBytesStore {
     public:
-        CompositeStore(std::string name, std::vector<detail::StreamTask*> tasks) : name_(std::move(name)), tasks_(std::move(tasks)) {}
+        CompositeStore(std::string name, std::vector<StreamTask*> tasks) : name_(std::move(name)), tasks_(std::move(tasks)) {}
         const std::string& name() const override { return name_; }
         bool persistent() const override { return tasks_[0]->store(name_)->persistent(); }
         bool isOpen() const override { return tasks_[0]->store(name_)->isOpen(); }
@@ -10929,7 +11050,7 @@ private:
 
     private:
         std::string name_;
-        std::vector<detail::StreamTask*> tasks_;
+        std::vector<StreamTask*> tasks_;
     };
 
     std::shared_ptr<const detail::InternalTopologyBuilder> topology_;
@@ -10942,9 +11063,9 @@ private:
     std::vector<int32_t> subtopology_partitions_;
     detail::CacheBudget cache_;
     detail::SerdePtr default_key_serde_, default_value_serde_;
-    std::vector<std::unique_ptr<detail::StreamTask>> tasks_;
-    std::unique_ptr<detail::StreamTask> global_task_;
-    std::map<std::string, std::vector<detail::StreamTask*>> routes_;
+    std::vector<std::unique_ptr<StreamTask>> tasks_;
+    std::unique_ptr<StreamTask> global_task_;
+    std::map<std::string, std::vector<StreamTask*>> routes_;
     std::map<std::pair<std::string, int32_t>, std::deque<Queued>> queues_;
     std::map<std::string, TopicState> topic_states_;
     std::map<std::string, std::deque<OutputRecord>> outputs_;
@@ -10957,13 +11078,17 @@ private:
 
 // Kafka's TestInputTopic<K, V>. Records without a timestamp take the topic's clock, which starts at the
 // driver's initial wall-clock time (Kafka: Instant.now()) and moves by autoAdvance after each record.
+}  // namespace detail
+
 template <class K, class V>
 class TestInputTopic {
+    using Driver = detail::TopologyTestDriverImpl<typename detail::DependentVoid<K>::type>;  // = TopologyTestDriver
+
 public:
     using Key = detail::BoxedT<K>;
     using Value = detail::BoxedT<V>;
 
-    TestInputTopic(TopologyTestDriver* driver, std::string topic, SerdeObject<Key> key_serde, SerdeObject<Value> value_serde,
+    TestInputTopic(Driver* driver, std::string topic, SerdeObject<Key> key_serde, SerdeObject<Value> value_serde,
                    int64_t start_ms, int64_t advance_ms)
         : driver_(driver), topic_(std::move(topic)), key_serde_(std::move(key_serde)), value_serde_(std::move(value_serde)),
           current_ms_(start_ms), advance_ms_(advance_ms) {
@@ -11051,7 +11176,7 @@ private:
         driver_->pipeRaw(topic_, std::move(k), std::move(v), ts, headers);
     }
 
-    TopologyTestDriver* driver_;
+    Driver* driver_;
     std::string topic_;
     SerdeObject<Key> key_serde_;
     SerdeObject<Value> value_serde_;
@@ -11063,11 +11188,13 @@ private:
 // null as K{}/V{}; declare std::optional<V> to see tombstones as nullopt.
 template <class K, class V>
 class TestOutputTopic {
+    using Driver = detail::TopologyTestDriverImpl<typename detail::DependentVoid<K>::type>;  // = TopologyTestDriver
+
 public:
     using Key = detail::BoxedT<K>;
     using Value = detail::BoxedT<V>;
 
-    TestOutputTopic(TopologyTestDriver* driver, std::string topic, SerdeObject<Key> key_serde, SerdeObject<Value> value_serde)
+    TestOutputTopic(Driver* driver, std::string topic, SerdeObject<Key> key_serde, SerdeObject<Value> value_serde)
         : driver_(driver), topic_(std::move(topic)), key_serde_(std::move(key_serde)), value_serde_(std::move(value_serde)) {}
 
     V readValue() { return readRecord().value(); }
@@ -11078,7 +11205,7 @@ public:
     TestRecord<K, V> readRecord() {
         auto& q = driver_->outputQueue(topic_);
         if (q.empty()) throw NoSuchElementException("Empty topic: " + topic_);
-        TopologyTestDriver::OutputRecord raw = std::move(q.front());
+        typename Driver::OutputRecord raw = std::move(q.front());
         q.pop_front();
         TestRecord<K, V> r(decode<K>(key_serde_, raw.key), decode<V>(value_serde_, raw.value), raw.timestamp, raw.headers);
         r.setPartition(raw.partition);
@@ -11121,19 +11248,22 @@ private:
         return T(serde.deserializer().deserializeNonNull(bytes->data(), bytes->size()));
     }
 
-    TopologyTestDriver* driver_;
+    Driver* driver_;
     std::string topic_;
     SerdeObject<Key> key_serde_;
     SerdeObject<Value> value_serde_;
 };
 
+namespace detail {
+template <class D>
 template <class K, class V>
-TestInputTopic<K, V> TopologyTestDriver::createInputTopic(const std::string& topic, SerdeObject<detail::BoxedT<K>> key_serde,
+TestInputTopic<K, V> TopologyTestDriverImpl<D>::createInputTopic(const std::string& topic, SerdeObject<detail::BoxedT<K>> key_serde,
                                                           SerdeObject<detail::BoxedT<V>> value_serde) {
     return TestInputTopic<K, V>(this, topic, std::move(key_serde), std::move(value_serde), wall_clock_ms_, 0);
 }
+template <class D>
 template <class K, class V, class Rep, class Period, class Rep2, class Period2>
-TestInputTopic<K, V> TopologyTestDriver::createInputTopic(const std::string& topic, SerdeObject<detail::BoxedT<K>> key_serde,
+TestInputTopic<K, V> TopologyTestDriverImpl<D>::createInputTopic(const std::string& topic, SerdeObject<detail::BoxedT<K>> key_serde,
                                                           SerdeObject<detail::BoxedT<V>> value_serde,
                                                           std::chrono::duration<Rep, Period> start,
                                                           std::chrono::duration<Rep2, Period2> auto_advance) {
@@ -11141,11 +11271,14 @@ TestInputTopic<K, V> TopologyTestDriver::createInputTopic(const std::string& top
                                 std::chrono::duration_cast<std::chrono::milliseconds>(start).count(),
                                 std::chrono::duration_cast<std::chrono::milliseconds>(auto_advance).count());
 }
+template <class D>
 template <class K, class V>
-TestOutputTopic<K, V> TopologyTestDriver::createOutputTopic(const std::string& topic, SerdeObject<detail::BoxedT<K>> key_serde,
+TestOutputTopic<K, V> TopologyTestDriverImpl<D>::createOutputTopic(const std::string& topic, SerdeObject<detail::BoxedT<K>> key_serde,
                                                             SerdeObject<detail::BoxedT<V>> value_serde) {
     return TestOutputTopic<K, V>(this, topic, std::move(key_serde), std::move(value_serde));
 }
+
+}  // namespace detail
 
 }  // namespace kstream_sim
 // ==== [END PART] streams/topology_test_driver.hpp ==================================================================
@@ -11187,6 +11320,9 @@ inline std::string dotQuote(const std::string& s) {
 }
 
 // Mermaid ids allow [A-Za-z0-9_]; everything else becomes '_' (a counter keeps ids unique).
+// (MermaidIds, toDot and toMermaid are templates only so that they are compiled when used: see "Include cost"
+// in docs/performance.md.)
+template <class D = void>
 class MermaidIds {
 public:
     std::string id(const std::string& kind, const std::string& name) {
@@ -11221,7 +11357,8 @@ inline std::string nodeKindLabel(const TopologyDescription::Node& n) {
 }  // namespace detail
 
 // Graphviz DOT for a topology description.
-inline std::string toDot(const TopologyDescription& d) {
+template <class D = void>
+std::string toDot(const TopologyDescription& d) {
     using detail::dotQuote;
     std::string out = "digraph topology {\n  rankdir=LR;\n  node [fontname=\"Helvetica\", fontsize=10];\n";
     std::set<std::string> topics, stores;
@@ -11270,8 +11407,9 @@ inline std::string toDot(const TopologyDescription& d) {
 }
 
 // A Mermaid flowchart for a topology description.
-inline std::string toMermaid(const TopologyDescription& d) {
-    detail::MermaidIds ids;
+template <class D = void>
+std::string toMermaid(const TopologyDescription& d) {
+    detail::MermaidIds<D> ids;
     std::string out = "flowchart LR\n";
     std::set<std::string> topics, stores;
     std::string edges;
@@ -11316,8 +11454,10 @@ inline std::string toMermaid(const TopologyDescription& d) {
     return out + edges;
 }
 
-inline std::string toDot(const Topology& topology) { return toDot(topology.describe()); }
-inline std::string toMermaid(const Topology& topology) { return toMermaid(topology.describe()); }
+template <class D = void>
+std::string toDot(const Topology& topology) { return toDot<D>(topology.template describe<D>()); }
+template <class D = void>
+std::string toMermaid(const Topology& topology) { return toMermaid<D>(topology.template describe<D>()); }
 
 }  // namespace kstream_sim
 // ==== [END PART] present/topology_diagrams.hpp =====================================================================

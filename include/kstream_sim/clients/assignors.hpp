@@ -105,7 +105,8 @@ inline int32_t javaTopicPartitionHash(int32_t topic_hash, int32_t partition) noe
 
 // Iteration order of a default HashMap/HashSet whose distinct keys (given by hash) were inserted in this order:
 // the indices into `hashes`, sorted by bucket, ties in insertion order.
-inline std::vector<size_t> javaHashOrder(const std::vector<int32_t>& hashes) {
+template <class D = void>
+std::vector<size_t> javaHashOrder(const std::vector<int32_t>& hashes) {
     const uint32_t mask = javaTableSize(hashes.size()) - 1;
     std::vector<size_t> order(hashes.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -116,7 +117,8 @@ inline std::vector<size_t> javaHashOrder(const std::vector<int32_t>& hashes) {
 
 // A java.util.HashSet<Integer-like key> reduced to what the sticky assignor asks of it: add, remove, and the
 // first element its iterator returns.
-class JavaHashSet {
+template <class D = void>
+class JavaHashSetImpl {
 public:
     bool empty() const noexcept { return entries_.empty(); }
     void add(int key, int32_t hash) {
@@ -163,12 +165,14 @@ struct AssignorInput {
 
     size_t memberCount() const noexcept { return sub->members.size(); }
     const std::string& memberId(int m) const { return sub->members[static_cast<size_t>(m)].member_id; }
+    template <class D = void>
     int topicIndex(const std::string& name) const {
         auto it = std::lower_bound(topics.begin(), topics.end(), name,
                                    [](const Topic& t, const std::string& n) { return t.name < n; });
         return it != topics.end() && it->name == name ? static_cast<int>(it - topics.begin()) : -1;
     }
     // The gid of a partition, or -1 when its topic has no metadata or the partition does not exist.
+    template <class D = void>
     int gid(const TopicPartition& tp) const {
         const int t = topicIndex(tp.topic());
         if (t < 0 || tp.partition() < 0 || tp.partition() >= topics[static_cast<size_t>(t)].count) return -1;
@@ -187,6 +191,7 @@ struct AssignorInput {
         const auto& ts = member_topics[static_cast<size_t>(m)];
         return std::find(ts.begin(), ts.end(), t) != ts.end();
     }
+    template <class D = void>
     GroupAssignment result(const std::vector<std::vector<int>>& gids) const {
         GroupAssignment out;
         for (size_t m = 0; m < memberCount(); ++m) {
@@ -198,7 +203,8 @@ struct AssignorInput {
     }
 };
 
-inline AssignorInput indexInput(const GroupSubscription& sub) {
+template <class D = void>
+AssignorInput indexInput(const GroupSubscription& sub) {
     AssignorInput in;
     in.sub = &sub;
     const size_t n = sub.members.size();
@@ -260,7 +266,8 @@ inline bool memberInfoLess(const AssignorMember& a, const AssignorMember& b) {
     return a.member_id < b.member_id;
 }
 
-inline std::vector<int> sortedMemberInfos(const AssignorInput& in, std::vector<int> members) {
+template <class D = void>
+std::vector<int> sortedMemberInfos(const AssignorInput& in, std::vector<int> members) {
     std::stable_sort(members.begin(), members.end(), [&](int a, int b) {
         return memberInfoLess(in.sub->members[static_cast<size_t>(a)], in.sub->members[static_cast<size_t>(b)]);
     });
@@ -271,7 +278,8 @@ inline std::vector<int> sortedMemberInfos(const AssignorInput& in, std::vector<i
 
 // RangeAssignor: per topic (in partitionsPerTopic's HashMap order), its subscribers sorted as MemberInfo; the
 // first (partitions % subscribers) of them get one partition more; each gets a consecutive range.
-inline GroupAssignment rangeAssign(const AssignorInput& in) {
+template <class D = void>
+GroupAssignment rangeAssign(const AssignorInput& in) {
     std::vector<std::vector<int>> out(in.memberCount());
     for (int t : in.java_topic_order) {
         std::vector<int> consumers;
@@ -293,7 +301,8 @@ inline GroupAssignment rangeAssign(const AssignorInput& in) {
 
 // RoundRobinAssignor: every partition of every subscribed topic in (topic, partition) order, dealt over the
 // sorted members in a circle, skipping members not subscribed to the partition's topic.
-inline GroupAssignment roundRobinAssign(const AssignorInput& in) {
+template <class D = void>
+GroupAssignment roundRobinAssign(const AssignorInput& in) {
     std::vector<std::vector<int>> out(in.memberCount());
     std::vector<int> all;
     for (size_t m = 0; m < in.memberCount(); ++m) all.push_back(static_cast<int>(m));
@@ -312,9 +321,12 @@ inline GroupAssignment roundRobinAssign(const AssignorInput& in) {
 
 // PartitionMovements: which partitions moved between which members during this assignment, so that a
 // partition moving back along a path picks the one that came that way (keeps the result sticky).
-class PartitionMovements {
+template <class D = void>
+class PartitionMovementsImpl {
+    using JavaHashSet = JavaHashSetImpl<D>;
+
 public:
-    explicit PartitionMovements(const AssignorInput& in) : in_(in), moved_(static_cast<size_t>(in.total), Pair{-1, -1}), by_topic_(in.topics.size()) {}
+    explicit PartitionMovementsImpl(const AssignorInput& in) : in_(in), moved_(static_cast<size_t>(in.total), Pair{-1, -1}), by_topic_(in.topics.size()) {}
 
     void movePartition(int g, int old_consumer, int new_consumer) {
         if (moved_[static_cast<size_t>(g)].src >= 0) {
@@ -364,9 +376,13 @@ private:
     std::vector<std::vector<Entry>> by_topic_;  // topic -> movements by member pair
 };
 
-class StickyAssignment {
+template <class D = void>
+class StickyAssignmentImpl {
+    using JavaHashSet = JavaHashSetImpl<D>;
+    using PartitionMovements = PartitionMovementsImpl<D>;
+
 public:
-    StickyAssignment(const AssignorInput& in, bool eager_user_data)
+    StickyAssignmentImpl(const AssignorInput& in, bool eager_user_data)
         : in_(in), m_count_(static_cast<int>(in.memberCount())), owned_(in.memberCount()),
           multi_owner_(static_cast<size_t>(in.total), 0) {
         for (size_t m = 0; m < in.memberCount(); ++m) member_data_.push_back(memberData(static_cast<int>(m), eager_user_data));
@@ -766,9 +782,10 @@ private:
     std::optional<PartitionMovements> movements_;
 };
 
-inline GroupAssignment stickyAssign(const AssignorInput& in, bool cooperative) {
+template <class D = void>
+GroupAssignment stickyAssign(const AssignorInput& in, bool cooperative) {
     if (in.memberCount() == 0) return {};
-    StickyAssignment sticky(in, !cooperative);
+    StickyAssignmentImpl<D> sticky(in, !cooperative);
     std::vector<std::vector<int>> out = sticky.assign();
     if (cooperative) {
         // CooperativeStickyAssignor.adjustAssignment: a partition that changes owner is left out of this
@@ -812,6 +829,7 @@ public:
     static constexpr const char* RANGE_ASSIGNOR_NAME = "range";
     const char* name() const noexcept { return RANGE_ASSIGNOR_NAME; }
     std::vector<RebalanceProtocol> supportedProtocols() const { return {RebalanceProtocol::EAGER}; }
+    template <class D = void>  // a template only so that it is compiled when used
     GroupAssignment assign(const GroupSubscription& s) const { return detail::rangeAssign(detail::indexInput(s)); }
 };
 
@@ -821,6 +839,7 @@ public:
     static constexpr const char* ROUNDROBIN_ASSIGNOR_NAME = "roundrobin";
     const char* name() const noexcept { return ROUNDROBIN_ASSIGNOR_NAME; }
     std::vector<RebalanceProtocol> supportedProtocols() const { return {RebalanceProtocol::EAGER}; }
+    template <class D = void>  // a template only so that it is compiled when used
     GroupAssignment assign(const GroupSubscription& s) const { return detail::roundRobinAssign(detail::indexInput(s)); }
 };
 
@@ -832,6 +851,7 @@ public:
     static constexpr const char* STICKY_ASSIGNOR_NAME = "sticky";
     const char* name() const noexcept { return STICKY_ASSIGNOR_NAME; }
     std::vector<RebalanceProtocol> supportedProtocols() const { return {RebalanceProtocol::EAGER}; }
+    template <class D = void>  // a template only so that it is compiled when used
     GroupAssignment assign(const GroupSubscription& s) const { return detail::stickyAssign(detail::indexInput(s), false); }
 };
 
@@ -843,11 +863,13 @@ public:
     static constexpr const char* COOPERATIVE_STICKY_ASSIGNOR_NAME = "cooperative-sticky";
     const char* name() const noexcept { return COOPERATIVE_STICKY_ASSIGNOR_NAME; }
     std::vector<RebalanceProtocol> supportedProtocols() const { return {RebalanceProtocol::COOPERATIVE, RebalanceProtocol::EAGER}; }
+    template <class D = void>  // a template only so that it is compiled when used
     GroupAssignment assign(const GroupSubscription& s) const { return detail::stickyAssign(detail::indexInput(s), true); }
 };
 
 // The assignor with this protocol name ("range", "roundrobin", "sticky", "cooperative-sticky").
-inline GroupAssignment assignPartitions(const std::string& assignor_name, const GroupSubscription& s) {
+template <class D = void>
+GroupAssignment assignPartitions(const std::string& assignor_name, const GroupSubscription& s) {
     if (assignor_name == RangeAssignor::RANGE_ASSIGNOR_NAME) return RangeAssignor().assign(s);
     if (assignor_name == RoundRobinAssignor::ROUNDROBIN_ASSIGNOR_NAME) return RoundRobinAssignor().assign(s);
     if (assignor_name == StickyAssignor::STICKY_ASSIGNOR_NAME) return StickyAssignor().assign(s);

@@ -32,6 +32,9 @@ inline std::string dotQuote(const std::string& s) {
 }
 
 // Mermaid ids allow [A-Za-z0-9_]; everything else becomes '_' (a counter keeps ids unique).
+// (MermaidIds, toDot and toMermaid are templates only so that they are compiled when used: see "Include cost"
+// in docs/performance.md.)
+template <class D = void>
 class MermaidIds {
 public:
     std::string id(const std::string& kind, const std::string& name) {
@@ -66,7 +69,8 @@ inline std::string nodeKindLabel(const TopologyDescription::Node& n) {
 }  // namespace detail
 
 // Graphviz DOT for a topology description.
-inline std::string toDot(const TopologyDescription& d) {
+template <class D = void>
+std::string toDot(const TopologyDescription& d) {
     using detail::dotQuote;
     std::string out = "digraph topology {\n  rankdir=LR;\n  node [fontname=\"Helvetica\", fontsize=10];\n";
     std::set<std::string> topics, stores;
@@ -115,8 +119,9 @@ inline std::string toDot(const TopologyDescription& d) {
 }
 
 // A Mermaid flowchart for a topology description.
-inline std::string toMermaid(const TopologyDescription& d) {
-    detail::MermaidIds ids;
+template <class D = void>
+std::string toMermaid(const TopologyDescription& d) {
+    detail::MermaidIds<D> ids;
     std::string out = "flowchart LR\n";
     std::set<std::string> topics, stores;
     std::string edges;
@@ -161,7 +166,9 @@ inline std::string toMermaid(const TopologyDescription& d) {
     return out + edges;
 }
 
-inline std::string toDot(const Topology& topology) { return toDot(topology.describe()); }
-inline std::string toMermaid(const Topology& topology) { return toMermaid(topology.describe()); }
+template <class D = void>
+std::string toDot(const Topology& topology) { return toDot<D>(topology.template describe<D>()); }
+template <class D = void>
+std::string toMermaid(const Topology& topology) { return toMermaid<D>(topology.template describe<D>()); }
 
 }  // namespace kstream_sim

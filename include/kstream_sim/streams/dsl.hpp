@@ -24,7 +24,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -105,6 +104,19 @@ struct KeyValueTypes<KeyValue<K, V>> {
     using Key = K;
     using Value = V;
 };
+
+// Whether `name` matches the regular expression KSTREAM.*-[0-9]{10} (a generated name, as Kafka checks it),
+// without <regex>: "KSTREAM", then any characters but line terminators, then "-" and ten digits.
+template <class D = void>
+bool isGeneratedStreamName(const std::string& name) {
+    const size_t n = name.size();
+    if (n < 18 || name.compare(0, 7, "KSTREAM") != 0 || name[n - 11] != '-') return false;
+    for (size_t i = n - 10; i < n; ++i)
+        if (name[i] < '0' || name[i] > '9') return false;
+    for (size_t i = 7; i < n - 11; ++i)
+        if (name[i] == '\n' || name[i] == '\r') return false;
+    return true;
+}
 
 struct RepartitionResult {
     std::string source_name;
@@ -321,8 +333,7 @@ public:
         std::string sink = b_->newProcessorName("KSTREAM-SINK-");
         std::string filter = b_->newProcessorName("KSTREAM-FILTER-");
         std::string source = b_->newProcessorName("KSTREAM-SOURCE-");
-        static const std::regex generated("KSTREAM.*-[0-9]{10}");
-        if (!std::regex_match(prefix, generated)) {
+        if (!detail::isGeneratedStreamName(prefix)) {
             sink = topic + "-sink";
             filter = topic + "-filter";
             source = topic + "-source";
@@ -452,7 +463,8 @@ struct TableInfo {
 };
 
 // Adds the timestamped store for a table node when it becomes materialized.
-inline void materializeTable(BuilderState& b, const std::string& node, TableNodeState& state, StoreSpec spec) {
+template <class D = void>
+void materializeTable(BuilderState& b, const std::string& node, TableNodeState& state, StoreSpec spec) {
     if (state.materialized) return;
     state.materialized = true;
     spec.name = state.store_name;
@@ -460,7 +472,8 @@ inline void materializeTable(BuilderState& b, const std::string& node, TableNode
     b.topology->addStateStore(spec, {node});
 }
 
-inline StoreSpec storeSpecFrom(const Materialized& m, SerdePtr key_serde, SerdePtr value_serde) {
+template <class D = void>
+StoreSpec storeSpecFrom(const Materialized& m, SerdePtr key_serde, SerdePtr value_serde) {
     StoreSpec spec;
     spec.name = m.storeName() ? *m.storeName() : std::string();
     spec.timestamped = true;
@@ -849,6 +862,9 @@ auto KTable<K, V>::groupBy(F selector, const Grouped& grouped) const {
 // ---- StreamsBuilder ---------------------------------------------------------------------------------------------
 class StreamsBuilder {
 public:
+    // (The constructor and addStateStore() are templates only so that they are compiled when used: see "Include
+    // cost" in docs/performance.md.)
+    template <class D = void>
     StreamsBuilder() : b_(std::make_shared<detail::BuilderState>()) {}
 
     // A stream of topic's records, deserialized as K and V (Serde<K>/Serde<V>, or Consumed's serdes).
@@ -920,6 +936,7 @@ public:
     }
 
     // Adds a store for Processor API operators (connect it by naming it in process()).
+    template <class D = void>
     StreamsBuilder& addStateStore(const StoreBuilder& store) {
         b_->topology->addStateStore(store.spec(), {});
         return *this;

@@ -145,22 +145,20 @@ public:
         if (!state_->materialized) return;
         store_ = context.localStore(state_->store_name);
         if (!store_) throw IllegalStateException("kstream_sim: store " + state_->store_name + " is not in this task");
-        if (CachingKeyValueBytesStore* cache = cachingLayerOf(store_)) {
-            caching_ = true;
-            cache->setFlushListener(
-                [this](const Bytes& key, const Bytes* new_value, const Bytes* old_value, const RecordContext& rc) {
-                    StreamRecord out;
-                    out.key = key_serde_->deserialize(key.data(), key.size());
-                    Change c;
-                    if (new_value) c.newValue = value_serde_->deserialize(rawValueOf(*new_value));
-                    if (old_value) c.oldValue = value_serde_->deserialize(rawValueOf(*old_value));
-                    out.value.emplace<Change>(std::move(c));
-                    out.timestamp = new_value ? timestampOf(*new_value) : rc.timestamp;
-                    out.headers = rc.headers;
-                    forward(out);
-                },
-                state_->send_old_values);
-        }
+        // With a cache the cache's flush forwards (the listener); without, the operator forwards itself.
+        caching_ = store_->setFlushListener(
+            [this](const Bytes& key, const Bytes* new_value, const Bytes* old_value, const RecordContext& rc) {
+                StreamRecord out;
+                out.key = key_serde_->deserialize(key.data(), key.size());
+                Change c;
+                if (new_value) c.newValue = value_serde_->deserialize(rawValueOf(*new_value));
+                if (old_value) c.oldValue = value_serde_->deserialize(rawValueOf(*old_value));
+                out.value.emplace<Change>(std::move(c));
+                out.timestamp = new_value ? timestampOf(*new_value) : rc.timestamp;
+                out.headers = rc.headers;
+                forward(out);
+            },
+            state_->send_old_values);
     }
 
 protected:

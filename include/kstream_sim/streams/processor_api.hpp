@@ -105,6 +105,7 @@ public:
     const std::string& applicationId() const { return context_->applicationId(); }
     TaskId taskId() const { return context_->taskId(); }
     // The source topic, partition and offset of the record being processed; nullopt inside a punctuation.
+    template <class D = void>  // a template only so that it is compiled when used
     std::optional<ProcessorRecordMetadata> recordMetadata() const {
         if (!context_->hasRecordMetadata()) return std::nullopt;
         return ProcessorRecordMetadata(context_->topic(), context_->partition(), context_->offset());

@@ -109,12 +109,31 @@ public:
     // Entries with from <= key <= to (nullptr: unbounded), in key order or reversed.
     virtual Entries range(const Bytes* from, const Bytes* to, bool reverse) = 0;
     virtual int64_t approximateNumEntries() = 0;
+
+    // A caching layer's listener for the entries its flush writes through: (key, new, old, the write's record
+    // context). Only a caching store (the outermost layer) takes one and returns true.
+    using FlushListener = std::function<void(const Bytes& key, const Bytes* new_value, const Bytes* old_value,
+                                             const RecordContext& context)>;
+    virtual bool setFlushListener(FlushListener /*listener*/, bool /*send_old_values*/) { return false; }
 };
 
+// The stores are class templates only so that they are compiled when used (see "Include cost" in
+// docs/performance.md); the names without Impl are the types.
+template <class D = void>
+class InMemoryKeyValueBytesStoreImpl;
+template <class D = void>
+class ChangeLoggingKeyValueBytesStoreImpl;
+template <class D = void>
+class CachingKeyValueBytesStoreImpl;
+using InMemoryKeyValueBytesStore = InMemoryKeyValueBytesStoreImpl<>;
+using ChangeLoggingKeyValueBytesStore = ChangeLoggingKeyValueBytesStoreImpl<>;
+using CachingKeyValueBytesStore = CachingKeyValueBytesStoreImpl<>;
+
 // Kafka's InMemoryKeyValueStore: a sorted map of bytes.
-class InMemoryKeyValueBytesStore final : public KeyValueBytesStore {
+template <class D>
+class InMemoryKeyValueBytesStoreImpl final : public KeyValueBytesStore {
 public:
-    InMemoryKeyValueBytesStore(std::string name, bool persistent) : name_(std::move(name)), persistent_(persistent) {}
+    InMemoryKeyValueBytesStoreImpl(std::string name, bool persistent) : name_(std::move(name)), persistent_(persistent) {}
     const std::string& name() const override { return name_; }
     bool persistent() const override { return persistent_; }
     bool isOpen() const override { return open_; }
@@ -169,9 +188,10 @@ protected:
 
 // Kafka's ChangeLoggingKeyValueBytesStore: every write also goes to the changelog topic. For a timestamped
 // store the changelog record carries the plain value, with the value's timestamp as record timestamp.
-class ChangeLoggingKeyValueBytesStore final : public WrappedKeyValueBytesStore {
+template <class D>
+class ChangeLoggingKeyValueBytesStoreImpl final : public WrappedKeyValueBytesStore {
 public:
-    ChangeLoggingKeyValueBytesStore(std::unique_ptr<KeyValueBytesStore> inner, bool timestamped)
+    ChangeLoggingKeyValueBytesStoreImpl(std::unique_ptr<KeyValueBytesStore> inner, bool timestamped)
         : WrappedKeyValueBytesStore(std::move(inner)), timestamped_(timestamped) {}
     void init(StoreContext* context) override {
         context_ = context;
@@ -204,14 +224,12 @@ struct CacheBudget {
 
 // Kafka's CachingKeyValueStore: writes stay in the cache (dirty) until flush() or eviction, which write
 // them to the layers below and call the flush listener with (key, new, old, the write's record context).
-class CachingKeyValueBytesStore final : public WrappedKeyValueBytesStore {
+template <class D>
+class CachingKeyValueBytesStoreImpl final : public WrappedKeyValueBytesStore {
 public:
-    using FlushListener = std::function<void(const Bytes& key, const Bytes* new_value, const Bytes* old_value,
-                                             const RecordContext& context)>;
-
-    CachingKeyValueBytesStore(std::unique_ptr<KeyValueBytesStore> inner, CacheBudget* budget)
+    CachingKeyValueBytesStoreImpl(std::unique_ptr<KeyValueBytesStore> inner, CacheBudget* budget)
         : WrappedKeyValueBytesStore(std::move(inner)), budget_(budget) {}
-    ~CachingKeyValueBytesStore() override {
+    ~CachingKeyValueBytesStoreImpl() override {
         if (budget_) budget_->used_bytes -= used_bytes_;
     }
 
@@ -219,9 +237,10 @@ public:
         context_ = context;
         inner_->init(context);
     }
-    void setFlushListener(FlushListener listener, bool send_old_values) {
+    bool setFlushListener(FlushListener listener, bool send_old_values) override {
         listener_ = std::move(listener);
         send_old_values_ = send_old_values;
+        return true;
     }
 
     const Bytes* get(const Bytes& key) override {
@@ -300,7 +319,7 @@ private:
         used_bytes_ += delta;
         if (budget_) budget_->used_bytes += delta;
     }
-    void touch(Map::iterator it) { lru_.splice(lru_.end(), lru_, it->second.lru); }
+    void touch(typename Map::iterator it) { lru_.splice(lru_.end(), lru_, it->second.lru); }
 
     void flushEntry(const Bytes& key) {
         auto it = entries_.find(key);
@@ -356,15 +375,12 @@ struct StoreSpec {
 };
 
 // Builds a store's layers: caching (if on) over change logging (if on) over the in-memory map.
-inline std::unique_ptr<KeyValueBytesStore> buildStore(const StoreSpec& spec, CacheBudget* budget) {
-    std::unique_ptr<KeyValueBytesStore> store = std::make_unique<InMemoryKeyValueBytesStore>(spec.name, spec.persistent);
-    if (spec.logging) store = std::make_unique<ChangeLoggingKeyValueBytesStore>(std::move(store), spec.timestamped);
-    if (spec.caching) store = std::make_unique<CachingKeyValueBytesStore>(std::move(store), budget);
+template <class D = void>
+std::unique_ptr<KeyValueBytesStore> buildStore(const StoreSpec& spec, CacheBudget* budget) {
+    std::unique_ptr<KeyValueBytesStore> store = std::make_unique<InMemoryKeyValueBytesStoreImpl<D>>(spec.name, spec.persistent);
+    if (spec.logging) store = std::make_unique<ChangeLoggingKeyValueBytesStoreImpl<D>>(std::move(store), spec.timestamped);
+    if (spec.caching) store = std::make_unique<CachingKeyValueBytesStoreImpl<D>>(std::move(store), budget);
     return store;
-}
-
-inline CachingKeyValueBytesStore* cachingLayerOf(KeyValueBytesStore* store) {
-    return dynamic_cast<CachingKeyValueBytesStore*>(store);
 }
 
 template <class T>

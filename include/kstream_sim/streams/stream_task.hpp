@@ -120,6 +120,7 @@ public:
         context_ = context;
         stores_ = std::move(stores);
     }
+    template <class D = void>  // a template only so that it is compiled when used
     void addChild(ProcessorNode* child) { children_.push_back(child); }
     TaskContext& context() const noexcept { return *context_; }
 
@@ -135,6 +136,9 @@ private:
 // Per-task context: the current node and record, stream time, stores and punctuation schedules.
 class TaskContext final : public StoreContext {
 public:
+    // (Member templates here and below only so that they are compiled when used: see "Include cost" in
+    // docs/performance.md.)
+    template <class D = void>
     TaskContext(TaskId id, TaskHost& host) : id_(id), host_(host) {}
 
     TaskId taskId() const noexcept { return id_; }
@@ -180,15 +184,18 @@ public:
     void popRecordContext() override { overrides_.pop_back(); }
 
     // Stores of this task (not global ones).
+    template <class D = void>
     KeyValueBytesStore* localStore(const std::string& name) const {
         auto it = stores_.find(name);
         return it == stores_.end() ? nullptr : it->second.get();
     }
+    template <class D = void>
     const StoreSpec* localStoreSpec(const std::string& name) const {
         auto it = specs_.find(name);
         return it == specs_.end() ? nullptr : it->second;
     }
     // A store the current node may use: a global store, or a store connected to the node.
+    template <class D = void>
     KeyValueBytesStore* storeForCurrentNode(const std::string& name, const StoreSpec** spec) const {
         if (KeyValueBytesStore* g = host_.globalStore(name)) {
             if (spec) *spec = host_.globalStoreSpec(name);
@@ -210,6 +217,7 @@ public:
         return localStore(name);
     }
 
+    template <class D = void>
     Cancellable schedule(int64_t interval_ms, PunctuationType type, std::function<void(int64_t)> punctuator) {
         if (interval_ms < 1) throw IllegalArgumentException("The minimum supported scheduling interval is 1 millisecond.");
         Schedule s;
@@ -230,7 +238,8 @@ public:
     }
 
 private:
-    friend class StreamTask;
+    template <class>
+    friend class StreamTaskImpl;
     friend class ProcessorNode;
 
     struct Schedule {
@@ -250,6 +259,7 @@ private:
 
     // Kafka's PunctuationQueue.maybePunctuate: every due schedule fires once with the current time; missed
     // intervals are skipped, never replayed.
+    template <class D = void>
     bool punctuate(ScheduleQueue& queue, int64_t now, PunctuationType type) {
         bool punctuated = false;
         while (!queue.empty() && queue.top().time <= now) {
@@ -268,6 +278,7 @@ private:
         }
         return punctuated;
     }
+    template <class D = void>
     void runPunctuator(const Schedule& s, int64_t now, PunctuationType /*type*/) {
         // A punctuation's record context: its time, no topic, partition and offset -1, no headers.
         const std::string saved_topic = topic_;
@@ -342,10 +353,23 @@ inline void ProcessorNode::forwardTo(const StreamRecord& record, const std::stri
                            " either does not exist or is not connected to this processor.");
 }
 
+// The source, the sink and the task are class templates only so that they are compiled when used (see
+// "Include cost" in docs/performance.md); the names without Impl are the types.
+template <class D = void>
+class SourceNodeImpl;
+template <class D = void>
+class SinkNodeImpl;
+template <class D = void>
+class StreamTaskImpl;
+using SourceNode = SourceNodeImpl<>;
+using SinkNode = SinkNodeImpl<>;
+using StreamTask = StreamTaskImpl<>;
+
 // A source: deserializes the raw record with its serdes and forwards it.
-class SourceNode final : public ProcessorNode {
+template <class D>
+class SourceNodeImpl final : public ProcessorNode {
 public:
-    SourceNode(SerdePtr key_serde, SerdePtr value_serde) : key_serde_(std::move(key_serde)), value_serde_(std::move(value_serde)) {}
+    SourceNodeImpl(SerdePtr key_serde, SerdePtr value_serde) : key_serde_(std::move(key_serde)), value_serde_(std::move(value_serde)) {}
     void process(const StreamRecord& record) override { forward(record); }
     void processRaw(ByteView key, ByteView value, int64_t timestamp, const Headers& headers) {
         StreamRecord r;
@@ -368,9 +392,10 @@ private:
 };
 
 // A sink: serializes and hands the record to the host (which partitions it unless a partitioner does).
-class SinkNode final : public ProcessorNode {
+template <class D>
+class SinkNodeImpl final : public ProcessorNode {
 public:
-    SinkNode(const NodeDef& def, SerdePtr key_serde, SerdePtr value_serde, std::string decorated_topic)
+    SinkNodeImpl(const NodeDef& def, SerdePtr key_serde, SerdePtr value_serde, std::string decorated_topic)
         : def_(def), key_serde_(std::move(key_serde)), value_serde_(std::move(value_serde)), topic_(std::move(decorated_topic)) {}
     void process(const StreamRecord& record) override {
         ProducedRecord out;
@@ -403,10 +428,14 @@ private:
 };
 
 // ---- StreamTask -------------------------------------------------------------------------------------------------
-class StreamTask {
+template <class D>
+class StreamTaskImpl {
+    using SourceNode = SourceNodeImpl<D>;
+    using SinkNode = SinkNodeImpl<D>;
+
 public:
     // Builds the nodes and stores of the given node groups (sub-topologies) for one partition.
-    StreamTask(TaskId id, std::shared_ptr<const InternalTopologyBuilder> topology, const std::vector<std::string>& node_names,
+    StreamTaskImpl(TaskId id, std::shared_ptr<const InternalTopologyBuilder> topology, const std::vector<std::string>& node_names,
                TaskHost& host)
         : topology_(std::move(topology)), context_(id, host) {
         const std::set<std::string> members(node_names.begin(), node_names.end());
@@ -437,14 +466,14 @@ public:
         for (const auto& name : topology_->storeOrder()) {
             if (!store_names_.count(name)) continue;
             const StoreDef& def = topology_->stores().at(name);
-            auto store = buildStore(def.spec, host.cacheBudget());
+            auto store = buildStore<D>(def.spec, host.cacheBudget());
             store->init(&context_);
             context_.specs_[name] = &def.spec;
             context_.stores_[name] = std::move(store);
         }
     }
-    StreamTask(const StreamTask&) = delete;
-    StreamTask& operator=(const StreamTask&) = delete;
+    StreamTaskImpl(const StreamTaskImpl&) = delete;
+    StreamTaskImpl& operator=(const StreamTaskImpl&) = delete;
 
     TaskId id() const noexcept { return context_.taskId(); }
     TaskContext& context() noexcept { return context_; }

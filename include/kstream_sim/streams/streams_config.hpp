@@ -33,9 +33,11 @@ struct StreamsConfig {
     static constexpr const char* NO_OPTIMIZATION = "none";
     static constexpr const char* OPTIMIZE = "all";
 
-    static const ConfigDef& configDef() {
-        static const ConfigDef def = [] {
-            ConfigDef d;
+    // (A template only so that the table is compiled when used; called as StreamsConfig::configDef().)
+    template <class D = void>
+    static const detail::ConfigDefImpl<D>& configDef() {
+        static const detail::ConfigDefImpl<D> def = [] {
+            detail::ConfigDefImpl<D> d;
             d.define(APPLICATION_ID_CONFIG, ConfigType::STRING, std::nullopt, "An identifier for the stream processing application");
             d.define(BOOTSTRAP_SERVERS_CONFIG, ConfigType::LIST, std::nullopt);
             d.define(DEFAULT_KEY_SERDE_CLASS_CONFIG, ConfigType::CLASS, std::nullopt);
@@ -71,7 +73,8 @@ struct StreamsConfig {
 namespace detail {
 
 // The serde a Serdes class name (default.key.serde etc.) stands for; nullptr for "not set".
-inline SerdePtr serdeFromClassName(const std::string& config, const std::string& name) {
+template <class D = void>
+SerdePtr serdeFromClassName(const std::string& config, const std::string& name) {
     if (name.empty()) return nullptr;
     std::string simple = name.substr(name.find_last_of(".$") == std::string::npos ? 0 : name.find_last_of(".$") + 1);
     if (simple == "StringSerde") return erasedSerde<std::string>();

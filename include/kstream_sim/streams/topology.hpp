@@ -26,7 +26,10 @@ namespace kstream_sim {
 
 class Topology {
 public:
-    Topology() : builder_(std::make_shared<detail::InternalTopologyBuilder>()) {}
+    // (The constructor and describe() are templates only so that they are compiled when used: see "Include
+    // cost" in docs/performance.md.)
+    template <class D = void>
+    Topology() : builder_(std::make_shared<detail::InternalTopologyBuilderImpl<D>>()) {}
     explicit Topology(std::shared_ptr<detail::InternalTopologyBuilder> builder) : builder_(std::move(builder)) {}
 
     template <class... Topics>
@@ -83,6 +86,7 @@ public:
         return *this;
     }
 
+    template <class D = void>
     TopologyDescription describe() const { return builder_->describe(); }
 
     const std::shared_ptr<detail::InternalTopologyBuilder>& internalBuilder() const noexcept { return builder_; }

@@ -20,7 +20,6 @@
 #include <memory>
 #include <ostream>
 #include <set>
-#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -126,7 +125,9 @@ namespace detail {
 
 // Java's HashSet/HashMap iteration order for strings: by bucket ((h ^ h>>>16) & (capacity-1)), then by
 // insertion order within a bucket; capacity 16, doubling whenever size exceeds three quarters of it.
-inline std::vector<size_t> javaHashOrder(const std::vector<std::string>& inserted) {
+// (Templates here and below only so that they are compiled when used: see "Include cost" in docs/performance.md.)
+template <class D = void>
+std::vector<size_t> javaHashOrder(const std::vector<std::string>& inserted) {
     size_t capacity = 16;
     while (inserted.size() > capacity * 3 / 4) capacity *= 2;
     std::vector<std::pair<size_t, size_t>> keyed;
@@ -139,7 +140,8 @@ inline std::vector<size_t> javaHashOrder(const std::vector<std::string>& inserte
     for (const auto& k : keyed) order.push_back(k.second);
     return order;
 }
-inline std::vector<std::string> javaHashSetOrder(const std::vector<std::string>& inserted) {
+template <class D = void>
+std::vector<std::string> javaHashSetOrder(const std::vector<std::string>& inserted) {
     std::vector<std::string> unique;
     for (const auto& s : inserted)
         if (std::find(unique.begin(), unique.end(), s) == unique.end()) unique.push_back(s);
@@ -151,7 +153,8 @@ inline std::vector<std::string> javaHashSetOrder(const std::vector<std::string>&
 // java.util.TreeMap's red-black insertion, replayed with a comparator whose answers may change over time
 // (Kafka's NodeComparator reads sub-tree sizes that grow while describe() is still adding edges). The
 // in-order walk afterwards gives the order Kafka prints.
-class JavaTreeSet {
+template <class D = void>
+class JavaTreeSetImpl {
 public:
     // compare(a, b) < 0 when a sorts before b; 0 means "already present".
     template <class Compare>
@@ -321,7 +324,15 @@ struct StoreDef {
 // ---- The builder ------------------------------------------------------------------------------------------------
 namespace detail {
 
-class InternalTopologyBuilder {
+// A class template only so that it is compiled when used; the type is InternalTopologyBuilder.
+template <class D = void>
+class InternalTopologyBuilderImpl;
+using InternalTopologyBuilder = InternalTopologyBuilderImpl<>;
+
+template <class D>
+class InternalTopologyBuilderImpl {
+    using JavaTreeSet = JavaTreeSetImpl<D>;
+
 public:
     // Nodes in the order they were added (Kafka's nodeFactories, a LinkedHashMap).
     const std::vector<NodeDef>& nodes() const noexcept { return nodes_; }

@@ -101,40 +101,60 @@ class TestInputTopic;
 template <class K, class V>
 class TestOutputTopic;
 
-class TopologyTestDriver : private detail::TaskHost {
+namespace detail {
+template <class D = void>
+class TopologyTestDriverImpl;
+// A type that is void but depends on T: TestInputTopic<K, V> and TestOutputTopic<K, V> name the driver through it, so
+// that the driver is compiled only when a program uses it.
+template <class T>
+struct DependentVoid {
+    using type = void;
+};
+}  // namespace detail
+
+// Kafka's TopologyTestDriver. A class template only so that it is compiled when used (see "Include cost" in
+// docs/performance.md): users write TopologyTestDriver; compiler messages say detail::TopologyTestDriverImpl<>.
+using TopologyTestDriver = detail::TopologyTestDriverImpl<>;
+
+namespace detail {
+
+template <class D>
+class TopologyTestDriverImpl : private detail::TaskHost {
+    using StreamTask = detail::StreamTaskImpl<D>;
+    using AbstractConfig = detail::AbstractConfigImpl<D>;
 public:
-    explicit TopologyTestDriver(const Topology& topology, const Properties& config = {}, int64_t initial_wall_clock_ms = 0)
-        : TopologyTestDriver(topology, config, TopicPartitionCounts{}, initial_wall_clock_ms) {}
+    explicit TopologyTestDriverImpl(const Topology& topology, const Properties& config = {}, int64_t initial_wall_clock_ms = 0)
+        : TopologyTestDriverImpl(topology, config, TopicPartitionCounts{}, initial_wall_clock_ms) {}
     template <class Rep, class Period>
-    TopologyTestDriver(const Topology& topology, const Properties& config, std::chrono::duration<Rep, Period> initial_wall_clock)
-        : TopologyTestDriver(topology, config, TopicPartitionCounts{},
+    TopologyTestDriverImpl(const Topology& topology, const Properties& config, std::chrono::duration<Rep, Period> initial_wall_clock)
+        : TopologyTestDriverImpl(topology, config, TopicPartitionCounts{},
                              std::chrono::duration_cast<std::chrono::milliseconds>(initial_wall_clock).count()) {}
-    TopologyTestDriver(const Topology& topology, const Properties& config, TopicPartitionCounts partitions,
+    TopologyTestDriverImpl(const Topology& topology, const Properties& config, TopicPartitionCounts partitions,
                        int64_t initial_wall_clock_ms = 0)
         : topology_(topology.internalBuilder()), props_(withDefaults(config)),
-          config_(StreamsConfig::configDef(), props_, "StreamsConfig"), wall_clock_ms_(initial_wall_clock_ms),
+          config_(StreamsConfig::configDef<D>(), props_, "StreamsConfig"), wall_clock_ms_(initial_wall_clock_ms),
           partitions_(std::move(partitions)) {
         application_id_ = config_.getString(StreamsConfig::APPLICATION_ID_CONFIG);
         cache_.max_bytes = config_.isExplicit(StreamsConfig::STATESTORE_CACHE_MAX_BYTES_CONFIG) ||
                                    !config_.isExplicit(StreamsConfig::CACHE_MAX_BYTES_BUFFERING_CONFIG)
                                ? config_.getLong(StreamsConfig::STATESTORE_CACHE_MAX_BYTES_CONFIG)
                                : config_.getLong(StreamsConfig::CACHE_MAX_BYTES_BUFFERING_CONFIG);
-        default_key_serde_ = detail::serdeFromClassName(StreamsConfig::DEFAULT_KEY_SERDE_CLASS_CONFIG,
+        default_key_serde_ = detail::serdeFromClassName<D>(StreamsConfig::DEFAULT_KEY_SERDE_CLASS_CONFIG,
                                                         config_.getString(StreamsConfig::DEFAULT_KEY_SERDE_CLASS_CONFIG));
-        default_value_serde_ = detail::serdeFromClassName(StreamsConfig::DEFAULT_VALUE_SERDE_CLASS_CONFIG,
+        default_value_serde_ = detail::serdeFromClassName<D>(StreamsConfig::DEFAULT_VALUE_SERDE_CLASS_CONFIG,
                                                           config_.getString(StreamsConfig::DEFAULT_VALUE_SERDE_CLASS_CONFIG));
         for (const auto& [topic, n] : partitions_)
             if (n < 1) throw IllegalArgumentException("Topic " + topic + " must have at least one partition, not " + std::to_string(n));
         buildTasks();
     }
-    ~TopologyTestDriver() override {
+    ~TopologyTestDriverImpl() override {
         try {
             if (!closed_) close();
         } catch (...) {
         }
     }
-    TopologyTestDriver(const TopologyTestDriver&) = delete;
-    TopologyTestDriver& operator=(const TopologyTestDriver&) = delete;
+    TopologyTestDriverImpl(const TopologyTestDriverImpl&) = delete;
+    TopologyTestDriverImpl& operator=(const TopologyTestDriverImpl&) = delete;
 
     template <class K, class V>
     TestInputTopic<K, V> createInputTopic(const std::string& topic, SerdeObject<detail::BoxedT<K>> key_serde = {},
@@ -352,7 +372,7 @@ private:
             std::vector<std::string> all;
             for (const auto& g : subtopologies) all.insert(all.end(), g.begin(), g.end());
             if (!all.empty()) {
-                tasks_.push_back(std::make_unique<detail::StreamTask>(TaskId{0, 0}, topology_, all, host()));
+                tasks_.push_back(std::make_unique<StreamTask>(TaskId{0, 0}, topology_, all, host()));
                 for (size_t s = 0; s < subtopologies.size(); ++s)
                     for (const auto& t : sources[s]) routes_[t].assign(1, tasks_.back().get());
             }
@@ -360,7 +380,7 @@ private:
             for (size_t s = 0; s < subtopologies.size(); ++s) {
                 const int32_t n = subtopology_partitions_[s];
                 for (int32_t p = 0; p < n; ++p) {
-                    tasks_.push_back(std::make_unique<detail::StreamTask>(TaskId{static_cast<int32_t>(s), p}, topology_, subtopologies[s], host()));
+                    tasks_.push_back(std::make_unique<StreamTask>(TaskId{static_cast<int32_t>(s), p}, topology_, subtopologies[s], host()));
                     for (const auto& t : sources[s]) {
                         auto& r = routes_[t];
                         r.resize(static_cast<size_t>(n), nullptr);
@@ -370,7 +390,7 @@ private:
             }
         }
         if (!global_nodes.empty()) {
-            global_task_ = std::make_unique<detail::StreamTask>(TaskId{-1, -1}, topology_, global_nodes, host());
+            global_task_ = std::make_unique<StreamTask>(TaskId{-1, -1}, topology_, global_nodes, host());
             global_task_->initialize();
         }
         for (auto& t : tasks_) t->initialize();
@@ -399,13 +419,13 @@ private:
         int64_t timestamp;
         std::optional<Bytes> key, value;
         Headers headers;
-        detail::StreamTask* task;
+        StreamTask* task;
     };
 
     void enqueue(const std::string& topic, int32_t partition, int64_t offset, int64_t timestamp, std::optional<Bytes> key,
                  std::optional<Bytes> value, const Headers& headers) {
         const auto& route = routes_.at(topic);
-        detail::StreamTask* task = route.size() == 1 ? route[0] : route.at(static_cast<size_t>(partition));
+        StreamTask* task = route.size() == 1 ? route[0] : route.at(static_cast<size_t>(partition));
         if (!task) return;  // a partition beyond this sub-topology's tasks (cannot happen with consistent counts)
         queues_[{topic, partition}].push_back(Queued{next_sequence_++, topic, partition, offset, timestamp, std::move(key),
                                                      std::move(value), headers, task});
@@ -451,7 +471,7 @@ private:
                 return g;
             }
         }
-        std::vector<detail::StreamTask*> holders;
+        std::vector<StreamTask*> holders;
         for (auto& t : tasks_)
             if (t->store(name)) holders.push_back(t.get());
         if (holders.empty()) {
@@ -469,7 +489,7 @@ private:
     // A read-mostly view over one store's instances in several tasks (one per partition).
     class CompositeStore final : public detail::KeyValueBytesStore {
     public:
-        CompositeStore(std::string name, std::vector<detail::StreamTask*> tasks) : name_(std::move(name)), tasks_(std::move(tasks)) {}
+        CompositeStore(std::string name, std::vector<StreamTask*> tasks) : name_(std::move(name)), tasks_(std::move(tasks)) {}
         const std::string& name() const override { return name_; }
         bool persistent() const override { return tasks_[0]->store(name_)->persistent(); }
         bool isOpen() const override { return tasks_[0]->store(name_)->isOpen(); }
@@ -504,7 +524,7 @@ private:
 
     private:
         std::string name_;
-        std::vector<detail::StreamTask*> tasks_;
+        std::vector<StreamTask*> tasks_;
     };
 
     std::shared_ptr<const detail::InternalTopologyBuilder> topology_;
@@ -517,9 +537,9 @@ private:
     std::vector<int32_t> subtopology_partitions_;
     detail::CacheBudget cache_;
     detail::SerdePtr default_key_serde_, default_value_serde_;
-    std::vector<std::unique_ptr<detail::StreamTask>> tasks_;
-    std::unique_ptr<detail::StreamTask> global_task_;
-    std::map<std::string, std::vector<detail::StreamTask*>> routes_;
+    std::vector<std::unique_ptr<StreamTask>> tasks_;
+    std::unique_ptr<StreamTask> global_task_;
+    std::map<std::string, std::vector<StreamTask*>> routes_;
     std::map<std::pair<std::string, int32_t>, std::deque<Queued>> queues_;
     std::map<std::string, TopicState> topic_states_;
     std::map<std::string, std::deque<OutputRecord>> outputs_;
@@ -532,13 +552,17 @@ private:
 
 // Kafka's TestInputTopic<K, V>. Records without a timestamp take the topic's clock, which starts at the
 // driver's initial wall-clock time (Kafka: Instant.now()) and moves by autoAdvance after each record.
+}  // namespace detail
+
 template <class K, class V>
 class TestInputTopic {
+    using Driver = detail::TopologyTestDriverImpl<typename detail::DependentVoid<K>::type>;  // = TopologyTestDriver
+
 public:
     using Key = detail::BoxedT<K>;
     using Value = detail::BoxedT<V>;
 
-    TestInputTopic(TopologyTestDriver* driver, std::string topic, SerdeObject<Key> key_serde, SerdeObject<Value> value_serde,
+    TestInputTopic(Driver* driver, std::string topic, SerdeObject<Key> key_serde, SerdeObject<Value> value_serde,
                    int64_t start_ms, int64_t advance_ms)
         : driver_(driver), topic_(std::move(topic)), key_serde_(std::move(key_serde)), value_serde_(std::move(value_serde)),
           current_ms_(start_ms), advance_ms_(advance_ms) {
@@ -626,7 +650,7 @@ private:
         driver_->pipeRaw(topic_, std::move(k), std::move(v), ts, headers);
     }
 
-    TopologyTestDriver* driver_;
+    Driver* driver_;
     std::string topic_;
     SerdeObject<Key> key_serde_;
     SerdeObject<Value> value_serde_;
@@ -638,11 +662,13 @@ private:
 // null as K{}/V{}; declare std::optional<V> to see tombstones as nullopt.
 template <class K, class V>
 class TestOutputTopic {
+    using Driver = detail::TopologyTestDriverImpl<typename detail::DependentVoid<K>::type>;  // = TopologyTestDriver
+
 public:
     using Key = detail::BoxedT<K>;
     using Value = detail::BoxedT<V>;
 
-    TestOutputTopic(TopologyTestDriver* driver, std::string topic, SerdeObject<Key> key_serde, SerdeObject<Value> value_serde)
+    TestOutputTopic(Driver* driver, std::string topic, SerdeObject<Key> key_serde, SerdeObject<Value> value_serde)
         : driver_(driver), topic_(std::move(topic)), key_serde_(std::move(key_serde)), value_serde_(std::move(value_serde)) {}
 
     V readValue() { return readRecord().value(); }
@@ -653,7 +679,7 @@ public:
     TestRecord<K, V> readRecord() {
         auto& q = driver_->outputQueue(topic_);
         if (q.empty()) throw NoSuchElementException("Empty topic: " + topic_);
-        TopologyTestDriver::OutputRecord raw = std::move(q.front());
+        typename Driver::OutputRecord raw = std::move(q.front());
         q.pop_front();
         TestRecord<K, V> r(decode<K>(key_serde_, raw.key), decode<V>(value_serde_, raw.value), raw.timestamp, raw.headers);
         r.setPartition(raw.partition);
@@ -696,19 +722,22 @@ private:
         return T(serde.deserializer().deserializeNonNull(bytes->data(), bytes->size()));
     }
 
-    TopologyTestDriver* driver_;
+    Driver* driver_;
     std::string topic_;
     SerdeObject<Key> key_serde_;
     SerdeObject<Value> value_serde_;
 };
 
+namespace detail {
+template <class D>
 template <class K, class V>
-TestInputTopic<K, V> TopologyTestDriver::createInputTopic(const std::string& topic, SerdeObject<detail::BoxedT<K>> key_serde,
+TestInputTopic<K, V> TopologyTestDriverImpl<D>::createInputTopic(const std::string& topic, SerdeObject<detail::BoxedT<K>> key_serde,
                                                           SerdeObject<detail::BoxedT<V>> value_serde) {
     return TestInputTopic<K, V>(this, topic, std::move(key_serde), std::move(value_serde), wall_clock_ms_, 0);
 }
+template <class D>
 template <class K, class V, class Rep, class Period, class Rep2, class Period2>
-TestInputTopic<K, V> TopologyTestDriver::createInputTopic(const std::string& topic, SerdeObject<detail::BoxedT<K>> key_serde,
+TestInputTopic<K, V> TopologyTestDriverImpl<D>::createInputTopic(const std::string& topic, SerdeObject<detail::BoxedT<K>> key_serde,
                                                           SerdeObject<detail::BoxedT<V>> value_serde,
                                                           std::chrono::duration<Rep, Period> start,
                                                           std::chrono::duration<Rep2, Period2> auto_advance) {
@@ -716,10 +745,13 @@ TestInputTopic<K, V> TopologyTestDriver::createInputTopic(const std::string& top
                                 std::chrono::duration_cast<std::chrono::milliseconds>(start).count(),
                                 std::chrono::duration_cast<std::chrono::milliseconds>(auto_advance).count());
 }
+template <class D>
 template <class K, class V>
-TestOutputTopic<K, V> TopologyTestDriver::createOutputTopic(const std::string& topic, SerdeObject<detail::BoxedT<K>> key_serde,
+TestOutputTopic<K, V> TopologyTestDriverImpl<D>::createOutputTopic(const std::string& topic, SerdeObject<detail::BoxedT<K>> key_serde,
                                                             SerdeObject<detail::BoxedT<V>> value_serde) {
     return TestOutputTopic<K, V>(this, topic, std::move(key_serde), std::move(value_serde));
 }
+
+}  // namespace detail
 
 }  // namespace kstream_sim
