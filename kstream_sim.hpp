@@ -18,6 +18,7 @@
 //   core/random.hpp                   The seeded random generator: xoshiro256** with its own bounded draws.
 //   core/ref.hpp                      Ref<T>: a small intrusive reference-counted pointer for objects that live on the simulation's one thread.
 //   core/bytes.hpp                    Bytes: what Kafka stores. Big-endian integer encoding (Java's DataOutput), hex dumps.
+//   core/algorithms.hpp               stableSort: a stable sort that needs no temporary buffer (std::stable_sort warns under clang with libstdc++ 12).
 //   core/hashing.hpp                  Hashes whose exact values Kafka depends on: murmur2, Java's String.hashCode, and FNV-1a for traces.
 //   core/trace.hpp                    The trace: every significant event (append, acknowledgement, fetch, commit, ...) as a line and a hash.
 //   core/config.hpp                   Configuration: Properties (Kafka's key/value settings), ConfigDef (known keys, types, defaults, checks)
@@ -564,6 +565,29 @@ inline std::string toHex(const Bytes& bytes) { return toHex(bytes.data(), bytes.
 
 }  // namespace kstream_sim
 // ==== [END PART] core/bytes.hpp ====================================================================================
+
+// ==== [PART] core/algorithms.hpp ===================================================================================
+// stableSort: a stable sort that needs no temporary buffer (std::stable_sort warns under clang with libstdc++ 12).
+//
+// libstdc++ 12 implements std::stable_sort with std::get_temporary_buffer, which clang 19 reports as
+// deprecated in C++17 wherever a stable sort is instantiated: in a user's -Werror build, or in every notebook
+// cell that uses one. kstream_sim sorts small sequences (members, nodes, partitions), so binary insertion is
+// enough: O(n log n) comparisons, equal elements keep their order.
+
+#include <algorithm>
+#include <iterator>
+
+namespace kstream_sim {
+namespace detail {
+
+template <class It, class Less>
+void stableSort(It first, It last, Less less) {
+    for (It i = first; i != last; ++i) std::rotate(std::upper_bound(first, i, *i, less), i, std::next(i));
+}
+
+}  // namespace detail
+}  // namespace kstream_sim
+// ==== [END PART] core/algorithms.hpp ===============================================================================
 
 // ==== [PART] core/hashing.hpp ======================================================================================
 // Hashes whose exact values Kafka depends on: murmur2, Java's String.hashCode, and FNV-1a for traces.
@@ -4506,6 +4530,7 @@ using OffsetCommitCallback =
 #include <utility>
 #include <vector>
 
+// #include "../core/algorithms.hpp"  (already pasted above: [PART] core/algorithms.hpp)
 // #include "../broker/record.hpp"  (already pasted above: [PART] broker/record.hpp)
 // #include "../core/errors.hpp"  (already pasted above: [PART] core/errors.hpp)
 // #include "../core/hashing.hpp"  (already pasted above: [PART] core/hashing.hpp)
@@ -4587,7 +4612,7 @@ std::vector<size_t> javaHashOrder(const std::vector<int32_t>& hashes) {
     const uint32_t mask = javaTableSize(hashes.size()) - 1;
     std::vector<size_t> order(hashes.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::stable_sort(order.begin(), order.end(),
+    detail::stableSort(order.begin(), order.end(),
                      [&](size_t a, size_t b) { return (javaSpread(hashes[a]) & mask) < (javaSpread(hashes[b]) & mask); });
     return order;
 }
@@ -4745,7 +4770,7 @@ inline bool memberInfoLess(const AssignorMember& a, const AssignorMember& b) {
 
 template <class D = void>
 std::vector<int> sortedMemberInfos(const AssignorInput& in, std::vector<int> members) {
-    std::stable_sort(members.begin(), members.end(), [&](int a, int b) {
+    detail::stableSort(members.begin(), members.end(), [&](int a, int b) {
         return memberInfoLess(in.sub->members[static_cast<size_t>(a)], in.sub->members[static_cast<size_t>(b)]);
     });
     return members;
@@ -4955,7 +4980,7 @@ private:
 
         for (int m : in_.java_member_order) {
             std::vector<int> owned = owned_[static_cast<size_t>(m)];
-            std::stable_sort(owned.begin(), owned.end(), [&](int a, int b) {
+            detail::stableSort(owned.begin(), owned.end(), [&](int a, int b) {
                 const int32_t pa = in_.partitionNumber(a), pb = in_.partitionNumber(b);
                 return pa != pb ? pa < pb : in_.gid_topic[static_cast<size_t>(a)] < in_.gid_topic[static_cast<size_t>(b)];
             });
@@ -4984,8 +5009,8 @@ private:
         }
 
         auto byId = [&](int a, int b) { return id(a) < id(b); };
-        std::stable_sort(under_min.begin(), under_min.end(), byId);
-        std::stable_sort(exactly_min.begin(), exactly_min.end(), byId);
+        detail::stableSort(under_min.begin(), under_min.end(), byId);
+        detail::stableSort(exactly_min.begin(), exactly_min.end(), byId);
 
         // assignRoundRobin; `it` stands for the Java iterator over under_min (the index of its next element).
         size_t it = 0;
@@ -5068,7 +5093,7 @@ private:
         // sortedAllPartitions: topics by (number of potential consumers, name), partitions ascending.
         std::vector<int> topic_order(in_.topics.size());
         for (size_t t = 0; t < topic_order.size(); ++t) topic_order[t] = static_cast<int>(t);
-        std::stable_sort(topic_order.begin(), topic_order.end(),
+        detail::stableSort(topic_order.begin(), topic_order.end(),
                          [&](int a, int b) { return topic_consumers[static_cast<size_t>(a)] < topic_consumers[static_cast<size_t>(b)]; });
         std::vector<int> sorted_all;
         for (int t : topic_order)
@@ -7239,6 +7264,7 @@ StoreBuilder timestampedKeyValueStoreBuilder(const KeyValueBytesStoreSupplier& s
 #include <utility>
 #include <vector>
 
+// #include "../core/algorithms.hpp"  (already pasted above: [PART] core/algorithms.hpp)
 // #include "../core/hashing.hpp"  (already pasted above: [PART] core/hashing.hpp)
 // #include "state_stores.hpp"  (already pasted above: [PART] streams/state_stores.hpp)
 // #include "values.hpp"  (already pasted above: [PART] streams/values.hpp)
@@ -7350,7 +7376,7 @@ std::vector<size_t> javaHashOrder(const std::vector<std::string>& inserted) {
         const uint32_t h = static_cast<uint32_t>(javaStringHashCode(inserted[i]));
         keyed.emplace_back((h ^ (h >> 16)) & (capacity - 1), i);
     }
-    std::stable_sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    detail::stableSort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     std::vector<size_t> order;
     for (const auto& k : keyed) order.push_back(k.second);
     return order;

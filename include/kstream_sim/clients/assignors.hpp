@@ -29,6 +29,7 @@
 #include <utility>
 #include <vector>
 
+#include "../core/algorithms.hpp"
 #include "../broker/record.hpp"
 #include "../core/errors.hpp"
 #include "../core/hashing.hpp"
@@ -110,7 +111,7 @@ std::vector<size_t> javaHashOrder(const std::vector<int32_t>& hashes) {
     const uint32_t mask = javaTableSize(hashes.size()) - 1;
     std::vector<size_t> order(hashes.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::stable_sort(order.begin(), order.end(),
+    detail::stableSort(order.begin(), order.end(),
                      [&](size_t a, size_t b) { return (javaSpread(hashes[a]) & mask) < (javaSpread(hashes[b]) & mask); });
     return order;
 }
@@ -268,7 +269,7 @@ inline bool memberInfoLess(const AssignorMember& a, const AssignorMember& b) {
 
 template <class D = void>
 std::vector<int> sortedMemberInfos(const AssignorInput& in, std::vector<int> members) {
-    std::stable_sort(members.begin(), members.end(), [&](int a, int b) {
+    detail::stableSort(members.begin(), members.end(), [&](int a, int b) {
         return memberInfoLess(in.sub->members[static_cast<size_t>(a)], in.sub->members[static_cast<size_t>(b)]);
     });
     return members;
@@ -478,7 +479,7 @@ private:
 
         for (int m : in_.java_member_order) {
             std::vector<int> owned = owned_[static_cast<size_t>(m)];
-            std::stable_sort(owned.begin(), owned.end(), [&](int a, int b) {
+            detail::stableSort(owned.begin(), owned.end(), [&](int a, int b) {
                 const int32_t pa = in_.partitionNumber(a), pb = in_.partitionNumber(b);
                 return pa != pb ? pa < pb : in_.gid_topic[static_cast<size_t>(a)] < in_.gid_topic[static_cast<size_t>(b)];
             });
@@ -507,8 +508,8 @@ private:
         }
 
         auto byId = [&](int a, int b) { return id(a) < id(b); };
-        std::stable_sort(under_min.begin(), under_min.end(), byId);
-        std::stable_sort(exactly_min.begin(), exactly_min.end(), byId);
+        detail::stableSort(under_min.begin(), under_min.end(), byId);
+        detail::stableSort(exactly_min.begin(), exactly_min.end(), byId);
 
         // assignRoundRobin; `it` stands for the Java iterator over under_min (the index of its next element).
         size_t it = 0;
@@ -591,7 +592,7 @@ private:
         // sortedAllPartitions: topics by (number of potential consumers, name), partitions ascending.
         std::vector<int> topic_order(in_.topics.size());
         for (size_t t = 0; t < topic_order.size(); ++t) topic_order[t] = static_cast<int>(t);
-        std::stable_sort(topic_order.begin(), topic_order.end(),
+        detail::stableSort(topic_order.begin(), topic_order.end(),
                          [&](int a, int b) { return topic_consumers[static_cast<size_t>(a)] < topic_consumers[static_cast<size_t>(b)]; });
         std::vector<int> sorted_all;
         for (int t : topic_order)

@@ -24,6 +24,7 @@
 #include <utility>
 #include <vector>
 
+#include "../core/algorithms.hpp"
 #include "../core/hashing.hpp"
 #include "state_stores.hpp"
 #include "values.hpp"
@@ -135,7 +136,7 @@ std::vector<size_t> javaHashOrder(const std::vector<std::string>& inserted) {
         const uint32_t h = static_cast<uint32_t>(javaStringHashCode(inserted[i]));
         keyed.emplace_back((h ^ (h >> 16)) & (capacity - 1), i);
     }
-    std::stable_sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    detail::stableSort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     std::vector<size_t> order;
     for (const auto& k : keyed) order.push_back(k.second);
     return order;
