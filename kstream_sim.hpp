@@ -3315,6 +3315,27 @@ private:
 };
 
 // Results: per-item futures and all().
+namespace detail {
+
+// A future of every value of `values`, once all have completed; it fails with the first failure (as
+// DescribeTopicsResult.allTopicNames() and ListOffsetsResult.all() do).
+template <class Scheduler, class Key, class Value>
+KafkaFuture<std::map<Key, Value>> allValues(Scheduler& scheduler, const std::map<Key, KafkaFuture<Value>>& values) {
+    KafkaFuture<std::map<Key, Value>> result(scheduler);
+    std::vector<KafkaFuture<Value>> futures;
+    for (const auto& kv : values) futures.push_back(kv.second);
+    KafkaFuture<void>::allOf(scheduler, futures).whenComplete([result, values, futures] {
+        for (const auto& f : futures)
+            if (f.error()) return result.completeExceptionally(f.error());
+        std::map<Key, Value> out;
+        for (const auto& kv : values) out.emplace(kv.first, kv.second.get());
+        result.complete(std::move(out));
+    });
+    return result;
+}
+
+}  // namespace detail
+
 template <class Key, class Value>
 class KeyedResult {
 public:
@@ -3371,18 +3392,7 @@ public:
     const std::map<std::string, KafkaFuture<TopicDescription>>& topicNameValues() const noexcept { return values_; }
     // Waits for every description; fails with the first error.
     KafkaFuture<std::map<std::string, TopicDescription>> allTopicNames() const {
-        KafkaFuture<std::map<std::string, TopicDescription>> result(*scheduler_);
-        std::vector<KafkaFuture<TopicDescription>> futures;
-        for (const auto& kv : values_) futures.push_back(kv.second);
-        auto values = values_;
-        KafkaFuture<void>::allOf(*scheduler_, futures).whenComplete([result, values, futures] {
-            for (const auto& f : futures)
-                if (f.error()) return result.completeExceptionally(f.error());
-            std::map<std::string, TopicDescription> out;
-            for (const auto& kv : values) out.emplace(kv.first, kv.second.get());
-            result.complete(std::move(out));
-        });
-        return result;
+        return allValues(*scheduler_, values_);
     }
 
 private:
@@ -3417,18 +3427,7 @@ public:
         return it->second;
     }
     KafkaFuture<std::map<TopicPartition, ListOffsetsResultInfo>> all() const {
-        KafkaFuture<std::map<TopicPartition, ListOffsetsResultInfo>> result(*scheduler_);
-        std::vector<KafkaFuture<ListOffsetsResultInfo>> futures;
-        for (const auto& kv : values_) futures.push_back(kv.second);
-        auto values = values_;
-        KafkaFuture<void>::allOf(*scheduler_, futures).whenComplete([result, values, futures] {
-            for (const auto& f : futures)
-                if (f.error()) return result.completeExceptionally(f.error());
-            std::map<TopicPartition, ListOffsetsResultInfo> out;
-            for (const auto& kv : values) out.emplace(kv.first, kv.second.get());
-            result.complete(std::move(out));
-        });
-        return result;
+        return allValues(*scheduler_, values_);
     }
 
 private:
