@@ -28,6 +28,7 @@
 //   broker/partition_log.hpp          A partition's log: record batches in offset order, a log start offset and a log end offset.
 //   broker/topic.hpp                  Topics and partitions as brokers hold them, topic configs (TopicConfig) and topic-name rules.
 //   broker/group_coordinator.hpp      The group coordinator's state: consumer groups, their members and assignments, committed offsets.
+//   broker/network.hpp                The network between clients and brokers: which messages travel, and the faults a test injects into it.
 //   broker/cluster.hpp                The cluster: brokers, topics and partitions on one virtual clock, and the broker side of every request.
 //   broker/determinism.hpp            Determinism check: run a scenario twice on fresh clusters and compare their traces line by line.
 //
@@ -208,6 +209,7 @@ private:
 // calls (future.get(), poll, flush) call runUntil() and so advance virtual time exactly as far as needed.
 
 #include <cstdint>
+#include <algorithm>
 #include <functional>
 #include <limits>
 #include <queue>
@@ -245,13 +247,36 @@ public:
     const VirtualClock& clock() const noexcept { return clock_; }
     int64_t nowMs() const noexcept { return clock_.milliseconds(); }
 
-    void at(int64_t time_ms, Action action) {
-        if (time_ms < nowMs()) time_ms = nowMs();
-        queue_.push(Event{time_ms, next_sequence_++, std::move(action)});
-    }
+    void at(int64_t time_ms, Action action) { push(time_ms, std::move(action), false); }
     void after(int64_t delay_ms, Action action) { at(nowMs() + (delay_ms > 0 ? delay_ms : 0), std::move(action)); }
+    // A background event (a periodic check such as the ISR-shrink timer): it runs when time reaches it, but
+    // it is not work that keeps runUntilIdle() going or lets a blocking call wait forever.
+    void atBackground(int64_t time_ms, Action action) { push(time_ms, std::move(action), true); }
+    void afterBackground(int64_t delay_ms, Action action) {
+        atBackground(nowMs() + (delay_ms > 0 ? delay_ms : 0), std::move(action));
+    }
 
-    bool idle() const noexcept { return queue_.empty(); }
+    // A cancellable event, for timeouts: cancel() it when what it guards has happened, so that a request
+    // answered in time does not keep runUntilIdle() waiting for its timeout.
+    using TimerId = uint64_t;
+    TimerId timerAt(int64_t time_ms, Action action) {
+        const TimerId id = next_sequence_;
+        push(time_ms, std::move(action), false);
+        live_timers_.push_back(id);
+        return id;
+    }
+    TimerId timerAfter(int64_t delay_ms, Action action) { return timerAt(nowMs() + (delay_ms > 0 ? delay_ms : 0), std::move(action)); }
+    // Cancels a timer that has not run yet (a no-op otherwise).
+    void cancel(TimerId id) {
+        auto it = std::lower_bound(live_timers_.begin(), live_timers_.end(), id);
+        if (it == live_timers_.end() || *it != id) return;
+        live_timers_.erase(it);
+        cancelled_.insert(std::upper_bound(cancelled_.begin(), cancelled_.end(), id), id);
+        --foreground_;
+    }
+
+    // True when no foreground event is left (background events may be).
+    bool idle() const noexcept { return foreground_ == 0; }
     size_t pending() const noexcept { return queue_.size(); }
     uint64_t executed() const noexcept { return executed_; }
     // Time of the next event, or kForever when there is none.
@@ -263,6 +288,8 @@ public:
         // Move the action out before popping: the action may schedule new events.
         Event event = std::move(const_cast<Event&>(queue_.top()));
         queue_.pop();
+        if ((!live_timers_.empty() || !cancelled_.empty()) && settleTimer(event.sequence)) return true;  // a cancelled timer
+        if (!event.background) --foreground_;
         clock_.advanceTo(event.time_ms);
         ++executed_;
         event.action();
@@ -274,7 +301,7 @@ public:
     template <class Done>
     bool runUntil(int64_t deadline_ms, Done&& done) {
         while (!done()) {
-            if (queue_.empty() || queue_.top().time_ms > deadline_ms) {
+            if (queue_.empty() || queue_.top().time_ms > deadline_ms || (deadline_ms == kForever && idle())) {
                 if (deadline_ms == kForever) return false;  // nothing left that could make progress
                 if (deadline_ms > nowMs()) clock_.advanceTo(deadline_ms);
                 return done();
@@ -289,10 +316,10 @@ public:
         runUntil(time_ms, [] { return false; });
     }
 
-    // Runs until no event is left. Bounded, so a component that reschedules itself forever is reported
-    // instead of hanging the program.
+    // Runs until no foreground event is left. Bounded, so a component that reschedules itself forever is
+    // reported instead of hanging the program.
     void runUntilIdle(uint64_t max_events = 100000000) {
-        for (uint64_t n = 0; runNext(); ++n)
+        for (uint64_t n = 0; !idle() && runNext(); ++n)
             if (n >= max_events)
                 throw IllegalStateException("runUntilIdle: still busy after " + std::to_string(max_events) +
                                             " events; something reschedules itself forever");
@@ -303,7 +330,24 @@ private:
         int64_t time_ms;
         uint64_t sequence;
         Action action;
+        bool background;
     };
+    // For a timer's event about to run: forgets it as live; true when it was cancelled (then it is skipped).
+    bool settleTimer(uint64_t sequence) {
+        auto c = std::lower_bound(cancelled_.begin(), cancelled_.end(), sequence);
+        if (c != cancelled_.end() && *c == sequence) {
+            cancelled_.erase(c);
+            return true;
+        }
+        auto it = std::lower_bound(live_timers_.begin(), live_timers_.end(), sequence);
+        if (it != live_timers_.end() && *it == sequence) live_timers_.erase(it);
+        return false;
+    }
+    void push(int64_t time_ms, Action action, bool background) {
+        if (time_ms < nowMs()) time_ms = nowMs();
+        if (!background) ++foreground_;
+        queue_.push(Event{time_ms, next_sequence_++, std::move(action), background});
+    }
     struct Later {
         bool operator()(const Event& a, const Event& b) const noexcept {
             return a.time_ms != b.time_ms ? a.time_ms > b.time_ms : a.sequence > b.sequence;
@@ -314,6 +358,10 @@ private:
     std::priority_queue<Event, std::vector<Event>, Later> queue_;
     uint64_t next_sequence_ = 0;
     uint64_t executed_ = 0;
+    uint64_t foreground_ = 0;  // events in the queue that are not background events (nor cancelled timers)
+    // Sequence numbers of timers still queued, and of cancelled ones whose events are still queued; both sorted
+    // (timers are few at a time, so sorted vectors beat node-based sets).
+    std::vector<uint64_t> live_timers_, cancelled_;
 };
 
 }  // namespace detail
@@ -1445,14 +1493,44 @@ struct hash<kstream_sim::TopicPartition> {
 //
 // Offsets are assigned on append, batch by batch, as Kafka's broker does. Reads return whole batches,
 // starting with the one that contains the requested offset; the reader skips the records before it.
+// Each replica's log also keeps the producer state an idempotent producer needs (ProducerStateManager):
+// per producer id, its epoch and the metadata of its last 5 batches.
 
 #include <algorithm>
+#include <climits>
 #include <cstdint>
+#include <deque>
+#include <map>
 #include <vector>
 
 // #include "record.hpp"  (already pasted above: [PART] broker/record.hpp)
 
 namespace kstream_sim {
+
+// What a broker remembers of one idempotent producer on one partition (Kafka's ProducerStateEntry).
+struct ProducerStateEntry {
+    static constexpr size_t kBatchesToRetain = 5;  // NUM_BATCHES_TO_RETAIN, matching max.in.flight <= 5
+    struct BatchMetadata {
+        int32_t first_sequence;
+        int32_t last_sequence;
+        int64_t first_offset;
+        int64_t log_append_time;
+    };
+    int16_t epoch = -1;
+    std::deque<BatchMetadata> batches;  // oldest first
+
+    int32_t lastSequence() const noexcept { return batches.empty() ? -1 : batches.back().last_sequence; }
+    const BatchMetadata* find(int32_t first_sequence, int32_t last_sequence) const noexcept {
+        for (const auto& b : batches)
+            if (b.first_sequence == first_sequence && b.last_sequence == last_sequence) return &b;
+        return nullptr;
+    }
+};
+
+// The sequence after `s`: sequences wrap from Integer.MAX_VALUE to 0 (DefaultRecordBatch.incrementSequence).
+inline int32_t incrementSequence(int32_t s, int32_t by) noexcept {
+    return s > INT32_MAX - by ? by - (INT32_MAX - s) - 1 : s + by;
+}
 
 class PartitionLog {
 public:
@@ -1464,10 +1542,21 @@ public:
     // Appends a batch at the log end; returns its base offset.
     int64_t append(StoredBatch batch) {
         batch.base_offset = log_end_offset_;
-        log_end_offset_ += batch.count();
+        return appendAt(std::move(batch));
+    }
+    // Appends a batch that already has its offsets (a follower copying its leader).
+    int64_t appendAt(StoredBatch batch) {
+        log_end_offset_ = batch.nextOffset();
         size_in_bytes_ += batch.sizeInBytes();
         batches_.push_back(std::move(batch));
+        rememberProducer(batches_.back());
         return batches_.back().base_offset;
+    }
+
+    // The producer state of an idempotent producer on this partition, or null.
+    const ProducerStateEntry* producerState(int64_t producer_id) const {
+        auto it = producers_.find(producer_id);
+        return it == producers_.end() ? nullptr : &it->second;
     }
 
     // Index of the first batch holding an offset >= `offset` (batches_.size() if none).
@@ -1517,20 +1606,35 @@ public:
         return {};
     }
 
-    // Removes every record at and after `offset` (replica truncation).
+    // Removes every record at and after `offset` (replica truncation), and rebuilds the producer state from
+    // what is left, as a broker reloads it from its log.
     void truncateTo(int64_t offset) {
         while (!batches_.empty() && batches_.back().base_offset >= offset) {
             size_in_bytes_ -= batches_.back().sizeInBytes();
             batches_.pop_back();
         }
         log_end_offset_ = batches_.empty() ? std::max(offset, log_start_offset_) : batches_.back().nextOffset();
+        producers_.clear();
+        for (const auto& b : batches_) rememberProducer(b);
     }
 
 private:
+    void rememberProducer(const StoredBatch& b) {
+        if (b.producer.producer_id < 0) return;
+        ProducerStateEntry& e = producers_[b.producer.producer_id];
+        if (b.producer.producer_epoch != e.epoch) e.batches.clear();
+        e.epoch = b.producer.producer_epoch;
+        if (b.isControl() || b.producer.base_sequence < 0) return;
+        e.batches.push_back({b.producer.base_sequence, incrementSequence(b.producer.base_sequence, b.count() - 1), b.base_offset,
+                             b.log_append_time});
+        if (e.batches.size() > ProducerStateEntry::kBatchesToRetain) e.batches.pop_front();
+    }
+
     std::vector<StoredBatch> batches_;
     int64_t log_start_offset_ = 0;
     int64_t log_end_offset_ = 0;
     int64_t size_in_bytes_ = 0;
+    std::map<int64_t, ProducerStateEntry> producers_;
 };
 
 }  // namespace kstream_sim
@@ -1653,14 +1757,49 @@ inline bool topicNamesCollide(const std::string& a, const std::string& b) {
     return true;
 }
 
+// One replica of a partition as its broker holds it, plus what the leader knows of it as a follower.
+struct ReplicaState {
+    int32_t broker = -1;
+    PartitionLog log;             // this replica's log; the leader's own lives in PartitionState::log
+    int64_t high_watermark = 0;   // the high watermark this replica last learned (its own when it leads)
+    // Kept by the leader, from the follower's fetches (Kafka's Replica state):
+    int64_t fetch_offset = 0;     // the follower's log end offset as of its last fetch
+    int64_t last_caught_up_ms = 0;
+    int64_t last_fetch_ms = 0;
+    int64_t leader_leo_at_last_fetch = 0;
+};
+
 struct PartitionState {
     int32_t partition = 0;
     std::vector<int32_t> replicas;  // broker ids; the first is the preferred leader
     int32_t leader = -1;            // -1: no leader (offline)
     int32_t leader_epoch = 0;
+    int64_t leader_epoch_start_offset = 0;  // the leader's log end offset when it was elected
     std::vector<int32_t> isr;
-    PartitionLog log;
+    PartitionLog log;  // the leader's log (or, while offline, the last leader's)
+    int32_t log_owner = -1;  // the broker whose log `log` is
     int64_t high_watermark = 0;
+    std::vector<ReplicaState> replica_states;  // one per entry of `replicas`, same order
+
+    bool inIsr(int32_t broker) const noexcept {
+        for (int32_t b : isr)
+            if (b == broker) return true;
+        return false;
+    }
+    ReplicaState& replica(int32_t broker) {
+        for (auto& r : replica_states)
+            if (r.broker == broker) return r;
+        return replica_states.front();  // callers ask only for replicas of this partition
+    }
+    // The log that broker `broker` holds for this partition.
+    PartitionLog& logOf(int32_t broker) { return broker == log_owner ? log : replica(broker).log; }
+    // Makes `broker`'s log the one in `log` (when it becomes leader).
+    void takeLogOf(int32_t broker) {
+        if (broker == log_owner) return;
+        if (log_owner >= 0) std::swap(log, replica(log_owner).log);
+        std::swap(log, replica(broker).log);
+        log_owner = broker;
+    }
 };
 
 struct TopicState {
@@ -1674,6 +1813,8 @@ struct TopicState {
     int64_t timestamp_before_max_ms = INT64_MAX;
     int64_t timestamp_after_max_ms = 3600000;
     int32_t max_message_bytes = 1048588;
+    int32_t min_insync_replicas = 1;           // min.insync.replicas (topic, else the broker default)
+    bool unclean_leader_election = false;      // unclean.leader.election.enable (topic, else the broker default)
     std::vector<PartitionState> partitions;
 
     int32_t partitionCount() const noexcept { return static_cast<int32_t>(partitions.size()); }
@@ -1866,14 +2007,203 @@ private:
 }  // namespace kstream_sim
 // ==== [END PART] broker/group_coordinator.hpp ======================================================================
 
+// ==== [PART] broker/network.hpp ====================================================================================
+// The network between clients and brokers: which messages travel, and the faults a test injects into it.
+//
+// Every request and response is a message with an API key (Kafka's ApiKeys names), a direction, the client
+// (its client.id) and the broker at the other end. A fault rule matches messages by those fields and drops,
+// delays or duplicates the next ones; isolating a broker or a client drops everything to and from it. All of
+// it is deterministic: a rule applies to the next matching messages in the order they are sent.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+// #include "../core/clock.hpp"  (already pasted above: [PART] core/clock.hpp)
+
+namespace kstream_sim {
+
+// The requests that travel in the simulation (org.apache.kafka.common.protocol.ApiKeys).
+enum class ApiKey : int8_t {
+    Produce,
+    Fetch,
+    ListOffsets,
+    Metadata,
+    OffsetCommit,
+    OffsetFetch,
+    FindCoordinator,
+    JoinGroup,
+    Heartbeat,
+    LeaveGroup,
+    SyncGroup,
+    DescribeGroups,
+    ListGroups,
+    CreateTopics,
+    DeleteTopics,
+    InitProducerId,
+    AddPartitionsToTxn,
+    AddOffsetsToTxn,
+    EndTxn,
+    WriteTxnMarkers,
+    TxnOffsetCommit,
+    CreatePartitions,
+    Other,
+};
+
+inline const char* apiKeyName(ApiKey key) noexcept {
+    static const char* const names[] = {"PRODUCE", "FETCH", "LIST_OFFSETS", "METADATA", "OFFSET_COMMIT", "OFFSET_FETCH",
+                                        "FIND_COORDINATOR", "JOIN_GROUP", "HEARTBEAT", "LEAVE_GROUP", "SYNC_GROUP",
+                                        "DESCRIBE_GROUPS", "LIST_GROUPS", "CREATE_TOPICS", "DELETE_TOPICS",
+                                        "INIT_PRODUCER_ID", "ADD_PARTITIONS_TO_TXN", "ADD_OFFSETS_TO_TXN", "END_TXN",
+                                        "WRITE_TXN_MARKERS", "TXN_OFFSET_COMMIT", "CREATE_PARTITIONS", "OTHER"};
+    return names[static_cast<int>(key)];
+}
+
+enum class Direction : int8_t { Request, Response };
+
+// One message on the network. `client` is the client.id of the client end ("" when the client is anonymous);
+// between brokers (a follower fetching from its leader) the client is "broker-<follower id>" and
+// `peer_broker` is the follower.
+struct Envelope {
+    ApiKey api = ApiKey::Other;
+    Direction direction = Direction::Request;
+    const std::string* client = nullptr;
+    int32_t broker = -1;
+    int32_t peer_broker = -1;
+};
+
+// Which messages a fault applies to: every field left unset matches anything.
+//   MessageFilter::responses(ApiKey::Produce).client("producer-1")  -- produce responses to producer-1
+//   MessageFilter::requests(ApiKey::Fetch).broker(2)                 -- fetch requests to broker 2
+class MessageFilter {
+public:
+    static MessageFilter requests(ApiKey api) { return MessageFilter().api(api).direction(Direction::Request); }
+    static MessageFilter responses(ApiKey api) { return MessageFilter().api(api).direction(Direction::Response); }
+    static MessageFilter any() { return MessageFilter(); }
+
+    MessageFilter& api(ApiKey a) { api_ = a; return *this; }
+    MessageFilter& direction(Direction d) { direction_ = d; return *this; }
+    MessageFilter& client(std::string client_id) { client_ = std::move(client_id); return *this; }
+    MessageFilter& broker(int32_t id) { broker_ = id; return *this; }
+
+    bool matches(const Envelope& m) const {
+        if (api_ && *api_ != m.api) return false;
+        if (direction_ && *direction_ != m.direction) return false;
+        if (broker_ && *broker_ != m.broker) return false;
+        if (client_ && (!m.client || *client_ != *m.client)) return false;
+        return true;
+    }
+    std::string toString() const {
+        std::string s = direction_ ? (*direction_ == Direction::Request ? "requests" : "responses") : "messages";
+        if (api_) s = std::string(apiKeyName(*api_)) + " " + s;
+        if (client_) s += (direction_ == Direction::Request ? " from " : " to ") + *client_;
+        if (broker_) s += (direction_ == Direction::Request ? " to broker " : " from broker ") + std::to_string(*broker_);
+        return s;
+    }
+
+private:
+    std::optional<ApiKey> api_;
+    std::optional<Direction> direction_;
+    std::optional<std::string> client_;
+    std::optional<int32_t> broker_;
+};
+
+// What the network does with one message.
+struct Delivery {
+    bool dropped = false;
+    int64_t extra_delay_ms = 0;
+    int copies = 1;  // 2 when duplicated
+};
+
+// The faults in force: rules for the next matching messages, and isolated brokers and clients.
+class NetworkFaults {
+public:
+    enum class Action : int8_t { Drop, Delay, Duplicate };
+
+    void add(Action action, MessageFilter filter, int64_t count, int64_t delay_ms = 0) {
+        rules_.push_back(Rule{action, std::move(filter), count, delay_ms});
+    }
+    void isolateBroker(int32_t id) { setMember(isolated_brokers_, id, true); }
+    void healBroker(int32_t id) { setMember(isolated_brokers_, id, false); }
+    void isolateClient(const std::string& id) { setMember(isolated_clients_, id, true); }
+    void healClient(const std::string& id) { setMember(isolated_clients_, id, false); }
+    void clear() {
+        rules_.clear();
+        isolated_brokers_.clear();
+        isolated_clients_.clear();
+    }
+    bool isolated(int32_t broker) const { return contains(isolated_brokers_, broker); }
+    bool empty() const noexcept { return rules_.empty() && isolated_brokers_.empty() && isolated_clients_.empty(); }
+
+    // Decides the fate of a message (consuming the count of the first rule that matches it).
+    Delivery route(const Envelope& m) {
+        Delivery d;
+        if (contains(isolated_brokers_, m.broker) || (m.peer_broker >= 0 && contains(isolated_brokers_, m.peer_broker)) ||
+            (m.client && contains(isolated_clients_, *m.client))) {
+            d.dropped = true;
+            return d;
+        }
+        for (size_t i = 0; i < rules_.size(); ++i) {
+            Rule& r = rules_[i];
+            if (!r.filter.matches(m)) continue;
+            if (r.action == Action::Drop) d.dropped = true;
+            if (r.action == Action::Delay) d.extra_delay_ms = r.delay_ms;
+            if (r.action == Action::Duplicate) d.copies = 2;
+            if (r.remaining > 0 && --r.remaining == 0) rules_.erase(rules_.begin() + static_cast<std::ptrdiff_t>(i));
+            break;
+        }
+        return d;
+    }
+
+private:
+    struct Rule {
+        Action action;
+        MessageFilter filter;
+        int64_t remaining;  // -1: every matching message until cleared
+        int64_t delay_ms;
+    };
+    template <class T>
+    static bool contains(const std::vector<T>& v, const T& x) {
+        for (const auto& e : v)
+            if (e == x) return true;
+        return false;
+    }
+    template <class T>
+    static void setMember(std::vector<T>& v, const T& x, bool on) {
+        if (on && !contains(v, x)) v.push_back(x);
+        if (!on)
+            for (size_t i = 0; i < v.size(); ++i)
+                if (v[i] == x) v.erase(v.begin() + static_cast<std::ptrdiff_t>(i--));
+    }
+
+    std::vector<Rule> rules_;
+    std::vector<int32_t> isolated_brokers_;
+    std::vector<std::string> isolated_clients_;
+};
+
+}  // namespace kstream_sim
+// ==== [END PART] broker/network.hpp ================================================================================
+
 // ==== [PART] broker/cluster.hpp ====================================================================================
 // The cluster: brokers, topics and partitions on one virtual clock, and the broker side of every request.
 //
 // Clients never call a broker directly: a request travels for the network latency, is handled at the
 // broker when it arrives, and the response travels back. Everything runs on the cluster's one scheduler.
+//
+// Replication as in Kafka: every partition has replicas on distinct brokers; followers fetch from the
+// leader (one fetcher per follower-leader pair), the leader tracks each follower's log end offset, keeps the
+// in-sync replica set (ISR; a follower that has not caught up for replica.lag.time.max.ms leaves it, one that
+// catches up rejoins) and advances the high watermark to the smallest log end offset in the ISR. Consumers
+// read only below the high watermark; acks=all waits for it. A controller (KRaft's, on its own quorum that
+// never fails here) fences a broker whose heartbeats stop for broker.session.timeout.ms, removes it from every
+// ISR, elects new leaders from the ISR (or, with unclean.leader.election.enable, from any live replica), and
+// brings preferred leaders back (auto.leader.rebalance.enable). A follower truncates its log where it diverges
+// from its new leader's.
 
 #include <algorithm>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -1887,6 +2217,7 @@ private:
 // #include "../core/scheduler.hpp"  (already pasted above: [PART] core/scheduler.hpp)
 // #include "../core/trace.hpp"  (already pasted above: [PART] core/trace.hpp)
 // #include "group_coordinator.hpp"  (already pasted above: [PART] broker/group_coordinator.hpp)
+// #include "network.hpp"  (already pasted above: [PART] broker/network.hpp)
 // #include "topic.hpp"  (already pasted above: [PART] broker/topic.hpp)
 
 namespace kstream_sim {
@@ -1905,6 +2236,16 @@ public:
     ClusterConfig& defaultReplicationFactor(int16_t n) { default_rf_ = n; return *this; }
     // Keep the trace's readable lines (the hash is always kept).
     ClusterConfig& trace(bool keep_lines) { trace_lines_ = keep_lines; return *this; }
+    // Broker defaults for replication (Kafka's broker configs of the same names):
+    // min.insync.replicas, unclean.leader.election.enable, replica.lag.time.max.ms,
+    // broker.session.timeout.ms (how long the controller waits for a silent broker before fencing it),
+    // auto.leader.rebalance.enable and leader.imbalance.check.interval.seconds.
+    ClusterConfig& minInsyncReplicas(int32_t n) { min_isr_ = n; return *this; }
+    ClusterConfig& uncleanLeaderElection(bool on) { unclean_ = on; return *this; }
+    ClusterConfig& replicaLagTimeMax(Millis d) { replica_lag_ms_ = d.count(); return *this; }
+    ClusterConfig& brokerSessionTimeout(Millis d) { session_timeout_ms_ = d.count(); return *this; }
+    ClusterConfig& autoLeaderRebalance(bool on) { auto_rebalance_ = on; return *this; }
+    ClusterConfig& leaderImbalanceCheckInterval(Millis d) { imbalance_check_ms_ = d.count(); return *this; }
 
     int32_t brokers() const noexcept { return brokers_; }
     uint64_t seed() const noexcept { return seed_; }
@@ -1915,6 +2256,12 @@ public:
     int32_t defaultPartitions() const noexcept { return default_partitions_; }
     int16_t defaultReplicationFactor() const noexcept { return default_rf_; }
     bool trace() const noexcept { return trace_lines_; }
+    int32_t minInsyncReplicas() const noexcept { return min_isr_; }
+    bool uncleanLeaderElection() const noexcept { return unclean_; }
+    int64_t replicaLagTimeMaxMs() const noexcept { return replica_lag_ms_; }
+    int64_t brokerSessionTimeoutMs() const noexcept { return session_timeout_ms_; }
+    bool autoLeaderRebalance() const noexcept { return auto_rebalance_; }
+    int64_t leaderImbalanceCheckIntervalMs() const noexcept { return imbalance_check_ms_; }
 
 private:
     int32_t brokers_ = 1;
@@ -1926,11 +2273,19 @@ private:
     int32_t default_partitions_ = 1;
     int16_t default_rf_ = 1;
     bool trace_lines_ = false;
+    int32_t min_isr_ = 1;
+    bool unclean_ = false;
+    int64_t replica_lag_ms_ = 30000;
+    int64_t session_timeout_ms_ = 9000;
+    bool auto_rebalance_ = true;
+    int64_t imbalance_check_ms_ = 300000;
 };
 
 struct BrokerState {
     int32_t id = 0;
-    bool alive = true;
+    bool alive = true;    // the process runs
+    bool fenced = false;  // the controller's view: a fenced broker leads nothing and is in no ISR
+    int64_t incarnation = 0;  // bumped at each crash and restart: messages to an earlier incarnation are lost
 };
 
 // What a fetch returns for one partition.
@@ -1957,6 +2312,26 @@ struct ProducePartitionResult {
     std::exception_ptr error;
 };
 
+// One batch of a produce request.
+struct ProduceEntry {
+    TopicPartition tp;
+    std::shared_ptr<const BatchPayload> payload;
+    ProducerIdentity producer;
+};
+
+// A produce request at the broker, answered when every partition is done (at once for acks 0 and 1; for
+// acks=all when the high watermark passes the batch, or at the request timeout).
+struct PendingProduce {
+    std::vector<ProducePartitionResult> results;
+    size_t waiting = 0;
+    int32_t broker = -1;
+    bool answered = false;
+    uint64_t timer = 0;
+    std::vector<char> waiting_for;  // per result: still waiting for the high watermark (acks=all)
+    std::function<void(std::vector<ProducePartitionResult>)> respond;
+    std::function<void()> on_disconnect;  // at the broker: the broker went down before answering
+};
+
 namespace detail {
 template <class D = void>
 class ClusterImpl;
@@ -1980,7 +2355,10 @@ public:
         : config_(config), scheduler_(config.epochMs()), random_(config.seed()), network_random_(random_.fork("network")) {
         if (config.brokers() < 1) throw ConfigException("A cluster needs at least one broker (got " + std::to_string(config.brokers()) + ")");
         trace_.keepLines(config.trace());
-        for (int32_t id = 0; id < config.brokers(); ++id) brokers_.push_back(BrokerState{id, true});
+        for (int32_t id = 0; id < config.brokers(); ++id) {
+            brokers_.push_back(BrokerState{id, true, false, 0});
+            broker_client_ids_.push_back("broker-" + std::to_string(id));  // a follower's client.id
+        }
     }
     ClusterImpl(const ClusterImpl&) = delete;
     ClusterImpl& operator=(const ClusterImpl&) = delete;
@@ -2030,7 +2408,9 @@ public:
     std::string describe() const {
         auto n = [](int64_t v) { return std::to_string(v); };
         std::string out = "Cluster: " + n(brokerCount()) + " broker(s), time " + n(nowMs()) + " ms\n";
-        for (const auto& b : brokers_) out += "  broker " + n(b.id) + (b.alive ? " up" : " DOWN") + "\n";
+        for (const auto& b : brokers_)
+            out += "  broker " + n(b.id) + (b.alive ? " up" : " DOWN") + (faults_.isolated(b.id) ? ", isolated" : "") +
+                   (b.fenced ? ", fenced" : "") + "\n";
         for (const auto& kv : topics_) {
             const TopicState& t = *kv.second;
             out += "Topic: " + t.name + "\tPartitionCount: " + n(t.partitionCount()) +
@@ -2050,25 +2430,112 @@ public:
         const int64_t jitter = config_.networkJitterMs();
         return config_.networkLatencyMs() + (jitter > 0 ? network_random_.nextBetween(0, jitter) : 0);
     }
-    // When a message sent now on `link` (2*broker to it, 2*broker+1 from it) arrives.
-    int64_t linkArrival(int64_t link) {
-        int64_t& last = link_last_arrival_[link];
-        last = std::max(last, nowMs() + networkDelayMs());
-        return last;
+    // The faults in force: drop, delay or duplicate the next matching messages; isolate brokers or clients.
+    //   cluster.dropNext(MessageFilter::responses(ApiKey::Produce).client("producer-1"));
+    void dropNext(const MessageFilter& filter, int64_t count = 1) { faults_.add(NetworkFaults::Action::Drop, filter, count); }
+    void dropAll(const MessageFilter& filter) { faults_.add(NetworkFaults::Action::Drop, filter, -1); }
+    void delayNext(const MessageFilter& filter, Millis delay, int64_t count = 1) {
+        faults_.add(NetworkFaults::Action::Delay, filter, count, delay.count());
     }
-    // Delivers `on_arrival` at broker `broker_id` after the network delay.
-    // Messages on one link arrive in the order they were sent, as over TCP: jitter delays them, never
-    // reorders them (a message arrives no earlier than the one sent before it on the same link).
-    void toBroker(int32_t broker_id, std::function<void()> on_arrival) {
-        scheduler_.at(linkArrival(2 * static_cast<int64_t>(broker_id)), std::move(on_arrival));
+    void duplicateNext(const MessageFilter& filter, int64_t count = 1) { faults_.add(NetworkFaults::Action::Duplicate, filter, count); }
+    // Cuts a broker off from everyone (clients, other brokers, the controller) until healBroker(); the
+    // controller fences it after broker.session.timeout.ms.
+    void isolateBroker(int32_t id) {
+        checkBroker(id);
+        faults_.isolateBroker(id);
+        trace_.record(nowMs(), "isolate", "broker-" + std::to_string(id));
+        scheduleFencing(id);
     }
-    // Delivers a response to a client after the network delay.
+    void healBroker(int32_t id) {
+        checkBroker(id);
+        faults_.healBroker(id);
+        trace_.record(nowMs(), "heal", "broker-" + std::to_string(id));
+        if (brokers_[static_cast<size_t>(id)].alive) scheduler_.after(networkDelayMs(), [this, id] { unfence(id); });
+    }
+    // Cuts a client (by client.id) off from every broker until healClient().
+    void isolateClient(const std::string& client_id) {
+        faults_.isolateClient(client_id);
+        trace_.record(nowMs(), "isolate", client_id);
+    }
+    void healClient(const std::string& client_id) {
+        faults_.healClient(client_id);
+        trace_.record(nowMs(), "heal", client_id);
+    }
+    // Removes every network fault (isolated brokers rejoin).
+    void healNetwork() {
+        for (int32_t id = 0; id < brokerCount(); ++id)
+            if (faults_.isolated(id)) healBroker(id);
+        faults_.clear();
+    }
+
+    // Sends a message to broker `broker_id`; `on_arrival` runs there after the network delay, unless the
+    // network drops it. When the broker is down (or goes down on the way), `on_disconnect` runs at the client
+    // instead, as a client notices a closed connection.
+    void toBroker(int32_t broker_id, const Envelope& m, std::function<void()> on_arrival, std::function<void()> on_disconnect = {}) {
+        const int64_t incarnation = brokers_.at(static_cast<size_t>(broker_id)).incarnation;
+        send(m, 2 * static_cast<int64_t>(broker_id), [this, broker_id, incarnation, on_arrival = std::move(on_arrival),
+                                                    on_disconnect = std::move(on_disconnect)]() mutable {
+            if (brokerUp(broker_id, incarnation)) return on_arrival();
+            if (on_disconnect) scheduler_.at(linkArrival(2 * static_cast<int64_t>(broker_id) + 1), std::move(on_disconnect));
+        });
+    }
+    void toBroker(int32_t broker_id, std::function<void()> on_arrival) { toBroker(broker_id, Envelope{}, std::move(on_arrival)); }
+    // Sends a response from broker `from_broker` to a client.
+    void toClient(const Envelope& m, std::function<void()> on_arrival) {
+        send(m, 2 * static_cast<int64_t>(m.broker) + 1, std::move(on_arrival));
+    }
     void toClient(std::function<void()> on_arrival, int32_t from_broker = -1) {
-        scheduler_.at(linkArrival(2 * static_cast<int64_t>(from_broker) + 1), std::move(on_arrival));
+        Envelope m;
+        m.direction = Direction::Response;
+        m.broker = from_broker;
+        toClient(m, std::move(on_arrival));
     }
-    // A request/response round trip: `handle` runs at the broker, `deliver` at the client.
+    // A request/response round trip: `handle` runs at the broker, `deliver` at the client. A request for a
+    // broker that is down goes to a live one (clients here always know the current metadata).
     void roundTrip(int32_t broker_id, std::function<std::function<void()>()> handle) {
+        if (broker_id >= 0 && broker_id < brokerCount() && !brokers_[static_cast<size_t>(broker_id)].alive) broker_id = anyLiveBroker();
         toBroker(broker_id, [this, broker_id, handle = std::move(handle)] { toClient(handle(), broker_id); });
+    }
+    // The live broker with the lowest id (metadata requests), or 0 when none is up.
+    int32_t anyLiveBroker() const {
+        for (const auto& b : brokers_)
+            if (b.alive && !faults_.isolated(b.id)) return b.id;
+        return 0;
+    }
+
+    // ---- broker failures (the controller reacts as KRaft's does) ----
+    // Kills a broker: it stops at once, its clients see their connections close, and the controller fences
+    // it after broker.session.timeout.ms, moving its leaderships. Its logs survive (they are on disk).
+    void crashBroker(int32_t id) {
+        BrokerState& b = checkBroker(id);
+        if (!b.alive) return;
+        b.alive = false;
+        ++b.incarnation;
+        trace_.record(nowMs(), "crash", "broker-" + std::to_string(id));
+        stopBrokerWork(id);
+        scheduleFencing(id);
+    }
+    // A controlled shutdown: the controller moves the broker's leaderships and removes it from every ISR
+    // first, then the broker stops.
+    void shutdownBroker(int32_t id) {
+        BrokerState& b = checkBroker(id);
+        if (!b.alive) return;
+        trace_.record(nowMs(), "shutdown", "broker-" + std::to_string(id));
+        fence(id);
+        b.alive = false;
+        ++b.incarnation;
+        stopBrokerWork(id);
+    }
+    // Starts a stopped broker again: it registers with the controller, is unfenced, follows its partitions'
+    // leaders (truncating where its log diverged) and rejoins the ISRs once caught up.
+    void restartBroker(int32_t id) {
+        BrokerState& b = checkBroker(id);
+        if (b.alive) return;
+        if (!b.fenced) fence(id);  // a quick restart: the old registration is fenced first
+        b.alive = true;
+        ++b.incarnation;
+        trace_.record(nowMs(), "restart", "broker-" + std::to_string(id));
+        scheduler_.after(networkDelayMs(), [this, id] { unfence(id); });
     }
 
     // ---- controller: topic administration (runs at the broker when the request arrives) ----
@@ -2099,6 +2566,9 @@ public:
         topic->timestamp_before_max_ms = numeric(TopicConfig::MESSAGE_TIMESTAMP_BEFORE_MAX_MS_CONFIG, INT64_MAX);
         topic->timestamp_after_max_ms = numeric(TopicConfig::MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG, 3600000);
         topic->max_message_bytes = static_cast<int32_t>(numeric(TopicConfig::MAX_MESSAGE_BYTES_CONFIG, 1048588));
+        topic->min_insync_replicas = static_cast<int32_t>(numeric(TopicConfig::MIN_IN_SYNC_REPLICAS_CONFIG, config_.minInsyncReplicas()));
+        auto unclean = topic->configs.find(TopicConfig::UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG);
+        topic->unclean_leader_election = unclean == topic->configs.end() ? config_.uncleanLeaderElection() : unclean->second == "true";
         auto ts = topic->configs.find(TopicConfig::MESSAGE_TIMESTAMP_TYPE_CONFIG);
         topic->timestamp_type =
             ts != topic->configs.end() && ts->second == "LogAppendTime" ? TimestampType::LogAppendTime : TimestampType::CreateTime;
@@ -2140,53 +2610,42 @@ public:
     }
 
     // ---- produce (at the partition leader) ----
-    ProducePartitionResult appendAsLeader(int32_t broker_id, const TopicPartition& tp, std::shared_ptr<const BatchPayload> payload,
-                                          const ProducerIdentity& producer) {
-        ProducePartitionResult result;
-        PartitionState* p = findPartition(tp);
-        if (!p) {
-            result.error = std::make_exception_ptr(UnknownTopicOrPartitionException("This server does not host this topic-partition."));
-            return result;
-        }
-        if (p->leader != broker_id) {
-            result.error = std::make_exception_ptr(NotLeaderOrFollowerException(
-                "For requests intended only for the leader, this error indicates that the broker is not the current leader."));
-            return result;
-        }
-        const TopicState& t = *topics_.at(tp.topic());
-        if (payload->size_in_bytes > t.max_message_bytes) {
-            result.error = std::make_exception_ptr(RecordTooLargeException(
-                "The request included a message larger than the max message size the server will accept."));
-            return result;
-        }
-        if (t.timestamp_type == TimestampType::CreateTime) {
-            // LogValidator: CreateTime timestamps must lie within [now - before.max.ms, now + after.max.ms].
-            const int64_t lowest = t.timestamp_before_max_ms > nowMs() ? INT64_MIN : nowMs() - t.timestamp_before_max_ms;
-            const int64_t highest = nowMs() + t.timestamp_after_max_ms;
-            for (size_t i = 0; i < payload->records.size(); ++i) {
-                const int64_t ts = payload->records[i].timestamp;
-                if (ts < lowest || ts > highest) {
-                    result.error = std::make_exception_ptr(InvalidTimestampException(
-                        "Timestamp " + std::to_string(ts) + " of message with offset " + std::to_string(i) +
-                        " is out of range. The timestamp should be within [" + std::to_string(lowest) + ", " +
-                        std::to_string(highest) + "]"));
-                    return result;
+    // Handles a produce request that arrived at `broker_id`; `respond` runs at the broker when the answer is
+    // ready (never for acks=0, whose requests get no answer).
+    void handleProduce(int32_t broker_id, const std::vector<ProduceEntry>& entries, int32_t acks, int64_t timeout_ms,
+                       std::function<void(std::vector<ProducePartitionResult>)> respond, std::function<void()> on_disconnect) {
+        auto request = std::make_shared<PendingProduce>();
+        request->broker = broker_id;
+        request->results.resize(entries.size());
+        for (size_t i = 0; i < entries.size(); ++i) {
+            const ProduceEntry& e = entries[i];
+            PartitionState* p = appendAsLeader(broker_id, e, acks, request->results[i]);
+            if (p && acks == -1 && !request->results[i].error) {
+                // acks=all: wait until the high watermark passes the batch (Kafka's DelayedProduce).
+                const int64_t required = request->results[i].base_offset + e.payload->count();
+                if (p->high_watermark < required) {
+                    ++request->waiting;
+                    request->waiting_for.resize(entries.size());
+                    request->waiting_for[i] = 1;
+                    ack_waiters_[e.tp].push_back(AckWaiter{required, request, i});
+                } else {
+                    checkIsrAfterAppend(*p, e.tp, request->results[i]);
                 }
             }
         }
-        StoredBatch batch;
-        batch.producer = producer;
-        batch.partition_leader_epoch = p->leader_epoch;
-        if (t.timestamp_type == TimestampType::LogAppendTime) batch.log_append_time = nowMs();
-        batch.payload = std::move(payload);
-        result.base_offset = p->log.append(std::move(batch));
-        result.log_append_time = t.timestamp_type == TimestampType::LogAppendTime ? nowMs() : -1;
-        // Replication arrives with the replication issue; until then every replica is in sync at once.
-        p->high_watermark = p->log.logEndOffset();
-        trace_.record(nowMs(), "append", tp.toString(),
-                      {{"base", result.base_offset}, {"count", p->log.batches().back().count()}, {"leo", p->log.logEndOffset()}});
-        wakeParkedFetches(tp);
-        return result;
+        if (acks == 0) return;
+        request->respond = std::move(respond);
+        request->on_disconnect = std::move(on_disconnect);
+        if (request->waiting == 0) return answer(*request);
+        pending_produces_.push_back(request);
+        std::weak_ptr<PendingProduce> weak = request;
+        request->timer = scheduler_.timerAfter(timeout_ms, [this, weak] {
+            auto r = weak.lock();
+            if (!r || r->answered) return;
+            for (size_t i = 0; i < r->waiting_for.size(); ++i)
+                if (r->waiting_for[i]) r->results[i].error = std::make_exception_ptr(TimeoutException("Request timed out"));
+            answer(*r);  // REQUEST_TIMED_OUT for the partitions whose replicas did not catch up in time
+        });
     }
 
     // ---- list offsets: -2 earliest, -1 latest, otherwise the first offset with timestamp >= ts ----
@@ -2202,6 +2661,10 @@ public:
     }
 
     // ---- fetch: long-polls until fetch.min.bytes are there or fetch.max.wait.ms passes ----
+    // A fetch that gets no answer (a broker down or cut off) fails at the client after request.timeout.ms
+    // (30 s), with every partition in error, as after a lost connection; the consumer then fetches again.
+    static constexpr int64_t kClientRequestTimeoutMs = 30000;
+    static constexpr int64_t kReconnectBackoffMs = 50;  // reconnect.backoff.ms
     using FetchCallback = std::function<void(std::vector<FetchPartitionData>)>;
     void fetch(int32_t broker_id, std::vector<std::pair<TopicPartition, int64_t>> partitions, FetchParams params,
                FetchCallback on_response) {
@@ -2210,12 +2673,19 @@ public:
         request->partitions = std::move(partitions);
         request->params = params;
         request->on_response = std::move(on_response);
-        toBroker(broker_id, [this, request] {
+        request->timer = scheduler_.timerAfter(kClientRequestTimeoutMs + params.max_wait_ms, [this, request] { failFetch(request); });
+        Envelope m;
+        m.api = ApiKey::Fetch;
+        m.broker = broker_id;
+        toBroker(broker_id, m, [this, request] {
             if (fetchIsSatisfied(*request) || request->params.max_wait_ms <= 0) return completeFetch(request);
             parked_fetches_.push_back(request);
             scheduler_.after(request->params.max_wait_ms, [this, request] { completeFetch(request); });
-        });
+        }, [this, request] { failFetch(request); });
     }
+
+    // ---- producer ids (InitProducerId; KRaft's controller hands them out in blocks, from 0) ----
+    int64_t allocateProducerId() { return next_producer_id_++; }
 
     // ---- consumer groups ----
     static constexpr const char* kConsumerOffsetsTopic = "__consumer_offsets";
@@ -2267,10 +2737,10 @@ public:
             trace_.record(nowMs(), "commit", group_id + "/" + tp.toString(), {{"offset", o.offset}});
         }
         if (PartitionState* p = findPartition(log_tp)) {
+            if (p->leader < 0) return;  // offline: the commit lives only in the coordinator's memory
             StoredBatch batch;
             batch.payload = std::move(payload);
-            p->log.append(std::move(batch));
-            p->high_watermark = p->log.logEndOffset();
+            appendToLeaderLog(*p, log_tp, std::move(batch));
         }
     }
 
@@ -2305,8 +2775,27 @@ private:
         std::vector<std::pair<TopicPartition, int64_t>> partitions;
         FetchParams params;
         FetchCallback on_response;
-        bool completed = false;
+        bool completed = false;  // answered by the broker
+        bool delivered = false;  // the client has its answer (or gave up)
+        uint64_t timer = 0;
     };
+
+    // The client side of a fetch that got no answer: every partition fails as NotLeaderOrFollower, after
+    // reconnect.backoff.ms.
+    void failFetch(const std::shared_ptr<ParkedFetch>& f) {
+        if (f->delivered) return;
+        f->delivered = true;
+        scheduler_.cancel(f->timer);
+        std::vector<FetchPartitionData> response;
+        for (const auto& entry : f->partitions) {
+            FetchPartitionData d;
+            d.tp = entry.first;
+            d.fetch_offset = entry.second;
+            d.error = FetchPartitionData::Error::NotLeaderOrFollower;
+            response.push_back(std::move(d));
+        }
+        scheduler_.after(kReconnectBackoffMs, [f, response = std::move(response)]() mutable { f->on_response(std::move(response)); });
+    }
 
     static void appendShortString(Bytes& out, const std::string& s) {
         detail::appendBigEndian(out, static_cast<uint16_t>(s.size()), 2);
@@ -2358,8 +2847,18 @@ private:
             p.partition = pid;
             p.replicas.push_back(first);
             for (int32_t j = 0; j < rf - 1; ++j) p.replicas.push_back((first + 1 + (shift + j) % (n - 1)) % n);
-            p.leader = p.replicas.front();
-            p.isr = p.replicas;
+            // The first live replica leads (the preferred one when all are up); the ISR is the live replicas.
+            for (int32_t b : p.replicas) {
+                ReplicaState r;
+                r.broker = b;
+                r.last_caught_up_ms = nowMs();
+                p.replica_states.push_back(std::move(r));
+                if (brokers_[static_cast<size_t>(b)].fenced) continue;
+                p.isr.push_back(b);
+                if (p.leader < 0) p.leader = b;
+            }
+            if (p.isr.empty()) p.isr.push_back(p.replicas.front());
+            p.log_owner = p.leader >= 0 ? p.leader : p.replicas.front();
             t.partitions.push_back(std::move(p));
         }
     }
@@ -2402,7 +2901,16 @@ private:
             response.push_back(std::move(d));
         }
         trace_.record(nowMs(), "fetch", "broker-" + std::to_string(f->broker_id), {{"partitions", static_cast<int64_t>(response.size())}});
-        toClient([f, response = std::move(response)]() mutable { f->on_response(std::move(response)); }, f->broker_id);
+        Envelope m;
+        m.api = ApiKey::Fetch;
+        m.direction = Direction::Response;
+        m.broker = f->broker_id;
+        toClient(m, [this, f, response = std::move(response)]() mutable {
+            if (f->delivered) return;
+            f->delivered = true;
+            scheduler_.cancel(f->timer);
+            f->on_response(std::move(response));
+        });
         parked_fetches_.erase(std::remove(parked_fetches_.begin(), parked_fetches_.end(), f), parked_fetches_.end());
     }
 
@@ -2416,6 +2924,529 @@ private:
         }
     }
 
+    // ==== replication: appends at the leader, follower fetchers, ISR and high watermark ====
+
+    struct AckWaiter {
+        int64_t required_offset;  // the high watermark this batch needs (its last offset + 1)
+        std::shared_ptr<PendingProduce> request;
+        size_t index;
+    };
+
+    bool brokerUp(int32_t id, int64_t incarnation) const {
+        const BrokerState& b = brokers_[static_cast<size_t>(id)];
+        return b.alive && b.incarnation == incarnation;
+    }
+    BrokerState& checkBroker(int32_t id) {
+        if (id < 0 || id >= brokerCount())
+            throw IllegalArgumentException("No broker " + std::to_string(id) + ": the cluster has brokers 0.." + std::to_string(brokerCount() - 1));
+        return brokers_[static_cast<size_t>(id)];
+    }
+
+    // When a message sent now on `link` arrives: no earlier than the one sent before it on the same link.
+    int64_t linkArrival(int64_t link, int64_t extra_delay_ms = 0) {
+        int64_t& last = link_last_arrival_[link];
+        last = std::max(last, nowMs() + networkDelayMs() + extra_delay_ms);
+        return last;
+    }
+
+    // Puts a message on the network: FIFO per link, as over TCP; faults may drop, delay or duplicate it.
+    void send(const Envelope& m, int64_t link, std::function<void()> on_arrival) {
+        Delivery d;
+        if (!faults_.empty()) d = faults_.route(m);
+        if (d.dropped) {
+            trace_.record(nowMs(), "net-drop", std::string(apiKeyName(m.api)) + (m.direction == Direction::Request ? " request" : " response"),
+                          {{"broker", m.broker}});
+            return;
+        }
+        const int64_t at = linkArrival(link, d.extra_delay_ms);
+        if (d.copies > 1) scheduler_.at(at, on_arrival);
+        scheduler_.at(at, std::move(on_arrival));
+    }
+
+    // Validates and appends a produce batch at the leader; fills `result`. Returns the partition when appended.
+    PartitionState* appendAsLeader(int32_t broker_id, const ProduceEntry& e, int32_t acks, ProducePartitionResult& result) {
+        auto fail = [&result](auto exception) {
+            result.error = std::make_exception_ptr(exception);
+            return nullptr;
+        };
+        PartitionState* p = findPartition(e.tp);
+        if (!p) return fail(UnknownTopicOrPartitionException("This server does not host this topic-partition."));
+        if (p->leader != broker_id)
+            return fail(NotLeaderOrFollowerException(
+                "For requests intended only for the leader, this error indicates that the broker is not the current leader."));
+        const TopicState& t = *topics_.at(e.tp.topic());
+        if (e.payload->size_in_bytes > t.max_message_bytes)
+            return fail(RecordTooLargeException("The request included a message larger than the max message size the server will accept."));
+        if (t.timestamp_type == TimestampType::CreateTime) {
+            // LogValidator: CreateTime timestamps must lie within [now - before.max.ms, now + after.max.ms].
+            const int64_t lowest = t.timestamp_before_max_ms > nowMs() ? INT64_MIN : nowMs() - t.timestamp_before_max_ms;
+            const int64_t highest = nowMs() + t.timestamp_after_max_ms;
+            for (size_t i = 0; i < e.payload->records.size(); ++i) {
+                const int64_t ts = e.payload->records[i].timestamp;
+                if (ts < lowest || ts > highest)
+                    return fail(InvalidTimestampException("Timestamp " + std::to_string(ts) + " of message with offset " + std::to_string(i) +
+                                                          " is out of range. The timestamp should be within [" + std::to_string(lowest) +
+                                                          ", " + std::to_string(highest) + "]"));
+            }
+        }
+        // acks=all needs min.insync.replicas in the ISR before the write (Partition.appendRecordsToLeader).
+        if (acks == -1 && static_cast<int32_t>(p->isr.size()) < t.min_insync_replicas)
+            return fail(NotEnoughReplicasException("The size of the current ISR " + scalaSet(p->isr) +
+                                                   " is insufficient to satisfy the min.isr requirement of " +
+                                                   std::to_string(t.min_insync_replicas) + " for partition " + e.tp.toString()));
+        // The idempotent producer's checks (ProducerAppendInfo): epoch, duplicate, sequence gap.
+        if (e.producer.producer_id >= 0 && e.producer.base_sequence >= 0) {
+            if (const ProducerStateEntry* state = p->log.producerState(e.producer.producer_id)) {
+                const std::string where = " at offset " + std::to_string(p->log.logEndOffset()) + " in partition " + e.tp.toString();
+                const int32_t last_seq = incrementSequence(e.producer.base_sequence, e.payload->count() - 1);
+                if (e.producer.producer_epoch < state->epoch)
+                    return fail(InvalidProducerEpochException("Epoch of producer " + std::to_string(e.producer.producer_id) + where + " is " +
+                                                              std::to_string(e.producer.producer_epoch) + ", which is smaller than the last seen epoch " +
+                                                              std::to_string(state->epoch)));
+                if (e.producer.producer_epoch == state->epoch) {
+                    if (const auto* dup = state->find(e.producer.base_sequence, last_seq)) {
+                        // A retry of a batch already written: acknowledged with its original offsets, not written again.
+                        result.base_offset = dup->first_offset;
+                        result.log_append_time = dup->log_append_time;
+                        trace_.record(nowMs(), "duplicate", e.tp.toString(), {{"base", dup->first_offset}, {"seq", e.producer.base_sequence}});
+                        return p;
+                    }
+                    if (e.producer.base_sequence != incrementSequence(state->lastSequence(), 1))
+                        return fail(OutOfOrderSequenceException(
+                            "Out of order sequence number for producer " + std::to_string(e.producer.producer_id) + where + ": " +
+                            std::to_string(e.producer.base_sequence) + " (incoming seq. number), " + std::to_string(state->lastSequence()) +
+                            " (current end sequence number)"));
+                } else if (e.producer.base_sequence != 0) {
+                    return fail(OutOfOrderSequenceException("Invalid sequence number for new epoch of producer " +
+                                                            std::to_string(e.producer.producer_id) + where + ": " +
+                                                            std::to_string(e.producer.base_sequence) + " (request epoch), 0 (expected)"));
+                }
+            }
+        }
+        StoredBatch batch;
+        batch.producer = e.producer;
+        if (t.timestamp_type == TimestampType::LogAppendTime) batch.log_append_time = nowMs();
+        batch.payload = e.payload;
+        result.base_offset = appendToLeaderLog(*p, e.tp, std::move(batch));
+        result.log_append_time = t.timestamp_type == TimestampType::LogAppendTime ? nowMs() : -1;
+        return p;
+    }
+
+    // Appends at the leader (stamping the leader epoch), then lets followers and waiting fetches know.
+    int64_t appendToLeaderLog(PartitionState& p, const TopicPartition& tp, StoredBatch batch) {
+        batch.partition_leader_epoch = p.leader_epoch;
+        const int64_t base = p.log.append(std::move(batch));
+        trace_.record(nowMs(), "append", tp.toString(), {{"base", base}, {"count", p.log.batches().back().count()}, {"leo", p.log.logEndOffset()}});
+        for (const auto& r : p.replica_states)
+            if (r.broker != p.leader) wakeFetcher(r.broker, p.leader);
+        maybeAdvanceHighWatermark(p, tp);
+        if (p.isr.size() > 1) scheduleIsrCheck();
+        return base;
+    }
+
+    // NOT_ENOUGH_REPLICAS_AFTER_APPEND: written, but the ISR shrank below min.insync.replicas meanwhile.
+    void checkIsrAfterAppend(const PartitionState& p, const TopicPartition& tp, ProducePartitionResult& result) {
+        const int32_t min_isr = topics_.at(tp.topic())->min_insync_replicas;
+        if (static_cast<int32_t>(p.isr.size()) < min_isr)
+            result.error = std::make_exception_ptr(NotEnoughReplicasAfterAppendException(
+                "The size of the current ISR " + scalaSet(p.isr) + " is insufficient to satisfy the min.isr requirement of " +
+                std::to_string(min_isr) + " for partition " + tp.toString()));
+    }
+
+    void answer(PendingProduce& r) {
+        if (r.answered) return;
+        r.answered = true;
+        scheduler_.cancel(r.timer);
+        pending_produces_.erase(std::remove_if(pending_produces_.begin(), pending_produces_.end(),
+                                               [&r](const std::shared_ptr<PendingProduce>& x) { return x.get() == &r; }),
+                                pending_produces_.end());
+        r.respond(std::move(r.results));
+    }
+
+    // The high watermark: the smallest log end offset in the ISR; it never goes back at a leader.
+    void maybeAdvanceHighWatermark(PartitionState& p, const TopicPartition& tp) {
+        if (p.leader < 0) return;
+        int64_t hw = p.log.logEndOffset();
+        for (int32_t b : p.isr)
+            if (b != p.leader) hw = std::min(hw, p.replica(b).fetch_offset);
+        if (hw <= p.high_watermark) return;
+        p.high_watermark = hw;
+        p.replica(p.leader).high_watermark = hw;
+        completeAckWaiters(p, tp, nullptr);
+        wakeParkedFetches(tp);
+    }
+
+    // Answers acks=all batches the high watermark has passed; with `error`, every waiting batch fails.
+    void completeAckWaiters(PartitionState& p, const TopicPartition& tp, std::exception_ptr error) {
+        auto it = ack_waiters_.find(tp);
+        if (it == ack_waiters_.end()) return;
+        auto& waiters = it->second;
+        while (!waiters.empty() && (error || waiters.front().required_offset <= p.high_watermark)) {
+            AckWaiter w = std::move(waiters.front());
+            waiters.pop_front();
+            PendingProduce& r = *w.request;
+            if (r.answered) continue;
+            r.waiting_for[w.index] = 0;
+            if (error) {
+                r.results[w.index].error = error;
+                r.results[w.index].base_offset = -1;
+            } else {
+                checkIsrAfterAppend(p, tp, r.results[w.index]);
+            }
+            if (--r.waiting == 0) answer(r);
+        }
+        if (waiters.empty()) ack_waiters_.erase(it);
+    }
+
+    // -- follower fetchers: one per (follower, leader) pair, one request in flight at a time --
+    struct Fetcher {
+        bool running = false;  // a request is in flight or parked at the leader
+        bool parked = false;
+        uint64_t generation = 0;  // of the request in flight
+        std::vector<std::pair<TopicPartition, int64_t>> positions;  // of the parked request
+    };
+
+    void startFetchers(const PartitionState& p) {
+        for (const auto& r : p.replica_states)
+            if (r.broker != p.leader) startFetcher(r.broker, p.leader);
+    }
+    void startFetcher(int32_t follower, int32_t leader) {
+        if (leader < 0 || follower == leader || !brokers_[static_cast<size_t>(follower)].alive) return;
+        Fetcher& f = fetchers_[{follower, leader}];
+        if (f.running) return;
+        sendReplicaFetch(follower, leader);
+    }
+    // Wakes a fetch parked at the leader because the leader has new data.
+    void wakeFetcher(int32_t follower, int32_t leader) {
+        auto it = fetchers_.find({follower, leader});
+        if (it == fetchers_.end() || !it->second.parked) return startFetcher(follower, leader);
+        it->second.parked = false;
+        respondReplicaFetch(follower, leader, std::move(it->second.positions));
+    }
+
+    void sendReplicaFetch(int32_t follower, int32_t leader) {
+        Fetcher& f = fetchers_[{follower, leader}];
+        std::vector<std::pair<TopicPartition, int64_t>> positions;
+        for (auto& kv : topics_)
+            for (auto& p : kv.second->partitions)
+                if (p.leader == leader && p.log_owner != follower)
+                    for (const auto& r : p.replica_states)
+                        if (r.broker == follower) positions.emplace_back(TopicPartition(kv.first, p.partition), r.log.logEndOffset());
+        f.running = !positions.empty();
+        f.parked = false;
+        if (!f.running) return;
+        const uint64_t generation = ++f.generation;
+        // A request lost on the way is sent again after replica.socket.timeout.ms (30 s).
+        scheduler_.afterBackground(kClientRequestTimeoutMs, [this, follower, leader, generation] {
+            Fetcher& g = fetchers_[{follower, leader}];
+            if (g.running && !g.parked && g.generation == generation) sendReplicaFetch(follower, leader);
+        });
+        Envelope m;
+        m.api = ApiKey::Fetch;
+        m.client = &broker_client_ids_[static_cast<size_t>(follower)];
+        m.broker = leader;
+        m.peer_broker = follower;
+        const int64_t follower_incarnation = brokers_[static_cast<size_t>(follower)].incarnation;
+        toBroker(leader, m, [this, follower, leader, follower_incarnation, positions = std::move(positions)]() mutable {
+            if (!brokerUp(follower, follower_incarnation)) return;
+            onReplicaFetch(follower, leader, std::move(positions));
+        });
+    }
+
+    // At the leader: a follower's fetch arrived; it tells the leader how far the follower got.
+    void onReplicaFetch(int32_t follower, int32_t leader, std::vector<std::pair<TopicPartition, int64_t>> positions) {
+        bool has_data = false;
+        for (const auto& [tp, offset] : positions) {
+            PartitionState* p = findPartition(tp);
+            if (!p || p->leader != leader) continue;
+            ReplicaState& r = p->replica(follower);
+            // Kafka's Replica.updateFetchState: caught up when it reached the leader's log end offset now, or
+            // the one the leader had at the follower's previous fetch.
+            const int64_t leo = p->log.logEndOffset();
+            if (offset >= leo) r.last_caught_up_ms = nowMs();
+            else if (offset >= r.leader_leo_at_last_fetch) r.last_caught_up_ms = std::max(r.last_caught_up_ms, r.last_fetch_ms);
+            r.fetch_offset = std::min(offset, leo);
+            r.last_fetch_ms = nowMs();
+            r.leader_leo_at_last_fetch = leo;
+            maybeExpandIsr(*p, tp, follower);
+            maybeAdvanceHighWatermark(*p, tp);
+            if (offset != leo) has_data = true;
+        }
+        if (has_data) return respondReplicaFetch(follower, leader, std::move(positions));
+        Fetcher& f = fetchers_[{follower, leader}];
+        f.parked = true;  // replica.fetch.wait.max.ms: parked until the leader has new data
+        f.positions = std::move(positions);
+    }
+
+    void respondReplicaFetch(int32_t follower, int32_t leader, std::vector<std::pair<TopicPartition, int64_t>> positions) {
+        struct Item {
+            TopicPartition tp;
+            int64_t fetch_offset;
+            int32_t leader_epoch;
+            int64_t high_watermark;
+            int64_t truncate_to;  // -1, or where the follower's log diverges from the leader's
+            std::vector<StoredBatch> batches;
+        };
+        std::vector<Item> items;
+        for (const auto& [tp, offset] : positions) {
+            PartitionState* p = findPartition(tp);
+            if (!p || p->leader != leader) continue;
+            Item item{tp, offset, p->leader_epoch, p->high_watermark, divergence(*p, follower), {}};
+            if (item.truncate_to < 0) item.batches = p->log.read(offset, p->log.logEndOffset(), kReplicaFetchMaxBytes);
+            items.push_back(std::move(item));
+        }
+        Envelope m;
+        m.api = ApiKey::Fetch;
+        m.direction = Direction::Response;
+        m.client = &broker_client_ids_[static_cast<size_t>(follower)];
+        m.broker = leader;
+        m.peer_broker = follower;
+        const int64_t follower_incarnation = brokers_[static_cast<size_t>(follower)].incarnation;
+        const int64_t leader_incarnation = brokers_[static_cast<size_t>(leader)].incarnation;
+        send(m, kBrokerLinks + follower * brokerCount() + leader,
+             [this, follower, leader, follower_incarnation, leader_incarnation, items = std::move(items)] {
+                 if (!brokerUp(follower, follower_incarnation)) return;
+                 Fetcher& f = fetchers_[{follower, leader}];
+                 f.running = false;
+                 if (!brokerUp(leader, leader_incarnation)) return;  // the leader died: its fetcher stops
+                 for (const auto& item : items) {
+                     PartitionState* p = findPartition(item.tp);
+                     if (!p || p->leader != leader || p->leader_epoch != item.leader_epoch) continue;
+                     ReplicaState& r = p->replica(follower);
+                     if (item.truncate_to >= 0) {
+                         trace_.record(nowMs(), "truncate", item.tp.toString(), {{"broker", follower}, {"offset", item.truncate_to}});
+                         r.log.truncateTo(item.truncate_to);
+                         continue;
+                     }
+                     if (r.log.logEndOffset() != item.fetch_offset) continue;
+                     for (const auto& b : item.batches)
+                         if (b.base_offset >= r.log.logEndOffset()) r.log.appendAt(b);
+                     r.high_watermark = std::min(item.high_watermark, r.log.logEndOffset());
+                 }
+                 startFetcher(follower, leader);
+             });
+    }
+
+    // Where a follower's log stops agreeing with the leader's (Kafka finds it with leader epochs,
+    // OffsetsForLeaderEpoch); -1 when the follower's log is a prefix of the leader's.
+    static int64_t divergence(PartitionState& p, int32_t follower) {
+        const PartitionLog& mine = p.log;
+        const PartitionLog& theirs = p.replica(follower).log;
+        auto same = [&](const StoredBatch& b) {
+            const size_t i = mine.batchIndexFor(b.base_offset);
+            if (i >= mine.batches().size()) return false;
+            const StoredBatch& m = mine.batches()[i];
+            return m.base_offset == b.base_offset && m.payload == b.payload && m.partition_leader_epoch == b.partition_leader_epoch;
+        };
+        const auto& batches = theirs.batches();
+        if (batches.empty() || same(batches.back())) return -1;
+        for (const auto& b : batches)
+            if (!same(b)) return b.base_offset;
+        return -1;
+    }
+
+    // -- the ISR --
+    void maybeExpandIsr(PartitionState& p, const TopicPartition& tp, int32_t follower) {
+        if (p.inIsr(follower) || brokers_[static_cast<size_t>(follower)].fenced) return;
+        const ReplicaState& r = p.replica(follower);
+        if (r.fetch_offset < p.high_watermark || r.fetch_offset < p.leader_epoch_start_offset) return;
+        p.isr.push_back(follower);
+        sortLike(p.isr, p.replicas);
+        trace_.record(nowMs(), "isr-expand", tp.toString(), {{"broker", follower}, {"isr", static_cast<int64_t>(p.isr.size())}});
+    }
+
+    // The leader's periodic check (every replica.lag.time.max.ms / 2, while some ISR follower lags): a follower
+    // not caught up for replica.lag.time.max.ms leaves the ISR.
+    void scheduleIsrCheck() {
+        if (isr_check_scheduled_) return;
+        isr_check_scheduled_ = true;
+        scheduler_.afterBackground(config_.replicaLagTimeMaxMs() / 2, [this] {
+            isr_check_scheduled_ = false;
+            bool lagging = false;
+            for (auto& kv : topics_)
+                for (auto& p : kv.second->partitions) {
+                    if (p.leader < 0 || !brokers_[static_cast<size_t>(p.leader)].alive || faults_.isolated(p.leader)) continue;
+                    const TopicPartition tp(kv.first, p.partition);
+                    for (size_t i = 0; i < p.isr.size(); ++i) {
+                        const int32_t b = p.isr[i];
+                        if (b == p.leader) continue;
+                        const ReplicaState& r = p.replica(b);
+                        if (r.fetch_offset >= p.log.logEndOffset()) continue;
+                        if (nowMs() - r.last_caught_up_ms > config_.replicaLagTimeMaxMs()) {
+                            p.isr.erase(p.isr.begin() + static_cast<std::ptrdiff_t>(i--));
+                            trace_.record(nowMs(), "isr-shrink", tp.toString(), {{"broker", b}, {"isr", static_cast<int64_t>(p.isr.size())}});
+                            maybeAdvanceHighWatermark(p, tp);
+                        } else {
+                            lagging = true;
+                        }
+                    }
+                }
+            if (lagging) scheduleIsrCheck();
+        });
+    }
+
+    // ==== the controller ====
+
+    void scheduleFencing(int32_t id) {
+        const int64_t incarnation = brokers_[static_cast<size_t>(id)].incarnation;
+        scheduler_.after(config_.brokerSessionTimeoutMs(), [this, id, incarnation] {
+            const BrokerState& b = brokers_[static_cast<size_t>(id)];
+            // Still silent: crashed (the same incarnation, or a later one that has not registered) or cut off.
+            if (!b.fenced && ((!b.alive && b.incarnation == incarnation) || faults_.isolated(id))) fence(id);
+        });
+    }
+
+    // Fences a broker: out of every ISR (KRaft never empties an ISR: its last member stays), and new leaders
+    // for the partitions it led.
+    void fence(int32_t id) {
+        BrokerState& b = brokers_[static_cast<size_t>(id)];
+        if (b.fenced) return;
+        b.fenced = true;
+        trace_.record(nowMs(), "fence", "broker-" + std::to_string(id));
+        forEachPartition([&](PartitionState& p, const TopicPartition& tp) {
+            if (p.isr.size() > 1 && p.inIsr(id)) {
+                p.isr.erase(std::find(p.isr.begin(), p.isr.end(), id));
+                maybeAdvanceHighWatermark(p, tp);
+            }
+            if (p.leader == id) elect(p, tp);
+        });
+    }
+
+    void unfence(int32_t id) {
+        BrokerState& b = brokers_[static_cast<size_t>(id)];
+        if (!b.fenced || !b.alive || faults_.isolated(id)) return;
+        b.fenced = false;
+        trace_.record(nowMs(), "unfence", "broker-" + std::to_string(id));
+        forEachPartition([&](PartitionState& p, const TopicPartition& tp) {
+            if (std::find(p.replicas.begin(), p.replicas.end(), id) == p.replicas.end()) return;
+            if (p.leader < 0 || p.leader == id) elect(p, tp);
+            else startFetcher(id, p.leader);
+        });
+        scheduleLeaderRebalance();
+    }
+
+    // Elects a leader: the first replica (in assignment order) that is in the ISR and unfenced; with
+    // unclean.leader.election.enable, else the first unfenced replica (its missing records are lost).
+    void elect(PartitionState& p, const TopicPartition& tp) {
+        int32_t leader = -1;
+        for (int32_t b : p.replicas)
+            if (p.inIsr(b) && !brokers_[static_cast<size_t>(b)].fenced) {
+                leader = b;
+                break;
+            }
+        bool unclean = false;
+        if (leader < 0 && topics_.at(tp.topic())->unclean_leader_election)
+            for (int32_t b : p.replicas)
+                if (!brokers_[static_cast<size_t>(b)].fenced) {
+                    leader = b;
+                    unclean = true;
+                    break;
+                }
+        if (unclean) p.isr = {leader};
+        changeLeader(p, tp, leader, unclean);
+    }
+
+    void changeLeader(PartitionState& p, const TopicPartition& tp, int32_t leader, bool unclean) {
+        if (leader == p.leader && leader >= 0) return;
+        const int32_t old = p.leader;
+        p.leader = leader;
+        if (leader >= 0) {
+            ++p.leader_epoch;
+            p.takeLogOf(leader);
+            ReplicaState& me = p.replica(leader);
+            p.high_watermark = std::min(me.high_watermark, p.log.logEndOffset());
+            p.leader_epoch_start_offset = p.log.logEndOffset();
+            for (auto& r : p.replica_states) {
+                r.fetch_offset = 0;  // unknown until each follower fetches
+                r.last_caught_up_ms = nowMs();
+                r.last_fetch_ms = nowMs();
+                r.leader_leo_at_last_fetch = 0;
+            }
+        }
+        trace_.record(nowMs(), unclean ? "unclean-leader" : "leader", tp.toString(), {{"from", old}, {"to", leader}, {"epoch", p.leader_epoch}});
+        completeAckWaiters(p, tp, std::make_exception_ptr(NotLeaderOrFollowerException(
+                                      "For requests intended only for the leader, this error indicates that the broker is not the current leader.")));
+        wakeParkedFetches(tp);  // fetches parked at the old leader now fail, and go to the new one
+        if (leader >= 0) {
+            startFetchers(p);
+            maybeAdvanceHighWatermark(p, tp);
+        }
+    }
+
+    // auto.leader.rebalance.enable: every leader.imbalance.check.interval, a broker leading fewer than 90% of
+    // the partitions it is the preferred leader of (leader.imbalance.per.broker.percentage = 10) gets them
+    // back, where it is in the ISR.
+    void scheduleLeaderRebalance() {
+        if (!config_.autoLeaderRebalance() || rebalance_scheduled_) return;
+        rebalance_scheduled_ = true;
+        scheduler_.afterBackground(config_.leaderImbalanceCheckIntervalMs(), [this] {
+            rebalance_scheduled_ = false;
+            std::map<int32_t, std::pair<int64_t, int64_t>> preferred;  // broker -> (preferred count, not leading)
+            forEachPartition([&](PartitionState& p, const TopicPartition&) {
+                auto& c = preferred[p.replicas.front()];
+                ++c.first;
+                if (p.leader != p.replicas.front()) ++c.second;
+            });
+            bool imbalanced = false;
+            forEachPartition([&](PartitionState& p, const TopicPartition& tp) {
+                const int32_t pref = p.replicas.front();
+                const auto& c = preferred[pref];
+                if (p.leader == pref || c.second * 100 <= c.first * 10) return;
+                if (p.inIsr(pref) && !brokers_[static_cast<size_t>(pref)].fenced) changeLeader(p, tp, pref, false);
+                else imbalanced = true;
+            });
+            if (imbalanced) scheduleLeaderRebalance();
+        });
+    }
+
+    // A broker that stops loses its in-memory work: parked fetches and pending produces (their clients see the
+    // connection close), and its fetchers.
+    void stopBrokerWork(int32_t id) {
+        auto parked = parked_fetches_;
+        for (const auto& f : parked)
+            if (f->broker_id == id) {
+                f->completed = true;
+                parked_fetches_.erase(std::remove(parked_fetches_.begin(), parked_fetches_.end(), f), parked_fetches_.end());
+                scheduler_.after(networkDelayMs(), [this, f] { failFetch(f); });
+            }
+        auto pending = pending_produces_;
+        for (const auto& r : pending)
+            if (r->broker == id && !r->answered) {
+                r->answered = true;
+                scheduler_.cancel(r->timer);
+                if (r->on_disconnect) scheduler_.after(networkDelayMs(), r->on_disconnect);
+            }
+        pending_produces_.erase(std::remove_if(pending_produces_.begin(), pending_produces_.end(),
+                                               [](const std::shared_ptr<PendingProduce>& r) { return r->answered; }),
+                                pending_produces_.end());
+        for (auto& kv : fetchers_)
+            if (kv.first.first == id || kv.first.second == id) {
+                kv.second.running = kv.second.parked = false;
+                kv.second.positions.clear();
+            }
+    }
+
+    template <class F>
+    void forEachPartition(F&& f) {
+        for (auto& kv : topics_)
+            for (auto& p : kv.second->partitions) f(p, TopicPartition(kv.first, p.partition));
+    }
+    static void sortLike(std::vector<int32_t>& ids, const std::vector<int32_t>& order) {
+        std::vector<int32_t> sorted;
+        for (int32_t b : order)
+            if (std::find(ids.begin(), ids.end(), b) != ids.end()) sorted.push_back(b);
+        ids = std::move(sorted);
+    }
+    // Scala's Set.toString, as Kafka's messages print an ISR: Set(1, 2).
+    static std::string scalaSet(const std::vector<int32_t>& ids) {
+        std::string s = "Set(";
+        for (size_t i = 0; i < ids.size(); ++i) s += (i ? ", " : "") + std::to_string(ids[i]);
+        return s + ")";
+    }
+
+    static constexpr int64_t kReplicaFetchMaxBytes = 1048576;  // replica.fetch.max.bytes
+    static constexpr int64_t kBrokerLinks = 1 << 20;  // link ids between brokers start here
+
     ClusterConfig config_;
     Scheduler scheduler_;
     Trace trace_;
@@ -2424,10 +3455,18 @@ private:
     Random placement_random_ = random_.fork("replica-placement");
     Random topic_id_random_ = random_.fork("topic-id");
     std::vector<BrokerState> brokers_;
+    std::vector<std::string> broker_client_ids_;
     std::map<std::string, std::unique_ptr<TopicState>> topics_;
     std::vector<std::shared_ptr<ParkedFetch>> parked_fetches_;
     std::map<std::string, int> client_counter_;
     std::map<int64_t, int64_t> link_last_arrival_;  // per link: the arrival time of its latest message
+    NetworkFaults faults_;
+    std::map<std::pair<int32_t, int32_t>, Fetcher> fetchers_;  // (follower, leader)
+    std::map<TopicPartition, std::deque<AckWaiter>> ack_waiters_;
+    std::vector<std::shared_ptr<PendingProduce>> pending_produces_;
+    int64_t next_producer_id_ = 0;
+    bool isr_check_scheduled_ = false;
+    bool rebalance_scheduled_ = false;
     GroupCoordinator groups_{random_.fork("group-coordinator")};
 };
 
@@ -3705,6 +4744,15 @@ private:
 // when it is full or linger.ms has passed since it was opened; at most max.in.flight.requests.per.connection
 // requests are outstanding per broker. As in Kafka, send() returns at once; the simulated I/O thread runs
 // whenever the program blocks (future.get(), flush(), poll(), cluster.advance()).
+//
+// Delivery: a batch that fails with a retriable error (a lost connection, a request timeout after
+// request.timeout.ms, NotEnoughReplicas, a leader change) is sent again after retry.backoff.ms, until it
+// succeeds, `retries` is exhausted or delivery.timeout.ms has passed since it was created. Without idempotence
+// a retry after a lost acknowledgement writes the batch twice, and with several requests in flight a retried
+// batch lands after younger ones. With enable.idempotence (the default) the producer gets a producer id from
+// the broker and numbers each partition's batches; the leader writes a retried batch only once (answering with
+// its first offsets) and refuses a gap (OutOfOrderSequenceException, retried here while an earlier batch is
+// still unresolved), so every record is written once, in order, with up to 5 requests in flight.
 
 #include <cstdint>
 #include <deque>
@@ -3756,6 +4804,7 @@ struct ProducerBatch : RefCounted {
     int64_t created_ms = 0;
     int64_t allocated_bytes = 0;  // buffer.memory held until the batch completes
     int32_t attempts = 0;
+    int32_t base_sequence = -1;  // idempotence: assigned when the batch is first sent, kept for its retries
     bool full = false;
     struct PendingCallback {
         int32_t index;
@@ -3847,10 +4896,14 @@ public:
         max_in_flight_ = config_.getInt(ProducerConfig::MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION);
         retries_ = config_.getInt(ProducerConfig::RETRIES_CONFIG);
         retry_backoff_ms_ = config_.getLong(ProducerConfig::RETRY_BACKOFF_MS_CONFIG);
+        request_timeout_ms_ = config_.getInt(ProducerConfig::REQUEST_TIMEOUT_MS_CONFIG);
+        idempotent_ = config_.getBoolean(ProducerConfig::ENABLE_IDEMPOTENCE_CONFIG);
         delivery_timeout_ms_ = config_.getInt(ProducerConfig::DELIVERY_TIMEOUT_MS_CONFIG);
         metadata_max_age_ms_ = config_.getLong(ProducerConfig::METADATA_MAX_AGE_CONFIG);
         ignore_keys_ = config_.getBoolean(ProducerConfig::PARTITIONER_IGNORE_KEYS_CONFIG);
         configurePartitionerClass();
+        // Kafka's sender thread asks for a producer id as soon as it starts, before any send.
+        if (idempotent_) requestProducerId();
     }
     ProducerCoreImpl(const ProducerCoreImpl&) = delete;
     ProducerCoreImpl& operator=(const ProducerCoreImpl&) = delete;
@@ -3940,6 +4993,11 @@ private:
     struct PartitionQueue {
         std::deque<Ref<ProducerBatch>> batches;  // waiting to be sent, oldest first
         bool muted = false;  // max.in.flight 1: no new batch while one is in flight
+        // Idempotence: the next batch's sequence, batches sent and not yet resolved, and batches to resend.
+        int32_t next_sequence = 0;
+        int32_t acked_next_sequence = 0;  // the sequence after the last acknowledged batch
+        int32_t in_flight = 0;
+        int32_t retrying = 0;
         ProducerBatch* open() { return batches.empty() || batches.back()->full ? nullptr : batches.back().get(); }
     };
     struct TopicEntry {
@@ -4041,7 +5099,7 @@ private:
         const int64_t deadline = cluster_.nowMs() + max_block_ms_;
         while (true) {
             auto count = std::make_shared<int32_t>(-2);  // -2: no answer yet; -1: unknown topic
-            cluster_.roundTrip(0, [c = &cluster_, topic, count]() -> std::function<void()> {
+            cluster_.roundTrip(cluster_.anyLiveBroker(), [c = &cluster_, topic, count]() -> std::function<void()> {
                 TopicState* t = c->metadataFor(topic, true);
                 const int32_t n = t ? t->partitionCount() : -1;
                 return [count, n] { *count = n; };
@@ -4130,7 +5188,8 @@ private:
     // are outstanding to it. With max.in.flight 1 a partition is muted while its batch is in flight
     // (Kafka's guaranteeMessageOrder); otherwise several batches of a partition may be in flight at once.
     void runSender() {
-        bool sent = true;
+        if (idempotent_ && producer_id_ < 0) return requestProducerId();
+        bool sent = true, waiting_for_leader = false;
         while (sent) {
             sent = false;
             std::map<int32_t, std::vector<Ref<ProducerBatch>>> requests;
@@ -4138,8 +5197,12 @@ private:
             for (const auto& entry : topic_order_) {
                 for (int32_t p = 0; p < entry->partitionCount; ++p) {
                     PartitionQueue& q = entry->queues[static_cast<size_t>(p)];
+                    expireBatches(q);
                     if (q.muted || q.batches.empty() || !sendable(*q.batches.front())) continue;
+                    // Idempotence: after a failure, batches go again one at a time, in order.
+                    if (idempotent_ && q.retrying > 0 && q.in_flight > 0) continue;
                     const int32_t leader = cluster_.leaderFor(TopicPartition(entry->name, p));
+                    if (leader < 0) waiting_for_leader = true;
                     if (leader < 0 || in_flight_[leader] >= max_in_flight_) continue;
                     const int64_t size = q.batches.front()->payload->size_in_bytes;
                     auto& list = requests[leader];
@@ -4149,6 +5212,14 @@ private:
                     batch->full = true;  // no more appends once it is on its way
                     q.batches.pop_front();
                     q.muted = max_in_flight_ == 1;
+                    if (idempotent_) {
+                        if (batch->base_sequence < 0) {
+                            batch->base_sequence = q.next_sequence;
+                            q.next_sequence = incrementSequence(q.next_sequence, batch->payload->count());
+                        }
+                        if (batch->attempts > 0) --q.retrying;
+                    }
+                    ++q.in_flight;
                     list.push_back(std::move(batch));
                 }
             }
@@ -4157,41 +5228,161 @@ private:
                 sent = true;
             }
         }
+        // A partition without a leader (an election pending): look again after retry.backoff.ms.
+        if (waiting_for_leader && !recheck_pending_) {
+            recheck_pending_ = true;
+            cluster_.scheduler().after(retry_backoff_ms_, [this, alive = alive_] {
+                if (!*alive) return;
+                recheck_pending_ = false;
+                runSender();
+            });
+        }
+    }
+
+    // delivery.timeout.ms: a batch still waiting that long after its creation fails.
+    void expireBatches(PartitionQueue& q) {
+        while (!q.batches.empty() && q.batches.front()->attempts > 0 &&
+               cluster_.nowMs() - q.batches.front()->created_ms >= delivery_timeout_ms_) {
+            Ref<ProducerBatch> b = q.batches.front();
+            q.batches.pop_front();
+            if (idempotent_) --q.retrying;
+            complete(*b, -1, -1, std::make_exception_ptr(TimeoutException(
+                                     "Expiring " + std::to_string(b->payload->count()) + " record(s) for " + b->tp.toString() + ":" +
+                                     std::to_string(cluster_.nowMs() - b->created_ms) + " ms has passed since batch creation")));
+        }
+    }
+
+    // InitProducerId: the broker hands out a producer id (epoch 0) before the first idempotent send.
+    void requestProducerId() {
+        if (producer_id_requested_) return;
+        producer_id_requested_ = true;
+        const int32_t broker = cluster_.anyLiveBroker();
+        Envelope m;
+        m.api = ApiKey::InitProducerId;
+        m.client = &client_id_;
+        m.broker = broker;
+        auto retry = [this, alive = alive_] {
+            if (!*alive || producer_id_ >= 0) return;
+            producer_id_requested_ = false;
+            runSender();
+        };
+        const uint64_t timer = cluster_.scheduler().timerAfter(request_timeout_ms_, retry);
+        cluster_.toBroker(broker, m, [this, c = &cluster_, m, timer, alive = alive_] {
+            const int64_t id = c->allocateProducerId();
+            Envelope reply = m;
+            reply.direction = Direction::Response;
+            c->toClient(reply, [this, c, id, timer, alive] {
+                if (!*alive || producer_id_ >= 0) return;
+                c->scheduler().cancel(timer);
+                producer_id_ = id;
+                producer_epoch_ = 0;
+                c->trace().record(c->nowMs(), "producer-id", client_id_, {{"id", id}});
+                runSender();
+            });
+        }, [this, timer, retry, alive = alive_] {
+            if (!*alive) return;
+            cluster_.scheduler().cancel(timer);
+            cluster_.scheduler().after(retry_backoff_ms_, retry);
+        });
     }
 
     void sendProduceRequest(int32_t broker, std::vector<Ref<ProducerBatch>> batches) {
-        ++in_flight_[broker];
-        for (auto& b : batches) ++b->attempts;
-        auto results = std::make_shared<std::vector<ProducePartitionResult>>();
-        const ProducerIdentity identity;
-        cluster_.toBroker(broker, [this, c = &cluster_, broker, batches, results, identity, acks = acks_, alive = alive_] {
-            for (const auto& b : batches) results->push_back(c->appendAsLeader(broker, b->tp, b->payload, identity));
-            if (acks == 0) return;  // no response at all with acks=0
-            c->toClient([this, broker, batches, results, alive] {
-                if (*alive) onProduceResponse(broker, batches, *results);
-            }, broker);
-        });
+        std::vector<ProduceEntry> entries;
+        entries.reserve(batches.size());
+        for (auto& b : batches) {
+            ++b->attempts;
+            ProducerIdentity identity;
+            if (idempotent_) {
+                identity.producer_id = producer_id_;
+                identity.producer_epoch = producer_epoch_;
+                identity.base_sequence = b->base_sequence;
+            }
+            entries.push_back(ProduceEntry{b->tp, b->payload, identity});
+        }
+        Envelope m;
+        m.api = ApiKey::Produce;
+        m.client = &client_id_;
+        m.broker = broker;
         if (acks_ == 0) {
             // acks=0: the record counts as sent once it is written to the socket; offsets stay unknown.
-            --in_flight_[broker];
-            for (const auto& b : batches) complete(*b, -1, -1, nullptr);
+            cluster_.toBroker(broker, m, [c = &cluster_, broker, entries = std::move(entries)] {
+                c->handleProduce(broker, entries, 0, 0, {}, {});
+            });
+            for (const auto& b : batches) {
+                --queueOf(*b).in_flight;
+                complete(*b, -1, -1, nullptr);
+            }
+            return;
         }
+        const uint64_t id = ++next_request_id_;
+        ++in_flight_[broker];
+        // request.timeout.ms: no answer in time fails the request (retriable), as Kafka's NetworkClient does.
+        const uint64_t timer = cluster_.scheduler().timerAfter(request_timeout_ms_, [this, id, broker, alive = alive_] {
+            if (*alive) failRequest(id, std::make_exception_ptr(TimeoutException("Disconnected from node " + std::to_string(broker) + " due to timeout")));
+        });
+        requests_.emplace(id, InFlightRequest{broker, std::move(batches), timer});
+        cluster_.toBroker(broker, m, [this, c = &cluster_, m, id, broker, entries = std::move(entries), acks = acks_,
+                                      timeout = request_timeout_ms_, alive = alive_] {
+            c->handleProduce(broker, entries, acks, timeout,
+                             [this, c, m, id, alive](std::vector<ProducePartitionResult> results) {
+                                 Envelope reply = m;
+                                 reply.direction = Direction::Response;
+                                 c->toClient(reply, [this, id, alive, results = std::move(results)] {
+                                     if (*alive) onProduceResponse(id, results);
+                                 });
+                             },
+                             [this, id, broker, alive] {
+                                 if (*alive) failRequest(id, std::make_exception_ptr(NetworkException("Disconnected from node " + std::to_string(broker))));
+                             });
+        }, [this, id, broker, alive = alive_] {
+            if (*alive) failRequest(id, std::make_exception_ptr(NetworkException("Disconnected from node " + std::to_string(broker))));
+        });
     }
 
-    void onProduceResponse(int32_t broker, const std::vector<Ref<ProducerBatch>>& batches,
-                           const std::vector<ProducePartitionResult>& results) {
-        --in_flight_[broker];
-        for (size_t i = 0; i < batches.size(); ++i) {
-            ProducerBatch& b = *batches[i];
+    // A request that ended without an answer: every batch in it failed with `error`.
+    void failRequest(uint64_t id, std::exception_ptr error) {
+        auto it = requests_.find(id);
+        if (it == requests_.end()) return;
+        std::vector<ProducePartitionResult> results(it->second.batches.size());
+        for (auto& r : results) r.error = error;
+        onProduceResponse(id, results);
+    }
+
+    void onProduceResponse(uint64_t id, const std::vector<ProducePartitionResult>& results) {
+        auto it = requests_.find(id);
+        if (it == requests_.end()) return;  // answered already (a duplicate, or late after a timeout)
+        InFlightRequest request = std::move(it->second);
+        requests_.erase(it);
+        cluster_.scheduler().cancel(request.timer);
+        --in_flight_[request.broker];
+        for (size_t i = 0; i < request.batches.size(); ++i) {
+            ProducerBatch& b = *request.batches[i];
             const ProducePartitionResult& r = results[i];
-            if (r.error && isRetriable(r.error) && b.attempts <= retries_ &&
-                cluster_.nowMs() - b.created_ms < delivery_timeout_ms_) {
-                retryLater(batches[i]);
+            PartitionQueue& q = queueOf(b);
+            --q.in_flight;
+            if (r.error && b.attempts <= retries_ && cluster_.nowMs() - b.created_ms < delivery_timeout_ms_ &&
+                (isRetriable(r.error) || (idempotent_ && earlierBatchUnresolved(r.error, b, q)))) {
+                requeue(request.batches[i], q);
                 continue;
             }
             complete(b, r.base_offset, r.log_append_time, r.error);
+            if (r.error && b.base_sequence >= 0) bumpEpoch();
         }
         runSender();
+    }
+
+    // A numbered batch failed for good, leaving a gap in its partition's sequence: as Kafka does since
+    // KIP-360, the producer bumps its epoch and numbers every partition from 0 again.
+    void bumpEpoch() {
+        ++producer_epoch_;
+        cluster_.trace().record(cluster_.nowMs(), "epoch-bump", client_id_, {{"epoch", producer_epoch_}});
+        for (const auto& entry : topic_order_)
+            for (auto& q : entry->queues) {
+                q.next_sequence = q.acked_next_sequence = 0;
+                for (auto& b : q.batches) b->base_sequence = -1;
+            }
+        for (auto& kv : requests_)
+            for (auto& b : kv.second.batches) b->base_sequence = -1;
     }
 
     static bool isRetriable(const std::exception_ptr& error) {
@@ -4203,16 +5394,37 @@ private:
             return false;
         }
     }
+    // An OutOfOrderSequenceException for a batch whose predecessor has not been acknowledged yet: the gap is
+    // that batch's, so this one is retried after it (Kafka's Sender does the same).
+    static bool earlierBatchUnresolved(const std::exception_ptr& error, const ProducerBatch& b, const PartitionQueue& q) {
+        try {
+            std::rethrow_exception(error);
+        } catch (const OutOfOrderSequenceException&) {
+            return b.base_sequence != q.acked_next_sequence;
+        } catch (...) {
+            return false;
+        }
+    }
 
-    void retryLater(Ref<ProducerBatch> batch) {
+    // Puts a batch back to be sent again after retry.backoff.ms. Without idempotence it goes to the front of
+    // its queue (so with several requests in flight it may land after younger batches); with idempotence it
+    // goes back in sequence order, and the partition sends one batch at a time until the retries are done.
+    void requeue(Ref<ProducerBatch> batch, PartitionQueue& q) {
+        if (idempotent_) ++q.retrying;
         cluster_.scheduler().after(retry_backoff_ms_, [this, batch, alive = alive_] {
             if (!*alive) return;
-            TopicEntry& entry = *topics_.at(batch->tp.topic());
-            PartitionQueue& q = entry.queues[static_cast<size_t>(batch->tp.partition())];
-            q.muted = false;
-            q.batches.push_front(batch);  // retried before anything newer for the same partition
+            PartitionQueue& queue = queueOf(*batch);
+            queue.muted = false;
+            auto at = queue.batches.begin();
+            if (idempotent_ && batch->base_sequence >= 0)
+                while (at != queue.batches.end() && (*at)->base_sequence >= 0 && (*at)->base_sequence < batch->base_sequence) ++at;
+            queue.batches.insert(at, batch);  // retried before anything newer for the same partition
             runSender();
         });
+    }
+
+    PartitionQueue& queueOf(const ProducerBatch& b) {
+        return topics_.at(b.tp.topic())->queues[static_cast<size_t>(b.tp.partition())];
     }
 
     void complete(ProducerBatch& b, int64_t base_offset, int64_t log_append_time, std::exception_ptr error) {
@@ -4224,7 +5436,11 @@ private:
         buffered_bytes_ -= b.allocated_bytes;
         --queued_batches_;
         if (TopicEntry* e = findEntry(b.tp.topic()))
-            if (b.tp.partition() < e->partitionCount) e->queues[static_cast<size_t>(b.tp.partition())].muted = false;
+            if (b.tp.partition() < e->partitionCount) {
+                PartitionQueue& q = e->queues[static_cast<size_t>(b.tp.partition())];
+                q.muted = false;
+                if (!error && b.base_sequence >= 0) q.acked_next_sequence = incrementSequence(b.base_sequence, b.payload->count());
+            }
         cluster_.trace().record(cluster_.nowMs(), error ? "produce-failed" : "ack", b.tp.toString(),
                                 {{"base", b.base_offset}, {"count", b.payload->count()}});
         for (auto& pending : b.callbacks) {
@@ -4282,6 +5498,20 @@ private:
     int32_t max_in_flight_ = 5;
     int32_t retries_ = 0;
     int64_t retry_backoff_ms_ = 100;
+    int32_t request_timeout_ms_ = 30000;
+    bool idempotent_ = false;
+    // The producer id and epoch from InitProducerId (idempotence); -1 until the broker answers.
+    int64_t producer_id_ = -1;
+    int16_t producer_epoch_ = -1;
+    bool producer_id_requested_ = false;
+    bool recheck_pending_ = false;
+    uint64_t next_request_id_ = 0;
+    struct InFlightRequest {
+        int32_t broker;
+        std::vector<Ref<ProducerBatch>> batches;
+        uint64_t timer;
+    };
+    std::map<uint64_t, InFlightRequest> requests_;
     int32_t delivery_timeout_ms_ = 120000;
     int64_t metadata_max_age_ms_ = 300000;
     bool ignore_keys_ = false;

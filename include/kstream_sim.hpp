@@ -27,6 +27,7 @@
 #include "kstream_sim/broker/partition_log.hpp"
 #include "kstream_sim/broker/topic.hpp"
 #include "kstream_sim/broker/group_coordinator.hpp"
+#include "kstream_sim/broker/network.hpp"
 #include "kstream_sim/broker/cluster.hpp"
 #include "kstream_sim/broker/determinism.hpp"
 

@@ -2,10 +2,21 @@
 //
 // Clients never call a broker directly: a request travels for the network latency, is handled at the
 // broker when it arrives, and the response travels back. Everything runs on the cluster's one scheduler.
+//
+// Replication as in Kafka: every partition has replicas on distinct brokers; followers fetch from the
+// leader (one fetcher per follower-leader pair), the leader tracks each follower's log end offset, keeps the
+// in-sync replica set (ISR; a follower that has not caught up for replica.lag.time.max.ms leaves it, one that
+// catches up rejoins) and advances the high watermark to the smallest log end offset in the ISR. Consumers
+// read only below the high watermark; acks=all waits for it. A controller (KRaft's, on its own quorum that
+// never fails here) fences a broker whose heartbeats stop for broker.session.timeout.ms, removes it from every
+// ISR, elects new leaders from the ISR (or, with unclean.leader.election.enable, from any live replica), and
+// brings preferred leaders back (auto.leader.rebalance.enable). A follower truncates its log where it diverges
+// from its new leader's.
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -19,6 +30,7 @@
 #include "../core/scheduler.hpp"
 #include "../core/trace.hpp"
 #include "group_coordinator.hpp"
+#include "network.hpp"
 #include "topic.hpp"
 
 namespace kstream_sim {
@@ -37,6 +49,16 @@ public:
     ClusterConfig& defaultReplicationFactor(int16_t n) { default_rf_ = n; return *this; }
     // Keep the trace's readable lines (the hash is always kept).
     ClusterConfig& trace(bool keep_lines) { trace_lines_ = keep_lines; return *this; }
+    // Broker defaults for replication (Kafka's broker configs of the same names):
+    // min.insync.replicas, unclean.leader.election.enable, replica.lag.time.max.ms,
+    // broker.session.timeout.ms (how long the controller waits for a silent broker before fencing it),
+    // auto.leader.rebalance.enable and leader.imbalance.check.interval.seconds.
+    ClusterConfig& minInsyncReplicas(int32_t n) { min_isr_ = n; return *this; }
+    ClusterConfig& uncleanLeaderElection(bool on) { unclean_ = on; return *this; }
+    ClusterConfig& replicaLagTimeMax(Millis d) { replica_lag_ms_ = d.count(); return *this; }
+    ClusterConfig& brokerSessionTimeout(Millis d) { session_timeout_ms_ = d.count(); return *this; }
+    ClusterConfig& autoLeaderRebalance(bool on) { auto_rebalance_ = on; return *this; }
+    ClusterConfig& leaderImbalanceCheckInterval(Millis d) { imbalance_check_ms_ = d.count(); return *this; }
 
     int32_t brokers() const noexcept { return brokers_; }
     uint64_t seed() const noexcept { return seed_; }
@@ -47,6 +69,12 @@ public:
     int32_t defaultPartitions() const noexcept { return default_partitions_; }
     int16_t defaultReplicationFactor() const noexcept { return default_rf_; }
     bool trace() const noexcept { return trace_lines_; }
+    int32_t minInsyncReplicas() const noexcept { return min_isr_; }
+    bool uncleanLeaderElection() const noexcept { return unclean_; }
+    int64_t replicaLagTimeMaxMs() const noexcept { return replica_lag_ms_; }
+    int64_t brokerSessionTimeoutMs() const noexcept { return session_timeout_ms_; }
+    bool autoLeaderRebalance() const noexcept { return auto_rebalance_; }
+    int64_t leaderImbalanceCheckIntervalMs() const noexcept { return imbalance_check_ms_; }
 
 private:
     int32_t brokers_ = 1;
@@ -58,11 +86,19 @@ private:
     int32_t default_partitions_ = 1;
     int16_t default_rf_ = 1;
     bool trace_lines_ = false;
+    int32_t min_isr_ = 1;
+    bool unclean_ = false;
+    int64_t replica_lag_ms_ = 30000;
+    int64_t session_timeout_ms_ = 9000;
+    bool auto_rebalance_ = true;
+    int64_t imbalance_check_ms_ = 300000;
 };
 
 struct BrokerState {
     int32_t id = 0;
-    bool alive = true;
+    bool alive = true;    // the process runs
+    bool fenced = false;  // the controller's view: a fenced broker leads nothing and is in no ISR
+    int64_t incarnation = 0;  // bumped at each crash and restart: messages to an earlier incarnation are lost
 };
 
 // What a fetch returns for one partition.
@@ -89,6 +125,26 @@ struct ProducePartitionResult {
     std::exception_ptr error;
 };
 
+// One batch of a produce request.
+struct ProduceEntry {
+    TopicPartition tp;
+    std::shared_ptr<const BatchPayload> payload;
+    ProducerIdentity producer;
+};
+
+// A produce request at the broker, answered when every partition is done (at once for acks 0 and 1; for
+// acks=all when the high watermark passes the batch, or at the request timeout).
+struct PendingProduce {
+    std::vector<ProducePartitionResult> results;
+    size_t waiting = 0;
+    int32_t broker = -1;
+    bool answered = false;
+    uint64_t timer = 0;
+    std::vector<char> waiting_for;  // per result: still waiting for the high watermark (acks=all)
+    std::function<void(std::vector<ProducePartitionResult>)> respond;
+    std::function<void()> on_disconnect;  // at the broker: the broker went down before answering
+};
+
 namespace detail {
 template <class D = void>
 class ClusterImpl;
@@ -112,7 +168,10 @@ public:
         : config_(config), scheduler_(config.epochMs()), random_(config.seed()), network_random_(random_.fork("network")) {
         if (config.brokers() < 1) throw ConfigException("A cluster needs at least one broker (got " + std::to_string(config.brokers()) + ")");
         trace_.keepLines(config.trace());
-        for (int32_t id = 0; id < config.brokers(); ++id) brokers_.push_back(BrokerState{id, true});
+        for (int32_t id = 0; id < config.brokers(); ++id) {
+            brokers_.push_back(BrokerState{id, true, false, 0});
+            broker_client_ids_.push_back("broker-" + std::to_string(id));  // a follower's client.id
+        }
     }
     ClusterImpl(const ClusterImpl&) = delete;
     ClusterImpl& operator=(const ClusterImpl&) = delete;
@@ -162,7 +221,9 @@ public:
     std::string describe() const {
         auto n = [](int64_t v) { return std::to_string(v); };
         std::string out = "Cluster: " + n(brokerCount()) + " broker(s), time " + n(nowMs()) + " ms\n";
-        for (const auto& b : brokers_) out += "  broker " + n(b.id) + (b.alive ? " up" : " DOWN") + "\n";
+        for (const auto& b : brokers_)
+            out += "  broker " + n(b.id) + (b.alive ? " up" : " DOWN") + (faults_.isolated(b.id) ? ", isolated" : "") +
+                   (b.fenced ? ", fenced" : "") + "\n";
         for (const auto& kv : topics_) {
             const TopicState& t = *kv.second;
             out += "Topic: " + t.name + "\tPartitionCount: " + n(t.partitionCount()) +
@@ -182,25 +243,112 @@ public:
         const int64_t jitter = config_.networkJitterMs();
         return config_.networkLatencyMs() + (jitter > 0 ? network_random_.nextBetween(0, jitter) : 0);
     }
-    // When a message sent now on `link` (2*broker to it, 2*broker+1 from it) arrives.
-    int64_t linkArrival(int64_t link) {
-        int64_t& last = link_last_arrival_[link];
-        last = std::max(last, nowMs() + networkDelayMs());
-        return last;
+    // The faults in force: drop, delay or duplicate the next matching messages; isolate brokers or clients.
+    //   cluster.dropNext(MessageFilter::responses(ApiKey::Produce).client("producer-1"));
+    void dropNext(const MessageFilter& filter, int64_t count = 1) { faults_.add(NetworkFaults::Action::Drop, filter, count); }
+    void dropAll(const MessageFilter& filter) { faults_.add(NetworkFaults::Action::Drop, filter, -1); }
+    void delayNext(const MessageFilter& filter, Millis delay, int64_t count = 1) {
+        faults_.add(NetworkFaults::Action::Delay, filter, count, delay.count());
     }
-    // Delivers `on_arrival` at broker `broker_id` after the network delay.
-    // Messages on one link arrive in the order they were sent, as over TCP: jitter delays them, never
-    // reorders them (a message arrives no earlier than the one sent before it on the same link).
-    void toBroker(int32_t broker_id, std::function<void()> on_arrival) {
-        scheduler_.at(linkArrival(2 * static_cast<int64_t>(broker_id)), std::move(on_arrival));
+    void duplicateNext(const MessageFilter& filter, int64_t count = 1) { faults_.add(NetworkFaults::Action::Duplicate, filter, count); }
+    // Cuts a broker off from everyone (clients, other brokers, the controller) until healBroker(); the
+    // controller fences it after broker.session.timeout.ms.
+    void isolateBroker(int32_t id) {
+        checkBroker(id);
+        faults_.isolateBroker(id);
+        trace_.record(nowMs(), "isolate", "broker-" + std::to_string(id));
+        scheduleFencing(id);
     }
-    // Delivers a response to a client after the network delay.
+    void healBroker(int32_t id) {
+        checkBroker(id);
+        faults_.healBroker(id);
+        trace_.record(nowMs(), "heal", "broker-" + std::to_string(id));
+        if (brokers_[static_cast<size_t>(id)].alive) scheduler_.after(networkDelayMs(), [this, id] { unfence(id); });
+    }
+    // Cuts a client (by client.id) off from every broker until healClient().
+    void isolateClient(const std::string& client_id) {
+        faults_.isolateClient(client_id);
+        trace_.record(nowMs(), "isolate", client_id);
+    }
+    void healClient(const std::string& client_id) {
+        faults_.healClient(client_id);
+        trace_.record(nowMs(), "heal", client_id);
+    }
+    // Removes every network fault (isolated brokers rejoin).
+    void healNetwork() {
+        for (int32_t id = 0; id < brokerCount(); ++id)
+            if (faults_.isolated(id)) healBroker(id);
+        faults_.clear();
+    }
+
+    // Sends a message to broker `broker_id`; `on_arrival` runs there after the network delay, unless the
+    // network drops it. When the broker is down (or goes down on the way), `on_disconnect` runs at the client
+    // instead, as a client notices a closed connection.
+    void toBroker(int32_t broker_id, const Envelope& m, std::function<void()> on_arrival, std::function<void()> on_disconnect = {}) {
+        const int64_t incarnation = brokers_.at(static_cast<size_t>(broker_id)).incarnation;
+        send(m, 2 * static_cast<int64_t>(broker_id), [this, broker_id, incarnation, on_arrival = std::move(on_arrival),
+                                                    on_disconnect = std::move(on_disconnect)]() mutable {
+            if (brokerUp(broker_id, incarnation)) return on_arrival();
+            if (on_disconnect) scheduler_.at(linkArrival(2 * static_cast<int64_t>(broker_id) + 1), std::move(on_disconnect));
+        });
+    }
+    void toBroker(int32_t broker_id, std::function<void()> on_arrival) { toBroker(broker_id, Envelope{}, std::move(on_arrival)); }
+    // Sends a response from broker `from_broker` to a client.
+    void toClient(const Envelope& m, std::function<void()> on_arrival) {
+        send(m, 2 * static_cast<int64_t>(m.broker) + 1, std::move(on_arrival));
+    }
     void toClient(std::function<void()> on_arrival, int32_t from_broker = -1) {
-        scheduler_.at(linkArrival(2 * static_cast<int64_t>(from_broker) + 1), std::move(on_arrival));
+        Envelope m;
+        m.direction = Direction::Response;
+        m.broker = from_broker;
+        toClient(m, std::move(on_arrival));
     }
-    // A request/response round trip: `handle` runs at the broker, `deliver` at the client.
+    // A request/response round trip: `handle` runs at the broker, `deliver` at the client. A request for a
+    // broker that is down goes to a live one (clients here always know the current metadata).
     void roundTrip(int32_t broker_id, std::function<std::function<void()>()> handle) {
+        if (broker_id >= 0 && broker_id < brokerCount() && !brokers_[static_cast<size_t>(broker_id)].alive) broker_id = anyLiveBroker();
         toBroker(broker_id, [this, broker_id, handle = std::move(handle)] { toClient(handle(), broker_id); });
+    }
+    // The live broker with the lowest id (metadata requests), or 0 when none is up.
+    int32_t anyLiveBroker() const {
+        for (const auto& b : brokers_)
+            if (b.alive && !faults_.isolated(b.id)) return b.id;
+        return 0;
+    }
+
+    // ---- broker failures (the controller reacts as KRaft's does) ----
+    // Kills a broker: it stops at once, its clients see their connections close, and the controller fences
+    // it after broker.session.timeout.ms, moving its leaderships. Its logs survive (they are on disk).
+    void crashBroker(int32_t id) {
+        BrokerState& b = checkBroker(id);
+        if (!b.alive) return;
+        b.alive = false;
+        ++b.incarnation;
+        trace_.record(nowMs(), "crash", "broker-" + std::to_string(id));
+        stopBrokerWork(id);
+        scheduleFencing(id);
+    }
+    // A controlled shutdown: the controller moves the broker's leaderships and removes it from every ISR
+    // first, then the broker stops.
+    void shutdownBroker(int32_t id) {
+        BrokerState& b = checkBroker(id);
+        if (!b.alive) return;
+        trace_.record(nowMs(), "shutdown", "broker-" + std::to_string(id));
+        fence(id);
+        b.alive = false;
+        ++b.incarnation;
+        stopBrokerWork(id);
+    }
+    // Starts a stopped broker again: it registers with the controller, is unfenced, follows its partitions'
+    // leaders (truncating where its log diverged) and rejoins the ISRs once caught up.
+    void restartBroker(int32_t id) {
+        BrokerState& b = checkBroker(id);
+        if (b.alive) return;
+        if (!b.fenced) fence(id);  // a quick restart: the old registration is fenced first
+        b.alive = true;
+        ++b.incarnation;
+        trace_.record(nowMs(), "restart", "broker-" + std::to_string(id));
+        scheduler_.after(networkDelayMs(), [this, id] { unfence(id); });
     }
 
     // ---- controller: topic administration (runs at the broker when the request arrives) ----
@@ -231,6 +379,9 @@ public:
         topic->timestamp_before_max_ms = numeric(TopicConfig::MESSAGE_TIMESTAMP_BEFORE_MAX_MS_CONFIG, INT64_MAX);
         topic->timestamp_after_max_ms = numeric(TopicConfig::MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG, 3600000);
         topic->max_message_bytes = static_cast<int32_t>(numeric(TopicConfig::MAX_MESSAGE_BYTES_CONFIG, 1048588));
+        topic->min_insync_replicas = static_cast<int32_t>(numeric(TopicConfig::MIN_IN_SYNC_REPLICAS_CONFIG, config_.minInsyncReplicas()));
+        auto unclean = topic->configs.find(TopicConfig::UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG);
+        topic->unclean_leader_election = unclean == topic->configs.end() ? config_.uncleanLeaderElection() : unclean->second == "true";
         auto ts = topic->configs.find(TopicConfig::MESSAGE_TIMESTAMP_TYPE_CONFIG);
         topic->timestamp_type =
             ts != topic->configs.end() && ts->second == "LogAppendTime" ? TimestampType::LogAppendTime : TimestampType::CreateTime;
@@ -272,53 +423,42 @@ public:
     }
 
     // ---- produce (at the partition leader) ----
-    ProducePartitionResult appendAsLeader(int32_t broker_id, const TopicPartition& tp, std::shared_ptr<const BatchPayload> payload,
-                                          const ProducerIdentity& producer) {
-        ProducePartitionResult result;
-        PartitionState* p = findPartition(tp);
-        if (!p) {
-            result.error = std::make_exception_ptr(UnknownTopicOrPartitionException("This server does not host this topic-partition."));
-            return result;
-        }
-        if (p->leader != broker_id) {
-            result.error = std::make_exception_ptr(NotLeaderOrFollowerException(
-                "For requests intended only for the leader, this error indicates that the broker is not the current leader."));
-            return result;
-        }
-        const TopicState& t = *topics_.at(tp.topic());
-        if (payload->size_in_bytes > t.max_message_bytes) {
-            result.error = std::make_exception_ptr(RecordTooLargeException(
-                "The request included a message larger than the max message size the server will accept."));
-            return result;
-        }
-        if (t.timestamp_type == TimestampType::CreateTime) {
-            // LogValidator: CreateTime timestamps must lie within [now - before.max.ms, now + after.max.ms].
-            const int64_t lowest = t.timestamp_before_max_ms > nowMs() ? INT64_MIN : nowMs() - t.timestamp_before_max_ms;
-            const int64_t highest = nowMs() + t.timestamp_after_max_ms;
-            for (size_t i = 0; i < payload->records.size(); ++i) {
-                const int64_t ts = payload->records[i].timestamp;
-                if (ts < lowest || ts > highest) {
-                    result.error = std::make_exception_ptr(InvalidTimestampException(
-                        "Timestamp " + std::to_string(ts) + " of message with offset " + std::to_string(i) +
-                        " is out of range. The timestamp should be within [" + std::to_string(lowest) + ", " +
-                        std::to_string(highest) + "]"));
-                    return result;
+    // Handles a produce request that arrived at `broker_id`; `respond` runs at the broker when the answer is
+    // ready (never for acks=0, whose requests get no answer).
+    void handleProduce(int32_t broker_id, const std::vector<ProduceEntry>& entries, int32_t acks, int64_t timeout_ms,
+                       std::function<void(std::vector<ProducePartitionResult>)> respond, std::function<void()> on_disconnect) {
+        auto request = std::make_shared<PendingProduce>();
+        request->broker = broker_id;
+        request->results.resize(entries.size());
+        for (size_t i = 0; i < entries.size(); ++i) {
+            const ProduceEntry& e = entries[i];
+            PartitionState* p = appendAsLeader(broker_id, e, acks, request->results[i]);
+            if (p && acks == -1 && !request->results[i].error) {
+                // acks=all: wait until the high watermark passes the batch (Kafka's DelayedProduce).
+                const int64_t required = request->results[i].base_offset + e.payload->count();
+                if (p->high_watermark < required) {
+                    ++request->waiting;
+                    request->waiting_for.resize(entries.size());
+                    request->waiting_for[i] = 1;
+                    ack_waiters_[e.tp].push_back(AckWaiter{required, request, i});
+                } else {
+                    checkIsrAfterAppend(*p, e.tp, request->results[i]);
                 }
             }
         }
-        StoredBatch batch;
-        batch.producer = producer;
-        batch.partition_leader_epoch = p->leader_epoch;
-        if (t.timestamp_type == TimestampType::LogAppendTime) batch.log_append_time = nowMs();
-        batch.payload = std::move(payload);
-        result.base_offset = p->log.append(std::move(batch));
-        result.log_append_time = t.timestamp_type == TimestampType::LogAppendTime ? nowMs() : -1;
-        // Replication arrives with the replication issue; until then every replica is in sync at once.
-        p->high_watermark = p->log.logEndOffset();
-        trace_.record(nowMs(), "append", tp.toString(),
-                      {{"base", result.base_offset}, {"count", p->log.batches().back().count()}, {"leo", p->log.logEndOffset()}});
-        wakeParkedFetches(tp);
-        return result;
+        if (acks == 0) return;
+        request->respond = std::move(respond);
+        request->on_disconnect = std::move(on_disconnect);
+        if (request->waiting == 0) return answer(*request);
+        pending_produces_.push_back(request);
+        std::weak_ptr<PendingProduce> weak = request;
+        request->timer = scheduler_.timerAfter(timeout_ms, [this, weak] {
+            auto r = weak.lock();
+            if (!r || r->answered) return;
+            for (size_t i = 0; i < r->waiting_for.size(); ++i)
+                if (r->waiting_for[i]) r->results[i].error = std::make_exception_ptr(TimeoutException("Request timed out"));
+            answer(*r);  // REQUEST_TIMED_OUT for the partitions whose replicas did not catch up in time
+        });
     }
 
     // ---- list offsets: -2 earliest, -1 latest, otherwise the first offset with timestamp >= ts ----
@@ -334,6 +474,10 @@ public:
     }
 
     // ---- fetch: long-polls until fetch.min.bytes are there or fetch.max.wait.ms passes ----
+    // A fetch that gets no answer (a broker down or cut off) fails at the client after request.timeout.ms
+    // (30 s), with every partition in error, as after a lost connection; the consumer then fetches again.
+    static constexpr int64_t kClientRequestTimeoutMs = 30000;
+    static constexpr int64_t kReconnectBackoffMs = 50;  // reconnect.backoff.ms
     using FetchCallback = std::function<void(std::vector<FetchPartitionData>)>;
     void fetch(int32_t broker_id, std::vector<std::pair<TopicPartition, int64_t>> partitions, FetchParams params,
                FetchCallback on_response) {
@@ -342,12 +486,19 @@ public:
         request->partitions = std::move(partitions);
         request->params = params;
         request->on_response = std::move(on_response);
-        toBroker(broker_id, [this, request] {
+        request->timer = scheduler_.timerAfter(kClientRequestTimeoutMs + params.max_wait_ms, [this, request] { failFetch(request); });
+        Envelope m;
+        m.api = ApiKey::Fetch;
+        m.broker = broker_id;
+        toBroker(broker_id, m, [this, request] {
             if (fetchIsSatisfied(*request) || request->params.max_wait_ms <= 0) return completeFetch(request);
             parked_fetches_.push_back(request);
             scheduler_.after(request->params.max_wait_ms, [this, request] { completeFetch(request); });
-        });
+        }, [this, request] { failFetch(request); });
     }
+
+    // ---- producer ids (InitProducerId; KRaft's controller hands them out in blocks, from 0) ----
+    int64_t allocateProducerId() { return next_producer_id_++; }
 
     // ---- consumer groups ----
     static constexpr const char* kConsumerOffsetsTopic = "__consumer_offsets";
@@ -399,10 +550,10 @@ public:
             trace_.record(nowMs(), "commit", group_id + "/" + tp.toString(), {{"offset", o.offset}});
         }
         if (PartitionState* p = findPartition(log_tp)) {
+            if (p->leader < 0) return;  // offline: the commit lives only in the coordinator's memory
             StoredBatch batch;
             batch.payload = std::move(payload);
-            p->log.append(std::move(batch));
-            p->high_watermark = p->log.logEndOffset();
+            appendToLeaderLog(*p, log_tp, std::move(batch));
         }
     }
 
@@ -437,8 +588,27 @@ private:
         std::vector<std::pair<TopicPartition, int64_t>> partitions;
         FetchParams params;
         FetchCallback on_response;
-        bool completed = false;
+        bool completed = false;  // answered by the broker
+        bool delivered = false;  // the client has its answer (or gave up)
+        uint64_t timer = 0;
     };
+
+    // The client side of a fetch that got no answer: every partition fails as NotLeaderOrFollower, after
+    // reconnect.backoff.ms.
+    void failFetch(const std::shared_ptr<ParkedFetch>& f) {
+        if (f->delivered) return;
+        f->delivered = true;
+        scheduler_.cancel(f->timer);
+        std::vector<FetchPartitionData> response;
+        for (const auto& entry : f->partitions) {
+            FetchPartitionData d;
+            d.tp = entry.first;
+            d.fetch_offset = entry.second;
+            d.error = FetchPartitionData::Error::NotLeaderOrFollower;
+            response.push_back(std::move(d));
+        }
+        scheduler_.after(kReconnectBackoffMs, [f, response = std::move(response)]() mutable { f->on_response(std::move(response)); });
+    }
 
     static void appendShortString(Bytes& out, const std::string& s) {
         detail::appendBigEndian(out, static_cast<uint16_t>(s.size()), 2);
@@ -490,8 +660,18 @@ private:
             p.partition = pid;
             p.replicas.push_back(first);
             for (int32_t j = 0; j < rf - 1; ++j) p.replicas.push_back((first + 1 + (shift + j) % (n - 1)) % n);
-            p.leader = p.replicas.front();
-            p.isr = p.replicas;
+            // The first live replica leads (the preferred one when all are up); the ISR is the live replicas.
+            for (int32_t b : p.replicas) {
+                ReplicaState r;
+                r.broker = b;
+                r.last_caught_up_ms = nowMs();
+                p.replica_states.push_back(std::move(r));
+                if (brokers_[static_cast<size_t>(b)].fenced) continue;
+                p.isr.push_back(b);
+                if (p.leader < 0) p.leader = b;
+            }
+            if (p.isr.empty()) p.isr.push_back(p.replicas.front());
+            p.log_owner = p.leader >= 0 ? p.leader : p.replicas.front();
             t.partitions.push_back(std::move(p));
         }
     }
@@ -534,7 +714,16 @@ private:
             response.push_back(std::move(d));
         }
         trace_.record(nowMs(), "fetch", "broker-" + std::to_string(f->broker_id), {{"partitions", static_cast<int64_t>(response.size())}});
-        toClient([f, response = std::move(response)]() mutable { f->on_response(std::move(response)); }, f->broker_id);
+        Envelope m;
+        m.api = ApiKey::Fetch;
+        m.direction = Direction::Response;
+        m.broker = f->broker_id;
+        toClient(m, [this, f, response = std::move(response)]() mutable {
+            if (f->delivered) return;
+            f->delivered = true;
+            scheduler_.cancel(f->timer);
+            f->on_response(std::move(response));
+        });
         parked_fetches_.erase(std::remove(parked_fetches_.begin(), parked_fetches_.end(), f), parked_fetches_.end());
     }
 
@@ -548,6 +737,529 @@ private:
         }
     }
 
+    // ==== replication: appends at the leader, follower fetchers, ISR and high watermark ====
+
+    struct AckWaiter {
+        int64_t required_offset;  // the high watermark this batch needs (its last offset + 1)
+        std::shared_ptr<PendingProduce> request;
+        size_t index;
+    };
+
+    bool brokerUp(int32_t id, int64_t incarnation) const {
+        const BrokerState& b = brokers_[static_cast<size_t>(id)];
+        return b.alive && b.incarnation == incarnation;
+    }
+    BrokerState& checkBroker(int32_t id) {
+        if (id < 0 || id >= brokerCount())
+            throw IllegalArgumentException("No broker " + std::to_string(id) + ": the cluster has brokers 0.." + std::to_string(brokerCount() - 1));
+        return brokers_[static_cast<size_t>(id)];
+    }
+
+    // When a message sent now on `link` arrives: no earlier than the one sent before it on the same link.
+    int64_t linkArrival(int64_t link, int64_t extra_delay_ms = 0) {
+        int64_t& last = link_last_arrival_[link];
+        last = std::max(last, nowMs() + networkDelayMs() + extra_delay_ms);
+        return last;
+    }
+
+    // Puts a message on the network: FIFO per link, as over TCP; faults may drop, delay or duplicate it.
+    void send(const Envelope& m, int64_t link, std::function<void()> on_arrival) {
+        Delivery d;
+        if (!faults_.empty()) d = faults_.route(m);
+        if (d.dropped) {
+            trace_.record(nowMs(), "net-drop", std::string(apiKeyName(m.api)) + (m.direction == Direction::Request ? " request" : " response"),
+                          {{"broker", m.broker}});
+            return;
+        }
+        const int64_t at = linkArrival(link, d.extra_delay_ms);
+        if (d.copies > 1) scheduler_.at(at, on_arrival);
+        scheduler_.at(at, std::move(on_arrival));
+    }
+
+    // Validates and appends a produce batch at the leader; fills `result`. Returns the partition when appended.
+    PartitionState* appendAsLeader(int32_t broker_id, const ProduceEntry& e, int32_t acks, ProducePartitionResult& result) {
+        auto fail = [&result](auto exception) {
+            result.error = std::make_exception_ptr(exception);
+            return nullptr;
+        };
+        PartitionState* p = findPartition(e.tp);
+        if (!p) return fail(UnknownTopicOrPartitionException("This server does not host this topic-partition."));
+        if (p->leader != broker_id)
+            return fail(NotLeaderOrFollowerException(
+                "For requests intended only for the leader, this error indicates that the broker is not the current leader."));
+        const TopicState& t = *topics_.at(e.tp.topic());
+        if (e.payload->size_in_bytes > t.max_message_bytes)
+            return fail(RecordTooLargeException("The request included a message larger than the max message size the server will accept."));
+        if (t.timestamp_type == TimestampType::CreateTime) {
+            // LogValidator: CreateTime timestamps must lie within [now - before.max.ms, now + after.max.ms].
+            const int64_t lowest = t.timestamp_before_max_ms > nowMs() ? INT64_MIN : nowMs() - t.timestamp_before_max_ms;
+            const int64_t highest = nowMs() + t.timestamp_after_max_ms;
+            for (size_t i = 0; i < e.payload->records.size(); ++i) {
+                const int64_t ts = e.payload->records[i].timestamp;
+                if (ts < lowest || ts > highest)
+                    return fail(InvalidTimestampException("Timestamp " + std::to_string(ts) + " of message with offset " + std::to_string(i) +
+                                                          " is out of range. The timestamp should be within [" + std::to_string(lowest) +
+                                                          ", " + std::to_string(highest) + "]"));
+            }
+        }
+        // acks=all needs min.insync.replicas in the ISR before the write (Partition.appendRecordsToLeader).
+        if (acks == -1 && static_cast<int32_t>(p->isr.size()) < t.min_insync_replicas)
+            return fail(NotEnoughReplicasException("The size of the current ISR " + scalaSet(p->isr) +
+                                                   " is insufficient to satisfy the min.isr requirement of " +
+                                                   std::to_string(t.min_insync_replicas) + " for partition " + e.tp.toString()));
+        // The idempotent producer's checks (ProducerAppendInfo): epoch, duplicate, sequence gap.
+        if (e.producer.producer_id >= 0 && e.producer.base_sequence >= 0) {
+            if (const ProducerStateEntry* state = p->log.producerState(e.producer.producer_id)) {
+                const std::string where = " at offset " + std::to_string(p->log.logEndOffset()) + " in partition " + e.tp.toString();
+                const int32_t last_seq = incrementSequence(e.producer.base_sequence, e.payload->count() - 1);
+                if (e.producer.producer_epoch < state->epoch)
+                    return fail(InvalidProducerEpochException("Epoch of producer " + std::to_string(e.producer.producer_id) + where + " is " +
+                                                              std::to_string(e.producer.producer_epoch) + ", which is smaller than the last seen epoch " +
+                                                              std::to_string(state->epoch)));
+                if (e.producer.producer_epoch == state->epoch) {
+                    if (const auto* dup = state->find(e.producer.base_sequence, last_seq)) {
+                        // A retry of a batch already written: acknowledged with its original offsets, not written again.
+                        result.base_offset = dup->first_offset;
+                        result.log_append_time = dup->log_append_time;
+                        trace_.record(nowMs(), "duplicate", e.tp.toString(), {{"base", dup->first_offset}, {"seq", e.producer.base_sequence}});
+                        return p;
+                    }
+                    if (e.producer.base_sequence != incrementSequence(state->lastSequence(), 1))
+                        return fail(OutOfOrderSequenceException(
+                            "Out of order sequence number for producer " + std::to_string(e.producer.producer_id) + where + ": " +
+                            std::to_string(e.producer.base_sequence) + " (incoming seq. number), " + std::to_string(state->lastSequence()) +
+                            " (current end sequence number)"));
+                } else if (e.producer.base_sequence != 0) {
+                    return fail(OutOfOrderSequenceException("Invalid sequence number for new epoch of producer " +
+                                                            std::to_string(e.producer.producer_id) + where + ": " +
+                                                            std::to_string(e.producer.base_sequence) + " (request epoch), 0 (expected)"));
+                }
+            }
+        }
+        StoredBatch batch;
+        batch.producer = e.producer;
+        if (t.timestamp_type == TimestampType::LogAppendTime) batch.log_append_time = nowMs();
+        batch.payload = e.payload;
+        result.base_offset = appendToLeaderLog(*p, e.tp, std::move(batch));
+        result.log_append_time = t.timestamp_type == TimestampType::LogAppendTime ? nowMs() : -1;
+        return p;
+    }
+
+    // Appends at the leader (stamping the leader epoch), then lets followers and waiting fetches know.
+    int64_t appendToLeaderLog(PartitionState& p, const TopicPartition& tp, StoredBatch batch) {
+        batch.partition_leader_epoch = p.leader_epoch;
+        const int64_t base = p.log.append(std::move(batch));
+        trace_.record(nowMs(), "append", tp.toString(), {{"base", base}, {"count", p.log.batches().back().count()}, {"leo", p.log.logEndOffset()}});
+        for (const auto& r : p.replica_states)
+            if (r.broker != p.leader) wakeFetcher(r.broker, p.leader);
+        maybeAdvanceHighWatermark(p, tp);
+        if (p.isr.size() > 1) scheduleIsrCheck();
+        return base;
+    }
+
+    // NOT_ENOUGH_REPLICAS_AFTER_APPEND: written, but the ISR shrank below min.insync.replicas meanwhile.
+    void checkIsrAfterAppend(const PartitionState& p, const TopicPartition& tp, ProducePartitionResult& result) {
+        const int32_t min_isr = topics_.at(tp.topic())->min_insync_replicas;
+        if (static_cast<int32_t>(p.isr.size()) < min_isr)
+            result.error = std::make_exception_ptr(NotEnoughReplicasAfterAppendException(
+                "The size of the current ISR " + scalaSet(p.isr) + " is insufficient to satisfy the min.isr requirement of " +
+                std::to_string(min_isr) + " for partition " + tp.toString()));
+    }
+
+    void answer(PendingProduce& r) {
+        if (r.answered) return;
+        r.answered = true;
+        scheduler_.cancel(r.timer);
+        pending_produces_.erase(std::remove_if(pending_produces_.begin(), pending_produces_.end(),
+                                               [&r](const std::shared_ptr<PendingProduce>& x) { return x.get() == &r; }),
+                                pending_produces_.end());
+        r.respond(std::move(r.results));
+    }
+
+    // The high watermark: the smallest log end offset in the ISR; it never goes back at a leader.
+    void maybeAdvanceHighWatermark(PartitionState& p, const TopicPartition& tp) {
+        if (p.leader < 0) return;
+        int64_t hw = p.log.logEndOffset();
+        for (int32_t b : p.isr)
+            if (b != p.leader) hw = std::min(hw, p.replica(b).fetch_offset);
+        if (hw <= p.high_watermark) return;
+        p.high_watermark = hw;
+        p.replica(p.leader).high_watermark = hw;
+        completeAckWaiters(p, tp, nullptr);
+        wakeParkedFetches(tp);
+    }
+
+    // Answers acks=all batches the high watermark has passed; with `error`, every waiting batch fails.
+    void completeAckWaiters(PartitionState& p, const TopicPartition& tp, std::exception_ptr error) {
+        auto it = ack_waiters_.find(tp);
+        if (it == ack_waiters_.end()) return;
+        auto& waiters = it->second;
+        while (!waiters.empty() && (error || waiters.front().required_offset <= p.high_watermark)) {
+            AckWaiter w = std::move(waiters.front());
+            waiters.pop_front();
+            PendingProduce& r = *w.request;
+            if (r.answered) continue;
+            r.waiting_for[w.index] = 0;
+            if (error) {
+                r.results[w.index].error = error;
+                r.results[w.index].base_offset = -1;
+            } else {
+                checkIsrAfterAppend(p, tp, r.results[w.index]);
+            }
+            if (--r.waiting == 0) answer(r);
+        }
+        if (waiters.empty()) ack_waiters_.erase(it);
+    }
+
+    // -- follower fetchers: one per (follower, leader) pair, one request in flight at a time --
+    struct Fetcher {
+        bool running = false;  // a request is in flight or parked at the leader
+        bool parked = false;
+        uint64_t generation = 0;  // of the request in flight
+        std::vector<std::pair<TopicPartition, int64_t>> positions;  // of the parked request
+    };
+
+    void startFetchers(const PartitionState& p) {
+        for (const auto& r : p.replica_states)
+            if (r.broker != p.leader) startFetcher(r.broker, p.leader);
+    }
+    void startFetcher(int32_t follower, int32_t leader) {
+        if (leader < 0 || follower == leader || !brokers_[static_cast<size_t>(follower)].alive) return;
+        Fetcher& f = fetchers_[{follower, leader}];
+        if (f.running) return;
+        sendReplicaFetch(follower, leader);
+    }
+    // Wakes a fetch parked at the leader because the leader has new data.
+    void wakeFetcher(int32_t follower, int32_t leader) {
+        auto it = fetchers_.find({follower, leader});
+        if (it == fetchers_.end() || !it->second.parked) return startFetcher(follower, leader);
+        it->second.parked = false;
+        respondReplicaFetch(follower, leader, std::move(it->second.positions));
+    }
+
+    void sendReplicaFetch(int32_t follower, int32_t leader) {
+        Fetcher& f = fetchers_[{follower, leader}];
+        std::vector<std::pair<TopicPartition, int64_t>> positions;
+        for (auto& kv : topics_)
+            for (auto& p : kv.second->partitions)
+                if (p.leader == leader && p.log_owner != follower)
+                    for (const auto& r : p.replica_states)
+                        if (r.broker == follower) positions.emplace_back(TopicPartition(kv.first, p.partition), r.log.logEndOffset());
+        f.running = !positions.empty();
+        f.parked = false;
+        if (!f.running) return;
+        const uint64_t generation = ++f.generation;
+        // A request lost on the way is sent again after replica.socket.timeout.ms (30 s).
+        scheduler_.afterBackground(kClientRequestTimeoutMs, [this, follower, leader, generation] {
+            Fetcher& g = fetchers_[{follower, leader}];
+            if (g.running && !g.parked && g.generation == generation) sendReplicaFetch(follower, leader);
+        });
+        Envelope m;
+        m.api = ApiKey::Fetch;
+        m.client = &broker_client_ids_[static_cast<size_t>(follower)];
+        m.broker = leader;
+        m.peer_broker = follower;
+        const int64_t follower_incarnation = brokers_[static_cast<size_t>(follower)].incarnation;
+        toBroker(leader, m, [this, follower, leader, follower_incarnation, positions = std::move(positions)]() mutable {
+            if (!brokerUp(follower, follower_incarnation)) return;
+            onReplicaFetch(follower, leader, std::move(positions));
+        });
+    }
+
+    // At the leader: a follower's fetch arrived; it tells the leader how far the follower got.
+    void onReplicaFetch(int32_t follower, int32_t leader, std::vector<std::pair<TopicPartition, int64_t>> positions) {
+        bool has_data = false;
+        for (const auto& [tp, offset] : positions) {
+            PartitionState* p = findPartition(tp);
+            if (!p || p->leader != leader) continue;
+            ReplicaState& r = p->replica(follower);
+            // Kafka's Replica.updateFetchState: caught up when it reached the leader's log end offset now, or
+            // the one the leader had at the follower's previous fetch.
+            const int64_t leo = p->log.logEndOffset();
+            if (offset >= leo) r.last_caught_up_ms = nowMs();
+            else if (offset >= r.leader_leo_at_last_fetch) r.last_caught_up_ms = std::max(r.last_caught_up_ms, r.last_fetch_ms);
+            r.fetch_offset = std::min(offset, leo);
+            r.last_fetch_ms = nowMs();
+            r.leader_leo_at_last_fetch = leo;
+            maybeExpandIsr(*p, tp, follower);
+            maybeAdvanceHighWatermark(*p, tp);
+            if (offset != leo) has_data = true;
+        }
+        if (has_data) return respondReplicaFetch(follower, leader, std::move(positions));
+        Fetcher& f = fetchers_[{follower, leader}];
+        f.parked = true;  // replica.fetch.wait.max.ms: parked until the leader has new data
+        f.positions = std::move(positions);
+    }
+
+    void respondReplicaFetch(int32_t follower, int32_t leader, std::vector<std::pair<TopicPartition, int64_t>> positions) {
+        struct Item {
+            TopicPartition tp;
+            int64_t fetch_offset;
+            int32_t leader_epoch;
+            int64_t high_watermark;
+            int64_t truncate_to;  // -1, or where the follower's log diverges from the leader's
+            std::vector<StoredBatch> batches;
+        };
+        std::vector<Item> items;
+        for (const auto& [tp, offset] : positions) {
+            PartitionState* p = findPartition(tp);
+            if (!p || p->leader != leader) continue;
+            Item item{tp, offset, p->leader_epoch, p->high_watermark, divergence(*p, follower), {}};
+            if (item.truncate_to < 0) item.batches = p->log.read(offset, p->log.logEndOffset(), kReplicaFetchMaxBytes);
+            items.push_back(std::move(item));
+        }
+        Envelope m;
+        m.api = ApiKey::Fetch;
+        m.direction = Direction::Response;
+        m.client = &broker_client_ids_[static_cast<size_t>(follower)];
+        m.broker = leader;
+        m.peer_broker = follower;
+        const int64_t follower_incarnation = brokers_[static_cast<size_t>(follower)].incarnation;
+        const int64_t leader_incarnation = brokers_[static_cast<size_t>(leader)].incarnation;
+        send(m, kBrokerLinks + follower * brokerCount() + leader,
+             [this, follower, leader, follower_incarnation, leader_incarnation, items = std::move(items)] {
+                 if (!brokerUp(follower, follower_incarnation)) return;
+                 Fetcher& f = fetchers_[{follower, leader}];
+                 f.running = false;
+                 if (!brokerUp(leader, leader_incarnation)) return;  // the leader died: its fetcher stops
+                 for (const auto& item : items) {
+                     PartitionState* p = findPartition(item.tp);
+                     if (!p || p->leader != leader || p->leader_epoch != item.leader_epoch) continue;
+                     ReplicaState& r = p->replica(follower);
+                     if (item.truncate_to >= 0) {
+                         trace_.record(nowMs(), "truncate", item.tp.toString(), {{"broker", follower}, {"offset", item.truncate_to}});
+                         r.log.truncateTo(item.truncate_to);
+                         continue;
+                     }
+                     if (r.log.logEndOffset() != item.fetch_offset) continue;
+                     for (const auto& b : item.batches)
+                         if (b.base_offset >= r.log.logEndOffset()) r.log.appendAt(b);
+                     r.high_watermark = std::min(item.high_watermark, r.log.logEndOffset());
+                 }
+                 startFetcher(follower, leader);
+             });
+    }
+
+    // Where a follower's log stops agreeing with the leader's (Kafka finds it with leader epochs,
+    // OffsetsForLeaderEpoch); -1 when the follower's log is a prefix of the leader's.
+    static int64_t divergence(PartitionState& p, int32_t follower) {
+        const PartitionLog& mine = p.log;
+        const PartitionLog& theirs = p.replica(follower).log;
+        auto same = [&](const StoredBatch& b) {
+            const size_t i = mine.batchIndexFor(b.base_offset);
+            if (i >= mine.batches().size()) return false;
+            const StoredBatch& m = mine.batches()[i];
+            return m.base_offset == b.base_offset && m.payload == b.payload && m.partition_leader_epoch == b.partition_leader_epoch;
+        };
+        const auto& batches = theirs.batches();
+        if (batches.empty() || same(batches.back())) return -1;
+        for (const auto& b : batches)
+            if (!same(b)) return b.base_offset;
+        return -1;
+    }
+
+    // -- the ISR --
+    void maybeExpandIsr(PartitionState& p, const TopicPartition& tp, int32_t follower) {
+        if (p.inIsr(follower) || brokers_[static_cast<size_t>(follower)].fenced) return;
+        const ReplicaState& r = p.replica(follower);
+        if (r.fetch_offset < p.high_watermark || r.fetch_offset < p.leader_epoch_start_offset) return;
+        p.isr.push_back(follower);
+        sortLike(p.isr, p.replicas);
+        trace_.record(nowMs(), "isr-expand", tp.toString(), {{"broker", follower}, {"isr", static_cast<int64_t>(p.isr.size())}});
+    }
+
+    // The leader's periodic check (every replica.lag.time.max.ms / 2, while some ISR follower lags): a follower
+    // not caught up for replica.lag.time.max.ms leaves the ISR.
+    void scheduleIsrCheck() {
+        if (isr_check_scheduled_) return;
+        isr_check_scheduled_ = true;
+        scheduler_.afterBackground(config_.replicaLagTimeMaxMs() / 2, [this] {
+            isr_check_scheduled_ = false;
+            bool lagging = false;
+            for (auto& kv : topics_)
+                for (auto& p : kv.second->partitions) {
+                    if (p.leader < 0 || !brokers_[static_cast<size_t>(p.leader)].alive || faults_.isolated(p.leader)) continue;
+                    const TopicPartition tp(kv.first, p.partition);
+                    for (size_t i = 0; i < p.isr.size(); ++i) {
+                        const int32_t b = p.isr[i];
+                        if (b == p.leader) continue;
+                        const ReplicaState& r = p.replica(b);
+                        if (r.fetch_offset >= p.log.logEndOffset()) continue;
+                        if (nowMs() - r.last_caught_up_ms > config_.replicaLagTimeMaxMs()) {
+                            p.isr.erase(p.isr.begin() + static_cast<std::ptrdiff_t>(i--));
+                            trace_.record(nowMs(), "isr-shrink", tp.toString(), {{"broker", b}, {"isr", static_cast<int64_t>(p.isr.size())}});
+                            maybeAdvanceHighWatermark(p, tp);
+                        } else {
+                            lagging = true;
+                        }
+                    }
+                }
+            if (lagging) scheduleIsrCheck();
+        });
+    }
+
+    // ==== the controller ====
+
+    void scheduleFencing(int32_t id) {
+        const int64_t incarnation = brokers_[static_cast<size_t>(id)].incarnation;
+        scheduler_.after(config_.brokerSessionTimeoutMs(), [this, id, incarnation] {
+            const BrokerState& b = brokers_[static_cast<size_t>(id)];
+            // Still silent: crashed (the same incarnation, or a later one that has not registered) or cut off.
+            if (!b.fenced && ((!b.alive && b.incarnation == incarnation) || faults_.isolated(id))) fence(id);
+        });
+    }
+
+    // Fences a broker: out of every ISR (KRaft never empties an ISR: its last member stays), and new leaders
+    // for the partitions it led.
+    void fence(int32_t id) {
+        BrokerState& b = brokers_[static_cast<size_t>(id)];
+        if (b.fenced) return;
+        b.fenced = true;
+        trace_.record(nowMs(), "fence", "broker-" + std::to_string(id));
+        forEachPartition([&](PartitionState& p, const TopicPartition& tp) {
+            if (p.isr.size() > 1 && p.inIsr(id)) {
+                p.isr.erase(std::find(p.isr.begin(), p.isr.end(), id));
+                maybeAdvanceHighWatermark(p, tp);
+            }
+            if (p.leader == id) elect(p, tp);
+        });
+    }
+
+    void unfence(int32_t id) {
+        BrokerState& b = brokers_[static_cast<size_t>(id)];
+        if (!b.fenced || !b.alive || faults_.isolated(id)) return;
+        b.fenced = false;
+        trace_.record(nowMs(), "unfence", "broker-" + std::to_string(id));
+        forEachPartition([&](PartitionState& p, const TopicPartition& tp) {
+            if (std::find(p.replicas.begin(), p.replicas.end(), id) == p.replicas.end()) return;
+            if (p.leader < 0 || p.leader == id) elect(p, tp);
+            else startFetcher(id, p.leader);
+        });
+        scheduleLeaderRebalance();
+    }
+
+    // Elects a leader: the first replica (in assignment order) that is in the ISR and unfenced; with
+    // unclean.leader.election.enable, else the first unfenced replica (its missing records are lost).
+    void elect(PartitionState& p, const TopicPartition& tp) {
+        int32_t leader = -1;
+        for (int32_t b : p.replicas)
+            if (p.inIsr(b) && !brokers_[static_cast<size_t>(b)].fenced) {
+                leader = b;
+                break;
+            }
+        bool unclean = false;
+        if (leader < 0 && topics_.at(tp.topic())->unclean_leader_election)
+            for (int32_t b : p.replicas)
+                if (!brokers_[static_cast<size_t>(b)].fenced) {
+                    leader = b;
+                    unclean = true;
+                    break;
+                }
+        if (unclean) p.isr = {leader};
+        changeLeader(p, tp, leader, unclean);
+    }
+
+    void changeLeader(PartitionState& p, const TopicPartition& tp, int32_t leader, bool unclean) {
+        if (leader == p.leader && leader >= 0) return;
+        const int32_t old = p.leader;
+        p.leader = leader;
+        if (leader >= 0) {
+            ++p.leader_epoch;
+            p.takeLogOf(leader);
+            ReplicaState& me = p.replica(leader);
+            p.high_watermark = std::min(me.high_watermark, p.log.logEndOffset());
+            p.leader_epoch_start_offset = p.log.logEndOffset();
+            for (auto& r : p.replica_states) {
+                r.fetch_offset = 0;  // unknown until each follower fetches
+                r.last_caught_up_ms = nowMs();
+                r.last_fetch_ms = nowMs();
+                r.leader_leo_at_last_fetch = 0;
+            }
+        }
+        trace_.record(nowMs(), unclean ? "unclean-leader" : "leader", tp.toString(), {{"from", old}, {"to", leader}, {"epoch", p.leader_epoch}});
+        completeAckWaiters(p, tp, std::make_exception_ptr(NotLeaderOrFollowerException(
+                                      "For requests intended only for the leader, this error indicates that the broker is not the current leader.")));
+        wakeParkedFetches(tp);  // fetches parked at the old leader now fail, and go to the new one
+        if (leader >= 0) {
+            startFetchers(p);
+            maybeAdvanceHighWatermark(p, tp);
+        }
+    }
+
+    // auto.leader.rebalance.enable: every leader.imbalance.check.interval, a broker leading fewer than 90% of
+    // the partitions it is the preferred leader of (leader.imbalance.per.broker.percentage = 10) gets them
+    // back, where it is in the ISR.
+    void scheduleLeaderRebalance() {
+        if (!config_.autoLeaderRebalance() || rebalance_scheduled_) return;
+        rebalance_scheduled_ = true;
+        scheduler_.afterBackground(config_.leaderImbalanceCheckIntervalMs(), [this] {
+            rebalance_scheduled_ = false;
+            std::map<int32_t, std::pair<int64_t, int64_t>> preferred;  // broker -> (preferred count, not leading)
+            forEachPartition([&](PartitionState& p, const TopicPartition&) {
+                auto& c = preferred[p.replicas.front()];
+                ++c.first;
+                if (p.leader != p.replicas.front()) ++c.second;
+            });
+            bool imbalanced = false;
+            forEachPartition([&](PartitionState& p, const TopicPartition& tp) {
+                const int32_t pref = p.replicas.front();
+                const auto& c = preferred[pref];
+                if (p.leader == pref || c.second * 100 <= c.first * 10) return;
+                if (p.inIsr(pref) && !brokers_[static_cast<size_t>(pref)].fenced) changeLeader(p, tp, pref, false);
+                else imbalanced = true;
+            });
+            if (imbalanced) scheduleLeaderRebalance();
+        });
+    }
+
+    // A broker that stops loses its in-memory work: parked fetches and pending produces (their clients see the
+    // connection close), and its fetchers.
+    void stopBrokerWork(int32_t id) {
+        auto parked = parked_fetches_;
+        for (const auto& f : parked)
+            if (f->broker_id == id) {
+                f->completed = true;
+                parked_fetches_.erase(std::remove(parked_fetches_.begin(), parked_fetches_.end(), f), parked_fetches_.end());
+                scheduler_.after(networkDelayMs(), [this, f] { failFetch(f); });
+            }
+        auto pending = pending_produces_;
+        for (const auto& r : pending)
+            if (r->broker == id && !r->answered) {
+                r->answered = true;
+                scheduler_.cancel(r->timer);
+                if (r->on_disconnect) scheduler_.after(networkDelayMs(), r->on_disconnect);
+            }
+        pending_produces_.erase(std::remove_if(pending_produces_.begin(), pending_produces_.end(),
+                                               [](const std::shared_ptr<PendingProduce>& r) { return r->answered; }),
+                                pending_produces_.end());
+        for (auto& kv : fetchers_)
+            if (kv.first.first == id || kv.first.second == id) {
+                kv.second.running = kv.second.parked = false;
+                kv.second.positions.clear();
+            }
+    }
+
+    template <class F>
+    void forEachPartition(F&& f) {
+        for (auto& kv : topics_)
+            for (auto& p : kv.second->partitions) f(p, TopicPartition(kv.first, p.partition));
+    }
+    static void sortLike(std::vector<int32_t>& ids, const std::vector<int32_t>& order) {
+        std::vector<int32_t> sorted;
+        for (int32_t b : order)
+            if (std::find(ids.begin(), ids.end(), b) != ids.end()) sorted.push_back(b);
+        ids = std::move(sorted);
+    }
+    // Scala's Set.toString, as Kafka's messages print an ISR: Set(1, 2).
+    static std::string scalaSet(const std::vector<int32_t>& ids) {
+        std::string s = "Set(";
+        for (size_t i = 0; i < ids.size(); ++i) s += (i ? ", " : "") + std::to_string(ids[i]);
+        return s + ")";
+    }
+
+    static constexpr int64_t kReplicaFetchMaxBytes = 1048576;  // replica.fetch.max.bytes
+    static constexpr int64_t kBrokerLinks = 1 << 20;  // link ids between brokers start here
+
     ClusterConfig config_;
     Scheduler scheduler_;
     Trace trace_;
@@ -556,10 +1268,18 @@ private:
     Random placement_random_ = random_.fork("replica-placement");
     Random topic_id_random_ = random_.fork("topic-id");
     std::vector<BrokerState> brokers_;
+    std::vector<std::string> broker_client_ids_;
     std::map<std::string, std::unique_ptr<TopicState>> topics_;
     std::vector<std::shared_ptr<ParkedFetch>> parked_fetches_;
     std::map<std::string, int> client_counter_;
     std::map<int64_t, int64_t> link_last_arrival_;  // per link: the arrival time of its latest message
+    NetworkFaults faults_;
+    std::map<std::pair<int32_t, int32_t>, Fetcher> fetchers_;  // (follower, leader)
+    std::map<TopicPartition, std::deque<AckWaiter>> ack_waiters_;
+    std::vector<std::shared_ptr<PendingProduce>> pending_produces_;
+    int64_t next_producer_id_ = 0;
+    bool isr_check_scheduled_ = false;
+    bool rebalance_scheduled_ = false;
     GroupCoordinator groups_{random_.fork("group-coordinator")};
 };
 

@@ -2,15 +2,45 @@
 //
 // Offsets are assigned on append, batch by batch, as Kafka's broker does. Reads return whole batches,
 // starting with the one that contains the requested offset; the reader skips the records before it.
+// Each replica's log also keeps the producer state an idempotent producer needs (ProducerStateManager):
+// per producer id, its epoch and the metadata of its last 5 batches.
 #pragma once
 
 #include <algorithm>
+#include <climits>
 #include <cstdint>
+#include <deque>
+#include <map>
 #include <vector>
 
 #include "record.hpp"
 
 namespace kstream_sim {
+
+// What a broker remembers of one idempotent producer on one partition (Kafka's ProducerStateEntry).
+struct ProducerStateEntry {
+    static constexpr size_t kBatchesToRetain = 5;  // NUM_BATCHES_TO_RETAIN, matching max.in.flight <= 5
+    struct BatchMetadata {
+        int32_t first_sequence;
+        int32_t last_sequence;
+        int64_t first_offset;
+        int64_t log_append_time;
+    };
+    int16_t epoch = -1;
+    std::deque<BatchMetadata> batches;  // oldest first
+
+    int32_t lastSequence() const noexcept { return batches.empty() ? -1 : batches.back().last_sequence; }
+    const BatchMetadata* find(int32_t first_sequence, int32_t last_sequence) const noexcept {
+        for (const auto& b : batches)
+            if (b.first_sequence == first_sequence && b.last_sequence == last_sequence) return &b;
+        return nullptr;
+    }
+};
+
+// The sequence after `s`: sequences wrap from Integer.MAX_VALUE to 0 (DefaultRecordBatch.incrementSequence).
+inline int32_t incrementSequence(int32_t s, int32_t by) noexcept {
+    return s > INT32_MAX - by ? by - (INT32_MAX - s) - 1 : s + by;
+}
 
 class PartitionLog {
 public:
@@ -22,10 +52,21 @@ public:
     // Appends a batch at the log end; returns its base offset.
     int64_t append(StoredBatch batch) {
         batch.base_offset = log_end_offset_;
-        log_end_offset_ += batch.count();
+        return appendAt(std::move(batch));
+    }
+    // Appends a batch that already has its offsets (a follower copying its leader).
+    int64_t appendAt(StoredBatch batch) {
+        log_end_offset_ = batch.nextOffset();
         size_in_bytes_ += batch.sizeInBytes();
         batches_.push_back(std::move(batch));
+        rememberProducer(batches_.back());
         return batches_.back().base_offset;
+    }
+
+    // The producer state of an idempotent producer on this partition, or null.
+    const ProducerStateEntry* producerState(int64_t producer_id) const {
+        auto it = producers_.find(producer_id);
+        return it == producers_.end() ? nullptr : &it->second;
     }
 
     // Index of the first batch holding an offset >= `offset` (batches_.size() if none).
@@ -75,20 +116,35 @@ public:
         return {};
     }
 
-    // Removes every record at and after `offset` (replica truncation).
+    // Removes every record at and after `offset` (replica truncation), and rebuilds the producer state from
+    // what is left, as a broker reloads it from its log.
     void truncateTo(int64_t offset) {
         while (!batches_.empty() && batches_.back().base_offset >= offset) {
             size_in_bytes_ -= batches_.back().sizeInBytes();
             batches_.pop_back();
         }
         log_end_offset_ = batches_.empty() ? std::max(offset, log_start_offset_) : batches_.back().nextOffset();
+        producers_.clear();
+        for (const auto& b : batches_) rememberProducer(b);
     }
 
 private:
+    void rememberProducer(const StoredBatch& b) {
+        if (b.producer.producer_id < 0) return;
+        ProducerStateEntry& e = producers_[b.producer.producer_id];
+        if (b.producer.producer_epoch != e.epoch) e.batches.clear();
+        e.epoch = b.producer.producer_epoch;
+        if (b.isControl() || b.producer.base_sequence < 0) return;
+        e.batches.push_back({b.producer.base_sequence, incrementSequence(b.producer.base_sequence, b.count() - 1), b.base_offset,
+                             b.log_append_time});
+        if (e.batches.size() > ProducerStateEntry::kBatchesToRetain) e.batches.pop_front();
+    }
+
     std::vector<StoredBatch> batches_;
     int64_t log_start_offset_ = 0;
     int64_t log_end_offset_ = 0;
     int64_t size_in_bytes_ = 0;
+    std::map<int64_t, ProducerStateEntry> producers_;
 };
 
 }  // namespace kstream_sim

@@ -115,14 +115,49 @@ inline bool topicNamesCollide(const std::string& a, const std::string& b) {
     return true;
 }
 
+// One replica of a partition as its broker holds it, plus what the leader knows of it as a follower.
+struct ReplicaState {
+    int32_t broker = -1;
+    PartitionLog log;             // this replica's log; the leader's own lives in PartitionState::log
+    int64_t high_watermark = 0;   // the high watermark this replica last learned (its own when it leads)
+    // Kept by the leader, from the follower's fetches (Kafka's Replica state):
+    int64_t fetch_offset = 0;     // the follower's log end offset as of its last fetch
+    int64_t last_caught_up_ms = 0;
+    int64_t last_fetch_ms = 0;
+    int64_t leader_leo_at_last_fetch = 0;
+};
+
 struct PartitionState {
     int32_t partition = 0;
     std::vector<int32_t> replicas;  // broker ids; the first is the preferred leader
     int32_t leader = -1;            // -1: no leader (offline)
     int32_t leader_epoch = 0;
+    int64_t leader_epoch_start_offset = 0;  // the leader's log end offset when it was elected
     std::vector<int32_t> isr;
-    PartitionLog log;
+    PartitionLog log;  // the leader's log (or, while offline, the last leader's)
+    int32_t log_owner = -1;  // the broker whose log `log` is
     int64_t high_watermark = 0;
+    std::vector<ReplicaState> replica_states;  // one per entry of `replicas`, same order
+
+    bool inIsr(int32_t broker) const noexcept {
+        for (int32_t b : isr)
+            if (b == broker) return true;
+        return false;
+    }
+    ReplicaState& replica(int32_t broker) {
+        for (auto& r : replica_states)
+            if (r.broker == broker) return r;
+        return replica_states.front();  // callers ask only for replicas of this partition
+    }
+    // The log that broker `broker` holds for this partition.
+    PartitionLog& logOf(int32_t broker) { return broker == log_owner ? log : replica(broker).log; }
+    // Makes `broker`'s log the one in `log` (when it becomes leader).
+    void takeLogOf(int32_t broker) {
+        if (broker == log_owner) return;
+        if (log_owner >= 0) std::swap(log, replica(log_owner).log);
+        std::swap(log, replica(broker).log);
+        log_owner = broker;
+    }
 };
 
 struct TopicState {
@@ -136,6 +171,8 @@ struct TopicState {
     int64_t timestamp_before_max_ms = INT64_MAX;
     int64_t timestamp_after_max_ms = 3600000;
     int32_t max_message_bytes = 1048588;
+    int32_t min_insync_replicas = 1;           // min.insync.replicas (topic, else the broker default)
+    bool unclean_leader_election = false;      // unclean.leader.election.enable (topic, else the broker default)
     std::vector<PartitionState> partitions;
 
     int32_t partitionCount() const noexcept { return static_cast<int32_t>(partitions.size()); }

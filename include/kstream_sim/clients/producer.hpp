@@ -5,6 +5,15 @@
 // when it is full or linger.ms has passed since it was opened; at most max.in.flight.requests.per.connection
 // requests are outstanding per broker. As in Kafka, send() returns at once; the simulated I/O thread runs
 // whenever the program blocks (future.get(), flush(), poll(), cluster.advance()).
+//
+// Delivery: a batch that fails with a retriable error (a lost connection, a request timeout after
+// request.timeout.ms, NotEnoughReplicas, a leader change) is sent again after retry.backoff.ms, until it
+// succeeds, `retries` is exhausted or delivery.timeout.ms has passed since it was created. Without idempotence
+// a retry after a lost acknowledgement writes the batch twice, and with several requests in flight a retried
+// batch lands after younger ones. With enable.idempotence (the default) the producer gets a producer id from
+// the broker and numbers each partition's batches; the leader writes a retried batch only once (answering with
+// its first offsets) and refuses a gap (OutOfOrderSequenceException, retried here while an earlier batch is
+// still unresolved), so every record is written once, in order, with up to 5 requests in flight.
 #pragma once
 
 #include <cstdint>
@@ -57,6 +66,7 @@ struct ProducerBatch : RefCounted {
     int64_t created_ms = 0;
     int64_t allocated_bytes = 0;  // buffer.memory held until the batch completes
     int32_t attempts = 0;
+    int32_t base_sequence = -1;  // idempotence: assigned when the batch is first sent, kept for its retries
     bool full = false;
     struct PendingCallback {
         int32_t index;
@@ -148,10 +158,14 @@ public:
         max_in_flight_ = config_.getInt(ProducerConfig::MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION);
         retries_ = config_.getInt(ProducerConfig::RETRIES_CONFIG);
         retry_backoff_ms_ = config_.getLong(ProducerConfig::RETRY_BACKOFF_MS_CONFIG);
+        request_timeout_ms_ = config_.getInt(ProducerConfig::REQUEST_TIMEOUT_MS_CONFIG);
+        idempotent_ = config_.getBoolean(ProducerConfig::ENABLE_IDEMPOTENCE_CONFIG);
         delivery_timeout_ms_ = config_.getInt(ProducerConfig::DELIVERY_TIMEOUT_MS_CONFIG);
         metadata_max_age_ms_ = config_.getLong(ProducerConfig::METADATA_MAX_AGE_CONFIG);
         ignore_keys_ = config_.getBoolean(ProducerConfig::PARTITIONER_IGNORE_KEYS_CONFIG);
         configurePartitionerClass();
+        // Kafka's sender thread asks for a producer id as soon as it starts, before any send.
+        if (idempotent_) requestProducerId();
     }
     ProducerCoreImpl(const ProducerCoreImpl&) = delete;
     ProducerCoreImpl& operator=(const ProducerCoreImpl&) = delete;
@@ -241,6 +255,11 @@ private:
     struct PartitionQueue {
         std::deque<Ref<ProducerBatch>> batches;  // waiting to be sent, oldest first
         bool muted = false;  // max.in.flight 1: no new batch while one is in flight
+        // Idempotence: the next batch's sequence, batches sent and not yet resolved, and batches to resend.
+        int32_t next_sequence = 0;
+        int32_t acked_next_sequence = 0;  // the sequence after the last acknowledged batch
+        int32_t in_flight = 0;
+        int32_t retrying = 0;
         ProducerBatch* open() { return batches.empty() || batches.back()->full ? nullptr : batches.back().get(); }
     };
     struct TopicEntry {
@@ -342,7 +361,7 @@ private:
         const int64_t deadline = cluster_.nowMs() + max_block_ms_;
         while (true) {
             auto count = std::make_shared<int32_t>(-2);  // -2: no answer yet; -1: unknown topic
-            cluster_.roundTrip(0, [c = &cluster_, topic, count]() -> std::function<void()> {
+            cluster_.roundTrip(cluster_.anyLiveBroker(), [c = &cluster_, topic, count]() -> std::function<void()> {
                 TopicState* t = c->metadataFor(topic, true);
                 const int32_t n = t ? t->partitionCount() : -1;
                 return [count, n] { *count = n; };
@@ -431,7 +450,8 @@ private:
     // are outstanding to it. With max.in.flight 1 a partition is muted while its batch is in flight
     // (Kafka's guaranteeMessageOrder); otherwise several batches of a partition may be in flight at once.
     void runSender() {
-        bool sent = true;
+        if (idempotent_ && producer_id_ < 0) return requestProducerId();
+        bool sent = true, waiting_for_leader = false;
         while (sent) {
             sent = false;
             std::map<int32_t, std::vector<Ref<ProducerBatch>>> requests;
@@ -439,8 +459,12 @@ private:
             for (const auto& entry : topic_order_) {
                 for (int32_t p = 0; p < entry->partitionCount; ++p) {
                     PartitionQueue& q = entry->queues[static_cast<size_t>(p)];
+                    expireBatches(q);
                     if (q.muted || q.batches.empty() || !sendable(*q.batches.front())) continue;
+                    // Idempotence: after a failure, batches go again one at a time, in order.
+                    if (idempotent_ && q.retrying > 0 && q.in_flight > 0) continue;
                     const int32_t leader = cluster_.leaderFor(TopicPartition(entry->name, p));
+                    if (leader < 0) waiting_for_leader = true;
                     if (leader < 0 || in_flight_[leader] >= max_in_flight_) continue;
                     const int64_t size = q.batches.front()->payload->size_in_bytes;
                     auto& list = requests[leader];
@@ -450,6 +474,14 @@ private:
                     batch->full = true;  // no more appends once it is on its way
                     q.batches.pop_front();
                     q.muted = max_in_flight_ == 1;
+                    if (idempotent_) {
+                        if (batch->base_sequence < 0) {
+                            batch->base_sequence = q.next_sequence;
+                            q.next_sequence = incrementSequence(q.next_sequence, batch->payload->count());
+                        }
+                        if (batch->attempts > 0) --q.retrying;
+                    }
+                    ++q.in_flight;
                     list.push_back(std::move(batch));
                 }
             }
@@ -458,41 +490,161 @@ private:
                 sent = true;
             }
         }
+        // A partition without a leader (an election pending): look again after retry.backoff.ms.
+        if (waiting_for_leader && !recheck_pending_) {
+            recheck_pending_ = true;
+            cluster_.scheduler().after(retry_backoff_ms_, [this, alive = alive_] {
+                if (!*alive) return;
+                recheck_pending_ = false;
+                runSender();
+            });
+        }
+    }
+
+    // delivery.timeout.ms: a batch still waiting that long after its creation fails.
+    void expireBatches(PartitionQueue& q) {
+        while (!q.batches.empty() && q.batches.front()->attempts > 0 &&
+               cluster_.nowMs() - q.batches.front()->created_ms >= delivery_timeout_ms_) {
+            Ref<ProducerBatch> b = q.batches.front();
+            q.batches.pop_front();
+            if (idempotent_) --q.retrying;
+            complete(*b, -1, -1, std::make_exception_ptr(TimeoutException(
+                                     "Expiring " + std::to_string(b->payload->count()) + " record(s) for " + b->tp.toString() + ":" +
+                                     std::to_string(cluster_.nowMs() - b->created_ms) + " ms has passed since batch creation")));
+        }
+    }
+
+    // InitProducerId: the broker hands out a producer id (epoch 0) before the first idempotent send.
+    void requestProducerId() {
+        if (producer_id_requested_) return;
+        producer_id_requested_ = true;
+        const int32_t broker = cluster_.anyLiveBroker();
+        Envelope m;
+        m.api = ApiKey::InitProducerId;
+        m.client = &client_id_;
+        m.broker = broker;
+        auto retry = [this, alive = alive_] {
+            if (!*alive || producer_id_ >= 0) return;
+            producer_id_requested_ = false;
+            runSender();
+        };
+        const uint64_t timer = cluster_.scheduler().timerAfter(request_timeout_ms_, retry);
+        cluster_.toBroker(broker, m, [this, c = &cluster_, m, timer, alive = alive_] {
+            const int64_t id = c->allocateProducerId();
+            Envelope reply = m;
+            reply.direction = Direction::Response;
+            c->toClient(reply, [this, c, id, timer, alive] {
+                if (!*alive || producer_id_ >= 0) return;
+                c->scheduler().cancel(timer);
+                producer_id_ = id;
+                producer_epoch_ = 0;
+                c->trace().record(c->nowMs(), "producer-id", client_id_, {{"id", id}});
+                runSender();
+            });
+        }, [this, timer, retry, alive = alive_] {
+            if (!*alive) return;
+            cluster_.scheduler().cancel(timer);
+            cluster_.scheduler().after(retry_backoff_ms_, retry);
+        });
     }
 
     void sendProduceRequest(int32_t broker, std::vector<Ref<ProducerBatch>> batches) {
-        ++in_flight_[broker];
-        for (auto& b : batches) ++b->attempts;
-        auto results = std::make_shared<std::vector<ProducePartitionResult>>();
-        const ProducerIdentity identity;
-        cluster_.toBroker(broker, [this, c = &cluster_, broker, batches, results, identity, acks = acks_, alive = alive_] {
-            for (const auto& b : batches) results->push_back(c->appendAsLeader(broker, b->tp, b->payload, identity));
-            if (acks == 0) return;  // no response at all with acks=0
-            c->toClient([this, broker, batches, results, alive] {
-                if (*alive) onProduceResponse(broker, batches, *results);
-            }, broker);
-        });
+        std::vector<ProduceEntry> entries;
+        entries.reserve(batches.size());
+        for (auto& b : batches) {
+            ++b->attempts;
+            ProducerIdentity identity;
+            if (idempotent_) {
+                identity.producer_id = producer_id_;
+                identity.producer_epoch = producer_epoch_;
+                identity.base_sequence = b->base_sequence;
+            }
+            entries.push_back(ProduceEntry{b->tp, b->payload, identity});
+        }
+        Envelope m;
+        m.api = ApiKey::Produce;
+        m.client = &client_id_;
+        m.broker = broker;
         if (acks_ == 0) {
             // acks=0: the record counts as sent once it is written to the socket; offsets stay unknown.
-            --in_flight_[broker];
-            for (const auto& b : batches) complete(*b, -1, -1, nullptr);
+            cluster_.toBroker(broker, m, [c = &cluster_, broker, entries = std::move(entries)] {
+                c->handleProduce(broker, entries, 0, 0, {}, {});
+            });
+            for (const auto& b : batches) {
+                --queueOf(*b).in_flight;
+                complete(*b, -1, -1, nullptr);
+            }
+            return;
         }
+        const uint64_t id = ++next_request_id_;
+        ++in_flight_[broker];
+        // request.timeout.ms: no answer in time fails the request (retriable), as Kafka's NetworkClient does.
+        const uint64_t timer = cluster_.scheduler().timerAfter(request_timeout_ms_, [this, id, broker, alive = alive_] {
+            if (*alive) failRequest(id, std::make_exception_ptr(TimeoutException("Disconnected from node " + std::to_string(broker) + " due to timeout")));
+        });
+        requests_.emplace(id, InFlightRequest{broker, std::move(batches), timer});
+        cluster_.toBroker(broker, m, [this, c = &cluster_, m, id, broker, entries = std::move(entries), acks = acks_,
+                                      timeout = request_timeout_ms_, alive = alive_] {
+            c->handleProduce(broker, entries, acks, timeout,
+                             [this, c, m, id, alive](std::vector<ProducePartitionResult> results) {
+                                 Envelope reply = m;
+                                 reply.direction = Direction::Response;
+                                 c->toClient(reply, [this, id, alive, results = std::move(results)] {
+                                     if (*alive) onProduceResponse(id, results);
+                                 });
+                             },
+                             [this, id, broker, alive] {
+                                 if (*alive) failRequest(id, std::make_exception_ptr(NetworkException("Disconnected from node " + std::to_string(broker))));
+                             });
+        }, [this, id, broker, alive = alive_] {
+            if (*alive) failRequest(id, std::make_exception_ptr(NetworkException("Disconnected from node " + std::to_string(broker))));
+        });
     }
 
-    void onProduceResponse(int32_t broker, const std::vector<Ref<ProducerBatch>>& batches,
-                           const std::vector<ProducePartitionResult>& results) {
-        --in_flight_[broker];
-        for (size_t i = 0; i < batches.size(); ++i) {
-            ProducerBatch& b = *batches[i];
+    // A request that ended without an answer: every batch in it failed with `error`.
+    void failRequest(uint64_t id, std::exception_ptr error) {
+        auto it = requests_.find(id);
+        if (it == requests_.end()) return;
+        std::vector<ProducePartitionResult> results(it->second.batches.size());
+        for (auto& r : results) r.error = error;
+        onProduceResponse(id, results);
+    }
+
+    void onProduceResponse(uint64_t id, const std::vector<ProducePartitionResult>& results) {
+        auto it = requests_.find(id);
+        if (it == requests_.end()) return;  // answered already (a duplicate, or late after a timeout)
+        InFlightRequest request = std::move(it->second);
+        requests_.erase(it);
+        cluster_.scheduler().cancel(request.timer);
+        --in_flight_[request.broker];
+        for (size_t i = 0; i < request.batches.size(); ++i) {
+            ProducerBatch& b = *request.batches[i];
             const ProducePartitionResult& r = results[i];
-            if (r.error && isRetriable(r.error) && b.attempts <= retries_ &&
-                cluster_.nowMs() - b.created_ms < delivery_timeout_ms_) {
-                retryLater(batches[i]);
+            PartitionQueue& q = queueOf(b);
+            --q.in_flight;
+            if (r.error && b.attempts <= retries_ && cluster_.nowMs() - b.created_ms < delivery_timeout_ms_ &&
+                (isRetriable(r.error) || (idempotent_ && earlierBatchUnresolved(r.error, b, q)))) {
+                requeue(request.batches[i], q);
                 continue;
             }
             complete(b, r.base_offset, r.log_append_time, r.error);
+            if (r.error && b.base_sequence >= 0) bumpEpoch();
         }
         runSender();
+    }
+
+    // A numbered batch failed for good, leaving a gap in its partition's sequence: as Kafka does since
+    // KIP-360, the producer bumps its epoch and numbers every partition from 0 again.
+    void bumpEpoch() {
+        ++producer_epoch_;
+        cluster_.trace().record(cluster_.nowMs(), "epoch-bump", client_id_, {{"epoch", producer_epoch_}});
+        for (const auto& entry : topic_order_)
+            for (auto& q : entry->queues) {
+                q.next_sequence = q.acked_next_sequence = 0;
+                for (auto& b : q.batches) b->base_sequence = -1;
+            }
+        for (auto& kv : requests_)
+            for (auto& b : kv.second.batches) b->base_sequence = -1;
     }
 
     static bool isRetriable(const std::exception_ptr& error) {
@@ -504,16 +656,37 @@ private:
             return false;
         }
     }
+    // An OutOfOrderSequenceException for a batch whose predecessor has not been acknowledged yet: the gap is
+    // that batch's, so this one is retried after it (Kafka's Sender does the same).
+    static bool earlierBatchUnresolved(const std::exception_ptr& error, const ProducerBatch& b, const PartitionQueue& q) {
+        try {
+            std::rethrow_exception(error);
+        } catch (const OutOfOrderSequenceException&) {
+            return b.base_sequence != q.acked_next_sequence;
+        } catch (...) {
+            return false;
+        }
+    }
 
-    void retryLater(Ref<ProducerBatch> batch) {
+    // Puts a batch back to be sent again after retry.backoff.ms. Without idempotence it goes to the front of
+    // its queue (so with several requests in flight it may land after younger batches); with idempotence it
+    // goes back in sequence order, and the partition sends one batch at a time until the retries are done.
+    void requeue(Ref<ProducerBatch> batch, PartitionQueue& q) {
+        if (idempotent_) ++q.retrying;
         cluster_.scheduler().after(retry_backoff_ms_, [this, batch, alive = alive_] {
             if (!*alive) return;
-            TopicEntry& entry = *topics_.at(batch->tp.topic());
-            PartitionQueue& q = entry.queues[static_cast<size_t>(batch->tp.partition())];
-            q.muted = false;
-            q.batches.push_front(batch);  // retried before anything newer for the same partition
+            PartitionQueue& queue = queueOf(*batch);
+            queue.muted = false;
+            auto at = queue.batches.begin();
+            if (idempotent_ && batch->base_sequence >= 0)
+                while (at != queue.batches.end() && (*at)->base_sequence >= 0 && (*at)->base_sequence < batch->base_sequence) ++at;
+            queue.batches.insert(at, batch);  // retried before anything newer for the same partition
             runSender();
         });
+    }
+
+    PartitionQueue& queueOf(const ProducerBatch& b) {
+        return topics_.at(b.tp.topic())->queues[static_cast<size_t>(b.tp.partition())];
     }
 
     void complete(ProducerBatch& b, int64_t base_offset, int64_t log_append_time, std::exception_ptr error) {
@@ -525,7 +698,11 @@ private:
         buffered_bytes_ -= b.allocated_bytes;
         --queued_batches_;
         if (TopicEntry* e = findEntry(b.tp.topic()))
-            if (b.tp.partition() < e->partitionCount) e->queues[static_cast<size_t>(b.tp.partition())].muted = false;
+            if (b.tp.partition() < e->partitionCount) {
+                PartitionQueue& q = e->queues[static_cast<size_t>(b.tp.partition())];
+                q.muted = false;
+                if (!error && b.base_sequence >= 0) q.acked_next_sequence = incrementSequence(b.base_sequence, b.payload->count());
+            }
         cluster_.trace().record(cluster_.nowMs(), error ? "produce-failed" : "ack", b.tp.toString(),
                                 {{"base", b.base_offset}, {"count", b.payload->count()}});
         for (auto& pending : b.callbacks) {
@@ -583,6 +760,20 @@ private:
     int32_t max_in_flight_ = 5;
     int32_t retries_ = 0;
     int64_t retry_backoff_ms_ = 100;
+    int32_t request_timeout_ms_ = 30000;
+    bool idempotent_ = false;
+    // The producer id and epoch from InitProducerId (idempotence); -1 until the broker answers.
+    int64_t producer_id_ = -1;
+    int16_t producer_epoch_ = -1;
+    bool producer_id_requested_ = false;
+    bool recheck_pending_ = false;
+    uint64_t next_request_id_ = 0;
+    struct InFlightRequest {
+        int32_t broker;
+        std::vector<Ref<ProducerBatch>> batches;
+        uint64_t timer;
+    };
+    std::map<uint64_t, InFlightRequest> requests_;
     int32_t delivery_timeout_ms_ = 120000;
     int64_t metadata_max_age_ms_ = 300000;
     bool ignore_keys_ = false;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <algorithm>
 #include <functional>
 #include <limits>
 #include <queue>
@@ -43,13 +44,36 @@ public:
     const VirtualClock& clock() const noexcept { return clock_; }
     int64_t nowMs() const noexcept { return clock_.milliseconds(); }
 
-    void at(int64_t time_ms, Action action) {
-        if (time_ms < nowMs()) time_ms = nowMs();
-        queue_.push(Event{time_ms, next_sequence_++, std::move(action)});
-    }
+    void at(int64_t time_ms, Action action) { push(time_ms, std::move(action), false); }
     void after(int64_t delay_ms, Action action) { at(nowMs() + (delay_ms > 0 ? delay_ms : 0), std::move(action)); }
+    // A background event (a periodic check such as the ISR-shrink timer): it runs when time reaches it, but
+    // it is not work that keeps runUntilIdle() going or lets a blocking call wait forever.
+    void atBackground(int64_t time_ms, Action action) { push(time_ms, std::move(action), true); }
+    void afterBackground(int64_t delay_ms, Action action) {
+        atBackground(nowMs() + (delay_ms > 0 ? delay_ms : 0), std::move(action));
+    }
 
-    bool idle() const noexcept { return queue_.empty(); }
+    // A cancellable event, for timeouts: cancel() it when what it guards has happened, so that a request
+    // answered in time does not keep runUntilIdle() waiting for its timeout.
+    using TimerId = uint64_t;
+    TimerId timerAt(int64_t time_ms, Action action) {
+        const TimerId id = next_sequence_;
+        push(time_ms, std::move(action), false);
+        live_timers_.push_back(id);
+        return id;
+    }
+    TimerId timerAfter(int64_t delay_ms, Action action) { return timerAt(nowMs() + (delay_ms > 0 ? delay_ms : 0), std::move(action)); }
+    // Cancels a timer that has not run yet (a no-op otherwise).
+    void cancel(TimerId id) {
+        auto it = std::lower_bound(live_timers_.begin(), live_timers_.end(), id);
+        if (it == live_timers_.end() || *it != id) return;
+        live_timers_.erase(it);
+        cancelled_.insert(std::upper_bound(cancelled_.begin(), cancelled_.end(), id), id);
+        --foreground_;
+    }
+
+    // True when no foreground event is left (background events may be).
+    bool idle() const noexcept { return foreground_ == 0; }
     size_t pending() const noexcept { return queue_.size(); }
     uint64_t executed() const noexcept { return executed_; }
     // Time of the next event, or kForever when there is none.
@@ -61,6 +85,8 @@ public:
         // Move the action out before popping: the action may schedule new events.
         Event event = std::move(const_cast<Event&>(queue_.top()));
         queue_.pop();
+        if ((!live_timers_.empty() || !cancelled_.empty()) && settleTimer(event.sequence)) return true;  // a cancelled timer
+        if (!event.background) --foreground_;
         clock_.advanceTo(event.time_ms);
         ++executed_;
         event.action();
@@ -72,7 +98,7 @@ public:
     template <class Done>
     bool runUntil(int64_t deadline_ms, Done&& done) {
         while (!done()) {
-            if (queue_.empty() || queue_.top().time_ms > deadline_ms) {
+            if (queue_.empty() || queue_.top().time_ms > deadline_ms || (deadline_ms == kForever && idle())) {
                 if (deadline_ms == kForever) return false;  // nothing left that could make progress
                 if (deadline_ms > nowMs()) clock_.advanceTo(deadline_ms);
                 return done();
@@ -87,10 +113,10 @@ public:
         runUntil(time_ms, [] { return false; });
     }
 
-    // Runs until no event is left. Bounded, so a component that reschedules itself forever is reported
-    // instead of hanging the program.
+    // Runs until no foreground event is left. Bounded, so a component that reschedules itself forever is
+    // reported instead of hanging the program.
     void runUntilIdle(uint64_t max_events = 100000000) {
-        for (uint64_t n = 0; runNext(); ++n)
+        for (uint64_t n = 0; !idle() && runNext(); ++n)
             if (n >= max_events)
                 throw IllegalStateException("runUntilIdle: still busy after " + std::to_string(max_events) +
                                             " events; something reschedules itself forever");
@@ -101,7 +127,24 @@ private:
         int64_t time_ms;
         uint64_t sequence;
         Action action;
+        bool background;
     };
+    // For a timer's event about to run: forgets it as live; true when it was cancelled (then it is skipped).
+    bool settleTimer(uint64_t sequence) {
+        auto c = std::lower_bound(cancelled_.begin(), cancelled_.end(), sequence);
+        if (c != cancelled_.end() && *c == sequence) {
+            cancelled_.erase(c);
+            return true;
+        }
+        auto it = std::lower_bound(live_timers_.begin(), live_timers_.end(), sequence);
+        if (it != live_timers_.end() && *it == sequence) live_timers_.erase(it);
+        return false;
+    }
+    void push(int64_t time_ms, Action action, bool background) {
+        if (time_ms < nowMs()) time_ms = nowMs();
+        if (!background) ++foreground_;
+        queue_.push(Event{time_ms, next_sequence_++, std::move(action), background});
+    }
     struct Later {
         bool operator()(const Event& a, const Event& b) const noexcept {
             return a.time_ms != b.time_ms ? a.time_ms > b.time_ms : a.sequence > b.sequence;
@@ -112,6 +155,10 @@ private:
     std::priority_queue<Event, std::vector<Event>, Later> queue_;
     uint64_t next_sequence_ = 0;
     uint64_t executed_ = 0;
+    uint64_t foreground_ = 0;  // events in the queue that are not background events (nor cancelled timers)
+    // Sequence numbers of timers still queued, and of cancelled ones whose events are still queued; both sorted
+    // (timers are few at a time, so sorted vectors beat node-based sets).
+    std::vector<uint64_t> live_timers_, cancelled_;
 };
 
 }  // namespace detail
