@@ -30,6 +30,7 @@
 //   broker/group_coordinator.hpp      The group coordinator's state: consumer groups, their members and assignments, committed offsets.
 //   broker/network.hpp                The network between clients and brokers: which messages travel, and the faults a test injects into it.
 //   broker/cluster.hpp                The cluster: brokers, topics and partitions on one virtual clock, and the broker side of every request.
+//   broker/fault_plan.hpp             Fault plans: broker crashes, restarts, isolations and lost, delayed or duplicated messages on the virtual clock.
 //   broker/determinism.hpp            Determinism check: run a scenario twice on fresh clusters and compare their traces line by line.
 //
 // [LAYER] clients -- Producer, Consumer and Admin, with the names of Kafka's Java clients
@@ -1791,8 +1792,10 @@ struct PartitionState {
             if (r.broker == broker) return r;
         return replica_states.front();  // callers ask only for replicas of this partition
     }
+    const ReplicaState& replica(int32_t broker) const { return const_cast<PartitionState*>(this)->replica(broker); }
     // The log that broker `broker` holds for this partition.
     PartitionLog& logOf(int32_t broker) { return broker == log_owner ? log : replica(broker).log; }
+    const PartitionLog& logOf(int32_t broker) const { return broker == log_owner ? log : replica(broker).log; }
     // Makes `broker`'s log the one in `log` (when it becomes leader).
     void takeLogOf(int32_t broker) {
         if (broker == log_owner) return;
@@ -2496,6 +2499,12 @@ public:
         if (broker_id >= 0 && broker_id < brokerCount() && !brokers_[static_cast<size_t>(broker_id)].alive) broker_id = anyLiveBroker();
         toBroker(broker_id, [this, broker_id, handle = std::move(handle)] { toClient(handle(), broker_id); });
     }
+    // A client reconnects to a broker after it gave up on the old connection (see send()).
+    void reconnect(const std::string& client_id, int32_t broker_id) {
+        auto key = std::make_pair(client_id, broker_id);
+        auto it = std::lower_bound(broken_connections_.begin(), broken_connections_.end(), key);
+        if (it != broken_connections_.end() && *it == key) broken_connections_.erase(it);
+    }
     // The live broker with the lowest id (metadata requests), or 0 when none is up.
     int32_t anyLiveBroker() const {
         for (const auto& b : brokers_)
@@ -2950,9 +2959,19 @@ private:
     }
 
     // Puts a message on the network: FIFO per link, as over TCP; faults may drop, delay or duplicate it.
+    // A message lost on a client's connection breaks that connection, as with TCP: everything after it on the
+    // connection is lost too, until the client notices (a request timeout) and reconnects.
     void send(const Envelope& m, int64_t link, std::function<void()> on_arrival) {
         Delivery d;
-        if (!faults_.empty()) d = faults_.route(m);
+        if (!faults_.empty() || !broken_connections_.empty()) {
+            d = faults_.route(m);
+            if (m.client && m.peer_broker < 0) {
+                auto key = std::make_pair(*m.client, m.broker);
+                auto it = std::lower_bound(broken_connections_.begin(), broken_connections_.end(), key);
+                if (it != broken_connections_.end() && *it == key) d.dropped = true;
+                else if (d.dropped) broken_connections_.insert(it, key);
+            }
+        }
         if (d.dropped) {
             trace_.record(nowMs(), "net-drop", std::string(apiKeyName(m.api)) + (m.direction == Direction::Request ? " request" : " response"),
                           {{"broker", m.broker}});
@@ -3017,9 +3036,11 @@ private:
                             std::to_string(e.producer.base_sequence) + " (incoming seq. number), " + std::to_string(state->lastSequence()) +
                             " (current end sequence number)"));
                 } else if (e.producer.base_sequence != 0) {
-                    return fail(OutOfOrderSequenceException("Invalid sequence number for new epoch of producer " +
-                                                            std::to_string(e.producer.producer_id) + where + ": " +
-                                                            std::to_string(e.producer.base_sequence) + " (request epoch), 0 (expected)"));
+                    // (sic: Kafka's message has no space before "at offset")
+                    return fail(OutOfOrderSequenceException(
+                        "Invalid sequence number for new epoch of producer " + std::to_string(e.producer.producer_id) + where.substr(1) + ": " +
+                        std::to_string(e.producer.producer_epoch) + " (request epoch), " + std::to_string(e.producer.base_sequence) +
+                        " (seq. number), " + std::to_string(state->epoch) + " (current producer epoch)"));
                 }
             }
         }
@@ -3461,6 +3482,7 @@ private:
     std::map<std::string, int> client_counter_;
     std::map<int64_t, int64_t> link_last_arrival_;  // per link: the arrival time of its latest message
     NetworkFaults faults_;
+    std::vector<std::pair<std::string, int32_t>> broken_connections_;  // (client.id, broker), sorted
     std::map<std::pair<int32_t, int32_t>, Fetcher> fetchers_;  // (follower, leader)
     std::map<TopicPartition, std::deque<AckWaiter>> ack_waiters_;
     std::vector<std::shared_ptr<PendingProduce>> pending_produces_;
@@ -3474,6 +3496,130 @@ private:
 
 }  // namespace kstream_sim
 // ==== [END PART] broker/cluster.hpp ================================================================================
+
+// ==== [PART] broker/fault_plan.hpp =================================================================================
+// Fault plans: broker crashes, restarts, isolations and lost, delayed or duplicated messages on the virtual clock.
+// Write one by hand, or draw one from a seed; either way a run replays exactly.
+//
+//   FaultPlan plan;
+//   plan.crashBroker(100ms, 0).restartBroker(12s, 0).dropNext(150ms, MessageFilter::responses(ApiKey::Produce));
+//   plan.scheduleOn(cluster);                      // times are relative to cluster.now()
+//   FaultPlan::random(seed, RandomFaultOptions()).scheduleOn(cluster);
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+// #include "../core/algorithms.hpp"  (already pasted above: [PART] core/algorithms.hpp)
+// #include "../core/random.hpp"  (already pasted above: [PART] core/random.hpp)
+// #include "cluster.hpp"  (already pasted above: [PART] broker/cluster.hpp)
+
+namespace kstream_sim {
+
+// What a random plan may do (all counts are over the whole plan).
+struct RandomFaultOptions {
+    Millis duration{20000};        // faults start within this time
+    int32_t broker_failures = 1;   // one after the other, never two brokers down at once
+    Millis max_downtime{15000};    // a failed broker comes back after 1 ms .. this
+    int32_t dropped_responses = 3; // lost produce responses (the write happened; the client does not know)
+    int32_t dropped_requests = 2;  // lost produce requests
+    int32_t duplicated_requests = 1;
+};
+
+class FaultPlan {
+public:
+    struct Step {
+        int64_t at_ms;  // relative to when the plan is scheduled
+        std::string description;
+        std::function<void(Cluster&)> apply;
+    };
+
+    FaultPlan& crashBroker(Millis at, int32_t id) {
+        return add(at, "crash broker " + std::to_string(id), [id](Cluster& c) { c.crashBroker(id); });
+    }
+    FaultPlan& shutdownBroker(Millis at, int32_t id) {
+        return add(at, "shut down broker " + std::to_string(id), [id](Cluster& c) { c.shutdownBroker(id); });
+    }
+    FaultPlan& restartBroker(Millis at, int32_t id) {
+        return add(at, "restart broker " + std::to_string(id), [id](Cluster& c) { c.restartBroker(id); });
+    }
+    FaultPlan& isolateBroker(Millis at, int32_t id) {
+        return add(at, "isolate broker " + std::to_string(id), [id](Cluster& c) { c.isolateBroker(id); });
+    }
+    FaultPlan& healBroker(Millis at, int32_t id) {
+        return add(at, "heal broker " + std::to_string(id), [id](Cluster& c) { c.healBroker(id); });
+    }
+    FaultPlan& dropNext(Millis at, MessageFilter filter, int64_t count = 1) {
+        return add(at, "drop the next " + countOf(count, filter), [filter, count](Cluster& c) { c.dropNext(filter, count); });
+    }
+    FaultPlan& delayNext(Millis at, MessageFilter filter, Millis delay, int64_t count = 1) {
+        return add(at, "delay by " + std::to_string(delay.count()) + " ms the next " + countOf(count, filter),
+                   [filter, delay, count](Cluster& c) { c.delayNext(filter, delay, count); });
+    }
+    FaultPlan& duplicateNext(Millis at, MessageFilter filter, int64_t count = 1) {
+        return add(at, "duplicate the next " + countOf(count, filter), [filter, count](Cluster& c) { c.duplicateNext(filter, count); });
+    }
+
+    // A plan drawn from `seed`: broker failures one at a time (a crash, a controlled shutdown or an isolation,
+    // each followed by the way back), and lost or duplicated produce messages at random times.
+    static FaultPlan random(uint64_t seed, const RandomFaultOptions& options, int32_t brokers = 3) {
+        FaultPlan plan;
+        Random rnd(seed);
+        const int64_t duration = std::max<int64_t>(options.duration.count(), 1);
+        int64_t t = 0;
+        for (int32_t i = 0; i < options.broker_failures; ++i) {
+            t += rnd.nextBetween(1, duration / std::max(options.broker_failures, 1));
+            const int32_t id = static_cast<int32_t>(rnd.nextBelow(static_cast<uint64_t>(brokers)));
+            const int64_t back = t + rnd.nextBetween(1, std::max<int64_t>(options.max_downtime.count(), 1));
+            switch (rnd.nextBelow(3)) {
+                case 0: plan.crashBroker(Millis(t), id).restartBroker(Millis(back), id); break;
+                case 1: plan.shutdownBroker(Millis(t), id).restartBroker(Millis(back), id); break;
+                default: plan.isolateBroker(Millis(t), id).healBroker(Millis(back), id); break;
+            }
+            t = back;
+        }
+        auto at_random = [&] { return Millis(rnd.nextBetween(0, duration)); };
+        for (int32_t i = 0; i < options.dropped_responses; ++i) plan.dropNext(at_random(), MessageFilter::responses(ApiKey::Produce));
+        for (int32_t i = 0; i < options.dropped_requests; ++i) plan.dropNext(at_random(), MessageFilter::requests(ApiKey::Produce));
+        for (int32_t i = 0; i < options.duplicated_requests; ++i) plan.duplicateNext(at_random(), MessageFilter::requests(ApiKey::Produce));
+        return plan;
+    }
+
+    // Schedules every step on the cluster's clock, relative to now.
+    void scheduleOn(Cluster& cluster) const {
+        const int64_t start = cluster.nowMs();
+        for (const auto& step : steps_) {
+            auto apply = step.apply;
+            cluster.scheduler().at(start + step.at_ms, [&cluster, apply] { apply(cluster); });
+        }
+    }
+
+    const std::vector<Step>& steps() const noexcept { return steps_; }
+    // One line per step, in time order: "t=+1200 ms: crash broker 0".
+    std::string describe() const {
+        std::vector<const Step*> sorted;
+        for (const auto& s : steps_) sorted.push_back(&s);
+        detail::stableSort(sorted.begin(), sorted.end(), [](const Step* a, const Step* b) { return a->at_ms < b->at_ms; });
+        std::string out;
+        for (const Step* s : sorted) out += "t=+" + std::to_string(s->at_ms) + " ms: " + s->description + "\n";
+        return out;
+    }
+
+private:
+    FaultPlan& add(Millis at, std::string description, std::function<void(Cluster&)> apply) {
+        steps_.push_back(Step{at.count(), std::move(description), std::move(apply)});
+        return *this;
+    }
+    static std::string countOf(int64_t count, const MessageFilter& filter) {
+        return (count == 1 ? std::string() : std::to_string(count) + " ") + filter.toString();
+    }
+
+    std::vector<Step> steps_;
+};
+
+}  // namespace kstream_sim
+// ==== [END PART] broker/fault_plan.hpp =============================================================================
 
 // ==== [PART] broker/determinism.hpp ================================================================================
 // Determinism check: run a scenario twice on fresh clusters and compare their traces line by line.
@@ -5199,8 +5345,9 @@ private:
                     PartitionQueue& q = entry->queues[static_cast<size_t>(p)];
                     expireBatches(q);
                     if (q.muted || q.batches.empty() || !sendable(*q.batches.front())) continue;
-                    // Idempotence: after a failure, batches go again one at a time, in order.
-                    if (idempotent_ && q.retrying > 0 && q.in_flight > 0) continue;
+                    // Idempotence: after a failure, the failed batches go again one at a time, in order, before
+                    // anything new.
+                    if (idempotent_ && q.retrying > 0 && (q.in_flight > 0 || q.batches.front()->attempts == 0)) continue;
                     const int32_t leader = cluster_.leaderFor(TopicPartition(entry->name, p));
                     if (leader < 0) waiting_for_leader = true;
                     if (leader < 0 || in_flight_[leader] >= max_in_flight_) continue;
@@ -5316,9 +5463,10 @@ private:
         }
         const uint64_t id = ++next_request_id_;
         ++in_flight_[broker];
-        // request.timeout.ms: no answer in time fails the request (retriable), as Kafka's NetworkClient does.
-        const uint64_t timer = cluster_.scheduler().timerAfter(request_timeout_ms_, [this, id, broker, alive = alive_] {
-            if (*alive) failRequest(id, std::make_exception_ptr(TimeoutException("Disconnected from node " + std::to_string(broker) + " due to timeout")));
+        // request.timeout.ms: no answer in time means a dead connection: as Kafka's NetworkClient, the producer
+        // closes it, fails every request in flight on it (retriable) and connects again.
+        const uint64_t timer = cluster_.scheduler().timerAfter(request_timeout_ms_, [this, broker, alive = alive_] {
+            if (*alive) disconnect(broker, std::make_exception_ptr(TimeoutException("Disconnected from node " + std::to_string(broker) + " due to timeout")));
         });
         requests_.emplace(id, InFlightRequest{broker, std::move(batches), timer});
         cluster_.toBroker(broker, m, [this, c = &cluster_, m, id, broker, entries = std::move(entries), acks = acks_,
@@ -5331,12 +5479,21 @@ private:
                                      if (*alive) onProduceResponse(id, results);
                                  });
                              },
-                             [this, id, broker, alive] {
-                                 if (*alive) failRequest(id, std::make_exception_ptr(NetworkException("Disconnected from node " + std::to_string(broker))));
+                             [this, broker, alive] {
+                                 if (*alive) disconnect(broker, std::make_exception_ptr(NetworkException("Disconnected from node " + std::to_string(broker))));
                              });
-        }, [this, id, broker, alive = alive_] {
-            if (*alive) failRequest(id, std::make_exception_ptr(NetworkException("Disconnected from node " + std::to_string(broker))));
+        }, [this, broker, alive = alive_] {
+            if (*alive) disconnect(broker, std::make_exception_ptr(NetworkException("Disconnected from node " + std::to_string(broker))));
         });
+    }
+
+    // The connection to `broker` is gone: every request in flight on it fails with `error`.
+    void disconnect(int32_t broker, std::exception_ptr error) {
+        std::vector<uint64_t> ids;
+        for (const auto& kv : requests_)
+            if (kv.second.broker == broker) ids.push_back(kv.first);
+        for (uint64_t id : ids) failRequest(id, error);
+        cluster_.reconnect(client_id_, broker);
     }
 
     // A request that ended without an answer: every batch in it failed with `error`.
@@ -5394,16 +5551,25 @@ private:
             return false;
         }
     }
-    // An OutOfOrderSequenceException for a batch whose predecessor has not been acknowledged yet: the gap is
-    // that batch's, so this one is retried after it (Kafka's Sender does the same).
-    static bool earlierBatchUnresolved(const std::exception_ptr& error, const ProducerBatch& b, const PartitionQueue& q) {
+    // An OutOfOrderSequenceException for a batch while an earlier batch of its partition is still unresolved
+    // (in flight or waiting to be retried): the gap is that batch's, so this one is retried after it (Kafka's
+    // Sender does the same). Otherwise the gap is real and the batch fails.
+    bool earlierBatchUnresolved(const std::exception_ptr& error, const ProducerBatch& b, const PartitionQueue& q) const {
         try {
             std::rethrow_exception(error);
         } catch (const OutOfOrderSequenceException&) {
-            return b.base_sequence != q.acked_next_sequence;
         } catch (...) {
             return false;
         }
+        auto earlier = [&b](const ProducerBatch& other) {
+            return &other != &b && other.tp == b.tp && other.base_sequence >= 0 && other.base_sequence < b.base_sequence;
+        };
+        for (const auto& kv : requests_)
+            for (const auto& other : kv.second.batches)
+                if (earlier(*other)) return true;
+        for (const auto& other : q.batches)
+            if (earlier(*other)) return true;
+        return q.retrying > 0;  // a batch on its way back to the queue (retry.backoff.ms)
     }
 
     // Puts a batch back to be sent again after retry.backoff.ms. Without idempotence it goes to the front of

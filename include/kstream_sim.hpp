@@ -29,6 +29,7 @@
 #include "kstream_sim/broker/group_coordinator.hpp"
 #include "kstream_sim/broker/network.hpp"
 #include "kstream_sim/broker/cluster.hpp"
+#include "kstream_sim/broker/fault_plan.hpp"
 #include "kstream_sim/broker/determinism.hpp"
 
 // clients

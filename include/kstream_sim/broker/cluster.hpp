@@ -309,6 +309,12 @@ public:
         if (broker_id >= 0 && broker_id < brokerCount() && !brokers_[static_cast<size_t>(broker_id)].alive) broker_id = anyLiveBroker();
         toBroker(broker_id, [this, broker_id, handle = std::move(handle)] { toClient(handle(), broker_id); });
     }
+    // A client reconnects to a broker after it gave up on the old connection (see send()).
+    void reconnect(const std::string& client_id, int32_t broker_id) {
+        auto key = std::make_pair(client_id, broker_id);
+        auto it = std::lower_bound(broken_connections_.begin(), broken_connections_.end(), key);
+        if (it != broken_connections_.end() && *it == key) broken_connections_.erase(it);
+    }
     // The live broker with the lowest id (metadata requests), or 0 when none is up.
     int32_t anyLiveBroker() const {
         for (const auto& b : brokers_)
@@ -763,9 +769,19 @@ private:
     }
 
     // Puts a message on the network: FIFO per link, as over TCP; faults may drop, delay or duplicate it.
+    // A message lost on a client's connection breaks that connection, as with TCP: everything after it on the
+    // connection is lost too, until the client notices (a request timeout) and reconnects.
     void send(const Envelope& m, int64_t link, std::function<void()> on_arrival) {
         Delivery d;
-        if (!faults_.empty()) d = faults_.route(m);
+        if (!faults_.empty() || !broken_connections_.empty()) {
+            d = faults_.route(m);
+            if (m.client && m.peer_broker < 0) {
+                auto key = std::make_pair(*m.client, m.broker);
+                auto it = std::lower_bound(broken_connections_.begin(), broken_connections_.end(), key);
+                if (it != broken_connections_.end() && *it == key) d.dropped = true;
+                else if (d.dropped) broken_connections_.insert(it, key);
+            }
+        }
         if (d.dropped) {
             trace_.record(nowMs(), "net-drop", std::string(apiKeyName(m.api)) + (m.direction == Direction::Request ? " request" : " response"),
                           {{"broker", m.broker}});
@@ -830,9 +846,11 @@ private:
                             std::to_string(e.producer.base_sequence) + " (incoming seq. number), " + std::to_string(state->lastSequence()) +
                             " (current end sequence number)"));
                 } else if (e.producer.base_sequence != 0) {
-                    return fail(OutOfOrderSequenceException("Invalid sequence number for new epoch of producer " +
-                                                            std::to_string(e.producer.producer_id) + where + ": " +
-                                                            std::to_string(e.producer.base_sequence) + " (request epoch), 0 (expected)"));
+                    // (sic: Kafka's message has no space before "at offset")
+                    return fail(OutOfOrderSequenceException(
+                        "Invalid sequence number for new epoch of producer " + std::to_string(e.producer.producer_id) + where.substr(1) + ": " +
+                        std::to_string(e.producer.producer_epoch) + " (request epoch), " + std::to_string(e.producer.base_sequence) +
+                        " (seq. number), " + std::to_string(state->epoch) + " (current producer epoch)"));
                 }
             }
         }
@@ -1274,6 +1292,7 @@ private:
     std::map<std::string, int> client_counter_;
     std::map<int64_t, int64_t> link_last_arrival_;  // per link: the arrival time of its latest message
     NetworkFaults faults_;
+    std::vector<std::pair<std::string, int32_t>> broken_connections_;  // (client.id, broker), sorted
     std::map<std::pair<int32_t, int32_t>, Fetcher> fetchers_;  // (follower, leader)
     std::map<TopicPartition, std::deque<AckWaiter>> ack_waiters_;
     std::vector<std::shared_ptr<PendingProduce>> pending_produces_;

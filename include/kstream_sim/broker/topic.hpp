@@ -149,8 +149,10 @@ struct PartitionState {
             if (r.broker == broker) return r;
         return replica_states.front();  // callers ask only for replicas of this partition
     }
+    const ReplicaState& replica(int32_t broker) const { return const_cast<PartitionState*>(this)->replica(broker); }
     // The log that broker `broker` holds for this partition.
     PartitionLog& logOf(int32_t broker) { return broker == log_owner ? log : replica(broker).log; }
+    const PartitionLog& logOf(int32_t broker) const { return broker == log_owner ? log : replica(broker).log; }
     // Makes `broker`'s log the one in `log` (when it becomes leader).
     void takeLogOf(int32_t broker) {
         if (broker == log_owner) return;

@@ -461,8 +461,9 @@ private:
                     PartitionQueue& q = entry->queues[static_cast<size_t>(p)];
                     expireBatches(q);
                     if (q.muted || q.batches.empty() || !sendable(*q.batches.front())) continue;
-                    // Idempotence: after a failure, batches go again one at a time, in order.
-                    if (idempotent_ && q.retrying > 0 && q.in_flight > 0) continue;
+                    // Idempotence: after a failure, the failed batches go again one at a time, in order, before
+                    // anything new.
+                    if (idempotent_ && q.retrying > 0 && (q.in_flight > 0 || q.batches.front()->attempts == 0)) continue;
                     const int32_t leader = cluster_.leaderFor(TopicPartition(entry->name, p));
                     if (leader < 0) waiting_for_leader = true;
                     if (leader < 0 || in_flight_[leader] >= max_in_flight_) continue;
@@ -578,9 +579,10 @@ private:
         }
         const uint64_t id = ++next_request_id_;
         ++in_flight_[broker];
-        // request.timeout.ms: no answer in time fails the request (retriable), as Kafka's NetworkClient does.
-        const uint64_t timer = cluster_.scheduler().timerAfter(request_timeout_ms_, [this, id, broker, alive = alive_] {
-            if (*alive) failRequest(id, std::make_exception_ptr(TimeoutException("Disconnected from node " + std::to_string(broker) + " due to timeout")));
+        // request.timeout.ms: no answer in time means a dead connection: as Kafka's NetworkClient, the producer
+        // closes it, fails every request in flight on it (retriable) and connects again.
+        const uint64_t timer = cluster_.scheduler().timerAfter(request_timeout_ms_, [this, broker, alive = alive_] {
+            if (*alive) disconnect(broker, std::make_exception_ptr(TimeoutException("Disconnected from node " + std::to_string(broker) + " due to timeout")));
         });
         requests_.emplace(id, InFlightRequest{broker, std::move(batches), timer});
         cluster_.toBroker(broker, m, [this, c = &cluster_, m, id, broker, entries = std::move(entries), acks = acks_,
@@ -593,12 +595,21 @@ private:
                                      if (*alive) onProduceResponse(id, results);
                                  });
                              },
-                             [this, id, broker, alive] {
-                                 if (*alive) failRequest(id, std::make_exception_ptr(NetworkException("Disconnected from node " + std::to_string(broker))));
+                             [this, broker, alive] {
+                                 if (*alive) disconnect(broker, std::make_exception_ptr(NetworkException("Disconnected from node " + std::to_string(broker))));
                              });
-        }, [this, id, broker, alive = alive_] {
-            if (*alive) failRequest(id, std::make_exception_ptr(NetworkException("Disconnected from node " + std::to_string(broker))));
+        }, [this, broker, alive = alive_] {
+            if (*alive) disconnect(broker, std::make_exception_ptr(NetworkException("Disconnected from node " + std::to_string(broker))));
         });
+    }
+
+    // The connection to `broker` is gone: every request in flight on it fails with `error`.
+    void disconnect(int32_t broker, std::exception_ptr error) {
+        std::vector<uint64_t> ids;
+        for (const auto& kv : requests_)
+            if (kv.second.broker == broker) ids.push_back(kv.first);
+        for (uint64_t id : ids) failRequest(id, error);
+        cluster_.reconnect(client_id_, broker);
     }
 
     // A request that ended without an answer: every batch in it failed with `error`.
@@ -656,16 +667,25 @@ private:
             return false;
         }
     }
-    // An OutOfOrderSequenceException for a batch whose predecessor has not been acknowledged yet: the gap is
-    // that batch's, so this one is retried after it (Kafka's Sender does the same).
-    static bool earlierBatchUnresolved(const std::exception_ptr& error, const ProducerBatch& b, const PartitionQueue& q) {
+    // An OutOfOrderSequenceException for a batch while an earlier batch of its partition is still unresolved
+    // (in flight or waiting to be retried): the gap is that batch's, so this one is retried after it (Kafka's
+    // Sender does the same). Otherwise the gap is real and the batch fails.
+    bool earlierBatchUnresolved(const std::exception_ptr& error, const ProducerBatch& b, const PartitionQueue& q) const {
         try {
             std::rethrow_exception(error);
         } catch (const OutOfOrderSequenceException&) {
-            return b.base_sequence != q.acked_next_sequence;
         } catch (...) {
             return false;
         }
+        auto earlier = [&b](const ProducerBatch& other) {
+            return &other != &b && other.tp == b.tp && other.base_sequence >= 0 && other.base_sequence < b.base_sequence;
+        };
+        for (const auto& kv : requests_)
+            for (const auto& other : kv.second.batches)
+                if (earlier(*other)) return true;
+        for (const auto& other : q.batches)
+            if (earlier(*other)) return true;
+        return q.retrying > 0;  // a batch on its way back to the queue (retry.backoff.ms)
     }
 
     // Puts a batch back to be sent again after retry.backoff.ms. Without idempotence it goes to the front of
