@@ -2097,8 +2097,10 @@ public:
         if (client_ && (!m.client || *client_ != *m.client)) return false;
         return true;
     }
-    std::string toString() const {
-        std::string s = direction_ ? (*direction_ == Direction::Request ? "requests" : "responses") : "messages";
+    // "PRODUCE responses to producer-1"; with plural=false, "PRODUCE response to producer-1".
+    std::string toString(bool plural = true) const {
+        std::string s = direction_ ? (*direction_ == Direction::Request ? "request" : "response") : "message";
+        if (plural) s += "s";
         if (api_) s = std::string(apiKeyName(*api_)) + " " + s;
         if (client_) s += (direction_ == Direction::Request ? " from " : " to ") + *client_;
         if (broker_) s += (direction_ == Direction::Request ? " to broker " : " from broker ") + std::to_string(*broker_);
@@ -2494,9 +2496,9 @@ public:
         toClient(m, std::move(on_arrival));
     }
     // A request/response round trip: `handle` runs at the broker, `deliver` at the client. A request for a
-    // broker that is down goes to a live one (clients here always know the current metadata).
+    // broker that is down (or for no broker: -1, an offline partition's leader) goes to a live one.
     void roundTrip(int32_t broker_id, std::function<std::function<void()>()> handle) {
-        if (broker_id >= 0 && broker_id < brokerCount() && !brokers_[static_cast<size_t>(broker_id)].alive) broker_id = anyLiveBroker();
+        if (broker_id < 0 || broker_id >= brokerCount() || !brokers_[static_cast<size_t>(broker_id)].alive) broker_id = anyLiveBroker();
         toBroker(broker_id, [this, broker_id, handle = std::move(handle)] { toClient(handle(), broker_id); });
     }
     // A client reconnects to a broker after it gave up on the old connection (see send()).
@@ -3612,7 +3614,7 @@ private:
         return *this;
     }
     static std::string countOf(int64_t count, const MessageFilter& filter) {
-        return (count == 1 ? std::string() : std::to_string(count) + " ") + filter.toString();
+        return count == 1 ? filter.toString(false) : std::to_string(count) + " " + filter.toString();
     }
 
     std::vector<Step> steps_;

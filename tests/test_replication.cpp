@@ -360,5 +360,5 @@ TEST_CASE("fault plans are reproducible and describe themselves", "[faults]") {
     CHECK(FaultPlan::random(5, faults).describe() != FaultPlan::random(6, faults).describe());
     FaultPlan plan;
     plan.crashBroker(100ms, 0).restartBroker(12s, 0).dropNext(150ms, MessageFilter::responses(ApiKey::Produce).client("p"));
-    CHECK(plan.describe() == "t=+100 ms: crash broker 0\nt=+150 ms: drop the next PRODUCE responses to p\nt=+12000 ms: restart broker 0\n");
+    CHECK(plan.describe() == "t=+100 ms: crash broker 0\nt=+150 ms: drop the next PRODUCE response to p\nt=+12000 ms: restart broker 0\n");
 }

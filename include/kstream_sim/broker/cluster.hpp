@@ -304,9 +304,9 @@ public:
         toClient(m, std::move(on_arrival));
     }
     // A request/response round trip: `handle` runs at the broker, `deliver` at the client. A request for a
-    // broker that is down goes to a live one (clients here always know the current metadata).
+    // broker that is down (or for no broker: -1, an offline partition's leader) goes to a live one.
     void roundTrip(int32_t broker_id, std::function<std::function<void()>()> handle) {
-        if (broker_id >= 0 && broker_id < brokerCount() && !brokers_[static_cast<size_t>(broker_id)].alive) broker_id = anyLiveBroker();
+        if (broker_id < 0 || broker_id >= brokerCount() || !brokers_[static_cast<size_t>(broker_id)].alive) broker_id = anyLiveBroker();
         toBroker(broker_id, [this, broker_id, handle = std::move(handle)] { toClient(handle(), broker_id); });
     }
     // A client reconnects to a broker after it gave up on the old connection (see send()).

@@ -113,7 +113,7 @@ private:
         return *this;
     }
     static std::string countOf(int64_t count, const MessageFilter& filter) {
-        return (count == 1 ? std::string() : std::to_string(count) + " ") + filter.toString();
+        return count == 1 ? filter.toString(false) : std::to_string(count) + " " + filter.toString();
     }
 
     std::vector<Step> steps_;

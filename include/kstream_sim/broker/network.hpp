@@ -85,8 +85,10 @@ public:
         if (client_ && (!m.client || *client_ != *m.client)) return false;
         return true;
     }
-    std::string toString() const {
-        std::string s = direction_ ? (*direction_ == Direction::Request ? "requests" : "responses") : "messages";
+    // "PRODUCE responses to producer-1"; with plural=false, "PRODUCE response to producer-1".
+    std::string toString(bool plural = true) const {
+        std::string s = direction_ ? (*direction_ == Direction::Request ? "request" : "response") : "message";
+        if (plural) s += "s";
         if (api_) s = std::string(apiKeyName(*api_)) + " " + s;
         if (client_) s += (direction_ == Direction::Request ? " from " : " to ") + *client_;
         if (broker_) s += (direction_ == Direction::Request ? " to broker " : " from broker ") + std::to_string(*broker_);

@@ -11,14 +11,22 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /** What a scenario gets: the shared cluster's loopback bootstrap servers and client-config helpers. */
 final class Env {
     private final String bootstrap;
+    private final KafkaClusterTestKit kit;
     private Admin admin;
 
-    Env(String bootstrap) { this.bootstrap = bootstrap; }
+    Env(String bootstrap) { this(bootstrap, null); }
+    Env(String bootstrap, KafkaClusterTestKit kit) { this.bootstrap = bootstrap; this.kit = kit; }
+
+    /** Stops a broker of the shared cluster (BrokerServer.shutdown: a controlled shutdown). */
+    void stopBroker(int id) { kit.brokers().get(id).shutdown(); }
+    /** Starts a stopped broker again. */
+    void startBroker(int id) { kit.brokers().get(id).startup(); }
 
     boolean hasCluster() { return bootstrap != null; }
 

@@ -33,7 +33,8 @@ public final class Judge {
             new KeyPlacementCluster(),
             new ProducerConsumerBasics(),
             new ConfigValidation(),
-            new AdminErrors());
+            new AdminErrors(),
+            new ReplicationFailover());
 
     private static KafkaClusterTestKit cluster;
     private static int clusterBrokers;
@@ -112,7 +113,7 @@ public final class Judge {
                 kit.waitForReadyBrokers();
                 cluster = kit;
                 clusterBrokers = brokers;
-                clusterEnv = new Env(kit.bootstrapServers());
+                clusterEnv = new Env(kit.bootstrapServers(), kit);
                 System.err.printf("judge: KRaft cluster with %d broker(s) up in %d ms (attempt %d)%n",
                         brokers, (System.nanoTime() - t) / 1_000_000, attempt);
                 return clusterEnv;
