@@ -354,3 +354,62 @@ TEST_CASE("serdes: a serde that does not fit the stream's type is reported when 
     }
     CHECK(message.find("The value serde handles int64_t but the value type here is std::string") != std::string::npos);
 }
+
+TEST_CASE("cogroup: several grouped streams update one aggregate per key", "[streams][dsl][cogroup]") {
+    using S = std::string;
+    StreamsBuilder builder;
+    auto clicks = builder.stream<S, int64_t>("clicks").groupByKey();
+    auto views = builder.stream<S, S>("views").groupByKey();
+    clicks.cogroup([](const S&, int64_t n, const S& agg) { return agg + "c" + std::to_string(n); })
+        .cogroup(views, [](const S&, const S& page, const S& agg) { return agg + "v" + page; })
+        .aggregate([] { return S("|"); }, Materialized::as("activity").withCachingDisabled())
+        .toStream()
+        .to("activity-out", Produced::with(Serdes::String(), Serdes::String()));
+    TopologyTestDriver driver(builder.build());
+    auto c = driver.createInputTopic<S, int64_t>("clicks");
+    auto v = driver.createInputTopic<S, S>("views");
+    c.pipeInput("alice", 1, 10ms);
+    v.pipeInput("alice", "home", 5ms);
+    v.pipeInput("bob", "cart", 20ms);
+    c.pipeInput("alice", 2, 30ms);
+    const auto out = driver.createOutputTopic<S, S>("activity-out").readRecordsToList();
+    REQUIRE(out.size() == 4);
+    CHECK(out[0].value() == "|c1");
+    CHECK(out[1].value() == "|c1vhome");
+    CHECK(out[1].timestamp() == 10);  // max of the aggregate's and the record's timestamps
+    CHECK(out[2].key() == "bob");
+    CHECK(out[3].value() == "|c1vhomec2");
+    CHECK(out[3].timestamp() == 30);
+    auto store = driver.getTimestampedKeyValueStore<S, S>("activity");
+    CHECK(store.get("alice")->value() == "|c1vhomec2");
+    CHECK(store.get("bob")->value() == "|vcart");
+}
+
+TEST_CASE("cogroup: a key-changed input is repartitioned through <store>-repartition", "[streams][dsl][cogroup]") {
+    using S = std::string;
+    StreamsBuilder builder;
+    auto direct = builder.stream<S, int64_t>("a").groupByKey();
+    auto rekeyed = builder.stream<S, int64_t>("b").groupBy([](const S&, int64_t v) { return std::to_string(v % 2); });
+    direct.cogroup([](const S&, int64_t v, int64_t agg) { return agg + v; })
+        .cogroup(rekeyed, [](const S&, int64_t, int64_t agg) { return agg + 100; })
+        .aggregate([] { return int64_t{0}; }, Materialized::as("sums"))
+        .toStream()
+        .to("out");
+    TopologyTestDriver driver(builder.build(), Properties{{"application.id", "app"}});
+    driver.createInputTopic<S, int64_t>("a").pipeInput("1", 5);
+    driver.createInputTopic<S, int64_t>("b").pipeInput("x", 3);
+    CHECK(driver.producedTopicNames().count("app-sums-repartition") == 1);
+    CHECK(driver.createOutputTopic<S, int64_t>("out").readKeyValuesToMap() == std::map<S, int64_t>{{"1", 105}});
+}
+
+TEST_CASE("cogroup: a generic aggregator names the aggregate type explicitly", "[streams][dsl][cogroup]") {
+    using S = std::string;
+    StreamsBuilder builder;
+    builder.stream<S, S>("in").groupByKey().cogroup<int64_t>([](const auto&, const auto&, auto agg) { return agg + 1; })
+        .aggregate([] { return int64_t{0}; }, Materialized::as("n").withCachingDisabled());
+    TopologyTestDriver driver(builder.build());
+    auto in = driver.createInputTopic<S, S>("in");
+    in.pipeInput("k", "a");
+    in.pipeInput("k", "b");
+    CHECK(driver.getKeyValueStore<S, int64_t>("n").get("k") == 2);
+}

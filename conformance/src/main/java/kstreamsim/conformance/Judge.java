@@ -30,6 +30,7 @@ public final class Judge {
             new StreamsStatelessOps(),
             new StreamsKtableTombstones(),
             new StreamsPunctuate(),
+            new StreamsCogroup(),
             new KeyPlacementCluster(),
             new ProducerConsumerBasics(),
             new ConfigValidation(),
