@@ -285,7 +285,7 @@ public:
         const std::string name = repartitioned.name() ? *repartitioned.name() : b_->newProcessorName("KSTREAM-REPARTITION-");
         auto ks = detail::serdeFor<K>(repartitioned.keySerde().erased() ? repartitioned.keySerde().erased() : key_serde_, "key");
         auto vs = detail::serdeFor<V>(repartitioned.valueSerde().erased() ? repartitioned.valueSerde().erased() : value_serde_, "value");
-        const std::string source = createRepartitionedSource(name, ks, vs, repartitioned.partitioner());
+        const std::string source = createRepartitionedSource(name, ks, vs, repartitioned.partitioner(), repartitioned.partitions());
         return KStream(b_, source, ks, vs, false);
     }
 
@@ -344,7 +344,8 @@ public:
     // Kafka's createRepartitionedSource: sink, (pass-through) filter and source around `<prefix>-repartition`.
     // Returns the source node's name.
     std::string createRepartitionedSource(const std::string& prefix, const detail::SerdePtr& ks, const detail::SerdePtr& vs,
-                                          const detail::ErasedPartitioner& partitioner) const {
+                                          const detail::ErasedPartitioner& partitioner,
+                                          std::optional<int32_t> partitions = std::nullopt) const {
         const std::string suffix = "-repartition";
         const std::string topic = prefix.size() >= suffix.size() && prefix.compare(prefix.size() - suffix.size(), suffix.size(), suffix) == 0
                                       ? prefix
@@ -358,7 +359,7 @@ public:
             source = topic + "-source";
         }
         auto& t = *b_->topology;
-        t.addInternalTopic(topic);
+        t.addInternalTopic(topic, partitions);
         t.addProcessor(filter, [] { return std::make_unique<detail::PassThroughNode>(); }, {name_});
         t.addSink(sink, topic, nullptr, ks, vs, partitioner, {filter});
         t.addSource(source, {topic}, ks, vs);
@@ -786,11 +787,15 @@ private:
         state->store_name = materialized.storeName() ? *materialized.storeName() : b.newStoreName("COGROUPKSTREAM-AGGREGATE-");
         const detail::SerdePtr ks = detail::serdeFor<K>(materialized.keySerde().erased() ? materialized.keySerde().erased() : inputs_.front().key_serde, "key");
         const detail::SerdePtr vs = detail::serdeFor<VOut>(materialized.valueSerde().erased(), "value");
-        std::vector<std::string> parents;
-        for (const auto& in : inputs_)
+        std::vector<std::string> parents, copartitioned;
+        for (const auto& in : inputs_) {
             parents.push_back(in.repartition_required
                                   ? in.create_repartition(in.repartition_name ? *in.repartition_name : state->store_name, in.key_serde)
                                   : in.node);
+            // As Kafka: the grouped streams' own source nodes, also for an input that is repartitioned.
+            for (const auto& source : b.topology->sourceNodesOf(in.node)) copartitioned.push_back(source);
+        }
+        b.topology->copartitionSources(copartitioned);
         std::vector<std::string> aggregates;
         for (size_t i = 0; i < inputs_.size(); ++i) {
             const std::string name = b.suffixedNameOr(named.name(), "-cogroup-agg-" + std::to_string(i), "COGROUPKSTREAM-AGGREGATE-");
@@ -1059,7 +1064,10 @@ public:
     }
 
     // The topology built so far (the builder keeps building into the same topology).
-    Topology build() { return Topology(b_->topology); }
+    Topology build() {
+        b_->topology->validateCopartition();
+        return Topology(b_->topology);
+    }
     Topology build(const Properties& /*props*/) { return build(); }
 
 private:

@@ -345,19 +345,17 @@ private:
                 if (def->kind == detail::NodeDef::Kind::Sink && !def->extractor) sink_topics_.insert(decorate(def->topic));
             }
         }
-        // Repartition topics get the partition count of the sub-topology that writes them (Kafka's rule:
-        // the max over its source topics), resolved in sub-topology order.
+        // Repartition topics: Kafka's rules (the writers' largest source topic, Repartitioned's fixed count, co-partition
+        // groups made consistent); an inconsistent group is a TopologyException, as when a Kafka application starts.
+        for (const auto& [topic, n] : topology_->repartitionTopicPartitions([this](const std::string& t) { return partitionsFor(t); },
+                                                                            application_id_))
+            repartition_counts_[decorate(topic)] = n;
+        // One task per partition of a sub-topology's largest source topic; Kafka's driver (one task) when every
+        // user topic has one partition.
         int32_t max_partitions = 1;
-        for (size_t s = 0; s < subtopologies.size(); ++s) {
-            int32_t n = 1;
-            for (const auto& t : sources[s]) n = std::max(n, partitionsFor(t));
-            for (const auto& name : subtopologies[s]) {
-                const detail::NodeDef* def = topology_->node(name);
-                if (def->kind == detail::NodeDef::Kind::Sink && topology_->isInternalTopic(def->topic))
-                    repartition_counts_[decorate(def->topic)] = n;
-            }
-            max_partitions = std::max(max_partitions, n);
-        }
+        for (const auto& topics : sources)
+            for (const auto& t : topics)
+                if (!repartition_counts_.count(t)) max_partitions = std::max(max_partitions, partitionsFor(t));
         for (size_t s = 0; s < subtopologies.size(); ++s) {
             int32_t n = 1;
             for (const auto& t : sources[s]) n = std::max(n, partitionsFor(t));
@@ -365,7 +363,7 @@ private:
             // A store's changelog has one partition per task of the sub-topology.
             for (const auto& name : subtopologies[s])
                 for (const auto& store : topology_->node(name)->stores)
-                    repartition_counts_[application_id_ + "-" + store + "-changelog"] = n;
+                    repartition_counts_[application_id_ + "-" + store + "-changelog"] = max_partitions == 1 ? 1 : n;
         }
         if (max_partitions == 1) {
             // Kafka's driver: one task (0_0) runs the whole topology.
