@@ -44,6 +44,8 @@
 //
 // [LAYER] streams -- Kafka Streams: StreamsBuilder, KStream/KTable, state stores, TopologyTestDriver
 //   streams/values.hpp                Streams values: KeyValue, the engine's type-erased value box, and type-erased serdes.
+//   streams/pattern.hpp               Pattern: Java's java.util.regex.Pattern for topic subscriptions (builder.stream(Pattern::compile("orders-.*"))).
+//   streams/timestamp_extractor.hpp   Timestamp extractors: which time a source record carries into the topology (Kafka's TimestampExtractor).
 //   streams/state_stores.hpp          State stores: key-value and timestamped stores of bytes, with caching and change logging.
 //   streams/topology_builder.hpp      The topology builder: nodes, stores, sub-topologies, and describe() in Kafka's exact text.
 //   streams/stream_task.hpp           The Streams engine at run time: StreamTask, its context, sources, sinks and punctuation.
@@ -6581,6 +6583,410 @@ private:
 }  // namespace kstream_sim
 // ==== [END PART] streams/values.hpp ================================================================================
 
+// ==== [PART] streams/pattern.hpp ===================================================================================
+// Pattern: Java's java.util.regex.Pattern for topic subscriptions (builder.stream(Pattern::compile("orders-.*"))).
+//
+// A small backtracking matcher for the part of Java's regular expressions topic patterns use, written here
+// because <regex> alone costs about a third of a second of compile time in every program that includes the
+// header (see "Include cost" in docs/performance.md). matches() is Java's Matcher.matches(): the whole topic
+// name must match. Supported: literals, `.`, escapes (`\.`, `\d`, `\w`, `\s` and their negations, `\t`, `\n`),
+// classes (`[a-z_]`, `[^0-9]`), groups (`(...)`, `(?:...)`), alternation `|`, the quantifiers `*`, `+`, `?`,
+// `{n}`, `{n,}`, `{n,m}`, and the anchors `^` and `$`. Anything else (back references, lookaround, lazy or
+// possessive quantifiers, named classes) is an IllegalArgumentException naming it, never a silent mismatch.
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <utility>
+#include <vector>
+
+// #include "../core/errors.hpp"  (already pasted above: [PART] core/errors.hpp)
+
+namespace kstream_sim {
+
+namespace detail {
+// A class template only so that it is compiled when used (see "Include cost" in docs/performance.md); the type is
+// Pattern.
+template <class D = void>
+class PatternImpl;
+}  // namespace detail
+using Pattern = detail::PatternImpl<>;
+
+namespace detail {
+
+template <class D>
+class PatternImpl {
+public:
+    static PatternImpl compile(std::string regex) { return PatternImpl(std::move(regex)); }
+
+    // Java's Pattern.matcher(input).matches(): the whole input matches.
+    bool matches(const std::string& input) const {
+        return matchSeq(*root_, 0, input, 0, [&](size_t end) { return end == input.size(); });
+    }
+    // The regular expression as written (Java's pattern() and toString(); describe() prints it).
+    const std::string& pattern() const noexcept { return regex_; }
+    const std::string& toString() const noexcept { return regex_; }
+    friend std::ostream& operator<<(std::ostream& out, const PatternImpl& p) { return out << p.regex_; }
+
+private:
+    struct Node;
+    using Seq = std::vector<Node>;
+    struct Node {
+        enum class Kind { Char, Any, Class, Group, Start, End };
+        Kind kind = Kind::Char;
+        char c = 0;
+        std::vector<std::pair<unsigned char, unsigned char>> ranges;  // Class
+        bool negated = false;                                          // Class
+        std::vector<Seq> alternatives;                                 // Group
+        int min = 1, max = 1;                                          // max -1: unbounded
+    };
+    using Cont = std::function<bool(size_t)>;
+
+    explicit PatternImpl(std::string regex) : regex_(std::move(regex)) {
+        size_t pos = 0;
+        Node top;
+        top.kind = Node::Kind::Group;
+        top.alternatives = parseAlternatives(pos);
+        if (pos != regex_.size()) fail("Unmatched closing ')'", pos);
+        root_ = std::make_shared<const Seq>(Seq{std::move(top)});
+    }
+
+    [[noreturn]] void fail(const std::string& what, size_t pos) const {
+        throw IllegalArgumentException(what + " near index " + std::to_string(pos) + " of the pattern " + regex_);
+    }
+
+    std::vector<Seq> parseAlternatives(size_t& pos) {
+        std::vector<Seq> alts(1);
+        while (pos < regex_.size() && regex_[pos] != ')') {
+            if (regex_[pos] == '|') {
+                ++pos;
+                alts.emplace_back();
+                continue;
+            }
+            Node atom = parseAtom(pos);
+            parseQuantifier(pos, atom);
+            alts.back().push_back(std::move(atom));
+        }
+        return alts;
+    }
+
+    Node parseAtom(size_t& pos) {
+        Node n;
+        const char c = regex_[pos++];
+        switch (c) {
+            case '.': n.kind = Node::Kind::Any; break;
+            case '^': n.kind = Node::Kind::Start; break;
+            case '$': n.kind = Node::Kind::End; break;
+            case '(': {
+                if (pos < regex_.size() && regex_[pos] == '?') {
+                    if (pos + 1 < regex_.size() && regex_[pos + 1] == ':') pos += 2;
+                    else fail("kstream_sim's Pattern does not support (?...) constructs other than (?:...)", pos);
+                }
+                n.kind = Node::Kind::Group;
+                n.alternatives = parseAlternatives(pos);
+                if (pos >= regex_.size()) fail("Unclosed group", pos);
+                ++pos;
+                break;
+            }
+            case '[': parseClass(pos, n); break;
+            case '\\': parseEscape(pos, n, false); break;
+            case '*': case '+': case '?': case '{': fail(std::string("Dangling meta character '") + c + "'", pos - 1);
+            default: n.c = c;
+        }
+        return n;
+    }
+
+    void parseQuantifier(size_t& pos, Node& n) {
+        if (pos >= regex_.size()) return;
+        const char q = regex_[pos];
+        if (q == '*') n.min = 0, n.max = -1;
+        else if (q == '+') n.min = 1, n.max = -1;
+        else if (q == '?') n.min = 0, n.max = 1;
+        else if (q == '{') {
+            size_t p = pos + 1;
+            auto number = [&]() {
+                const size_t start = p;
+                int v = 0;
+                while (p < regex_.size() && regex_[p] >= '0' && regex_[p] <= '9') v = v * 10 + (regex_[p++] - '0');
+                if (p == start) fail("Illegal repetition", pos);
+                return v;
+            };
+            n.min = n.max = number();
+            if (p < regex_.size() && regex_[p] == ',') {
+                ++p;
+                n.max = (p < regex_.size() && regex_[p] == '}') ? -1 : number();
+            }
+            if (p >= regex_.size() || regex_[p] != '}') fail("Unclosed counted closure", pos);
+            if (n.max >= 0 && n.max < n.min) fail("Illegal repetition range", pos);
+            pos = p;
+        } else {
+            return;
+        }
+        ++pos;
+        if (pos < regex_.size() && (regex_[pos] == '?' || regex_[pos] == '+'))
+            fail("kstream_sim's Pattern does not support lazy or possessive quantifiers", pos);
+        if (n.kind == Node::Kind::Start || n.kind == Node::Kind::End) fail("A quantifier cannot follow an anchor", pos);
+    }
+
+    void addShorthand(char e, Node& n, bool in_class) {
+        std::vector<std::pair<unsigned char, unsigned char>> r;
+        const char lower = static_cast<char>(e | 0x20);
+        if (lower == 'd') r = {{'0', '9'}};
+        else if (lower == 'w') r = {{'a', 'z'}, {'A', 'Z'}, {'0', '9'}, {'_', '_'}};
+        else r = {{' ', ' '}, {'\t', '\r'}};  // \s: space, \t \n \v \f \r
+        if (e >= 'A' && e <= 'Z') {          // \D \W \S: the complement
+            if (in_class) fail("kstream_sim's Pattern does not support \\D, \\W or \\S inside a class", 0);
+            n.negated = true;
+        }
+        n.kind = Node::Kind::Class;
+        n.ranges.insert(n.ranges.end(), r.begin(), r.end());
+    }
+
+    // After a backslash: a shorthand class, a control character or an escaped literal.
+    void parseEscape(size_t& pos, Node& n, bool in_class) {
+        if (pos >= regex_.size()) fail("Unexpected internal error: pattern ends with a backslash", pos);
+        const char e = regex_[pos++];
+        switch (e) {
+            case 'd': case 'D': case 'w': case 'W': case 's': case 'S': addShorthand(e, n, in_class); return;
+            case 't': n.c = '\t'; break;
+            case 'n': n.c = '\n'; break;
+            case 'r': n.c = '\r'; break;
+            default:
+                if ((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9'))
+                    fail(std::string("kstream_sim's Pattern does not support the escape \\") + e, pos - 1);
+                n.c = e;
+        }
+        if (in_class) n.ranges.emplace_back(static_cast<unsigned char>(n.c), static_cast<unsigned char>(n.c));
+    }
+
+    void parseClass(size_t& pos, Node& n) {
+        n.kind = Node::Kind::Class;
+        if (pos < regex_.size() && regex_[pos] == '^') {
+            n.negated = true;
+            ++pos;
+        }
+        bool first = true;
+        while (pos < regex_.size() && (regex_[pos] != ']' || first)) {
+            first = false;
+            unsigned char lo;
+            if (regex_[pos] == '\\') {
+                ++pos;
+                const size_t before = n.ranges.size();
+                parseEscape(pos, n, true);
+                if (n.ranges.size() != before + 1 || n.ranges.back().first != n.ranges.back().second) continue;  // a shorthand
+                lo = n.ranges.back().first;
+                n.ranges.pop_back();
+            } else {
+                if (regex_[pos] == '[') fail("kstream_sim's Pattern does not support nested classes", pos);
+                lo = static_cast<unsigned char>(regex_[pos++]);
+            }
+            unsigned char hi = lo;
+            if (pos + 1 < regex_.size() && regex_[pos] == '-' && regex_[pos + 1] != ']') {
+                hi = static_cast<unsigned char>(regex_[pos + 1]);
+                pos += 2;
+                if (hi < lo) fail("Illegal character range", pos);
+            }
+            n.ranges.emplace_back(lo, hi);
+        }
+        if (pos >= regex_.size()) fail("Unclosed character class", pos);
+        ++pos;
+    }
+
+    static bool matchOne(const Node& n, const std::string& s, size_t pos, const Cont& k) {
+        switch (n.kind) {
+            case Node::Kind::Char: return pos < s.size() && s[pos] == n.c && k(pos + 1);
+            case Node::Kind::Any: return pos < s.size() && s[pos] != '\n' && s[pos] != '\r' && k(pos + 1);
+            case Node::Kind::Class: {
+                if (pos >= s.size()) return false;
+                const auto ch = static_cast<unsigned char>(s[pos]);
+                bool in = false;
+                for (const auto& [lo, hi] : n.ranges) in = in || (ch >= lo && ch <= hi);
+                return in != n.negated && k(pos + 1);
+            }
+            case Node::Kind::Group:
+                for (const auto& alt : n.alternatives)
+                    if (matchSeq(alt, 0, s, pos, k)) return true;
+                return false;
+            case Node::Kind::Start: return pos == 0 && k(pos);
+            case Node::Kind::End: return pos == s.size() && k(pos);
+        }
+        return false;
+    }
+    // Greedy repetition with backtracking; an iteration that consumes nothing ends the loop.
+    static bool matchRepeat(const Node& n, int count, const std::string& s, size_t pos, const Cont& k) {
+        if (n.max < 0 || count < n.max) {
+            const bool more = matchOne(n, s, pos, [&](size_t next) {
+                if (next == pos && count >= n.min) return false;
+                return matchRepeat(n, count + 1, s, next, k);
+            });
+            if (more) return true;
+        }
+        return count >= n.min && k(pos);
+    }
+    static bool matchSeq(const Seq& seq, size_t i, const std::string& s, size_t pos, const Cont& k) {
+        if (i == seq.size()) return k(pos);
+        const Node& n = seq[i];
+        const Cont rest = [&](size_t next) { return matchSeq(seq, i + 1, s, next, k); };
+        if (n.min == 1 && n.max == 1) return matchOne(n, s, pos, rest);
+        return matchRepeat(n, 0, s, pos, rest);
+    }
+
+    std::string regex_;
+    std::shared_ptr<const Seq> root_;  // shared: copies of a Pattern share the parsed form
+};
+
+}  // namespace detail
+
+}  // namespace kstream_sim
+// ==== [END PART] streams/pattern.hpp ===============================================================================
+
+// ==== [PART] streams/timestamp_extractor.hpp =======================================================================
+// Timestamp extractors: which time a source record carries into the topology (Kafka's TimestampExtractor).
+//
+// By default a record's event time is the timestamp it has in its topic (FailOnInvalidTimestamp, which fails on
+// a negative one). Consumed::with(...).withTimestampExtractor(e) or the default.timestamp.extractor config
+// choose another: one of Kafka's built-ins below, a class deriving from TimestampExtractor, or a callable
+// (record, partitionTime) -> timestamp — for instance a time field of the value. partitionTime is the largest
+// valid timestamp extracted so far in the record's partition (-1 while unknown). A negative result drops the
+// record, as in Kafka ("Skipping record due to negative extracted timestamp").
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+// #include "../broker/record.hpp"  (already pasted above: [PART] broker/record.hpp)
+// #include "../core/config.hpp"  (already pasted above: [PART] core/config.hpp)
+// #include "values.hpp"  (already pasted above: [PART] streams/values.hpp)
+
+namespace kstream_sim {
+
+class TimestampExtractor {
+public:
+    // What an extractor sees: Kafka's ConsumerRecord<Object, Object>, key and value already deserialized by the
+    // source's serdes. key<T>() / value<T>() unbox them as the source's types (a ClassCastException otherwise).
+    class Record {
+    public:
+        Record(const std::string& topic, int32_t partition, int64_t offset, int64_t timestamp, const Headers& headers,
+               const detail::Box& key, const detail::Box& value, int64_t wall_clock_ms)
+            : topic_(topic), partition_(partition), offset_(offset), timestamp_(timestamp), headers_(headers), key_(key),
+              value_(value), wall_clock_ms_(wall_clock_ms) {}
+        const std::string& topic() const noexcept { return topic_; }
+        int32_t partition() const noexcept { return partition_; }
+        int64_t offset() const noexcept { return offset_; }
+        int64_t timestamp() const noexcept { return timestamp_; }
+        const Headers& headers() const noexcept { return headers_; }
+        template <class T>
+        decltype(auto) key() const { return detail::unbox<T>(key_); }
+        template <class T>
+        decltype(auto) value() const { return detail::unbox<T>(value_); }
+        // kstream_sim's addition: the simulation's wall clock (WallclockTimestampExtractor reads it).
+        int64_t wallClockMs() const noexcept { return wall_clock_ms_; }
+        std::string toString() const {
+            return "ConsumerRecord(topic = " + topic_ + ", partition = " + std::to_string(partition_) +
+                   ", offset = " + std::to_string(offset_) + ", timestamp = " + std::to_string(timestamp_) + ")";
+        }
+
+    private:
+        const std::string& topic_;
+        int32_t partition_;
+        int64_t offset_;
+        int64_t timestamp_;
+        const Headers& headers_;
+        const detail::Box& key_;
+        const detail::Box& value_;
+        int64_t wall_clock_ms_;
+    };
+
+    virtual ~TimestampExtractor() = default;
+    virtual int64_t extract(const Record& record, int64_t partition_time) = 0;
+};
+
+// The record's own timestamp; onInvalidTimestamp decides for a negative one.
+class ExtractRecordMetadataTimestamp : public TimestampExtractor {
+public:
+    int64_t extract(const Record& record, int64_t partition_time) override {
+        const int64_t ts = record.timestamp();
+        return ts < 0 ? onInvalidTimestamp(record, ts, partition_time) : ts;
+    }
+    virtual int64_t onInvalidTimestamp(const Record& record, int64_t record_timestamp, int64_t partition_time) = 0;
+};
+
+// The default: a negative timestamp is fatal.
+class FailOnInvalidTimestamp final : public ExtractRecordMetadataTimestamp {
+public:
+    int64_t onInvalidTimestamp(const Record& record, int64_t, int64_t) override { throw StreamsException(message(record.toString())); }
+    static std::string message(const std::string& record) {
+        return "Input record " + record +
+               " has invalid (negative) timestamp. Possibly because a pre-0.10 producer client was used to write this "
+               "record to Kafka without embedding a timestamp, or because the input topic was created before upgrading "
+               "the Kafka cluster to 0.10+. Use a different TimestampExtractor to process this data.";
+    }
+};
+// A negative timestamp drops the record.
+class LogAndSkipOnInvalidTimestamp final : public ExtractRecordMetadataTimestamp {
+public:
+    int64_t onInvalidTimestamp(const Record&, int64_t record_timestamp, int64_t) override { return record_timestamp; }
+};
+// A negative timestamp becomes the partition time (fatal while that is unknown).
+class UsePartitionTimeOnInvalidTimestamp final : public ExtractRecordMetadataTimestamp {
+public:
+    int64_t onInvalidTimestamp(const Record& record, int64_t, int64_t partition_time) override {
+        if (partition_time < 0)
+            throw StreamsException("Could not infer new timestamp for input record " + record.toString() +
+                                   " because partition time is unknown.");
+        return partition_time;
+    }
+};
+// Processing time: the wall clock when the record is processed (the simulation's wall clock).
+class WallclockTimestampExtractor final : public TimestampExtractor {
+public:
+    int64_t extract(const Record& record, int64_t) override { return record.wallClockMs(); }
+};
+
+namespace detail {
+
+// An extractor from a callable (record, partitionTime) -> timestamp.
+template <class F>
+class FunctionTimestampExtractor final : public TimestampExtractor {
+public:
+    explicit FunctionTimestampExtractor(F f) : f_(std::move(f)) {}
+    int64_t extract(const Record& record, int64_t partition_time) override { return static_cast<int64_t>(f_(record, partition_time)); }
+
+private:
+    F f_;
+};
+
+// A shared extractor from an extractor object or a callable.
+template <class E>
+std::shared_ptr<TimestampExtractor> makeTimestampExtractor(E extractor) {
+    if constexpr (std::is_base_of<TimestampExtractor, E>::value) return std::make_shared<E>(std::move(extractor));
+    else return std::make_shared<FunctionTimestampExtractor<E>>(std::move(extractor));
+}
+
+// The extractor default.timestamp.extractor names; nullptr for FailOnInvalidTimestamp (the engine's fast path).
+template <class D = void>
+std::shared_ptr<TimestampExtractor> timestampExtractorFromClassName(const std::string& config, const std::string& name) {
+    const std::string simple = name.substr(name.find_last_of('.') == std::string::npos ? 0 : name.find_last_of('.') + 1);
+    if (simple == "FailOnInvalidTimestamp") return nullptr;
+    if (simple == "LogAndSkipOnInvalidTimestamp") return std::make_shared<LogAndSkipOnInvalidTimestamp>();
+    if (simple == "UsePartitionTimeOnInvalidTimestamp") return std::make_shared<UsePartitionTimeOnInvalidTimestamp>();
+    if (simple == "WallclockTimestampExtractor") return std::make_shared<WallclockTimestampExtractor>();
+    throw invalidConfigValue(config, name,
+                             "kstream_sim knows Kafka's built-in extractors (org.apache.kafka.streams.processor.FailOnInvalidTimestamp, "
+                             "LogAndSkipOnInvalidTimestamp, UsePartitionTimeOnInvalidTimestamp, WallclockTimestampExtractor); "
+                             "for your own pass it to Consumed::with(...).withTimestampExtractor(...)");
+}
+
+}  // namespace detail
+
+}  // namespace kstream_sim
+// ==== [END PART] streams/timestamp_extractor.hpp ===================================================================
+
 // ==== [PART] streams/state_stores.hpp ==============================================================================
 // State stores: key-value and timestamped stores of bytes, with caching and change logging.
 //
@@ -7257,6 +7663,7 @@ StoreBuilder timestampedKeyValueStoreBuilder(const KeyValueBytesStoreSupplier& s
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <set>
 #include <string>
@@ -7265,7 +7672,9 @@ StoreBuilder timestampedKeyValueStoreBuilder(const KeyValueBytesStoreSupplier& s
 
 // #include "../core/algorithms.hpp"  (already pasted above: [PART] core/algorithms.hpp)
 // #include "../core/hashing.hpp"  (already pasted above: [PART] core/hashing.hpp)
+// #include "pattern.hpp"  (already pasted above: [PART] streams/pattern.hpp)
 // #include "state_stores.hpp"  (already pasted above: [PART] streams/state_stores.hpp)
+// #include "timestamp_extractor.hpp"  (already pasted above: [PART] streams/timestamp_extractor.hpp)
 // #include "values.hpp"  (already pasted above: [PART] streams/values.hpp)
 
 namespace kstream_sim {
@@ -7388,6 +7797,14 @@ std::vector<std::string> javaHashSetOrder(const std::vector<std::string>& insert
     std::vector<std::string> out;
     for (size_t i : javaHashOrder(unique)) out.push_back(unique[i]);
     return out;
+}
+
+// A java.util.TreeMap<String, Integer>'s toString(): "{a=1, b=2}" (std::map orders keys as TreeMap does for ASCII).
+template <class D = void>
+std::string javaMapString(const std::map<std::string, int32_t>& m) {
+    std::string s = "{";
+    for (const auto& [k, v] : m) s += (s.size() > 1 ? ", " : "") + k + "=" + std::to_string(v);
+    return s + "}";
 }
 
 // java.util.TreeMap's red-black insertion, replayed with a comparator whose answers may change over time
@@ -7542,7 +7959,8 @@ struct NodeDef {
     std::vector<std::string> stores;        // connected stores, in connection order
     // Source
     std::vector<std::string> topics;
-    std::string pattern;
+    std::shared_ptr<const Pattern> pattern;  // a source subscribed by pattern (topics empty)
+    std::shared_ptr<TimestampExtractor> timestamp_extractor;  // null: default.timestamp.extractor
     SerdePtr key_serde, value_serde;  // Source: deserializers; Sink: serializers (null: config defaults)
     // Sink
     std::string topic;
@@ -7587,15 +8005,15 @@ public:
     const std::map<std::string, StoreDef>& stores() const noexcept { return stores_; }
     const std::set<std::string>& internalTopics() const noexcept { return internal_topics_; }
     bool isInternalTopic(const std::string& t) const { return internal_topics_.count(t) != 0; }
-    const std::vector<std::vector<std::string>>& copartitionGroups() const noexcept { return copartition_groups_; }
     const std::set<std::string>& globalTopics() const noexcept { return global_topics_; }
-    const std::map<std::string, std::string>& repartitionPartitionCounts() const noexcept { return no_counts_; }
+    // Partition counts users fixed for repartition topics (Repartitioned::withNumberOfPartitions).
+    const std::map<std::string, int32_t>& enforcedPartitions() const noexcept { return enforced_partitions_; }
     // Store names in the order they were added.
     const std::vector<std::string>& storeOrder() const noexcept { return store_order_; }
 
     void addSource(const std::string& name, const std::vector<std::string>& topics, SerdePtr key_serde, SerdePtr value_serde,
-                   const std::string& pattern = {}) {
-        if (topics.empty() && pattern.empty()) throw TopologyException("You must provide at least one topic");
+                   std::shared_ptr<const Pattern> pattern = nullptr) {
+        if (topics.empty() && !pattern) throw TopologyException("You must provide at least one topic");
         requireNewName(name);
         for (const auto& t : topics) {
             if (topic_to_source_.count(t)) throw TopologyException("Topic " + t + " has already been registered by another source.");
@@ -7604,7 +8022,7 @@ public:
         n.kind = NodeDef::Kind::Source;
         n.name = name;
         n.topics = topics;
-        n.pattern = pattern;
+        n.pattern = std::move(pattern);
         n.key_serde = std::move(key_serde);
         n.value_serde = std::move(value_serde);
         for (const auto& t : topics) topic_to_source_[t] = name;
@@ -7700,8 +8118,160 @@ public:
         stores_[spec.name] = StoreDef{spec, true, {processor_name}};
         store_order_.push_back(spec.name);
     }
-    void addInternalTopic(const std::string& topic) { internal_topics_.insert(topic); }
-    void copartitionSources(std::vector<std::string> source_nodes) { copartition_groups_.push_back(std::move(source_nodes)); }
+    // A repartition topic (undecorated name); partitions: a count the user fixed, else derived at run time.
+    void addInternalTopic(const std::string& topic, std::optional<int32_t> partitions = std::nullopt) {
+        if (partitions && *partitions < 1) throw IllegalArgumentException("Number of partitions must be at least 1.");
+        internal_topics_.insert(topic);
+        if (partitions) enforced_partitions_[topic] = *partitions;
+    }
+    // Source nodes whose topics must be co-partitioned (Kafka: joins, cogroup).
+    void copartitionSources(const std::vector<std::string>& source_nodes) {
+        copartition_groups_.emplace_back(source_nodes.begin(), source_nodes.end());
+    }
+    // The source nodes a node's records come from within its sub-topology (Kafka's subTopologySourceNodes).
+    std::set<std::string> sourceNodesOf(const std::string& name) const {
+        std::set<std::string> out, seen;
+        std::vector<std::string> todo{name};
+        while (!todo.empty()) {
+            const std::string n = todo.back();
+            todo.pop_back();
+            if (!seen.insert(n).second) continue;
+            const NodeDef* def = node(n);
+            if (def->kind == NodeDef::Kind::Source) out.insert(n);
+            else todo.insert(todo.end(), def->predecessors.begin(), def->predecessors.end());
+        }
+        return out;
+    }
+    // A source's topics; for a pattern source, those of known_topics that match.
+    static std::vector<std::string> topicsOf(const NodeDef& source, const std::vector<std::string>& known_topics) {
+        if (!source.pattern) return source.topics;
+        std::vector<std::string> out;
+        for (const auto& t : known_topics)
+            if (source.pattern->matches(t)) out.push_back(t);
+        return out;
+    }
+    // Kafka's copartitionGroups(): the topics of each group of source nodes, groups sharing a topic merged.
+    std::vector<std::set<std::string>> copartitionGroups() const {
+        std::vector<std::set<std::string>> groups;
+        for (const auto& sources : copartition_groups_) {
+            std::set<std::string> topics;
+            for (const auto& s : sources) topics.insert(node(s)->topics.begin(), node(s)->topics.end());
+            std::vector<std::set<std::string>> rest;
+            for (auto& g : groups) {
+                const bool shares = std::any_of(g.begin(), g.end(), [&](const std::string& t) { return topics.count(t) != 0; });
+                if (shares) topics.insert(g.begin(), g.end());
+                else rest.push_back(std::move(g));
+            }
+            rest.push_back(std::move(topics));
+            groups = std::move(rest);
+        }
+        return groups;
+    }
+    // Kafka's validateCopartition (at build()): repartition topics of one group whose counts are all fixed must agree.
+    void validateCopartition() const {
+        for (const auto& group : copartitionGroups()) {
+            std::map<std::string, int32_t> fixed;
+            for (const auto& t : group) {
+                auto it = enforced_partitions_.find(t);
+                if (it != enforced_partitions_.end()) fixed.insert(*it);
+            }
+            if (fixed.empty() || fixed.size() != group.size()) continue;
+            for (const auto& [t, n] : fixed)
+                if (n != fixed.begin()->second)
+                    throw TopologyException("Following topics do not have the same number of partitions: [" + javaMapString(fixed) + "]");
+        }
+    }
+
+    // Partition counts of the repartition topics (undecorated names), as Kafka's RepartitionTopics and
+    // CopartitionedTopicsEnforcer decide them when an application starts: a fixed count if the user gave one,
+    // else the largest count among the source topics of the sub-topologies writing the topic (repeated until
+    // repartition topics fed by repartition topics are known); then each co-partition group is made
+    // consistent. external(topic) gives a user topic's count; internal names in messages are decorated with
+    // application_id, as Kafka prints them. known_topics: the user topics the host knows (pattern sources read those
+    // that match).
+    template <class External>
+    std::map<std::string, int32_t> repartitionTopicPartitions(External&& external, const std::string& application_id,
+                                                              const std::vector<std::string>& known_topics) const {
+        std::map<std::string, int32_t> counts = enforced_partitions_;
+        std::map<std::string, std::vector<std::string>> writers_sources;  // topic -> sources of its writers
+        std::map<std::string, bool> written;
+        for (const auto& group : nodeGroups()) {
+            std::vector<std::string> sources, sinks;
+            for (const auto& name : group) {
+                const NodeDef* def = node(name);
+                if (def->kind == NodeDef::Kind::Source) {
+                    const auto topics = topicsOf(*def, known_topics);
+                    sources.insert(sources.end(), topics.begin(), topics.end());
+                }
+                if (def->kind == NodeDef::Kind::Sink && isInternalTopic(def->topic)) sinks.push_back(def->topic);
+            }
+            for (const auto& t : sinks) {
+                written[t] = true;
+                auto& w = writers_sources[t];
+                w.insert(w.end(), sources.begin(), sources.end());
+            }
+        }
+        for (bool progress = true; progress;) {
+            progress = false;
+            for (const auto& t : internal_topics_) {
+                if (counts.count(t) || !written[t]) continue;
+                int32_t n = 0;
+                bool ready = true;
+                for (const auto& src : writers_sources[t]) {
+                    if (!isInternalTopic(src)) n = std::max(n, static_cast<int32_t>(external(src)));
+                    else if (counts.count(src)) n = std::max(n, counts.at(src));
+                    else ready = false;
+                }
+                if (ready && n > 0) {
+                    counts[t] = n;
+                    progress = true;
+                }
+            }
+        }
+        for (const auto& t : internal_topics_)
+            if (!counts.count(t))
+                throw StreamsException("Failed to compute number of partitions for all repartition topics, make sure all user "
+                                       "input topics are created and all Pattern subscriptions match at least one topic in the cluster");
+        auto decorated = [&](const std::map<std::string, int32_t>& m) {
+            std::map<std::string, int32_t> out;
+            for (const auto& [t, n] : m) out[isInternalTopic(t) ? application_id + "-" + t : t] = n;
+            return out;
+        };
+        for (const auto& group : copartitionGroups()) {
+            std::map<std::string, int32_t> internal, user;
+            for (const auto& t : group) {
+                if (isInternalTopic(t)) internal[t] = counts.at(t);
+                else user[t] = static_cast<int32_t>(external(t));
+            }
+            int32_t n = 0;
+            if (user.empty()) {
+                std::map<std::string, int32_t> fixed;
+                for (const auto& [t, c] : internal)
+                    if (enforced_partitions_.count(t)) fixed[t] = c;
+                if (!fixed.empty()) {
+                    n = fixed.begin()->second;
+                    for (const auto& [t, c] : fixed)
+                        if (c != n)
+                            throw TopologyException("Following topics do not have the same number of partitions: [" +
+                                                    javaMapString(decorated(internal)) + "]");
+                } else {
+                    for (const auto& [t, c] : internal) n = std::max(n, c);
+                }
+            } else {
+                n = user.begin()->second;
+                for (const auto& [t, c] : user)
+                    if (c != n) throw TopologyException("Topics not co-partitioned: [" + javaMapString(user) + "]");
+            }
+            for (const auto& [t, c] : internal) {
+                if (!enforced_partitions_.count(t)) counts[t] = n;
+                else if (c != n)
+                    throw TopologyException("Number of partitions [" + std::to_string(c) + "] of repartition topic [" +
+                                            application_id + "-" + t + "] doesn't match number of partitions [" +
+                                            std::to_string(n) + "] of the source topic.");
+            }
+        }
+        return counts;
+    }
 
     // Sub-topologies (and global-store groups): node names grouped by connectivity and shared stores,
     // numbered in the order their first node was added.
@@ -7773,7 +8343,7 @@ private:
             case NodeDef::Kind::Source:
                 d.kind = TopologyDescription::Node::Kind::Source;
                 d.topics = javaHashSetOrder(n.topics);
-                d.topicPattern = n.pattern;
+                if (n.pattern) d.topicPattern = n.pattern->pattern();
                 break;
             case NodeDef::Kind::Processor:
                 d.kind = TopologyDescription::Node::Kind::Processor;
@@ -7850,8 +8420,8 @@ private:
     std::map<std::string, std::string> topic_to_source_;
     std::set<std::string> internal_topics_;
     std::set<std::string> global_topics_;
-    std::vector<std::vector<std::string>> copartition_groups_;
-    std::map<std::string, std::string> no_counts_;
+    std::vector<std::set<std::string>> copartition_groups_;  // source node names
+    std::map<std::string, int32_t> enforced_partitions_;
 };
 
 }  // namespace detail
@@ -7954,6 +8524,8 @@ public:
     // Config defaults for Processor API sources and sinks without serdes (default.key.serde etc.).
     virtual SerdePtr defaultKeySerde() = 0;
     virtual SerdePtr defaultValueSerde() = 0;
+    // default.timestamp.extractor; nullptr: FailOnInvalidTimestamp.
+    virtual std::shared_ptr<TimestampExtractor> defaultTimestampExtractor() = 0;
 };
 
 class TaskContext;
@@ -8226,14 +8798,16 @@ using SourceNode = SourceNodeImpl<>;
 using SinkNode = SinkNodeImpl<>;
 using StreamTask = StreamTaskImpl<>;
 
-// A source: deserializes the raw record with its serdes and forwards it.
+// A source: deserializes the raw record with its serdes and extracts its timestamp; the task then forwards it.
 template <class D>
 class SourceNodeImpl final : public ProcessorNode {
 public:
-    SourceNodeImpl(SerdePtr key_serde, SerdePtr value_serde) : key_serde_(std::move(key_serde)), value_serde_(std::move(value_serde)) {}
+    SourceNodeImpl(SerdePtr key_serde, SerdePtr value_serde, std::shared_ptr<TimestampExtractor> extractor)
+        : key_serde_(std::move(key_serde)), value_serde_(std::move(value_serde)), extractor_(std::move(extractor)) {}
     void process(const StreamRecord& record) override { forward(record); }
-    void processRaw(ByteView key, ByteView value, int64_t timestamp, const Headers& headers) {
-        StreamRecord r;
+    // Fills r from a raw record; false when the extracted timestamp is negative (Kafka drops the record).
+    bool read(const std::string& topic, int32_t partition, int64_t offset, ByteView key, ByteView value, int64_t timestamp,
+              const Headers& headers, StreamRecord& r) {
         try {
             r.key = key_serde_->deserialize(key);
             r.value = value_serde_->deserialize(value);
@@ -8243,13 +8817,37 @@ public:
                                                "deserialization error, please set the default.deserialization.exception.handler "
                                                "appropriately. (") + e.what() + ")");
         }
-        r.timestamp = timestamp;
         r.headers = headers;
-        forward(r);
+        if (!extractor_) {  // FailOnInvalidTimestamp, inline
+            if (timestamp < 0) {
+                const TimestampExtractor::Record rec(topic, partition, offset, timestamp, headers, r.key, r.value, -1);
+                throw StreamsException(FailOnInvalidTimestamp::message(rec.toString()));
+            }
+            r.timestamp = timestamp;
+            return true;
+        }
+        if (static_cast<size_t>(partition) >= partition_times_.size()) partition_times_.resize(static_cast<size_t>(partition) + 1, -1);
+        int64_t& partition_time = partition_times_[static_cast<size_t>(partition)];
+        const TimestampExtractor::Record rec(topic, partition, offset, timestamp, headers, r.key, r.value, context().wallClockMs());
+        try {
+            r.timestamp = extractor_->extract(rec, partition_time);
+        } catch (const StreamsException&) {
+            throw;
+        } catch (const std::exception& e) {
+            throw StreamsException("Fatal user code error in TimestampExtractor callback for record " + rec.toString() + ". (" +
+                                   e.what() + ")");
+        }
+        if (r.timestamp < 0) return false;  // "Skipping record due to negative extracted timestamp."
+        partition_time = std::max(partition_time, r.timestamp);
+        return true;
     }
+
+    std::shared_ptr<const Pattern> pattern;  // set when the source subscribes by pattern
 
 private:
     SerdePtr key_serde_, value_serde_;
+    std::shared_ptr<TimestampExtractor> extractor_;
+    std::vector<int64_t> partition_times_;  // per partition: the largest valid extracted timestamp, -1 while unknown
 };
 
 // A sink: serializes and hands the record to the host (which partitions it unless a partitioner does).
@@ -8306,8 +8904,13 @@ public:
             switch (def.kind) {
                 case NodeDef::Kind::Source: {
                     auto src = std::make_unique<SourceNode>(def.key_serde ? def.key_serde : host.defaultKeySerde(),
-                                                            def.value_serde ? def.value_serde : host.defaultValueSerde());
+                                                            def.value_serde ? def.value_serde : host.defaultValueSerde(),
+                                                            def.timestamp_extractor ? def.timestamp_extractor : host.defaultTimestampExtractor());
                     for (const auto& t : def.topics) sources_[decorate(t)] = src.get();
+                    if (def.pattern) {
+                        src->pattern = def.pattern;
+                        pattern_sources_.push_back(src.get());
+                    }
                     node = std::move(src);
                     break;
                 }
@@ -8340,6 +8943,15 @@ public:
     TaskContext& context() noexcept { return context_; }
     int64_t streamTime() const noexcept { return context_.stream_time_; }
     bool consumes(const std::string& decorated_topic) const { return sources_.count(decorated_topic) != 0; }
+    // Binds a topic to the source whose pattern matches it (Kafka: the subscription picks up a matching topic).
+    bool subscribe(const std::string& topic) {
+        for (SourceNode* src : pattern_sources_) {
+            if (!src->pattern->matches(topic)) continue;
+            sources_[topic] = src;
+            return true;
+        }
+        return false;
+    }
     std::vector<std::string> storeNames() const { return std::vector<std::string>(store_names_.begin(), store_names_.end()); }
     KeyValueBytesStore* store(const std::string& name) const { return context_.localStore(name); }
     const StoreSpec* storeSpec(const std::string& name) const { return context_.localStoreSpec(name); }
@@ -8358,14 +8970,20 @@ public:
                  const Headers& headers) {
         auto it = sources_.find(topic);
         if (it == sources_.end()) throw IllegalArgumentException("Unknown topic: " + topic);
-        if (timestamp > context_.stream_time_) context_.stream_time_ = timestamp;
+        SourceNode* source = it->second;
+        context_.current_ = source;
+        StreamRecord r;
+        if (!source->read(topic, partition, offset, key, value, timestamp, headers, r)) {
+            context_.current_ = nullptr;
+            return;
+        }
+        if (r.timestamp > context_.stream_time_) context_.stream_time_ = r.timestamp;
         context_.topic_ = topic;
         context_.partition_ = partition;
         context_.offset_ = offset;
-        context_.timestamp_ = timestamp;
-        context_.headers_ = &headers;
-        context_.current_ = it->second;
-        it->second->processRaw(key, value, timestamp, headers);
+        context_.timestamp_ = r.timestamp;
+        context_.headers_ = &r.headers;
+        source->forward(r);
         context_.current_ = nullptr;
         context_.headers_ = nullptr;
     }
@@ -8419,6 +9037,7 @@ private:
     std::vector<std::unique_ptr<ProcessorNode>> nodes_;
     std::map<std::string, ProcessorNode*> by_name_;
     std::map<std::string, SourceNode*> sources_;
+    std::vector<SourceNode*> pattern_sources_;
     std::set<std::string> store_names_;
 };
 
@@ -8790,6 +9409,16 @@ public:
         return *this;
     }
 
+    // A source of every topic whose whole name matches the pattern.
+    Topology& addSource(const std::string& name, const Pattern& pattern) {
+        builder_->addSource(name, {}, nullptr, nullptr, std::make_shared<const Pattern>(pattern));
+        return *this;
+    }
+    Topology& addSource(const std::string& name, const AnySerde& key_serde, const AnySerde& value_serde, const Pattern& pattern) {
+        builder_->addSource(name, {}, key_serde.erased(), value_serde.erased(), std::make_shared<const Pattern>(pattern));
+        return *this;
+    }
+
     // supplier: a callable returning std::unique_ptr<P> for a P deriving from Processor<KIn, VIn, KOut, VOut>.
     template <class Supplier, class... Parents>
     Topology& addProcessor(const std::string& name, Supplier supplier, const std::string& parent, const Parents&... parents) {
@@ -8900,19 +9529,32 @@ public:
         c.name_ = std::move(processor_name);
         return c;
     }
+    // A TimestampExtractor (an object deriving from it, or a callable (record, partitionTime) -> timestamp).
+    template <class E, std::enable_if_t<!std::is_convertible<E, AnySerde>::value, int> = 0>
+    static Consumed with(E extractor) {
+        return Consumed().withTimestampExtractor(std::move(extractor));
+    }
     Consumed withKeySerde(AnySerde s) const { Consumed c = *this; c.key_ = std::move(s); return c; }
     Consumed withValueSerde(AnySerde s) const { Consumed c = *this; c.value_ = std::move(s); return c; }
     Consumed withName(std::string n) const { Consumed c = *this; c.name_ = std::move(n); return c; }
     Consumed withOffsetResetPolicy(AutoOffsetReset r) const { Consumed c = *this; c.reset_ = r; return c; }
+    template <class E>
+    Consumed withTimestampExtractor(E extractor) const {
+        Consumed c = *this;
+        c.extractor_ = detail::makeTimestampExtractor(std::move(extractor));
+        return c;
+    }
 
     const AnySerde& keySerde() const noexcept { return key_; }
     const AnySerde& valueSerde() const noexcept { return value_; }
     const std::optional<std::string>& name() const noexcept { return name_; }
+    const std::shared_ptr<TimestampExtractor>& timestampExtractor() const noexcept { return extractor_; }
 
 private:
     AnySerde key_, value_;
     std::optional<std::string> name_;
     std::optional<AutoOffsetReset> reset_;
+    std::shared_ptr<TimestampExtractor> extractor_;
 };
 
 // Kafka's StreamPartitioner<K, V>: the partition for a record, or nullopt for the default partitioner.
@@ -9789,7 +10431,7 @@ public:
         const std::string name = repartitioned.name() ? *repartitioned.name() : b_->newProcessorName("KSTREAM-REPARTITION-");
         auto ks = detail::serdeFor<K>(repartitioned.keySerde().erased() ? repartitioned.keySerde().erased() : key_serde_, "key");
         auto vs = detail::serdeFor<V>(repartitioned.valueSerde().erased() ? repartitioned.valueSerde().erased() : value_serde_, "value");
-        const std::string source = createRepartitionedSource(name, ks, vs, repartitioned.partitioner());
+        const std::string source = createRepartitionedSource(name, ks, vs, repartitioned.partitioner(), repartitioned.partitions());
         return KStream(b_, source, ks, vs, false);
     }
 
@@ -9848,7 +10490,8 @@ public:
     // Kafka's createRepartitionedSource: sink, (pass-through) filter and source around `<prefix>-repartition`.
     // Returns the source node's name.
     std::string createRepartitionedSource(const std::string& prefix, const detail::SerdePtr& ks, const detail::SerdePtr& vs,
-                                          const detail::ErasedPartitioner& partitioner) const {
+                                          const detail::ErasedPartitioner& partitioner,
+                                          std::optional<int32_t> partitions = std::nullopt) const {
         const std::string suffix = "-repartition";
         const std::string topic = prefix.size() >= suffix.size() && prefix.compare(prefix.size() - suffix.size(), suffix.size(), suffix) == 0
                                       ? prefix
@@ -9862,7 +10505,7 @@ public:
             source = topic + "-source";
         }
         auto& t = *b_->topology;
-        t.addInternalTopic(topic);
+        t.addInternalTopic(topic, partitions);
         t.addProcessor(filter, [] { return std::make_unique<detail::PassThroughNode>(); }, {name_});
         t.addSink(sink, topic, nullptr, ks, vs, partitioner, {filter});
         t.addSource(source, {topic}, ks, vs);
@@ -10290,11 +10933,15 @@ private:
         state->store_name = materialized.storeName() ? *materialized.storeName() : b.newStoreName("COGROUPKSTREAM-AGGREGATE-");
         const detail::SerdePtr ks = detail::serdeFor<K>(materialized.keySerde().erased() ? materialized.keySerde().erased() : inputs_.front().key_serde, "key");
         const detail::SerdePtr vs = detail::serdeFor<VOut>(materialized.valueSerde().erased(), "value");
-        std::vector<std::string> parents;
-        for (const auto& in : inputs_)
+        std::vector<std::string> parents, copartitioned;
+        for (const auto& in : inputs_) {
             parents.push_back(in.repartition_required
                                   ? in.create_repartition(in.repartition_name ? *in.repartition_name : state->store_name, in.key_serde)
                                   : in.node);
+            // As Kafka: the grouped streams' own source nodes, also for an input that is repartitioned.
+            for (const auto& source : b.topology->sourceNodesOf(in.node)) copartitioned.push_back(source);
+        }
+        b.topology->copartitionSources(copartitioned);
         std::vector<std::string> aggregates;
         for (size_t i = 0; i < inputs_.size(); ++i) {
             const std::string name = b.suffixedNameOr(named.name(), "-cogroup-agg-" + std::to_string(i), "COGROUPKSTREAM-AGGREGATE-");
@@ -10494,11 +11141,12 @@ public:
     }
     template <class K, class V>
     KStream<K, V> stream(const std::vector<std::string>& topics, const Consumed& consumed = {}) {
-        const std::string name = b_->nameOr(consumed.name(), "KSTREAM-SOURCE-");
-        auto ks = detail::serdeFor<K>(consumed.keySerde().erased(), "key");
-        auto vs = detail::serdeFor<V>(consumed.valueSerde().erased(), "value");
-        b_->topology->addSource(name, topics, ks, vs);
-        return KStream<K, V>(b_, name, ks, vs, false);
+        return streamImpl<K, V>(topics, nullptr, consumed);
+    }
+    // A stream of every topic whose whole name matches the pattern (Java's Pattern; see streams/pattern.hpp).
+    template <class K, class V>
+    KStream<K, V> stream(const Pattern& pattern, const Consumed& consumed = {}) {
+        return streamImpl<K, V>({}, std::make_shared<const Pattern>(pattern), consumed);
     }
 
     // A table of topic's latest value per key (a null value deletes the key).
@@ -10511,6 +11159,7 @@ public:
         auto ks = detail::serdeFor<K>(materialized.keySerde().erased() ? materialized.keySerde().erased() : consumed.keySerde().erased(), "key");
         auto vs = detail::serdeFor<V>(materialized.valueSerde().erased() ? materialized.valueSerde().erased() : consumed.valueSerde().erased(), "value");
         b_->topology->addSource(source, {topic}, ks, vs);
+        b_->topology->mutableNode(source)->timestamp_extractor = consumed.timestampExtractor();
         b_->topology->addProcessor(name, [state, ks, vs]() -> std::unique_ptr<detail::ProcessorNode> {
             return std::make_unique<detail::TableSourceNode>(state, ks, vs);
         }, {source});
@@ -10548,6 +11197,7 @@ public:
         b_->topology->addGlobalStore(spec, source, topic, ks, vs, name, [state, ks, vs]() -> std::unique_ptr<detail::ProcessorNode> {
             return std::make_unique<detail::TableSourceNode>(state, ks, vs);
         });
+        b_->topology->mutableNode(source)->timestamp_extractor = consumed.timestampExtractor();
         return GlobalKTable<K, V>(store, materialized.storeName().has_value());
     }
     template <class K, class V>
@@ -10563,10 +11213,23 @@ public:
     }
 
     // The topology built so far (the builder keeps building into the same topology).
-    Topology build() { return Topology(b_->topology); }
+    Topology build() {
+        b_->topology->validateCopartition();
+        return Topology(b_->topology);
+    }
     Topology build(const Properties& /*props*/) { return build(); }
 
 private:
+    template <class K, class V>
+    KStream<K, V> streamImpl(const std::vector<std::string>& topics, std::shared_ptr<const Pattern> pattern, const Consumed& consumed) {
+        const std::string name = b_->nameOr(consumed.name(), "KSTREAM-SOURCE-");
+        auto ks = detail::serdeFor<K>(consumed.keySerde().erased(), "key");
+        auto vs = detail::serdeFor<V>(consumed.valueSerde().erased(), "value");
+        b_->topology->addSource(name, topics, ks, vs, std::move(pattern));
+        b_->topology->mutableNode(name)->timestamp_extractor = consumed.timestampExtractor();
+        return KStream<K, V>(b_, name, ks, vs, false);
+    }
+
     std::shared_ptr<detail::BuilderState> b_;
 };
 
@@ -10603,6 +11266,7 @@ struct StreamsConfig {
     static constexpr const char* NUM_STREAM_THREADS_CONFIG = "num.stream.threads";
     static constexpr const char* STATE_DIR_CONFIG = "state.dir";
     static constexpr const char* MAX_TASK_IDLE_MS_CONFIG = "max.task.idle.ms";
+    static constexpr const char* DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG = "default.timestamp.extractor";
     static constexpr const char* AT_LEAST_ONCE = "at_least_once";
     static constexpr const char* EXACTLY_ONCE_V2 = "exactly_once_v2";
     static constexpr const char* NO_OPTIMIZATION = "none";
@@ -10625,11 +11289,12 @@ struct StreamsConfig {
             d.defineRange(NUM_STREAM_THREADS_CONFIG, ConfigType::INT, "1", 1);
             d.define(STATE_DIR_CONFIG, ConfigType::STRING, std::string("/tmp/kafka-streams"));
             d.define(MAX_TASK_IDLE_MS_CONFIG, ConfigType::LONG, std::string("0"));
+            d.define(DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, ConfigType::CLASS, std::string("org.apache.kafka.streams.processor.FailOnInvalidTimestamp"));
             d.define(CommonClientConfigs::CLIENT_ID_CONFIG, ConfigType::STRING, std::string(""));
             d.accept({"acceptable.recovery.lag", "application.server", "buffered.records.per.partition", "built.in.metrics.version",
                       "default.client.supplier", "default.deserialization.exception.handler", "deserialization.exception.handler",
                       "default.production.exception.handler", "production.exception.handler", "default.dsl.store",
-                      "dsl.store.suppliers.class", "default.timestamp.extractor", "log.summary.interval.ms", "max.warmup.replicas",
+                      "dsl.store.suppliers.class", "log.summary.interval.ms", "max.warmup.replicas",
                       "num.standby.replicas", "poll.ms", "probing.rebalance.interval.ms", "processing.exception.handler",
                       "repartition.purge.interval.ms", "rack.aware.assignment.non_overlap_cost", "rack.aware.assignment.strategy",
                       "rack.aware.assignment.tags", "rack.aware.assignment.traffic_cost", "replication.factor",
@@ -10816,6 +11481,8 @@ public:
                                                         config_.getString(StreamsConfig::DEFAULT_KEY_SERDE_CLASS_CONFIG));
         default_value_serde_ = detail::serdeFromClassName<D>(StreamsConfig::DEFAULT_VALUE_SERDE_CLASS_CONFIG,
                                                           config_.getString(StreamsConfig::DEFAULT_VALUE_SERDE_CLASS_CONFIG));
+        default_extractor_ = detail::timestampExtractorFromClassName<D>(
+            StreamsConfig::DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, config_.getString(StreamsConfig::DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG));
         for (const auto& [topic, n] : partitions_)
             if (n < 1) throw IllegalArgumentException("Topic " + topic + " must have at least one partition, not " + std::to_string(n));
         buildTasks();
@@ -10941,6 +11608,7 @@ private:
     const detail::StoreSpec* globalStoreSpec(const std::string& name) override {
         return global_task_ ? global_task_->storeSpec(name) : nullptr;
     }
+    std::shared_ptr<TimestampExtractor> defaultTimestampExtractor() override { return default_extractor_; }
     detail::SerdePtr defaultKeySerde() override {
         if (!default_key_serde_)
             throw ConfigException("Please specify a key serde or set one through StreamsConfig#DEFAULT_KEY_SERDE_CLASS_CONFIG");
@@ -11009,36 +11677,41 @@ private:
             else subtopologies.push_back(g);
         }
         // Source and sink topics (decorated) per sub-topology.
-        std::vector<std::vector<std::string>> sources(subtopologies.size());
+        std::vector<std::vector<std::string>> sources(subtopologies.size()), pattern_sources(subtopologies.size());
         for (size_t s = 0; s < subtopologies.size(); ++s) {
             for (const auto& name : subtopologies[s]) {
                 const detail::NodeDef* def = topology_->node(name);
-                if (def->kind == detail::NodeDef::Kind::Source)
+                if (def->kind == detail::NodeDef::Kind::Source && !def->pattern)
                     for (const auto& t : def->topics) sources[s].push_back(decorate(t));
+                if (def->kind == detail::NodeDef::Kind::Source && def->pattern)  // counts only; bound when first used
+                    for (const auto& [t, n] : partitions_)
+                        if (def->pattern->matches(t)) pattern_sources[s].push_back(t);
                 if (def->kind == detail::NodeDef::Kind::Sink && !def->extractor) sink_topics_.insert(decorate(def->topic));
             }
         }
-        // Repartition topics get the partition count of the sub-topology that writes them (Kafka's rule:
-        // the max over its source topics), resolved in sub-topology order.
+        // Repartition topics: Kafka's rules (the writers' largest source topic, Repartitioned's fixed count, co-partition
+        // groups made consistent); an inconsistent group is a TopologyException, as when a Kafka application starts.
+        std::vector<std::string> known_topics;
+        for (const auto& [topic, n] : partitions_) known_topics.push_back(topic);
+        for (const auto& [topic, n] : topology_->repartitionTopicPartitions([this](const std::string& t) { return partitionsFor(t); },
+                                                                            application_id_, known_topics))
+            repartition_counts_[decorate(topic)] = n;
+        // One task per partition of a sub-topology's largest source topic; Kafka's driver (one task) when every
+        // user topic has one partition.
         int32_t max_partitions = 1;
+        for (size_t s = 0; s < subtopologies.size(); ++s)
+            for (const auto* topics : {&sources[s], &pattern_sources[s]})
+                for (const auto& t : *topics)
+                    if (!repartition_counts_.count(t)) max_partitions = std::max(max_partitions, partitionsFor(t));
         for (size_t s = 0; s < subtopologies.size(); ++s) {
             int32_t n = 1;
-            for (const auto& t : sources[s]) n = std::max(n, partitionsFor(t));
-            for (const auto& name : subtopologies[s]) {
-                const detail::NodeDef* def = topology_->node(name);
-                if (def->kind == detail::NodeDef::Kind::Sink && topology_->isInternalTopic(def->topic))
-                    repartition_counts_[decorate(def->topic)] = n;
-            }
-            max_partitions = std::max(max_partitions, n);
-        }
-        for (size_t s = 0; s < subtopologies.size(); ++s) {
-            int32_t n = 1;
-            for (const auto& t : sources[s]) n = std::max(n, partitionsFor(t));
+            for (const auto* topics : {&sources[s], &pattern_sources[s]})
+                for (const auto& t : *topics) n = std::max(n, partitionsFor(t));
             subtopology_partitions_.push_back(n);
             // A store's changelog has one partition per task of the sub-topology.
             for (const auto& name : subtopologies[s])
                 for (const auto& store : topology_->node(name)->stores)
-                    repartition_counts_[application_id_ + "-" + store + "-changelog"] = n;
+                    repartition_counts_[application_id_ + "-" + store + "-changelog"] = max_partitions == 1 ? 1 : n;
         }
         if (max_partitions == 1) {
             // Kafka's driver: one task (0_0) runs the whole topology.
@@ -11072,7 +11745,18 @@ private:
     std::string decorate(const std::string& topic) const {
         return topology_->isInternalTopic(topic) ? application_id_ + "-" + topic : topic;
     }
-    bool consumedTopic(const std::string& topic) const { return routes_.count(topic) != 0; }
+    // Whether a task reads the topic; a topic a pattern source matches is bound to that source's tasks first.
+    bool consumedTopic(const std::string& topic) {
+        if (routes_.count(topic)) return true;
+        for (auto& task : tasks_) {
+            if (!task->subscribe(topic)) continue;
+            auto& route = routes_[topic];
+            const size_t p = static_cast<size_t>(task->id().partition);
+            if (route.size() <= p) route.resize(p + 1, nullptr);
+            route[p] = task.get();
+        }
+        return routes_.count(topic) != 0;
+    }
     std::string knownTopicsHint() const {
         std::string s = " (the topology reads";
         if (routes_.empty() && !global_task_) return s + " no topics)";
@@ -11210,6 +11894,7 @@ private:
     std::vector<int32_t> subtopology_partitions_;
     detail::CacheBudget cache_;
     detail::SerdePtr default_key_serde_, default_value_serde_;
+    std::shared_ptr<TimestampExtractor> default_extractor_;
     std::vector<std::unique_ptr<StreamTask>> tasks_;
     std::unique_ptr<StreamTask> global_task_;
     std::map<std::string, std::vector<StreamTask*>> routes_;

@@ -199,6 +199,12 @@ int main() {
         describe("cogroup_three_named", b.build());
     }
     {
+        StreamsBuilder b;
+        b.stream<S, S>(Pattern::compile("orders-.*")).filter([](const S&, const S&) { return true; }).to("out");
+        b.stream<S, S>("plain").to("out2");
+        describe("pattern_source", b.build());
+    }
+    {
         Topology t;
         t.addSource("PageViews", Serdes::String(), Serdes::String(), "page-views")
             .addProcessor("Counter", [] { return std::make_unique<Noop<S, S, S, int64_t>>(); }, "PageViews")

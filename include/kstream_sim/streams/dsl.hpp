@@ -995,11 +995,12 @@ public:
     }
     template <class K, class V>
     KStream<K, V> stream(const std::vector<std::string>& topics, const Consumed& consumed = {}) {
-        const std::string name = b_->nameOr(consumed.name(), "KSTREAM-SOURCE-");
-        auto ks = detail::serdeFor<K>(consumed.keySerde().erased(), "key");
-        auto vs = detail::serdeFor<V>(consumed.valueSerde().erased(), "value");
-        b_->topology->addSource(name, topics, ks, vs);
-        return KStream<K, V>(b_, name, ks, vs, false);
+        return streamImpl<K, V>(topics, nullptr, consumed);
+    }
+    // A stream of every topic whose whole name matches the pattern (Java's Pattern; see streams/pattern.hpp).
+    template <class K, class V>
+    KStream<K, V> stream(const Pattern& pattern, const Consumed& consumed = {}) {
+        return streamImpl<K, V>({}, std::make_shared<const Pattern>(pattern), consumed);
     }
 
     // A table of topic's latest value per key (a null value deletes the key).
@@ -1012,6 +1013,7 @@ public:
         auto ks = detail::serdeFor<K>(materialized.keySerde().erased() ? materialized.keySerde().erased() : consumed.keySerde().erased(), "key");
         auto vs = detail::serdeFor<V>(materialized.valueSerde().erased() ? materialized.valueSerde().erased() : consumed.valueSerde().erased(), "value");
         b_->topology->addSource(source, {topic}, ks, vs);
+        b_->topology->mutableNode(source)->timestamp_extractor = consumed.timestampExtractor();
         b_->topology->addProcessor(name, [state, ks, vs]() -> std::unique_ptr<detail::ProcessorNode> {
             return std::make_unique<detail::TableSourceNode>(state, ks, vs);
         }, {source});
@@ -1049,6 +1051,7 @@ public:
         b_->topology->addGlobalStore(spec, source, topic, ks, vs, name, [state, ks, vs]() -> std::unique_ptr<detail::ProcessorNode> {
             return std::make_unique<detail::TableSourceNode>(state, ks, vs);
         });
+        b_->topology->mutableNode(source)->timestamp_extractor = consumed.timestampExtractor();
         return GlobalKTable<K, V>(store, materialized.storeName().has_value());
     }
     template <class K, class V>
@@ -1071,6 +1074,16 @@ public:
     Topology build(const Properties& /*props*/) { return build(); }
 
 private:
+    template <class K, class V>
+    KStream<K, V> streamImpl(const std::vector<std::string>& topics, std::shared_ptr<const Pattern> pattern, const Consumed& consumed) {
+        const std::string name = b_->nameOr(consumed.name(), "KSTREAM-SOURCE-");
+        auto ks = detail::serdeFor<K>(consumed.keySerde().erased(), "key");
+        auto vs = detail::serdeFor<V>(consumed.valueSerde().erased(), "value");
+        b_->topology->addSource(name, topics, ks, vs, std::move(pattern));
+        b_->topology->mutableNode(name)->timestamp_extractor = consumed.timestampExtractor();
+        return KStream<K, V>(b_, name, ks, vs, false);
+    }
+
     std::shared_ptr<detail::BuilderState> b_;
 };
 

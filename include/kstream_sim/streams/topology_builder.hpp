@@ -27,7 +27,9 @@
 
 #include "../core/algorithms.hpp"
 #include "../core/hashing.hpp"
+#include "pattern.hpp"
 #include "state_stores.hpp"
+#include "timestamp_extractor.hpp"
 #include "values.hpp"
 
 namespace kstream_sim {
@@ -312,7 +314,8 @@ struct NodeDef {
     std::vector<std::string> stores;        // connected stores, in connection order
     // Source
     std::vector<std::string> topics;
-    std::string pattern;
+    std::shared_ptr<const Pattern> pattern;  // a source subscribed by pattern (topics empty)
+    std::shared_ptr<TimestampExtractor> timestamp_extractor;  // null: default.timestamp.extractor
     SerdePtr key_serde, value_serde;  // Source: deserializers; Sink: serializers (null: config defaults)
     // Sink
     std::string topic;
@@ -364,8 +367,8 @@ public:
     const std::vector<std::string>& storeOrder() const noexcept { return store_order_; }
 
     void addSource(const std::string& name, const std::vector<std::string>& topics, SerdePtr key_serde, SerdePtr value_serde,
-                   const std::string& pattern = {}) {
-        if (topics.empty() && pattern.empty()) throw TopologyException("You must provide at least one topic");
+                   std::shared_ptr<const Pattern> pattern = nullptr) {
+        if (topics.empty() && !pattern) throw TopologyException("You must provide at least one topic");
         requireNewName(name);
         for (const auto& t : topics) {
             if (topic_to_source_.count(t)) throw TopologyException("Topic " + t + " has already been registered by another source.");
@@ -374,7 +377,7 @@ public:
         n.kind = NodeDef::Kind::Source;
         n.name = name;
         n.topics = topics;
-        n.pattern = pattern;
+        n.pattern = std::move(pattern);
         n.key_serde = std::move(key_serde);
         n.value_serde = std::move(value_serde);
         for (const auto& t : topics) topic_to_source_[t] = name;
@@ -494,6 +497,14 @@ public:
         }
         return out;
     }
+    // A source's topics; for a pattern source, those of known_topics that match.
+    static std::vector<std::string> topicsOf(const NodeDef& source, const std::vector<std::string>& known_topics) {
+        if (!source.pattern) return source.topics;
+        std::vector<std::string> out;
+        for (const auto& t : known_topics)
+            if (source.pattern->matches(t)) out.push_back(t);
+        return out;
+    }
     // Kafka's copartitionGroups(): the topics of each group of source nodes, groups sharing a topic merged.
     std::vector<std::set<std::string>> copartitionGroups() const {
         std::vector<std::set<std::string>> groups;
@@ -531,9 +542,11 @@ public:
     // else the largest count among the source topics of the sub-topologies writing the topic (repeated until
     // repartition topics fed by repartition topics are known); then each co-partition group is made
     // consistent. external(topic) gives a user topic's count; internal names in messages are decorated with
-    // application_id, as Kafka prints them.
+    // application_id, as Kafka prints them. known_topics: the user topics the host knows (pattern sources read those
+    // that match).
     template <class External>
-    std::map<std::string, int32_t> repartitionTopicPartitions(External&& external, const std::string& application_id) const {
+    std::map<std::string, int32_t> repartitionTopicPartitions(External&& external, const std::string& application_id,
+                                                              const std::vector<std::string>& known_topics) const {
         std::map<std::string, int32_t> counts = enforced_partitions_;
         std::map<std::string, std::vector<std::string>> writers_sources;  // topic -> sources of its writers
         std::map<std::string, bool> written;
@@ -541,7 +554,10 @@ public:
             std::vector<std::string> sources, sinks;
             for (const auto& name : group) {
                 const NodeDef* def = node(name);
-                if (def->kind == NodeDef::Kind::Source) sources.insert(sources.end(), def->topics.begin(), def->topics.end());
+                if (def->kind == NodeDef::Kind::Source) {
+                    const auto topics = topicsOf(*def, known_topics);
+                    sources.insert(sources.end(), topics.begin(), topics.end());
+                }
                 if (def->kind == NodeDef::Kind::Sink && isInternalTopic(def->topic)) sinks.push_back(def->topic);
             }
             for (const auto& t : sinks) {
@@ -682,7 +698,7 @@ private:
             case NodeDef::Kind::Source:
                 d.kind = TopologyDescription::Node::Kind::Source;
                 d.topics = javaHashSetOrder(n.topics);
-                d.topicPattern = n.pattern;
+                if (n.pattern) d.topicPattern = n.pattern->pattern();
                 break;
             case NodeDef::Kind::Processor:
                 d.kind = TopologyDescription::Node::Kind::Processor;

@@ -31,6 +31,7 @@ public final class Judge {
             new StreamsKtableTombstones(),
             new StreamsPunctuate(),
             new StreamsCogroup(),
+            new StreamsTimestamps(),
             new KeyPlacementCluster(),
             new ProducerConsumerBasics(),
             new ConfigValidation(),

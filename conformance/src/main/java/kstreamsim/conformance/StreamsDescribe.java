@@ -184,6 +184,12 @@ final class StreamsDescribe implements Scenario {
             StreamsOut.describe(out, "cogroup_three_named", b.build().describe().toString());
         }
         {
+            StreamsBuilder b = new StreamsBuilder();
+            b.<String, String>stream(java.util.regex.Pattern.compile("orders-.*")).filter((k, v) -> true).to("out");
+            b.<String, String>stream("plain").to("out2");
+            StreamsOut.describe(out, "pattern_source", b.build().describe().toString());
+        }
+        {
             Topology t = new Topology();
             t.addSource("PageViews", new StringDeserializer(), new StringDeserializer(), "page-views")
                     .addProcessor("Counter", () -> new Processor<String, String, String, Long>() {
