@@ -27,7 +27,7 @@
 //   broker/record.hpp                 Records as the broker stores them: TopicPartition, headers, and record batches of serialized bytes.
 //   broker/partition_log.hpp          A partition's log: record batches in offset order, a log start offset and a log end offset.
 //   broker/topic.hpp                  Topics and partitions as brokers hold them, topic configs (TopicConfig) and topic-name rules.
-//   broker/group_coordinator.hpp      The group coordinator's state: consumer groups, their members and assignments, committed offsets.
+//   broker/group_coordinator.hpp      The group coordinator: consumer groups with Kafka's classic join/sync protocol, and committed offsets.
 //   broker/cluster.hpp                The cluster: brokers, topics and partitions on one virtual clock, and the broker side of every request.
 //   broker/determinism.hpp            Determinism check: run a scenario twice on fresh clusters and compare their traces line by line.
 //
@@ -151,6 +151,10 @@ KSTREAM_SIM_EXCEPTION(RebalanceInProgressException, ApiException)
 KSTREAM_SIM_EXCEPTION(GroupIdNotFoundException, ApiException)
 KSTREAM_SIM_EXCEPTION(InvalidGroupIdException, ApiException)
 KSTREAM_SIM_EXCEPTION(GroupNotEmptyException, ApiException)
+KSTREAM_SIM_EXCEPTION(UnknownMemberIdException, ApiException)
+KSTREAM_SIM_EXCEPTION(IllegalGenerationException, ApiException)
+KSTREAM_SIM_EXCEPTION(FencedInstanceIdException, ApiException)
+KSTREAM_SIM_EXCEPTION(InconsistentGroupProtocolException, ApiException)
 KSTREAM_SIM_EXCEPTION(OutOfOrderSequenceException, ApiException)
 KSTREAM_SIM_EXCEPTION(DuplicateSequenceException, ApiException)
 KSTREAM_SIM_EXCEPTION(InvalidProducerEpochException, ApiException)
@@ -1685,23 +1689,42 @@ struct TopicState {
 // ==== [END PART] broker/topic.hpp ==================================================================================
 
 // ==== [PART] broker/group_coordinator.hpp ==========================================================================
-// The group coordinator's state: consumer groups, their members and assignments, committed offsets.
+// The group coordinator: consumer groups with Kafka's classic join/sync protocol, and committed offsets.
 //
 // Kafka places a group on the broker that leads partition abs(hashCode(group.id)) % 50 of the internal,
 // compacted topic __consumer_offsets (offsets.topic.num.partitions), and stores each commit as a record
-// there. kstream_sim does the same (see Cluster::commitOffsets). Membership here is the simplest correct
-// form: a join or leave starts a new generation and the range assignor redistributes all partitions;
-// members see the new generation at their next poll (a simplification of the classic join/sync protocol).
+// there (see Cluster::commitOffsets). The coordinator here is a port of the classic-protocol half of Kafka's
+// GroupMetadataManager/ClassicGroup, on the virtual clock:
+//   - JoinGroup: a new dynamic member is given a member id (client.id + "-" + UUID) and asked to rejoin with it
+//     (MEMBER_ID_REQUIRED); a join moves the group to PreparingRebalance. The join phase ends when every known
+//     member has rejoined, or when the rebalance timeout (the largest max.poll.interval.ms) expires, which
+//     removes the dynamic members that did not rejoin. The first rebalance of an empty group waits
+//     group.initial.rebalance.delay.ms (3 s), extended while new members keep arriving. Then the generation
+//     increases, the protocol (assignor) is chosen by vote, and every member gets its JoinGroup response; the
+//     leader's lists all members with their subscriptions.
+//   - SyncGroup: the leader sends the assignment it computed (the assignor runs in the leader consumer, as in
+//     Kafka); the coordinator stores it, answers every member, and the group is Stable.
+//   - Heartbeat: every heartbeat (and join or sync) restarts the member's session.timeout.ms; a member whose
+//     session expires is removed and the group rebalances. While a rebalance is being prepared, heartbeats
+//     answer REBALANCE_IN_PROGRESS, which tells members to rejoin.
+//   - Static members (group.instance.id) keep their place: one that rejoins while the group is Stable takes
+//     over its old member id's assignment without a rebalance, and does not leave the group when it closes.
+// The coordinator knows nothing of partitions or assignors: subscriptions and assignments pass through it.
 
 #include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
+// #include "../core/algorithms.hpp"  (already pasted above: [PART] core/algorithms.hpp)
+// #include "../core/hashing.hpp"  (already pasted above: [PART] core/hashing.hpp)
 // #include "../core/random.hpp"  (already pasted above: [PART] core/random.hpp)
+// #include "../core/scheduler.hpp"  (already pasted above: [PART] core/scheduler.hpp)
 // #include "record.hpp"  (already pasted above: [PART] broker/record.hpp)
 
 namespace kstream_sim {
@@ -1713,19 +1736,123 @@ struct CommittedOffset {
     int64_t commit_timestamp = -1;
 };
 
+// org.apache.kafka.common.GroupState; toString gives Kafka's names ("Stable", "PreparingRebalance", ...).
+enum class GroupState { UNKNOWN, PREPARING_REBALANCE, COMPLETING_REBALANCE, STABLE, DEAD, EMPTY, ASSIGNING, RECONCILING, NOT_READY };
+
+inline const char* toString(GroupState s) noexcept {
+    switch (s) {
+        case GroupState::PREPARING_REBALANCE: return "PreparingRebalance";
+        case GroupState::COMPLETING_REBALANCE: return "CompletingRebalance";
+        case GroupState::STABLE: return "Stable";
+        case GroupState::DEAD: return "Dead";
+        case GroupState::EMPTY: return "Empty";
+        case GroupState::ASSIGNING: return "Assigning";
+        case GroupState::RECONCILING: return "Reconciling";
+        case GroupState::NOT_READY: return "NotReady";
+        default: return "Unknown";
+    }
+}
+
+// The error codes of the group APIs (org.apache.kafka.common.protocol.Errors) that the coordinator answers.
+enum class GroupError {
+    NONE,
+    UNKNOWN_MEMBER_ID,
+    ILLEGAL_GENERATION,
+    REBALANCE_IN_PROGRESS,
+    MEMBER_ID_REQUIRED,
+    FENCED_INSTANCE_ID,
+    INCONSISTENT_GROUP_PROTOCOL,
+    COORDINATOR_NOT_AVAILABLE,
+    UNKNOWN_TOPIC_OR_PARTITION,
+};
+
+// What a member sends for one assignor in its JoinGroup (ConsumerProtocolSubscription plus the assignor's user
+// data): subscribed topics, the partitions it owns, and the generation they belong to (-1: none).
+struct ConsumerProtocolSubscription {
+    std::vector<std::string> topics;
+    std::vector<TopicPartition> owned_partitions;
+    int32_t generation = -1;
+    bool operator==(const ConsumerProtocolSubscription& o) const {
+        return topics == o.topics && owned_partitions == o.owned_partitions && generation == o.generation;
+    }
+    bool operator!=(const ConsumerProtocolSubscription& o) const { return !(*this == o); }
+};
+
+// One assignor a member supports ("range", "cooperative-sticky", ...), with its metadata; in preference order.
+using GroupProtocols = std::vector<std::pair<std::string, ConsumerProtocolSubscription>>;
+// An assignment: member id -> partitions.
+using GroupAssignmentMap = std::vector<std::pair<std::string, std::vector<TopicPartition>>>;
+
+struct JoinGroupRequest {
+    std::string group_id;
+    std::string member_id;  // empty on the first join
+    std::string client_id;
+    std::optional<std::string> group_instance_id;
+    int32_t session_timeout_ms = 45000;
+    int32_t rebalance_timeout_ms = 300000;  // the member's max.poll.interval.ms
+    GroupProtocols protocols;
+};
+
+struct JoinGroupResponseMember {
+    std::string member_id;
+    std::optional<std::string> group_instance_id;
+    ConsumerProtocolSubscription metadata;  // for the chosen protocol
+};
+
+struct JoinGroupResult {
+    GroupError error = GroupError::NONE;
+    std::string member_id;
+    int32_t generation = -1;
+    std::string protocol;
+    std::string leader;
+    bool skip_assignment = false;                  // a static leader rejoined a Stable group: keep the assignment
+    std::vector<JoinGroupResponseMember> members;  // only for the leader, in the coordinator's order
+};
+
+struct SyncGroupResult {
+    GroupError error = GroupError::NONE;
+    std::string protocol;
+    std::vector<TopicPartition> assignment;
+};
+
 struct GroupMember {
     std::string member_id;
     std::string client_id;
     std::optional<std::string> group_instance_id;
-    std::vector<std::string> topics;          // subscription
+    int32_t session_timeout_ms = 45000;
+    int32_t rebalance_timeout_ms = 300000;
+    GroupProtocols protocols;
     std::vector<TopicPartition> assignment;
+    // Protocol state: a pending JoinGroup or SyncGroup response, whether the member joined in this rebalance.
+    std::function<void(JoinGroupResult)> awaiting_join;
+    std::function<void(SyncGroupResult)> awaiting_sync;
+    bool is_new = false;
+    uint64_t heartbeat_epoch = 0;
+
+    bool isStatic() const noexcept { return group_instance_id.has_value(); }
+    // The subscription sent with one protocol (the first one's when the member does not support it).
+    const ConsumerProtocolSubscription& metadataFor(const std::string& protocol) const {
+        for (const auto& p : protocols)
+            if (p.first == protocol) return p.second;
+        return protocols.front().second;
+    }
+    std::vector<std::string> subscribedTopics(const std::string& protocol) const {
+        return protocols.empty() ? std::vector<std::string>{} : metadataFor(protocol).topics;
+    }
 };
 
 struct ConsumerGroupState {
     std::string group_id;
     int32_t generation = 0;
-    std::string protocol = "range";
-    std::vector<GroupMember> members;  // in Kafka's member order (see sortMembers)
+    std::string protocol;  // the chosen assignor; empty while the group has none
+    std::string leader;    // empty when there is none
+    GroupState state = GroupState::EMPTY;
+    GroupState previous_state = GroupState::EMPTY;
+    std::vector<GroupMember> members;          // in join order
+    std::vector<std::string> pending_members;  // given an id, not yet rejoined with it
+    std::set<std::string> pending_sync;        // joined this generation, not yet synced
+    bool new_member_added = false;
+    uint64_t join_timer = 0, sync_timer = 0;   // the current timer's number; older timers do nothing
     std::map<TopicPartition, CommittedOffset> offsets;
 
     const GroupMember* member(const std::string& member_id) const {
@@ -1733,52 +1860,39 @@ struct ConsumerGroupState {
             if (m.member_id == member_id) return &m;
         return nullptr;
     }
-    // Kafka's group states for the classic protocol, as listConsumerGroups / describeConsumerGroups show them.
-    std::string state() const { return members.empty() ? "Empty" : "Stable"; }
+    GroupMember* member(const std::string& member_id) {
+        return const_cast<GroupMember*>(static_cast<const ConsumerGroupState*>(this)->member(member_id));
+    }
+    const GroupMember* staticMember(const std::string& instance_id) const {
+        for (const auto& m : members)
+            if (m.group_instance_id == instance_id) return &m;
+        return nullptr;
+    }
+    bool isPending(const std::string& member_id) const {
+        return std::find(pending_members.begin(), pending_members.end(), member_id) != pending_members.end();
+    }
+    bool hasAllMembersJoined() const {
+        if (!pending_members.empty()) return false;
+        for (const auto& m : members)
+            if (!m.awaiting_join) return false;
+        return true;
+    }
+    int32_t rebalanceTimeoutMs() const {
+        int32_t t = 0;
+        for (const auto& m : members) t = std::max(t, m.rebalance_timeout_ms);
+        return t;
+    }
+};
+
+// Broker settings of the coordinator (Kafka's names and defaults).
+struct GroupCoordinatorConfig {
+    int32_t initial_rebalance_delay_ms = 3000;     // group.initial.rebalance.delay.ms
+    int32_t new_member_join_timeout_ms = 300000;   // a new member's session while it waits in its first join
 };
 
 namespace detail {
-
-// AbstractPartitionAssignor.MemberInfo order: static members (by group.instance.id) first, then member id.
-// Member ids are unique, so this is a total order and std::sort gives what a stable sort would (std::stable_sort
-// also makes clang warn about libstdc++'s deprecated get_temporary_buffer wherever it is instantiated).
-// (This and rangeAssign are templates only so that they are compiled when used.)
-template <class D = void>
-void sortMembers(std::vector<GroupMember>& members) {
-    std::sort(members.begin(), members.end(), [](const GroupMember& a, const GroupMember& b) {
-        if (a.group_instance_id.has_value() != b.group_instance_id.has_value()) return a.group_instance_id.has_value();
-        if (a.group_instance_id && *a.group_instance_id != *b.group_instance_id) return *a.group_instance_id < *b.group_instance_id;
-        return a.member_id < b.member_id;
-    });
-}
-
-// Kafka's RangeAssignor: per topic, consecutive ranges; the first (partitions % members) members get one more.
-template <class D = void>
-void rangeAssign(std::vector<GroupMember>& members, const std::function<int32_t(const std::string&)>& partition_count) {
-    for (auto& m : members) m.assignment.clear();
-    std::vector<std::string> topics;
-    for (const auto& m : members)
-        for (const auto& t : m.topics)
-            if (std::find(topics.begin(), topics.end(), t) == topics.end()) topics.push_back(t);
-    std::sort(topics.begin(), topics.end());
-    for (const auto& topic : topics) {
-        std::vector<GroupMember*> subscribed;
-        for (auto& m : members)
-            if (std::find(m.topics.begin(), m.topics.end(), topic) != m.topics.end()) subscribed.push_back(&m);
-        const int32_t n = std::max<int32_t>(0, partition_count(topic));
-        const int32_t per = n / static_cast<int32_t>(subscribed.size());
-        const int32_t extra = n % static_cast<int32_t>(subscribed.size());
-        int32_t next = 0;
-        for (int32_t i = 0; i < static_cast<int32_t>(subscribed.size()); ++i) {
-            const int32_t count = per + (i < extra ? 1 : 0);
-            for (int32_t k = 0; k < count; ++k) subscribed[static_cast<size_t>(i)]->assignment.emplace_back(topic, next++);
-        }
-    }
-}
-
 template <class D = void>
 class GroupCoordinatorImpl;
-
 }  // namespace detail
 
 // A class template only so that it is compiled when used (see SchedulerImpl in core/scheduler.hpp).
@@ -1788,10 +1902,15 @@ namespace detail {
 
 template <class D>
 class GroupCoordinatorImpl {
-public:
-    using PartitionCount = std::function<int32_t(const std::string&)>;
+    using Scheduler = SchedulerImpl<D>;
 
-    explicit GroupCoordinatorImpl(Random random) : random_(random) {}
+public:
+    using JoinCallback = std::function<void(JoinGroupResult)>;
+    using SyncCallback = std::function<void(SyncGroupResult)>;
+
+    GroupCoordinatorImpl(Random random, Scheduler& scheduler) : random_(random), scheduler_(scheduler) {}
+
+    GroupCoordinatorConfig& config() noexcept { return config_; }
 
     ConsumerGroupState& group(const std::string& group_id) {
         auto it = groups_.find(group_id);
@@ -1808,33 +1927,110 @@ public:
     }
     const std::map<std::string, ConsumerGroupState>& groups() const noexcept { return groups_; }
 
-    // A member joins (or rejoins with a new subscription); returns its member id. Kafka's member ids are
-    // client.id + "-" + a UUID; the UUID here comes from the seeded generator.
-    std::string join(const std::string& group_id, const std::string& member_id, const std::string& client_id,
-                     const std::optional<std::string>& instance_id, const std::vector<std::string>& topics,
-                     const PartitionCount& partition_count) {
-        ConsumerGroupState& g = group(group_id);
-        std::string id = member_id;
-        auto existing = std::find_if(g.members.begin(), g.members.end(), [&](const GroupMember& m) {
-            return (!member_id.empty() && m.member_id == member_id) || (instance_id && m.group_instance_id == instance_id);
-        });
-        if (existing != g.members.end()) {
-            id = existing->member_id;
-            existing->topics = topics;
-        } else {
-            if (id.empty()) id = client_id + "-" + uuid();
-            g.members.push_back(GroupMember{id, client_id, instance_id, topics, {}});
+    // ---- JoinGroup ----
+    void joinGroup(const JoinGroupRequest& r, JoinCallback respond) {
+        ConsumerGroupState& g = group(r.group_id);
+        if (g.state == GroupState::DEAD) return respond(error(GroupError::COORDINATOR_NOT_AVAILABLE, r.member_id));
+        if (!supportsProtocols(g, r.protocols)) return respond(error(GroupError::INCONSISTENT_GROUP_PROTOCOL, r.member_id));
+        if (r.member_id.empty()) {
+            const std::string id = r.client_id + "-" + uuid();
+            if (r.group_instance_id) {
+                if (const GroupMember* old = g.staticMember(*r.group_instance_id))
+                    return updateStaticMember(g, old->member_id, id, r, std::move(respond));
+                return addMember(g, id, r, std::move(respond));
+            }
+            g.pending_members.push_back(id);
+            scheduleExpiry(g, id, 0, r.session_timeout_ms);
+            return respond(error(GroupError::MEMBER_ID_REQUIRED, id));
         }
-        rebalance(g, partition_count);
-        return id;
+        if (g.isPending(r.member_id)) return addMember(g, r.member_id, r, std::move(respond));
+        const GroupError invalid = validateMember(g, r.member_id, r.group_instance_id);
+        if (invalid != GroupError::NONE) return respond(error(invalid, r.member_id));
+        GroupMember& m = *g.member(r.member_id);
+        const bool matches = m.protocols == r.protocols;
+        if (g.state == GroupState::PREPARING_REBALANCE) return updateMemberThenRebalance(g, m, r, std::move(respond));
+        if (g.state == GroupState::COMPLETING_REBALANCE) {
+            if (matches) return respond(joinResponse(g, m.member_id, false));
+            return updateMemberThenRebalance(g, m, r, std::move(respond));
+        }
+        if (g.state == GroupState::STABLE) {
+            if (g.leader == m.member_id || !matches) return updateMemberThenRebalance(g, m, r, std::move(respond));
+            return respond(joinResponse(g, m.member_id, false));
+        }
+        respond(error(GroupError::UNKNOWN_MEMBER_ID, r.member_id));
     }
 
-    void leave(const std::string& group_id, const std::string& member_id, const PartitionCount& partition_count) {
-        ConsumerGroupState& g = group(group_id);
-        auto it = std::find_if(g.members.begin(), g.members.end(), [&](const GroupMember& m) { return m.member_id == member_id; });
-        if (it == g.members.end()) return;
-        g.members.erase(it);
-        rebalance(g, partition_count);
+    // ---- SyncGroup ----
+    void syncGroup(const std::string& group_id, const std::string& member_id, const std::optional<std::string>& instance_id,
+                   int32_t generation, const GroupAssignmentMap& assignment, SyncCallback respond) {
+        auto it = groups_.find(group_id);
+        if (it == groups_.end() || it->second.members.empty()) return respond(SyncGroupResult{GroupError::UNKNOWN_MEMBER_ID, {}, {}});
+        ConsumerGroupState& g = it->second;
+        GroupError invalid = validateMember(g, member_id, instance_id);
+        if (invalid == GroupError::NONE && generation != g.generation) invalid = GroupError::ILLEGAL_GENERATION;
+        if (invalid != GroupError::NONE) return respond(SyncGroupResult{invalid, {}, {}});
+        if (g.state == GroupState::PREPARING_REBALANCE) return respond(SyncGroupResult{GroupError::REBALANCE_IN_PROGRESS, {}, {}});
+        GroupMember& m = *g.member(member_id);
+        if (g.state == GroupState::STABLE) {
+            g.pending_sync.erase(member_id);
+            return respond(SyncGroupResult{GroupError::NONE, g.protocol, m.assignment});
+        }
+        // CompletingRebalance: wait for the leader's assignment.
+        m.awaiting_sync = std::move(respond);
+        g.pending_sync.erase(member_id);
+        if (g.leader != member_id) return;
+        for (auto& member : g.members) {
+            member.assignment.clear();
+            for (const auto& a : assignment)
+                if (a.first == member.member_id) member.assignment = a.second;
+        }
+        propagateAssignment(g, GroupError::NONE);
+        transition(g, GroupState::STABLE);
+    }
+
+    // ---- Heartbeat ----
+    GroupError heartbeat(const std::string& group_id, const std::string& member_id, const std::optional<std::string>& instance_id,
+                         int32_t generation) {
+        auto it = groups_.find(group_id);
+        if (it == groups_.end() || it->second.state == GroupState::EMPTY) return GroupError::UNKNOWN_MEMBER_ID;
+        ConsumerGroupState& g = it->second;
+        const GroupError invalid = validateMember(g, member_id, instance_id);
+        if (invalid != GroupError::NONE) return invalid;
+        if (generation != g.generation) return GroupError::ILLEGAL_GENERATION;
+        GroupMember& m = *g.member(member_id);
+        rescheduleHeartbeat(g, m, m.session_timeout_ms);
+        return g.state == GroupState::PREPARING_REBALANCE ? GroupError::REBALANCE_IN_PROGRESS : GroupError::NONE;
+    }
+
+    // ---- LeaveGroup ----
+    void leaveGroup(const std::string& group_id, const std::string& member_id, const std::optional<std::string>& instance_id) {
+        auto it = groups_.find(group_id);
+        if (it == groups_.end()) return;
+        ConsumerGroupState& g = it->second;
+        if (g.isPending(member_id)) return removePendingMember(g, member_id);
+        const GroupMember* m = instance_id ? g.staticMember(*instance_id) : g.member(member_id);
+        if (m) removeMemberAndRebalance(g, m->member_id);
+    }
+
+    // ---- offsets ----
+    // ClassicGroup.validateOffsetCommit: who may commit. A commit without member id and generation (an assigned
+    // consumer, Admin, a transaction's offsets) is accepted only while the group has no members.
+    GroupError validateOffsetCommit(const std::string& group_id, const std::string& member_id,
+                                    const std::optional<std::string>& instance_id, int32_t generation, bool transactional = false) {
+        const ConsumerGroupState* found = find(group_id);
+        if (!found) return generation >= 0 ? GroupError::ILLEGAL_GENERATION : GroupError::NONE;
+        const ConsumerGroupState& g = *found;
+        if (g.state == GroupState::DEAD) return GroupError::COORDINATOR_NOT_AVAILABLE;
+        if (generation < 0 && g.state == GroupState::EMPTY) return GroupError::NONE;
+        if (generation >= 0 || !member_id.empty() || instance_id) {
+            const GroupError invalid = validateMember(g, member_id, instance_id);
+            if (invalid != GroupError::NONE) return invalid;
+            if (generation != g.generation) return GroupError::ILLEGAL_GENERATION;
+        } else if (!transactional) {
+            return GroupError::UNKNOWN_MEMBER_ID;
+        }
+        if (!transactional && g.state == GroupState::COMPLETING_REBALANCE) return GroupError::REBALANCE_IN_PROGRESS;
+        return GroupError::NONE;
     }
 
     void commit(const std::string& group_id, const std::map<TopicPartition, CommittedOffset>& offsets) {
@@ -1842,13 +2038,305 @@ public:
         for (const auto& [tp, o] : offsets) g.offsets[tp] = o;
     }
 
-    void rebalance(ConsumerGroupState& g, const PartitionCount& partition_count) {
-        ++g.generation;
-        detail::sortMembers(g.members);
-        detail::rangeAssign(g.members, partition_count);
+private:
+    static JoinGroupResult error(GroupError e, const std::string& member_id) {
+        JoinGroupResult r;
+        r.error = e;
+        r.member_id = member_id;
+        return r;
     }
 
-private:
+    JoinGroupResult joinResponse(const ConsumerGroupState& g, const std::string& member_id, bool skip_assignment) const {
+        JoinGroupResult r;
+        r.member_id = member_id;
+        r.generation = g.generation;
+        r.protocol = g.protocol;
+        r.leader = g.leader;
+        r.skip_assignment = skip_assignment;
+        if (g.leader == member_id)
+            for (const auto& m : g.members) r.members.push_back({m.member_id, m.group_instance_id, m.metadataFor(g.protocol)});
+        return r;
+    }
+
+    static void completeJoinFuture(GroupMember& m, JoinGroupResult r) {
+        if (!m.awaiting_join) return;
+        auto respond = std::move(m.awaiting_join);
+        m.awaiting_join = nullptr;
+        respond(std::move(r));
+    }
+
+    // Every member must support one protocol in common with the others.
+    static bool supportsProtocols(const ConsumerGroupState& g, const GroupProtocols& protocols) {
+        if (protocols.empty()) return false;
+        if (g.members.empty()) return true;
+        for (const auto& p : protocols)
+            if (std::all_of(g.members.begin(), g.members.end(), [&](const GroupMember& m) {
+                    return std::any_of(m.protocols.begin(), m.protocols.end(), [&](const auto& q) { return q.first == p.first; });
+                }))
+                return true;
+        return false;
+    }
+
+    // ClassicGroup.selectProtocol: among the protocols every member supports, each member votes for its first
+    // choice; the most votes win (a tie goes to the first in the order of Java's HashMap of the protocol names).
+    static std::string selectProtocol(const ConsumerGroupState& g) {
+        std::vector<std::pair<std::string, int>> votes;
+        for (const auto& m : g.members) {
+            for (const auto& p : m.protocols) {
+                const bool everyone = std::all_of(g.members.begin(), g.members.end(), [&](const GroupMember& o) {
+                    return std::any_of(o.protocols.begin(), o.protocols.end(), [&](const auto& q) { return q.first == p.first; });
+                });
+                if (!everyone) continue;
+                auto v = std::find_if(votes.begin(), votes.end(), [&](const auto& e) { return e.first == p.first; });
+                if (v == votes.end()) votes.emplace_back(p.first, 1);
+                else ++v->second;
+                break;
+            }
+        }
+        auto bucket = [](const std::string& s) {
+            const uint32_t h = static_cast<uint32_t>(javaStringHashCode(s));
+            return (h ^ (h >> 16)) & 15u;  // a small HashMap: 16 buckets
+        };
+        const std::pair<std::string, int>* best = nullptr;
+        std::vector<size_t> order(votes.size());
+        for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+        detail::stableSort(order.begin(), order.end(), [&](size_t a, size_t b) { return bucket(votes[a].first) < bucket(votes[b].first); });
+        for (size_t i : order)
+            if (!best || votes[i].second > best->second) best = &votes[i];
+        return best ? best->first : std::string();
+    }
+
+    static GroupError validateMember(const ConsumerGroupState& g, const std::string& member_id, const std::optional<std::string>& instance_id) {
+        if (instance_id) {
+            const GroupMember* s = g.staticMember(*instance_id);
+            if (s && s->member_id != member_id) return GroupError::FENCED_INSTANCE_ID;
+            if (!s) return GroupError::UNKNOWN_MEMBER_ID;
+            return GroupError::NONE;
+        }
+        return g.member(member_id) ? GroupError::NONE : GroupError::UNKNOWN_MEMBER_ID;
+    }
+
+    static bool canRebalance(const ConsumerGroupState& g) {
+        return g.state == GroupState::STABLE || g.state == GroupState::COMPLETING_REBALANCE || g.state == GroupState::EMPTY;
+    }
+    static void transition(ConsumerGroupState& g, GroupState to) {
+        g.previous_state = g.state;
+        g.state = to;
+    }
+
+    void addMember(ConsumerGroupState& g, const std::string& id, const JoinGroupRequest& r, JoinCallback respond) {
+        GroupMember m;
+        m.member_id = id;
+        m.client_id = r.client_id;
+        m.group_instance_id = r.group_instance_id;
+        m.session_timeout_ms = r.session_timeout_ms;
+        m.rebalance_timeout_ms = r.rebalance_timeout_ms;
+        m.protocols = r.protocols;
+        m.awaiting_join = std::move(respond);
+        m.is_new = true;
+        if (g.state == GroupState::PREPARING_REBALANCE && g.previous_state == GroupState::EMPTY) g.new_member_added = true;
+        if (g.leader.empty()) g.leader = id;
+        g.members.push_back(std::move(m));
+        g.pending_members.erase(std::remove(g.pending_members.begin(), g.pending_members.end(), id), g.pending_members.end());
+        rescheduleHeartbeat(g, g.members.back(), config_.new_member_join_timeout_ms);
+        maybePrepareRebalanceOrCompleteJoin(g);
+    }
+
+    void updateMemberThenRebalance(ConsumerGroupState& g, GroupMember& m, const JoinGroupRequest& r, JoinCallback respond) {
+        m.protocols = r.protocols;
+        m.session_timeout_ms = r.session_timeout_ms;
+        m.rebalance_timeout_ms = r.rebalance_timeout_ms;
+        m.awaiting_join = std::move(respond);
+        maybePrepareRebalanceOrCompleteJoin(g);
+    }
+
+    // A static member rejoined with a new member id: it replaces its old id (fencing whoever still uses that).
+    void updateStaticMember(ConsumerGroupState& g, const std::string& old_id, const std::string& new_id, const JoinGroupRequest& r,
+                            JoinCallback respond) {
+        GroupMember& m = *g.member(old_id);
+        completeJoinFuture(m, error(GroupError::FENCED_INSTANCE_ID, old_id));
+        if (m.awaiting_sync) {
+            auto fenced = std::move(m.awaiting_sync);
+            m.awaiting_sync = nullptr;
+            fenced(SyncGroupResult{GroupError::FENCED_INSTANCE_ID, {}, {}});
+        }
+        m.member_id = new_id;
+        m.client_id = r.client_id;
+        if (g.leader == old_id) g.leader = new_id;
+        if (g.pending_sync.erase(old_id)) g.pending_sync.insert(new_id);
+        rescheduleHeartbeat(g, m, r.session_timeout_ms);
+        m.protocols = r.protocols;
+        m.session_timeout_ms = r.session_timeout_ms;
+        m.rebalance_timeout_ms = r.rebalance_timeout_ms;
+        m.awaiting_join = std::move(respond);
+        if (g.state == GroupState::STABLE) {
+            if (selectProtocol(g) == g.protocol) {
+                // No rebalance: the member gets its old assignment at SyncGroup (a leader is told to skip assigning).
+                return completeJoinFuture(m, joinResponse(g, new_id, g.leader == new_id));
+            }
+            return maybePrepareRebalanceOrCompleteJoin(g);
+        }
+        if (g.state == GroupState::COMPLETING_REBALANCE) return prepareRebalance(g);
+        maybeCompleteJoinPhase(g);
+    }
+
+    void maybePrepareRebalanceOrCompleteJoin(ConsumerGroupState& g) {
+        if (canRebalance(g)) return prepareRebalance(g);
+        maybeCompleteJoinPhase(g);
+    }
+
+    void maybeCompleteJoinPhase(ConsumerGroupState& g) {
+        if (g.state != GroupState::PREPARING_REBALANCE || g.previous_state == GroupState::EMPTY || !g.hasAllMembersJoined()) return;
+        completeJoin(g);
+    }
+
+    void prepareRebalance(ConsumerGroupState& g) {
+        if (g.state == GroupState::COMPLETING_REBALANCE) {
+            for (auto& m : g.members) m.assignment.clear();
+            propagateAssignment(g, GroupError::REBALANCE_IN_PROGRESS);
+        }
+        ++g.sync_timer;
+        const bool initial = g.state == GroupState::EMPTY;
+        transition(g, GroupState::PREPARING_REBALANCE);
+        if (initial) {
+            const int32_t delay = config_.initial_rebalance_delay_ms;
+            const int32_t remaining = std::max(g.rebalanceTimeoutMs() - delay, 0);
+            scheduleJoinTimer(g, delay, [this, id = g.group_id, delay, remaining] { tryCompleteInitialRebalance(id, delay, remaining); });
+            return;
+        }
+        if (g.hasAllMembersJoined()) return completeJoin(g);
+        scheduleJoinTimer(g, g.rebalanceTimeoutMs(), [this, id = g.group_id] { completeJoin(group(id)); });
+    }
+
+    void tryCompleteInitialRebalance(const std::string& group_id, int32_t delay, int32_t remaining) {
+        ConsumerGroupState& g = group(group_id);
+        if (g.new_member_added && remaining != 0) {
+            g.new_member_added = false;
+            const int32_t next_delay = std::min(config_.initial_rebalance_delay_ms, remaining);
+            const int32_t next_remaining = std::max(remaining - delay, 0);
+            scheduleJoinTimer(g, next_delay, [this, group_id, next_delay, next_remaining] {
+                tryCompleteInitialRebalance(group_id, next_delay, next_remaining);
+            });
+            return;
+        }
+        completeJoin(g);
+    }
+
+    void scheduleJoinTimer(ConsumerGroupState& g, int32_t delay_ms, std::function<void()> action) {
+        const uint64_t timer = ++g.join_timer;
+        scheduler_.after(delay_ms, [this, id = g.group_id, timer, action = std::move(action)] {
+            if (group(id).join_timer == timer) action();
+        });
+    }
+
+    // The join phase ends: members that did not rejoin go (dynamic ones), the generation increases, everyone
+    // gets its JoinGroup response, and the group waits for the leader's SyncGroup.
+    void completeJoin(ConsumerGroupState& g) {
+        ++g.join_timer;
+        std::vector<std::string> gone;
+        for (const auto& m : g.members)
+            if (!m.awaiting_join && !m.isStatic()) gone.push_back(m.member_id);
+        for (const auto& id : gone) removeMember(g, id);
+        if (!g.members.empty() && !electJoinedLeader(g)) {
+            scheduleJoinTimer(g, g.rebalanceTimeoutMs(), [this, id = g.group_id] { completeJoin(group(id)); });
+            return;
+        }
+        ++g.generation;
+        g.pending_sync.clear();
+        if (g.members.empty()) {
+            g.protocol.clear();
+            transition(g, GroupState::EMPTY);
+            return;
+        }
+        g.protocol = selectProtocol(g);
+        transition(g, GroupState::COMPLETING_REBALANCE);
+        for (auto& m : g.members) {
+            g.pending_sync.insert(m.member_id);
+            m.is_new = false;
+            rescheduleHeartbeat(g, m, m.session_timeout_ms);
+        }
+        // Respond after the state is complete: a response may be delivered at once.
+        std::vector<std::string> ids;
+        for (const auto& m : g.members) ids.push_back(m.member_id);
+        for (const auto& id : ids)
+            if (GroupMember* m = g.member(id)) completeJoinFuture(*m, joinResponse(g, id, false));
+        const uint64_t timer = ++g.sync_timer;
+        const int32_t generation = g.generation;
+        scheduler_.after(g.rebalanceTimeoutMs(), [this, id = g.group_id, timer, generation] { expirePendingSync(id, timer, generation); });
+    }
+
+    // The leader must be among the members that rejoined; if it is not, the first one that did leads.
+    static bool electJoinedLeader(ConsumerGroupState& g) {
+        const GroupMember* leader = g.leader.empty() ? nullptr : g.member(g.leader);
+        if (leader && leader->awaiting_join) return true;
+        for (const auto& m : g.members)
+            if (m.awaiting_join) {
+                g.leader = m.member_id;
+                return true;
+            }
+        return false;
+    }
+
+    void expirePendingSync(const std::string& group_id, uint64_t timer, int32_t generation) {
+        ConsumerGroupState& g = group(group_id);
+        if (g.sync_timer != timer || g.generation != generation || g.pending_sync.empty()) return;
+        if (g.state != GroupState::COMPLETING_REBALANCE && g.state != GroupState::STABLE) return;
+        const std::set<std::string> late = g.pending_sync;
+        for (const auto& id : late) removeMember(g, id);
+        prepareRebalance(g);
+    }
+
+    void propagateAssignment(ConsumerGroupState& g, GroupError e) {
+        for (auto& m : g.members) {
+            if (!m.awaiting_sync) continue;
+            auto respond = std::move(m.awaiting_sync);
+            m.awaiting_sync = nullptr;
+            rescheduleHeartbeat(g, m, m.session_timeout_ms);
+            respond(SyncGroupResult{e, e == GroupError::NONE ? g.protocol : std::string(),
+                                    e == GroupError::NONE ? m.assignment : std::vector<TopicPartition>{}});
+        }
+    }
+
+    void removeMember(ConsumerGroupState& g, const std::string& id) {
+        auto it = std::find_if(g.members.begin(), g.members.end(), [&](const GroupMember& m) { return m.member_id == id; });
+        if (it != g.members.end()) g.members.erase(it);
+        if (g.leader == id) g.leader = g.members.empty() ? std::string() : g.members.front().member_id;
+        g.pending_sync.erase(id);
+    }
+
+    void removeMemberAndRebalance(ConsumerGroupState& g, const std::string& id) {
+        if (GroupMember* m = g.member(id)) completeJoinFuture(*m, error(GroupError::UNKNOWN_MEMBER_ID, ""));
+        removeMember(g, id);
+        if (g.state == GroupState::STABLE || g.state == GroupState::COMPLETING_REBALANCE) return maybePrepareRebalanceOrCompleteJoin(g);
+        if (g.state == GroupState::PREPARING_REBALANCE && g.hasAllMembersJoined()) completeJoin(g);
+    }
+
+    void removePendingMember(ConsumerGroupState& g, const std::string& id) {
+        g.pending_members.erase(std::remove(g.pending_members.begin(), g.pending_members.end(), id), g.pending_members.end());
+        if (g.state == GroupState::PREPARING_REBALANCE && g.hasAllMembersJoined()) completeJoin(g);
+    }
+
+    // session.timeout.ms: the member is removed unless it heartbeats (or joins, or syncs) before this fires.
+    void rescheduleHeartbeat(ConsumerGroupState& g, GroupMember& m, int32_t timeout_ms) {
+        scheduleExpiry(g, m.member_id, ++m.heartbeat_epoch, timeout_ms);
+    }
+    void scheduleExpiry(ConsumerGroupState& g, const std::string& member_id, uint64_t epoch, int32_t timeout_ms) {
+        scheduler_.after(timeout_ms, [this, gid = g.group_id, member_id, epoch] { expireHeartbeat(gid, member_id, epoch); });
+    }
+    void expireHeartbeat(const std::string& group_id, const std::string& member_id, uint64_t epoch) {
+        ConsumerGroupState& g = group(group_id);
+        if (g.state == GroupState::DEAD) return;
+        if (epoch == 0) {
+            if (g.isPending(member_id)) removePendingMember(g, member_id);
+            return;
+        }
+        const GroupMember* m = g.member(member_id);
+        if (!m || m->heartbeat_epoch != epoch) return;
+        const bool satisfied = !m->is_new && (m->awaiting_join || m->awaiting_sync);
+        if (!satisfied) removeMemberAndRebalance(g, member_id);
+    }
+
+    // A UUID in text form, from the seeded generator.
     std::string uuid() {
         static const char hex[] = "0123456789abcdef";
         std::string s;
@@ -1860,6 +2348,8 @@ private:
     }
 
     Random random_;
+    Scheduler& scheduler_;
+    GroupCoordinatorConfig config_;
     std::map<std::string, ConsumerGroupState> groups_;
 };
 
@@ -2225,12 +2715,6 @@ public:
 
     GroupCoordinator& groupCoordinator() noexcept { return groups_; }
     const GroupCoordinator& groupCoordinator() const noexcept { return groups_; }
-    typename GroupCoordinator::PartitionCount partitionCounter() {
-        return [this](const std::string& topic) {
-            TopicState* t = findTopic(topic);
-            return t ? t->partitionCount() : 0;
-        };
-    }
 
     // The partition of __consumer_offsets that holds a group: abs(hashCode(group.id)) % 50.
     static int32_t offsetsPartitionFor(const std::string& group_id) {
@@ -2246,6 +2730,18 @@ public:
             createTopic(kConsumerOffsetsTopic, kOffsetsTopicPartitions, static_cast<int16_t>(std::min<int32_t>(3, brokerCount())),
                         {{TopicConfig::CLEANUP_POLICY_CONFIG, TopicConfig::CLEANUP_POLICY_COMPACT}}, true);
         return leaderFor(TopicPartition(kConsumerOffsetsTopic, offsetsPartitionFor(group_id)));
+    }
+
+    // An OffsetCommit request at the coordinator: checks who commits (member id and generation, see
+    // GroupCoordinator::validateOffsetCommit) and that the partitions exist, then stores the offsets.
+    GroupError commitGroupOffsets(const std::string& group_id, const std::string& member_id, const std::optional<std::string>& instance_id,
+                                  int32_t generation, const std::map<TopicPartition, CommittedOffset>& offsets, bool transactional = false) {
+        const GroupError e = groups_.validateOffsetCommit(group_id, member_id, instance_id, generation, transactional);
+        if (e != GroupError::NONE) return e;
+        for (const auto& kv : offsets)
+            if (!findPartition(kv.first)) return GroupError::UNKNOWN_TOPIC_OR_PARTITION;
+        commitOffsets(group_id, offsets);
+        return GroupError::NONE;
     }
 
     // Stores committed offsets: in the coordinator's memory and as records in __consumer_offsets, keyed
@@ -2430,7 +2926,7 @@ private:
     std::vector<std::shared_ptr<ParkedFetch>> parked_fetches_;
     std::map<std::string, int> client_counter_;
     std::map<int64_t, int64_t> link_last_arrival_;  // per link: the arrival time of its latest message
-    GroupCoordinator groups_{random_.fork("group-coordinator")};
+    GroupCoordinator groups_{random_.fork("group-coordinator"), scheduler_};
 };
 
 }  // namespace detail
@@ -5410,6 +5906,7 @@ inline bool supportsCooperativeProtocol(const std::string& assignor_name) {
 #include <vector>
 
 // #include "../broker/cluster.hpp"  (already pasted above: [PART] broker/cluster.hpp)
+// #include "assignors.hpp"  (already pasted above: [PART] clients/assignors.hpp)
 // #include "client_configs.hpp"  (already pasted above: [PART] clients/client_configs.hpp)
 // #include "consumer_record.hpp"  (already pasted above: [PART] clients/consumer_record.hpp)
 // #include "future.hpp"  (already pasted above: [PART] clients/future.hpp)
@@ -5533,6 +6030,16 @@ public:
         fetch_.partition_max_bytes = config_.getInt(ConsumerConfig::MAX_PARTITION_FETCH_BYTES_CONFIG);
         default_api_timeout_ms_ = config_.getInt(ConsumerConfig::DEFAULT_API_TIMEOUT_MS_CONFIG);
         allow_auto_create_ = config_.getBoolean(ConsumerConfig::ALLOW_AUTO_CREATE_TOPICS_CONFIG);
+        session_timeout_ms_ = config_.getInt(ConsumerConfig::SESSION_TIMEOUT_MS_CONFIG);
+        heartbeat_interval_ms_ = config_.getInt(ConsumerConfig::HEARTBEAT_INTERVAL_MS_CONFIG);
+        max_poll_interval_ms_ = config_.getInt(ConsumerConfig::MAX_POLL_INTERVAL_MS_CONFIG);
+        if (group_id_ && heartbeat_interval_ms_ >= session_timeout_ms_)
+            throw ConfigException(std::string(ConsumerConfig::HEARTBEAT_INTERVAL_MS_CONFIG) + " must be less than " +
+                                  ConsumerConfig::SESSION_TIMEOUT_MS_CONFIG);
+        assignors_ = assignorNames(config_.getList(ConsumerConfig::PARTITION_ASSIGNMENT_STRATEGY_CONFIG));
+        // The rebalance protocol: COOPERATIVE only when every configured assignor supports it (Kafka picks the
+        // highest protocol all assignors share).
+        cooperative_ = std::all_of(assignors_.begin(), assignors_.end(), [](const std::string& a) { return supportsCooperativeProtocol(a); });
     }
     ConsumerCoreImpl(const ConsumerCoreImpl&) = delete;
     ConsumerCoreImpl& operator=(const ConsumerCoreImpl&) = delete;
@@ -5552,9 +6059,10 @@ public:
                 throw IllegalArgumentException("Topic collection to subscribe to cannot contain null or empty topic");
         }
         mode_ = Mode::Subscribed;
-        subscription_ = std::set<std::string>(topics.begin(), topics.end());
+        const std::set<std::string> next(topics.begin(), topics.end());
+        if (next != subscription_) rejoin_needed_ = true;
+        subscription_ = next;
         listener_ = std::move(listener);
-        needs_join_ = true;
     }
 
     void assign(const std::vector<TopicPartition>& partitions) {
@@ -5574,7 +6082,10 @@ public:
     }
 
     void unsubscribe() {
-        if (mode_ == Mode::Subscribed) leaveGroup(true);
+        if (mode_ == Mode::Subscribed) {
+            onLeavePrepare();
+            maybeLeaveGroup();
+        }
         mode_ = Mode::None;
         subscription_.clear();
         assignment_.clear();
@@ -5594,20 +6105,21 @@ public:
         ensureOpen();
         if (mode_ == Mode::None) throw IllegalStateException("Consumer is not subscribed to any topics or assigned any partitions");
         const int64_t deadline = timeout_ms >= Scheduler::kForever - cluster_.nowMs() ? Scheduler::kForever : cluster_.nowMs() + timeout_ms;
+        last_poll_ms_ = cluster_.nowMs();
         maybeAutoCommit();
         while (true) {
-            if (mode_ == Mode::Subscribed) ensureActiveGroup(deadline);
+            if (mode_ == Mode::Subscribed) driveGroup();
             updateFetchPositions(deadline);
             auto records = peekBuffered();
             if (!records.empty()) return records;
             sendFetches();
             const uint64_t responses_before = fetch_responses_;
             cluster_.scheduler().runUntil(deadline, [&] {
-                return hasBufferedForAssignment() || needsRejoin() || fetch_responses_ != responses_before;
+                return hasBufferedForAssignment() || groupEventPending() || fetch_responses_ != responses_before;
             });
             // Responses due in this same millisecond (from other brokers) arrive together.
             cluster_.scheduler().runUntil(cluster_.nowMs(), [] { return false; });
-            if (needsRejoin()) continue;
+            if (groupEventPending()) continue;
             if (hasBufferedForAssignment() || cluster_.nowMs() >= deadline) {
                 auto out = peekBuffered();
                 if (out.empty()) sendFetches();
@@ -5713,33 +6225,52 @@ public:
         return out;
     }
 
-    // Sends a commit; `on_done` runs when the coordinator has answered.
+    // Sends a commit; `on_done` runs when the coordinator has answered. A subscribed consumer commits as a member
+    // of the group's current generation (ConsumerCoordinator.sendOffsetCommitRequest); an assigned one without
+    // member id and generation, which the coordinator accepts only while the group has no members.
     void sendCommit(const std::map<TopicPartition, OffsetAndMetadata>& offsets, std::function<void(std::exception_ptr)> on_done) {
         requireGroupId();
-        const std::string group = *group_id_;
-        const std::string member = member_id_;
-        const int32_t generation = generation_;
         const bool subscribed = mode_ == Mode::Subscribed;
+        if (subscribed && member_state_ != MemberState::Stable) {
+            if (member_state_ != MemberState::Unjoined)
+                return on_done(std::make_exception_ptr(RebalanceInProgressException(
+                    "Offset commit cannot be completed since the consumer is undergoing a rebalance for auto partition "
+                    "assignment. You can try completing the rebalance by calling poll() and then retry the operation.")));
+            return on_done(std::make_exception_ptr(CommitFailedException(
+                "Offset commit cannot be completed since the consumer is not part of an active group for auto partition "
+                "assignment; it is likely that the consumer was kicked out of the group.")));
+        }
+        const std::string group = *group_id_;
+        const std::string member = subscribed ? member_id_ : std::string();
+        const auto instance = subscribed ? instance_id_ : std::nullopt;
+        const int32_t generation = subscribed ? generation_ : -1;
         std::map<TopicPartition, CommittedOffset> commit;
         for (const auto& [tp, o] : offsets) commit[tp] = CommittedOffset{o.offset(), o.leaderEpoch(), o.metadata(), cluster_.nowMs()};
-        cluster_.roundTrip(coordinator(), [c = &cluster_, group, member, generation, subscribed, commit, on_done]() -> std::function<void()> {
-            const ConsumerGroupState* g = c->groupCoordinator().find(group);
-            if (subscribed && (!g || !g->member(member) || g->generation != generation)) {
-                auto error = std::make_exception_ptr(CommitFailedException(
+        cluster_.roundTrip(coordinator(), [this, alive = alive_, c = &cluster_, group, member, instance, generation, commit,
+                                           on_done]() -> std::function<void()> {
+            const GroupError e = c->commitGroupOffsets(group, member, instance, generation, commit);
+            return [this, alive, e, generation, commit, on_done] {
+                if (e == GroupError::NONE) return on_done(nullptr);
+                if (e == GroupError::UNKNOWN_TOPIC_OR_PARTITION)
+                    return on_done(std::make_exception_ptr(UnknownTopicOrPartitionException(
+                        "This server does not host this topic-partition. (" + commit.begin()->first.toString() + ")")));
+                if (e == GroupError::REBALANCE_IN_PROGRESS) {
+                    if (*alive) rejoin_needed_ = true;
+                    return on_done(std::make_exception_ptr(RebalanceInProgressException(
+                        "Offset commit cannot be completed since the consumer group is executing a rebalance at the moment. "
+                        "You can try completing the rebalance by calling poll() and then retry commit again")));
+                }
+                if (e == GroupError::FENCED_INSTANCE_ID)
+                    return on_done(std::make_exception_ptr(FencedInstanceIdException(fencedMessage())));
+                // UNKNOWN_MEMBER_ID or ILLEGAL_GENERATION: the group went on without this member.
+                if (*alive && generation >= 0 && generation == generation_) resetGeneration(e == GroupError::UNKNOWN_MEMBER_ID);
+                on_done(std::make_exception_ptr(CommitFailedException(
                     "Commit cannot be completed since the group has already rebalanced and assigned the partitions to another "
                     "member. This means that the time between subsequent calls to poll() was longer than the configured "
                     "max.poll.interval.ms, which typically implies that the poll loop is spending too much time message "
                     "processing. You can address this either by increasing max.poll.interval.ms or by reducing the maximum "
-                    "size of batches returned in poll() with max.poll.records."));
-                return [on_done, error] { on_done(error); };
-            }
-            for (const auto& [tp, o] : commit)
-                if (!c->findPartition(tp)) {
-                    auto error = std::make_exception_ptr(UnknownTopicOrPartitionException("This server does not host this topic-partition. (" + tp.toString() + ")"));
-                    return [on_done, error] { on_done(error); };
-                }
-            c->commitOffsets(group, commit);
-            return [on_done] { on_done(nullptr); };
+                    "size of batches returned in poll() with max.poll.records.")));
+            };
         });
     }
 
@@ -5783,8 +6314,22 @@ public:
                 // Kafka logs a failed final auto-commit and closes anyway.
             }
         }
-        if (mode_ == Mode::Subscribed) leaveGroup(false);
+        if (mode_ == Mode::Subscribed) {
+            onLeavePrepare();
+            maybeLeaveGroup();
+        }
         closed_ = true;
+    }
+
+    // kstream_sim's extension (Kafka has no such call): the process running this consumer dies. Everything
+    // stops at once -- no commit, no LeaveGroup, no more heartbeats or fetches, no callbacks -- so the group
+    // notices only when session.timeout.ms passes without a heartbeat. The consumer cannot be used afterwards.
+    void simulateCrash() {
+        if (closed_) return;
+        *alive_ = false;
+        closed_ = true;
+        crashed_ = true;
+        cluster_.trace().record(cluster_.nowMs(), "crash", client_id_, {});
     }
 
     std::vector<PartitionInfo> partitionsFor(const std::string& topic, int64_t timeout_ms) {
@@ -5813,9 +6358,11 @@ public:
     }
 
     void markDestroyed() { *alive_ = false; }
+    bool crashed() const noexcept { return crashed_; }
 
 private:
     enum class Mode { None, Subscribed, Assigned };
+    enum class MemberState { Unjoined, PreparingRebalance, CompletingRebalance, Stable };
     struct PartitionState {
         std::optional<int64_t> position;
         std::optional<int32_t> position_epoch;
@@ -5827,6 +6374,9 @@ private:
     };
 
     void ensureOpen() const {
+        if (crashed_)
+            throw IllegalStateException("This consumer was crashed with simulateCrash(); it can do nothing more. Create a new "
+                                        "KafkaConsumer (with the same group.instance.id, if it is a static member) to restart it.");
         if (closed_) throw IllegalStateException("This consumer has already been closed.");
     }
     void requireGroupId() const {
@@ -5853,71 +6403,348 @@ private:
         return leader >= 0 ? leader : 0;
     }
 
-    // ---- the group (see GroupCoordinator for what is simplified) ----
-    bool needsRejoin() const {
-        if (mode_ != Mode::Subscribed) return false;
-        if (needs_join_) return true;
-        const ConsumerGroupState* g = cluster_.groupCoordinator().find(*group_id_);
-        return !g || g->generation != generation_;
-    }
+    // ---- the group: Kafka's classic protocol, as ConsumerCoordinator runs it ----
+    // poll() drives it: it prepares and sends JoinGroup, handles the JoinGroup response (the leader runs the
+    // assignor and sends the assignment in its SyncGroup), and applies the SyncGroup response with the rebalance
+    // listener's callbacks. Heartbeats run on the scheduler, like Kafka's background heartbeat thread, so they go
+    // on while the application does not poll; they also enforce max.poll.interval.ms.
 
-    void ensureActiveGroup(int64_t deadline) {
-        if (!needsRejoin()) return;
-        const std::set<TopicPartition> owned = assignment();
-        if (!owned.empty()) {
-            if (auto_commit_) {
-                try {
-                    commitSync(allConsumedOffsets(), default_api_timeout_ms_);
-                } catch (const KafkaException&) {
-                }
-            }
-            if (listener_) listener_->onPartitionsRevoked(owned);
+    // partition.assignment.strategy: Kafka's class names, as the assignors' protocol names.
+    static std::vector<std::string> assignorNames(const std::vector<std::string>& classes) {
+        static const char* const known[][2] = {
+            {"org.apache.kafka.clients.consumer.RangeAssignor", RangeAssignor::RANGE_ASSIGNOR_NAME},
+            {"org.apache.kafka.clients.consumer.RoundRobinAssignor", RoundRobinAssignor::ROUNDROBIN_ASSIGNOR_NAME},
+            {"org.apache.kafka.clients.consumer.StickyAssignor", StickyAssignor::STICKY_ASSIGNOR_NAME},
+            {"org.apache.kafka.clients.consumer.CooperativeStickyAssignor", CooperativeStickyAssignor::COOPERATIVE_STICKY_ASSIGNOR_NAME},
+        };
+        std::vector<std::string> out;
+        for (const auto& c : classes) {
+            const char* name = nullptr;
+            for (const auto& k : known)
+                if (c == k[0]) name = k[1];
+            if (!name)
+                throw ConfigException("Invalid value " + c + " for configuration " + ConsumerConfig::PARTITION_ASSIGNMENT_STRATEGY_CONFIG +
+                                      ": Class " + c + " could not be found. kstream_sim has "
+                                      "org.apache.kafka.clients.consumer.RangeAssignor, RoundRobinAssignor, StickyAssignor and "
+                                      "CooperativeStickyAssignor.");
+            out.push_back(name);
         }
-        auto joined = std::make_shared<std::optional<std::pair<std::string, int32_t>>>();
-        const std::string group = *group_id_;
-        const std::vector<std::string> topics(subscription_.begin(), subscription_.end());
-        const std::string member = member_id_, client = client_id_;
-        const auto instance = instance_id_;
+        if (out.empty())
+            throw ConfigException(std::string("Invalid value [] for configuration ") + ConsumerConfig::PARTITION_ASSIGNMENT_STRATEGY_CONFIG +
+                                  ": Empty list not allowed.");
+        return out;
+    }
+
+    bool groupEventPending() const {
+        if (mode_ != Mode::Subscribed) return false;
+        return join_response_ || sync_response_ || fatal_ ||
+               (rejoin_needed_ && (member_state_ == MemberState::Unjoined || member_state_ == MemberState::Stable));
+    }
+
+    std::string fencedMessage() const {
+        return "The broker rejected this static consumer since another consumer with the same group.instance.id (" +
+               instance_id_.value_or("") + ") has registered with a different member.id.";
+    }
+
+    // One step at a time until nothing is left to do now; the responses arrive while poll() waits.
+    void driveGroup() {
+        while (true) {
+            if (fatal_) std::rethrow_exception(fatal_);
+            if (join_response_) {
+                JoinGroupResult r = std::move(*join_response_);
+                join_response_.reset();
+                onJoinResponse(std::move(r));
+            } else if (sync_response_) {
+                SyncGroupResult r = std::move(*sync_response_);
+                sync_response_.reset();
+                onSyncResponse(std::move(r));
+            } else if (rejoin_needed_ && (member_state_ == MemberState::Unjoined || member_state_ == MemberState::Stable)) {
+                if (needs_join_prepare_) onJoinPrepare();
+                sendJoinGroup();
+            } else {
+                return;
+            }
+        }
+    }
+
+    // Before joining: the auto-commit, then what the protocol gives up (ConsumerCoordinator.onJoinPrepare).
+    void onJoinPrepare() {
+        if (auto_commit_ && member_state_ == MemberState::Stable) {
+            try {
+                commitSync(allConsumedOffsets(), default_api_timeout_ms_);
+            } catch (const KafkaException&) {
+                // Kafka logs the failed auto-commit and goes on joining.
+            }
+        }
+        needs_join_prepare_ = false;
+        const std::set<TopicPartition> owned = assignment();
+        if (generation_ < 0 || member_id_.empty()) {
+            // The generation was reset (session expired, poll timeout, fenced): what we owned is lost.
+            if (!owned.empty()) {
+                if (listener_) listener_->onPartitionsLost(owned);
+                assignFromSubscribed({});
+            }
+        } else if (!cooperative_) {
+            if (listener_) listener_->onPartitionsRevoked(owned);
+            assignFromSubscribed({});
+        } else {
+            std::set<TopicPartition> gone;
+            for (const auto& tp : owned)
+                if (!subscription_.count(tp.topic())) gone.insert(tp);
+            if (!gone.empty()) {
+                if (listener_) listener_->onPartitionsRevoked(gone);
+                std::set<TopicPartition> kept;
+                for (const auto& tp : owned)
+                    if (!gone.count(tp)) kept.insert(tp);
+                assignFromSubscribed(kept);
+            }
+        }
+        is_leader_ = false;
+    }
+
+    // The subscription sent with each assignor: owned partitions and their generation as each one expects them.
+    GroupProtocols joinProtocols() const {
+        ConsumerProtocolSubscription base;
+        base.topics.assign(subscription_.begin(), subscription_.end());
+        for (const auto& kv : assignment_) base.owned_partitions.push_back(kv.first);
+        GroupProtocols out;
+        for (const auto& a : assignors_) {
+            ConsumerProtocolSubscription m = base;
+            if (a == StickyAssignor::STICKY_ASSIGNOR_NAME) {
+                m.owned_partitions = sticky_previous_;
+                m.generation = sticky_generation_;
+            } else if (a == CooperativeStickyAssignor::COOPERATIVE_STICKY_ASSIGNOR_NAME) {
+                m.generation = sticky_generation_;
+            }
+            out.emplace_back(a, std::move(m));
+        }
+        return out;
+    }
+
+    void sendJoinGroup() {
+        member_state_ = MemberState::PreparingRebalance;
+        rejoin_needed_ = false;
+        ++heartbeat_epoch_;  // no heartbeats while joining
+        JoinGroupRequest request;
+        request.group_id = *group_id_;
+        request.member_id = member_id_;
+        request.client_id = client_id_;
+        request.group_instance_id = instance_id_;
+        request.session_timeout_ms = session_timeout_ms_;
+        request.rebalance_timeout_ms = max_poll_interval_ms_;
+        request.protocols = joinProtocols();
         const bool allow = allow_auto_create_;
-        cluster_.roundTrip(coordinator(), [c = &cluster_, group, topics, member, client, instance, joined, allow]() -> std::function<void()> {
-            for (const auto& t : topics) c->metadataFor(t, allow);
-            std::string id = c->groupCoordinator().join(group, member, client, instance, topics, c->partitionCounter());
-            const int32_t generation = c->groupCoordinator().group(group).generation;
-            return [joined, id, generation] { *joined = std::make_pair(id, generation); };
+        cluster_.toBroker(coordinator(), [this, alive = alive_, c = &cluster_, request, allow] {
+            for (const auto& t : request.protocols.front().second.topics) c->metadataFor(t, allow);
+            const int32_t broker = c->coordinatorFor(request.group_id);
+            c->groupCoordinator().joinGroup(request, [this, alive, c, broker](JoinGroupResult r) {
+                c->toClient([this, alive, r] {
+                    if (*alive) join_response_ = r;
+                }, broker);
+            });
         });
-        blockUntil(cluster_.scheduler(), [&] { return joined->has_value(); }, "joining the group", deadline == Scheduler::kForever ? Scheduler::kForever : std::max<int64_t>(deadline - cluster_.nowMs(), 2 * cluster_.config().networkLatencyMs() + 1));
-        member_id_ = (*joined)->first;
-        generation_ = (*joined)->second;
-        needs_join_ = false;
-        takeAssignmentFromGroup();
     }
 
-    void takeAssignmentFromGroup() {
-        const ConsumerGroupState& g = cluster_.groupCoordinator().group(*group_id_);
-        generation_ = g.generation;
+    void onJoinResponse(JoinGroupResult r) {
+        switch (r.error) {
+            case GroupError::NONE: break;
+            case GroupError::MEMBER_ID_REQUIRED:  // KIP-394: rejoin at once with the id the coordinator gave
+                member_id_ = r.member_id;
+                return sendJoinGroup();
+            case GroupError::FENCED_INSTANCE_ID:
+                member_state_ = MemberState::Unjoined;
+                fatal_ = std::make_exception_ptr(FencedInstanceIdException(fencedMessage()));
+                return;
+            case GroupError::INCONSISTENT_GROUP_PROTOCOL:
+                member_state_ = MemberState::Unjoined;
+                throw InconsistentGroupProtocolException(
+                    "The group member's supported protocols are incompatible with those of existing members: no assignor "
+                    "of this consumer's partition.assignment.strategy is supported by every member of group '" + *group_id_ + "'.");
+            case GroupError::UNKNOWN_MEMBER_ID:
+            case GroupError::ILLEGAL_GENERATION:
+                resetGeneration(true);
+                return;
+            default:
+                member_state_ = MemberState::Unjoined;
+                rejoin_needed_ = true;
+                return;
+        }
+        member_id_ = r.member_id;
+        generation_ = r.generation;
+        protocol_ = r.protocol;
+        is_leader_ = r.leader == member_id_;
+        member_state_ = MemberState::CompletingRebalance;
+        startHeartbeats();
+        GroupAssignmentMap assignment;
+        if (is_leader_ && !r.skip_assignment) {
+            try {
+                assignment = performAssignment(r.members);
+            } catch (...) {
+                // The leader's assignor failed: poll() throws; the next poll rejoins.
+                member_state_ = MemberState::Unjoined;
+                rejoin_needed_ = true;
+                throw;
+            }
+        }
+        cluster_.toBroker(coordinator(), [this, alive = alive_, c = &cluster_, group = *group_id_, member = member_id_,
+                                          instance = instance_id_, generation = generation_, assignment] {
+            const int32_t broker = c->coordinatorFor(group);
+            c->groupCoordinator().syncGroup(group, member, instance, generation, assignment, [this, alive, c, broker, generation](SyncGroupResult s) {
+                c->toClient([this, alive, s, generation] {
+                    if (*alive && generation == generation_ && member_state_ == MemberState::CompletingRebalance) sync_response_ = s;
+                }, broker);
+            });
+        });
+    }
+
+    // The leader's part: Kafka's ConsumerCoordinator.onLeaderElected runs the chosen assignor over the members.
+    GroupAssignmentMap performAssignment(const std::vector<JoinGroupResponseMember>& members) {
+        GroupSubscription sub;
+        std::set<std::string> topics;
+        for (const auto& m : members) {
+            sub.members.push_back(AssignorMember{m.member_id, m.group_instance_id, m.metadata.topics, m.metadata.owned_partitions, m.metadata.generation});
+            topics.insert(m.metadata.topics.begin(), m.metadata.topics.end());
+        }
+        for (const auto& t : topics)
+            if (cluster_.topicExists(t)) sub.partitions_per_topic.emplace_back(t, cluster_.topic(t).partitionCount());
+        GroupAssignmentMap out;
+        for (auto& m : assignPartitions(protocol_, sub).members) out.emplace_back(m.member_id, std::move(m.partitions));
+        return out;
+    }
+
+    void onSyncResponse(SyncGroupResult r) {
+        if (r.error == GroupError::FENCED_INSTANCE_ID) {
+            member_state_ = MemberState::Unjoined;
+            fatal_ = std::make_exception_ptr(FencedInstanceIdException(fencedMessage()));
+            return;
+        }
+        if (r.error == GroupError::UNKNOWN_MEMBER_ID || r.error == GroupError::ILLEGAL_GENERATION) return resetGeneration(true);
+        if (r.error != GroupError::NONE) {  // REBALANCE_IN_PROGRESS: join again, without preparing again
+            member_state_ = MemberState::Unjoined;
+            rejoin_needed_ = true;
+            return;
+        }
+        member_state_ = MemberState::Stable;
+        onJoinComplete(r.assignment);
+    }
+
+    // ConsumerCoordinator.onJoinComplete: cooperative members revoke what moved away (and rejoin for the
+    // follow-up rebalance); then the new assignment, and onPartitionsAssigned with what was added.
+    void onJoinComplete(const std::vector<TopicPartition>& assigned_list) {
+        const std::set<TopicPartition> owned = assignment();
+        const std::set<TopicPartition> assigned(assigned_list.begin(), assigned_list.end());
+        std::set<TopicPartition> added, revoked;
+        for (const auto& tp : assigned)
+            if (!owned.count(tp)) added.insert(tp);
+        for (const auto& tp : owned)
+            if (!assigned.count(tp)) revoked.insert(tp);
+        needs_join_prepare_ = true;
+        if (cooperative_ && !revoked.empty()) {
+            if (listener_) listener_->onPartitionsRevoked(revoked);
+            rejoin_needed_ = true;
+        }
+        sticky_previous_ = assigned_list;
+        sticky_generation_ = generation_;
+        next_auto_commit_ms_ = cluster_.nowMs() + auto_commit_interval_ms_;
+        assignFromSubscribed(assigned);
+        cluster_.trace().record(cluster_.nowMs(), "assigned", client_id_, {{"generation", generation_}, {"partitions", static_cast<int64_t>(assigned.size())}});
+        if (listener_) listener_->onPartitionsAssigned(added);
+    }
+
+    // The new assignment; partitions kept keep their position and fetched data.
+    void assignFromSubscribed(const std::set<TopicPartition>& partitions) {
         std::map<TopicPartition, PartitionState> next;
-        if (const GroupMember* m = g.member(member_id_))
-            for (const auto& tp : m->assignment) next.emplace(tp, PartitionState{});
+        for (const auto& tp : partitions) {
+            auto it = assignment_.find(tp);
+            next.emplace(tp, it != assignment_.end() ? it->second : PartitionState{});
+        }
         assignment_.swap(next);
-        buffered_.clear();
-        cluster_.trace().record(cluster_.nowMs(), "assigned", client_id_, {{"generation", generation_}, {"partitions", static_cast<int64_t>(assignment_.size())}});
-        if (listener_) listener_->onPartitionsAssigned(assignment());
+        dropBuffered([this](const TopicPartition& tp) { return !assignment_.count(tp); });
     }
 
-    void leaveGroup(bool invoke_listener) {
-        if (member_id_.empty()) return;
-        if (invoke_listener && listener_ && !assignment_.empty()) listener_->onPartitionsRevoked(assignment());
-        const std::string group = *group_id_, member = member_id_;
-        cluster_.toBroker(coordinator(), [c = &cluster_, group, member] {
-            c->groupCoordinator().leave(group, member, c->partitionCounter());
-        });
-        member_id_.clear();
+    // The group no longer knows this member (or this generation): rejoin from scratch.
+    void resetGeneration(bool reset_member_id) {
         generation_ = -1;
+        if (reset_member_id) member_id_.clear();
+        member_state_ = MemberState::Unjoined;
+        rejoin_needed_ = true;
+        ++heartbeat_epoch_;
+    }
+
+    // ---- the heartbeat "thread" ----
+    void startHeartbeats() {
+        next_heartbeat_ms_ = cluster_.nowMs() + heartbeat_interval_ms_;
+        scheduleHeartbeatTick(++heartbeat_epoch_);
+    }
+    void scheduleHeartbeatTick(uint64_t epoch) {
+        const int64_t poll_deadline = last_poll_ms_ + max_poll_interval_ms_;
+        cluster_.scheduler().at(std::min(next_heartbeat_ms_, poll_deadline), [this, alive = alive_, epoch] {
+            if (*alive && epoch == heartbeat_epoch_) heartbeatTick(epoch);
+        });
+    }
+    void heartbeatTick(uint64_t epoch) {
+        if (member_state_ != MemberState::CompletingRebalance && member_state_ != MemberState::Stable) return;
+        if (cluster_.nowMs() >= last_poll_ms_ + max_poll_interval_ms_) {
+            // max.poll.interval.ms passed without poll(): leave the group (a static member only stops
+            // heartbeating, and its session runs out), so that the others take over the partitions.
+            cluster_.trace().record(cluster_.nowMs(), "poll-timeout", client_id_, {{"generation", generation_}});
+            return maybeLeaveGroup();
+        }
+        if (cluster_.nowMs() >= next_heartbeat_ms_) {
+            next_heartbeat_ms_ = cluster_.nowMs() + heartbeat_interval_ms_;
+            cluster_.toBroker(coordinator(), [this, alive = alive_, c = &cluster_, group = *group_id_, member = member_id_,
+                                              instance = instance_id_, generation = generation_, epoch] {
+                const GroupError e = c->groupCoordinator().heartbeat(group, member, instance, generation);
+                c->toClient([this, alive, e, epoch] {
+                    if (*alive && epoch == heartbeat_epoch_) onHeartbeatResponse(e);
+                }, c->coordinatorFor(group));
+            });
+        }
+        scheduleHeartbeatTick(epoch);
+    }
+    void onHeartbeatResponse(GroupError e) {
+        switch (e) {
+            case GroupError::NONE: return;
+            case GroupError::REBALANCE_IN_PROGRESS:
+                if (member_state_ == MemberState::Stable) rejoin_needed_ = true;
+                return;
+            case GroupError::FENCED_INSTANCE_ID:
+                ++heartbeat_epoch_;
+                fatal_ = std::make_exception_ptr(FencedInstanceIdException(fencedMessage()));
+                return;
+            default:  // UNKNOWN_MEMBER_ID (the session expired), ILLEGAL_GENERATION
+                return resetGeneration(e == GroupError::UNKNOWN_MEMBER_ID);
+        }
+    }
+
+    // Leaving (close, unsubscribe): the listener is told what is revoked (or lost, when the generation is gone).
+    void onLeavePrepare() {
+        const std::set<TopicPartition> owned = assignment();
+        if (owned.empty()) return;
+        const bool lost = generation_ < 0 || member_state_ == MemberState::PreparingRebalance ||
+                          member_state_ == MemberState::CompletingRebalance;
+        if (listener_) {
+            if (lost) listener_->onPartitionsLost(owned);
+            else listener_->onPartitionsRevoked(owned);
+        }
+        assignFromSubscribed({});
+    }
+
+    // LeaveGroup, sent only by dynamic members: a static member's partitions wait for it until its session expires.
+    void maybeLeaveGroup() {
+        if (!instance_id_ && !member_id_.empty() && member_state_ != MemberState::Unjoined) {
+            cluster_.toBroker(coordinator(), [c = &cluster_, group = *group_id_, member = member_id_] {
+                c->groupCoordinator().leaveGroup(group, member, std::nullopt);
+            });
+        }
+        resetGeneration(true);
+        rejoin_needed_ = mode_ == Mode::Subscribed;
     }
 
     void maybeAutoCommit() {
         if (!auto_commit_ || cluster_.nowMs() < next_auto_commit_ms_) return;
         next_auto_commit_ms_ = cluster_.nowMs() + auto_commit_interval_ms_;
+        if (mode_ == Mode::Subscribed && member_state_ != MemberState::Stable) return;
         auto offsets = allConsumedOffsets();
         if (offsets.empty() || offsets == last_commit_) return;
         last_commit_ = offsets;
@@ -6080,7 +6907,26 @@ private:
     std::string client_id_;
     std::string member_id_;
     int32_t generation_ = -1;
-    bool needs_join_ = false;
+    // The group membership (AbstractCoordinator/ConsumerCoordinator's state).
+    std::vector<std::string> assignors_;  // partition.assignment.strategy, as protocol names
+    bool cooperative_ = false;
+    MemberState member_state_ = MemberState::Unjoined;
+    bool rejoin_needed_ = true;
+    bool needs_join_prepare_ = true;
+    bool is_leader_ = false;
+    std::string protocol_;
+    std::optional<JoinGroupResult> join_response_;
+    std::optional<SyncGroupResult> sync_response_;
+    std::exception_ptr fatal_;
+    std::vector<TopicPartition> sticky_previous_;  // the sticky assignor's memory of the last assignment
+    int32_t sticky_generation_ = -1;
+    int32_t session_timeout_ms_ = 45000;
+    int32_t heartbeat_interval_ms_ = 3000;
+    int32_t max_poll_interval_ms_ = 300000;
+    int64_t last_poll_ms_ = 0;
+    int64_t next_heartbeat_ms_ = 0;
+    uint64_t heartbeat_epoch_ = 0;
+    bool crashed_ = false;
     bool auto_commit_ = false;
     int64_t auto_commit_interval_ms_ = 5000;
     int64_t next_auto_commit_ms_ = 0;
@@ -6119,7 +6965,7 @@ public:
     KafkaConsumer& operator=(KafkaConsumer&&) noexcept = default;
     // Like Java's try-with-resources: closing commits (with auto-commit) and leaves the group.
     ~KafkaConsumer() {
-        if (!core_) return;
+        if (!core_ || core_->crashed()) return;
         try {
             core_->close(core_->defaultApiTimeoutMs());
         } catch (...) {
@@ -6206,6 +7052,12 @@ public:
     const std::string& clientId() const noexcept { return core_->clientId(); }
 
     void close() { core_->close(core_->defaultApiTimeoutMs()); }
+
+    // kstream_sim's extension, not in Kafka's API: this consumer's process dies here. Nothing more happens --
+    // no commit, no LeaveGroup, no heartbeat -- so the group goes on without it only after session.timeout.ms,
+    // and whatever it processed but did not commit is read again by the next owner. Every later call throws
+    // IllegalStateException; destroying it does nothing more.
+    void simulateCrash() { core_->simulateCrash(); }
     template <class Rep, class Period>
     void close(std::chrono::duration<Rep, Period> timeout) {
         core_->close(std::chrono::duration_cast<Millis>(timeout).count());
