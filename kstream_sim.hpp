@@ -35,10 +35,10 @@
 //   clients/serdes.hpp                Serdes: typed values to Kafka's bytes and back, byte for byte as Kafka's built-in serializers write them.
 //   clients/client_configs.hpp        Client configuration names, defaults and checks (ProducerConfig, ConsumerConfig, AdminClientConfig).
 //   clients/future.hpp                KafkaFuture<T>: the result of an asynchronous client call; get() runs the virtual clock until it is there.
-//   clients/admin.hpp                 Admin: create, delete, list and describe topics, add partitions, list offsets (Kafka's Admin client).
+//   clients/admin.hpp                 Admin: create, delete, list and describe topics, add partitions, list offsets, and consumer groups: list,
+//   clients/consumer_record.hpp       ConsumerRecord, ConsumerRecords and OffsetAndMetadata: what a consumer reads and commits.
 //   clients/producer_record.hpp       ProducerRecord and RecordMetadata: what a producer sends, and where it landed.
 //   clients/producer.hpp              KafkaProducer: partitioning, batching (batch.size, linger.ms), the sender and acknowledgements.
-//   clients/consumer_record.hpp       ConsumerRecord, ConsumerRecords and OffsetAndMetadata: what a consumer reads and commits.
 //   clients/assignors.hpp             Consumer partition assignors: Kafka's range, roundrobin, sticky and cooperative-sticky, decision for decision.
 //   clients/consumer.hpp              KafkaConsumer: assignment or subscription, fetch positions, poll, seek, commits and auto-commit.
 //
@@ -2033,6 +2033,9 @@ public:
         return GroupError::NONE;
     }
 
+    // DeleteGroups: the group and its offsets are gone (the caller checked that it has no members).
+    void deleteGroup(const std::string& group_id) { groups_.erase(group_id); }
+
     void commit(const std::string& group_id, const std::map<TopicPartition, CommittedOffset>& offsets) {
         ConsumerGroupState& g = group(group_id);
         for (const auto& [tp, o] : offsets) g.offsets[tp] = o;
@@ -3679,7 +3682,8 @@ private:
 // ==== [END PART] clients/future.hpp ================================================================================
 
 // ==== [PART] clients/admin.hpp =====================================================================================
-// Admin: create, delete, list and describe topics, add partitions, list offsets (Kafka's Admin client).
+// Admin: create, delete, list and describe topics, add partitions, list offsets, and consumer groups: list,
+// describe, their committed offsets, alter or delete them (Kafka's Admin client).
 //
 // Each call is a request to a broker: the result's futures complete after a network round trip, and
 // get() runs the virtual clock until they do. Errors carry Kafka's exception classes.
@@ -3693,6 +3697,141 @@ private:
 
 // #include "../broker/cluster.hpp"  (already pasted above: [PART] broker/cluster.hpp)
 // #include "client_configs.hpp"  (already pasted above: [PART] clients/client_configs.hpp)
+// ==== [PART] clients/consumer_record.hpp ===========================================================================
+// ConsumerRecord, ConsumerRecords and OffsetAndMetadata: what a consumer reads and commits.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <ostream>
+#include <set>
+#include <string>
+#include <vector>
+
+// #include "../broker/record.hpp"  (already pasted above: [PART] broker/record.hpp)
+
+namespace kstream_sim {
+
+template <class K, class V>
+class ConsumerRecord {
+public:
+    ConsumerRecord(std::string topic, int32_t partition, int64_t offset, int64_t timestamp, TimestampType timestamp_type,
+                   int32_t serialized_key_size, int32_t serialized_value_size, K key, V value, Headers headers,
+                   std::optional<int32_t> leader_epoch)
+        : topic_(std::move(topic)), partition_(partition), offset_(offset), timestamp_(timestamp), timestamp_type_(timestamp_type),
+          key_size_(serialized_key_size), value_size_(serialized_value_size), key_(std::move(key)), value_(std::move(value)),
+          headers_(std::move(headers)), leader_epoch_(leader_epoch) {}
+
+    const std::string& topic() const noexcept { return topic_; }
+    int32_t partition() const noexcept { return partition_; }
+    int64_t offset() const noexcept { return offset_; }
+    int64_t timestamp() const noexcept { return timestamp_; }
+    TimestampType timestampType() const noexcept { return timestamp_type_; }
+    // -1 for a null key or value (use std::optional<K>/<V> to receive nulls as nullopt).
+    int32_t serializedKeySize() const noexcept { return key_size_; }
+    int32_t serializedValueSize() const noexcept { return value_size_; }
+    const K& key() const noexcept { return key_; }
+    const V& value() const noexcept { return value_; }
+    const Headers& headers() const noexcept { return headers_; }
+    const std::optional<int32_t>& leaderEpoch() const noexcept { return leader_epoch_; }
+
+private:
+    std::string topic_;
+    int32_t partition_;
+    int64_t offset_;
+    int64_t timestamp_;
+    TimestampType timestamp_type_;
+    int32_t key_size_, value_size_;
+    K key_;
+    V value_;
+    Headers headers_;
+    std::optional<int32_t> leader_epoch_;
+};
+
+// The records one poll() returned, in the order they were fetched; iterable.
+template <class K, class V>
+class ConsumerRecords {
+public:
+    ConsumerRecords() = default;
+    explicit ConsumerRecords(std::vector<ConsumerRecord<K, V>> records) : records_(std::move(records)) {}
+
+    int count() const noexcept { return static_cast<int>(records_.size()); }
+    bool isEmpty() const noexcept { return records_.empty(); }
+    std::vector<ConsumerRecord<K, V>> records(const TopicPartition& tp) const {
+        std::vector<ConsumerRecord<K, V>> out;
+        for (const auto& r : records_)
+            if (r.partition() == tp.partition() && r.topic() == tp.topic()) out.push_back(r);
+        return out;
+    }
+    std::vector<ConsumerRecord<K, V>> records(const std::string& topic) const {
+        std::vector<ConsumerRecord<K, V>> out;
+        for (const auto& r : records_)
+            if (r.topic() == topic) out.push_back(r);
+        return out;
+    }
+    std::set<TopicPartition> partitions() const {
+        std::set<TopicPartition> out;
+        for (const auto& r : records_) out.emplace(r.topic(), r.partition());
+        return out;
+    }
+    auto begin() const noexcept { return records_.begin(); }
+    auto end() const noexcept { return records_.end(); }
+
+private:
+    std::vector<ConsumerRecord<K, V>> records_;
+};
+
+class OffsetAndMetadata {
+public:
+    OffsetAndMetadata(int64_t offset, std::string metadata = "") : offset_(offset), metadata_(std::move(metadata)) {}
+    OffsetAndMetadata(int64_t offset, std::optional<int32_t> leader_epoch, std::string metadata)
+        : offset_(offset), leader_epoch_(leader_epoch), metadata_(std::move(metadata)) {}
+
+    int64_t offset() const noexcept { return offset_; }
+    const std::optional<int32_t>& leaderEpoch() const noexcept { return leader_epoch_; }
+    const std::string& metadata() const noexcept { return metadata_; }
+    friend bool operator==(const OffsetAndMetadata& a, const OffsetAndMetadata& b) {
+        return a.offset_ == b.offset_ && a.leader_epoch_ == b.leader_epoch_ && a.metadata_ == b.metadata_;
+    }
+    friend std::ostream& operator<<(std::ostream& out, const OffsetAndMetadata& o) {
+        return out << "OffsetAndMetadata{offset=" << o.offset_ << ", leaderEpoch="
+                   << (o.leader_epoch_ ? std::to_string(*o.leader_epoch_) : std::string("null")) << ", metadata='" << o.metadata_ << "'}";
+    }
+
+private:
+    int64_t offset_;
+    std::optional<int32_t> leader_epoch_;
+    std::string metadata_;
+};
+
+class OffsetAndTimestamp {
+public:
+    OffsetAndTimestamp(int64_t offset, int64_t timestamp) : offset_(offset), timestamp_(timestamp) {}
+    int64_t offset() const noexcept { return offset_; }
+    int64_t timestamp() const noexcept { return timestamp_; }
+
+private:
+    int64_t offset_, timestamp_;
+};
+
+// Kafka's ConsumerRebalanceListener: override what you need.
+class ConsumerRebalanceListener {
+public:
+    virtual ~ConsumerRebalanceListener() = default;
+    virtual void onPartitionsRevoked(const std::set<TopicPartition>& partitions) = 0;
+    virtual void onPartitionsAssigned(const std::set<TopicPartition>& partitions) = 0;
+    // Default as in Kafka: treat lost partitions as revoked.
+    virtual void onPartitionsLost(const std::set<TopicPartition>& partitions) { onPartitionsRevoked(partitions); }
+};
+
+// Kafka's OffsetCommitCallback.onComplete(offsets, exception): exception is nullptr on success.
+using OffsetCommitCallback =
+    std::function<void(const std::map<TopicPartition, OffsetAndMetadata>&, const KafkaException*)>;
+
+}  // namespace kstream_sim
+// ==== [END PART] clients/consumer_record.hpp =======================================================================
+
 // #include "future.hpp"  (already pasted above: [PART] clients/future.hpp)
 
 namespace kstream_sim {
@@ -3935,7 +4074,143 @@ private:
 
 }  // namespace detail
 
+// ---- consumer groups ----
+
+class ConsumerGroupListing {
+public:
+    ConsumerGroupListing(std::string group_id, bool simple, std::optional<GroupState> state)
+        : group_id_(std::move(group_id)), simple_(simple), state_(state) {}
+    const std::string& groupId() const noexcept { return group_id_; }
+    // True for a group that only stores offsets (no member ever used the group protocol).
+    bool isSimpleConsumerGroup() const noexcept { return simple_; }
+    const std::optional<GroupState>& groupState() const noexcept { return state_; }
+
+private:
+    std::string group_id_;
+    bool simple_;
+    std::optional<GroupState> state_;
+};
+
+class MemberAssignment {
+public:
+    explicit MemberAssignment(std::set<TopicPartition> partitions) : partitions_(std::move(partitions)) {}
+    const std::set<TopicPartition>& topicPartitions() const noexcept { return partitions_; }
+
+private:
+    std::set<TopicPartition> partitions_;
+};
+
+class MemberDescription {
+public:
+    MemberDescription(std::string member_id, std::optional<std::string> instance_id, std::string client_id, std::string host,
+                      MemberAssignment assignment)
+        : member_id_(std::move(member_id)), instance_id_(std::move(instance_id)), client_id_(std::move(client_id)),
+          host_(std::move(host)), assignment_(std::move(assignment)) {}
+    const std::string& consumerId() const noexcept { return member_id_; }
+    const std::optional<std::string>& groupInstanceId() const noexcept { return instance_id_; }
+    const std::string& clientId() const noexcept { return client_id_; }
+    const std::string& host() const noexcept { return host_; }
+    const MemberAssignment& assignment() const noexcept { return assignment_; }
+
+private:
+    std::string member_id_;
+    std::optional<std::string> instance_id_;
+    std::string client_id_, host_;
+    MemberAssignment assignment_;
+};
+
+class ConsumerGroupDescription {
+public:
+    ConsumerGroupDescription(std::string group_id, bool simple, std::vector<MemberDescription> members, std::string assignor,
+                             GroupState state, Node coordinator)
+        : group_id_(std::move(group_id)), simple_(simple), members_(std::move(members)), assignor_(std::move(assignor)),
+          state_(state), coordinator_(coordinator) {}
+    const std::string& groupId() const noexcept { return group_id_; }
+    bool isSimpleConsumerGroup() const noexcept { return simple_; }
+    // In the coordinator's order (join order here).
+    const std::vector<MemberDescription>& members() const noexcept { return members_; }
+    // The chosen assignor's protocol name ("range", ...); empty while the group has none.
+    const std::string& partitionAssignor() const noexcept { return assignor_; }
+    GroupState groupState() const noexcept { return state_; }
+    const Node& coordinator() const noexcept { return coordinator_; }
+
+private:
+    std::string group_id_;
+    bool simple_;
+    std::vector<MemberDescription> members_;
+    std::string assignor_;
+    GroupState state_;
+    Node coordinator_;
+};
+
+class ListConsumerGroupsResult {
+public:
+    explicit ListConsumerGroupsResult(KafkaFuture<std::vector<ConsumerGroupListing>> all) : all_(std::move(all)) {}
+    const KafkaFuture<std::vector<ConsumerGroupListing>>& all() const noexcept { return all_; }
+    const KafkaFuture<std::vector<ConsumerGroupListing>>& valid() const noexcept { return all_; }
+
+private:
+    KafkaFuture<std::vector<ConsumerGroupListing>> all_;
+};
+
+class ListConsumerGroupOffsetsResult {
+public:
+    ListConsumerGroupOffsetsResult(std::string group_id, KafkaFuture<std::map<TopicPartition, OffsetAndMetadata>> offsets)
+        : group_id_(std::move(group_id)), offsets_(std::move(offsets)) {}
+    // The group's committed offsets (partitions without one are absent).
+    const KafkaFuture<std::map<TopicPartition, OffsetAndMetadata>>& partitionsToOffsetAndMetadata() const noexcept { return offsets_; }
+    const KafkaFuture<std::map<TopicPartition, OffsetAndMetadata>>& partitionsToOffsetAndMetadata(const std::string& group_id) const {
+        if (group_id != group_id_) throw IllegalArgumentException("Offsets for consumer group '" + group_id + "' were not requested");
+        return offsets_;
+    }
+
+private:
+    std::string group_id_;
+    KafkaFuture<std::map<TopicPartition, OffsetAndMetadata>> offsets_;
+};
+
+class AlterConsumerGroupOffsetsResult : public KeyedResult<TopicPartition, void> {
+public:
+    using KeyedResult::KeyedResult;
+    const KafkaFuture<void>& partitionResult(const TopicPartition& tp) const {
+        auto it = values().find(tp);
+        if (it == values().end())
+            throw IllegalArgumentException("Offset for partition \"" + tp.toString() + "\" was not altered");
+        return it->second;
+    }
+};
+
+class DeleteConsumerGroupsResult : public KeyedResult<std::string, void> {
+public:
+    using KeyedResult::KeyedResult;
+    const std::map<std::string, KafkaFuture<void>>& deletedGroups() const noexcept { return values(); }
+};
+
 namespace detail {
+template <class D = void>
+class DescribeConsumerGroupsResultImpl;
+}  // namespace detail
+
+// A class template only so that it is compiled when used; users write DescribeConsumerGroupsResult.
+using DescribeConsumerGroupsResult = detail::DescribeConsumerGroupsResultImpl<>;
+
+namespace detail {
+
+template <class D>
+class DescribeConsumerGroupsResultImpl {
+    using Scheduler = SchedulerImpl<D>;
+
+public:
+    DescribeConsumerGroupsResultImpl(Scheduler& scheduler, std::map<std::string, KafkaFuture<ConsumerGroupDescription>> values)
+        : scheduler_(&scheduler), values_(std::move(values)) {}
+    const std::map<std::string, KafkaFuture<ConsumerGroupDescription>>& describedGroups() const noexcept { return values_; }
+    KafkaFuture<std::map<std::string, ConsumerGroupDescription>> all() const { return allValues(*scheduler_, values_); }
+
+private:
+    Scheduler* scheduler_;
+    std::map<std::string, KafkaFuture<ConsumerGroupDescription>> values_;
+};
+
 template <class D = void>
 class AdminImpl;
 }  // namespace detail
@@ -3955,6 +4230,7 @@ class AdminImpl {
     using Scheduler = SchedulerImpl<D>;
     using DescribeTopicsResult = DescribeTopicsResultImpl<D>;
     using ListOffsetsResult = ListOffsetsResultImpl<D>;
+    using DescribeConsumerGroupsResult = DescribeConsumerGroupsResultImpl<D>;
 
 public:
     explicit AdminImpl(Cluster& cluster, const Properties& props = {})
@@ -4037,9 +4313,99 @@ public:
         return ListOffsetsResult(cluster_->scheduler(), std::move(futures));
     }
 
+    // ---- consumer groups (answered by each group's coordinator) ----
+
+    ListConsumerGroupsResult listConsumerGroups() {
+        KafkaFuture<std::vector<ConsumerGroupListing>> f(cluster_->scheduler());
+        requestValue<std::vector<ConsumerGroupListing>>([c = cluster_] {
+            std::vector<ConsumerGroupListing> out;
+            for (const auto& kv : c->groupCoordinator().groups())
+                if (kv.second.state != GroupState::DEAD) out.emplace_back(kv.first, kv.second.protocol.empty() && kv.second.generation == 0, kv.second.state);
+            return out;
+        }, f);
+        return ListConsumerGroupsResult(f);
+    }
+
+    DescribeConsumerGroupsResult describeConsumerGroups(const std::vector<std::string>& group_ids) {
+        std::map<std::string, KafkaFuture<ConsumerGroupDescription>> futures;
+        for (const auto& id : group_ids) {
+            KafkaFuture<ConsumerGroupDescription> f(cluster_->scheduler());
+            futures.emplace(id, f);
+            requestValue<ConsumerGroupDescription>([c = cluster_, id] {
+                const ConsumerGroupState& g = existingGroup(*c, id);
+                std::vector<MemberDescription> members;
+                for (const auto& m : g.members)
+                    members.emplace_back(m.member_id, m.group_instance_id, m.client_id, "/127.0.0.1",
+                                         MemberAssignment(std::set<TopicPartition>(m.assignment.begin(), m.assignment.end())));
+                return ConsumerGroupDescription(id, g.protocol.empty() && g.generation == 0, std::move(members), g.protocol, g.state,
+                                                Node(c->coordinatorFor(id)));
+            }, f);
+        }
+        return DescribeConsumerGroupsResult(cluster_->scheduler(), std::move(futures));
+    }
+
+    // The committed offsets of a group; an unknown group has none.
+    ListConsumerGroupOffsetsResult listConsumerGroupOffsets(const std::string& group_id) {
+        KafkaFuture<std::map<TopicPartition, OffsetAndMetadata>> f(cluster_->scheduler());
+        requestValue<std::map<TopicPartition, OffsetAndMetadata>>([c = cluster_, group_id] {
+            std::map<TopicPartition, OffsetAndMetadata> out;
+            if (const ConsumerGroupState* g = c->groupCoordinator().find(group_id))
+                for (const auto& [tp, o] : g->offsets) out.emplace(tp, OffsetAndMetadata(o.offset, o.leader_epoch, o.metadata));
+            return out;
+        }, f);
+        return ListConsumerGroupOffsetsResult(group_id, f);
+    }
+
+    // Sets committed offsets, as a commit without member id and generation: only while the group has no
+    // members (else UnknownMemberIdException). To reset a group to the earliest or latest offsets, or to a
+    // timestamp, look them up with listOffsets and alter to them (what kafka-consumer-groups.sh --reset-offsets does).
+    AlterConsumerGroupOffsetsResult alterConsumerGroupOffsets(const std::string& group_id,
+                                                              const std::map<TopicPartition, OffsetAndMetadata>& offsets) {
+        std::map<TopicPartition, KafkaFuture<void>> futures;
+        for (const auto& kv : offsets) futures.emplace(kv.first, KafkaFuture<void>(cluster_->scheduler()));
+        std::map<TopicPartition, CommittedOffset> commit;
+        for (const auto& [tp, o] : offsets) commit[tp] = CommittedOffset{o.offset(), o.leaderEpoch(), o.metadata(), cluster_->nowMs()};
+        cluster_->roundTrip(anyBroker(), [c = cluster_, group_id, commit, futures]() -> std::function<void()> {
+            const GroupError e = c->commitGroupOffsets(group_id, "", std::nullopt, -1, commit);
+            return [e, futures] {
+                for (const auto& kv : futures) {
+                    if (e == GroupError::NONE) kv.second.complete();
+                    else if (e == GroupError::UNKNOWN_TOPIC_OR_PARTITION)
+                        kv.second.completeExceptionally(std::make_exception_ptr(
+                            UnknownTopicOrPartitionException("This server does not host this topic-partition.")));
+                    else
+                        kv.second.completeExceptionally(std::make_exception_ptr(UnknownMemberIdException(
+                            "The coordinator is not aware of this member. Offsets of a consumer group can be altered only "
+                            "while the group has no active members: stop (close) its consumers first.")));
+                }
+            };
+        });
+        return AlterConsumerGroupOffsetsResult(cluster_->scheduler(), std::move(futures));
+    }
+
+    DeleteConsumerGroupsResult deleteConsumerGroups(const std::vector<std::string>& group_ids) {
+        std::map<std::string, KafkaFuture<void>> futures;
+        for (const auto& id : group_ids) {
+            KafkaFuture<void> f(cluster_->scheduler());
+            futures.emplace(id, f);
+            request([c = cluster_, id] {
+                const ConsumerGroupState& g = existingGroup(*c, id);
+                if (!g.members.empty()) throw GroupNotEmptyException("The group is not empty.");
+                c->groupCoordinator().deleteGroup(id);
+            }, f);
+        }
+        return DeleteConsumerGroupsResult(cluster_->scheduler(), std::move(futures));
+    }
+
     void close() {}
 
 private:
+    static const ConsumerGroupState& existingGroup(Cluster& c, const std::string& id) {
+        const ConsumerGroupState* g = c.groupCoordinator().find(id);
+        if (!g || g->state == GroupState::DEAD) throw GroupIdNotFoundException("Group " + id + " not found.");
+        return *g;
+    }
+
     static TopicDescription describe(const TopicState& t) {
         std::vector<TopicPartitionInfo> parts;
         for (const auto& p : t.partitions) {
@@ -4861,141 +5227,7 @@ private:
 }  // namespace kstream_sim
 // ==== [END PART] clients/producer.hpp ==============================================================================
 
-// ==== [PART] clients/consumer_record.hpp ===========================================================================
-// ConsumerRecord, ConsumerRecords and OffsetAndMetadata: what a consumer reads and commits.
-
-#include <cstdint>
-#include <functional>
-#include <map>
-#include <optional>
-#include <ostream>
-#include <set>
-#include <string>
-#include <vector>
-
-// #include "../broker/record.hpp"  (already pasted above: [PART] broker/record.hpp)
-
-namespace kstream_sim {
-
-template <class K, class V>
-class ConsumerRecord {
-public:
-    ConsumerRecord(std::string topic, int32_t partition, int64_t offset, int64_t timestamp, TimestampType timestamp_type,
-                   int32_t serialized_key_size, int32_t serialized_value_size, K key, V value, Headers headers,
-                   std::optional<int32_t> leader_epoch)
-        : topic_(std::move(topic)), partition_(partition), offset_(offset), timestamp_(timestamp), timestamp_type_(timestamp_type),
-          key_size_(serialized_key_size), value_size_(serialized_value_size), key_(std::move(key)), value_(std::move(value)),
-          headers_(std::move(headers)), leader_epoch_(leader_epoch) {}
-
-    const std::string& topic() const noexcept { return topic_; }
-    int32_t partition() const noexcept { return partition_; }
-    int64_t offset() const noexcept { return offset_; }
-    int64_t timestamp() const noexcept { return timestamp_; }
-    TimestampType timestampType() const noexcept { return timestamp_type_; }
-    // -1 for a null key or value (use std::optional<K>/<V> to receive nulls as nullopt).
-    int32_t serializedKeySize() const noexcept { return key_size_; }
-    int32_t serializedValueSize() const noexcept { return value_size_; }
-    const K& key() const noexcept { return key_; }
-    const V& value() const noexcept { return value_; }
-    const Headers& headers() const noexcept { return headers_; }
-    const std::optional<int32_t>& leaderEpoch() const noexcept { return leader_epoch_; }
-
-private:
-    std::string topic_;
-    int32_t partition_;
-    int64_t offset_;
-    int64_t timestamp_;
-    TimestampType timestamp_type_;
-    int32_t key_size_, value_size_;
-    K key_;
-    V value_;
-    Headers headers_;
-    std::optional<int32_t> leader_epoch_;
-};
-
-// The records one poll() returned, in the order they were fetched; iterable.
-template <class K, class V>
-class ConsumerRecords {
-public:
-    ConsumerRecords() = default;
-    explicit ConsumerRecords(std::vector<ConsumerRecord<K, V>> records) : records_(std::move(records)) {}
-
-    int count() const noexcept { return static_cast<int>(records_.size()); }
-    bool isEmpty() const noexcept { return records_.empty(); }
-    std::vector<ConsumerRecord<K, V>> records(const TopicPartition& tp) const {
-        std::vector<ConsumerRecord<K, V>> out;
-        for (const auto& r : records_)
-            if (r.partition() == tp.partition() && r.topic() == tp.topic()) out.push_back(r);
-        return out;
-    }
-    std::vector<ConsumerRecord<K, V>> records(const std::string& topic) const {
-        std::vector<ConsumerRecord<K, V>> out;
-        for (const auto& r : records_)
-            if (r.topic() == topic) out.push_back(r);
-        return out;
-    }
-    std::set<TopicPartition> partitions() const {
-        std::set<TopicPartition> out;
-        for (const auto& r : records_) out.emplace(r.topic(), r.partition());
-        return out;
-    }
-    auto begin() const noexcept { return records_.begin(); }
-    auto end() const noexcept { return records_.end(); }
-
-private:
-    std::vector<ConsumerRecord<K, V>> records_;
-};
-
-class OffsetAndMetadata {
-public:
-    OffsetAndMetadata(int64_t offset, std::string metadata = "") : offset_(offset), metadata_(std::move(metadata)) {}
-    OffsetAndMetadata(int64_t offset, std::optional<int32_t> leader_epoch, std::string metadata)
-        : offset_(offset), leader_epoch_(leader_epoch), metadata_(std::move(metadata)) {}
-
-    int64_t offset() const noexcept { return offset_; }
-    const std::optional<int32_t>& leaderEpoch() const noexcept { return leader_epoch_; }
-    const std::string& metadata() const noexcept { return metadata_; }
-    friend bool operator==(const OffsetAndMetadata& a, const OffsetAndMetadata& b) {
-        return a.offset_ == b.offset_ && a.leader_epoch_ == b.leader_epoch_ && a.metadata_ == b.metadata_;
-    }
-    friend std::ostream& operator<<(std::ostream& out, const OffsetAndMetadata& o) {
-        return out << "OffsetAndMetadata{offset=" << o.offset_ << ", leaderEpoch="
-                   << (o.leader_epoch_ ? std::to_string(*o.leader_epoch_) : std::string("null")) << ", metadata='" << o.metadata_ << "'}";
-    }
-
-private:
-    int64_t offset_;
-    std::optional<int32_t> leader_epoch_;
-    std::string metadata_;
-};
-
-class OffsetAndTimestamp {
-public:
-    OffsetAndTimestamp(int64_t offset, int64_t timestamp) : offset_(offset), timestamp_(timestamp) {}
-    int64_t offset() const noexcept { return offset_; }
-    int64_t timestamp() const noexcept { return timestamp_; }
-
-private:
-    int64_t offset_, timestamp_;
-};
-
-// Kafka's ConsumerRebalanceListener: override what you need.
-class ConsumerRebalanceListener {
-public:
-    virtual ~ConsumerRebalanceListener() = default;
-    virtual void onPartitionsRevoked(const std::set<TopicPartition>& partitions) = 0;
-    virtual void onPartitionsAssigned(const std::set<TopicPartition>& partitions) = 0;
-    // Default as in Kafka: treat lost partitions as revoked.
-    virtual void onPartitionsLost(const std::set<TopicPartition>& partitions) { onPartitionsRevoked(partitions); }
-};
-
-// Kafka's OffsetCommitCallback.onComplete(offsets, exception): exception is nullptr on success.
-using OffsetCommitCallback =
-    std::function<void(const std::map<TopicPartition, OffsetAndMetadata>&, const KafkaException*)>;
-
-}  // namespace kstream_sim
-// ==== [END PART] clients/consumer_record.hpp =======================================================================
-
+// #include "kstream_sim/clients/consumer_record.hpp"  (already pasted above: [PART] clients/consumer_record.hpp)
 // ==== [PART] clients/assignors.hpp =================================================================================
 // Consumer partition assignors: Kafka's range, roundrobin, sticky and cooperative-sticky, decision for decision.
 //
@@ -5053,14 +5285,14 @@ struct GroupSubscription {
     std::vector<std::pair<std::string, int32_t>> partitions_per_topic;    // topic -> partition count
 };
 
-struct MemberAssignment {
+struct MemberPartitions {
     std::string member_id;
     std::vector<TopicPartition> partitions;  // in the order Kafka's assignor lists them
 };
 
 // One entry per member, in the order of GroupSubscription::members.
 struct GroupAssignment {
-    std::vector<MemberAssignment> members;
+    std::vector<MemberPartitions> members;
 
     // The partitions of one member; empty for an unknown member.
     const std::vector<TopicPartition>& partitionsOf(const std::string& member_id) const {
@@ -5194,7 +5426,7 @@ struct AssignorInput {
     GroupAssignment result(const std::vector<std::vector<int>>& gids) const {
         GroupAssignment out;
         for (size_t m = 0; m < memberCount(); ++m) {
-            MemberAssignment ma{sub->members[m].member_id, {}};
+            MemberPartitions ma{sub->members[m].member_id, {}};
             for (int g : gids[m]) ma.partitions.push_back(partition(g));
             out.members.push_back(std::move(ma));
         }

@@ -370,3 +370,88 @@ TEST_CASE("the whole group run is a function of the seed", "[groups][determinism
     };
     CHECK(run() == run());
 }
+
+TEST_CASE("Admin lists and describes groups: members, assignment, state, assignor", "[groups][admin]") {
+    Fixture f;
+    auto c0 = f.consumer("c0"), c1 = f.consumer("c1");
+    f.subscribe(*c0, "c0");
+    f.subscribe(*c1, "c1");
+    Fixture::pollAll({c0.get(), c1.get()});
+    const auto listed = f.admin.listConsumerGroups().all().get();
+    REQUIRE(listed.size() == 1);
+    CHECK(listed[0].groupId() == "g");
+    CHECK(listed[0].groupState() == std::optional<GroupState>(GroupState::STABLE));
+    CHECK_FALSE(listed[0].isSimpleConsumerGroup());
+    const ConsumerGroupDescription d = f.admin.describeConsumerGroups({"g"}).all().get().at("g");
+    CHECK(d.groupState() == GroupState::STABLE);
+    CHECK(std::string(toString(d.groupState())) == "Stable");
+    CHECK(d.partitionAssignor() == "range");
+    CHECK(d.coordinator().id() == f.cluster.coordinatorFor("g"));
+    REQUIRE(d.members().size() == 2);
+    CHECK(d.members()[0].clientId() == "c0");
+    CHECK(d.members()[0].consumerId() == c0->groupMetadata().memberId());
+    CHECK(d.members()[0].assignment().topicPartitions() == tps("t", {0, 1, 2}));
+    CHECK(d.members()[1].assignment().topicPartitions() == tps("t", {3, 4, 5}));
+    c0->close();
+    c1->close();
+    f.cluster.advance(1s);
+    CHECK(f.admin.describeConsumerGroups({"g"}).all().get().at("g").groupState() == GroupState::EMPTY);
+    CHECK_THROWS_AS(f.admin.describeConsumerGroups({"nope"}).all().get(), GroupIdNotFoundException);
+}
+
+TEST_CASE("Admin: committed offsets, and lag = log end offset - committed offset", "[groups][admin]") {
+    Fixture f;
+    f.produce(5);
+    auto c0 = f.consumer("c0", kRange, Properties{{"max.poll.records", 3}});
+    f.subscribe(*c0, "c0");
+    int read = 0;
+    while (read < 12) read += static_cast<int>(c0->poll(500ms).count());  // 12 of the 30 records
+    c0->commitSync();
+    const auto committed = f.admin.listConsumerGroupOffsets("g").partitionsToOffsetAndMetadata().get();
+    std::map<TopicPartition, OffsetSpec> latest;
+    for (int p = 0; p < 6; ++p) latest.emplace(TopicPartition("t", p), OffsetSpec::latest());
+    const auto ends = f.admin.listOffsets(latest).all().get();
+    int64_t total_lag = 0;
+    for (const auto& [tp, end] : ends) {
+        const int64_t position = c0->position(tp);
+        const int64_t committed_offset = committed.count(tp) ? committed.at(tp).offset() : 0;
+        CHECK(committed_offset == position);
+        CHECK(end.offset() == 5);
+        total_lag += end.offset() - committed_offset;
+    }
+    CHECK(total_lag == 30 - read);
+    CHECK(f.admin.listConsumerGroupOffsets("unknown").partitionsToOffsetAndMetadata().get().empty());
+}
+
+TEST_CASE("Admin alters a group's offsets only while it has no members; reset to earliest, latest or a timestamp",
+          "[groups][admin]") {
+    Fixture f({{"t", 1}});
+    f.produce(10, "t", 1);
+    const TopicPartition tp("t", 0);
+    auto c0 = f.consumer("c0");
+    f.subscribe(*c0, "c0");
+    while (c0->poll(500ms).isEmpty()) {
+    }
+    c0->commitSync();
+    CHECK_THROWS_AS(f.admin.alterConsumerGroupOffsets("g", {{tp, OffsetAndMetadata(0)}}).all().get(), UnknownMemberIdException);
+    CHECK_THROWS_AS(f.admin.deleteConsumerGroups({"g"}).all().get(), GroupNotEmptyException);
+    c0->close();
+    // --reset-offsets --to-earliest: look the offsets up, then alter.
+    const auto earliest = f.admin.listOffsets({{tp, OffsetSpec::earliest()}}).all().get().at(tp).offset();
+    f.admin.alterConsumerGroupOffsets("g", {{tp, OffsetAndMetadata(earliest)}}).all().get();
+    CHECK(f.admin.listConsumerGroupOffsets("g").partitionsToOffsetAndMetadata().get().at(tp).offset() == 0);
+    auto again = f.consumer("c1");
+    f.subscribe(*again, "c1");
+    std::vector<int64_t> offsets;
+    while (offsets.size() < 10)
+        for (const auto& r : again->poll(500ms)) offsets.push_back(r.offset());
+    CHECK(offsets.front() == 0);
+    again->close();
+    const auto latest = f.admin.listOffsets({{tp, OffsetSpec::latest()}}).all().get().at(tp).offset();
+    f.admin.alterConsumerGroupOffsets("g", {{tp, OffsetAndMetadata(latest)}}).all().get();
+    CHECK(f.admin.listConsumerGroupOffsets("g").partitionsToOffsetAndMetadata().get().at(tp).offset() == 10);
+    f.admin.deleteConsumerGroups({"g"}).all().get();
+    CHECK_THROWS_AS(f.admin.describeConsumerGroups({"g"}).all().get(), GroupIdNotFoundException);
+    CHECK_THROWS_AS(f.admin.deleteConsumerGroups({"g"}).all().get(), GroupIdNotFoundException);
+    CHECK(f.admin.listConsumerGroupOffsets("g").partitionsToOffsetAndMetadata().get().empty());
+}

@@ -343,6 +343,9 @@ public:
         return GroupError::NONE;
     }
 
+    // DeleteGroups: the group and its offsets are gone (the caller checked that it has no members).
+    void deleteGroup(const std::string& group_id) { groups_.erase(group_id); }
+
     void commit(const std::string& group_id, const std::map<TopicPartition, CommittedOffset>& offsets) {
         ConsumerGroupState& g = group(group_id);
         for (const auto& [tp, o] : offsets) g.offsets[tp] = o;
