@@ -35,7 +35,7 @@
 //   clients/serdes.hpp                Serdes: typed values to Kafka's bytes and back, byte for byte as Kafka's built-in serializers write them.
 //   clients/client_configs.hpp        Client configuration names, defaults and checks (ProducerConfig, ConsumerConfig, AdminClientConfig).
 //   clients/future.hpp                KafkaFuture<T>: the result of an asynchronous client call; get() runs the virtual clock until it is there.
-//   clients/admin.hpp                 Admin: create, delete, list and describe topics, add partitions, list offsets, and consumer groups: list,
+//   clients/admin.hpp                 Admin: Kafka's Admin client, for topics, offsets and consumer groups.
 //   clients/consumer_record.hpp       ConsumerRecord, ConsumerRecords and OffsetAndMetadata: what a consumer reads and commits.
 //   clients/producer_record.hpp       ProducerRecord and RecordMetadata: what a producer sends, and where it landed.
 //   clients/producer.hpp              KafkaProducer: partitioning, batching (batch.size, linger.ms), the sender and acknowledgements.
@@ -3682,8 +3682,10 @@ private:
 // ==== [END PART] clients/future.hpp ================================================================================
 
 // ==== [PART] clients/admin.hpp =====================================================================================
-// Admin: create, delete, list and describe topics, add partitions, list offsets, and consumer groups: list,
-// describe, their committed offsets, alter or delete them (Kafka's Admin client).
+// Admin: Kafka's Admin client, for topics, offsets and consumer groups.
+//
+// Topics: create, delete, list, describe, add partitions; list offsets. Consumer groups: list, describe,
+// their committed offsets, alter or delete them.
 //
 // Each call is a request to a broker: the result's futures complete after a network round trip, and
 // get() runs the virtual clock until they do. Errors carry Kafka's exception classes.

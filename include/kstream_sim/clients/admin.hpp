@@ -1,5 +1,7 @@
-// Admin: create, delete, list and describe topics, add partitions, list offsets, and consumer groups: list,
-// describe, their committed offsets, alter or delete them (Kafka's Admin client).
+// Admin: Kafka's Admin client, for topics, offsets and consumer groups.
+//
+// Topics: create, delete, list, describe, add partitions; list offsets. Consumer groups: list, describe,
+// their committed offsets, alter or delete them.
 //
 // Each call is a request to a broker: the result's futures complete after a network round trip, and
 // get() runs the virtual clock until they do. Errors carry Kafka's exception classes.
