@@ -27,7 +27,7 @@
 //   broker/record.hpp                 Records as the broker stores them: TopicPartition, headers, and record batches of serialized bytes.
 //   broker/partition_log.hpp          A partition's log: record batches in offset order, a log start offset and a log end offset.
 //   broker/topic.hpp                  Topics and partitions as brokers hold them, topic configs (TopicConfig) and topic-name rules.
-//   broker/group_coordinator.hpp      The group coordinator's state: consumer groups, their members and assignments, committed offsets.
+//   broker/group_coordinator.hpp      The group coordinator: consumer groups with Kafka's classic join/sync protocol, and committed offsets.
 //   broker/network.hpp                The network between clients and brokers: which messages travel, and the faults a test injects into it.
 //   broker/cluster.hpp                The cluster: brokers, topics and partitions on one virtual clock, and the broker side of every request.
 //   broker/fault_plan.hpp             Fault plans: broker crashes, restarts, isolations and lost, delayed or duplicated messages on the virtual clock.
@@ -37,15 +37,17 @@
 //   clients/serdes.hpp                Serdes: typed values to Kafka's bytes and back, byte for byte as Kafka's built-in serializers write them.
 //   clients/client_configs.hpp        Client configuration names, defaults and checks (ProducerConfig, ConsumerConfig, AdminClientConfig).
 //   clients/future.hpp                KafkaFuture<T>: the result of an asynchronous client call; get() runs the virtual clock until it is there.
-//   clients/admin.hpp                 Admin: create, delete, list and describe topics, add partitions, list offsets (Kafka's Admin client).
+//   clients/admin.hpp                 Admin: Kafka's Admin client, for topics, offsets and consumer groups.
+//   clients/consumer_record.hpp       ConsumerRecord, ConsumerRecords and OffsetAndMetadata: what a consumer reads and commits.
 //   clients/producer_record.hpp       ProducerRecord and RecordMetadata: what a producer sends, and where it landed.
 //   clients/producer.hpp              KafkaProducer: partitioning, batching (batch.size, linger.ms), the sender and acknowledgements.
-//   clients/consumer_record.hpp       ConsumerRecord, ConsumerRecords and OffsetAndMetadata: what a consumer reads and commits.
 //   clients/assignors.hpp             Consumer partition assignors: Kafka's range, roundrobin, sticky and cooperative-sticky, decision for decision.
 //   clients/consumer.hpp              KafkaConsumer: assignment or subscription, fetch positions, poll, seek, commits and auto-commit.
 //
 // [LAYER] streams -- Kafka Streams: StreamsBuilder, KStream/KTable, state stores, TopologyTestDriver
 //   streams/values.hpp                Streams values: KeyValue, the engine's type-erased value box, and type-erased serdes.
+//   streams/pattern.hpp               Pattern: Java's java.util.regex.Pattern for topic subscriptions (builder.stream(Pattern::compile("orders-.*"))).
+//   streams/timestamp_extractor.hpp   Timestamp extractors: which time a source record carries into the topology (Kafka's TimestampExtractor).
 //   streams/state_stores.hpp          State stores: key-value and timestamped stores of bytes, with caching and change logging.
 //   streams/topology_builder.hpp      The topology builder: nodes, stores, sub-topologies, and describe() in Kafka's exact text.
 //   streams/stream_task.hpp           The Streams engine at run time: StreamTask, its context, sources, sinks and punctuation.
@@ -151,6 +153,10 @@ KSTREAM_SIM_EXCEPTION(RebalanceInProgressException, ApiException)
 KSTREAM_SIM_EXCEPTION(GroupIdNotFoundException, ApiException)
 KSTREAM_SIM_EXCEPTION(InvalidGroupIdException, ApiException)
 KSTREAM_SIM_EXCEPTION(GroupNotEmptyException, ApiException)
+KSTREAM_SIM_EXCEPTION(UnknownMemberIdException, ApiException)
+KSTREAM_SIM_EXCEPTION(IllegalGenerationException, ApiException)
+KSTREAM_SIM_EXCEPTION(FencedInstanceIdException, ApiException)
+KSTREAM_SIM_EXCEPTION(InconsistentGroupProtocolException, ApiException)
 KSTREAM_SIM_EXCEPTION(OutOfOrderSequenceException, ApiException)
 KSTREAM_SIM_EXCEPTION(DuplicateSequenceException, ApiException)
 KSTREAM_SIM_EXCEPTION(InvalidProducerEpochException, ApiException)
@@ -1554,6 +1560,31 @@ public:
         return batches_.back().base_offset;
     }
 
+    // ---- transactions ----
+    // An aborted transaction, as a fetch response lists it: its producer and its first offset.
+    struct AbortedTransaction {
+        int64_t producer_id;
+        int64_t first_offset;
+    };
+    // The last stable offset (LSO): the high watermark, or the first offset of the earliest transaction not
+    // yet decided below it. A transaction counts as decided once its marker is below the high watermark.
+    int64_t lastStableOffset(int64_t high_watermark) const {
+        int64_t lso = high_watermark;
+        for (const auto& kv : open_txns_) lso = std::min(lso, kv.second);
+        for (auto it = decided_txns_.rbegin(); it != decided_txns_.rend() && it->marker_offset >= high_watermark; ++it)
+            lso = std::min(lso, it->first_offset);
+        return lso;
+    }
+    // The aborted transactions that overlap [from, to), oldest first (what read_committed needs to filter).
+    std::vector<AbortedTransaction> abortedTransactions(int64_t from, int64_t to) const {
+        std::vector<AbortedTransaction> out;
+        for (const auto& t : decided_txns_)
+            if (t.aborted && t.marker_offset >= from && t.first_offset < to) out.push_back({t.producer_id, t.first_offset});
+        return out;
+    }
+    // The producers with a transaction open on this partition, and where each began.
+    const std::map<int64_t, int64_t>& openTransactions() const noexcept { return open_txns_; }
+
     // The producer state of an idempotent producer on this partition, or null.
     const ProducerStateEntry* producerState(int64_t producer_id) const {
         auto it = producers_.find(producer_id);
@@ -1616,12 +1647,23 @@ public:
         }
         log_end_offset_ = batches_.empty() ? std::max(offset, log_start_offset_) : batches_.back().nextOffset();
         producers_.clear();
+        open_txns_.clear();
+        decided_txns_.clear();
         for (const auto& b : batches_) rememberProducer(b);
     }
 
 private:
     void rememberProducer(const StoredBatch& b) {
         if (b.producer.producer_id < 0) return;
+        if (b.isControl()) {
+            auto open = open_txns_.find(b.producer.producer_id);
+            if (open != open_txns_.end()) {
+                decided_txns_.push_back({b.producer.producer_id, open->second, b.base_offset, b.control == ControlType::Abort});
+                open_txns_.erase(open);
+            }
+        } else if (b.producer.transactional) {
+            open_txns_.emplace(b.producer.producer_id, b.base_offset);  // no-op when already open
+        }
         ProducerStateEntry& e = producers_[b.producer.producer_id];
         if (b.producer.producer_epoch != e.epoch) e.batches.clear();
         e.epoch = b.producer.producer_epoch;
@@ -1636,6 +1678,16 @@ private:
     int64_t log_end_offset_ = 0;
     int64_t size_in_bytes_ = 0;
     std::map<int64_t, ProducerStateEntry> producers_;
+    // Transactions: open ones (producer id -> first offset), and decided ones in marker order. Committed ones
+    // matter only until their marker is stable; aborted ones are kept for read_committed fetches.
+    struct DecidedTransaction {
+        int64_t producer_id;
+        int64_t first_offset;
+        int64_t marker_offset;
+        bool aborted;
+    };
+    std::map<int64_t, int64_t> open_txns_;
+    std::vector<DecidedTransaction> decided_txns_;
 };
 
 }  // namespace kstream_sim
@@ -1827,23 +1879,42 @@ struct TopicState {
 // ==== [END PART] broker/topic.hpp ==================================================================================
 
 // ==== [PART] broker/group_coordinator.hpp ==========================================================================
-// The group coordinator's state: consumer groups, their members and assignments, committed offsets.
+// The group coordinator: consumer groups with Kafka's classic join/sync protocol, and committed offsets.
 //
 // Kafka places a group on the broker that leads partition abs(hashCode(group.id)) % 50 of the internal,
 // compacted topic __consumer_offsets (offsets.topic.num.partitions), and stores each commit as a record
-// there. kstream_sim does the same (see Cluster::commitOffsets). Membership here is the simplest correct
-// form: a join or leave starts a new generation and the range assignor redistributes all partitions;
-// members see the new generation at their next poll (a simplification of the classic join/sync protocol).
+// there (see Cluster::commitOffsets). The coordinator here is a port of the classic-protocol half of Kafka's
+// GroupMetadataManager/ClassicGroup, on the virtual clock:
+//   - JoinGroup: a new dynamic member is given a member id (client.id + "-" + UUID) and asked to rejoin with it
+//     (MEMBER_ID_REQUIRED); a join moves the group to PreparingRebalance. The join phase ends when every known
+//     member has rejoined, or when the rebalance timeout (the largest max.poll.interval.ms) expires, which
+//     removes the dynamic members that did not rejoin. The first rebalance of an empty group waits
+//     group.initial.rebalance.delay.ms (3 s), extended while new members keep arriving. Then the generation
+//     increases, the protocol (assignor) is chosen by vote, and every member gets its JoinGroup response; the
+//     leader's lists all members with their subscriptions.
+//   - SyncGroup: the leader sends the assignment it computed (the assignor runs in the leader consumer, as in
+//     Kafka); the coordinator stores it, answers every member, and the group is Stable.
+//   - Heartbeat: every heartbeat (and join or sync) restarts the member's session.timeout.ms; a member whose
+//     session expires is removed and the group rebalances. While a rebalance is being prepared, heartbeats
+//     answer REBALANCE_IN_PROGRESS, which tells members to rejoin.
+//   - Static members (group.instance.id) keep their place: one that rejoins while the group is Stable takes
+//     over its old member id's assignment without a rebalance, and does not leave the group when it closes.
+// The coordinator knows nothing of partitions or assignors: subscriptions and assignments pass through it.
 
 #include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
+// #include "../core/algorithms.hpp"  (already pasted above: [PART] core/algorithms.hpp)
+// #include "../core/hashing.hpp"  (already pasted above: [PART] core/hashing.hpp)
 // #include "../core/random.hpp"  (already pasted above: [PART] core/random.hpp)
+// #include "../core/scheduler.hpp"  (already pasted above: [PART] core/scheduler.hpp)
 // #include "record.hpp"  (already pasted above: [PART] broker/record.hpp)
 
 namespace kstream_sim {
@@ -1855,19 +1926,123 @@ struct CommittedOffset {
     int64_t commit_timestamp = -1;
 };
 
+// org.apache.kafka.common.GroupState; toString gives Kafka's names ("Stable", "PreparingRebalance", ...).
+enum class GroupState { UNKNOWN, PREPARING_REBALANCE, COMPLETING_REBALANCE, STABLE, DEAD, EMPTY, ASSIGNING, RECONCILING, NOT_READY };
+
+inline const char* toString(GroupState s) noexcept {
+    switch (s) {
+        case GroupState::PREPARING_REBALANCE: return "PreparingRebalance";
+        case GroupState::COMPLETING_REBALANCE: return "CompletingRebalance";
+        case GroupState::STABLE: return "Stable";
+        case GroupState::DEAD: return "Dead";
+        case GroupState::EMPTY: return "Empty";
+        case GroupState::ASSIGNING: return "Assigning";
+        case GroupState::RECONCILING: return "Reconciling";
+        case GroupState::NOT_READY: return "NotReady";
+        default: return "Unknown";
+    }
+}
+
+// The error codes of the group APIs (org.apache.kafka.common.protocol.Errors) that the coordinator answers.
+enum class GroupError {
+    NONE,
+    UNKNOWN_MEMBER_ID,
+    ILLEGAL_GENERATION,
+    REBALANCE_IN_PROGRESS,
+    MEMBER_ID_REQUIRED,
+    FENCED_INSTANCE_ID,
+    INCONSISTENT_GROUP_PROTOCOL,
+    COORDINATOR_NOT_AVAILABLE,
+    UNKNOWN_TOPIC_OR_PARTITION,
+};
+
+// What a member sends for one assignor in its JoinGroup (ConsumerProtocolSubscription plus the assignor's user
+// data): subscribed topics, the partitions it owns, and the generation they belong to (-1: none).
+struct ConsumerProtocolSubscription {
+    std::vector<std::string> topics;
+    std::vector<TopicPartition> owned_partitions;
+    int32_t generation = -1;
+    bool operator==(const ConsumerProtocolSubscription& o) const {
+        return topics == o.topics && owned_partitions == o.owned_partitions && generation == o.generation;
+    }
+    bool operator!=(const ConsumerProtocolSubscription& o) const { return !(*this == o); }
+};
+
+// One assignor a member supports ("range", "cooperative-sticky", ...), with its metadata; in preference order.
+using GroupProtocols = std::vector<std::pair<std::string, ConsumerProtocolSubscription>>;
+// An assignment: member id -> partitions.
+using GroupAssignmentMap = std::vector<std::pair<std::string, std::vector<TopicPartition>>>;
+
+struct JoinGroupRequest {
+    std::string group_id;
+    std::string member_id;  // empty on the first join
+    std::string client_id;
+    std::optional<std::string> group_instance_id;
+    int32_t session_timeout_ms = 45000;
+    int32_t rebalance_timeout_ms = 300000;  // the member's max.poll.interval.ms
+    GroupProtocols protocols;
+};
+
+struct JoinGroupResponseMember {
+    std::string member_id;
+    std::optional<std::string> group_instance_id;
+    ConsumerProtocolSubscription metadata;  // for the chosen protocol
+};
+
+struct JoinGroupResult {
+    GroupError error = GroupError::NONE;
+    std::string member_id;
+    int32_t generation = -1;
+    std::string protocol;
+    std::string leader;
+    bool skip_assignment = false;                  // a static leader rejoined a Stable group: keep the assignment
+    std::vector<JoinGroupResponseMember> members;  // only for the leader, in the coordinator's order
+};
+
+struct SyncGroupResult {
+    GroupError error = GroupError::NONE;
+    std::string protocol;
+    std::vector<TopicPartition> assignment;
+};
+
 struct GroupMember {
     std::string member_id;
     std::string client_id;
     std::optional<std::string> group_instance_id;
-    std::vector<std::string> topics;          // subscription
+    int32_t session_timeout_ms = 45000;
+    int32_t rebalance_timeout_ms = 300000;
+    GroupProtocols protocols;
     std::vector<TopicPartition> assignment;
+    // Protocol state: a pending JoinGroup or SyncGroup response, whether the member joined in this rebalance.
+    std::function<void(JoinGroupResult)> awaiting_join;
+    std::function<void(SyncGroupResult)> awaiting_sync;
+    bool is_new = false;
+    uint64_t heartbeat_epoch = 0;
+
+    bool isStatic() const noexcept { return group_instance_id.has_value(); }
+    // The subscription sent with one protocol (the first one's when the member does not support it).
+    const ConsumerProtocolSubscription& metadataFor(const std::string& protocol) const {
+        for (const auto& p : protocols)
+            if (p.first == protocol) return p.second;
+        return protocols.front().second;
+    }
+    std::vector<std::string> subscribedTopics(const std::string& protocol) const {
+        return protocols.empty() ? std::vector<std::string>{} : metadataFor(protocol).topics;
+    }
 };
 
 struct ConsumerGroupState {
     std::string group_id;
     int32_t generation = 0;
-    std::string protocol = "range";
-    std::vector<GroupMember> members;  // in Kafka's member order (see sortMembers)
+    std::string protocol;  // the chosen assignor; empty while the group has none
+    std::string leader;    // empty when there is none
+    GroupState state = GroupState::EMPTY;
+    GroupState previous_state = GroupState::EMPTY;
+    std::vector<GroupMember> members;          // in join order
+    std::vector<std::string> pending_members;  // given an id, not yet rejoined with it
+    std::set<std::string> pending_sync;        // joined this generation, not yet synced
+    bool new_member_added = false;
+    uint64_t join_timer = 0, sync_timer = 0;   // the current timer's number; older timers do nothing
     std::map<TopicPartition, CommittedOffset> offsets;
 
     const GroupMember* member(const std::string& member_id) const {
@@ -1875,52 +2050,39 @@ struct ConsumerGroupState {
             if (m.member_id == member_id) return &m;
         return nullptr;
     }
-    // Kafka's group states for the classic protocol, as listConsumerGroups / describeConsumerGroups show them.
-    std::string state() const { return members.empty() ? "Empty" : "Stable"; }
+    GroupMember* member(const std::string& member_id) {
+        return const_cast<GroupMember*>(static_cast<const ConsumerGroupState*>(this)->member(member_id));
+    }
+    const GroupMember* staticMember(const std::string& instance_id) const {
+        for (const auto& m : members)
+            if (m.group_instance_id == instance_id) return &m;
+        return nullptr;
+    }
+    bool isPending(const std::string& member_id) const {
+        return std::find(pending_members.begin(), pending_members.end(), member_id) != pending_members.end();
+    }
+    bool hasAllMembersJoined() const {
+        if (!pending_members.empty()) return false;
+        for (const auto& m : members)
+            if (!m.awaiting_join) return false;
+        return true;
+    }
+    int32_t rebalanceTimeoutMs() const {
+        int32_t t = 0;
+        for (const auto& m : members) t = std::max(t, m.rebalance_timeout_ms);
+        return t;
+    }
+};
+
+// Broker settings of the coordinator (Kafka's names and defaults).
+struct GroupCoordinatorConfig {
+    int32_t initial_rebalance_delay_ms = 3000;     // group.initial.rebalance.delay.ms
+    int32_t new_member_join_timeout_ms = 300000;   // a new member's session while it waits in its first join
 };
 
 namespace detail {
-
-// AbstractPartitionAssignor.MemberInfo order: static members (by group.instance.id) first, then member id.
-// Member ids are unique, so this is a total order and std::sort gives what a stable sort would (std::stable_sort
-// also makes clang warn about libstdc++'s deprecated get_temporary_buffer wherever it is instantiated).
-// (This and rangeAssign are templates only so that they are compiled when used.)
-template <class D = void>
-void sortMembers(std::vector<GroupMember>& members) {
-    std::sort(members.begin(), members.end(), [](const GroupMember& a, const GroupMember& b) {
-        if (a.group_instance_id.has_value() != b.group_instance_id.has_value()) return a.group_instance_id.has_value();
-        if (a.group_instance_id && *a.group_instance_id != *b.group_instance_id) return *a.group_instance_id < *b.group_instance_id;
-        return a.member_id < b.member_id;
-    });
-}
-
-// Kafka's RangeAssignor: per topic, consecutive ranges; the first (partitions % members) members get one more.
-template <class D = void>
-void rangeAssign(std::vector<GroupMember>& members, const std::function<int32_t(const std::string&)>& partition_count) {
-    for (auto& m : members) m.assignment.clear();
-    std::vector<std::string> topics;
-    for (const auto& m : members)
-        for (const auto& t : m.topics)
-            if (std::find(topics.begin(), topics.end(), t) == topics.end()) topics.push_back(t);
-    std::sort(topics.begin(), topics.end());
-    for (const auto& topic : topics) {
-        std::vector<GroupMember*> subscribed;
-        for (auto& m : members)
-            if (std::find(m.topics.begin(), m.topics.end(), topic) != m.topics.end()) subscribed.push_back(&m);
-        const int32_t n = std::max<int32_t>(0, partition_count(topic));
-        const int32_t per = n / static_cast<int32_t>(subscribed.size());
-        const int32_t extra = n % static_cast<int32_t>(subscribed.size());
-        int32_t next = 0;
-        for (int32_t i = 0; i < static_cast<int32_t>(subscribed.size()); ++i) {
-            const int32_t count = per + (i < extra ? 1 : 0);
-            for (int32_t k = 0; k < count; ++k) subscribed[static_cast<size_t>(i)]->assignment.emplace_back(topic, next++);
-        }
-    }
-}
-
 template <class D = void>
 class GroupCoordinatorImpl;
-
 }  // namespace detail
 
 // A class template only so that it is compiled when used (see SchedulerImpl in core/scheduler.hpp).
@@ -1930,10 +2092,15 @@ namespace detail {
 
 template <class D>
 class GroupCoordinatorImpl {
-public:
-    using PartitionCount = std::function<int32_t(const std::string&)>;
+    using Scheduler = SchedulerImpl<D>;
 
-    explicit GroupCoordinatorImpl(Random random) : random_(random) {}
+public:
+    using JoinCallback = std::function<void(JoinGroupResult)>;
+    using SyncCallback = std::function<void(SyncGroupResult)>;
+
+    GroupCoordinatorImpl(Random random, Scheduler& scheduler) : random_(random), scheduler_(scheduler) {}
+
+    GroupCoordinatorConfig& config() noexcept { return config_; }
 
     ConsumerGroupState& group(const std::string& group_id) {
         auto it = groups_.find(group_id);
@@ -1950,47 +2117,419 @@ public:
     }
     const std::map<std::string, ConsumerGroupState>& groups() const noexcept { return groups_; }
 
-    // A member joins (or rejoins with a new subscription); returns its member id. Kafka's member ids are
-    // client.id + "-" + a UUID; the UUID here comes from the seeded generator.
-    std::string join(const std::string& group_id, const std::string& member_id, const std::string& client_id,
-                     const std::optional<std::string>& instance_id, const std::vector<std::string>& topics,
-                     const PartitionCount& partition_count) {
-        ConsumerGroupState& g = group(group_id);
-        std::string id = member_id;
-        auto existing = std::find_if(g.members.begin(), g.members.end(), [&](const GroupMember& m) {
-            return (!member_id.empty() && m.member_id == member_id) || (instance_id && m.group_instance_id == instance_id);
-        });
-        if (existing != g.members.end()) {
-            id = existing->member_id;
-            existing->topics = topics;
-        } else {
-            if (id.empty()) id = client_id + "-" + uuid();
-            g.members.push_back(GroupMember{id, client_id, instance_id, topics, {}});
+    // ---- JoinGroup ----
+    void joinGroup(const JoinGroupRequest& r, JoinCallback respond) {
+        ConsumerGroupState& g = group(r.group_id);
+        if (g.state == GroupState::DEAD) return respond(error(GroupError::COORDINATOR_NOT_AVAILABLE, r.member_id));
+        if (!supportsProtocols(g, r.protocols)) return respond(error(GroupError::INCONSISTENT_GROUP_PROTOCOL, r.member_id));
+        if (r.member_id.empty()) {
+            const std::string id = r.client_id + "-" + uuid();
+            if (r.group_instance_id) {
+                if (const GroupMember* old = g.staticMember(*r.group_instance_id))
+                    return updateStaticMember(g, old->member_id, id, r, std::move(respond));
+                return addMember(g, id, r, std::move(respond));
+            }
+            g.pending_members.push_back(id);
+            scheduleExpiry(g, id, 0, r.session_timeout_ms);
+            return respond(error(GroupError::MEMBER_ID_REQUIRED, id));
         }
-        rebalance(g, partition_count);
-        return id;
+        if (g.isPending(r.member_id)) return addMember(g, r.member_id, r, std::move(respond));
+        const GroupError invalid = validateMember(g, r.member_id, r.group_instance_id);
+        if (invalid != GroupError::NONE) return respond(error(invalid, r.member_id));
+        GroupMember& m = *g.member(r.member_id);
+        const bool matches = m.protocols == r.protocols;
+        if (g.state == GroupState::PREPARING_REBALANCE) return updateMemberThenRebalance(g, m, r, std::move(respond));
+        if (g.state == GroupState::COMPLETING_REBALANCE) {
+            if (matches) return respond(joinResponse(g, m.member_id, false));
+            return updateMemberThenRebalance(g, m, r, std::move(respond));
+        }
+        if (g.state == GroupState::STABLE) {
+            if (g.leader == m.member_id || !matches) return updateMemberThenRebalance(g, m, r, std::move(respond));
+            return respond(joinResponse(g, m.member_id, false));
+        }
+        respond(error(GroupError::UNKNOWN_MEMBER_ID, r.member_id));
     }
 
-    void leave(const std::string& group_id, const std::string& member_id, const PartitionCount& partition_count) {
-        ConsumerGroupState& g = group(group_id);
-        auto it = std::find_if(g.members.begin(), g.members.end(), [&](const GroupMember& m) { return m.member_id == member_id; });
-        if (it == g.members.end()) return;
-        g.members.erase(it);
-        rebalance(g, partition_count);
+    // ---- SyncGroup ----
+    void syncGroup(const std::string& group_id, const std::string& member_id, const std::optional<std::string>& instance_id,
+                   int32_t generation, const GroupAssignmentMap& assignment, SyncCallback respond) {
+        auto it = groups_.find(group_id);
+        if (it == groups_.end() || it->second.members.empty()) return respond(SyncGroupResult{GroupError::UNKNOWN_MEMBER_ID, {}, {}});
+        ConsumerGroupState& g = it->second;
+        GroupError invalid = validateMember(g, member_id, instance_id);
+        if (invalid == GroupError::NONE && generation != g.generation) invalid = GroupError::ILLEGAL_GENERATION;
+        if (invalid != GroupError::NONE) return respond(SyncGroupResult{invalid, {}, {}});
+        if (g.state == GroupState::PREPARING_REBALANCE) return respond(SyncGroupResult{GroupError::REBALANCE_IN_PROGRESS, {}, {}});
+        GroupMember& m = *g.member(member_id);
+        if (g.state == GroupState::STABLE) {
+            g.pending_sync.erase(member_id);
+            return respond(SyncGroupResult{GroupError::NONE, g.protocol, m.assignment});
+        }
+        // CompletingRebalance: wait for the leader's assignment.
+        m.awaiting_sync = std::move(respond);
+        g.pending_sync.erase(member_id);
+        if (g.leader != member_id) return;
+        for (auto& member : g.members) {
+            member.assignment.clear();
+            for (const auto& a : assignment)
+                if (a.first == member.member_id) member.assignment = a.second;
+        }
+        propagateAssignment(g, GroupError::NONE);
+        transition(g, GroupState::STABLE);
     }
+
+    // ---- Heartbeat ----
+    GroupError heartbeat(const std::string& group_id, const std::string& member_id, const std::optional<std::string>& instance_id,
+                         int32_t generation) {
+        auto it = groups_.find(group_id);
+        if (it == groups_.end() || it->second.state == GroupState::EMPTY) return GroupError::UNKNOWN_MEMBER_ID;
+        ConsumerGroupState& g = it->second;
+        const GroupError invalid = validateMember(g, member_id, instance_id);
+        if (invalid != GroupError::NONE) return invalid;
+        if (generation != g.generation) return GroupError::ILLEGAL_GENERATION;
+        GroupMember& m = *g.member(member_id);
+        rescheduleHeartbeat(g, m, m.session_timeout_ms);
+        return g.state == GroupState::PREPARING_REBALANCE ? GroupError::REBALANCE_IN_PROGRESS : GroupError::NONE;
+    }
+
+    // ---- LeaveGroup ----
+    void leaveGroup(const std::string& group_id, const std::string& member_id, const std::optional<std::string>& instance_id) {
+        auto it = groups_.find(group_id);
+        if (it == groups_.end()) return;
+        ConsumerGroupState& g = it->second;
+        if (g.isPending(member_id)) return removePendingMember(g, member_id);
+        const GroupMember* m = instance_id ? g.staticMember(*instance_id) : g.member(member_id);
+        if (m) removeMemberAndRebalance(g, m->member_id);
+    }
+
+    // ---- offsets ----
+    // ClassicGroup.validateOffsetCommit: who may commit. A commit without member id and generation (an assigned
+    // consumer, Admin, a transaction's offsets) is accepted only while the group has no members.
+    GroupError validateOffsetCommit(const std::string& group_id, const std::string& member_id,
+                                    const std::optional<std::string>& instance_id, int32_t generation, bool transactional = false) {
+        const ConsumerGroupState* found = find(group_id);
+        if (!found) return generation >= 0 ? GroupError::ILLEGAL_GENERATION : GroupError::NONE;
+        const ConsumerGroupState& g = *found;
+        if (g.state == GroupState::DEAD) return GroupError::COORDINATOR_NOT_AVAILABLE;
+        if (generation < 0 && g.state == GroupState::EMPTY) return GroupError::NONE;
+        if (generation >= 0 || !member_id.empty() || instance_id) {
+            const GroupError invalid = validateMember(g, member_id, instance_id);
+            if (invalid != GroupError::NONE) return invalid;
+            if (generation != g.generation) return GroupError::ILLEGAL_GENERATION;
+        } else if (!transactional) {
+            return GroupError::UNKNOWN_MEMBER_ID;
+        }
+        if (!transactional && g.state == GroupState::COMPLETING_REBALANCE) return GroupError::REBALANCE_IN_PROGRESS;
+        return GroupError::NONE;
+    }
+
+    // DeleteGroups: the group and its offsets are gone (the caller checked that it has no members).
+    void deleteGroup(const std::string& group_id) { groups_.erase(group_id); }
 
     void commit(const std::string& group_id, const std::map<TopicPartition, CommittedOffset>& offsets) {
         ConsumerGroupState& g = group(group_id);
         for (const auto& [tp, o] : offsets) g.offsets[tp] = o;
     }
 
-    void rebalance(ConsumerGroupState& g, const PartitionCount& partition_count) {
-        ++g.generation;
-        detail::sortMembers(g.members);
-        detail::rangeAssign(g.members, partition_count);
+private:
+    static JoinGroupResult error(GroupError e, const std::string& member_id) {
+        JoinGroupResult r;
+        r.error = e;
+        r.member_id = member_id;
+        return r;
     }
 
-private:
+    JoinGroupResult joinResponse(const ConsumerGroupState& g, const std::string& member_id, bool skip_assignment) const {
+        JoinGroupResult r;
+        r.member_id = member_id;
+        r.generation = g.generation;
+        r.protocol = g.protocol;
+        r.leader = g.leader;
+        r.skip_assignment = skip_assignment;
+        if (g.leader == member_id)
+            for (const auto& m : g.members) r.members.push_back({m.member_id, m.group_instance_id, m.metadataFor(g.protocol)});
+        return r;
+    }
+
+    static void completeJoinFuture(GroupMember& m, JoinGroupResult r) {
+        if (!m.awaiting_join) return;
+        auto respond = std::move(m.awaiting_join);
+        m.awaiting_join = nullptr;
+        respond(std::move(r));
+    }
+
+    // Every member must support one protocol in common with the others.
+    static bool supportsProtocols(const ConsumerGroupState& g, const GroupProtocols& protocols) {
+        if (protocols.empty()) return false;
+        if (g.members.empty()) return true;
+        for (const auto& p : protocols)
+            if (std::all_of(g.members.begin(), g.members.end(), [&](const GroupMember& m) {
+                    return std::any_of(m.protocols.begin(), m.protocols.end(), [&](const auto& q) { return q.first == p.first; });
+                }))
+                return true;
+        return false;
+    }
+
+    // ClassicGroup.selectProtocol: among the protocols every member supports, each member votes for its first
+    // choice; the most votes win (a tie goes to the first in the order of Java's HashMap of the protocol names).
+    static std::string selectProtocol(const ConsumerGroupState& g) {
+        std::vector<std::pair<std::string, int>> votes;
+        for (const auto& m : g.members) {
+            for (const auto& p : m.protocols) {
+                const bool everyone = std::all_of(g.members.begin(), g.members.end(), [&](const GroupMember& o) {
+                    return std::any_of(o.protocols.begin(), o.protocols.end(), [&](const auto& q) { return q.first == p.first; });
+                });
+                if (!everyone) continue;
+                auto v = std::find_if(votes.begin(), votes.end(), [&](const auto& e) { return e.first == p.first; });
+                if (v == votes.end()) votes.emplace_back(p.first, 1);
+                else ++v->second;
+                break;
+            }
+        }
+        auto bucket = [](const std::string& s) {
+            const uint32_t h = static_cast<uint32_t>(javaStringHashCode(s));
+            return (h ^ (h >> 16)) & 15u;  // a small HashMap: 16 buckets
+        };
+        const std::pair<std::string, int>* best = nullptr;
+        std::vector<size_t> order(votes.size());
+        for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+        detail::stableSort(order.begin(), order.end(), [&](size_t a, size_t b) { return bucket(votes[a].first) < bucket(votes[b].first); });
+        for (size_t i : order)
+            if (!best || votes[i].second > best->second) best = &votes[i];
+        return best ? best->first : std::string();
+    }
+
+    static GroupError validateMember(const ConsumerGroupState& g, const std::string& member_id, const std::optional<std::string>& instance_id) {
+        if (instance_id) {
+            const GroupMember* s = g.staticMember(*instance_id);
+            if (s && s->member_id != member_id) return GroupError::FENCED_INSTANCE_ID;
+            if (!s) return GroupError::UNKNOWN_MEMBER_ID;
+            return GroupError::NONE;
+        }
+        return g.member(member_id) ? GroupError::NONE : GroupError::UNKNOWN_MEMBER_ID;
+    }
+
+    static bool canRebalance(const ConsumerGroupState& g) {
+        return g.state == GroupState::STABLE || g.state == GroupState::COMPLETING_REBALANCE || g.state == GroupState::EMPTY;
+    }
+    static void transition(ConsumerGroupState& g, GroupState to) {
+        g.previous_state = g.state;
+        g.state = to;
+    }
+
+    void addMember(ConsumerGroupState& g, const std::string& id, const JoinGroupRequest& r, JoinCallback respond) {
+        GroupMember m;
+        m.member_id = id;
+        m.client_id = r.client_id;
+        m.group_instance_id = r.group_instance_id;
+        m.session_timeout_ms = r.session_timeout_ms;
+        m.rebalance_timeout_ms = r.rebalance_timeout_ms;
+        m.protocols = r.protocols;
+        m.awaiting_join = std::move(respond);
+        m.is_new = true;
+        if (g.state == GroupState::PREPARING_REBALANCE && g.previous_state == GroupState::EMPTY) g.new_member_added = true;
+        if (g.leader.empty()) g.leader = id;
+        g.members.push_back(std::move(m));
+        g.pending_members.erase(std::remove(g.pending_members.begin(), g.pending_members.end(), id), g.pending_members.end());
+        rescheduleHeartbeat(g, g.members.back(), config_.new_member_join_timeout_ms);
+        maybePrepareRebalanceOrCompleteJoin(g);
+    }
+
+    void updateMemberThenRebalance(ConsumerGroupState& g, GroupMember& m, const JoinGroupRequest& r, JoinCallback respond) {
+        m.protocols = r.protocols;
+        m.session_timeout_ms = r.session_timeout_ms;
+        m.rebalance_timeout_ms = r.rebalance_timeout_ms;
+        m.awaiting_join = std::move(respond);
+        maybePrepareRebalanceOrCompleteJoin(g);
+    }
+
+    // A static member rejoined with a new member id: it replaces its old id (fencing whoever still uses that).
+    void updateStaticMember(ConsumerGroupState& g, const std::string& old_id, const std::string& new_id, const JoinGroupRequest& r,
+                            JoinCallback respond) {
+        GroupMember& m = *g.member(old_id);
+        completeJoinFuture(m, error(GroupError::FENCED_INSTANCE_ID, old_id));
+        if (m.awaiting_sync) {
+            auto fenced = std::move(m.awaiting_sync);
+            m.awaiting_sync = nullptr;
+            fenced(SyncGroupResult{GroupError::FENCED_INSTANCE_ID, {}, {}});
+        }
+        m.member_id = new_id;
+        m.client_id = r.client_id;
+        if (g.leader == old_id) g.leader = new_id;
+        if (g.pending_sync.erase(old_id)) g.pending_sync.insert(new_id);
+        rescheduleHeartbeat(g, m, r.session_timeout_ms);
+        m.protocols = r.protocols;
+        m.session_timeout_ms = r.session_timeout_ms;
+        m.rebalance_timeout_ms = r.rebalance_timeout_ms;
+        m.awaiting_join = std::move(respond);
+        if (g.state == GroupState::STABLE) {
+            if (selectProtocol(g) == g.protocol) {
+                // No rebalance: the member gets its old assignment at SyncGroup (a leader is told to skip assigning).
+                return completeJoinFuture(m, joinResponse(g, new_id, g.leader == new_id));
+            }
+            return maybePrepareRebalanceOrCompleteJoin(g);
+        }
+        if (g.state == GroupState::COMPLETING_REBALANCE) return prepareRebalance(g);
+        maybeCompleteJoinPhase(g);
+    }
+
+    void maybePrepareRebalanceOrCompleteJoin(ConsumerGroupState& g) {
+        if (canRebalance(g)) return prepareRebalance(g);
+        maybeCompleteJoinPhase(g);
+    }
+
+    void maybeCompleteJoinPhase(ConsumerGroupState& g) {
+        if (g.state != GroupState::PREPARING_REBALANCE || g.previous_state == GroupState::EMPTY || !g.hasAllMembersJoined()) return;
+        completeJoin(g);
+    }
+
+    void prepareRebalance(ConsumerGroupState& g) {
+        if (g.state == GroupState::COMPLETING_REBALANCE) {
+            for (auto& m : g.members) m.assignment.clear();
+            propagateAssignment(g, GroupError::REBALANCE_IN_PROGRESS);
+        }
+        ++g.sync_timer;
+        const bool initial = g.state == GroupState::EMPTY;
+        transition(g, GroupState::PREPARING_REBALANCE);
+        if (initial) {
+            const int32_t delay = config_.initial_rebalance_delay_ms;
+            const int32_t remaining = std::max(g.rebalanceTimeoutMs() - delay, 0);
+            scheduleJoinTimer(g, delay, [this, id = g.group_id, delay, remaining] { tryCompleteInitialRebalance(id, delay, remaining); });
+            return;
+        }
+        if (g.hasAllMembersJoined()) return completeJoin(g);
+        scheduleJoinTimer(g, g.rebalanceTimeoutMs(), [this, id = g.group_id] { completeJoin(group(id)); });
+    }
+
+    void tryCompleteInitialRebalance(const std::string& group_id, int32_t delay, int32_t remaining) {
+        ConsumerGroupState& g = group(group_id);
+        if (g.new_member_added && remaining != 0) {
+            g.new_member_added = false;
+            const int32_t next_delay = std::min(config_.initial_rebalance_delay_ms, remaining);
+            const int32_t next_remaining = std::max(remaining - delay, 0);
+            scheduleJoinTimer(g, next_delay, [this, group_id, next_delay, next_remaining] {
+                tryCompleteInitialRebalance(group_id, next_delay, next_remaining);
+            });
+            return;
+        }
+        completeJoin(g);
+    }
+
+    void scheduleJoinTimer(ConsumerGroupState& g, int32_t delay_ms, std::function<void()> action) {
+        const uint64_t timer = ++g.join_timer;
+        scheduler_.after(delay_ms, [this, id = g.group_id, timer, action = std::move(action)] {
+            if (group(id).join_timer == timer) action();
+        });
+    }
+
+    // The join phase ends: members that did not rejoin go (dynamic ones), the generation increases, everyone
+    // gets its JoinGroup response, and the group waits for the leader's SyncGroup.
+    void completeJoin(ConsumerGroupState& g) {
+        ++g.join_timer;
+        std::vector<std::string> gone;
+        for (const auto& m : g.members)
+            if (!m.awaiting_join && !m.isStatic()) gone.push_back(m.member_id);
+        for (const auto& id : gone) removeMember(g, id);
+        if (!g.members.empty() && !electJoinedLeader(g)) {
+            scheduleJoinTimer(g, g.rebalanceTimeoutMs(), [this, id = g.group_id] { completeJoin(group(id)); });
+            return;
+        }
+        ++g.generation;
+        g.pending_sync.clear();
+        if (g.members.empty()) {
+            g.protocol.clear();
+            transition(g, GroupState::EMPTY);
+            return;
+        }
+        g.protocol = selectProtocol(g);
+        transition(g, GroupState::COMPLETING_REBALANCE);
+        for (auto& m : g.members) {
+            g.pending_sync.insert(m.member_id);
+            m.is_new = false;
+            rescheduleHeartbeat(g, m, m.session_timeout_ms);
+        }
+        // Respond after the state is complete: a response may be delivered at once.
+        std::vector<std::string> ids;
+        for (const auto& m : g.members) ids.push_back(m.member_id);
+        for (const auto& id : ids)
+            if (GroupMember* m = g.member(id)) completeJoinFuture(*m, joinResponse(g, id, false));
+        const uint64_t timer = ++g.sync_timer;
+        const int32_t generation = g.generation;
+        scheduler_.after(g.rebalanceTimeoutMs(), [this, id = g.group_id, timer, generation] { expirePendingSync(id, timer, generation); });
+    }
+
+    // The leader must be among the members that rejoined; if it is not, the first one that did leads.
+    static bool electJoinedLeader(ConsumerGroupState& g) {
+        const GroupMember* leader = g.leader.empty() ? nullptr : g.member(g.leader);
+        if (leader && leader->awaiting_join) return true;
+        for (const auto& m : g.members)
+            if (m.awaiting_join) {
+                g.leader = m.member_id;
+                return true;
+            }
+        return false;
+    }
+
+    void expirePendingSync(const std::string& group_id, uint64_t timer, int32_t generation) {
+        ConsumerGroupState& g = group(group_id);
+        if (g.sync_timer != timer || g.generation != generation || g.pending_sync.empty()) return;
+        if (g.state != GroupState::COMPLETING_REBALANCE && g.state != GroupState::STABLE) return;
+        const std::set<std::string> late = g.pending_sync;
+        for (const auto& id : late) removeMember(g, id);
+        prepareRebalance(g);
+    }
+
+    void propagateAssignment(ConsumerGroupState& g, GroupError e) {
+        for (auto& m : g.members) {
+            if (!m.awaiting_sync) continue;
+            auto respond = std::move(m.awaiting_sync);
+            m.awaiting_sync = nullptr;
+            rescheduleHeartbeat(g, m, m.session_timeout_ms);
+            respond(SyncGroupResult{e, e == GroupError::NONE ? g.protocol : std::string(),
+                                    e == GroupError::NONE ? m.assignment : std::vector<TopicPartition>{}});
+        }
+    }
+
+    void removeMember(ConsumerGroupState& g, const std::string& id) {
+        auto it = std::find_if(g.members.begin(), g.members.end(), [&](const GroupMember& m) { return m.member_id == id; });
+        if (it != g.members.end()) g.members.erase(it);
+        if (g.leader == id) g.leader = g.members.empty() ? std::string() : g.members.front().member_id;
+        g.pending_sync.erase(id);
+    }
+
+    void removeMemberAndRebalance(ConsumerGroupState& g, const std::string& id) {
+        if (GroupMember* m = g.member(id)) completeJoinFuture(*m, error(GroupError::UNKNOWN_MEMBER_ID, ""));
+        removeMember(g, id);
+        if (g.state == GroupState::STABLE || g.state == GroupState::COMPLETING_REBALANCE) return maybePrepareRebalanceOrCompleteJoin(g);
+        if (g.state == GroupState::PREPARING_REBALANCE && g.hasAllMembersJoined()) completeJoin(g);
+    }
+
+    void removePendingMember(ConsumerGroupState& g, const std::string& id) {
+        g.pending_members.erase(std::remove(g.pending_members.begin(), g.pending_members.end(), id), g.pending_members.end());
+        if (g.state == GroupState::PREPARING_REBALANCE && g.hasAllMembersJoined()) completeJoin(g);
+    }
+
+    // session.timeout.ms: the member is removed unless it heartbeats (or joins, or syncs) before this fires.
+    void rescheduleHeartbeat(ConsumerGroupState& g, GroupMember& m, int32_t timeout_ms) {
+        scheduleExpiry(g, m.member_id, ++m.heartbeat_epoch, timeout_ms);
+    }
+    void scheduleExpiry(ConsumerGroupState& g, const std::string& member_id, uint64_t epoch, int32_t timeout_ms) {
+        scheduler_.after(timeout_ms, [this, gid = g.group_id, member_id, epoch] { expireHeartbeat(gid, member_id, epoch); });
+    }
+    void expireHeartbeat(const std::string& group_id, const std::string& member_id, uint64_t epoch) {
+        ConsumerGroupState& g = group(group_id);
+        if (g.state == GroupState::DEAD) return;
+        if (epoch == 0) {
+            if (g.isPending(member_id)) removePendingMember(g, member_id);
+            return;
+        }
+        const GroupMember* m = g.member(member_id);
+        if (!m || m->heartbeat_epoch != epoch) return;
+        const bool satisfied = !m->is_new && (m->awaiting_join || m->awaiting_sync);
+        if (!satisfied) removeMemberAndRebalance(g, member_id);
+    }
+
+    // A UUID in text form, from the seeded generator.
     std::string uuid() {
         static const char hex[] = "0123456789abcdef";
         std::string s;
@@ -2002,6 +2541,8 @@ private:
     }
 
     Random random_;
+    Scheduler& scheduler_;
+    GroupCoordinatorConfig config_;
     std::map<std::string, ConsumerGroupState> groups_;
 };
 
@@ -2704,12 +3245,6 @@ public:
 
     GroupCoordinator& groupCoordinator() noexcept { return groups_; }
     const GroupCoordinator& groupCoordinator() const noexcept { return groups_; }
-    typename GroupCoordinator::PartitionCount partitionCounter() {
-        return [this](const std::string& topic) {
-            TopicState* t = findTopic(topic);
-            return t ? t->partitionCount() : 0;
-        };
-    }
 
     // The partition of __consumer_offsets that holds a group: abs(hashCode(group.id)) % 50.
     static int32_t offsetsPartitionFor(const std::string& group_id) {
@@ -2725,6 +3260,18 @@ public:
             createTopic(kConsumerOffsetsTopic, kOffsetsTopicPartitions, static_cast<int16_t>(std::min<int32_t>(3, brokerCount())),
                         {{TopicConfig::CLEANUP_POLICY_CONFIG, TopicConfig::CLEANUP_POLICY_COMPACT}}, true);
         return leaderFor(TopicPartition(kConsumerOffsetsTopic, offsetsPartitionFor(group_id)));
+    }
+
+    // An OffsetCommit request at the coordinator: checks who commits (member id and generation, see
+    // GroupCoordinator::validateOffsetCommit) and that the partitions exist, then stores the offsets.
+    GroupError commitGroupOffsets(const std::string& group_id, const std::string& member_id, const std::optional<std::string>& instance_id,
+                                  int32_t generation, const std::map<TopicPartition, CommittedOffset>& offsets, bool transactional = false) {
+        const GroupError e = groups_.validateOffsetCommit(group_id, member_id, instance_id, generation, transactional);
+        if (e != GroupError::NONE) return e;
+        for (const auto& kv : offsets)
+            if (!findPartition(kv.first)) return GroupError::UNKNOWN_TOPIC_OR_PARTITION;
+        commitOffsets(group_id, offsets);
+        return GroupError::NONE;
     }
 
     // Stores committed offsets: in the coordinator's memory and as records in __consumer_offsets, keyed
@@ -3491,7 +4038,7 @@ private:
     int64_t next_producer_id_ = 0;
     bool isr_check_scheduled_ = false;
     bool rebalance_scheduled_ = false;
-    GroupCoordinator groups_{random_.fork("group-coordinator")};
+    GroupCoordinator groups_{random_.fork("group-coordinator"), scheduler_};
 };
 
 }  // namespace detail
@@ -4368,7 +4915,10 @@ private:
 // ==== [END PART] clients/future.hpp ================================================================================
 
 // ==== [PART] clients/admin.hpp =====================================================================================
-// Admin: create, delete, list and describe topics, add partitions, list offsets (Kafka's Admin client).
+// Admin: Kafka's Admin client, for topics, offsets and consumer groups.
+//
+// Topics: create, delete, list, describe, add partitions; list offsets. Consumer groups: list, describe,
+// their committed offsets, alter or delete them.
 //
 // Each call is a request to a broker: the result's futures complete after a network round trip, and
 // get() runs the virtual clock until they do. Errors carry Kafka's exception classes.
@@ -4382,6 +4932,141 @@ private:
 
 // #include "../broker/cluster.hpp"  (already pasted above: [PART] broker/cluster.hpp)
 // #include "client_configs.hpp"  (already pasted above: [PART] clients/client_configs.hpp)
+// ==== [PART] clients/consumer_record.hpp ===========================================================================
+// ConsumerRecord, ConsumerRecords and OffsetAndMetadata: what a consumer reads and commits.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <ostream>
+#include <set>
+#include <string>
+#include <vector>
+
+// #include "../broker/record.hpp"  (already pasted above: [PART] broker/record.hpp)
+
+namespace kstream_sim {
+
+template <class K, class V>
+class ConsumerRecord {
+public:
+    ConsumerRecord(std::string topic, int32_t partition, int64_t offset, int64_t timestamp, TimestampType timestamp_type,
+                   int32_t serialized_key_size, int32_t serialized_value_size, K key, V value, Headers headers,
+                   std::optional<int32_t> leader_epoch)
+        : topic_(std::move(topic)), partition_(partition), offset_(offset), timestamp_(timestamp), timestamp_type_(timestamp_type),
+          key_size_(serialized_key_size), value_size_(serialized_value_size), key_(std::move(key)), value_(std::move(value)),
+          headers_(std::move(headers)), leader_epoch_(leader_epoch) {}
+
+    const std::string& topic() const noexcept { return topic_; }
+    int32_t partition() const noexcept { return partition_; }
+    int64_t offset() const noexcept { return offset_; }
+    int64_t timestamp() const noexcept { return timestamp_; }
+    TimestampType timestampType() const noexcept { return timestamp_type_; }
+    // -1 for a null key or value (use std::optional<K>/<V> to receive nulls as nullopt).
+    int32_t serializedKeySize() const noexcept { return key_size_; }
+    int32_t serializedValueSize() const noexcept { return value_size_; }
+    const K& key() const noexcept { return key_; }
+    const V& value() const noexcept { return value_; }
+    const Headers& headers() const noexcept { return headers_; }
+    const std::optional<int32_t>& leaderEpoch() const noexcept { return leader_epoch_; }
+
+private:
+    std::string topic_;
+    int32_t partition_;
+    int64_t offset_;
+    int64_t timestamp_;
+    TimestampType timestamp_type_;
+    int32_t key_size_, value_size_;
+    K key_;
+    V value_;
+    Headers headers_;
+    std::optional<int32_t> leader_epoch_;
+};
+
+// The records one poll() returned, in the order they were fetched; iterable.
+template <class K, class V>
+class ConsumerRecords {
+public:
+    ConsumerRecords() = default;
+    explicit ConsumerRecords(std::vector<ConsumerRecord<K, V>> records) : records_(std::move(records)) {}
+
+    int count() const noexcept { return static_cast<int>(records_.size()); }
+    bool isEmpty() const noexcept { return records_.empty(); }
+    std::vector<ConsumerRecord<K, V>> records(const TopicPartition& tp) const {
+        std::vector<ConsumerRecord<K, V>> out;
+        for (const auto& r : records_)
+            if (r.partition() == tp.partition() && r.topic() == tp.topic()) out.push_back(r);
+        return out;
+    }
+    std::vector<ConsumerRecord<K, V>> records(const std::string& topic) const {
+        std::vector<ConsumerRecord<K, V>> out;
+        for (const auto& r : records_)
+            if (r.topic() == topic) out.push_back(r);
+        return out;
+    }
+    std::set<TopicPartition> partitions() const {
+        std::set<TopicPartition> out;
+        for (const auto& r : records_) out.emplace(r.topic(), r.partition());
+        return out;
+    }
+    auto begin() const noexcept { return records_.begin(); }
+    auto end() const noexcept { return records_.end(); }
+
+private:
+    std::vector<ConsumerRecord<K, V>> records_;
+};
+
+class OffsetAndMetadata {
+public:
+    OffsetAndMetadata(int64_t offset, std::string metadata = "") : offset_(offset), metadata_(std::move(metadata)) {}
+    OffsetAndMetadata(int64_t offset, std::optional<int32_t> leader_epoch, std::string metadata)
+        : offset_(offset), leader_epoch_(leader_epoch), metadata_(std::move(metadata)) {}
+
+    int64_t offset() const noexcept { return offset_; }
+    const std::optional<int32_t>& leaderEpoch() const noexcept { return leader_epoch_; }
+    const std::string& metadata() const noexcept { return metadata_; }
+    friend bool operator==(const OffsetAndMetadata& a, const OffsetAndMetadata& b) {
+        return a.offset_ == b.offset_ && a.leader_epoch_ == b.leader_epoch_ && a.metadata_ == b.metadata_;
+    }
+    friend std::ostream& operator<<(std::ostream& out, const OffsetAndMetadata& o) {
+        return out << "OffsetAndMetadata{offset=" << o.offset_ << ", leaderEpoch="
+                   << (o.leader_epoch_ ? std::to_string(*o.leader_epoch_) : std::string("null")) << ", metadata='" << o.metadata_ << "'}";
+    }
+
+private:
+    int64_t offset_;
+    std::optional<int32_t> leader_epoch_;
+    std::string metadata_;
+};
+
+class OffsetAndTimestamp {
+public:
+    OffsetAndTimestamp(int64_t offset, int64_t timestamp) : offset_(offset), timestamp_(timestamp) {}
+    int64_t offset() const noexcept { return offset_; }
+    int64_t timestamp() const noexcept { return timestamp_; }
+
+private:
+    int64_t offset_, timestamp_;
+};
+
+// Kafka's ConsumerRebalanceListener: override what you need.
+class ConsumerRebalanceListener {
+public:
+    virtual ~ConsumerRebalanceListener() = default;
+    virtual void onPartitionsRevoked(const std::set<TopicPartition>& partitions) = 0;
+    virtual void onPartitionsAssigned(const std::set<TopicPartition>& partitions) = 0;
+    // Default as in Kafka: treat lost partitions as revoked.
+    virtual void onPartitionsLost(const std::set<TopicPartition>& partitions) { onPartitionsRevoked(partitions); }
+};
+
+// Kafka's OffsetCommitCallback.onComplete(offsets, exception): exception is nullptr on success.
+using OffsetCommitCallback =
+    std::function<void(const std::map<TopicPartition, OffsetAndMetadata>&, const KafkaException*)>;
+
+}  // namespace kstream_sim
+// ==== [END PART] clients/consumer_record.hpp =======================================================================
+
 // #include "future.hpp"  (already pasted above: [PART] clients/future.hpp)
 
 namespace kstream_sim {
@@ -4624,7 +5309,143 @@ private:
 
 }  // namespace detail
 
+// ---- consumer groups ----
+
+class ConsumerGroupListing {
+public:
+    ConsumerGroupListing(std::string group_id, bool simple, std::optional<GroupState> state)
+        : group_id_(std::move(group_id)), simple_(simple), state_(state) {}
+    const std::string& groupId() const noexcept { return group_id_; }
+    // True for a group that only stores offsets (no member ever used the group protocol).
+    bool isSimpleConsumerGroup() const noexcept { return simple_; }
+    const std::optional<GroupState>& groupState() const noexcept { return state_; }
+
+private:
+    std::string group_id_;
+    bool simple_;
+    std::optional<GroupState> state_;
+};
+
+class MemberAssignment {
+public:
+    explicit MemberAssignment(std::set<TopicPartition> partitions) : partitions_(std::move(partitions)) {}
+    const std::set<TopicPartition>& topicPartitions() const noexcept { return partitions_; }
+
+private:
+    std::set<TopicPartition> partitions_;
+};
+
+class MemberDescription {
+public:
+    MemberDescription(std::string member_id, std::optional<std::string> instance_id, std::string client_id, std::string host,
+                      MemberAssignment assignment)
+        : member_id_(std::move(member_id)), instance_id_(std::move(instance_id)), client_id_(std::move(client_id)),
+          host_(std::move(host)), assignment_(std::move(assignment)) {}
+    const std::string& consumerId() const noexcept { return member_id_; }
+    const std::optional<std::string>& groupInstanceId() const noexcept { return instance_id_; }
+    const std::string& clientId() const noexcept { return client_id_; }
+    const std::string& host() const noexcept { return host_; }
+    const MemberAssignment& assignment() const noexcept { return assignment_; }
+
+private:
+    std::string member_id_;
+    std::optional<std::string> instance_id_;
+    std::string client_id_, host_;
+    MemberAssignment assignment_;
+};
+
+class ConsumerGroupDescription {
+public:
+    ConsumerGroupDescription(std::string group_id, bool simple, std::vector<MemberDescription> members, std::string assignor,
+                             GroupState state, Node coordinator)
+        : group_id_(std::move(group_id)), simple_(simple), members_(std::move(members)), assignor_(std::move(assignor)),
+          state_(state), coordinator_(coordinator) {}
+    const std::string& groupId() const noexcept { return group_id_; }
+    bool isSimpleConsumerGroup() const noexcept { return simple_; }
+    // In the coordinator's order (join order here).
+    const std::vector<MemberDescription>& members() const noexcept { return members_; }
+    // The chosen assignor's protocol name ("range", ...); empty while the group has none.
+    const std::string& partitionAssignor() const noexcept { return assignor_; }
+    GroupState groupState() const noexcept { return state_; }
+    const Node& coordinator() const noexcept { return coordinator_; }
+
+private:
+    std::string group_id_;
+    bool simple_;
+    std::vector<MemberDescription> members_;
+    std::string assignor_;
+    GroupState state_;
+    Node coordinator_;
+};
+
+class ListConsumerGroupsResult {
+public:
+    explicit ListConsumerGroupsResult(KafkaFuture<std::vector<ConsumerGroupListing>> all) : all_(std::move(all)) {}
+    const KafkaFuture<std::vector<ConsumerGroupListing>>& all() const noexcept { return all_; }
+    const KafkaFuture<std::vector<ConsumerGroupListing>>& valid() const noexcept { return all_; }
+
+private:
+    KafkaFuture<std::vector<ConsumerGroupListing>> all_;
+};
+
+class ListConsumerGroupOffsetsResult {
+public:
+    ListConsumerGroupOffsetsResult(std::string group_id, KafkaFuture<std::map<TopicPartition, OffsetAndMetadata>> offsets)
+        : group_id_(std::move(group_id)), offsets_(std::move(offsets)) {}
+    // The group's committed offsets (partitions without one are absent).
+    const KafkaFuture<std::map<TopicPartition, OffsetAndMetadata>>& partitionsToOffsetAndMetadata() const noexcept { return offsets_; }
+    const KafkaFuture<std::map<TopicPartition, OffsetAndMetadata>>& partitionsToOffsetAndMetadata(const std::string& group_id) const {
+        if (group_id != group_id_) throw IllegalArgumentException("Offsets for consumer group '" + group_id + "' were not requested");
+        return offsets_;
+    }
+
+private:
+    std::string group_id_;
+    KafkaFuture<std::map<TopicPartition, OffsetAndMetadata>> offsets_;
+};
+
+class AlterConsumerGroupOffsetsResult : public KeyedResult<TopicPartition, void> {
+public:
+    using KeyedResult::KeyedResult;
+    const KafkaFuture<void>& partitionResult(const TopicPartition& tp) const {
+        auto it = values().find(tp);
+        if (it == values().end())
+            throw IllegalArgumentException("Offset for partition \"" + tp.toString() + "\" was not altered");
+        return it->second;
+    }
+};
+
+class DeleteConsumerGroupsResult : public KeyedResult<std::string, void> {
+public:
+    using KeyedResult::KeyedResult;
+    const std::map<std::string, KafkaFuture<void>>& deletedGroups() const noexcept { return values(); }
+};
+
 namespace detail {
+template <class D = void>
+class DescribeConsumerGroupsResultImpl;
+}  // namespace detail
+
+// A class template only so that it is compiled when used; users write DescribeConsumerGroupsResult.
+using DescribeConsumerGroupsResult = detail::DescribeConsumerGroupsResultImpl<>;
+
+namespace detail {
+
+template <class D>
+class DescribeConsumerGroupsResultImpl {
+    using Scheduler = SchedulerImpl<D>;
+
+public:
+    DescribeConsumerGroupsResultImpl(Scheduler& scheduler, std::map<std::string, KafkaFuture<ConsumerGroupDescription>> values)
+        : scheduler_(&scheduler), values_(std::move(values)) {}
+    const std::map<std::string, KafkaFuture<ConsumerGroupDescription>>& describedGroups() const noexcept { return values_; }
+    KafkaFuture<std::map<std::string, ConsumerGroupDescription>> all() const { return allValues(*scheduler_, values_); }
+
+private:
+    Scheduler* scheduler_;
+    std::map<std::string, KafkaFuture<ConsumerGroupDescription>> values_;
+};
+
 template <class D = void>
 class AdminImpl;
 }  // namespace detail
@@ -4644,6 +5465,7 @@ class AdminImpl {
     using Scheduler = SchedulerImpl<D>;
     using DescribeTopicsResult = DescribeTopicsResultImpl<D>;
     using ListOffsetsResult = ListOffsetsResultImpl<D>;
+    using DescribeConsumerGroupsResult = DescribeConsumerGroupsResultImpl<D>;
 
 public:
     explicit AdminImpl(Cluster& cluster, const Properties& props = {})
@@ -4726,9 +5548,99 @@ public:
         return ListOffsetsResult(cluster_->scheduler(), std::move(futures));
     }
 
+    // ---- consumer groups (answered by each group's coordinator) ----
+
+    ListConsumerGroupsResult listConsumerGroups() {
+        KafkaFuture<std::vector<ConsumerGroupListing>> f(cluster_->scheduler());
+        requestValue<std::vector<ConsumerGroupListing>>([c = cluster_] {
+            std::vector<ConsumerGroupListing> out;
+            for (const auto& kv : c->groupCoordinator().groups())
+                if (kv.second.state != GroupState::DEAD) out.emplace_back(kv.first, kv.second.protocol.empty() && kv.second.generation == 0, kv.second.state);
+            return out;
+        }, f);
+        return ListConsumerGroupsResult(f);
+    }
+
+    DescribeConsumerGroupsResult describeConsumerGroups(const std::vector<std::string>& group_ids) {
+        std::map<std::string, KafkaFuture<ConsumerGroupDescription>> futures;
+        for (const auto& id : group_ids) {
+            KafkaFuture<ConsumerGroupDescription> f(cluster_->scheduler());
+            futures.emplace(id, f);
+            requestValue<ConsumerGroupDescription>([c = cluster_, id] {
+                const ConsumerGroupState& g = existingGroup(*c, id);
+                std::vector<MemberDescription> members;
+                for (const auto& m : g.members)
+                    members.emplace_back(m.member_id, m.group_instance_id, m.client_id, "/127.0.0.1",
+                                         MemberAssignment(std::set<TopicPartition>(m.assignment.begin(), m.assignment.end())));
+                return ConsumerGroupDescription(id, g.protocol.empty() && g.generation == 0, std::move(members), g.protocol, g.state,
+                                                Node(c->coordinatorFor(id)));
+            }, f);
+        }
+        return DescribeConsumerGroupsResult(cluster_->scheduler(), std::move(futures));
+    }
+
+    // The committed offsets of a group; an unknown group has none.
+    ListConsumerGroupOffsetsResult listConsumerGroupOffsets(const std::string& group_id) {
+        KafkaFuture<std::map<TopicPartition, OffsetAndMetadata>> f(cluster_->scheduler());
+        requestValue<std::map<TopicPartition, OffsetAndMetadata>>([c = cluster_, group_id] {
+            std::map<TopicPartition, OffsetAndMetadata> out;
+            if (const ConsumerGroupState* g = c->groupCoordinator().find(group_id))
+                for (const auto& [tp, o] : g->offsets) out.emplace(tp, OffsetAndMetadata(o.offset, o.leader_epoch, o.metadata));
+            return out;
+        }, f);
+        return ListConsumerGroupOffsetsResult(group_id, f);
+    }
+
+    // Sets committed offsets, as a commit without member id and generation: only while the group has no
+    // members (else UnknownMemberIdException). To reset a group to the earliest or latest offsets, or to a
+    // timestamp, look them up with listOffsets and alter to them (what kafka-consumer-groups.sh --reset-offsets does).
+    AlterConsumerGroupOffsetsResult alterConsumerGroupOffsets(const std::string& group_id,
+                                                              const std::map<TopicPartition, OffsetAndMetadata>& offsets) {
+        std::map<TopicPartition, KafkaFuture<void>> futures;
+        for (const auto& kv : offsets) futures.emplace(kv.first, KafkaFuture<void>(cluster_->scheduler()));
+        std::map<TopicPartition, CommittedOffset> commit;
+        for (const auto& [tp, o] : offsets) commit[tp] = CommittedOffset{o.offset(), o.leaderEpoch(), o.metadata(), cluster_->nowMs()};
+        cluster_->roundTrip(anyBroker(), [c = cluster_, group_id, commit, futures]() -> std::function<void()> {
+            const GroupError e = c->commitGroupOffsets(group_id, "", std::nullopt, -1, commit);
+            return [e, futures] {
+                for (const auto& kv : futures) {
+                    if (e == GroupError::NONE) kv.second.complete();
+                    else if (e == GroupError::UNKNOWN_TOPIC_OR_PARTITION)
+                        kv.second.completeExceptionally(std::make_exception_ptr(
+                            UnknownTopicOrPartitionException("This server does not host this topic-partition.")));
+                    else
+                        kv.second.completeExceptionally(std::make_exception_ptr(UnknownMemberIdException(
+                            "The coordinator is not aware of this member. Offsets of a consumer group can be altered only "
+                            "while the group has no active members: stop (close) its consumers first.")));
+                }
+            };
+        });
+        return AlterConsumerGroupOffsetsResult(cluster_->scheduler(), std::move(futures));
+    }
+
+    DeleteConsumerGroupsResult deleteConsumerGroups(const std::vector<std::string>& group_ids) {
+        std::map<std::string, KafkaFuture<void>> futures;
+        for (const auto& id : group_ids) {
+            KafkaFuture<void> f(cluster_->scheduler());
+            futures.emplace(id, f);
+            request([c = cluster_, id] {
+                const ConsumerGroupState& g = existingGroup(*c, id);
+                if (!g.members.empty()) throw GroupNotEmptyException("The group is not empty.");
+                c->groupCoordinator().deleteGroup(id);
+            }, f);
+        }
+        return DeleteConsumerGroupsResult(cluster_->scheduler(), std::move(futures));
+    }
+
     void close() {}
 
 private:
+    static const ConsumerGroupState& existingGroup(Cluster& c, const std::string& id) {
+        const ConsumerGroupState* g = c.groupCoordinator().find(id);
+        if (!g || g->state == GroupState::DEAD) throw GroupIdNotFoundException("Group " + id + " not found.");
+        return *g;
+    }
+
     static TopicDescription describe(const TopicState& t) {
         std::vector<TopicPartitionInfo> parts;
         for (const auto& p : t.partitions) {
@@ -5761,141 +6673,7 @@ private:
 }  // namespace kstream_sim
 // ==== [END PART] clients/producer.hpp ==============================================================================
 
-// ==== [PART] clients/consumer_record.hpp ===========================================================================
-// ConsumerRecord, ConsumerRecords and OffsetAndMetadata: what a consumer reads and commits.
-
-#include <cstdint>
-#include <functional>
-#include <map>
-#include <optional>
-#include <ostream>
-#include <set>
-#include <string>
-#include <vector>
-
-// #include "../broker/record.hpp"  (already pasted above: [PART] broker/record.hpp)
-
-namespace kstream_sim {
-
-template <class K, class V>
-class ConsumerRecord {
-public:
-    ConsumerRecord(std::string topic, int32_t partition, int64_t offset, int64_t timestamp, TimestampType timestamp_type,
-                   int32_t serialized_key_size, int32_t serialized_value_size, K key, V value, Headers headers,
-                   std::optional<int32_t> leader_epoch)
-        : topic_(std::move(topic)), partition_(partition), offset_(offset), timestamp_(timestamp), timestamp_type_(timestamp_type),
-          key_size_(serialized_key_size), value_size_(serialized_value_size), key_(std::move(key)), value_(std::move(value)),
-          headers_(std::move(headers)), leader_epoch_(leader_epoch) {}
-
-    const std::string& topic() const noexcept { return topic_; }
-    int32_t partition() const noexcept { return partition_; }
-    int64_t offset() const noexcept { return offset_; }
-    int64_t timestamp() const noexcept { return timestamp_; }
-    TimestampType timestampType() const noexcept { return timestamp_type_; }
-    // -1 for a null key or value (use std::optional<K>/<V> to receive nulls as nullopt).
-    int32_t serializedKeySize() const noexcept { return key_size_; }
-    int32_t serializedValueSize() const noexcept { return value_size_; }
-    const K& key() const noexcept { return key_; }
-    const V& value() const noexcept { return value_; }
-    const Headers& headers() const noexcept { return headers_; }
-    const std::optional<int32_t>& leaderEpoch() const noexcept { return leader_epoch_; }
-
-private:
-    std::string topic_;
-    int32_t partition_;
-    int64_t offset_;
-    int64_t timestamp_;
-    TimestampType timestamp_type_;
-    int32_t key_size_, value_size_;
-    K key_;
-    V value_;
-    Headers headers_;
-    std::optional<int32_t> leader_epoch_;
-};
-
-// The records one poll() returned, in the order they were fetched; iterable.
-template <class K, class V>
-class ConsumerRecords {
-public:
-    ConsumerRecords() = default;
-    explicit ConsumerRecords(std::vector<ConsumerRecord<K, V>> records) : records_(std::move(records)) {}
-
-    int count() const noexcept { return static_cast<int>(records_.size()); }
-    bool isEmpty() const noexcept { return records_.empty(); }
-    std::vector<ConsumerRecord<K, V>> records(const TopicPartition& tp) const {
-        std::vector<ConsumerRecord<K, V>> out;
-        for (const auto& r : records_)
-            if (r.partition() == tp.partition() && r.topic() == tp.topic()) out.push_back(r);
-        return out;
-    }
-    std::vector<ConsumerRecord<K, V>> records(const std::string& topic) const {
-        std::vector<ConsumerRecord<K, V>> out;
-        for (const auto& r : records_)
-            if (r.topic() == topic) out.push_back(r);
-        return out;
-    }
-    std::set<TopicPartition> partitions() const {
-        std::set<TopicPartition> out;
-        for (const auto& r : records_) out.emplace(r.topic(), r.partition());
-        return out;
-    }
-    auto begin() const noexcept { return records_.begin(); }
-    auto end() const noexcept { return records_.end(); }
-
-private:
-    std::vector<ConsumerRecord<K, V>> records_;
-};
-
-class OffsetAndMetadata {
-public:
-    OffsetAndMetadata(int64_t offset, std::string metadata = "") : offset_(offset), metadata_(std::move(metadata)) {}
-    OffsetAndMetadata(int64_t offset, std::optional<int32_t> leader_epoch, std::string metadata)
-        : offset_(offset), leader_epoch_(leader_epoch), metadata_(std::move(metadata)) {}
-
-    int64_t offset() const noexcept { return offset_; }
-    const std::optional<int32_t>& leaderEpoch() const noexcept { return leader_epoch_; }
-    const std::string& metadata() const noexcept { return metadata_; }
-    friend bool operator==(const OffsetAndMetadata& a, const OffsetAndMetadata& b) {
-        return a.offset_ == b.offset_ && a.leader_epoch_ == b.leader_epoch_ && a.metadata_ == b.metadata_;
-    }
-    friend std::ostream& operator<<(std::ostream& out, const OffsetAndMetadata& o) {
-        return out << "OffsetAndMetadata{offset=" << o.offset_ << ", leaderEpoch="
-                   << (o.leader_epoch_ ? std::to_string(*o.leader_epoch_) : std::string("null")) << ", metadata='" << o.metadata_ << "'}";
-    }
-
-private:
-    int64_t offset_;
-    std::optional<int32_t> leader_epoch_;
-    std::string metadata_;
-};
-
-class OffsetAndTimestamp {
-public:
-    OffsetAndTimestamp(int64_t offset, int64_t timestamp) : offset_(offset), timestamp_(timestamp) {}
-    int64_t offset() const noexcept { return offset_; }
-    int64_t timestamp() const noexcept { return timestamp_; }
-
-private:
-    int64_t offset_, timestamp_;
-};
-
-// Kafka's ConsumerRebalanceListener: override what you need.
-class ConsumerRebalanceListener {
-public:
-    virtual ~ConsumerRebalanceListener() = default;
-    virtual void onPartitionsRevoked(const std::set<TopicPartition>& partitions) = 0;
-    virtual void onPartitionsAssigned(const std::set<TopicPartition>& partitions) = 0;
-    // Default as in Kafka: treat lost partitions as revoked.
-    virtual void onPartitionsLost(const std::set<TopicPartition>& partitions) { onPartitionsRevoked(partitions); }
-};
-
-// Kafka's OffsetCommitCallback.onComplete(offsets, exception): exception is nullptr on success.
-using OffsetCommitCallback =
-    std::function<void(const std::map<TopicPartition, OffsetAndMetadata>&, const KafkaException*)>;
-
-}  // namespace kstream_sim
-// ==== [END PART] clients/consumer_record.hpp =======================================================================
-
+// #include "kstream_sim/clients/consumer_record.hpp"  (already pasted above: [PART] clients/consumer_record.hpp)
 // ==== [PART] clients/assignors.hpp =================================================================================
 // Consumer partition assignors: Kafka's range, roundrobin, sticky and cooperative-sticky, decision for decision.
 //
@@ -5953,14 +6731,14 @@ struct GroupSubscription {
     std::vector<std::pair<std::string, int32_t>> partitions_per_topic;    // topic -> partition count
 };
 
-struct MemberAssignment {
+struct MemberPartitions {
     std::string member_id;
     std::vector<TopicPartition> partitions;  // in the order Kafka's assignor lists them
 };
 
 // One entry per member, in the order of GroupSubscription::members.
 struct GroupAssignment {
-    std::vector<MemberAssignment> members;
+    std::vector<MemberPartitions> members;
 
     // The partitions of one member; empty for an unknown member.
     const std::vector<TopicPartition>& partitionsOf(const std::string& member_id) const {
@@ -6094,7 +6872,7 @@ struct AssignorInput {
     GroupAssignment result(const std::vector<std::vector<int>>& gids) const {
         GroupAssignment out;
         for (size_t m = 0; m < memberCount(); ++m) {
-            MemberAssignment ma{sub->members[m].member_id, {}};
+            MemberPartitions ma{sub->members[m].member_id, {}};
             for (int g : gids[m]) ma.partitions.push_back(partition(g));
             out.members.push_back(std::move(ma));
         }
@@ -6806,6 +7584,7 @@ inline bool supportsCooperativeProtocol(const std::string& assignor_name) {
 #include <vector>
 
 // #include "../broker/cluster.hpp"  (already pasted above: [PART] broker/cluster.hpp)
+// #include "assignors.hpp"  (already pasted above: [PART] clients/assignors.hpp)
 // #include "client_configs.hpp"  (already pasted above: [PART] clients/client_configs.hpp)
 // #include "consumer_record.hpp"  (already pasted above: [PART] clients/consumer_record.hpp)
 // #include "future.hpp"  (already pasted above: [PART] clients/future.hpp)
@@ -6929,6 +7708,16 @@ public:
         fetch_.partition_max_bytes = config_.getInt(ConsumerConfig::MAX_PARTITION_FETCH_BYTES_CONFIG);
         default_api_timeout_ms_ = config_.getInt(ConsumerConfig::DEFAULT_API_TIMEOUT_MS_CONFIG);
         allow_auto_create_ = config_.getBoolean(ConsumerConfig::ALLOW_AUTO_CREATE_TOPICS_CONFIG);
+        session_timeout_ms_ = config_.getInt(ConsumerConfig::SESSION_TIMEOUT_MS_CONFIG);
+        heartbeat_interval_ms_ = config_.getInt(ConsumerConfig::HEARTBEAT_INTERVAL_MS_CONFIG);
+        max_poll_interval_ms_ = config_.getInt(ConsumerConfig::MAX_POLL_INTERVAL_MS_CONFIG);
+        if (group_id_ && heartbeat_interval_ms_ >= session_timeout_ms_)
+            throw ConfigException(std::string(ConsumerConfig::HEARTBEAT_INTERVAL_MS_CONFIG) + " must be less than " +
+                                  ConsumerConfig::SESSION_TIMEOUT_MS_CONFIG);
+        assignors_ = assignorNames(config_.getList(ConsumerConfig::PARTITION_ASSIGNMENT_STRATEGY_CONFIG));
+        // The rebalance protocol: COOPERATIVE only when every configured assignor supports it (Kafka picks the
+        // highest protocol all assignors share).
+        cooperative_ = std::all_of(assignors_.begin(), assignors_.end(), [](const std::string& a) { return supportsCooperativeProtocol(a); });
     }
     ConsumerCoreImpl(const ConsumerCoreImpl&) = delete;
     ConsumerCoreImpl& operator=(const ConsumerCoreImpl&) = delete;
@@ -6948,9 +7737,10 @@ public:
                 throw IllegalArgumentException("Topic collection to subscribe to cannot contain null or empty topic");
         }
         mode_ = Mode::Subscribed;
-        subscription_ = std::set<std::string>(topics.begin(), topics.end());
+        const std::set<std::string> next(topics.begin(), topics.end());
+        if (next != subscription_) rejoin_needed_ = true;
+        subscription_ = next;
         listener_ = std::move(listener);
-        needs_join_ = true;
     }
 
     void assign(const std::vector<TopicPartition>& partitions) {
@@ -6970,7 +7760,10 @@ public:
     }
 
     void unsubscribe() {
-        if (mode_ == Mode::Subscribed) leaveGroup(true);
+        if (mode_ == Mode::Subscribed) {
+            onLeavePrepare();
+            maybeLeaveGroup();
+        }
         mode_ = Mode::None;
         subscription_.clear();
         assignment_.clear();
@@ -6990,20 +7783,21 @@ public:
         ensureOpen();
         if (mode_ == Mode::None) throw IllegalStateException("Consumer is not subscribed to any topics or assigned any partitions");
         const int64_t deadline = timeout_ms >= Scheduler::kForever - cluster_.nowMs() ? Scheduler::kForever : cluster_.nowMs() + timeout_ms;
+        last_poll_ms_ = cluster_.nowMs();
         maybeAutoCommit();
         while (true) {
-            if (mode_ == Mode::Subscribed) ensureActiveGroup(deadline);
+            if (mode_ == Mode::Subscribed) driveGroup();
             updateFetchPositions(deadline);
             auto records = peekBuffered();
             if (!records.empty()) return records;
             sendFetches();
             const uint64_t responses_before = fetch_responses_;
             cluster_.scheduler().runUntil(deadline, [&] {
-                return hasBufferedForAssignment() || needsRejoin() || fetch_responses_ != responses_before;
+                return hasBufferedForAssignment() || groupEventPending() || fetch_responses_ != responses_before;
             });
             // Responses due in this same millisecond (from other brokers) arrive together.
             cluster_.scheduler().runUntil(cluster_.nowMs(), [] { return false; });
-            if (needsRejoin()) continue;
+            if (groupEventPending()) continue;
             if (hasBufferedForAssignment() || cluster_.nowMs() >= deadline) {
                 auto out = peekBuffered();
                 if (out.empty()) sendFetches();
@@ -7109,33 +7903,52 @@ public:
         return out;
     }
 
-    // Sends a commit; `on_done` runs when the coordinator has answered.
+    // Sends a commit; `on_done` runs when the coordinator has answered. A subscribed consumer commits as a member
+    // of the group's current generation (ConsumerCoordinator.sendOffsetCommitRequest); an assigned one without
+    // member id and generation, which the coordinator accepts only while the group has no members.
     void sendCommit(const std::map<TopicPartition, OffsetAndMetadata>& offsets, std::function<void(std::exception_ptr)> on_done) {
         requireGroupId();
-        const std::string group = *group_id_;
-        const std::string member = member_id_;
-        const int32_t generation = generation_;
         const bool subscribed = mode_ == Mode::Subscribed;
+        if (subscribed && member_state_ != MemberState::Stable) {
+            if (member_state_ != MemberState::Unjoined)
+                return on_done(std::make_exception_ptr(RebalanceInProgressException(
+                    "Offset commit cannot be completed since the consumer is undergoing a rebalance for auto partition "
+                    "assignment. You can try completing the rebalance by calling poll() and then retry the operation.")));
+            return on_done(std::make_exception_ptr(CommitFailedException(
+                "Offset commit cannot be completed since the consumer is not part of an active group for auto partition "
+                "assignment; it is likely that the consumer was kicked out of the group.")));
+        }
+        const std::string group = *group_id_;
+        const std::string member = subscribed ? member_id_ : std::string();
+        const auto instance = subscribed ? instance_id_ : std::nullopt;
+        const int32_t generation = subscribed ? generation_ : -1;
         std::map<TopicPartition, CommittedOffset> commit;
         for (const auto& [tp, o] : offsets) commit[tp] = CommittedOffset{o.offset(), o.leaderEpoch(), o.metadata(), cluster_.nowMs()};
-        cluster_.roundTrip(coordinator(), [c = &cluster_, group, member, generation, subscribed, commit, on_done]() -> std::function<void()> {
-            const ConsumerGroupState* g = c->groupCoordinator().find(group);
-            if (subscribed && (!g || !g->member(member) || g->generation != generation)) {
-                auto error = std::make_exception_ptr(CommitFailedException(
+        cluster_.roundTrip(coordinator(), [this, alive = alive_, c = &cluster_, group, member, instance, generation, commit,
+                                           on_done]() -> std::function<void()> {
+            const GroupError e = c->commitGroupOffsets(group, member, instance, generation, commit);
+            return [this, alive, e, generation, commit, on_done] {
+                if (e == GroupError::NONE) return on_done(nullptr);
+                if (e == GroupError::UNKNOWN_TOPIC_OR_PARTITION)
+                    return on_done(std::make_exception_ptr(UnknownTopicOrPartitionException(
+                        "This server does not host this topic-partition. (" + commit.begin()->first.toString() + ")")));
+                if (e == GroupError::REBALANCE_IN_PROGRESS) {
+                    if (*alive) rejoin_needed_ = true;
+                    return on_done(std::make_exception_ptr(RebalanceInProgressException(
+                        "Offset commit cannot be completed since the consumer group is executing a rebalance at the moment. "
+                        "You can try completing the rebalance by calling poll() and then retry commit again")));
+                }
+                if (e == GroupError::FENCED_INSTANCE_ID)
+                    return on_done(std::make_exception_ptr(FencedInstanceIdException(fencedMessage())));
+                // UNKNOWN_MEMBER_ID or ILLEGAL_GENERATION: the group went on without this member.
+                if (*alive && generation >= 0 && generation == generation_) resetGeneration(e == GroupError::UNKNOWN_MEMBER_ID);
+                on_done(std::make_exception_ptr(CommitFailedException(
                     "Commit cannot be completed since the group has already rebalanced and assigned the partitions to another "
                     "member. This means that the time between subsequent calls to poll() was longer than the configured "
                     "max.poll.interval.ms, which typically implies that the poll loop is spending too much time message "
                     "processing. You can address this either by increasing max.poll.interval.ms or by reducing the maximum "
-                    "size of batches returned in poll() with max.poll.records."));
-                return [on_done, error] { on_done(error); };
-            }
-            for (const auto& [tp, o] : commit)
-                if (!c->findPartition(tp)) {
-                    auto error = std::make_exception_ptr(UnknownTopicOrPartitionException("This server does not host this topic-partition. (" + tp.toString() + ")"));
-                    return [on_done, error] { on_done(error); };
-                }
-            c->commitOffsets(group, commit);
-            return [on_done] { on_done(nullptr); };
+                    "size of batches returned in poll() with max.poll.records.")));
+            };
         });
     }
 
@@ -7179,8 +7992,22 @@ public:
                 // Kafka logs a failed final auto-commit and closes anyway.
             }
         }
-        if (mode_ == Mode::Subscribed) leaveGroup(false);
+        if (mode_ == Mode::Subscribed) {
+            onLeavePrepare();
+            maybeLeaveGroup();
+        }
         closed_ = true;
+    }
+
+    // kstream_sim's extension (Kafka has no such call): the process running this consumer dies. Everything
+    // stops at once -- no commit, no LeaveGroup, no more heartbeats or fetches, no callbacks -- so the group
+    // notices only when session.timeout.ms passes without a heartbeat. The consumer cannot be used afterwards.
+    void simulateCrash() {
+        if (closed_) return;
+        *alive_ = false;
+        closed_ = true;
+        crashed_ = true;
+        cluster_.trace().record(cluster_.nowMs(), "crash", client_id_, {});
     }
 
     std::vector<PartitionInfo> partitionsFor(const std::string& topic, int64_t timeout_ms) {
@@ -7209,9 +8036,11 @@ public:
     }
 
     void markDestroyed() { *alive_ = false; }
+    bool crashed() const noexcept { return crashed_; }
 
 private:
     enum class Mode { None, Subscribed, Assigned };
+    enum class MemberState { Unjoined, PreparingRebalance, CompletingRebalance, Stable };
     struct PartitionState {
         std::optional<int64_t> position;
         std::optional<int32_t> position_epoch;
@@ -7223,6 +8052,9 @@ private:
     };
 
     void ensureOpen() const {
+        if (crashed_)
+            throw IllegalStateException("This consumer was crashed with simulateCrash(); it can do nothing more. Create a new "
+                                        "KafkaConsumer (with the same group.instance.id, if it is a static member) to restart it.");
         if (closed_) throw IllegalStateException("This consumer has already been closed.");
     }
     void requireGroupId() const {
@@ -7249,71 +8081,350 @@ private:
         return leader >= 0 ? leader : 0;
     }
 
-    // ---- the group (see GroupCoordinator for what is simplified) ----
-    bool needsRejoin() const {
-        if (mode_ != Mode::Subscribed) return false;
-        if (needs_join_) return true;
-        const ConsumerGroupState* g = cluster_.groupCoordinator().find(*group_id_);
-        return !g || g->generation != generation_;
-    }
+    // ---- the group: Kafka's classic protocol, as ConsumerCoordinator runs it ----
+    // poll() drives it: it prepares and sends JoinGroup, handles the JoinGroup response (the leader runs the
+    // assignor and sends the assignment in its SyncGroup), and applies the SyncGroup response with the rebalance
+    // listener's callbacks. Heartbeats run on the scheduler, like Kafka's background heartbeat thread, so they go
+    // on while the application does not poll; they also enforce max.poll.interval.ms.
 
-    void ensureActiveGroup(int64_t deadline) {
-        if (!needsRejoin()) return;
-        const std::set<TopicPartition> owned = assignment();
-        if (!owned.empty()) {
-            if (auto_commit_) {
-                try {
-                    commitSync(allConsumedOffsets(), default_api_timeout_ms_);
-                } catch (const KafkaException&) {
-                }
-            }
-            if (listener_) listener_->onPartitionsRevoked(owned);
+    // partition.assignment.strategy: Kafka's class names, as the assignors' protocol names.
+    static std::vector<std::string> assignorNames(const std::vector<std::string>& classes) {
+        static const char* const known[][2] = {
+            {"org.apache.kafka.clients.consumer.RangeAssignor", RangeAssignor::RANGE_ASSIGNOR_NAME},
+            {"org.apache.kafka.clients.consumer.RoundRobinAssignor", RoundRobinAssignor::ROUNDROBIN_ASSIGNOR_NAME},
+            {"org.apache.kafka.clients.consumer.StickyAssignor", StickyAssignor::STICKY_ASSIGNOR_NAME},
+            {"org.apache.kafka.clients.consumer.CooperativeStickyAssignor", CooperativeStickyAssignor::COOPERATIVE_STICKY_ASSIGNOR_NAME},
+        };
+        std::vector<std::string> out;
+        for (const auto& c : classes) {
+            const char* name = nullptr;
+            for (const auto& k : known)
+                if (c == k[0]) name = k[1];
+            if (!name)
+                throw ConfigException("Invalid value " + c + " for configuration " + ConsumerConfig::PARTITION_ASSIGNMENT_STRATEGY_CONFIG +
+                                      ": Class " + c + " could not be found. kstream_sim has "
+                                      "org.apache.kafka.clients.consumer.RangeAssignor, RoundRobinAssignor, StickyAssignor and "
+                                      "CooperativeStickyAssignor.");
+            out.push_back(name);
         }
-        auto joined = std::make_shared<std::optional<std::pair<std::string, int32_t>>>();
-        const std::string group = *group_id_;
-        const std::vector<std::string> topics(subscription_.begin(), subscription_.end());
-        const std::string member = member_id_, client = client_id_;
-        const auto instance = instance_id_;
+        if (out.empty())
+            throw ConfigException(std::string("Invalid value [] for configuration ") + ConsumerConfig::PARTITION_ASSIGNMENT_STRATEGY_CONFIG +
+                                  ": Empty list not allowed.");
+        return out;
+    }
+
+    bool groupEventPending() const {
+        if (mode_ != Mode::Subscribed) return false;
+        return join_response_ || sync_response_ || fatal_ ||
+               (rejoin_needed_ && (member_state_ == MemberState::Unjoined || member_state_ == MemberState::Stable));
+    }
+
+    std::string fencedMessage() const {
+        return "The broker rejected this static consumer since another consumer with the same group.instance.id (" +
+               instance_id_.value_or("") + ") has registered with a different member.id.";
+    }
+
+    // One step at a time until nothing is left to do now; the responses arrive while poll() waits.
+    void driveGroup() {
+        while (true) {
+            if (fatal_) std::rethrow_exception(fatal_);
+            if (join_response_) {
+                JoinGroupResult r = std::move(*join_response_);
+                join_response_.reset();
+                onJoinResponse(std::move(r));
+            } else if (sync_response_) {
+                SyncGroupResult r = std::move(*sync_response_);
+                sync_response_.reset();
+                onSyncResponse(std::move(r));
+            } else if (rejoin_needed_ && (member_state_ == MemberState::Unjoined || member_state_ == MemberState::Stable)) {
+                if (needs_join_prepare_) onJoinPrepare();
+                sendJoinGroup();
+            } else {
+                return;
+            }
+        }
+    }
+
+    // Before joining: the auto-commit, then what the protocol gives up (ConsumerCoordinator.onJoinPrepare).
+    void onJoinPrepare() {
+        if (auto_commit_ && member_state_ == MemberState::Stable) {
+            try {
+                commitSync(allConsumedOffsets(), default_api_timeout_ms_);
+            } catch (const KafkaException&) {
+                // Kafka logs the failed auto-commit and goes on joining.
+            }
+        }
+        needs_join_prepare_ = false;
+        const std::set<TopicPartition> owned = assignment();
+        if (generation_ < 0 || member_id_.empty()) {
+            // The generation was reset (session expired, poll timeout, fenced): what we owned is lost.
+            if (!owned.empty()) {
+                if (listener_) listener_->onPartitionsLost(owned);
+                assignFromSubscribed({});
+            }
+        } else if (!cooperative_) {
+            if (listener_) listener_->onPartitionsRevoked(owned);
+            assignFromSubscribed({});
+        } else {
+            std::set<TopicPartition> gone;
+            for (const auto& tp : owned)
+                if (!subscription_.count(tp.topic())) gone.insert(tp);
+            if (!gone.empty()) {
+                if (listener_) listener_->onPartitionsRevoked(gone);
+                std::set<TopicPartition> kept;
+                for (const auto& tp : owned)
+                    if (!gone.count(tp)) kept.insert(tp);
+                assignFromSubscribed(kept);
+            }
+        }
+        is_leader_ = false;
+    }
+
+    // The subscription sent with each assignor: owned partitions and their generation as each one expects them.
+    GroupProtocols joinProtocols() const {
+        ConsumerProtocolSubscription base;
+        base.topics.assign(subscription_.begin(), subscription_.end());
+        for (const auto& kv : assignment_) base.owned_partitions.push_back(kv.first);
+        GroupProtocols out;
+        for (const auto& a : assignors_) {
+            ConsumerProtocolSubscription m = base;
+            if (a == StickyAssignor::STICKY_ASSIGNOR_NAME) {
+                m.owned_partitions = sticky_previous_;
+                m.generation = sticky_generation_;
+            } else if (a == CooperativeStickyAssignor::COOPERATIVE_STICKY_ASSIGNOR_NAME) {
+                m.generation = sticky_generation_;
+            }
+            out.emplace_back(a, std::move(m));
+        }
+        return out;
+    }
+
+    void sendJoinGroup() {
+        member_state_ = MemberState::PreparingRebalance;
+        rejoin_needed_ = false;
+        ++heartbeat_epoch_;  // no heartbeats while joining
+        JoinGroupRequest request;
+        request.group_id = *group_id_;
+        request.member_id = member_id_;
+        request.client_id = client_id_;
+        request.group_instance_id = instance_id_;
+        request.session_timeout_ms = session_timeout_ms_;
+        request.rebalance_timeout_ms = max_poll_interval_ms_;
+        request.protocols = joinProtocols();
         const bool allow = allow_auto_create_;
-        cluster_.roundTrip(coordinator(), [c = &cluster_, group, topics, member, client, instance, joined, allow]() -> std::function<void()> {
-            for (const auto& t : topics) c->metadataFor(t, allow);
-            std::string id = c->groupCoordinator().join(group, member, client, instance, topics, c->partitionCounter());
-            const int32_t generation = c->groupCoordinator().group(group).generation;
-            return [joined, id, generation] { *joined = std::make_pair(id, generation); };
+        cluster_.toBroker(coordinator(), [this, alive = alive_, c = &cluster_, request, allow] {
+            for (const auto& t : request.protocols.front().second.topics) c->metadataFor(t, allow);
+            const int32_t broker = c->coordinatorFor(request.group_id);
+            c->groupCoordinator().joinGroup(request, [this, alive, c, broker](JoinGroupResult r) {
+                c->toClient([this, alive, r] {
+                    if (*alive) join_response_ = r;
+                }, broker);
+            });
         });
-        blockUntil(cluster_.scheduler(), [&] { return joined->has_value(); }, "joining the group", deadline == Scheduler::kForever ? Scheduler::kForever : std::max<int64_t>(deadline - cluster_.nowMs(), 2 * cluster_.config().networkLatencyMs() + 1));
-        member_id_ = (*joined)->first;
-        generation_ = (*joined)->second;
-        needs_join_ = false;
-        takeAssignmentFromGroup();
     }
 
-    void takeAssignmentFromGroup() {
-        const ConsumerGroupState& g = cluster_.groupCoordinator().group(*group_id_);
-        generation_ = g.generation;
+    void onJoinResponse(JoinGroupResult r) {
+        switch (r.error) {
+            case GroupError::NONE: break;
+            case GroupError::MEMBER_ID_REQUIRED:  // KIP-394: rejoin at once with the id the coordinator gave
+                member_id_ = r.member_id;
+                return sendJoinGroup();
+            case GroupError::FENCED_INSTANCE_ID:
+                member_state_ = MemberState::Unjoined;
+                fatal_ = std::make_exception_ptr(FencedInstanceIdException(fencedMessage()));
+                return;
+            case GroupError::INCONSISTENT_GROUP_PROTOCOL:
+                member_state_ = MemberState::Unjoined;
+                throw InconsistentGroupProtocolException(
+                    "The group member's supported protocols are incompatible with those of existing members: no assignor "
+                    "of this consumer's partition.assignment.strategy is supported by every member of group '" + *group_id_ + "'.");
+            case GroupError::UNKNOWN_MEMBER_ID:
+            case GroupError::ILLEGAL_GENERATION:
+                resetGeneration(true);
+                return;
+            default:
+                member_state_ = MemberState::Unjoined;
+                rejoin_needed_ = true;
+                return;
+        }
+        member_id_ = r.member_id;
+        generation_ = r.generation;
+        protocol_ = r.protocol;
+        is_leader_ = r.leader == member_id_;
+        member_state_ = MemberState::CompletingRebalance;
+        startHeartbeats();
+        GroupAssignmentMap assignment;
+        if (is_leader_ && !r.skip_assignment) {
+            try {
+                assignment = performAssignment(r.members);
+            } catch (...) {
+                // The leader's assignor failed: poll() throws; the next poll rejoins.
+                member_state_ = MemberState::Unjoined;
+                rejoin_needed_ = true;
+                throw;
+            }
+        }
+        cluster_.toBroker(coordinator(), [this, alive = alive_, c = &cluster_, group = *group_id_, member = member_id_,
+                                          instance = instance_id_, generation = generation_, assignment] {
+            const int32_t broker = c->coordinatorFor(group);
+            c->groupCoordinator().syncGroup(group, member, instance, generation, assignment, [this, alive, c, broker, generation](SyncGroupResult s) {
+                c->toClient([this, alive, s, generation] {
+                    if (*alive && generation == generation_ && member_state_ == MemberState::CompletingRebalance) sync_response_ = s;
+                }, broker);
+            });
+        });
+    }
+
+    // The leader's part: Kafka's ConsumerCoordinator.onLeaderElected runs the chosen assignor over the members.
+    GroupAssignmentMap performAssignment(const std::vector<JoinGroupResponseMember>& members) {
+        GroupSubscription sub;
+        std::set<std::string> topics;
+        for (const auto& m : members) {
+            sub.members.push_back(AssignorMember{m.member_id, m.group_instance_id, m.metadata.topics, m.metadata.owned_partitions, m.metadata.generation});
+            topics.insert(m.metadata.topics.begin(), m.metadata.topics.end());
+        }
+        for (const auto& t : topics)
+            if (cluster_.topicExists(t)) sub.partitions_per_topic.emplace_back(t, cluster_.topic(t).partitionCount());
+        GroupAssignmentMap out;
+        for (auto& m : assignPartitions(protocol_, sub).members) out.emplace_back(m.member_id, std::move(m.partitions));
+        return out;
+    }
+
+    void onSyncResponse(SyncGroupResult r) {
+        if (r.error == GroupError::FENCED_INSTANCE_ID) {
+            member_state_ = MemberState::Unjoined;
+            fatal_ = std::make_exception_ptr(FencedInstanceIdException(fencedMessage()));
+            return;
+        }
+        if (r.error == GroupError::UNKNOWN_MEMBER_ID || r.error == GroupError::ILLEGAL_GENERATION) return resetGeneration(true);
+        if (r.error != GroupError::NONE) {  // REBALANCE_IN_PROGRESS: join again, without preparing again
+            member_state_ = MemberState::Unjoined;
+            rejoin_needed_ = true;
+            return;
+        }
+        member_state_ = MemberState::Stable;
+        onJoinComplete(r.assignment);
+    }
+
+    // ConsumerCoordinator.onJoinComplete: cooperative members revoke what moved away (and rejoin for the
+    // follow-up rebalance); then the new assignment, and onPartitionsAssigned with what was added.
+    void onJoinComplete(const std::vector<TopicPartition>& assigned_list) {
+        const std::set<TopicPartition> owned = assignment();
+        const std::set<TopicPartition> assigned(assigned_list.begin(), assigned_list.end());
+        std::set<TopicPartition> added, revoked;
+        for (const auto& tp : assigned)
+            if (!owned.count(tp)) added.insert(tp);
+        for (const auto& tp : owned)
+            if (!assigned.count(tp)) revoked.insert(tp);
+        needs_join_prepare_ = true;
+        if (cooperative_ && !revoked.empty()) {
+            if (listener_) listener_->onPartitionsRevoked(revoked);
+            rejoin_needed_ = true;
+        }
+        sticky_previous_ = assigned_list;
+        sticky_generation_ = generation_;
+        next_auto_commit_ms_ = cluster_.nowMs() + auto_commit_interval_ms_;
+        assignFromSubscribed(assigned);
+        cluster_.trace().record(cluster_.nowMs(), "assigned", client_id_, {{"generation", generation_}, {"partitions", static_cast<int64_t>(assigned.size())}});
+        if (listener_) listener_->onPartitionsAssigned(added);
+    }
+
+    // The new assignment; partitions kept keep their position and fetched data.
+    void assignFromSubscribed(const std::set<TopicPartition>& partitions) {
         std::map<TopicPartition, PartitionState> next;
-        if (const GroupMember* m = g.member(member_id_))
-            for (const auto& tp : m->assignment) next.emplace(tp, PartitionState{});
+        for (const auto& tp : partitions) {
+            auto it = assignment_.find(tp);
+            next.emplace(tp, it != assignment_.end() ? it->second : PartitionState{});
+        }
         assignment_.swap(next);
-        buffered_.clear();
-        cluster_.trace().record(cluster_.nowMs(), "assigned", client_id_, {{"generation", generation_}, {"partitions", static_cast<int64_t>(assignment_.size())}});
-        if (listener_) listener_->onPartitionsAssigned(assignment());
+        dropBuffered([this](const TopicPartition& tp) { return !assignment_.count(tp); });
     }
 
-    void leaveGroup(bool invoke_listener) {
-        if (member_id_.empty()) return;
-        if (invoke_listener && listener_ && !assignment_.empty()) listener_->onPartitionsRevoked(assignment());
-        const std::string group = *group_id_, member = member_id_;
-        cluster_.toBroker(coordinator(), [c = &cluster_, group, member] {
-            c->groupCoordinator().leave(group, member, c->partitionCounter());
-        });
-        member_id_.clear();
+    // The group no longer knows this member (or this generation): rejoin from scratch.
+    void resetGeneration(bool reset_member_id) {
         generation_ = -1;
+        if (reset_member_id) member_id_.clear();
+        member_state_ = MemberState::Unjoined;
+        rejoin_needed_ = true;
+        ++heartbeat_epoch_;
+    }
+
+    // ---- the heartbeat "thread" ----
+    void startHeartbeats() {
+        next_heartbeat_ms_ = cluster_.nowMs() + heartbeat_interval_ms_;
+        scheduleHeartbeatTick(++heartbeat_epoch_);
+    }
+    void scheduleHeartbeatTick(uint64_t epoch) {
+        const int64_t poll_deadline = last_poll_ms_ + max_poll_interval_ms_;
+        // A background event, as Kafka's heartbeat thread: it runs as time passes, but a group member that
+        // only heartbeats does not keep runUntilIdle() busy forever.
+        cluster_.scheduler().atBackground(std::min(next_heartbeat_ms_, poll_deadline), [this, alive = alive_, epoch] {
+            if (*alive && epoch == heartbeat_epoch_) heartbeatTick(epoch);
+        });
+    }
+    void heartbeatTick(uint64_t epoch) {
+        if (member_state_ != MemberState::CompletingRebalance && member_state_ != MemberState::Stable) return;
+        if (cluster_.nowMs() >= last_poll_ms_ + max_poll_interval_ms_) {
+            // max.poll.interval.ms passed without poll(): leave the group (a static member only stops
+            // heartbeating, and its session runs out), so that the others take over the partitions.
+            cluster_.trace().record(cluster_.nowMs(), "poll-timeout", client_id_, {{"generation", generation_}});
+            return maybeLeaveGroup();
+        }
+        if (cluster_.nowMs() >= next_heartbeat_ms_) {
+            next_heartbeat_ms_ = cluster_.nowMs() + heartbeat_interval_ms_;
+            cluster_.toBroker(coordinator(), [this, alive = alive_, c = &cluster_, group = *group_id_, member = member_id_,
+                                              instance = instance_id_, generation = generation_, epoch] {
+                const GroupError e = c->groupCoordinator().heartbeat(group, member, instance, generation);
+                c->toClient([this, alive, e, epoch] {
+                    if (*alive && epoch == heartbeat_epoch_) onHeartbeatResponse(e);
+                }, c->coordinatorFor(group));
+            });
+        }
+        scheduleHeartbeatTick(epoch);
+    }
+    void onHeartbeatResponse(GroupError e) {
+        switch (e) {
+            case GroupError::NONE: return;
+            case GroupError::REBALANCE_IN_PROGRESS:
+                if (member_state_ == MemberState::Stable) rejoin_needed_ = true;
+                return;
+            case GroupError::FENCED_INSTANCE_ID:
+                ++heartbeat_epoch_;
+                fatal_ = std::make_exception_ptr(FencedInstanceIdException(fencedMessage()));
+                return;
+            default:  // UNKNOWN_MEMBER_ID (the session expired), ILLEGAL_GENERATION
+                return resetGeneration(e == GroupError::UNKNOWN_MEMBER_ID);
+        }
+    }
+
+    // Leaving (close, unsubscribe): the listener is told what is revoked (or lost, when the generation is gone).
+    void onLeavePrepare() {
+        const std::set<TopicPartition> owned = assignment();
+        if (owned.empty()) return;
+        const bool lost = generation_ < 0 || member_state_ == MemberState::PreparingRebalance ||
+                          member_state_ == MemberState::CompletingRebalance;
+        if (listener_) {
+            if (lost) listener_->onPartitionsLost(owned);
+            else listener_->onPartitionsRevoked(owned);
+        }
+        assignFromSubscribed({});
+    }
+
+    // LeaveGroup, sent only by dynamic members: a static member's partitions wait for it until its session expires.
+    void maybeLeaveGroup() {
+        if (!instance_id_ && !member_id_.empty() && member_state_ != MemberState::Unjoined) {
+            cluster_.toBroker(coordinator(), [c = &cluster_, group = *group_id_, member = member_id_] {
+                c->groupCoordinator().leaveGroup(group, member, std::nullopt);
+            });
+        }
+        resetGeneration(true);
+        rejoin_needed_ = mode_ == Mode::Subscribed;
     }
 
     void maybeAutoCommit() {
         if (!auto_commit_ || cluster_.nowMs() < next_auto_commit_ms_) return;
         next_auto_commit_ms_ = cluster_.nowMs() + auto_commit_interval_ms_;
+        if (mode_ == Mode::Subscribed && member_state_ != MemberState::Stable) return;
         auto offsets = allConsumedOffsets();
         if (offsets.empty() || offsets == last_commit_) return;
         last_commit_ = offsets;
@@ -7476,7 +8587,26 @@ private:
     std::string client_id_;
     std::string member_id_;
     int32_t generation_ = -1;
-    bool needs_join_ = false;
+    // The group membership (AbstractCoordinator/ConsumerCoordinator's state).
+    std::vector<std::string> assignors_;  // partition.assignment.strategy, as protocol names
+    bool cooperative_ = false;
+    MemberState member_state_ = MemberState::Unjoined;
+    bool rejoin_needed_ = true;
+    bool needs_join_prepare_ = true;
+    bool is_leader_ = false;
+    std::string protocol_;
+    std::optional<JoinGroupResult> join_response_;
+    std::optional<SyncGroupResult> sync_response_;
+    std::exception_ptr fatal_;
+    std::vector<TopicPartition> sticky_previous_;  // the sticky assignor's memory of the last assignment
+    int32_t sticky_generation_ = -1;
+    int32_t session_timeout_ms_ = 45000;
+    int32_t heartbeat_interval_ms_ = 3000;
+    int32_t max_poll_interval_ms_ = 300000;
+    int64_t last_poll_ms_ = 0;
+    int64_t next_heartbeat_ms_ = 0;
+    uint64_t heartbeat_epoch_ = 0;
+    bool crashed_ = false;
     bool auto_commit_ = false;
     int64_t auto_commit_interval_ms_ = 5000;
     int64_t next_auto_commit_ms_ = 0;
@@ -7515,7 +8645,7 @@ public:
     KafkaConsumer& operator=(KafkaConsumer&&) noexcept = default;
     // Like Java's try-with-resources: closing commits (with auto-commit) and leaves the group.
     ~KafkaConsumer() {
-        if (!core_) return;
+        if (!core_ || core_->crashed()) return;
         try {
             core_->close(core_->defaultApiTimeoutMs());
         } catch (...) {
@@ -7602,6 +8732,12 @@ public:
     const std::string& clientId() const noexcept { return core_->clientId(); }
 
     void close() { core_->close(core_->defaultApiTimeoutMs()); }
+
+    // kstream_sim's extension, not in Kafka's API: this consumer's process dies here. Nothing more happens --
+    // no commit, no LeaveGroup, no heartbeat -- so the group goes on without it only after session.timeout.ms,
+    // and whatever it processed but did not commit is read again by the next owner. Every later call throws
+    // IllegalStateException; destroying it does nothing more.
+    void simulateCrash() { core_->simulateCrash(); }
     template <class Rep, class Period>
     void close(std::chrono::duration<Rep, Period> timeout) {
         core_->close(std::chrono::duration_cast<Millis>(timeout).count());
@@ -7978,6 +9114,410 @@ private:
 
 }  // namespace kstream_sim
 // ==== [END PART] streams/values.hpp ================================================================================
+
+// ==== [PART] streams/pattern.hpp ===================================================================================
+// Pattern: Java's java.util.regex.Pattern for topic subscriptions (builder.stream(Pattern::compile("orders-.*"))).
+//
+// A small backtracking matcher for the part of Java's regular expressions topic patterns use, written here
+// because <regex> alone costs about a third of a second of compile time in every program that includes the
+// header (see "Include cost" in docs/performance.md). matches() is Java's Matcher.matches(): the whole topic
+// name must match. Supported: literals, `.`, escapes (`\.`, `\d`, `\w`, `\s` and their negations, `\t`, `\n`),
+// classes (`[a-z_]`, `[^0-9]`), groups (`(...)`, `(?:...)`), alternation `|`, the quantifiers `*`, `+`, `?`,
+// `{n}`, `{n,}`, `{n,m}`, and the anchors `^` and `$`. Anything else (back references, lookaround, lazy or
+// possessive quantifiers, named classes) is an IllegalArgumentException naming it, never a silent mismatch.
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <utility>
+#include <vector>
+
+// #include "../core/errors.hpp"  (already pasted above: [PART] core/errors.hpp)
+
+namespace kstream_sim {
+
+namespace detail {
+// A class template only so that it is compiled when used (see "Include cost" in docs/performance.md); the type is
+// Pattern.
+template <class D = void>
+class PatternImpl;
+}  // namespace detail
+using Pattern = detail::PatternImpl<>;
+
+namespace detail {
+
+template <class D>
+class PatternImpl {
+public:
+    static PatternImpl compile(std::string regex) { return PatternImpl(std::move(regex)); }
+
+    // Java's Pattern.matcher(input).matches(): the whole input matches.
+    bool matches(const std::string& input) const {
+        return matchSeq(*root_, 0, input, 0, [&](size_t end) { return end == input.size(); });
+    }
+    // The regular expression as written (Java's pattern() and toString(); describe() prints it).
+    const std::string& pattern() const noexcept { return regex_; }
+    const std::string& toString() const noexcept { return regex_; }
+    friend std::ostream& operator<<(std::ostream& out, const PatternImpl& p) { return out << p.regex_; }
+
+private:
+    struct Node;
+    using Seq = std::vector<Node>;
+    struct Node {
+        enum class Kind { Char, Any, Class, Group, Start, End };
+        Kind kind = Kind::Char;
+        char c = 0;
+        std::vector<std::pair<unsigned char, unsigned char>> ranges;  // Class
+        bool negated = false;                                          // Class
+        std::vector<Seq> alternatives;                                 // Group
+        int min = 1, max = 1;                                          // max -1: unbounded
+    };
+    using Cont = std::function<bool(size_t)>;
+
+    explicit PatternImpl(std::string regex) : regex_(std::move(regex)) {
+        size_t pos = 0;
+        Node top;
+        top.kind = Node::Kind::Group;
+        top.alternatives = parseAlternatives(pos);
+        if (pos != regex_.size()) fail("Unmatched closing ')'", pos);
+        root_ = std::make_shared<const Seq>(Seq{std::move(top)});
+    }
+
+    [[noreturn]] void fail(const std::string& what, size_t pos) const {
+        throw IllegalArgumentException(what + " near index " + std::to_string(pos) + " of the pattern " + regex_);
+    }
+
+    std::vector<Seq> parseAlternatives(size_t& pos) {
+        std::vector<Seq> alts(1);
+        while (pos < regex_.size() && regex_[pos] != ')') {
+            if (regex_[pos] == '|') {
+                ++pos;
+                alts.emplace_back();
+                continue;
+            }
+            Node atom = parseAtom(pos);
+            parseQuantifier(pos, atom);
+            alts.back().push_back(std::move(atom));
+        }
+        return alts;
+    }
+
+    Node parseAtom(size_t& pos) {
+        Node n;
+        const char c = regex_[pos++];
+        switch (c) {
+            case '.': n.kind = Node::Kind::Any; break;
+            case '^': n.kind = Node::Kind::Start; break;
+            case '$': n.kind = Node::Kind::End; break;
+            case '(': {
+                if (pos < regex_.size() && regex_[pos] == '?') {
+                    if (pos + 1 < regex_.size() && regex_[pos + 1] == ':') pos += 2;
+                    else fail("kstream_sim's Pattern does not support (?...) constructs other than (?:...)", pos);
+                }
+                n.kind = Node::Kind::Group;
+                n.alternatives = parseAlternatives(pos);
+                if (pos >= regex_.size()) fail("Unclosed group", pos);
+                ++pos;
+                break;
+            }
+            case '[': parseClass(pos, n); break;
+            case '\\': parseEscape(pos, n, false); break;
+            case '*': case '+': case '?': case '{': fail(std::string("Dangling meta character '") + c + "'", pos - 1);
+            default: n.c = c;
+        }
+        return n;
+    }
+
+    void parseQuantifier(size_t& pos, Node& n) {
+        if (pos >= regex_.size()) return;
+        const char q = regex_[pos];
+        if (q == '*') n.min = 0, n.max = -1;
+        else if (q == '+') n.min = 1, n.max = -1;
+        else if (q == '?') n.min = 0, n.max = 1;
+        else if (q == '{') {
+            size_t p = pos + 1;
+            auto number = [&]() {
+                const size_t start = p;
+                int v = 0;
+                while (p < regex_.size() && regex_[p] >= '0' && regex_[p] <= '9') v = v * 10 + (regex_[p++] - '0');
+                if (p == start) fail("Illegal repetition", pos);
+                return v;
+            };
+            n.min = n.max = number();
+            if (p < regex_.size() && regex_[p] == ',') {
+                ++p;
+                n.max = (p < regex_.size() && regex_[p] == '}') ? -1 : number();
+            }
+            if (p >= regex_.size() || regex_[p] != '}') fail("Unclosed counted closure", pos);
+            if (n.max >= 0 && n.max < n.min) fail("Illegal repetition range", pos);
+            pos = p;
+        } else {
+            return;
+        }
+        ++pos;
+        if (pos < regex_.size() && (regex_[pos] == '?' || regex_[pos] == '+'))
+            fail("kstream_sim's Pattern does not support lazy or possessive quantifiers", pos);
+        if (n.kind == Node::Kind::Start || n.kind == Node::Kind::End) fail("A quantifier cannot follow an anchor", pos);
+    }
+
+    void addShorthand(char e, Node& n, bool in_class) {
+        std::vector<std::pair<unsigned char, unsigned char>> r;
+        const char lower = static_cast<char>(e | 0x20);
+        if (lower == 'd') r = {{'0', '9'}};
+        else if (lower == 'w') r = {{'a', 'z'}, {'A', 'Z'}, {'0', '9'}, {'_', '_'}};
+        else r = {{' ', ' '}, {'\t', '\r'}};  // \s: space, \t \n \v \f \r
+        if (e >= 'A' && e <= 'Z') {          // \D \W \S: the complement
+            if (in_class) fail("kstream_sim's Pattern does not support \\D, \\W or \\S inside a class", 0);
+            n.negated = true;
+        }
+        n.kind = Node::Kind::Class;
+        n.ranges.insert(n.ranges.end(), r.begin(), r.end());
+    }
+
+    // After a backslash: a shorthand class, a control character or an escaped literal.
+    void parseEscape(size_t& pos, Node& n, bool in_class) {
+        if (pos >= regex_.size()) fail("Unexpected internal error: pattern ends with a backslash", pos);
+        const char e = regex_[pos++];
+        switch (e) {
+            case 'd': case 'D': case 'w': case 'W': case 's': case 'S': addShorthand(e, n, in_class); return;
+            case 't': n.c = '\t'; break;
+            case 'n': n.c = '\n'; break;
+            case 'r': n.c = '\r'; break;
+            default:
+                if ((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9'))
+                    fail(std::string("kstream_sim's Pattern does not support the escape \\") + e, pos - 1);
+                n.c = e;
+        }
+        if (in_class) n.ranges.emplace_back(static_cast<unsigned char>(n.c), static_cast<unsigned char>(n.c));
+    }
+
+    void parseClass(size_t& pos, Node& n) {
+        n.kind = Node::Kind::Class;
+        if (pos < regex_.size() && regex_[pos] == '^') {
+            n.negated = true;
+            ++pos;
+        }
+        bool first = true;
+        while (pos < regex_.size() && (regex_[pos] != ']' || first)) {
+            first = false;
+            unsigned char lo;
+            if (regex_[pos] == '\\') {
+                ++pos;
+                const size_t before = n.ranges.size();
+                parseEscape(pos, n, true);
+                if (n.ranges.size() != before + 1 || n.ranges.back().first != n.ranges.back().second) continue;  // a shorthand
+                lo = n.ranges.back().first;
+                n.ranges.pop_back();
+            } else {
+                if (regex_[pos] == '[') fail("kstream_sim's Pattern does not support nested classes", pos);
+                lo = static_cast<unsigned char>(regex_[pos++]);
+            }
+            unsigned char hi = lo;
+            if (pos + 1 < regex_.size() && regex_[pos] == '-' && regex_[pos + 1] != ']') {
+                hi = static_cast<unsigned char>(regex_[pos + 1]);
+                pos += 2;
+                if (hi < lo) fail("Illegal character range", pos);
+            }
+            n.ranges.emplace_back(lo, hi);
+        }
+        if (pos >= regex_.size()) fail("Unclosed character class", pos);
+        ++pos;
+    }
+
+    static bool matchOne(const Node& n, const std::string& s, size_t pos, const Cont& k) {
+        switch (n.kind) {
+            case Node::Kind::Char: return pos < s.size() && s[pos] == n.c && k(pos + 1);
+            case Node::Kind::Any: return pos < s.size() && s[pos] != '\n' && s[pos] != '\r' && k(pos + 1);
+            case Node::Kind::Class: {
+                if (pos >= s.size()) return false;
+                const auto ch = static_cast<unsigned char>(s[pos]);
+                bool in = false;
+                for (const auto& [lo, hi] : n.ranges) in = in || (ch >= lo && ch <= hi);
+                return in != n.negated && k(pos + 1);
+            }
+            case Node::Kind::Group:
+                for (const auto& alt : n.alternatives)
+                    if (matchSeq(alt, 0, s, pos, k)) return true;
+                return false;
+            case Node::Kind::Start: return pos == 0 && k(pos);
+            case Node::Kind::End: return pos == s.size() && k(pos);
+        }
+        return false;
+    }
+    // Greedy repetition with backtracking; an iteration that consumes nothing ends the loop.
+    static bool matchRepeat(const Node& n, int count, const std::string& s, size_t pos, const Cont& k) {
+        if (n.max < 0 || count < n.max) {
+            const bool more = matchOne(n, s, pos, [&](size_t next) {
+                if (next == pos && count >= n.min) return false;
+                return matchRepeat(n, count + 1, s, next, k);
+            });
+            if (more) return true;
+        }
+        return count >= n.min && k(pos);
+    }
+    static bool matchSeq(const Seq& seq, size_t i, const std::string& s, size_t pos, const Cont& k) {
+        if (i == seq.size()) return k(pos);
+        const Node& n = seq[i];
+        const Cont rest = [&](size_t next) { return matchSeq(seq, i + 1, s, next, k); };
+        if (n.min == 1 && n.max == 1) return matchOne(n, s, pos, rest);
+        return matchRepeat(n, 0, s, pos, rest);
+    }
+
+    std::string regex_;
+    std::shared_ptr<const Seq> root_;  // shared: copies of a Pattern share the parsed form
+};
+
+}  // namespace detail
+
+}  // namespace kstream_sim
+// ==== [END PART] streams/pattern.hpp ===============================================================================
+
+// ==== [PART] streams/timestamp_extractor.hpp =======================================================================
+// Timestamp extractors: which time a source record carries into the topology (Kafka's TimestampExtractor).
+//
+// By default a record's event time is the timestamp it has in its topic (FailOnInvalidTimestamp, which fails on
+// a negative one). Consumed::with(...).withTimestampExtractor(e) or the default.timestamp.extractor config
+// choose another: one of Kafka's built-ins below, a class deriving from TimestampExtractor, or a callable
+// (record, partitionTime) -> timestamp — for instance a time field of the value. partitionTime is the largest
+// valid timestamp extracted so far in the record's partition (-1 while unknown). A negative result drops the
+// record, as in Kafka ("Skipping record due to negative extracted timestamp").
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+// #include "../broker/record.hpp"  (already pasted above: [PART] broker/record.hpp)
+// #include "../core/config.hpp"  (already pasted above: [PART] core/config.hpp)
+// #include "values.hpp"  (already pasted above: [PART] streams/values.hpp)
+
+namespace kstream_sim {
+
+class TimestampExtractor {
+public:
+    // What an extractor sees: Kafka's ConsumerRecord<Object, Object>, key and value already deserialized by the
+    // source's serdes. key<T>() / value<T>() unbox them as the source's types (a ClassCastException otherwise).
+    class Record {
+    public:
+        Record(const std::string& topic, int32_t partition, int64_t offset, int64_t timestamp, const Headers& headers,
+               const detail::Box& key, const detail::Box& value, int64_t wall_clock_ms)
+            : topic_(topic), partition_(partition), offset_(offset), timestamp_(timestamp), headers_(headers), key_(key),
+              value_(value), wall_clock_ms_(wall_clock_ms) {}
+        const std::string& topic() const noexcept { return topic_; }
+        int32_t partition() const noexcept { return partition_; }
+        int64_t offset() const noexcept { return offset_; }
+        int64_t timestamp() const noexcept { return timestamp_; }
+        const Headers& headers() const noexcept { return headers_; }
+        template <class T>
+        decltype(auto) key() const { return detail::unbox<T>(key_); }
+        template <class T>
+        decltype(auto) value() const { return detail::unbox<T>(value_); }
+        // kstream_sim's addition: the simulation's wall clock (WallclockTimestampExtractor reads it).
+        int64_t wallClockMs() const noexcept { return wall_clock_ms_; }
+        std::string toString() const {
+            return "ConsumerRecord(topic = " + topic_ + ", partition = " + std::to_string(partition_) +
+                   ", offset = " + std::to_string(offset_) + ", timestamp = " + std::to_string(timestamp_) + ")";
+        }
+
+    private:
+        const std::string& topic_;
+        int32_t partition_;
+        int64_t offset_;
+        int64_t timestamp_;
+        const Headers& headers_;
+        const detail::Box& key_;
+        const detail::Box& value_;
+        int64_t wall_clock_ms_;
+    };
+
+    virtual ~TimestampExtractor() = default;
+    virtual int64_t extract(const Record& record, int64_t partition_time) = 0;
+};
+
+// The record's own timestamp; onInvalidTimestamp decides for a negative one.
+class ExtractRecordMetadataTimestamp : public TimestampExtractor {
+public:
+    int64_t extract(const Record& record, int64_t partition_time) override {
+        const int64_t ts = record.timestamp();
+        return ts < 0 ? onInvalidTimestamp(record, ts, partition_time) : ts;
+    }
+    virtual int64_t onInvalidTimestamp(const Record& record, int64_t record_timestamp, int64_t partition_time) = 0;
+};
+
+// The default: a negative timestamp is fatal.
+class FailOnInvalidTimestamp final : public ExtractRecordMetadataTimestamp {
+public:
+    int64_t onInvalidTimestamp(const Record& record, int64_t, int64_t) override { throw StreamsException(message(record.toString())); }
+    static std::string message(const std::string& record) {
+        return "Input record " + record +
+               " has invalid (negative) timestamp. Possibly because a pre-0.10 producer client was used to write this "
+               "record to Kafka without embedding a timestamp, or because the input topic was created before upgrading "
+               "the Kafka cluster to 0.10+. Use a different TimestampExtractor to process this data.";
+    }
+};
+// A negative timestamp drops the record.
+class LogAndSkipOnInvalidTimestamp final : public ExtractRecordMetadataTimestamp {
+public:
+    int64_t onInvalidTimestamp(const Record&, int64_t record_timestamp, int64_t) override { return record_timestamp; }
+};
+// A negative timestamp becomes the partition time (fatal while that is unknown).
+class UsePartitionTimeOnInvalidTimestamp final : public ExtractRecordMetadataTimestamp {
+public:
+    int64_t onInvalidTimestamp(const Record& record, int64_t, int64_t partition_time) override {
+        if (partition_time < 0)
+            throw StreamsException("Could not infer new timestamp for input record " + record.toString() +
+                                   " because partition time is unknown.");
+        return partition_time;
+    }
+};
+// Processing time: the wall clock when the record is processed (the simulation's wall clock).
+class WallclockTimestampExtractor final : public TimestampExtractor {
+public:
+    int64_t extract(const Record& record, int64_t) override { return record.wallClockMs(); }
+};
+
+namespace detail {
+
+// An extractor from a callable (record, partitionTime) -> timestamp.
+template <class F>
+class FunctionTimestampExtractor final : public TimestampExtractor {
+public:
+    explicit FunctionTimestampExtractor(F f) : f_(std::move(f)) {}
+    int64_t extract(const Record& record, int64_t partition_time) override { return static_cast<int64_t>(f_(record, partition_time)); }
+
+private:
+    F f_;
+};
+
+// A shared extractor from an extractor object or a callable.
+template <class E>
+std::shared_ptr<TimestampExtractor> makeTimestampExtractor(E extractor) {
+    if constexpr (std::is_base_of<TimestampExtractor, E>::value) return std::make_shared<E>(std::move(extractor));
+    else return std::make_shared<FunctionTimestampExtractor<E>>(std::move(extractor));
+}
+
+// The extractor default.timestamp.extractor names; nullptr for FailOnInvalidTimestamp (the engine's fast path).
+template <class D = void>
+std::shared_ptr<TimestampExtractor> timestampExtractorFromClassName(const std::string& config, const std::string& name) {
+    const std::string simple = name.substr(name.find_last_of('.') == std::string::npos ? 0 : name.find_last_of('.') + 1);
+    if (simple == "FailOnInvalidTimestamp") return nullptr;
+    if (simple == "LogAndSkipOnInvalidTimestamp") return std::make_shared<LogAndSkipOnInvalidTimestamp>();
+    if (simple == "UsePartitionTimeOnInvalidTimestamp") return std::make_shared<UsePartitionTimeOnInvalidTimestamp>();
+    if (simple == "WallclockTimestampExtractor") return std::make_shared<WallclockTimestampExtractor>();
+    throw invalidConfigValue(config, name,
+                             "kstream_sim knows Kafka's built-in extractors (org.apache.kafka.streams.processor.FailOnInvalidTimestamp, "
+                             "LogAndSkipOnInvalidTimestamp, UsePartitionTimeOnInvalidTimestamp, WallclockTimestampExtractor); "
+                             "for your own pass it to Consumed::with(...).withTimestampExtractor(...)");
+}
+
+}  // namespace detail
+
+}  // namespace kstream_sim
+// ==== [END PART] streams/timestamp_extractor.hpp ===================================================================
 
 // ==== [PART] streams/state_stores.hpp ==============================================================================
 // State stores: key-value and timestamped stores of bytes, with caching and change logging.
@@ -8655,6 +10195,7 @@ StoreBuilder timestampedKeyValueStoreBuilder(const KeyValueBytesStoreSupplier& s
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <set>
 #include <string>
@@ -8663,7 +10204,9 @@ StoreBuilder timestampedKeyValueStoreBuilder(const KeyValueBytesStoreSupplier& s
 
 // #include "../core/algorithms.hpp"  (already pasted above: [PART] core/algorithms.hpp)
 // #include "../core/hashing.hpp"  (already pasted above: [PART] core/hashing.hpp)
+// #include "pattern.hpp"  (already pasted above: [PART] streams/pattern.hpp)
 // #include "state_stores.hpp"  (already pasted above: [PART] streams/state_stores.hpp)
+// #include "timestamp_extractor.hpp"  (already pasted above: [PART] streams/timestamp_extractor.hpp)
 // #include "values.hpp"  (already pasted above: [PART] streams/values.hpp)
 
 namespace kstream_sim {
@@ -8786,6 +10329,14 @@ std::vector<std::string> javaHashSetOrder(const std::vector<std::string>& insert
     std::vector<std::string> out;
     for (size_t i : javaHashOrder(unique)) out.push_back(unique[i]);
     return out;
+}
+
+// A java.util.TreeMap<String, Integer>'s toString(): "{a=1, b=2}" (std::map orders keys as TreeMap does for ASCII).
+template <class D = void>
+std::string javaMapString(const std::map<std::string, int32_t>& m) {
+    std::string s = "{";
+    for (const auto& [k, v] : m) s += (s.size() > 1 ? ", " : "") + k + "=" + std::to_string(v);
+    return s + "}";
 }
 
 // java.util.TreeMap's red-black insertion, replayed with a comparator whose answers may change over time
@@ -8940,7 +10491,8 @@ struct NodeDef {
     std::vector<std::string> stores;        // connected stores, in connection order
     // Source
     std::vector<std::string> topics;
-    std::string pattern;
+    std::shared_ptr<const Pattern> pattern;  // a source subscribed by pattern (topics empty)
+    std::shared_ptr<TimestampExtractor> timestamp_extractor;  // null: default.timestamp.extractor
     SerdePtr key_serde, value_serde;  // Source: deserializers; Sink: serializers (null: config defaults)
     // Sink
     std::string topic;
@@ -8985,15 +10537,15 @@ public:
     const std::map<std::string, StoreDef>& stores() const noexcept { return stores_; }
     const std::set<std::string>& internalTopics() const noexcept { return internal_topics_; }
     bool isInternalTopic(const std::string& t) const { return internal_topics_.count(t) != 0; }
-    const std::vector<std::vector<std::string>>& copartitionGroups() const noexcept { return copartition_groups_; }
     const std::set<std::string>& globalTopics() const noexcept { return global_topics_; }
-    const std::map<std::string, std::string>& repartitionPartitionCounts() const noexcept { return no_counts_; }
+    // Partition counts users fixed for repartition topics (Repartitioned::withNumberOfPartitions).
+    const std::map<std::string, int32_t>& enforcedPartitions() const noexcept { return enforced_partitions_; }
     // Store names in the order they were added.
     const std::vector<std::string>& storeOrder() const noexcept { return store_order_; }
 
     void addSource(const std::string& name, const std::vector<std::string>& topics, SerdePtr key_serde, SerdePtr value_serde,
-                   const std::string& pattern = {}) {
-        if (topics.empty() && pattern.empty()) throw TopologyException("You must provide at least one topic");
+                   std::shared_ptr<const Pattern> pattern = nullptr) {
+        if (topics.empty() && !pattern) throw TopologyException("You must provide at least one topic");
         requireNewName(name);
         for (const auto& t : topics) {
             if (topic_to_source_.count(t)) throw TopologyException("Topic " + t + " has already been registered by another source.");
@@ -9002,7 +10554,7 @@ public:
         n.kind = NodeDef::Kind::Source;
         n.name = name;
         n.topics = topics;
-        n.pattern = pattern;
+        n.pattern = std::move(pattern);
         n.key_serde = std::move(key_serde);
         n.value_serde = std::move(value_serde);
         for (const auto& t : topics) topic_to_source_[t] = name;
@@ -9098,8 +10650,160 @@ public:
         stores_[spec.name] = StoreDef{spec, true, {processor_name}};
         store_order_.push_back(spec.name);
     }
-    void addInternalTopic(const std::string& topic) { internal_topics_.insert(topic); }
-    void copartitionSources(std::vector<std::string> source_nodes) { copartition_groups_.push_back(std::move(source_nodes)); }
+    // A repartition topic (undecorated name); partitions: a count the user fixed, else derived at run time.
+    void addInternalTopic(const std::string& topic, std::optional<int32_t> partitions = std::nullopt) {
+        if (partitions && *partitions < 1) throw IllegalArgumentException("Number of partitions must be at least 1.");
+        internal_topics_.insert(topic);
+        if (partitions) enforced_partitions_[topic] = *partitions;
+    }
+    // Source nodes whose topics must be co-partitioned (Kafka: joins, cogroup).
+    void copartitionSources(const std::vector<std::string>& source_nodes) {
+        copartition_groups_.emplace_back(source_nodes.begin(), source_nodes.end());
+    }
+    // The source nodes a node's records come from within its sub-topology (Kafka's subTopologySourceNodes).
+    std::set<std::string> sourceNodesOf(const std::string& name) const {
+        std::set<std::string> out, seen;
+        std::vector<std::string> todo{name};
+        while (!todo.empty()) {
+            const std::string n = todo.back();
+            todo.pop_back();
+            if (!seen.insert(n).second) continue;
+            const NodeDef* def = node(n);
+            if (def->kind == NodeDef::Kind::Source) out.insert(n);
+            else todo.insert(todo.end(), def->predecessors.begin(), def->predecessors.end());
+        }
+        return out;
+    }
+    // A source's topics; for a pattern source, those of known_topics that match.
+    static std::vector<std::string> topicsOf(const NodeDef& source, const std::vector<std::string>& known_topics) {
+        if (!source.pattern) return source.topics;
+        std::vector<std::string> out;
+        for (const auto& t : known_topics)
+            if (source.pattern->matches(t)) out.push_back(t);
+        return out;
+    }
+    // Kafka's copartitionGroups(): the topics of each group of source nodes, groups sharing a topic merged.
+    std::vector<std::set<std::string>> copartitionGroups() const {
+        std::vector<std::set<std::string>> groups;
+        for (const auto& sources : copartition_groups_) {
+            std::set<std::string> topics;
+            for (const auto& s : sources) topics.insert(node(s)->topics.begin(), node(s)->topics.end());
+            std::vector<std::set<std::string>> rest;
+            for (auto& g : groups) {
+                const bool shares = std::any_of(g.begin(), g.end(), [&](const std::string& t) { return topics.count(t) != 0; });
+                if (shares) topics.insert(g.begin(), g.end());
+                else rest.push_back(std::move(g));
+            }
+            rest.push_back(std::move(topics));
+            groups = std::move(rest);
+        }
+        return groups;
+    }
+    // Kafka's validateCopartition (at build()): repartition topics of one group whose counts are all fixed must agree.
+    void validateCopartition() const {
+        for (const auto& group : copartitionGroups()) {
+            std::map<std::string, int32_t> fixed;
+            for (const auto& t : group) {
+                auto it = enforced_partitions_.find(t);
+                if (it != enforced_partitions_.end()) fixed.insert(*it);
+            }
+            if (fixed.empty() || fixed.size() != group.size()) continue;
+            for (const auto& [t, n] : fixed)
+                if (n != fixed.begin()->second)
+                    throw TopologyException("Following topics do not have the same number of partitions: [" + javaMapString(fixed) + "]");
+        }
+    }
+
+    // Partition counts of the repartition topics (undecorated names), as Kafka's RepartitionTopics and
+    // CopartitionedTopicsEnforcer decide them when an application starts: a fixed count if the user gave one,
+    // else the largest count among the source topics of the sub-topologies writing the topic (repeated until
+    // repartition topics fed by repartition topics are known); then each co-partition group is made
+    // consistent. external(topic) gives a user topic's count; internal names in messages are decorated with
+    // application_id, as Kafka prints them. known_topics: the user topics the host knows (pattern sources read those
+    // that match).
+    template <class External>
+    std::map<std::string, int32_t> repartitionTopicPartitions(External&& external, const std::string& application_id,
+                                                              const std::vector<std::string>& known_topics) const {
+        std::map<std::string, int32_t> counts = enforced_partitions_;
+        std::map<std::string, std::vector<std::string>> writers_sources;  // topic -> sources of its writers
+        std::map<std::string, bool> written;
+        for (const auto& group : nodeGroups()) {
+            std::vector<std::string> sources, sinks;
+            for (const auto& name : group) {
+                const NodeDef* def = node(name);
+                if (def->kind == NodeDef::Kind::Source) {
+                    const auto topics = topicsOf(*def, known_topics);
+                    sources.insert(sources.end(), topics.begin(), topics.end());
+                }
+                if (def->kind == NodeDef::Kind::Sink && isInternalTopic(def->topic)) sinks.push_back(def->topic);
+            }
+            for (const auto& t : sinks) {
+                written[t] = true;
+                auto& w = writers_sources[t];
+                w.insert(w.end(), sources.begin(), sources.end());
+            }
+        }
+        for (bool progress = true; progress;) {
+            progress = false;
+            for (const auto& t : internal_topics_) {
+                if (counts.count(t) || !written[t]) continue;
+                int32_t n = 0;
+                bool ready = true;
+                for (const auto& src : writers_sources[t]) {
+                    if (!isInternalTopic(src)) n = std::max(n, static_cast<int32_t>(external(src)));
+                    else if (counts.count(src)) n = std::max(n, counts.at(src));
+                    else ready = false;
+                }
+                if (ready && n > 0) {
+                    counts[t] = n;
+                    progress = true;
+                }
+            }
+        }
+        for (const auto& t : internal_topics_)
+            if (!counts.count(t))
+                throw StreamsException("Failed to compute number of partitions for all repartition topics, make sure all user "
+                                       "input topics are created and all Pattern subscriptions match at least one topic in the cluster");
+        auto decorated = [&](const std::map<std::string, int32_t>& m) {
+            std::map<std::string, int32_t> out;
+            for (const auto& [t, n] : m) out[isInternalTopic(t) ? application_id + "-" + t : t] = n;
+            return out;
+        };
+        for (const auto& group : copartitionGroups()) {
+            std::map<std::string, int32_t> internal, user;
+            for (const auto& t : group) {
+                if (isInternalTopic(t)) internal[t] = counts.at(t);
+                else user[t] = static_cast<int32_t>(external(t));
+            }
+            int32_t n = 0;
+            if (user.empty()) {
+                std::map<std::string, int32_t> fixed;
+                for (const auto& [t, c] : internal)
+                    if (enforced_partitions_.count(t)) fixed[t] = c;
+                if (!fixed.empty()) {
+                    n = fixed.begin()->second;
+                    for (const auto& [t, c] : fixed)
+                        if (c != n)
+                            throw TopologyException("Following topics do not have the same number of partitions: [" +
+                                                    javaMapString(decorated(internal)) + "]");
+                } else {
+                    for (const auto& [t, c] : internal) n = std::max(n, c);
+                }
+            } else {
+                n = user.begin()->second;
+                for (const auto& [t, c] : user)
+                    if (c != n) throw TopologyException("Topics not co-partitioned: [" + javaMapString(user) + "]");
+            }
+            for (const auto& [t, c] : internal) {
+                if (!enforced_partitions_.count(t)) counts[t] = n;
+                else if (c != n)
+                    throw TopologyException("Number of partitions [" + std::to_string(c) + "] of repartition topic [" +
+                                            application_id + "-" + t + "] doesn't match number of partitions [" +
+                                            std::to_string(n) + "] of the source topic.");
+            }
+        }
+        return counts;
+    }
 
     // Sub-topologies (and global-store groups): node names grouped by connectivity and shared stores,
     // numbered in the order their first node was added.
@@ -9171,7 +10875,7 @@ private:
             case NodeDef::Kind::Source:
                 d.kind = TopologyDescription::Node::Kind::Source;
                 d.topics = javaHashSetOrder(n.topics);
-                d.topicPattern = n.pattern;
+                if (n.pattern) d.topicPattern = n.pattern->pattern();
                 break;
             case NodeDef::Kind::Processor:
                 d.kind = TopologyDescription::Node::Kind::Processor;
@@ -9248,8 +10952,8 @@ private:
     std::map<std::string, std::string> topic_to_source_;
     std::set<std::string> internal_topics_;
     std::set<std::string> global_topics_;
-    std::vector<std::vector<std::string>> copartition_groups_;
-    std::map<std::string, std::string> no_counts_;
+    std::vector<std::set<std::string>> copartition_groups_;  // source node names
+    std::map<std::string, int32_t> enforced_partitions_;
 };
 
 }  // namespace detail
@@ -9352,6 +11056,8 @@ public:
     // Config defaults for Processor API sources and sinks without serdes (default.key.serde etc.).
     virtual SerdePtr defaultKeySerde() = 0;
     virtual SerdePtr defaultValueSerde() = 0;
+    // default.timestamp.extractor; nullptr: FailOnInvalidTimestamp.
+    virtual std::shared_ptr<TimestampExtractor> defaultTimestampExtractor() = 0;
 };
 
 class TaskContext;
@@ -9624,14 +11330,16 @@ using SourceNode = SourceNodeImpl<>;
 using SinkNode = SinkNodeImpl<>;
 using StreamTask = StreamTaskImpl<>;
 
-// A source: deserializes the raw record with its serdes and forwards it.
+// A source: deserializes the raw record with its serdes and extracts its timestamp; the task then forwards it.
 template <class D>
 class SourceNodeImpl final : public ProcessorNode {
 public:
-    SourceNodeImpl(SerdePtr key_serde, SerdePtr value_serde) : key_serde_(std::move(key_serde)), value_serde_(std::move(value_serde)) {}
+    SourceNodeImpl(SerdePtr key_serde, SerdePtr value_serde, std::shared_ptr<TimestampExtractor> extractor)
+        : key_serde_(std::move(key_serde)), value_serde_(std::move(value_serde)), extractor_(std::move(extractor)) {}
     void process(const StreamRecord& record) override { forward(record); }
-    void processRaw(ByteView key, ByteView value, int64_t timestamp, const Headers& headers) {
-        StreamRecord r;
+    // Fills r from a raw record; false when the extracted timestamp is negative (Kafka drops the record).
+    bool read(const std::string& topic, int32_t partition, int64_t offset, ByteView key, ByteView value, int64_t timestamp,
+              const Headers& headers, StreamRecord& r) {
         try {
             r.key = key_serde_->deserialize(key);
             r.value = value_serde_->deserialize(value);
@@ -9641,13 +11349,37 @@ public:
                                                "deserialization error, please set the default.deserialization.exception.handler "
                                                "appropriately. (") + e.what() + ")");
         }
-        r.timestamp = timestamp;
         r.headers = headers;
-        forward(r);
+        if (!extractor_) {  // FailOnInvalidTimestamp, inline
+            if (timestamp < 0) {
+                const TimestampExtractor::Record rec(topic, partition, offset, timestamp, headers, r.key, r.value, -1);
+                throw StreamsException(FailOnInvalidTimestamp::message(rec.toString()));
+            }
+            r.timestamp = timestamp;
+            return true;
+        }
+        if (static_cast<size_t>(partition) >= partition_times_.size()) partition_times_.resize(static_cast<size_t>(partition) + 1, -1);
+        int64_t& partition_time = partition_times_[static_cast<size_t>(partition)];
+        const TimestampExtractor::Record rec(topic, partition, offset, timestamp, headers, r.key, r.value, context().wallClockMs());
+        try {
+            r.timestamp = extractor_->extract(rec, partition_time);
+        } catch (const StreamsException&) {
+            throw;
+        } catch (const std::exception& e) {
+            throw StreamsException("Fatal user code error in TimestampExtractor callback for record " + rec.toString() + ". (" +
+                                   e.what() + ")");
+        }
+        if (r.timestamp < 0) return false;  // "Skipping record due to negative extracted timestamp."
+        partition_time = std::max(partition_time, r.timestamp);
+        return true;
     }
+
+    std::shared_ptr<const Pattern> pattern;  // set when the source subscribes by pattern
 
 private:
     SerdePtr key_serde_, value_serde_;
+    std::shared_ptr<TimestampExtractor> extractor_;
+    std::vector<int64_t> partition_times_;  // per partition: the largest valid extracted timestamp, -1 while unknown
 };
 
 // A sink: serializes and hands the record to the host (which partitions it unless a partitioner does).
@@ -9704,8 +11436,13 @@ public:
             switch (def.kind) {
                 case NodeDef::Kind::Source: {
                     auto src = std::make_unique<SourceNode>(def.key_serde ? def.key_serde : host.defaultKeySerde(),
-                                                            def.value_serde ? def.value_serde : host.defaultValueSerde());
+                                                            def.value_serde ? def.value_serde : host.defaultValueSerde(),
+                                                            def.timestamp_extractor ? def.timestamp_extractor : host.defaultTimestampExtractor());
                     for (const auto& t : def.topics) sources_[decorate(t)] = src.get();
+                    if (def.pattern) {
+                        src->pattern = def.pattern;
+                        pattern_sources_.push_back(src.get());
+                    }
                     node = std::move(src);
                     break;
                 }
@@ -9738,6 +11475,15 @@ public:
     TaskContext& context() noexcept { return context_; }
     int64_t streamTime() const noexcept { return context_.stream_time_; }
     bool consumes(const std::string& decorated_topic) const { return sources_.count(decorated_topic) != 0; }
+    // Binds a topic to the source whose pattern matches it (Kafka: the subscription picks up a matching topic).
+    bool subscribe(const std::string& topic) {
+        for (SourceNode* src : pattern_sources_) {
+            if (!src->pattern->matches(topic)) continue;
+            sources_[topic] = src;
+            return true;
+        }
+        return false;
+    }
     std::vector<std::string> storeNames() const { return std::vector<std::string>(store_names_.begin(), store_names_.end()); }
     KeyValueBytesStore* store(const std::string& name) const { return context_.localStore(name); }
     const StoreSpec* storeSpec(const std::string& name) const { return context_.localStoreSpec(name); }
@@ -9756,14 +11502,20 @@ public:
                  const Headers& headers) {
         auto it = sources_.find(topic);
         if (it == sources_.end()) throw IllegalArgumentException("Unknown topic: " + topic);
-        if (timestamp > context_.stream_time_) context_.stream_time_ = timestamp;
+        SourceNode* source = it->second;
+        context_.current_ = source;
+        StreamRecord r;
+        if (!source->read(topic, partition, offset, key, value, timestamp, headers, r)) {
+            context_.current_ = nullptr;
+            return;
+        }
+        if (r.timestamp > context_.stream_time_) context_.stream_time_ = r.timestamp;
         context_.topic_ = topic;
         context_.partition_ = partition;
         context_.offset_ = offset;
-        context_.timestamp_ = timestamp;
-        context_.headers_ = &headers;
-        context_.current_ = it->second;
-        it->second->processRaw(key, value, timestamp, headers);
+        context_.timestamp_ = r.timestamp;
+        context_.headers_ = &r.headers;
+        source->forward(r);
         context_.current_ = nullptr;
         context_.headers_ = nullptr;
     }
@@ -9817,6 +11569,7 @@ private:
     std::vector<std::unique_ptr<ProcessorNode>> nodes_;
     std::map<std::string, ProcessorNode*> by_name_;
     std::map<std::string, SourceNode*> sources_;
+    std::vector<SourceNode*> pattern_sources_;
     std::set<std::string> store_names_;
 };
 
@@ -10188,6 +11941,16 @@ public:
         return *this;
     }
 
+    // A source of every topic whose whole name matches the pattern.
+    Topology& addSource(const std::string& name, const Pattern& pattern) {
+        builder_->addSource(name, {}, nullptr, nullptr, std::make_shared<const Pattern>(pattern));
+        return *this;
+    }
+    Topology& addSource(const std::string& name, const AnySerde& key_serde, const AnySerde& value_serde, const Pattern& pattern) {
+        builder_->addSource(name, {}, key_serde.erased(), value_serde.erased(), std::make_shared<const Pattern>(pattern));
+        return *this;
+    }
+
     // supplier: a callable returning std::unique_ptr<P> for a P deriving from Processor<KIn, VIn, KOut, VOut>.
     template <class Supplier, class... Parents>
     Topology& addProcessor(const std::string& name, Supplier supplier, const std::string& parent, const Parents&... parents) {
@@ -10298,19 +12061,32 @@ public:
         c.name_ = std::move(processor_name);
         return c;
     }
+    // A TimestampExtractor (an object deriving from it, or a callable (record, partitionTime) -> timestamp).
+    template <class E, std::enable_if_t<!std::is_convertible<E, AnySerde>::value, int> = 0>
+    static Consumed with(E extractor) {
+        return Consumed().withTimestampExtractor(std::move(extractor));
+    }
     Consumed withKeySerde(AnySerde s) const { Consumed c = *this; c.key_ = std::move(s); return c; }
     Consumed withValueSerde(AnySerde s) const { Consumed c = *this; c.value_ = std::move(s); return c; }
     Consumed withName(std::string n) const { Consumed c = *this; c.name_ = std::move(n); return c; }
     Consumed withOffsetResetPolicy(AutoOffsetReset r) const { Consumed c = *this; c.reset_ = r; return c; }
+    template <class E>
+    Consumed withTimestampExtractor(E extractor) const {
+        Consumed c = *this;
+        c.extractor_ = detail::makeTimestampExtractor(std::move(extractor));
+        return c;
+    }
 
     const AnySerde& keySerde() const noexcept { return key_; }
     const AnySerde& valueSerde() const noexcept { return value_; }
     const std::optional<std::string>& name() const noexcept { return name_; }
+    const std::shared_ptr<TimestampExtractor>& timestampExtractor() const noexcept { return extractor_; }
 
 private:
     AnySerde key_, value_;
     std::optional<std::string> name_;
     std::optional<AutoOffsetReset> reset_;
+    std::shared_ptr<TimestampExtractor> extractor_;
 };
 
 // Kafka's StreamPartitioner<K, V>: the partition for a record, or nullopt for the default partitioner.
@@ -10622,6 +12398,12 @@ public:
 
 private:
     Fn fn_;
+};
+
+// Forwards every record unchanged: merge, the repartition filter, branch children, a cogroup's merge.
+class PassThroughNode final : public ProcessorNode {
+public:
+    void process(const StreamRecord& r) override { forward(r); }
 };
 
 // KStreamBranch: the first matching predicate's child gets the record; else the default child, if any.
@@ -10951,6 +12733,8 @@ template <class K, class V>
 class BranchedKStream;
 template <class K, class V>
 class GlobalKTable;
+template <class K, class VOut>
+class CogroupedKStream;
 class StreamsBuilder;
 
 namespace detail {
@@ -10974,7 +12758,7 @@ struct BuilderState {
         return name ? *name : generated;
     }
     std::string nameOr(const Named& named, const std::string& prefix) { return nameOr(named.name(), prefix); }
-    std::string suffixedNameOr(const std::optional<std::string>& name, const char* suffix, const std::string& prefix) {
+    std::string suffixedNameOr(const std::optional<std::string>& name, const std::string& suffix, const std::string& prefix) {
         std::string generated = newProcessorName(prefix);
         return name ? *name + suffix : generated;
     }
@@ -11014,8 +12798,25 @@ bool isGeneratedStreamName(const std::string& name) {
     return true;
 }
 
-struct RepartitionResult {
-    std::string source_name;
+// The aggregate type of an Aggregator (key, value, aggregate) -> aggregate: its third parameter, decayed. Works
+// for lambdas with declared parameter types; a generic lambda needs the type spelled out (cogroup<VOut>(...)).
+template <class T>
+struct Identity {
+    using type = T;
+};
+template <class F>
+struct AggregateTypeOf : AggregateTypeOf<decltype(&F::operator())> {};
+template <class C, class R, class A1, class A2, class A3>
+struct AggregateTypeOf<R (C::*)(A1, A2, A3) const> {
+    using type = BoxedT<std::decay_t<A3>>;
+};
+template <class C, class R, class A1, class A2, class A3>
+struct AggregateTypeOf<R (C::*)(A1, A2, A3)> {
+    using type = BoxedT<std::decay_t<A3>>;
+};
+template <class R, class A1, class A2, class A3>
+struct AggregateTypeOf<R (*)(A1, A2, A3)> {
+    using type = BoxedT<std::decay_t<A3>>;
 };
 
 }  // namespace detail
@@ -11150,7 +12951,7 @@ public:
     KStream merge(const KStream& other, const Named& named = {}) const {
         const std::string name = b_->nameOr(named, "KSTREAM-MERGE-");
         b_->topology->addProcessor(
-            name, [] { return std::make_unique<detail::FunctionNode>([](const detail::StreamRecord& r, detail::ProcessorNode& n) { n.forward(r); }); },
+            name, [] { return std::make_unique<detail::PassThroughNode>(); },
             {name_, other.name_});
         return KStream(b_, name, nullptr, nullptr, repartition_required_ || other.repartition_required_);
     }
@@ -11162,7 +12963,7 @@ public:
         const std::string name = repartitioned.name() ? *repartitioned.name() : b_->newProcessorName("KSTREAM-REPARTITION-");
         auto ks = detail::serdeFor<K>(repartitioned.keySerde().erased() ? repartitioned.keySerde().erased() : key_serde_, "key");
         auto vs = detail::serdeFor<V>(repartitioned.valueSerde().erased() ? repartitioned.valueSerde().erased() : value_serde_, "value");
-        const std::string source = createRepartitionedSource(name, ks, vs, repartitioned.partitioner());
+        const std::string source = createRepartitionedSource(name, ks, vs, repartitioned.partitioner(), repartitioned.partitions());
         return KStream(b_, source, ks, vs, false);
     }
 
@@ -11221,7 +13022,8 @@ public:
     // Kafka's createRepartitionedSource: sink, (pass-through) filter and source around `<prefix>-repartition`.
     // Returns the source node's name.
     std::string createRepartitionedSource(const std::string& prefix, const detail::SerdePtr& ks, const detail::SerdePtr& vs,
-                                          const detail::ErasedPartitioner& partitioner) const {
+                                          const detail::ErasedPartitioner& partitioner,
+                                          std::optional<int32_t> partitions = std::nullopt) const {
         const std::string suffix = "-repartition";
         const std::string topic = prefix.size() >= suffix.size() && prefix.compare(prefix.size() - suffix.size(), suffix.size(), suffix) == 0
                                       ? prefix
@@ -11235,10 +13037,8 @@ public:
             source = topic + "-source";
         }
         auto& t = *b_->topology;
-        t.addInternalTopic(topic);
-        t.addProcessor(filter, [] {
-            return std::make_unique<detail::FunctionNode>([](const detail::StreamRecord& r, detail::ProcessorNode& n) { n.forward(r); });
-        }, {name_});
+        t.addInternalTopic(topic, partitions);
+        t.addProcessor(filter, [] { return std::make_unique<detail::PassThroughNode>(); }, {name_});
         t.addSink(sink, topic, nullptr, ks, vs, partitioner, {filter});
         t.addSource(source, {topic}, ks, vs);
         return source;
@@ -11328,9 +13128,7 @@ private:
         const std::string child = splitter_ + (branched.name() ? *branched.name() : std::to_string(index));
         spec_->children.push_back(child);
         b.newProcessorName(child);  // burns an index, as Kafka does
-        b.topology->addProcessor(child, [] {
-            return std::make_unique<detail::FunctionNode>([](const detail::StreamRecord& r, detail::ProcessorNode& n) { n.forward(r); });
-        }, {splitter_});
+        b.topology->addProcessor(child, [] { return std::make_unique<detail::PassThroughNode>(); }, {splitter_});
         branches_.emplace(child, KStream<K, V>(source_.builderState(), child, source_.keySerde(), source_.valueSerde(),
                                                source_.repartitionRequired()));
     }
@@ -11579,6 +13377,18 @@ public:
         return aggregate(std::move(initializer), std::move(aggregator), Named(), materialized);
     }
 
+    // Starts a cogrouped aggregation (Kafka's KGroupedStream.cogroup): aggregator(key, value, aggregate) ->
+    // aggregate. VOut is the aggregator's third parameter type; spell it out for a generic lambda.
+    template <class VOut = void, class A>
+    auto cogroup(A aggregator) const {
+        using VR = std::conditional_t<std::is_void<VOut>::value, typename detail::AggregateTypeOf<A>, detail::Identity<VOut>>;
+        return CogroupedKStream<K, typename VR::type>(stream_.builderState()).cogroup(*this, std::move(aggregator));
+    }
+
+    // Internal: what a cogrouped aggregation needs.
+    const KStream<K, V>& stream() const noexcept { return stream_; }
+    const Grouped& grouped() const noexcept { return grouped_; }
+
 private:
     KTable<K, int64_t> countImpl(const Named& named, const Materialized& materialized, bool with_materialized) const {
         // Kafka burns one index here when count(Materialized) has no store name (topology compatibility).
@@ -11594,6 +13404,99 @@ private:
 
     KStream<K, V> stream_;
     Grouped grouped_;
+};
+
+// ---- CogroupedKStream ----------------------------------------------------------------------------------------
+// Kafka's CogroupedKStream: several grouped streams (same key type, any value types) aggregated into one
+// table. Each stream gets its own aggregate processor (COGROUPKSTREAM-AGGREGATE-n, or <name>-cogroup-agg-i),
+// all sharing one store; a pass-through merge processor (COGROUPKSTREAM-MERGE-n, or <name>-cogroup-merge)
+// is the resulting table's node.
+template <class K, class VOut>
+class CogroupedKStream {
+public:
+    explicit CogroupedKStream(std::shared_ptr<detail::BuilderState> b) : b_(std::move(b)) {}
+
+    // Adds a grouped stream with its aggregator(key, value, aggregate) -> aggregate.
+    template <class VIn, class A>
+    CogroupedKStream& cogroup(const KGroupedStream<K, VIn>& grouped, A aggregator) {
+        const KStream<K, VIn>& s = grouped.stream();
+        Input in;
+        in.node = s.nodeName();
+        in.repartition_required = s.repartitionRequired();
+        in.repartition_name = grouped.grouped().name();
+        in.key_serde = detail::serdeFor<K>(s.keySerde(), "key");
+        in.create_repartition = [s, vs = detail::serdeFor<VIn>(s.valueSerde(), "value")](const std::string& prefix, const detail::SerdePtr& ks) {
+            return s.createRepartitionedSource(prefix, ks, vs, nullptr);
+        };
+        in.aggregator = [aggregator](const detail::Box& k, const detail::Box& v, const detail::Box& agg) mutable {
+            return detail::Box::of(aggregator(detail::unbox<K>(k), detail::unbox<VIn>(v), detail::unbox<VOut>(agg)));
+        };
+        inputs_.push_back(std::move(in));
+        return *this;
+    }
+
+    // initializer() -> the first aggregate of a key.
+    template <class I>
+    KTable<K, VOut> aggregate(I initializer, const Named& named = {}, const Materialized& materialized = {}) const {
+        return build(std::function<detail::Box()>([initializer]() mutable { return detail::Box::of(initializer()); }), named,
+                     materialized);
+    }
+    template <class I>
+    KTable<K, VOut> aggregate(I initializer, const Materialized& materialized) const {
+        return aggregate(std::move(initializer), Named(), materialized);
+    }
+
+private:
+    struct Input {
+        std::string node;
+        bool repartition_required = false;
+        std::optional<std::string> repartition_name;
+        detail::SerdePtr key_serde;
+        std::function<std::string(const std::string& prefix, const detail::SerdePtr& key_serde)> create_repartition;
+        std::function<detail::Box(const detail::Box&, const detail::Box&, const detail::Box&)> aggregator;
+    };
+
+    // Kafka's CogroupedStreamAggregateBuilder: the store name, the repartition topics (each burns three
+    // indices), one aggregate processor per input (the first one adds the store), then the merge processor.
+    template <class D = void>
+    KTable<K, VOut> build(std::function<detail::Box()> initializer, const Named& named, const Materialized& materialized) const {
+        auto& b = *b_;
+        auto state = std::make_shared<detail::TableNodeState>();
+        state->store_name = materialized.storeName() ? *materialized.storeName() : b.newStoreName("COGROUPKSTREAM-AGGREGATE-");
+        const detail::SerdePtr ks = detail::serdeFor<K>(materialized.keySerde().erased() ? materialized.keySerde().erased() : inputs_.front().key_serde, "key");
+        const detail::SerdePtr vs = detail::serdeFor<VOut>(materialized.valueSerde().erased(), "value");
+        std::vector<std::string> parents, copartitioned;
+        for (const auto& in : inputs_) {
+            parents.push_back(in.repartition_required
+                                  ? in.create_repartition(in.repartition_name ? *in.repartition_name : state->store_name, in.key_serde)
+                                  : in.node);
+            // As Kafka: the grouped streams' own source nodes, also for an input that is repartitioned.
+            for (const auto& source : b.topology->sourceNodesOf(in.node)) copartitioned.push_back(source);
+        }
+        b.topology->copartitionSources(copartitioned);
+        std::vector<std::string> aggregates;
+        for (size_t i = 0; i < inputs_.size(); ++i) {
+            const std::string name = b.suffixedNameOr(named.name(), "-cogroup-agg-" + std::to_string(i), "COGROUPKSTREAM-AGGREGATE-");
+            detail::StreamAggregateNode::Fns fns;
+            fns.initializer = initializer;
+            fns.aggregator = inputs_[i].aggregator;
+            b.topology->addProcessor(name, [state, ks, vs, fns]() -> std::unique_ptr<detail::ProcessorNode> {
+                return std::make_unique<detail::StreamAggregateNode>(state, ks, vs, fns);
+            }, {parents[i]});
+            if (i == 0) detail::materializeTable(b, name, *state, detail::storeSpecFrom(materialized, ks, vs));
+            else b.topology->connectProcessorAndStateStore(name, state->store_name);
+            aggregates.push_back(name);
+        }
+        const std::string merge = b.suffixedNameOr(named.name(), "-cogroup-merge", "COGROUPKSTREAM-MERGE-");
+        b.topology->addProcessor(merge, [] { return std::make_unique<detail::PassThroughNode>(); }, aggregates);
+        detail::TableInfo info{state, [state](bool) { state->send_old_values = true; return true; }};
+        KTable<K, VOut> table(b_, merge, ks, vs, info);
+        table.setQueryable(materialized.storeName().has_value());
+        return table;
+    }
+
+    std::shared_ptr<detail::BuilderState> b_;
+    std::vector<Input> inputs_;
 };
 
 template <class K, class V>
@@ -11770,11 +13673,12 @@ public:
     }
     template <class K, class V>
     KStream<K, V> stream(const std::vector<std::string>& topics, const Consumed& consumed = {}) {
-        const std::string name = b_->nameOr(consumed.name(), "KSTREAM-SOURCE-");
-        auto ks = detail::serdeFor<K>(consumed.keySerde().erased(), "key");
-        auto vs = detail::serdeFor<V>(consumed.valueSerde().erased(), "value");
-        b_->topology->addSource(name, topics, ks, vs);
-        return KStream<K, V>(b_, name, ks, vs, false);
+        return streamImpl<K, V>(topics, nullptr, consumed);
+    }
+    // A stream of every topic whose whole name matches the pattern (Java's Pattern; see streams/pattern.hpp).
+    template <class K, class V>
+    KStream<K, V> stream(const Pattern& pattern, const Consumed& consumed = {}) {
+        return streamImpl<K, V>({}, std::make_shared<const Pattern>(pattern), consumed);
     }
 
     // A table of topic's latest value per key (a null value deletes the key).
@@ -11787,6 +13691,7 @@ public:
         auto ks = detail::serdeFor<K>(materialized.keySerde().erased() ? materialized.keySerde().erased() : consumed.keySerde().erased(), "key");
         auto vs = detail::serdeFor<V>(materialized.valueSerde().erased() ? materialized.valueSerde().erased() : consumed.valueSerde().erased(), "value");
         b_->topology->addSource(source, {topic}, ks, vs);
+        b_->topology->mutableNode(source)->timestamp_extractor = consumed.timestampExtractor();
         b_->topology->addProcessor(name, [state, ks, vs]() -> std::unique_ptr<detail::ProcessorNode> {
             return std::make_unique<detail::TableSourceNode>(state, ks, vs);
         }, {source});
@@ -11824,6 +13729,7 @@ public:
         b_->topology->addGlobalStore(spec, source, topic, ks, vs, name, [state, ks, vs]() -> std::unique_ptr<detail::ProcessorNode> {
             return std::make_unique<detail::TableSourceNode>(state, ks, vs);
         });
+        b_->topology->mutableNode(source)->timestamp_extractor = consumed.timestampExtractor();
         return GlobalKTable<K, V>(store, materialized.storeName().has_value());
     }
     template <class K, class V>
@@ -11839,10 +13745,23 @@ public:
     }
 
     // The topology built so far (the builder keeps building into the same topology).
-    Topology build() { return Topology(b_->topology); }
+    Topology build() {
+        b_->topology->validateCopartition();
+        return Topology(b_->topology);
+    }
     Topology build(const Properties& /*props*/) { return build(); }
 
 private:
+    template <class K, class V>
+    KStream<K, V> streamImpl(const std::vector<std::string>& topics, std::shared_ptr<const Pattern> pattern, const Consumed& consumed) {
+        const std::string name = b_->nameOr(consumed.name(), "KSTREAM-SOURCE-");
+        auto ks = detail::serdeFor<K>(consumed.keySerde().erased(), "key");
+        auto vs = detail::serdeFor<V>(consumed.valueSerde().erased(), "value");
+        b_->topology->addSource(name, topics, ks, vs, std::move(pattern));
+        b_->topology->mutableNode(name)->timestamp_extractor = consumed.timestampExtractor();
+        return KStream<K, V>(b_, name, ks, vs, false);
+    }
+
     std::shared_ptr<detail::BuilderState> b_;
 };
 
@@ -11879,6 +13798,7 @@ struct StreamsConfig {
     static constexpr const char* NUM_STREAM_THREADS_CONFIG = "num.stream.threads";
     static constexpr const char* STATE_DIR_CONFIG = "state.dir";
     static constexpr const char* MAX_TASK_IDLE_MS_CONFIG = "max.task.idle.ms";
+    static constexpr const char* DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG = "default.timestamp.extractor";
     static constexpr const char* AT_LEAST_ONCE = "at_least_once";
     static constexpr const char* EXACTLY_ONCE_V2 = "exactly_once_v2";
     static constexpr const char* NO_OPTIMIZATION = "none";
@@ -11901,11 +13821,12 @@ struct StreamsConfig {
             d.defineRange(NUM_STREAM_THREADS_CONFIG, ConfigType::INT, "1", 1);
             d.define(STATE_DIR_CONFIG, ConfigType::STRING, std::string("/tmp/kafka-streams"));
             d.define(MAX_TASK_IDLE_MS_CONFIG, ConfigType::LONG, std::string("0"));
+            d.define(DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, ConfigType::CLASS, std::string("org.apache.kafka.streams.processor.FailOnInvalidTimestamp"));
             d.define(CommonClientConfigs::CLIENT_ID_CONFIG, ConfigType::STRING, std::string(""));
             d.accept({"acceptable.recovery.lag", "application.server", "buffered.records.per.partition", "built.in.metrics.version",
                       "default.client.supplier", "default.deserialization.exception.handler", "deserialization.exception.handler",
                       "default.production.exception.handler", "production.exception.handler", "default.dsl.store",
-                      "dsl.store.suppliers.class", "default.timestamp.extractor", "log.summary.interval.ms", "max.warmup.replicas",
+                      "dsl.store.suppliers.class", "log.summary.interval.ms", "max.warmup.replicas",
                       "num.standby.replicas", "poll.ms", "probing.rebalance.interval.ms", "processing.exception.handler",
                       "repartition.purge.interval.ms", "rack.aware.assignment.non_overlap_cost", "rack.aware.assignment.strategy",
                       "rack.aware.assignment.tags", "rack.aware.assignment.traffic_cost", "replication.factor",
@@ -12092,6 +14013,8 @@ public:
                                                         config_.getString(StreamsConfig::DEFAULT_KEY_SERDE_CLASS_CONFIG));
         default_value_serde_ = detail::serdeFromClassName<D>(StreamsConfig::DEFAULT_VALUE_SERDE_CLASS_CONFIG,
                                                           config_.getString(StreamsConfig::DEFAULT_VALUE_SERDE_CLASS_CONFIG));
+        default_extractor_ = detail::timestampExtractorFromClassName<D>(
+            StreamsConfig::DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, config_.getString(StreamsConfig::DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG));
         for (const auto& [topic, n] : partitions_)
             if (n < 1) throw IllegalArgumentException("Topic " + topic + " must have at least one partition, not " + std::to_string(n));
         buildTasks();
@@ -12217,6 +14140,7 @@ private:
     const detail::StoreSpec* globalStoreSpec(const std::string& name) override {
         return global_task_ ? global_task_->storeSpec(name) : nullptr;
     }
+    std::shared_ptr<TimestampExtractor> defaultTimestampExtractor() override { return default_extractor_; }
     detail::SerdePtr defaultKeySerde() override {
         if (!default_key_serde_)
             throw ConfigException("Please specify a key serde or set one through StreamsConfig#DEFAULT_KEY_SERDE_CLASS_CONFIG");
@@ -12285,36 +14209,41 @@ private:
             else subtopologies.push_back(g);
         }
         // Source and sink topics (decorated) per sub-topology.
-        std::vector<std::vector<std::string>> sources(subtopologies.size());
+        std::vector<std::vector<std::string>> sources(subtopologies.size()), pattern_sources(subtopologies.size());
         for (size_t s = 0; s < subtopologies.size(); ++s) {
             for (const auto& name : subtopologies[s]) {
                 const detail::NodeDef* def = topology_->node(name);
-                if (def->kind == detail::NodeDef::Kind::Source)
+                if (def->kind == detail::NodeDef::Kind::Source && !def->pattern)
                     for (const auto& t : def->topics) sources[s].push_back(decorate(t));
+                if (def->kind == detail::NodeDef::Kind::Source && def->pattern)  // counts only; bound when first used
+                    for (const auto& [t, n] : partitions_)
+                        if (def->pattern->matches(t)) pattern_sources[s].push_back(t);
                 if (def->kind == detail::NodeDef::Kind::Sink && !def->extractor) sink_topics_.insert(decorate(def->topic));
             }
         }
-        // Repartition topics get the partition count of the sub-topology that writes them (Kafka's rule:
-        // the max over its source topics), resolved in sub-topology order.
+        // Repartition topics: Kafka's rules (the writers' largest source topic, Repartitioned's fixed count, co-partition
+        // groups made consistent); an inconsistent group is a TopologyException, as when a Kafka application starts.
+        std::vector<std::string> known_topics;
+        for (const auto& [topic, n] : partitions_) known_topics.push_back(topic);
+        for (const auto& [topic, n] : topology_->repartitionTopicPartitions([this](const std::string& t) { return partitionsFor(t); },
+                                                                            application_id_, known_topics))
+            repartition_counts_[decorate(topic)] = n;
+        // One task per partition of a sub-topology's largest source topic; Kafka's driver (one task) when every
+        // user topic has one partition.
         int32_t max_partitions = 1;
+        for (size_t s = 0; s < subtopologies.size(); ++s)
+            for (const auto* topics : {&sources[s], &pattern_sources[s]})
+                for (const auto& t : *topics)
+                    if (!repartition_counts_.count(t)) max_partitions = std::max(max_partitions, partitionsFor(t));
         for (size_t s = 0; s < subtopologies.size(); ++s) {
             int32_t n = 1;
-            for (const auto& t : sources[s]) n = std::max(n, partitionsFor(t));
-            for (const auto& name : subtopologies[s]) {
-                const detail::NodeDef* def = topology_->node(name);
-                if (def->kind == detail::NodeDef::Kind::Sink && topology_->isInternalTopic(def->topic))
-                    repartition_counts_[decorate(def->topic)] = n;
-            }
-            max_partitions = std::max(max_partitions, n);
-        }
-        for (size_t s = 0; s < subtopologies.size(); ++s) {
-            int32_t n = 1;
-            for (const auto& t : sources[s]) n = std::max(n, partitionsFor(t));
+            for (const auto* topics : {&sources[s], &pattern_sources[s]})
+                for (const auto& t : *topics) n = std::max(n, partitionsFor(t));
             subtopology_partitions_.push_back(n);
             // A store's changelog has one partition per task of the sub-topology.
             for (const auto& name : subtopologies[s])
                 for (const auto& store : topology_->node(name)->stores)
-                    repartition_counts_[application_id_ + "-" + store + "-changelog"] = n;
+                    repartition_counts_[application_id_ + "-" + store + "-changelog"] = max_partitions == 1 ? 1 : n;
         }
         if (max_partitions == 1) {
             // Kafka's driver: one task (0_0) runs the whole topology.
@@ -12348,7 +14277,18 @@ private:
     std::string decorate(const std::string& topic) const {
         return topology_->isInternalTopic(topic) ? application_id_ + "-" + topic : topic;
     }
-    bool consumedTopic(const std::string& topic) const { return routes_.count(topic) != 0; }
+    // Whether a task reads the topic; a topic a pattern source matches is bound to that source's tasks first.
+    bool consumedTopic(const std::string& topic) {
+        if (routes_.count(topic)) return true;
+        for (auto& task : tasks_) {
+            if (!task->subscribe(topic)) continue;
+            auto& route = routes_[topic];
+            const size_t p = static_cast<size_t>(task->id().partition);
+            if (route.size() <= p) route.resize(p + 1, nullptr);
+            route[p] = task.get();
+        }
+        return routes_.count(topic) != 0;
+    }
     std::string knownTopicsHint() const {
         std::string s = " (the topology reads";
         if (routes_.empty() && !global_task_) return s + " no topics)";
@@ -12486,6 +14426,7 @@ private:
     std::vector<int32_t> subtopology_partitions_;
     detail::CacheBudget cache_;
     detail::SerdePtr default_key_serde_, default_value_serde_;
+    std::shared_ptr<TimestampExtractor> default_extractor_;
     std::vector<std::unique_ptr<StreamTask>> tasks_;
     std::unique_ptr<StreamTask> global_task_;
     std::map<std::string, std::vector<StreamTask*>> routes_;

@@ -21,7 +21,7 @@ int main() {
     cp.put(ConsumerConfig::AUTO_OFFSET_RESET_CONFIG, "earliest");
     KafkaConsumer<std::string, std::string> consumer(cluster, cp);
     consumer.subscribe({"orders"});
-    for (const auto& r : consumer.poll(500ms))
+    for (const auto& r : consumer.poll(5s))  // a new group forms after group.initial.rebalance.delay.ms (3 s)
         std::cout << r.key() << " -> " << r.value() << " offset " << r.offset() << " t=" << r.timestamp() << "\n";
     std::cout << "virtual time " << cluster.now().count() << " ms\n";  // deterministic: the same number every run
 }

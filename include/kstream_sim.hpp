@@ -45,6 +45,8 @@
 
 // streams
 #include "kstream_sim/streams/values.hpp"
+#include "kstream_sim/streams/pattern.hpp"
+#include "kstream_sim/streams/timestamp_extractor.hpp"
 #include "kstream_sim/streams/state_stores.hpp"
 #include "kstream_sim/streams/topology_builder.hpp"
 #include "kstream_sim/streams/stream_task.hpp"

@@ -203,7 +203,7 @@ TEST_CASE("subscribe assigns every partition of the topic to a lone group member
     for (int p = 0; p < 3; ++p) f.produce(1, p, "p" + std::to_string(p) + "-");
     KafkaConsumer<std::string, std::string> consumer(f.cluster, f.consumerProps({{"group.id", "g"}, {"auto.offset.reset", "earliest"}}));
     consumer.subscribe({"t"});
-    auto records = consumer.poll(1s);
+    auto records = consumer.poll(5s);  // the first rebalance of a group waits group.initial.rebalance.delay.ms (3 s)
     CHECK(consumer.assignment() == std::set<TopicPartition>{{"t", 0}, {"t", 1}, {"t", 2}});
     CHECK(records.count() == 3);
     CHECK(consumer.subscription() == std::set<std::string>{"t"});
@@ -215,9 +215,10 @@ TEST_CASE("two members of one group split the partitions with the range assignor
     KafkaConsumer<std::string, std::string> a(f.cluster, props), b(f.cluster, props);
     a.subscribe({"t"});
     b.subscribe({"t"});
-    a.poll(100ms);
-    b.poll(100ms);
-    a.poll(100ms);
+    for (int i = 0; i < 40; ++i) {  // the group forms after group.initial.rebalance.delay.ms
+        a.poll(100ms);
+        b.poll(100ms);
+    }
     CHECK(a.assignment().size() == 2);
     CHECK(b.assignment().size() == 2);
     std::set<TopicPartition> all = a.assignment();

@@ -416,3 +416,48 @@ TEST_CASE("describe as Graphviz DOT and as Mermaid", "[streams][describe][presen
     CHECK(mermaid.find("[/\"word-counts\"/]") != std::string::npos);
     CHECK(toDot(topology) == dot);  // stable
 }
+
+TEST_CASE("describe: cogroup with a Named aggregate [verbatim CogroupedKStreamImplTest]", "[streams][describe][cogroup]") {
+    using S = std::string;
+    StreamsBuilder builder;
+    auto one = builder.stream<S, S>("one").groupByKey();
+    auto two = builder.stream<S, S>("two").groupByKey();
+    auto agg = [](const S&, const S& v, const S& a) { return a + v; };
+    one.cogroup(agg).cogroup(two, agg).aggregate([] { return S(); }, Named::as("test"), Materialized::as("store")).toStream().to("output");
+    CHECK(describe(builder) ==
+          "Topologies:\n"
+          "   Sub-topology: 0\n"
+          "    Source: KSTREAM-SOURCE-0000000000 (topics: [one])\n"
+          "      --> test-cogroup-agg-0\n"
+          "    Source: KSTREAM-SOURCE-0000000001 (topics: [two])\n"
+          "      --> test-cogroup-agg-1\n"
+          "    Processor: test-cogroup-agg-0 (stores: [store])\n"
+          "      --> test-cogroup-merge\n"
+          "      <-- KSTREAM-SOURCE-0000000000\n"
+          "    Processor: test-cogroup-agg-1 (stores: [store])\n"
+          "      --> test-cogroup-merge\n"
+          "      <-- KSTREAM-SOURCE-0000000001\n"
+          "    Processor: test-cogroup-merge (stores: [])\n"
+          "      --> KTABLE-TOSTREAM-0000000005\n"
+          "      <-- test-cogroup-agg-0, test-cogroup-agg-1\n"
+          "    Processor: KTABLE-TOSTREAM-0000000005 (stores: [])\n"
+          "      --> KSTREAM-SINK-0000000006\n"
+          "      <-- test-cogroup-merge\n"
+          "    Sink: KSTREAM-SINK-0000000006 (topic: output)\n"
+          "      <-- KTABLE-TOSTREAM-0000000005\n\n");
+}
+
+TEST_CASE("describe: anonymous cogroup names its store, aggregates and merge with COGROUPKSTREAM- [derived]", "[streams][describe][cogroup]") {
+    using S = std::string;
+    StreamsBuilder builder;
+    auto one = builder.stream<S, S>("one").groupByKey();
+    auto two = builder.stream<S, int64_t>("two").groupByKey();
+    one.cogroup([](const S&, const S&, int64_t a) { return a + 1; })
+        .cogroup(two, [](const S&, int64_t v, int64_t a) { return a + v; })
+        .aggregate([] { return int64_t{0}; });
+    const std::string d = describe(builder);
+    CHECK(d.find("Processor: COGROUPKSTREAM-AGGREGATE-0000000003 (stores: [COGROUPKSTREAM-AGGREGATE-STATE-STORE-0000000002])") != std::string::npos);
+    CHECK(d.find("Processor: COGROUPKSTREAM-AGGREGATE-0000000004 (stores: [COGROUPKSTREAM-AGGREGATE-STATE-STORE-0000000002])") != std::string::npos);
+    CHECK(d.find("Processor: COGROUPKSTREAM-MERGE-0000000005 (stores: [])\n      --> none\n"
+                 "      <-- COGROUPKSTREAM-AGGREGATE-0000000003, COGROUPKSTREAM-AGGREGATE-0000000004") != std::string::npos);
+}

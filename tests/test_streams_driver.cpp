@@ -325,3 +325,88 @@ TEST_CASE("caching: a flushed tombstone and its changelog record keep the tombst
     REQUIRE(changelog.size() == 3);
     CHECK(changelog[2].timestamp() == 4);
 }
+
+namespace {
+int32_t defaultPartition(const std::string& key, int32_t partitions) {
+    return toPositive(murmur2(reinterpret_cast<const uint8_t*>(key.data()), key.size())) % partitions;
+}
+}  // namespace
+
+TEST_CASE("partitions: a repartition topic gets the largest partition count of its writers' source topics", "[streams][driver][partitions]") {
+    StreamsBuilder builder;
+    builder.stream<std::string, std::string>("words")
+        .groupBy([](const std::string&, const std::string& w) { return w; })
+        .count(Materialized::as("counts"))
+        .toStream()
+        .groupBy([](const std::string&, int64_t n) { return std::to_string(n); })
+        .count(Materialized::as("count-of-counts"));
+    TopologyTestDriver driver(builder.build(), Properties{{"application.id", "app"}}, TopicPartitionCounts{{"words", 3}});
+    auto in = driver.createInputTopic<std::string, std::string>("words");
+    for (const char* w : {"a", "b", "a", "c", "a"}) in.pipeInput(w, w);
+    // counts-repartition: written by the sub-topology reading "words" (3); count-of-counts-repartition: written
+    // by the one reading counts-repartition (3 again, found on the second pass).
+    for (const auto& r : driver.createOutputTopic<std::string, std::string>("app-counts-repartition").readRecordsToList())
+        CHECK(r.partition() == defaultPartition(r.key(), 3));
+    for (const auto& r : driver.createOutputTopic<std::string, int64_t>("app-count-of-counts-repartition").readRecordsToList())
+        CHECK(r.partition() == defaultPartition(r.key(), 3));
+    CHECK(driver.getKeyValueStore<std::string, int64_t>("count-of-counts").get("1") == 3);  // a, b and c each reached 1
+}
+
+TEST_CASE("partitions: Repartitioned::withNumberOfPartitions fixes the repartition topic's count", "[streams][driver][partitions]") {
+    StreamsBuilder builder;
+    builder.stream<std::string, std::string>("in")
+        .repartition(Repartitioned::as("spread").withNumberOfPartitions(5))
+        .groupByKey()
+        .count(Materialized::as("c"));
+    TopologyTestDriver driver(builder.build(), Properties{{"application.id", "app"}}, TopicPartitionCounts{{"in", 2}});
+    auto in = driver.createInputTopic<std::string, std::string>("in");
+    for (int i = 0; i < 20; ++i) in.pipeInput("k" + std::to_string(i), "v");
+    std::set<int32_t> seen;
+    for (const auto& r : driver.createOutputTopic<std::string, std::string>("app-spread-repartition").readRecordsToList()) {
+        CHECK(r.partition() == defaultPartition(r.key(), 5));
+        seen.insert(r.partition());
+    }
+    CHECK(seen.size() == 5);
+    // The counting sub-topology runs five tasks: its changelog has five partitions.
+    std::set<int32_t> changelog;
+    for (const auto& r : driver.createOutputTopic<std::string, int64_t>("app-c-changelog").readRecordsToList()) changelog.insert(r.partition());
+    CHECK(changelog == seen);
+}
+
+TEST_CASE("partitions: a partition count below one is rejected", "[streams][dsl][partitions]") {
+    StreamsBuilder builder;
+    auto s = builder.stream<std::string, std::string>("in");
+    CHECK_THROWS_WITH(s.repartition(Repartitioned::numberOfPartitions(0)), Catch::Matchers::Contains("Number of partitions must be at least 1."));
+}
+
+TEST_CASE("co-partitioning: cogrouped source topics must have the same partition count, as Kafka checks at start", "[streams][driver][partitions]") {
+    using S = std::string;
+    auto build = [] {
+        StreamsBuilder builder;
+        auto a = builder.stream<S, S>("a").groupByKey();
+        auto b = builder.stream<S, S>("b").groupBy([](const S&, const S& v) { return v; });  // repartitioned, still grouped with "b"
+        a.cogroup([](const S&, const S& v, const S& agg) { return agg + v; })
+            .cogroup(b, [](const S&, const S& v, const S& agg) { return agg + v; })
+            .aggregate([] { return S(); });
+        return builder.build();
+    };
+    CHECK_THROWS_AS(TopologyTestDriver(build(), Properties(), TopicPartitionCounts{{"a", 2}, {"b", 3}}), TopologyException);
+    CHECK_THROWS_WITH(TopologyTestDriver(build(), Properties(), TopicPartitionCounts{{"a", 2}, {"b", 3}}),
+                      "Invalid topology: Topics not co-partitioned: [{a=2, b=3}]");
+    CHECK_NOTHROW(TopologyTestDriver(build(), Properties(), TopicPartitionCounts{{"a", 3}, {"b", 3}}));
+    StreamsBuilder builder;
+    auto a = builder.stream<S, S>("a").groupByKey();
+    a.cogroup([](const S&, const S& v, const S& agg) { return agg + v; }).aggregate([] { return S(); });
+    CHECK(builder.build().internalBuilder()->copartitionGroups() == std::vector<std::set<S>>{{"a"}});
+}
+
+TEST_CASE("co-partitioning: fixed counts of cogrouped repartition topics must agree, checked by build()", "[streams][dsl][partitions]") {
+    using S = std::string;
+    StreamsBuilder builder;
+    auto x = builder.stream<S, S>("x").repartition(Repartitioned::as("x").withNumberOfPartitions(2)).groupByKey();
+    auto y = builder.stream<S, S>("y").repartition(Repartitioned::as("y").withNumberOfPartitions(3)).groupByKey();
+    x.cogroup([](const S&, const S& v, const S& agg) { return agg + v; })
+        .cogroup(y, [](const S&, const S& v, const S& agg) { return agg + v; })
+        .aggregate([] { return S(); });
+    CHECK_THROWS_WITH(builder.build(), "Invalid topology: Following topics do not have the same number of partitions: [{x-repartition=2, y-repartition=3}]");
+}

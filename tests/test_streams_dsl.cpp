@@ -354,3 +354,148 @@ TEST_CASE("serdes: a serde that does not fit the stream's type is reported when 
     }
     CHECK(message.find("The value serde handles int64_t but the value type here is std::string") != std::string::npos);
 }
+
+TEST_CASE("cogroup: several grouped streams update one aggregate per key", "[streams][dsl][cogroup]") {
+    using S = std::string;
+    StreamsBuilder builder;
+    auto clicks = builder.stream<S, int64_t>("clicks").groupByKey();
+    auto views = builder.stream<S, S>("views").groupByKey();
+    clicks.cogroup([](const S&, int64_t n, const S& agg) { return agg + "c" + std::to_string(n); })
+        .cogroup(views, [](const S&, const S& page, const S& agg) { return agg + "v" + page; })
+        .aggregate([] { return S("|"); }, Materialized::as("activity").withCachingDisabled())
+        .toStream()
+        .to("activity-out", Produced::with(Serdes::String(), Serdes::String()));
+    TopologyTestDriver driver(builder.build());
+    auto c = driver.createInputTopic<S, int64_t>("clicks");
+    auto v = driver.createInputTopic<S, S>("views");
+    c.pipeInput("alice", 1, 10ms);
+    v.pipeInput("alice", "home", 5ms);
+    v.pipeInput("bob", "cart", 20ms);
+    c.pipeInput("alice", 2, 30ms);
+    const auto out = driver.createOutputTopic<S, S>("activity-out").readRecordsToList();
+    REQUIRE(out.size() == 4);
+    CHECK(out[0].value() == "|c1");
+    CHECK(out[1].value() == "|c1vhome");
+    CHECK(out[1].timestamp() == 10);  // max of the aggregate's and the record's timestamps
+    CHECK(out[2].key() == "bob");
+    CHECK(out[3].value() == "|c1vhomec2");
+    CHECK(out[3].timestamp() == 30);
+    auto store = driver.getTimestampedKeyValueStore<S, S>("activity");
+    CHECK(store.get("alice")->value() == "|c1vhomec2");
+    CHECK(store.get("bob")->value() == "|vcart");
+}
+
+TEST_CASE("cogroup: a key-changed input is repartitioned through <store>-repartition", "[streams][dsl][cogroup]") {
+    using S = std::string;
+    StreamsBuilder builder;
+    auto direct = builder.stream<S, int64_t>("a").groupByKey();
+    auto rekeyed = builder.stream<S, int64_t>("b").groupBy([](const S&, int64_t v) { return std::to_string(v % 2); });
+    direct.cogroup([](const S&, int64_t v, int64_t agg) { return agg + v; })
+        .cogroup(rekeyed, [](const S&, int64_t, int64_t agg) { return agg + 100; })
+        .aggregate([] { return int64_t{0}; }, Materialized::as("sums"))
+        .toStream()
+        .to("out");
+    TopologyTestDriver driver(builder.build(), Properties{{"application.id", "app"}});
+    driver.createInputTopic<S, int64_t>("a").pipeInput("1", 5);
+    driver.createInputTopic<S, int64_t>("b").pipeInput("x", 3);
+    CHECK(driver.producedTopicNames().count("app-sums-repartition") == 1);
+    CHECK(driver.createOutputTopic<S, int64_t>("out").readKeyValuesToMap() == std::map<S, int64_t>{{"1", 105}});
+}
+
+TEST_CASE("cogroup: a generic aggregator names the aggregate type explicitly", "[streams][dsl][cogroup]") {
+    using S = std::string;
+    StreamsBuilder builder;
+    builder.stream<S, S>("in").groupByKey().cogroup<int64_t>([](const auto&, const auto&, auto agg) { return agg + 1; })
+        .aggregate([] { return int64_t{0}; }, Materialized::as("n").withCachingDisabled());
+    TopologyTestDriver driver(builder.build());
+    auto in = driver.createInputTopic<S, S>("in");
+    in.pipeInput("k", "a");
+    in.pipeInput("k", "b");
+    CHECK(driver.getKeyValueStore<S, int64_t>("n").get("k") == 2);
+}
+
+TEST_CASE("pattern sources: a stream reads every topic whose whole name matches", "[streams][dsl][pattern]") {
+    using S = std::string;
+    StreamsBuilder builder;
+    builder.stream<S, S>(Pattern::compile("orders-(eu|us)")).mapValues([](const S& v) { return v + "!"; }).to("all-orders");
+    Topology topology = builder.build();
+    CHECK(topology.describe().toString().find("Source: KSTREAM-SOURCE-0000000000 (topics: orders-(eu|us))\n") != std::string::npos);
+    TopologyTestDriver driver(topology);
+    driver.createInputTopic<S, S>("orders-eu").pipeInput("a", "1");
+    driver.createInputTopic<S, S>("orders-us").pipeInput("b", "2");
+    auto asia = driver.createInputTopic<S, S>("orders-asia");
+    CHECK_THROWS_AS(asia.pipeInput("c", "3"), IllegalArgumentException);
+    CHECK(driver.createOutputTopic<S, S>("all-orders").readValuesToList() == std::vector<S>{"1!", "2!"});
+}
+
+TEST_CASE("pattern sources: Processor API sources and several partitions", "[streams][dsl][pattern]") {
+    using S = std::string;
+    Topology t;
+    t.addSource("src", Serdes::String(), Serdes::String(), Pattern::compile("in-\\d+")).addSink("sink", "out", Serdes::String(), Serdes::String(), "src");
+    CHECK(t.describe().toString().find("Source: src (topics: in-\\d+)") != std::string::npos);
+    TopologyTestDriver driver(t, Properties(), TopicPartitionCounts{{"in-1", 3}, {"out", 3}});
+    auto in = driver.createInputTopic<S, S>("in-1");
+    for (const char* k : {"a", "b", "c", "d"}) in.pipeInput(k, k);
+    driver.createInputTopic<S, S>("in-22").pipeInput("e", "e");  // an undeclared matching topic: one partition
+    CHECK(driver.createOutputTopic<S, S>("out").readRecordsToList().size() == 5);
+}
+
+TEST_CASE("pattern: Java regex subset, whole-name match, unsupported syntax is an error", "[streams][pattern]") {
+    CHECK(Pattern::compile("t-[a-c]{2,3}").matches("t-abc"));
+    CHECK_FALSE(Pattern::compile("t-[a-c]{2,3}").matches("t-abcd"));
+    CHECK(Pattern::compile("(?:x|y)+\\.log").matches("xyx.log"));
+    CHECK_FALSE(Pattern::compile("orders").matches("orders-eu"));
+    CHECK(Pattern::compile("[^.]*").matches("no-dots"));
+    CHECK_THROWS_AS(Pattern::compile("(?<name>x)"), IllegalArgumentException);
+    CHECK_THROWS_AS(Pattern::compile("a+?"), IllegalArgumentException);
+    CHECK_THROWS_AS(Pattern::compile("[ab"), IllegalArgumentException);
+}
+
+TEST_CASE("timestamp extractors: a custom extractor sets event time from the value", "[streams][dsl][timestamps]") {
+    using S = std::string;
+    StreamsBuilder builder;
+    auto fromValue = [](const TimestampExtractor::Record& r, int64_t) { return std::stoll(r.value<S>()); };
+    builder.stream<S, S>("in", Consumed::with(fromValue)).groupByKey().count(Materialized::as("c")).toStream().to("out");
+    TopologyTestDriver driver(builder.build());
+    auto in = driver.createInputTopic<S, S>("in");
+    in.pipeInput("k", "500", 1ms);
+    in.pipeInput("k", "-1", 2ms);  // negative: dropped, as Kafka drops it
+    in.pipeInput("k", "300", 3ms);
+    const auto out = driver.createOutputTopic<S, int64_t>("out").readRecordsToList();
+    REQUIRE(out.size() == 2);
+    CHECK(out[0].timestamp() == 500);
+    CHECK(out[1].value() == 2);
+    CHECK(out[1].timestamp() == 500);  // the aggregate keeps the max
+}
+
+TEST_CASE("timestamp extractors: WallclockTimestampExtractor through default.timestamp.extractor", "[streams][dsl][timestamps]") {
+    using S = std::string;
+    StreamsBuilder builder;
+    builder.stream<S, S>("in").to("out");
+    Properties props{{StreamsConfig::DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, "org.apache.kafka.streams.processor.WallclockTimestampExtractor"}};
+    TopologyTestDriver driver(builder.build(), props, 1000);
+    auto in = driver.createInputTopic<S, S>("in");
+    in.pipeInput("k", "v", 5ms);
+    driver.advanceWallClockTime(250ms);
+    in.pipeInput("k", "v", 6ms);
+    const auto out = driver.createOutputTopic<S, S>("out").readRecordsToList();
+    CHECK(out[0].timestamp() == 1000);
+    CHECK(out[1].timestamp() == 1250);
+    Properties bad{{StreamsConfig::DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, "com.example.MyExtractor"}};
+    CHECK_THROWS_AS(TopologyTestDriver(builder.build(), bad), ConfigException);
+}
+
+TEST_CASE("timestamp extractors: Kafka's built-ins on a negative record timestamp", "[streams][timestamps]") {
+    const std::string topic = "t";
+    const Headers headers;
+    const detail::Box key = detail::Box::of(std::string("k")), value = detail::Box::of(std::string("v"));
+    const TimestampExtractor::Record negative(topic, 0, 7, -5, headers, key, value, 42);
+    const TimestampExtractor::Record valid(topic, 0, 8, 10, headers, key, value, 42);
+    FailOnInvalidTimestamp fail;
+    CHECK(fail.extract(valid, -1) == 10);
+    CHECK_THROWS_WITH(fail.extract(negative, 3), Catch::Matchers::Contains("has invalid (negative) timestamp"));
+    CHECK(LogAndSkipOnInvalidTimestamp().extract(negative, 3) == -5);
+    CHECK(UsePartitionTimeOnInvalidTimestamp().extract(negative, 3) == 3);
+    CHECK_THROWS_WITH(UsePartitionTimeOnInvalidTimestamp().extract(negative, -1), Catch::Matchers::Contains("partition time is unknown"));
+    CHECK(WallclockTimestampExtractor().extract(valid, -1) == 42);
+}

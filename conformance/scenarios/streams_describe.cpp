@@ -174,6 +174,37 @@ int main() {
         describe("named_operators_2", b.build());
     }
     {
+        StreamsBuilder b;
+        auto one = b.stream<S, S>("one").groupByKey();
+        auto two = b.stream<S, int64_t>("two").groupBy([](const S& k, int64_t v) { return k + std::to_string(v); });
+        one.cogroup([](const S&, const S&, int64_t agg) { return agg + 1; })
+            .cogroup(two, [](const S&, int64_t v, int64_t agg) { return agg + v; })
+            .aggregate([] { return int64_t{0}; })
+            .toStream()
+            .to("out");
+        describe("cogroup_anonymous_repartition", b.build());
+    }
+    {
+        StreamsBuilder b;
+        auto one = b.stream<S, S>("one").groupByKey();
+        auto two = b.stream<S, S>("two").groupByKey();
+        auto three = b.stream<S, S>("three").selectKey([](const S&, const S& v) { return v; }).groupByKey(Grouped::as("three-by-value"));
+        auto concat = [](const S&, const S& v, const S& agg) { return agg + v; };
+        one.cogroup(concat)
+            .cogroup(two, concat)
+            .cogroup(three, concat)
+            .aggregate([] { return S(); }, Named::as("co"), Materialized::as("co-store"))
+            .toStream()
+            .to("out");
+        describe("cogroup_three_named", b.build());
+    }
+    {
+        StreamsBuilder b;
+        b.stream<S, S>(Pattern::compile("orders-.*")).filter([](const S&, const S&) { return true; }).to("out");
+        b.stream<S, S>("plain").to("out2");
+        describe("pattern_source", b.build());
+    }
+    {
         Topology t;
         t.addSource("PageViews", Serdes::String(), Serdes::String(), "page-views")
             .addProcessor("Counter", [] { return std::make_unique<Noop<S, S, S, int64_t>>(); }, "PageViews")

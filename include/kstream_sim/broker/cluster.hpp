@@ -512,12 +512,6 @@ public:
 
     GroupCoordinator& groupCoordinator() noexcept { return groups_; }
     const GroupCoordinator& groupCoordinator() const noexcept { return groups_; }
-    typename GroupCoordinator::PartitionCount partitionCounter() {
-        return [this](const std::string& topic) {
-            TopicState* t = findTopic(topic);
-            return t ? t->partitionCount() : 0;
-        };
-    }
 
     // The partition of __consumer_offsets that holds a group: abs(hashCode(group.id)) % 50.
     static int32_t offsetsPartitionFor(const std::string& group_id) {
@@ -533,6 +527,18 @@ public:
             createTopic(kConsumerOffsetsTopic, kOffsetsTopicPartitions, static_cast<int16_t>(std::min<int32_t>(3, brokerCount())),
                         {{TopicConfig::CLEANUP_POLICY_CONFIG, TopicConfig::CLEANUP_POLICY_COMPACT}}, true);
         return leaderFor(TopicPartition(kConsumerOffsetsTopic, offsetsPartitionFor(group_id)));
+    }
+
+    // An OffsetCommit request at the coordinator: checks who commits (member id and generation, see
+    // GroupCoordinator::validateOffsetCommit) and that the partitions exist, then stores the offsets.
+    GroupError commitGroupOffsets(const std::string& group_id, const std::string& member_id, const std::optional<std::string>& instance_id,
+                                  int32_t generation, const std::map<TopicPartition, CommittedOffset>& offsets, bool transactional = false) {
+        const GroupError e = groups_.validateOffsetCommit(group_id, member_id, instance_id, generation, transactional);
+        if (e != GroupError::NONE) return e;
+        for (const auto& kv : offsets)
+            if (!findPartition(kv.first)) return GroupError::UNKNOWN_TOPIC_OR_PARTITION;
+        commitOffsets(group_id, offsets);
+        return GroupError::NONE;
     }
 
     // Stores committed offsets: in the coordinator's memory and as records in __consumer_offsets, keyed
@@ -1299,7 +1305,7 @@ private:
     int64_t next_producer_id_ = 0;
     bool isr_check_scheduled_ = false;
     bool rebalance_scheduled_ = false;
-    GroupCoordinator groups_{random_.fork("group-coordinator")};
+    GroupCoordinator groups_{random_.fork("group-coordinator"), scheduler_};
 };
 
 }  // namespace detail

@@ -63,6 +63,31 @@ public:
         return batches_.back().base_offset;
     }
 
+    // ---- transactions ----
+    // An aborted transaction, as a fetch response lists it: its producer and its first offset.
+    struct AbortedTransaction {
+        int64_t producer_id;
+        int64_t first_offset;
+    };
+    // The last stable offset (LSO): the high watermark, or the first offset of the earliest transaction not
+    // yet decided below it. A transaction counts as decided once its marker is below the high watermark.
+    int64_t lastStableOffset(int64_t high_watermark) const {
+        int64_t lso = high_watermark;
+        for (const auto& kv : open_txns_) lso = std::min(lso, kv.second);
+        for (auto it = decided_txns_.rbegin(); it != decided_txns_.rend() && it->marker_offset >= high_watermark; ++it)
+            lso = std::min(lso, it->first_offset);
+        return lso;
+    }
+    // The aborted transactions that overlap [from, to), oldest first (what read_committed needs to filter).
+    std::vector<AbortedTransaction> abortedTransactions(int64_t from, int64_t to) const {
+        std::vector<AbortedTransaction> out;
+        for (const auto& t : decided_txns_)
+            if (t.aborted && t.marker_offset >= from && t.first_offset < to) out.push_back({t.producer_id, t.first_offset});
+        return out;
+    }
+    // The producers with a transaction open on this partition, and where each began.
+    const std::map<int64_t, int64_t>& openTransactions() const noexcept { return open_txns_; }
+
     // The producer state of an idempotent producer on this partition, or null.
     const ProducerStateEntry* producerState(int64_t producer_id) const {
         auto it = producers_.find(producer_id);
@@ -125,12 +150,23 @@ public:
         }
         log_end_offset_ = batches_.empty() ? std::max(offset, log_start_offset_) : batches_.back().nextOffset();
         producers_.clear();
+        open_txns_.clear();
+        decided_txns_.clear();
         for (const auto& b : batches_) rememberProducer(b);
     }
 
 private:
     void rememberProducer(const StoredBatch& b) {
         if (b.producer.producer_id < 0) return;
+        if (b.isControl()) {
+            auto open = open_txns_.find(b.producer.producer_id);
+            if (open != open_txns_.end()) {
+                decided_txns_.push_back({b.producer.producer_id, open->second, b.base_offset, b.control == ControlType::Abort});
+                open_txns_.erase(open);
+            }
+        } else if (b.producer.transactional) {
+            open_txns_.emplace(b.producer.producer_id, b.base_offset);  // no-op when already open
+        }
         ProducerStateEntry& e = producers_[b.producer.producer_id];
         if (b.producer.producer_epoch != e.epoch) e.batches.clear();
         e.epoch = b.producer.producer_epoch;
@@ -145,6 +181,16 @@ private:
     int64_t log_end_offset_ = 0;
     int64_t size_in_bytes_ = 0;
     std::map<int64_t, ProducerStateEntry> producers_;
+    // Transactions: open ones (producer id -> first offset), and decided ones in marker order. Committed ones
+    // matter only until their marker is stable; aborted ones are kept for read_committed fetches.
+    struct DecidedTransaction {
+        int64_t producer_id;
+        int64_t first_offset;
+        int64_t marker_offset;
+        bool aborted;
+    };
+    std::map<int64_t, int64_t> open_txns_;
+    std::vector<DecidedTransaction> decided_txns_;
 };
 
 }  // namespace kstream_sim

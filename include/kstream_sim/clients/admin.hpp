@@ -1,4 +1,7 @@
-// Admin: create, delete, list and describe topics, add partitions, list offsets (Kafka's Admin client).
+// Admin: Kafka's Admin client, for topics, offsets and consumer groups.
+//
+// Topics: create, delete, list, describe, add partitions; list offsets. Consumer groups: list, describe,
+// their committed offsets, alter or delete them.
 //
 // Each call is a request to a broker: the result's futures complete after a network round trip, and
 // get() runs the virtual clock until they do. Errors carry Kafka's exception classes.
@@ -13,6 +16,7 @@
 
 #include "../broker/cluster.hpp"
 #include "client_configs.hpp"
+#include "consumer_record.hpp"
 #include "future.hpp"
 
 namespace kstream_sim {
@@ -255,7 +259,143 @@ private:
 
 }  // namespace detail
 
+// ---- consumer groups ----
+
+class ConsumerGroupListing {
+public:
+    ConsumerGroupListing(std::string group_id, bool simple, std::optional<GroupState> state)
+        : group_id_(std::move(group_id)), simple_(simple), state_(state) {}
+    const std::string& groupId() const noexcept { return group_id_; }
+    // True for a group that only stores offsets (no member ever used the group protocol).
+    bool isSimpleConsumerGroup() const noexcept { return simple_; }
+    const std::optional<GroupState>& groupState() const noexcept { return state_; }
+
+private:
+    std::string group_id_;
+    bool simple_;
+    std::optional<GroupState> state_;
+};
+
+class MemberAssignment {
+public:
+    explicit MemberAssignment(std::set<TopicPartition> partitions) : partitions_(std::move(partitions)) {}
+    const std::set<TopicPartition>& topicPartitions() const noexcept { return partitions_; }
+
+private:
+    std::set<TopicPartition> partitions_;
+};
+
+class MemberDescription {
+public:
+    MemberDescription(std::string member_id, std::optional<std::string> instance_id, std::string client_id, std::string host,
+                      MemberAssignment assignment)
+        : member_id_(std::move(member_id)), instance_id_(std::move(instance_id)), client_id_(std::move(client_id)),
+          host_(std::move(host)), assignment_(std::move(assignment)) {}
+    const std::string& consumerId() const noexcept { return member_id_; }
+    const std::optional<std::string>& groupInstanceId() const noexcept { return instance_id_; }
+    const std::string& clientId() const noexcept { return client_id_; }
+    const std::string& host() const noexcept { return host_; }
+    const MemberAssignment& assignment() const noexcept { return assignment_; }
+
+private:
+    std::string member_id_;
+    std::optional<std::string> instance_id_;
+    std::string client_id_, host_;
+    MemberAssignment assignment_;
+};
+
+class ConsumerGroupDescription {
+public:
+    ConsumerGroupDescription(std::string group_id, bool simple, std::vector<MemberDescription> members, std::string assignor,
+                             GroupState state, Node coordinator)
+        : group_id_(std::move(group_id)), simple_(simple), members_(std::move(members)), assignor_(std::move(assignor)),
+          state_(state), coordinator_(coordinator) {}
+    const std::string& groupId() const noexcept { return group_id_; }
+    bool isSimpleConsumerGroup() const noexcept { return simple_; }
+    // In the coordinator's order (join order here).
+    const std::vector<MemberDescription>& members() const noexcept { return members_; }
+    // The chosen assignor's protocol name ("range", ...); empty while the group has none.
+    const std::string& partitionAssignor() const noexcept { return assignor_; }
+    GroupState groupState() const noexcept { return state_; }
+    const Node& coordinator() const noexcept { return coordinator_; }
+
+private:
+    std::string group_id_;
+    bool simple_;
+    std::vector<MemberDescription> members_;
+    std::string assignor_;
+    GroupState state_;
+    Node coordinator_;
+};
+
+class ListConsumerGroupsResult {
+public:
+    explicit ListConsumerGroupsResult(KafkaFuture<std::vector<ConsumerGroupListing>> all) : all_(std::move(all)) {}
+    const KafkaFuture<std::vector<ConsumerGroupListing>>& all() const noexcept { return all_; }
+    const KafkaFuture<std::vector<ConsumerGroupListing>>& valid() const noexcept { return all_; }
+
+private:
+    KafkaFuture<std::vector<ConsumerGroupListing>> all_;
+};
+
+class ListConsumerGroupOffsetsResult {
+public:
+    ListConsumerGroupOffsetsResult(std::string group_id, KafkaFuture<std::map<TopicPartition, OffsetAndMetadata>> offsets)
+        : group_id_(std::move(group_id)), offsets_(std::move(offsets)) {}
+    // The group's committed offsets (partitions without one are absent).
+    const KafkaFuture<std::map<TopicPartition, OffsetAndMetadata>>& partitionsToOffsetAndMetadata() const noexcept { return offsets_; }
+    const KafkaFuture<std::map<TopicPartition, OffsetAndMetadata>>& partitionsToOffsetAndMetadata(const std::string& group_id) const {
+        if (group_id != group_id_) throw IllegalArgumentException("Offsets for consumer group '" + group_id + "' were not requested");
+        return offsets_;
+    }
+
+private:
+    std::string group_id_;
+    KafkaFuture<std::map<TopicPartition, OffsetAndMetadata>> offsets_;
+};
+
+class AlterConsumerGroupOffsetsResult : public KeyedResult<TopicPartition, void> {
+public:
+    using KeyedResult::KeyedResult;
+    const KafkaFuture<void>& partitionResult(const TopicPartition& tp) const {
+        auto it = values().find(tp);
+        if (it == values().end())
+            throw IllegalArgumentException("Offset for partition \"" + tp.toString() + "\" was not altered");
+        return it->second;
+    }
+};
+
+class DeleteConsumerGroupsResult : public KeyedResult<std::string, void> {
+public:
+    using KeyedResult::KeyedResult;
+    const std::map<std::string, KafkaFuture<void>>& deletedGroups() const noexcept { return values(); }
+};
+
 namespace detail {
+template <class D = void>
+class DescribeConsumerGroupsResultImpl;
+}  // namespace detail
+
+// A class template only so that it is compiled when used; users write DescribeConsumerGroupsResult.
+using DescribeConsumerGroupsResult = detail::DescribeConsumerGroupsResultImpl<>;
+
+namespace detail {
+
+template <class D>
+class DescribeConsumerGroupsResultImpl {
+    using Scheduler = SchedulerImpl<D>;
+
+public:
+    DescribeConsumerGroupsResultImpl(Scheduler& scheduler, std::map<std::string, KafkaFuture<ConsumerGroupDescription>> values)
+        : scheduler_(&scheduler), values_(std::move(values)) {}
+    const std::map<std::string, KafkaFuture<ConsumerGroupDescription>>& describedGroups() const noexcept { return values_; }
+    KafkaFuture<std::map<std::string, ConsumerGroupDescription>> all() const { return allValues(*scheduler_, values_); }
+
+private:
+    Scheduler* scheduler_;
+    std::map<std::string, KafkaFuture<ConsumerGroupDescription>> values_;
+};
+
 template <class D = void>
 class AdminImpl;
 }  // namespace detail
@@ -275,6 +415,7 @@ class AdminImpl {
     using Scheduler = SchedulerImpl<D>;
     using DescribeTopicsResult = DescribeTopicsResultImpl<D>;
     using ListOffsetsResult = ListOffsetsResultImpl<D>;
+    using DescribeConsumerGroupsResult = DescribeConsumerGroupsResultImpl<D>;
 
 public:
     explicit AdminImpl(Cluster& cluster, const Properties& props = {})
@@ -357,9 +498,99 @@ public:
         return ListOffsetsResult(cluster_->scheduler(), std::move(futures));
     }
 
+    // ---- consumer groups (answered by each group's coordinator) ----
+
+    ListConsumerGroupsResult listConsumerGroups() {
+        KafkaFuture<std::vector<ConsumerGroupListing>> f(cluster_->scheduler());
+        requestValue<std::vector<ConsumerGroupListing>>([c = cluster_] {
+            std::vector<ConsumerGroupListing> out;
+            for (const auto& kv : c->groupCoordinator().groups())
+                if (kv.second.state != GroupState::DEAD) out.emplace_back(kv.first, kv.second.protocol.empty() && kv.second.generation == 0, kv.second.state);
+            return out;
+        }, f);
+        return ListConsumerGroupsResult(f);
+    }
+
+    DescribeConsumerGroupsResult describeConsumerGroups(const std::vector<std::string>& group_ids) {
+        std::map<std::string, KafkaFuture<ConsumerGroupDescription>> futures;
+        for (const auto& id : group_ids) {
+            KafkaFuture<ConsumerGroupDescription> f(cluster_->scheduler());
+            futures.emplace(id, f);
+            requestValue<ConsumerGroupDescription>([c = cluster_, id] {
+                const ConsumerGroupState& g = existingGroup(*c, id);
+                std::vector<MemberDescription> members;
+                for (const auto& m : g.members)
+                    members.emplace_back(m.member_id, m.group_instance_id, m.client_id, "/127.0.0.1",
+                                         MemberAssignment(std::set<TopicPartition>(m.assignment.begin(), m.assignment.end())));
+                return ConsumerGroupDescription(id, g.protocol.empty() && g.generation == 0, std::move(members), g.protocol, g.state,
+                                                Node(c->coordinatorFor(id)));
+            }, f);
+        }
+        return DescribeConsumerGroupsResult(cluster_->scheduler(), std::move(futures));
+    }
+
+    // The committed offsets of a group; an unknown group has none.
+    ListConsumerGroupOffsetsResult listConsumerGroupOffsets(const std::string& group_id) {
+        KafkaFuture<std::map<TopicPartition, OffsetAndMetadata>> f(cluster_->scheduler());
+        requestValue<std::map<TopicPartition, OffsetAndMetadata>>([c = cluster_, group_id] {
+            std::map<TopicPartition, OffsetAndMetadata> out;
+            if (const ConsumerGroupState* g = c->groupCoordinator().find(group_id))
+                for (const auto& [tp, o] : g->offsets) out.emplace(tp, OffsetAndMetadata(o.offset, o.leader_epoch, o.metadata));
+            return out;
+        }, f);
+        return ListConsumerGroupOffsetsResult(group_id, f);
+    }
+
+    // Sets committed offsets, as a commit without member id and generation: only while the group has no
+    // members (else UnknownMemberIdException). To reset a group to the earliest or latest offsets, or to a
+    // timestamp, look them up with listOffsets and alter to them (what kafka-consumer-groups.sh --reset-offsets does).
+    AlterConsumerGroupOffsetsResult alterConsumerGroupOffsets(const std::string& group_id,
+                                                              const std::map<TopicPartition, OffsetAndMetadata>& offsets) {
+        std::map<TopicPartition, KafkaFuture<void>> futures;
+        for (const auto& kv : offsets) futures.emplace(kv.first, KafkaFuture<void>(cluster_->scheduler()));
+        std::map<TopicPartition, CommittedOffset> commit;
+        for (const auto& [tp, o] : offsets) commit[tp] = CommittedOffset{o.offset(), o.leaderEpoch(), o.metadata(), cluster_->nowMs()};
+        cluster_->roundTrip(anyBroker(), [c = cluster_, group_id, commit, futures]() -> std::function<void()> {
+            const GroupError e = c->commitGroupOffsets(group_id, "", std::nullopt, -1, commit);
+            return [e, futures] {
+                for (const auto& kv : futures) {
+                    if (e == GroupError::NONE) kv.second.complete();
+                    else if (e == GroupError::UNKNOWN_TOPIC_OR_PARTITION)
+                        kv.second.completeExceptionally(std::make_exception_ptr(
+                            UnknownTopicOrPartitionException("This server does not host this topic-partition.")));
+                    else
+                        kv.second.completeExceptionally(std::make_exception_ptr(UnknownMemberIdException(
+                            "The coordinator is not aware of this member. Offsets of a consumer group can be altered only "
+                            "while the group has no active members: stop (close) its consumers first.")));
+                }
+            };
+        });
+        return AlterConsumerGroupOffsetsResult(cluster_->scheduler(), std::move(futures));
+    }
+
+    DeleteConsumerGroupsResult deleteConsumerGroups(const std::vector<std::string>& group_ids) {
+        std::map<std::string, KafkaFuture<void>> futures;
+        for (const auto& id : group_ids) {
+            KafkaFuture<void> f(cluster_->scheduler());
+            futures.emplace(id, f);
+            request([c = cluster_, id] {
+                const ConsumerGroupState& g = existingGroup(*c, id);
+                if (!g.members.empty()) throw GroupNotEmptyException("The group is not empty.");
+                c->groupCoordinator().deleteGroup(id);
+            }, f);
+        }
+        return DeleteConsumerGroupsResult(cluster_->scheduler(), std::move(futures));
+    }
+
     void close() {}
 
 private:
+    static const ConsumerGroupState& existingGroup(Cluster& c, const std::string& id) {
+        const ConsumerGroupState* g = c.groupCoordinator().find(id);
+        if (!g || g->state == GroupState::DEAD) throw GroupIdNotFoundException("Group " + id + " not found.");
+        return *g;
+    }
+
     static TopicDescription describe(const TopicState& t) {
         std::vector<TopicPartitionInfo> parts;
         for (const auto& p : t.partitions) {

@@ -55,14 +55,14 @@ struct GroupSubscription {
     std::vector<std::pair<std::string, int32_t>> partitions_per_topic;    // topic -> partition count
 };
 
-struct MemberAssignment {
+struct MemberPartitions {
     std::string member_id;
     std::vector<TopicPartition> partitions;  // in the order Kafka's assignor lists them
 };
 
 // One entry per member, in the order of GroupSubscription::members.
 struct GroupAssignment {
-    std::vector<MemberAssignment> members;
+    std::vector<MemberPartitions> members;
 
     // The partitions of one member; empty for an unknown member.
     const std::vector<TopicPartition>& partitionsOf(const std::string& member_id) const {
@@ -196,7 +196,7 @@ struct AssignorInput {
     GroupAssignment result(const std::vector<std::vector<int>>& gids) const {
         GroupAssignment out;
         for (size_t m = 0; m < memberCount(); ++m) {
-            MemberAssignment ma{sub->members[m].member_id, {}};
+            MemberPartitions ma{sub->members[m].member_id, {}};
             for (int g : gids[m]) ma.partitions.push_back(partition(g));
             out.members.push_back(std::move(ma));
         }

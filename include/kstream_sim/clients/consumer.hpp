@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "../broker/cluster.hpp"
+#include "assignors.hpp"
 #include "client_configs.hpp"
 #include "consumer_record.hpp"
 #include "future.hpp"
@@ -141,6 +142,16 @@ public:
         fetch_.partition_max_bytes = config_.getInt(ConsumerConfig::MAX_PARTITION_FETCH_BYTES_CONFIG);
         default_api_timeout_ms_ = config_.getInt(ConsumerConfig::DEFAULT_API_TIMEOUT_MS_CONFIG);
         allow_auto_create_ = config_.getBoolean(ConsumerConfig::ALLOW_AUTO_CREATE_TOPICS_CONFIG);
+        session_timeout_ms_ = config_.getInt(ConsumerConfig::SESSION_TIMEOUT_MS_CONFIG);
+        heartbeat_interval_ms_ = config_.getInt(ConsumerConfig::HEARTBEAT_INTERVAL_MS_CONFIG);
+        max_poll_interval_ms_ = config_.getInt(ConsumerConfig::MAX_POLL_INTERVAL_MS_CONFIG);
+        if (group_id_ && heartbeat_interval_ms_ >= session_timeout_ms_)
+            throw ConfigException(std::string(ConsumerConfig::HEARTBEAT_INTERVAL_MS_CONFIG) + " must be less than " +
+                                  ConsumerConfig::SESSION_TIMEOUT_MS_CONFIG);
+        assignors_ = assignorNames(config_.getList(ConsumerConfig::PARTITION_ASSIGNMENT_STRATEGY_CONFIG));
+        // The rebalance protocol: COOPERATIVE only when every configured assignor supports it (Kafka picks the
+        // highest protocol all assignors share).
+        cooperative_ = std::all_of(assignors_.begin(), assignors_.end(), [](const std::string& a) { return supportsCooperativeProtocol(a); });
     }
     ConsumerCoreImpl(const ConsumerCoreImpl&) = delete;
     ConsumerCoreImpl& operator=(const ConsumerCoreImpl&) = delete;
@@ -160,9 +171,10 @@ public:
                 throw IllegalArgumentException("Topic collection to subscribe to cannot contain null or empty topic");
         }
         mode_ = Mode::Subscribed;
-        subscription_ = std::set<std::string>(topics.begin(), topics.end());
+        const std::set<std::string> next(topics.begin(), topics.end());
+        if (next != subscription_) rejoin_needed_ = true;
+        subscription_ = next;
         listener_ = std::move(listener);
-        needs_join_ = true;
     }
 
     void assign(const std::vector<TopicPartition>& partitions) {
@@ -182,7 +194,10 @@ public:
     }
 
     void unsubscribe() {
-        if (mode_ == Mode::Subscribed) leaveGroup(true);
+        if (mode_ == Mode::Subscribed) {
+            onLeavePrepare();
+            maybeLeaveGroup();
+        }
         mode_ = Mode::None;
         subscription_.clear();
         assignment_.clear();
@@ -202,20 +217,21 @@ public:
         ensureOpen();
         if (mode_ == Mode::None) throw IllegalStateException("Consumer is not subscribed to any topics or assigned any partitions");
         const int64_t deadline = timeout_ms >= Scheduler::kForever - cluster_.nowMs() ? Scheduler::kForever : cluster_.nowMs() + timeout_ms;
+        last_poll_ms_ = cluster_.nowMs();
         maybeAutoCommit();
         while (true) {
-            if (mode_ == Mode::Subscribed) ensureActiveGroup(deadline);
+            if (mode_ == Mode::Subscribed) driveGroup();
             updateFetchPositions(deadline);
             auto records = peekBuffered();
             if (!records.empty()) return records;
             sendFetches();
             const uint64_t responses_before = fetch_responses_;
             cluster_.scheduler().runUntil(deadline, [&] {
-                return hasBufferedForAssignment() || needsRejoin() || fetch_responses_ != responses_before;
+                return hasBufferedForAssignment() || groupEventPending() || fetch_responses_ != responses_before;
             });
             // Responses due in this same millisecond (from other brokers) arrive together.
             cluster_.scheduler().runUntil(cluster_.nowMs(), [] { return false; });
-            if (needsRejoin()) continue;
+            if (groupEventPending()) continue;
             if (hasBufferedForAssignment() || cluster_.nowMs() >= deadline) {
                 auto out = peekBuffered();
                 if (out.empty()) sendFetches();
@@ -321,33 +337,52 @@ public:
         return out;
     }
 
-    // Sends a commit; `on_done` runs when the coordinator has answered.
+    // Sends a commit; `on_done` runs when the coordinator has answered. A subscribed consumer commits as a member
+    // of the group's current generation (ConsumerCoordinator.sendOffsetCommitRequest); an assigned one without
+    // member id and generation, which the coordinator accepts only while the group has no members.
     void sendCommit(const std::map<TopicPartition, OffsetAndMetadata>& offsets, std::function<void(std::exception_ptr)> on_done) {
         requireGroupId();
-        const std::string group = *group_id_;
-        const std::string member = member_id_;
-        const int32_t generation = generation_;
         const bool subscribed = mode_ == Mode::Subscribed;
+        if (subscribed && member_state_ != MemberState::Stable) {
+            if (member_state_ != MemberState::Unjoined)
+                return on_done(std::make_exception_ptr(RebalanceInProgressException(
+                    "Offset commit cannot be completed since the consumer is undergoing a rebalance for auto partition "
+                    "assignment. You can try completing the rebalance by calling poll() and then retry the operation.")));
+            return on_done(std::make_exception_ptr(CommitFailedException(
+                "Offset commit cannot be completed since the consumer is not part of an active group for auto partition "
+                "assignment; it is likely that the consumer was kicked out of the group.")));
+        }
+        const std::string group = *group_id_;
+        const std::string member = subscribed ? member_id_ : std::string();
+        const auto instance = subscribed ? instance_id_ : std::nullopt;
+        const int32_t generation = subscribed ? generation_ : -1;
         std::map<TopicPartition, CommittedOffset> commit;
         for (const auto& [tp, o] : offsets) commit[tp] = CommittedOffset{o.offset(), o.leaderEpoch(), o.metadata(), cluster_.nowMs()};
-        cluster_.roundTrip(coordinator(), [c = &cluster_, group, member, generation, subscribed, commit, on_done]() -> std::function<void()> {
-            const ConsumerGroupState* g = c->groupCoordinator().find(group);
-            if (subscribed && (!g || !g->member(member) || g->generation != generation)) {
-                auto error = std::make_exception_ptr(CommitFailedException(
+        cluster_.roundTrip(coordinator(), [this, alive = alive_, c = &cluster_, group, member, instance, generation, commit,
+                                           on_done]() -> std::function<void()> {
+            const GroupError e = c->commitGroupOffsets(group, member, instance, generation, commit);
+            return [this, alive, e, generation, commit, on_done] {
+                if (e == GroupError::NONE) return on_done(nullptr);
+                if (e == GroupError::UNKNOWN_TOPIC_OR_PARTITION)
+                    return on_done(std::make_exception_ptr(UnknownTopicOrPartitionException(
+                        "This server does not host this topic-partition. (" + commit.begin()->first.toString() + ")")));
+                if (e == GroupError::REBALANCE_IN_PROGRESS) {
+                    if (*alive) rejoin_needed_ = true;
+                    return on_done(std::make_exception_ptr(RebalanceInProgressException(
+                        "Offset commit cannot be completed since the consumer group is executing a rebalance at the moment. "
+                        "You can try completing the rebalance by calling poll() and then retry commit again")));
+                }
+                if (e == GroupError::FENCED_INSTANCE_ID)
+                    return on_done(std::make_exception_ptr(FencedInstanceIdException(fencedMessage())));
+                // UNKNOWN_MEMBER_ID or ILLEGAL_GENERATION: the group went on without this member.
+                if (*alive && generation >= 0 && generation == generation_) resetGeneration(e == GroupError::UNKNOWN_MEMBER_ID);
+                on_done(std::make_exception_ptr(CommitFailedException(
                     "Commit cannot be completed since the group has already rebalanced and assigned the partitions to another "
                     "member. This means that the time between subsequent calls to poll() was longer than the configured "
                     "max.poll.interval.ms, which typically implies that the poll loop is spending too much time message "
                     "processing. You can address this either by increasing max.poll.interval.ms or by reducing the maximum "
-                    "size of batches returned in poll() with max.poll.records."));
-                return [on_done, error] { on_done(error); };
-            }
-            for (const auto& [tp, o] : commit)
-                if (!c->findPartition(tp)) {
-                    auto error = std::make_exception_ptr(UnknownTopicOrPartitionException("This server does not host this topic-partition. (" + tp.toString() + ")"));
-                    return [on_done, error] { on_done(error); };
-                }
-            c->commitOffsets(group, commit);
-            return [on_done] { on_done(nullptr); };
+                    "size of batches returned in poll() with max.poll.records.")));
+            };
         });
     }
 
@@ -391,8 +426,22 @@ public:
                 // Kafka logs a failed final auto-commit and closes anyway.
             }
         }
-        if (mode_ == Mode::Subscribed) leaveGroup(false);
+        if (mode_ == Mode::Subscribed) {
+            onLeavePrepare();
+            maybeLeaveGroup();
+        }
         closed_ = true;
+    }
+
+    // kstream_sim's extension (Kafka has no such call): the process running this consumer dies. Everything
+    // stops at once -- no commit, no LeaveGroup, no more heartbeats or fetches, no callbacks -- so the group
+    // notices only when session.timeout.ms passes without a heartbeat. The consumer cannot be used afterwards.
+    void simulateCrash() {
+        if (closed_) return;
+        *alive_ = false;
+        closed_ = true;
+        crashed_ = true;
+        cluster_.trace().record(cluster_.nowMs(), "crash", client_id_, {});
     }
 
     std::vector<PartitionInfo> partitionsFor(const std::string& topic, int64_t timeout_ms) {
@@ -421,9 +470,11 @@ public:
     }
 
     void markDestroyed() { *alive_ = false; }
+    bool crashed() const noexcept { return crashed_; }
 
 private:
     enum class Mode { None, Subscribed, Assigned };
+    enum class MemberState { Unjoined, PreparingRebalance, CompletingRebalance, Stable };
     struct PartitionState {
         std::optional<int64_t> position;
         std::optional<int32_t> position_epoch;
@@ -435,6 +486,9 @@ private:
     };
 
     void ensureOpen() const {
+        if (crashed_)
+            throw IllegalStateException("This consumer was crashed with simulateCrash(); it can do nothing more. Create a new "
+                                        "KafkaConsumer (with the same group.instance.id, if it is a static member) to restart it.");
         if (closed_) throw IllegalStateException("This consumer has already been closed.");
     }
     void requireGroupId() const {
@@ -461,71 +515,350 @@ private:
         return leader >= 0 ? leader : 0;
     }
 
-    // ---- the group (see GroupCoordinator for what is simplified) ----
-    bool needsRejoin() const {
-        if (mode_ != Mode::Subscribed) return false;
-        if (needs_join_) return true;
-        const ConsumerGroupState* g = cluster_.groupCoordinator().find(*group_id_);
-        return !g || g->generation != generation_;
-    }
+    // ---- the group: Kafka's classic protocol, as ConsumerCoordinator runs it ----
+    // poll() drives it: it prepares and sends JoinGroup, handles the JoinGroup response (the leader runs the
+    // assignor and sends the assignment in its SyncGroup), and applies the SyncGroup response with the rebalance
+    // listener's callbacks. Heartbeats run on the scheduler, like Kafka's background heartbeat thread, so they go
+    // on while the application does not poll; they also enforce max.poll.interval.ms.
 
-    void ensureActiveGroup(int64_t deadline) {
-        if (!needsRejoin()) return;
-        const std::set<TopicPartition> owned = assignment();
-        if (!owned.empty()) {
-            if (auto_commit_) {
-                try {
-                    commitSync(allConsumedOffsets(), default_api_timeout_ms_);
-                } catch (const KafkaException&) {
-                }
-            }
-            if (listener_) listener_->onPartitionsRevoked(owned);
+    // partition.assignment.strategy: Kafka's class names, as the assignors' protocol names.
+    static std::vector<std::string> assignorNames(const std::vector<std::string>& classes) {
+        static const char* const known[][2] = {
+            {"org.apache.kafka.clients.consumer.RangeAssignor", RangeAssignor::RANGE_ASSIGNOR_NAME},
+            {"org.apache.kafka.clients.consumer.RoundRobinAssignor", RoundRobinAssignor::ROUNDROBIN_ASSIGNOR_NAME},
+            {"org.apache.kafka.clients.consumer.StickyAssignor", StickyAssignor::STICKY_ASSIGNOR_NAME},
+            {"org.apache.kafka.clients.consumer.CooperativeStickyAssignor", CooperativeStickyAssignor::COOPERATIVE_STICKY_ASSIGNOR_NAME},
+        };
+        std::vector<std::string> out;
+        for (const auto& c : classes) {
+            const char* name = nullptr;
+            for (const auto& k : known)
+                if (c == k[0]) name = k[1];
+            if (!name)
+                throw ConfigException("Invalid value " + c + " for configuration " + ConsumerConfig::PARTITION_ASSIGNMENT_STRATEGY_CONFIG +
+                                      ": Class " + c + " could not be found. kstream_sim has "
+                                      "org.apache.kafka.clients.consumer.RangeAssignor, RoundRobinAssignor, StickyAssignor and "
+                                      "CooperativeStickyAssignor.");
+            out.push_back(name);
         }
-        auto joined = std::make_shared<std::optional<std::pair<std::string, int32_t>>>();
-        const std::string group = *group_id_;
-        const std::vector<std::string> topics(subscription_.begin(), subscription_.end());
-        const std::string member = member_id_, client = client_id_;
-        const auto instance = instance_id_;
+        if (out.empty())
+            throw ConfigException(std::string("Invalid value [] for configuration ") + ConsumerConfig::PARTITION_ASSIGNMENT_STRATEGY_CONFIG +
+                                  ": Empty list not allowed.");
+        return out;
+    }
+
+    bool groupEventPending() const {
+        if (mode_ != Mode::Subscribed) return false;
+        return join_response_ || sync_response_ || fatal_ ||
+               (rejoin_needed_ && (member_state_ == MemberState::Unjoined || member_state_ == MemberState::Stable));
+    }
+
+    std::string fencedMessage() const {
+        return "The broker rejected this static consumer since another consumer with the same group.instance.id (" +
+               instance_id_.value_or("") + ") has registered with a different member.id.";
+    }
+
+    // One step at a time until nothing is left to do now; the responses arrive while poll() waits.
+    void driveGroup() {
+        while (true) {
+            if (fatal_) std::rethrow_exception(fatal_);
+            if (join_response_) {
+                JoinGroupResult r = std::move(*join_response_);
+                join_response_.reset();
+                onJoinResponse(std::move(r));
+            } else if (sync_response_) {
+                SyncGroupResult r = std::move(*sync_response_);
+                sync_response_.reset();
+                onSyncResponse(std::move(r));
+            } else if (rejoin_needed_ && (member_state_ == MemberState::Unjoined || member_state_ == MemberState::Stable)) {
+                if (needs_join_prepare_) onJoinPrepare();
+                sendJoinGroup();
+            } else {
+                return;
+            }
+        }
+    }
+
+    // Before joining: the auto-commit, then what the protocol gives up (ConsumerCoordinator.onJoinPrepare).
+    void onJoinPrepare() {
+        if (auto_commit_ && member_state_ == MemberState::Stable) {
+            try {
+                commitSync(allConsumedOffsets(), default_api_timeout_ms_);
+            } catch (const KafkaException&) {
+                // Kafka logs the failed auto-commit and goes on joining.
+            }
+        }
+        needs_join_prepare_ = false;
+        const std::set<TopicPartition> owned = assignment();
+        if (generation_ < 0 || member_id_.empty()) {
+            // The generation was reset (session expired, poll timeout, fenced): what we owned is lost.
+            if (!owned.empty()) {
+                if (listener_) listener_->onPartitionsLost(owned);
+                assignFromSubscribed({});
+            }
+        } else if (!cooperative_) {
+            if (listener_) listener_->onPartitionsRevoked(owned);
+            assignFromSubscribed({});
+        } else {
+            std::set<TopicPartition> gone;
+            for (const auto& tp : owned)
+                if (!subscription_.count(tp.topic())) gone.insert(tp);
+            if (!gone.empty()) {
+                if (listener_) listener_->onPartitionsRevoked(gone);
+                std::set<TopicPartition> kept;
+                for (const auto& tp : owned)
+                    if (!gone.count(tp)) kept.insert(tp);
+                assignFromSubscribed(kept);
+            }
+        }
+        is_leader_ = false;
+    }
+
+    // The subscription sent with each assignor: owned partitions and their generation as each one expects them.
+    GroupProtocols joinProtocols() const {
+        ConsumerProtocolSubscription base;
+        base.topics.assign(subscription_.begin(), subscription_.end());
+        for (const auto& kv : assignment_) base.owned_partitions.push_back(kv.first);
+        GroupProtocols out;
+        for (const auto& a : assignors_) {
+            ConsumerProtocolSubscription m = base;
+            if (a == StickyAssignor::STICKY_ASSIGNOR_NAME) {
+                m.owned_partitions = sticky_previous_;
+                m.generation = sticky_generation_;
+            } else if (a == CooperativeStickyAssignor::COOPERATIVE_STICKY_ASSIGNOR_NAME) {
+                m.generation = sticky_generation_;
+            }
+            out.emplace_back(a, std::move(m));
+        }
+        return out;
+    }
+
+    void sendJoinGroup() {
+        member_state_ = MemberState::PreparingRebalance;
+        rejoin_needed_ = false;
+        ++heartbeat_epoch_;  // no heartbeats while joining
+        JoinGroupRequest request;
+        request.group_id = *group_id_;
+        request.member_id = member_id_;
+        request.client_id = client_id_;
+        request.group_instance_id = instance_id_;
+        request.session_timeout_ms = session_timeout_ms_;
+        request.rebalance_timeout_ms = max_poll_interval_ms_;
+        request.protocols = joinProtocols();
         const bool allow = allow_auto_create_;
-        cluster_.roundTrip(coordinator(), [c = &cluster_, group, topics, member, client, instance, joined, allow]() -> std::function<void()> {
-            for (const auto& t : topics) c->metadataFor(t, allow);
-            std::string id = c->groupCoordinator().join(group, member, client, instance, topics, c->partitionCounter());
-            const int32_t generation = c->groupCoordinator().group(group).generation;
-            return [joined, id, generation] { *joined = std::make_pair(id, generation); };
+        cluster_.toBroker(coordinator(), [this, alive = alive_, c = &cluster_, request, allow] {
+            for (const auto& t : request.protocols.front().second.topics) c->metadataFor(t, allow);
+            const int32_t broker = c->coordinatorFor(request.group_id);
+            c->groupCoordinator().joinGroup(request, [this, alive, c, broker](JoinGroupResult r) {
+                c->toClient([this, alive, r] {
+                    if (*alive) join_response_ = r;
+                }, broker);
+            });
         });
-        blockUntil(cluster_.scheduler(), [&] { return joined->has_value(); }, "joining the group", deadline == Scheduler::kForever ? Scheduler::kForever : std::max<int64_t>(deadline - cluster_.nowMs(), 2 * cluster_.config().networkLatencyMs() + 1));
-        member_id_ = (*joined)->first;
-        generation_ = (*joined)->second;
-        needs_join_ = false;
-        takeAssignmentFromGroup();
     }
 
-    void takeAssignmentFromGroup() {
-        const ConsumerGroupState& g = cluster_.groupCoordinator().group(*group_id_);
-        generation_ = g.generation;
+    void onJoinResponse(JoinGroupResult r) {
+        switch (r.error) {
+            case GroupError::NONE: break;
+            case GroupError::MEMBER_ID_REQUIRED:  // KIP-394: rejoin at once with the id the coordinator gave
+                member_id_ = r.member_id;
+                return sendJoinGroup();
+            case GroupError::FENCED_INSTANCE_ID:
+                member_state_ = MemberState::Unjoined;
+                fatal_ = std::make_exception_ptr(FencedInstanceIdException(fencedMessage()));
+                return;
+            case GroupError::INCONSISTENT_GROUP_PROTOCOL:
+                member_state_ = MemberState::Unjoined;
+                throw InconsistentGroupProtocolException(
+                    "The group member's supported protocols are incompatible with those of existing members: no assignor "
+                    "of this consumer's partition.assignment.strategy is supported by every member of group '" + *group_id_ + "'.");
+            case GroupError::UNKNOWN_MEMBER_ID:
+            case GroupError::ILLEGAL_GENERATION:
+                resetGeneration(true);
+                return;
+            default:
+                member_state_ = MemberState::Unjoined;
+                rejoin_needed_ = true;
+                return;
+        }
+        member_id_ = r.member_id;
+        generation_ = r.generation;
+        protocol_ = r.protocol;
+        is_leader_ = r.leader == member_id_;
+        member_state_ = MemberState::CompletingRebalance;
+        startHeartbeats();
+        GroupAssignmentMap assignment;
+        if (is_leader_ && !r.skip_assignment) {
+            try {
+                assignment = performAssignment(r.members);
+            } catch (...) {
+                // The leader's assignor failed: poll() throws; the next poll rejoins.
+                member_state_ = MemberState::Unjoined;
+                rejoin_needed_ = true;
+                throw;
+            }
+        }
+        cluster_.toBroker(coordinator(), [this, alive = alive_, c = &cluster_, group = *group_id_, member = member_id_,
+                                          instance = instance_id_, generation = generation_, assignment] {
+            const int32_t broker = c->coordinatorFor(group);
+            c->groupCoordinator().syncGroup(group, member, instance, generation, assignment, [this, alive, c, broker, generation](SyncGroupResult s) {
+                c->toClient([this, alive, s, generation] {
+                    if (*alive && generation == generation_ && member_state_ == MemberState::CompletingRebalance) sync_response_ = s;
+                }, broker);
+            });
+        });
+    }
+
+    // The leader's part: Kafka's ConsumerCoordinator.onLeaderElected runs the chosen assignor over the members.
+    GroupAssignmentMap performAssignment(const std::vector<JoinGroupResponseMember>& members) {
+        GroupSubscription sub;
+        std::set<std::string> topics;
+        for (const auto& m : members) {
+            sub.members.push_back(AssignorMember{m.member_id, m.group_instance_id, m.metadata.topics, m.metadata.owned_partitions, m.metadata.generation});
+            topics.insert(m.metadata.topics.begin(), m.metadata.topics.end());
+        }
+        for (const auto& t : topics)
+            if (cluster_.topicExists(t)) sub.partitions_per_topic.emplace_back(t, cluster_.topic(t).partitionCount());
+        GroupAssignmentMap out;
+        for (auto& m : assignPartitions(protocol_, sub).members) out.emplace_back(m.member_id, std::move(m.partitions));
+        return out;
+    }
+
+    void onSyncResponse(SyncGroupResult r) {
+        if (r.error == GroupError::FENCED_INSTANCE_ID) {
+            member_state_ = MemberState::Unjoined;
+            fatal_ = std::make_exception_ptr(FencedInstanceIdException(fencedMessage()));
+            return;
+        }
+        if (r.error == GroupError::UNKNOWN_MEMBER_ID || r.error == GroupError::ILLEGAL_GENERATION) return resetGeneration(true);
+        if (r.error != GroupError::NONE) {  // REBALANCE_IN_PROGRESS: join again, without preparing again
+            member_state_ = MemberState::Unjoined;
+            rejoin_needed_ = true;
+            return;
+        }
+        member_state_ = MemberState::Stable;
+        onJoinComplete(r.assignment);
+    }
+
+    // ConsumerCoordinator.onJoinComplete: cooperative members revoke what moved away (and rejoin for the
+    // follow-up rebalance); then the new assignment, and onPartitionsAssigned with what was added.
+    void onJoinComplete(const std::vector<TopicPartition>& assigned_list) {
+        const std::set<TopicPartition> owned = assignment();
+        const std::set<TopicPartition> assigned(assigned_list.begin(), assigned_list.end());
+        std::set<TopicPartition> added, revoked;
+        for (const auto& tp : assigned)
+            if (!owned.count(tp)) added.insert(tp);
+        for (const auto& tp : owned)
+            if (!assigned.count(tp)) revoked.insert(tp);
+        needs_join_prepare_ = true;
+        if (cooperative_ && !revoked.empty()) {
+            if (listener_) listener_->onPartitionsRevoked(revoked);
+            rejoin_needed_ = true;
+        }
+        sticky_previous_ = assigned_list;
+        sticky_generation_ = generation_;
+        next_auto_commit_ms_ = cluster_.nowMs() + auto_commit_interval_ms_;
+        assignFromSubscribed(assigned);
+        cluster_.trace().record(cluster_.nowMs(), "assigned", client_id_, {{"generation", generation_}, {"partitions", static_cast<int64_t>(assigned.size())}});
+        if (listener_) listener_->onPartitionsAssigned(added);
+    }
+
+    // The new assignment; partitions kept keep their position and fetched data.
+    void assignFromSubscribed(const std::set<TopicPartition>& partitions) {
         std::map<TopicPartition, PartitionState> next;
-        if (const GroupMember* m = g.member(member_id_))
-            for (const auto& tp : m->assignment) next.emplace(tp, PartitionState{});
+        for (const auto& tp : partitions) {
+            auto it = assignment_.find(tp);
+            next.emplace(tp, it != assignment_.end() ? it->second : PartitionState{});
+        }
         assignment_.swap(next);
-        buffered_.clear();
-        cluster_.trace().record(cluster_.nowMs(), "assigned", client_id_, {{"generation", generation_}, {"partitions", static_cast<int64_t>(assignment_.size())}});
-        if (listener_) listener_->onPartitionsAssigned(assignment());
+        dropBuffered([this](const TopicPartition& tp) { return !assignment_.count(tp); });
     }
 
-    void leaveGroup(bool invoke_listener) {
-        if (member_id_.empty()) return;
-        if (invoke_listener && listener_ && !assignment_.empty()) listener_->onPartitionsRevoked(assignment());
-        const std::string group = *group_id_, member = member_id_;
-        cluster_.toBroker(coordinator(), [c = &cluster_, group, member] {
-            c->groupCoordinator().leave(group, member, c->partitionCounter());
-        });
-        member_id_.clear();
+    // The group no longer knows this member (or this generation): rejoin from scratch.
+    void resetGeneration(bool reset_member_id) {
         generation_ = -1;
+        if (reset_member_id) member_id_.clear();
+        member_state_ = MemberState::Unjoined;
+        rejoin_needed_ = true;
+        ++heartbeat_epoch_;
+    }
+
+    // ---- the heartbeat "thread" ----
+    void startHeartbeats() {
+        next_heartbeat_ms_ = cluster_.nowMs() + heartbeat_interval_ms_;
+        scheduleHeartbeatTick(++heartbeat_epoch_);
+    }
+    void scheduleHeartbeatTick(uint64_t epoch) {
+        const int64_t poll_deadline = last_poll_ms_ + max_poll_interval_ms_;
+        // A background event, as Kafka's heartbeat thread: it runs as time passes, but a group member that
+        // only heartbeats does not keep runUntilIdle() busy forever.
+        cluster_.scheduler().atBackground(std::min(next_heartbeat_ms_, poll_deadline), [this, alive = alive_, epoch] {
+            if (*alive && epoch == heartbeat_epoch_) heartbeatTick(epoch);
+        });
+    }
+    void heartbeatTick(uint64_t epoch) {
+        if (member_state_ != MemberState::CompletingRebalance && member_state_ != MemberState::Stable) return;
+        if (cluster_.nowMs() >= last_poll_ms_ + max_poll_interval_ms_) {
+            // max.poll.interval.ms passed without poll(): leave the group (a static member only stops
+            // heartbeating, and its session runs out), so that the others take over the partitions.
+            cluster_.trace().record(cluster_.nowMs(), "poll-timeout", client_id_, {{"generation", generation_}});
+            return maybeLeaveGroup();
+        }
+        if (cluster_.nowMs() >= next_heartbeat_ms_) {
+            next_heartbeat_ms_ = cluster_.nowMs() + heartbeat_interval_ms_;
+            cluster_.toBroker(coordinator(), [this, alive = alive_, c = &cluster_, group = *group_id_, member = member_id_,
+                                              instance = instance_id_, generation = generation_, epoch] {
+                const GroupError e = c->groupCoordinator().heartbeat(group, member, instance, generation);
+                c->toClient([this, alive, e, epoch] {
+                    if (*alive && epoch == heartbeat_epoch_) onHeartbeatResponse(e);
+                }, c->coordinatorFor(group));
+            });
+        }
+        scheduleHeartbeatTick(epoch);
+    }
+    void onHeartbeatResponse(GroupError e) {
+        switch (e) {
+            case GroupError::NONE: return;
+            case GroupError::REBALANCE_IN_PROGRESS:
+                if (member_state_ == MemberState::Stable) rejoin_needed_ = true;
+                return;
+            case GroupError::FENCED_INSTANCE_ID:
+                ++heartbeat_epoch_;
+                fatal_ = std::make_exception_ptr(FencedInstanceIdException(fencedMessage()));
+                return;
+            default:  // UNKNOWN_MEMBER_ID (the session expired), ILLEGAL_GENERATION
+                return resetGeneration(e == GroupError::UNKNOWN_MEMBER_ID);
+        }
+    }
+
+    // Leaving (close, unsubscribe): the listener is told what is revoked (or lost, when the generation is gone).
+    void onLeavePrepare() {
+        const std::set<TopicPartition> owned = assignment();
+        if (owned.empty()) return;
+        const bool lost = generation_ < 0 || member_state_ == MemberState::PreparingRebalance ||
+                          member_state_ == MemberState::CompletingRebalance;
+        if (listener_) {
+            if (lost) listener_->onPartitionsLost(owned);
+            else listener_->onPartitionsRevoked(owned);
+        }
+        assignFromSubscribed({});
+    }
+
+    // LeaveGroup, sent only by dynamic members: a static member's partitions wait for it until its session expires.
+    void maybeLeaveGroup() {
+        if (!instance_id_ && !member_id_.empty() && member_state_ != MemberState::Unjoined) {
+            cluster_.toBroker(coordinator(), [c = &cluster_, group = *group_id_, member = member_id_] {
+                c->groupCoordinator().leaveGroup(group, member, std::nullopt);
+            });
+        }
+        resetGeneration(true);
+        rejoin_needed_ = mode_ == Mode::Subscribed;
     }
 
     void maybeAutoCommit() {
         if (!auto_commit_ || cluster_.nowMs() < next_auto_commit_ms_) return;
         next_auto_commit_ms_ = cluster_.nowMs() + auto_commit_interval_ms_;
+        if (mode_ == Mode::Subscribed && member_state_ != MemberState::Stable) return;
         auto offsets = allConsumedOffsets();
         if (offsets.empty() || offsets == last_commit_) return;
         last_commit_ = offsets;
@@ -688,7 +1021,26 @@ private:
     std::string client_id_;
     std::string member_id_;
     int32_t generation_ = -1;
-    bool needs_join_ = false;
+    // The group membership (AbstractCoordinator/ConsumerCoordinator's state).
+    std::vector<std::string> assignors_;  // partition.assignment.strategy, as protocol names
+    bool cooperative_ = false;
+    MemberState member_state_ = MemberState::Unjoined;
+    bool rejoin_needed_ = true;
+    bool needs_join_prepare_ = true;
+    bool is_leader_ = false;
+    std::string protocol_;
+    std::optional<JoinGroupResult> join_response_;
+    std::optional<SyncGroupResult> sync_response_;
+    std::exception_ptr fatal_;
+    std::vector<TopicPartition> sticky_previous_;  // the sticky assignor's memory of the last assignment
+    int32_t sticky_generation_ = -1;
+    int32_t session_timeout_ms_ = 45000;
+    int32_t heartbeat_interval_ms_ = 3000;
+    int32_t max_poll_interval_ms_ = 300000;
+    int64_t last_poll_ms_ = 0;
+    int64_t next_heartbeat_ms_ = 0;
+    uint64_t heartbeat_epoch_ = 0;
+    bool crashed_ = false;
     bool auto_commit_ = false;
     int64_t auto_commit_interval_ms_ = 5000;
     int64_t next_auto_commit_ms_ = 0;
@@ -727,7 +1079,7 @@ public:
     KafkaConsumer& operator=(KafkaConsumer&&) noexcept = default;
     // Like Java's try-with-resources: closing commits (with auto-commit) and leaves the group.
     ~KafkaConsumer() {
-        if (!core_) return;
+        if (!core_ || core_->crashed()) return;
         try {
             core_->close(core_->defaultApiTimeoutMs());
         } catch (...) {
@@ -814,6 +1166,12 @@ public:
     const std::string& clientId() const noexcept { return core_->clientId(); }
 
     void close() { core_->close(core_->defaultApiTimeoutMs()); }
+
+    // kstream_sim's extension, not in Kafka's API: this consumer's process dies here. Nothing more happens --
+    // no commit, no LeaveGroup, no heartbeat -- so the group goes on without it only after session.timeout.ms,
+    // and whatever it processed but did not commit is read again by the next owner. Every later call throws
+    // IllegalStateException; destroying it does nothing more.
+    void simulateCrash() { core_->simulateCrash(); }
     template <class Rep, class Period>
     void close(std::chrono::duration<Rep, Period> timeout) {
         core_->close(std::chrono::duration_cast<Millis>(timeout).count());

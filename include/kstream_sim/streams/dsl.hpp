@@ -55,6 +55,8 @@ template <class K, class V>
 class BranchedKStream;
 template <class K, class V>
 class GlobalKTable;
+template <class K, class VOut>
+class CogroupedKStream;
 class StreamsBuilder;
 
 namespace detail {
@@ -78,7 +80,7 @@ struct BuilderState {
         return name ? *name : generated;
     }
     std::string nameOr(const Named& named, const std::string& prefix) { return nameOr(named.name(), prefix); }
-    std::string suffixedNameOr(const std::optional<std::string>& name, const char* suffix, const std::string& prefix) {
+    std::string suffixedNameOr(const std::optional<std::string>& name, const std::string& suffix, const std::string& prefix) {
         std::string generated = newProcessorName(prefix);
         return name ? *name + suffix : generated;
     }
@@ -118,8 +120,25 @@ bool isGeneratedStreamName(const std::string& name) {
     return true;
 }
 
-struct RepartitionResult {
-    std::string source_name;
+// The aggregate type of an Aggregator (key, value, aggregate) -> aggregate: its third parameter, decayed. Works
+// for lambdas with declared parameter types; a generic lambda needs the type spelled out (cogroup<VOut>(...)).
+template <class T>
+struct Identity {
+    using type = T;
+};
+template <class F>
+struct AggregateTypeOf : AggregateTypeOf<decltype(&F::operator())> {};
+template <class C, class R, class A1, class A2, class A3>
+struct AggregateTypeOf<R (C::*)(A1, A2, A3) const> {
+    using type = BoxedT<std::decay_t<A3>>;
+};
+template <class C, class R, class A1, class A2, class A3>
+struct AggregateTypeOf<R (C::*)(A1, A2, A3)> {
+    using type = BoxedT<std::decay_t<A3>>;
+};
+template <class R, class A1, class A2, class A3>
+struct AggregateTypeOf<R (*)(A1, A2, A3)> {
+    using type = BoxedT<std::decay_t<A3>>;
 };
 
 }  // namespace detail
@@ -254,7 +273,7 @@ public:
     KStream merge(const KStream& other, const Named& named = {}) const {
         const std::string name = b_->nameOr(named, "KSTREAM-MERGE-");
         b_->topology->addProcessor(
-            name, [] { return std::make_unique<detail::FunctionNode>([](const detail::StreamRecord& r, detail::ProcessorNode& n) { n.forward(r); }); },
+            name, [] { return std::make_unique<detail::PassThroughNode>(); },
             {name_, other.name_});
         return KStream(b_, name, nullptr, nullptr, repartition_required_ || other.repartition_required_);
     }
@@ -266,7 +285,7 @@ public:
         const std::string name = repartitioned.name() ? *repartitioned.name() : b_->newProcessorName("KSTREAM-REPARTITION-");
         auto ks = detail::serdeFor<K>(repartitioned.keySerde().erased() ? repartitioned.keySerde().erased() : key_serde_, "key");
         auto vs = detail::serdeFor<V>(repartitioned.valueSerde().erased() ? repartitioned.valueSerde().erased() : value_serde_, "value");
-        const std::string source = createRepartitionedSource(name, ks, vs, repartitioned.partitioner());
+        const std::string source = createRepartitionedSource(name, ks, vs, repartitioned.partitioner(), repartitioned.partitions());
         return KStream(b_, source, ks, vs, false);
     }
 
@@ -325,7 +344,8 @@ public:
     // Kafka's createRepartitionedSource: sink, (pass-through) filter and source around `<prefix>-repartition`.
     // Returns the source node's name.
     std::string createRepartitionedSource(const std::string& prefix, const detail::SerdePtr& ks, const detail::SerdePtr& vs,
-                                          const detail::ErasedPartitioner& partitioner) const {
+                                          const detail::ErasedPartitioner& partitioner,
+                                          std::optional<int32_t> partitions = std::nullopt) const {
         const std::string suffix = "-repartition";
         const std::string topic = prefix.size() >= suffix.size() && prefix.compare(prefix.size() - suffix.size(), suffix.size(), suffix) == 0
                                       ? prefix
@@ -339,10 +359,8 @@ public:
             source = topic + "-source";
         }
         auto& t = *b_->topology;
-        t.addInternalTopic(topic);
-        t.addProcessor(filter, [] {
-            return std::make_unique<detail::FunctionNode>([](const detail::StreamRecord& r, detail::ProcessorNode& n) { n.forward(r); });
-        }, {name_});
+        t.addInternalTopic(topic, partitions);
+        t.addProcessor(filter, [] { return std::make_unique<detail::PassThroughNode>(); }, {name_});
         t.addSink(sink, topic, nullptr, ks, vs, partitioner, {filter});
         t.addSource(source, {topic}, ks, vs);
         return source;
@@ -432,9 +450,7 @@ private:
         const std::string child = splitter_ + (branched.name() ? *branched.name() : std::to_string(index));
         spec_->children.push_back(child);
         b.newProcessorName(child);  // burns an index, as Kafka does
-        b.topology->addProcessor(child, [] {
-            return std::make_unique<detail::FunctionNode>([](const detail::StreamRecord& r, detail::ProcessorNode& n) { n.forward(r); });
-        }, {splitter_});
+        b.topology->addProcessor(child, [] { return std::make_unique<detail::PassThroughNode>(); }, {splitter_});
         branches_.emplace(child, KStream<K, V>(source_.builderState(), child, source_.keySerde(), source_.valueSerde(),
                                                source_.repartitionRequired()));
     }
@@ -683,6 +699,18 @@ public:
         return aggregate(std::move(initializer), std::move(aggregator), Named(), materialized);
     }
 
+    // Starts a cogrouped aggregation (Kafka's KGroupedStream.cogroup): aggregator(key, value, aggregate) ->
+    // aggregate. VOut is the aggregator's third parameter type; spell it out for a generic lambda.
+    template <class VOut = void, class A>
+    auto cogroup(A aggregator) const {
+        using VR = std::conditional_t<std::is_void<VOut>::value, typename detail::AggregateTypeOf<A>, detail::Identity<VOut>>;
+        return CogroupedKStream<K, typename VR::type>(stream_.builderState()).cogroup(*this, std::move(aggregator));
+    }
+
+    // Internal: what a cogrouped aggregation needs.
+    const KStream<K, V>& stream() const noexcept { return stream_; }
+    const Grouped& grouped() const noexcept { return grouped_; }
+
 private:
     KTable<K, int64_t> countImpl(const Named& named, const Materialized& materialized, bool with_materialized) const {
         // Kafka burns one index here when count(Materialized) has no store name (topology compatibility).
@@ -698,6 +726,99 @@ private:
 
     KStream<K, V> stream_;
     Grouped grouped_;
+};
+
+// ---- CogroupedKStream ----------------------------------------------------------------------------------------
+// Kafka's CogroupedKStream: several grouped streams (same key type, any value types) aggregated into one
+// table. Each stream gets its own aggregate processor (COGROUPKSTREAM-AGGREGATE-n, or <name>-cogroup-agg-i),
+// all sharing one store; a pass-through merge processor (COGROUPKSTREAM-MERGE-n, or <name>-cogroup-merge)
+// is the resulting table's node.
+template <class K, class VOut>
+class CogroupedKStream {
+public:
+    explicit CogroupedKStream(std::shared_ptr<detail::BuilderState> b) : b_(std::move(b)) {}
+
+    // Adds a grouped stream with its aggregator(key, value, aggregate) -> aggregate.
+    template <class VIn, class A>
+    CogroupedKStream& cogroup(const KGroupedStream<K, VIn>& grouped, A aggregator) {
+        const KStream<K, VIn>& s = grouped.stream();
+        Input in;
+        in.node = s.nodeName();
+        in.repartition_required = s.repartitionRequired();
+        in.repartition_name = grouped.grouped().name();
+        in.key_serde = detail::serdeFor<K>(s.keySerde(), "key");
+        in.create_repartition = [s, vs = detail::serdeFor<VIn>(s.valueSerde(), "value")](const std::string& prefix, const detail::SerdePtr& ks) {
+            return s.createRepartitionedSource(prefix, ks, vs, nullptr);
+        };
+        in.aggregator = [aggregator](const detail::Box& k, const detail::Box& v, const detail::Box& agg) mutable {
+            return detail::Box::of(aggregator(detail::unbox<K>(k), detail::unbox<VIn>(v), detail::unbox<VOut>(agg)));
+        };
+        inputs_.push_back(std::move(in));
+        return *this;
+    }
+
+    // initializer() -> the first aggregate of a key.
+    template <class I>
+    KTable<K, VOut> aggregate(I initializer, const Named& named = {}, const Materialized& materialized = {}) const {
+        return build(std::function<detail::Box()>([initializer]() mutable { return detail::Box::of(initializer()); }), named,
+                     materialized);
+    }
+    template <class I>
+    KTable<K, VOut> aggregate(I initializer, const Materialized& materialized) const {
+        return aggregate(std::move(initializer), Named(), materialized);
+    }
+
+private:
+    struct Input {
+        std::string node;
+        bool repartition_required = false;
+        std::optional<std::string> repartition_name;
+        detail::SerdePtr key_serde;
+        std::function<std::string(const std::string& prefix, const detail::SerdePtr& key_serde)> create_repartition;
+        std::function<detail::Box(const detail::Box&, const detail::Box&, const detail::Box&)> aggregator;
+    };
+
+    // Kafka's CogroupedStreamAggregateBuilder: the store name, the repartition topics (each burns three
+    // indices), one aggregate processor per input (the first one adds the store), then the merge processor.
+    template <class D = void>
+    KTable<K, VOut> build(std::function<detail::Box()> initializer, const Named& named, const Materialized& materialized) const {
+        auto& b = *b_;
+        auto state = std::make_shared<detail::TableNodeState>();
+        state->store_name = materialized.storeName() ? *materialized.storeName() : b.newStoreName("COGROUPKSTREAM-AGGREGATE-");
+        const detail::SerdePtr ks = detail::serdeFor<K>(materialized.keySerde().erased() ? materialized.keySerde().erased() : inputs_.front().key_serde, "key");
+        const detail::SerdePtr vs = detail::serdeFor<VOut>(materialized.valueSerde().erased(), "value");
+        std::vector<std::string> parents, copartitioned;
+        for (const auto& in : inputs_) {
+            parents.push_back(in.repartition_required
+                                  ? in.create_repartition(in.repartition_name ? *in.repartition_name : state->store_name, in.key_serde)
+                                  : in.node);
+            // As Kafka: the grouped streams' own source nodes, also for an input that is repartitioned.
+            for (const auto& source : b.topology->sourceNodesOf(in.node)) copartitioned.push_back(source);
+        }
+        b.topology->copartitionSources(copartitioned);
+        std::vector<std::string> aggregates;
+        for (size_t i = 0; i < inputs_.size(); ++i) {
+            const std::string name = b.suffixedNameOr(named.name(), "-cogroup-agg-" + std::to_string(i), "COGROUPKSTREAM-AGGREGATE-");
+            detail::StreamAggregateNode::Fns fns;
+            fns.initializer = initializer;
+            fns.aggregator = inputs_[i].aggregator;
+            b.topology->addProcessor(name, [state, ks, vs, fns]() -> std::unique_ptr<detail::ProcessorNode> {
+                return std::make_unique<detail::StreamAggregateNode>(state, ks, vs, fns);
+            }, {parents[i]});
+            if (i == 0) detail::materializeTable(b, name, *state, detail::storeSpecFrom(materialized, ks, vs));
+            else b.topology->connectProcessorAndStateStore(name, state->store_name);
+            aggregates.push_back(name);
+        }
+        const std::string merge = b.suffixedNameOr(named.name(), "-cogroup-merge", "COGROUPKSTREAM-MERGE-");
+        b.topology->addProcessor(merge, [] { return std::make_unique<detail::PassThroughNode>(); }, aggregates);
+        detail::TableInfo info{state, [state](bool) { state->send_old_values = true; return true; }};
+        KTable<K, VOut> table(b_, merge, ks, vs, info);
+        table.setQueryable(materialized.storeName().has_value());
+        return table;
+    }
+
+    std::shared_ptr<detail::BuilderState> b_;
+    std::vector<Input> inputs_;
 };
 
 template <class K, class V>
@@ -874,11 +995,12 @@ public:
     }
     template <class K, class V>
     KStream<K, V> stream(const std::vector<std::string>& topics, const Consumed& consumed = {}) {
-        const std::string name = b_->nameOr(consumed.name(), "KSTREAM-SOURCE-");
-        auto ks = detail::serdeFor<K>(consumed.keySerde().erased(), "key");
-        auto vs = detail::serdeFor<V>(consumed.valueSerde().erased(), "value");
-        b_->topology->addSource(name, topics, ks, vs);
-        return KStream<K, V>(b_, name, ks, vs, false);
+        return streamImpl<K, V>(topics, nullptr, consumed);
+    }
+    // A stream of every topic whose whole name matches the pattern (Java's Pattern; see streams/pattern.hpp).
+    template <class K, class V>
+    KStream<K, V> stream(const Pattern& pattern, const Consumed& consumed = {}) {
+        return streamImpl<K, V>({}, std::make_shared<const Pattern>(pattern), consumed);
     }
 
     // A table of topic's latest value per key (a null value deletes the key).
@@ -891,6 +1013,7 @@ public:
         auto ks = detail::serdeFor<K>(materialized.keySerde().erased() ? materialized.keySerde().erased() : consumed.keySerde().erased(), "key");
         auto vs = detail::serdeFor<V>(materialized.valueSerde().erased() ? materialized.valueSerde().erased() : consumed.valueSerde().erased(), "value");
         b_->topology->addSource(source, {topic}, ks, vs);
+        b_->topology->mutableNode(source)->timestamp_extractor = consumed.timestampExtractor();
         b_->topology->addProcessor(name, [state, ks, vs]() -> std::unique_ptr<detail::ProcessorNode> {
             return std::make_unique<detail::TableSourceNode>(state, ks, vs);
         }, {source});
@@ -928,6 +1051,7 @@ public:
         b_->topology->addGlobalStore(spec, source, topic, ks, vs, name, [state, ks, vs]() -> std::unique_ptr<detail::ProcessorNode> {
             return std::make_unique<detail::TableSourceNode>(state, ks, vs);
         });
+        b_->topology->mutableNode(source)->timestamp_extractor = consumed.timestampExtractor();
         return GlobalKTable<K, V>(store, materialized.storeName().has_value());
     }
     template <class K, class V>
@@ -943,10 +1067,23 @@ public:
     }
 
     // The topology built so far (the builder keeps building into the same topology).
-    Topology build() { return Topology(b_->topology); }
+    Topology build() {
+        b_->topology->validateCopartition();
+        return Topology(b_->topology);
+    }
     Topology build(const Properties& /*props*/) { return build(); }
 
 private:
+    template <class K, class V>
+    KStream<K, V> streamImpl(const std::vector<std::string>& topics, std::shared_ptr<const Pattern> pattern, const Consumed& consumed) {
+        const std::string name = b_->nameOr(consumed.name(), "KSTREAM-SOURCE-");
+        auto ks = detail::serdeFor<K>(consumed.keySerde().erased(), "key");
+        auto vs = detail::serdeFor<V>(consumed.valueSerde().erased(), "value");
+        b_->topology->addSource(name, topics, ks, vs, std::move(pattern));
+        b_->topology->mutableNode(name)->timestamp_extractor = consumed.timestampExtractor();
+        return KStream<K, V>(b_, name, ks, vs, false);
+    }
+
     std::shared_ptr<detail::BuilderState> b_;
 };
 

@@ -54,19 +54,32 @@ public:
         c.name_ = std::move(processor_name);
         return c;
     }
+    // A TimestampExtractor (an object deriving from it, or a callable (record, partitionTime) -> timestamp).
+    template <class E, std::enable_if_t<!std::is_convertible<E, AnySerde>::value, int> = 0>
+    static Consumed with(E extractor) {
+        return Consumed().withTimestampExtractor(std::move(extractor));
+    }
     Consumed withKeySerde(AnySerde s) const { Consumed c = *this; c.key_ = std::move(s); return c; }
     Consumed withValueSerde(AnySerde s) const { Consumed c = *this; c.value_ = std::move(s); return c; }
     Consumed withName(std::string n) const { Consumed c = *this; c.name_ = std::move(n); return c; }
     Consumed withOffsetResetPolicy(AutoOffsetReset r) const { Consumed c = *this; c.reset_ = r; return c; }
+    template <class E>
+    Consumed withTimestampExtractor(E extractor) const {
+        Consumed c = *this;
+        c.extractor_ = detail::makeTimestampExtractor(std::move(extractor));
+        return c;
+    }
 
     const AnySerde& keySerde() const noexcept { return key_; }
     const AnySerde& valueSerde() const noexcept { return value_; }
     const std::optional<std::string>& name() const noexcept { return name_; }
+    const std::shared_ptr<TimestampExtractor>& timestampExtractor() const noexcept { return extractor_; }
 
 private:
     AnySerde key_, value_;
     std::optional<std::string> name_;
     std::optional<AutoOffsetReset> reset_;
+    std::shared_ptr<TimestampExtractor> extractor_;
 };
 
 // Kafka's StreamPartitioner<K, V>: the partition for a record, or nullopt for the default partitioner.

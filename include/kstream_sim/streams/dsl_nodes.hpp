@@ -109,6 +109,12 @@ private:
     Fn fn_;
 };
 
+// Forwards every record unchanged: merge, the repartition filter, branch children, a cogroup's merge.
+class PassThroughNode final : public ProcessorNode {
+public:
+    void process(const StreamRecord& r) override { forward(r); }
+};
+
 // KStreamBranch: the first matching predicate's child gets the record; else the default child, if any.
 class BranchNode final : public ProcessorNode {
 public:

@@ -93,6 +93,8 @@ public:
     // Config defaults for Processor API sources and sinks without serdes (default.key.serde etc.).
     virtual SerdePtr defaultKeySerde() = 0;
     virtual SerdePtr defaultValueSerde() = 0;
+    // default.timestamp.extractor; nullptr: FailOnInvalidTimestamp.
+    virtual std::shared_ptr<TimestampExtractor> defaultTimestampExtractor() = 0;
 };
 
 class TaskContext;
@@ -365,14 +367,16 @@ using SourceNode = SourceNodeImpl<>;
 using SinkNode = SinkNodeImpl<>;
 using StreamTask = StreamTaskImpl<>;
 
-// A source: deserializes the raw record with its serdes and forwards it.
+// A source: deserializes the raw record with its serdes and extracts its timestamp; the task then forwards it.
 template <class D>
 class SourceNodeImpl final : public ProcessorNode {
 public:
-    SourceNodeImpl(SerdePtr key_serde, SerdePtr value_serde) : key_serde_(std::move(key_serde)), value_serde_(std::move(value_serde)) {}
+    SourceNodeImpl(SerdePtr key_serde, SerdePtr value_serde, std::shared_ptr<TimestampExtractor> extractor)
+        : key_serde_(std::move(key_serde)), value_serde_(std::move(value_serde)), extractor_(std::move(extractor)) {}
     void process(const StreamRecord& record) override { forward(record); }
-    void processRaw(ByteView key, ByteView value, int64_t timestamp, const Headers& headers) {
-        StreamRecord r;
+    // Fills r from a raw record; false when the extracted timestamp is negative (Kafka drops the record).
+    bool read(const std::string& topic, int32_t partition, int64_t offset, ByteView key, ByteView value, int64_t timestamp,
+              const Headers& headers, StreamRecord& r) {
         try {
             r.key = key_serde_->deserialize(key);
             r.value = value_serde_->deserialize(value);
@@ -382,13 +386,37 @@ public:
                                                "deserialization error, please set the default.deserialization.exception.handler "
                                                "appropriately. (") + e.what() + ")");
         }
-        r.timestamp = timestamp;
         r.headers = headers;
-        forward(r);
+        if (!extractor_) {  // FailOnInvalidTimestamp, inline
+            if (timestamp < 0) {
+                const TimestampExtractor::Record rec(topic, partition, offset, timestamp, headers, r.key, r.value, -1);
+                throw StreamsException(FailOnInvalidTimestamp::message(rec.toString()));
+            }
+            r.timestamp = timestamp;
+            return true;
+        }
+        if (static_cast<size_t>(partition) >= partition_times_.size()) partition_times_.resize(static_cast<size_t>(partition) + 1, -1);
+        int64_t& partition_time = partition_times_[static_cast<size_t>(partition)];
+        const TimestampExtractor::Record rec(topic, partition, offset, timestamp, headers, r.key, r.value, context().wallClockMs());
+        try {
+            r.timestamp = extractor_->extract(rec, partition_time);
+        } catch (const StreamsException&) {
+            throw;
+        } catch (const std::exception& e) {
+            throw StreamsException("Fatal user code error in TimestampExtractor callback for record " + rec.toString() + ". (" +
+                                   e.what() + ")");
+        }
+        if (r.timestamp < 0) return false;  // "Skipping record due to negative extracted timestamp."
+        partition_time = std::max(partition_time, r.timestamp);
+        return true;
     }
+
+    std::shared_ptr<const Pattern> pattern;  // set when the source subscribes by pattern
 
 private:
     SerdePtr key_serde_, value_serde_;
+    std::shared_ptr<TimestampExtractor> extractor_;
+    std::vector<int64_t> partition_times_;  // per partition: the largest valid extracted timestamp, -1 while unknown
 };
 
 // A sink: serializes and hands the record to the host (which partitions it unless a partitioner does).
@@ -445,8 +473,13 @@ public:
             switch (def.kind) {
                 case NodeDef::Kind::Source: {
                     auto src = std::make_unique<SourceNode>(def.key_serde ? def.key_serde : host.defaultKeySerde(),
-                                                            def.value_serde ? def.value_serde : host.defaultValueSerde());
+                                                            def.value_serde ? def.value_serde : host.defaultValueSerde(),
+                                                            def.timestamp_extractor ? def.timestamp_extractor : host.defaultTimestampExtractor());
                     for (const auto& t : def.topics) sources_[decorate(t)] = src.get();
+                    if (def.pattern) {
+                        src->pattern = def.pattern;
+                        pattern_sources_.push_back(src.get());
+                    }
                     node = std::move(src);
                     break;
                 }
@@ -479,6 +512,15 @@ public:
     TaskContext& context() noexcept { return context_; }
     int64_t streamTime() const noexcept { return context_.stream_time_; }
     bool consumes(const std::string& decorated_topic) const { return sources_.count(decorated_topic) != 0; }
+    // Binds a topic to the source whose pattern matches it (Kafka: the subscription picks up a matching topic).
+    bool subscribe(const std::string& topic) {
+        for (SourceNode* src : pattern_sources_) {
+            if (!src->pattern->matches(topic)) continue;
+            sources_[topic] = src;
+            return true;
+        }
+        return false;
+    }
     std::vector<std::string> storeNames() const { return std::vector<std::string>(store_names_.begin(), store_names_.end()); }
     KeyValueBytesStore* store(const std::string& name) const { return context_.localStore(name); }
     const StoreSpec* storeSpec(const std::string& name) const { return context_.localStoreSpec(name); }
@@ -497,14 +539,20 @@ public:
                  const Headers& headers) {
         auto it = sources_.find(topic);
         if (it == sources_.end()) throw IllegalArgumentException("Unknown topic: " + topic);
-        if (timestamp > context_.stream_time_) context_.stream_time_ = timestamp;
+        SourceNode* source = it->second;
+        context_.current_ = source;
+        StreamRecord r;
+        if (!source->read(topic, partition, offset, key, value, timestamp, headers, r)) {
+            context_.current_ = nullptr;
+            return;
+        }
+        if (r.timestamp > context_.stream_time_) context_.stream_time_ = r.timestamp;
         context_.topic_ = topic;
         context_.partition_ = partition;
         context_.offset_ = offset;
-        context_.timestamp_ = timestamp;
-        context_.headers_ = &headers;
-        context_.current_ = it->second;
-        it->second->processRaw(key, value, timestamp, headers);
+        context_.timestamp_ = r.timestamp;
+        context_.headers_ = &r.headers;
+        source->forward(r);
         context_.current_ = nullptr;
         context_.headers_ = nullptr;
     }
@@ -558,6 +606,7 @@ private:
     std::vector<std::unique_ptr<ProcessorNode>> nodes_;
     std::map<std::string, ProcessorNode*> by_name_;
     std::map<std::string, SourceNode*> sources_;
+    std::vector<SourceNode*> pattern_sources_;
     std::set<std::string> store_names_;
 };
 

@@ -28,6 +28,7 @@ struct StreamsConfig {
     static constexpr const char* NUM_STREAM_THREADS_CONFIG = "num.stream.threads";
     static constexpr const char* STATE_DIR_CONFIG = "state.dir";
     static constexpr const char* MAX_TASK_IDLE_MS_CONFIG = "max.task.idle.ms";
+    static constexpr const char* DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG = "default.timestamp.extractor";
     static constexpr const char* AT_LEAST_ONCE = "at_least_once";
     static constexpr const char* EXACTLY_ONCE_V2 = "exactly_once_v2";
     static constexpr const char* NO_OPTIMIZATION = "none";
@@ -50,11 +51,12 @@ struct StreamsConfig {
             d.defineRange(NUM_STREAM_THREADS_CONFIG, ConfigType::INT, "1", 1);
             d.define(STATE_DIR_CONFIG, ConfigType::STRING, std::string("/tmp/kafka-streams"));
             d.define(MAX_TASK_IDLE_MS_CONFIG, ConfigType::LONG, std::string("0"));
+            d.define(DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, ConfigType::CLASS, std::string("org.apache.kafka.streams.processor.FailOnInvalidTimestamp"));
             d.define(CommonClientConfigs::CLIENT_ID_CONFIG, ConfigType::STRING, std::string(""));
             d.accept({"acceptable.recovery.lag", "application.server", "buffered.records.per.partition", "built.in.metrics.version",
                       "default.client.supplier", "default.deserialization.exception.handler", "deserialization.exception.handler",
                       "default.production.exception.handler", "production.exception.handler", "default.dsl.store",
-                      "dsl.store.suppliers.class", "default.timestamp.extractor", "log.summary.interval.ms", "max.warmup.replicas",
+                      "dsl.store.suppliers.class", "log.summary.interval.ms", "max.warmup.replicas",
                       "num.standby.replicas", "poll.ms", "probing.rebalance.interval.ms", "processing.exception.handler",
                       "repartition.purge.interval.ms", "rack.aware.assignment.non_overlap_cost", "rack.aware.assignment.strategy",
                       "rack.aware.assignment.tags", "rack.aware.assignment.traffic_cost", "replication.factor",

@@ -44,6 +44,16 @@ public:
         return *this;
     }
 
+    // A source of every topic whose whole name matches the pattern.
+    Topology& addSource(const std::string& name, const Pattern& pattern) {
+        builder_->addSource(name, {}, nullptr, nullptr, std::make_shared<const Pattern>(pattern));
+        return *this;
+    }
+    Topology& addSource(const std::string& name, const AnySerde& key_serde, const AnySerde& value_serde, const Pattern& pattern) {
+        builder_->addSource(name, {}, key_serde.erased(), value_serde.erased(), std::make_shared<const Pattern>(pattern));
+        return *this;
+    }
+
     // supplier: a callable returning std::unique_ptr<P> for a P deriving from Processor<KIn, VIn, KOut, VOut>.
     template <class Supplier, class... Parents>
     Topology& addProcessor(const std::string& name, Supplier supplier, const std::string& parent, const Parents&... parents) {

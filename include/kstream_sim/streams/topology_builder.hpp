@@ -18,6 +18,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <set>
 #include <string>
@@ -26,7 +27,9 @@
 
 #include "../core/algorithms.hpp"
 #include "../core/hashing.hpp"
+#include "pattern.hpp"
 #include "state_stores.hpp"
+#include "timestamp_extractor.hpp"
 #include "values.hpp"
 
 namespace kstream_sim {
@@ -149,6 +152,14 @@ std::vector<std::string> javaHashSetOrder(const std::vector<std::string>& insert
     std::vector<std::string> out;
     for (size_t i : javaHashOrder(unique)) out.push_back(unique[i]);
     return out;
+}
+
+// A java.util.TreeMap<String, Integer>'s toString(): "{a=1, b=2}" (std::map orders keys as TreeMap does for ASCII).
+template <class D = void>
+std::string javaMapString(const std::map<std::string, int32_t>& m) {
+    std::string s = "{";
+    for (const auto& [k, v] : m) s += (s.size() > 1 ? ", " : "") + k + "=" + std::to_string(v);
+    return s + "}";
 }
 
 // java.util.TreeMap's red-black insertion, replayed with a comparator whose answers may change over time
@@ -303,7 +314,8 @@ struct NodeDef {
     std::vector<std::string> stores;        // connected stores, in connection order
     // Source
     std::vector<std::string> topics;
-    std::string pattern;
+    std::shared_ptr<const Pattern> pattern;  // a source subscribed by pattern (topics empty)
+    std::shared_ptr<TimestampExtractor> timestamp_extractor;  // null: default.timestamp.extractor
     SerdePtr key_serde, value_serde;  // Source: deserializers; Sink: serializers (null: config defaults)
     // Sink
     std::string topic;
@@ -348,15 +360,15 @@ public:
     const std::map<std::string, StoreDef>& stores() const noexcept { return stores_; }
     const std::set<std::string>& internalTopics() const noexcept { return internal_topics_; }
     bool isInternalTopic(const std::string& t) const { return internal_topics_.count(t) != 0; }
-    const std::vector<std::vector<std::string>>& copartitionGroups() const noexcept { return copartition_groups_; }
     const std::set<std::string>& globalTopics() const noexcept { return global_topics_; }
-    const std::map<std::string, std::string>& repartitionPartitionCounts() const noexcept { return no_counts_; }
+    // Partition counts users fixed for repartition topics (Repartitioned::withNumberOfPartitions).
+    const std::map<std::string, int32_t>& enforcedPartitions() const noexcept { return enforced_partitions_; }
     // Store names in the order they were added.
     const std::vector<std::string>& storeOrder() const noexcept { return store_order_; }
 
     void addSource(const std::string& name, const std::vector<std::string>& topics, SerdePtr key_serde, SerdePtr value_serde,
-                   const std::string& pattern = {}) {
-        if (topics.empty() && pattern.empty()) throw TopologyException("You must provide at least one topic");
+                   std::shared_ptr<const Pattern> pattern = nullptr) {
+        if (topics.empty() && !pattern) throw TopologyException("You must provide at least one topic");
         requireNewName(name);
         for (const auto& t : topics) {
             if (topic_to_source_.count(t)) throw TopologyException("Topic " + t + " has already been registered by another source.");
@@ -365,7 +377,7 @@ public:
         n.kind = NodeDef::Kind::Source;
         n.name = name;
         n.topics = topics;
-        n.pattern = pattern;
+        n.pattern = std::move(pattern);
         n.key_serde = std::move(key_serde);
         n.value_serde = std::move(value_serde);
         for (const auto& t : topics) topic_to_source_[t] = name;
@@ -461,8 +473,160 @@ public:
         stores_[spec.name] = StoreDef{spec, true, {processor_name}};
         store_order_.push_back(spec.name);
     }
-    void addInternalTopic(const std::string& topic) { internal_topics_.insert(topic); }
-    void copartitionSources(std::vector<std::string> source_nodes) { copartition_groups_.push_back(std::move(source_nodes)); }
+    // A repartition topic (undecorated name); partitions: a count the user fixed, else derived at run time.
+    void addInternalTopic(const std::string& topic, std::optional<int32_t> partitions = std::nullopt) {
+        if (partitions && *partitions < 1) throw IllegalArgumentException("Number of partitions must be at least 1.");
+        internal_topics_.insert(topic);
+        if (partitions) enforced_partitions_[topic] = *partitions;
+    }
+    // Source nodes whose topics must be co-partitioned (Kafka: joins, cogroup).
+    void copartitionSources(const std::vector<std::string>& source_nodes) {
+        copartition_groups_.emplace_back(source_nodes.begin(), source_nodes.end());
+    }
+    // The source nodes a node's records come from within its sub-topology (Kafka's subTopologySourceNodes).
+    std::set<std::string> sourceNodesOf(const std::string& name) const {
+        std::set<std::string> out, seen;
+        std::vector<std::string> todo{name};
+        while (!todo.empty()) {
+            const std::string n = todo.back();
+            todo.pop_back();
+            if (!seen.insert(n).second) continue;
+            const NodeDef* def = node(n);
+            if (def->kind == NodeDef::Kind::Source) out.insert(n);
+            else todo.insert(todo.end(), def->predecessors.begin(), def->predecessors.end());
+        }
+        return out;
+    }
+    // A source's topics; for a pattern source, those of known_topics that match.
+    static std::vector<std::string> topicsOf(const NodeDef& source, const std::vector<std::string>& known_topics) {
+        if (!source.pattern) return source.topics;
+        std::vector<std::string> out;
+        for (const auto& t : known_topics)
+            if (source.pattern->matches(t)) out.push_back(t);
+        return out;
+    }
+    // Kafka's copartitionGroups(): the topics of each group of source nodes, groups sharing a topic merged.
+    std::vector<std::set<std::string>> copartitionGroups() const {
+        std::vector<std::set<std::string>> groups;
+        for (const auto& sources : copartition_groups_) {
+            std::set<std::string> topics;
+            for (const auto& s : sources) topics.insert(node(s)->topics.begin(), node(s)->topics.end());
+            std::vector<std::set<std::string>> rest;
+            for (auto& g : groups) {
+                const bool shares = std::any_of(g.begin(), g.end(), [&](const std::string& t) { return topics.count(t) != 0; });
+                if (shares) topics.insert(g.begin(), g.end());
+                else rest.push_back(std::move(g));
+            }
+            rest.push_back(std::move(topics));
+            groups = std::move(rest);
+        }
+        return groups;
+    }
+    // Kafka's validateCopartition (at build()): repartition topics of one group whose counts are all fixed must agree.
+    void validateCopartition() const {
+        for (const auto& group : copartitionGroups()) {
+            std::map<std::string, int32_t> fixed;
+            for (const auto& t : group) {
+                auto it = enforced_partitions_.find(t);
+                if (it != enforced_partitions_.end()) fixed.insert(*it);
+            }
+            if (fixed.empty() || fixed.size() != group.size()) continue;
+            for (const auto& [t, n] : fixed)
+                if (n != fixed.begin()->second)
+                    throw TopologyException("Following topics do not have the same number of partitions: [" + javaMapString(fixed) + "]");
+        }
+    }
+
+    // Partition counts of the repartition topics (undecorated names), as Kafka's RepartitionTopics and
+    // CopartitionedTopicsEnforcer decide them when an application starts: a fixed count if the user gave one,
+    // else the largest count among the source topics of the sub-topologies writing the topic (repeated until
+    // repartition topics fed by repartition topics are known); then each co-partition group is made
+    // consistent. external(topic) gives a user topic's count; internal names in messages are decorated with
+    // application_id, as Kafka prints them. known_topics: the user topics the host knows (pattern sources read those
+    // that match).
+    template <class External>
+    std::map<std::string, int32_t> repartitionTopicPartitions(External&& external, const std::string& application_id,
+                                                              const std::vector<std::string>& known_topics) const {
+        std::map<std::string, int32_t> counts = enforced_partitions_;
+        std::map<std::string, std::vector<std::string>> writers_sources;  // topic -> sources of its writers
+        std::map<std::string, bool> written;
+        for (const auto& group : nodeGroups()) {
+            std::vector<std::string> sources, sinks;
+            for (const auto& name : group) {
+                const NodeDef* def = node(name);
+                if (def->kind == NodeDef::Kind::Source) {
+                    const auto topics = topicsOf(*def, known_topics);
+                    sources.insert(sources.end(), topics.begin(), topics.end());
+                }
+                if (def->kind == NodeDef::Kind::Sink && isInternalTopic(def->topic)) sinks.push_back(def->topic);
+            }
+            for (const auto& t : sinks) {
+                written[t] = true;
+                auto& w = writers_sources[t];
+                w.insert(w.end(), sources.begin(), sources.end());
+            }
+        }
+        for (bool progress = true; progress;) {
+            progress = false;
+            for (const auto& t : internal_topics_) {
+                if (counts.count(t) || !written[t]) continue;
+                int32_t n = 0;
+                bool ready = true;
+                for (const auto& src : writers_sources[t]) {
+                    if (!isInternalTopic(src)) n = std::max(n, static_cast<int32_t>(external(src)));
+                    else if (counts.count(src)) n = std::max(n, counts.at(src));
+                    else ready = false;
+                }
+                if (ready && n > 0) {
+                    counts[t] = n;
+                    progress = true;
+                }
+            }
+        }
+        for (const auto& t : internal_topics_)
+            if (!counts.count(t))
+                throw StreamsException("Failed to compute number of partitions for all repartition topics, make sure all user "
+                                       "input topics are created and all Pattern subscriptions match at least one topic in the cluster");
+        auto decorated = [&](const std::map<std::string, int32_t>& m) {
+            std::map<std::string, int32_t> out;
+            for (const auto& [t, n] : m) out[isInternalTopic(t) ? application_id + "-" + t : t] = n;
+            return out;
+        };
+        for (const auto& group : copartitionGroups()) {
+            std::map<std::string, int32_t> internal, user;
+            for (const auto& t : group) {
+                if (isInternalTopic(t)) internal[t] = counts.at(t);
+                else user[t] = static_cast<int32_t>(external(t));
+            }
+            int32_t n = 0;
+            if (user.empty()) {
+                std::map<std::string, int32_t> fixed;
+                for (const auto& [t, c] : internal)
+                    if (enforced_partitions_.count(t)) fixed[t] = c;
+                if (!fixed.empty()) {
+                    n = fixed.begin()->second;
+                    for (const auto& [t, c] : fixed)
+                        if (c != n)
+                            throw TopologyException("Following topics do not have the same number of partitions: [" +
+                                                    javaMapString(decorated(internal)) + "]");
+                } else {
+                    for (const auto& [t, c] : internal) n = std::max(n, c);
+                }
+            } else {
+                n = user.begin()->second;
+                for (const auto& [t, c] : user)
+                    if (c != n) throw TopologyException("Topics not co-partitioned: [" + javaMapString(user) + "]");
+            }
+            for (const auto& [t, c] : internal) {
+                if (!enforced_partitions_.count(t)) counts[t] = n;
+                else if (c != n)
+                    throw TopologyException("Number of partitions [" + std::to_string(c) + "] of repartition topic [" +
+                                            application_id + "-" + t + "] doesn't match number of partitions [" +
+                                            std::to_string(n) + "] of the source topic.");
+            }
+        }
+        return counts;
+    }
 
     // Sub-topologies (and global-store groups): node names grouped by connectivity and shared stores,
     // numbered in the order their first node was added.
@@ -534,7 +698,7 @@ private:
             case NodeDef::Kind::Source:
                 d.kind = TopologyDescription::Node::Kind::Source;
                 d.topics = javaHashSetOrder(n.topics);
-                d.topicPattern = n.pattern;
+                if (n.pattern) d.topicPattern = n.pattern->pattern();
                 break;
             case NodeDef::Kind::Processor:
                 d.kind = TopologyDescription::Node::Kind::Processor;
@@ -611,8 +775,8 @@ private:
     std::map<std::string, std::string> topic_to_source_;
     std::set<std::string> internal_topics_;
     std::set<std::string> global_topics_;
-    std::vector<std::vector<std::string>> copartition_groups_;
-    std::map<std::string, std::string> no_counts_;
+    std::vector<std::set<std::string>> copartition_groups_;  // source node names
+    std::map<std::string, int32_t> enforced_partitions_;
 };
 
 }  // namespace detail

@@ -143,6 +143,8 @@ public:
                                                         config_.getString(StreamsConfig::DEFAULT_KEY_SERDE_CLASS_CONFIG));
         default_value_serde_ = detail::serdeFromClassName<D>(StreamsConfig::DEFAULT_VALUE_SERDE_CLASS_CONFIG,
                                                           config_.getString(StreamsConfig::DEFAULT_VALUE_SERDE_CLASS_CONFIG));
+        default_extractor_ = detail::timestampExtractorFromClassName<D>(
+            StreamsConfig::DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, config_.getString(StreamsConfig::DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG));
         for (const auto& [topic, n] : partitions_)
             if (n < 1) throw IllegalArgumentException("Topic " + topic + " must have at least one partition, not " + std::to_string(n));
         buildTasks();
@@ -268,6 +270,7 @@ private:
     const detail::StoreSpec* globalStoreSpec(const std::string& name) override {
         return global_task_ ? global_task_->storeSpec(name) : nullptr;
     }
+    std::shared_ptr<TimestampExtractor> defaultTimestampExtractor() override { return default_extractor_; }
     detail::SerdePtr defaultKeySerde() override {
         if (!default_key_serde_)
             throw ConfigException("Please specify a key serde or set one through StreamsConfig#DEFAULT_KEY_SERDE_CLASS_CONFIG");
@@ -336,36 +339,41 @@ private:
             else subtopologies.push_back(g);
         }
         // Source and sink topics (decorated) per sub-topology.
-        std::vector<std::vector<std::string>> sources(subtopologies.size());
+        std::vector<std::vector<std::string>> sources(subtopologies.size()), pattern_sources(subtopologies.size());
         for (size_t s = 0; s < subtopologies.size(); ++s) {
             for (const auto& name : subtopologies[s]) {
                 const detail::NodeDef* def = topology_->node(name);
-                if (def->kind == detail::NodeDef::Kind::Source)
+                if (def->kind == detail::NodeDef::Kind::Source && !def->pattern)
                     for (const auto& t : def->topics) sources[s].push_back(decorate(t));
+                if (def->kind == detail::NodeDef::Kind::Source && def->pattern)  // counts only; bound when first used
+                    for (const auto& [t, n] : partitions_)
+                        if (def->pattern->matches(t)) pattern_sources[s].push_back(t);
                 if (def->kind == detail::NodeDef::Kind::Sink && !def->extractor) sink_topics_.insert(decorate(def->topic));
             }
         }
-        // Repartition topics get the partition count of the sub-topology that writes them (Kafka's rule:
-        // the max over its source topics), resolved in sub-topology order.
+        // Repartition topics: Kafka's rules (the writers' largest source topic, Repartitioned's fixed count, co-partition
+        // groups made consistent); an inconsistent group is a TopologyException, as when a Kafka application starts.
+        std::vector<std::string> known_topics;
+        for (const auto& [topic, n] : partitions_) known_topics.push_back(topic);
+        for (const auto& [topic, n] : topology_->repartitionTopicPartitions([this](const std::string& t) { return partitionsFor(t); },
+                                                                            application_id_, known_topics))
+            repartition_counts_[decorate(topic)] = n;
+        // One task per partition of a sub-topology's largest source topic; Kafka's driver (one task) when every
+        // user topic has one partition.
         int32_t max_partitions = 1;
+        for (size_t s = 0; s < subtopologies.size(); ++s)
+            for (const auto* topics : {&sources[s], &pattern_sources[s]})
+                for (const auto& t : *topics)
+                    if (!repartition_counts_.count(t)) max_partitions = std::max(max_partitions, partitionsFor(t));
         for (size_t s = 0; s < subtopologies.size(); ++s) {
             int32_t n = 1;
-            for (const auto& t : sources[s]) n = std::max(n, partitionsFor(t));
-            for (const auto& name : subtopologies[s]) {
-                const detail::NodeDef* def = topology_->node(name);
-                if (def->kind == detail::NodeDef::Kind::Sink && topology_->isInternalTopic(def->topic))
-                    repartition_counts_[decorate(def->topic)] = n;
-            }
-            max_partitions = std::max(max_partitions, n);
-        }
-        for (size_t s = 0; s < subtopologies.size(); ++s) {
-            int32_t n = 1;
-            for (const auto& t : sources[s]) n = std::max(n, partitionsFor(t));
+            for (const auto* topics : {&sources[s], &pattern_sources[s]})
+                for (const auto& t : *topics) n = std::max(n, partitionsFor(t));
             subtopology_partitions_.push_back(n);
             // A store's changelog has one partition per task of the sub-topology.
             for (const auto& name : subtopologies[s])
                 for (const auto& store : topology_->node(name)->stores)
-                    repartition_counts_[application_id_ + "-" + store + "-changelog"] = n;
+                    repartition_counts_[application_id_ + "-" + store + "-changelog"] = max_partitions == 1 ? 1 : n;
         }
         if (max_partitions == 1) {
             // Kafka's driver: one task (0_0) runs the whole topology.
@@ -399,7 +407,18 @@ private:
     std::string decorate(const std::string& topic) const {
         return topology_->isInternalTopic(topic) ? application_id_ + "-" + topic : topic;
     }
-    bool consumedTopic(const std::string& topic) const { return routes_.count(topic) != 0; }
+    // Whether a task reads the topic; a topic a pattern source matches is bound to that source's tasks first.
+    bool consumedTopic(const std::string& topic) {
+        if (routes_.count(topic)) return true;
+        for (auto& task : tasks_) {
+            if (!task->subscribe(topic)) continue;
+            auto& route = routes_[topic];
+            const size_t p = static_cast<size_t>(task->id().partition);
+            if (route.size() <= p) route.resize(p + 1, nullptr);
+            route[p] = task.get();
+        }
+        return routes_.count(topic) != 0;
+    }
     std::string knownTopicsHint() const {
         std::string s = " (the topology reads";
         if (routes_.empty() && !global_task_) return s + " no topics)";
@@ -537,6 +556,7 @@ private:
     std::vector<int32_t> subtopology_partitions_;
     detail::CacheBudget cache_;
     detail::SerdePtr default_key_serde_, default_value_serde_;
+    std::shared_ptr<TimestampExtractor> default_extractor_;
     std::vector<std::unique_ptr<StreamTask>> tasks_;
     std::unique_ptr<StreamTask> global_task_;
     std::map<std::string, std::vector<StreamTask*>> routes_;

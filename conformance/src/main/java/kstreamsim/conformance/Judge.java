@@ -30,6 +30,8 @@ public final class Judge {
             new StreamsStatelessOps(),
             new StreamsKtableTombstones(),
             new StreamsPunctuate(),
+            new StreamsCogroup(),
+            new StreamsTimestamps(),
             new KeyPlacementCluster(),
             new ProducerConsumerBasics(),
             new ConfigValidation(),

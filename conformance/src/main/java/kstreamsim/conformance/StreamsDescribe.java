@@ -14,6 +14,7 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.KGroupedStream;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
@@ -159,6 +160,34 @@ final class StreamsDescribe implements Scenario {
             b.<String, String>table("tt").groupBy((k, v) -> KeyValue.pair(v, k), Grouped.as("tg")).count(Named.as("tcnt")).toStream().to("z");
             b.<String, String>globalTable("gt", Consumed.as("gsrc"));
             StreamsOut.describe(out, "named_operators_2", b.build().describe().toString());
+        }
+        {
+            StreamsBuilder b = new StreamsBuilder();
+            KGroupedStream<String, String> one = b.<String, String>stream("one").groupByKey();
+            KGroupedStream<String, Long> two = b.<String, Long>stream("two").groupBy((k, v) -> k + v);
+            one.<Long>cogroup((k, v, agg) -> agg + 1)
+                    .cogroup(two, (k, v, agg) -> agg + v)
+                    .aggregate(() -> 0L)
+                    .toStream().to("out");
+            StreamsOut.describe(out, "cogroup_anonymous_repartition", b.build().describe().toString());
+        }
+        {
+            StreamsBuilder b = new StreamsBuilder();
+            KGroupedStream<String, String> one = b.<String, String>stream("one").groupByKey();
+            KGroupedStream<String, String> two = b.<String, String>stream("two").groupByKey();
+            KGroupedStream<String, String> three = b.<String, String>stream("three").selectKey((k, v) -> v).groupByKey(Grouped.as("three-by-value"));
+            one.<String>cogroup((k, v, agg) -> agg + v)
+                    .cogroup(two, (k, v, agg) -> agg + v)
+                    .cogroup(three, (k, v, agg) -> agg + v)
+                    .aggregate(() -> "", Named.as("co"), Materialized.as("co-store"))
+                    .toStream().to("out");
+            StreamsOut.describe(out, "cogroup_three_named", b.build().describe().toString());
+        }
+        {
+            StreamsBuilder b = new StreamsBuilder();
+            b.<String, String>stream(java.util.regex.Pattern.compile("orders-.*")).filter((k, v) -> true).to("out");
+            b.<String, String>stream("plain").to("out2");
+            StreamsOut.describe(out, "pattern_source", b.build().describe().toString());
         }
         {
             Topology t = new Topology();
