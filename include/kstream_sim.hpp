@@ -27,6 +27,7 @@
 #include "kstream_sim/broker/partition_log.hpp"
 #include "kstream_sim/broker/topic.hpp"
 #include "kstream_sim/broker/group_coordinator.hpp"
+#include "kstream_sim/broker/transaction_coordinator.hpp"
 #include "kstream_sim/broker/network.hpp"
 #include "kstream_sim/broker/cluster.hpp"
 #include "kstream_sim/broker/fault_plan.hpp"
@@ -38,8 +39,8 @@
 #include "kstream_sim/clients/future.hpp"
 #include "kstream_sim/clients/admin.hpp"
 #include "kstream_sim/clients/producer_record.hpp"
-#include "kstream_sim/clients/producer.hpp"
 #include "kstream_sim/clients/consumer_record.hpp"
+#include "kstream_sim/clients/producer.hpp"
 #include "kstream_sim/clients/assignors.hpp"
 #include "kstream_sim/clients/consumer.hpp"
 

@@ -32,6 +32,7 @@
 #include "group_coordinator.hpp"
 #include "network.hpp"
 #include "topic.hpp"
+#include "transaction_coordinator.hpp"
 
 namespace kstream_sim {
 
@@ -108,8 +109,10 @@ struct FetchPartitionData {
     int64_t fetch_offset = 0;
     Error error = Error::None;
     int64_t high_watermark = 0;
+    int64_t last_stable_offset = 0;
     int64_t log_start_offset = 0;
     std::vector<StoredBatch> batches;
+    std::vector<PartitionLog::AbortedTransaction> aborted_transactions;  // read_committed only
 };
 
 struct FetchParams {
@@ -117,6 +120,7 @@ struct FetchParams {
     int64_t max_wait_ms = 500;
     int32_t max_bytes = 52428800;
     int32_t partition_max_bytes = 1048576;
+    bool read_committed = false;  // isolation.level=read_committed: read below the last stable offset
 };
 
 struct ProducePartitionResult {
@@ -470,12 +474,14 @@ public:
     // ---- list offsets: -2 earliest, -1 latest, otherwise the first offset with timestamp >= ts ----
     static constexpr int64_t kEarliestTimestamp = -2;
     static constexpr int64_t kLatestTimestamp = -1;
-    PartitionLog::TimestampAndOffset listOffset(const TopicPartition& tp, int64_t spec) {
+    // With read_committed, "latest" is the last stable offset, and nothing at or after it is found.
+    PartitionLog::TimestampAndOffset listOffset(const TopicPartition& tp, int64_t spec, bool read_committed = false) {
         PartitionState& p = partitionOrThrow(tp);
+        const int64_t end = read_committed ? p.log.lastStableOffset(p.high_watermark) : p.high_watermark;
         if (spec == kEarliestTimestamp) return {-1, p.log.logStartOffset()};
-        if (spec == kLatestTimestamp) return {-1, p.high_watermark};
+        if (spec == kLatestTimestamp) return {-1, end};
         auto found = p.log.offsetForTimestamp(spec);
-        if (found.offset >= p.high_watermark) return {};
+        if (found.offset >= end) return {};
         return found;
     }
 
@@ -505,6 +511,100 @@ public:
 
     // ---- producer ids (InitProducerId; KRaft's controller hands them out in blocks, from 0) ----
     int64_t allocateProducerId() { return next_producer_id_++; }
+
+    // ---- transactions: the transaction coordinator (broker side of KafkaProducer's transactional API) ----
+    static constexpr const char* kTransactionStateTopic = "__transaction_state";
+    static constexpr int32_t kTransactionStatePartitions = 50;  // transaction.state.log.num.partitions
+
+    // The transaction coordinator of a transactional.id: the leader of its partition of __transaction_state
+    // (abs(hashCode(id)) % 50), created on first use with replication factor min(3, brokers).
+    int32_t transactionCoordinatorFor(const std::string& transactional_id) {
+        if (!topicExists(kTransactionStateTopic))
+            createTopic(kTransactionStateTopic, kTransactionStatePartitions, static_cast<int16_t>(std::min<int32_t>(3, brokerCount())),
+                        {{TopicConfig::CLEANUP_POLICY_CONFIG, TopicConfig::CLEANUP_POLICY_COMPACT},
+                         {TopicConfig::MIN_IN_SYNC_REPLICAS_CONFIG, std::to_string(std::min<int32_t>(2, brokerCount()))}},
+                        true);
+        return leaderFor(TopicPartition(kTransactionStateTopic, offsetsPartitionFor(transactional_id)));
+    }
+    const TransactionMetadata* transaction(const std::string& transactional_id) const {
+        auto it = txns_.find(transactional_id);
+        return it == txns_.end() ? nullptr : &it->second;
+    }
+
+    // InitProducerId with a transactional.id: a producer id with epoch 0 the first time; afterwards the same id
+    // with the epoch bumped, which fences any older producer with this transactional.id and aborts the
+    // transaction it left open.
+    std::pair<int64_t, int16_t> initTransactionalId(const std::string& transactional_id, int64_t timeout_ms) {
+        TransactionMetadata& t = txns_[transactional_id];
+        if (t.producer_id < 0) {
+            t.transactional_id = transactional_id;
+            t.producer_id = allocateProducerId();
+            t.producer_epoch = 0;
+        } else {
+            ++t.producer_epoch;
+            if (t.inTransaction()) completeTransaction(t, false);
+        }
+        t.timeout_ms = timeout_ms;
+        if (!t.inTransaction()) t.state = TransactionState::Empty;
+        logTransaction(t);
+        trace_.record(nowMs(), "init-txn", transactional_id, {{"producer", t.producer_id}, {"epoch", t.producer_epoch}});
+        return {t.producer_id, t.producer_epoch};
+    }
+
+    // AddPartitionsToTxn / AddOffsetsToTxn: the partitions a transaction writes (the first one starts it, and
+    // its transaction.timeout.ms), and the groups whose offsets it commits.
+    std::exception_ptr addPartitionsToTransaction(const std::string& transactional_id, int64_t producer_id, int16_t epoch,
+                                                  const std::vector<TopicPartition>& partitions) {
+        TransactionMetadata* t = nullptr;
+        if (auto error = checkTransactionalProducer(transactional_id, producer_id, epoch, t)) return error;
+        for (const auto& tp : partitions)
+            if (!findPartition(tp)) return std::make_exception_ptr(UnknownTopicOrPartitionException("This server does not host this topic-partition."));
+        beginIfNeeded(*t);
+        for (const auto& tp : partitions) t->partitions.insert(tp);
+        return nullptr;
+    }
+    std::exception_ptr addOffsetsToTransaction(const std::string& transactional_id, int64_t producer_id, int16_t epoch,
+                                               const std::string& group_id) {
+        TransactionMetadata* t = nullptr;
+        if (auto error = checkTransactionalProducer(transactional_id, producer_id, epoch, t)) return error;
+        coordinatorFor(group_id);  // __consumer_offsets exists
+        beginIfNeeded(*t);
+        t->groups.insert(group_id);
+        t->partitions.insert(TopicPartition(kConsumerOffsetsTopic, offsetsPartitionFor(group_id)));
+        return nullptr;
+    }
+    // TxnOffsetCommit (at the group coordinator): offsets that become the group's committed offsets if, and
+    // only if, the transaction commits.
+    std::exception_ptr transactionalOffsetCommit(const std::string& transactional_id, int64_t producer_id, int16_t epoch,
+                                                 const std::string& group_id, const std::string& member_id,
+                                                 const std::optional<std::string>& instance_id, int32_t generation,
+                                                 const std::map<TopicPartition, CommittedOffset>& offsets) {
+        TransactionMetadata* t = nullptr;
+        if (auto error = checkTransactionalProducer(transactional_id, producer_id, epoch, t)) return error;
+        if (!t->inTransaction() || !t->groups.count(group_id))
+            return std::make_exception_ptr(InvalidTxnStateException("The producer attempted a transactional operation in an invalid state."));
+        const GroupError e = groups_.validateOffsetCommit(group_id, member_id, instance_id, generation, true);
+        if (e != GroupError::NONE)
+            return std::make_exception_ptr(CommitFailedException(
+                "Transaction offset Commit failed due to consumer group metadata mismatch: the group's generation or member id "
+                "is not the consumer's (it was rebalanced). Call groupMetadata() after the latest poll()."));
+        for (const auto& kv : offsets) t->pending_offsets[group_id][kv.first] = kv.second;
+        return nullptr;
+    }
+    // EndTxn: the two-phase commit. The coordinator logs PrepareCommit/PrepareAbort, writes a marker to every
+    // partition of the transaction (and commits or drops the offsets sent with it), then logs the outcome.
+    std::exception_ptr endTransaction(const std::string& transactional_id, int64_t producer_id, int16_t epoch, bool commit) {
+        TransactionMetadata* t = nullptr;
+        if (auto error = checkTransactionalProducer(transactional_id, producer_id, epoch, t)) return error;
+        if (!t->inTransaction()) {
+            // A retried EndTxn that already happened, or a transaction that never wrote anything.
+            const bool done = t->state == (commit ? TransactionState::CompleteCommit : TransactionState::CompleteAbort);
+            if (done || t->state == TransactionState::Empty) return nullptr;
+            return std::make_exception_ptr(InvalidTxnStateException("The producer attempted a transactional operation in an invalid state."));
+        }
+        completeTransaction(*t, commit);
+        return nullptr;
+    }
 
     // ---- consumer groups ----
     static constexpr const char* kConsumerOffsetsTopic = "__consumer_offsets";
@@ -694,7 +794,7 @@ private:
             PartitionState* p = findPartition(tp);
             if (!p || p->leader != f.broker_id) return true;  // an error is returned at once
             if (offset < p->log.logStartOffset() || offset > p->log.logEndOffset()) return true;
-            bytes += p->log.bytesBetween(offset, p->high_watermark);
+            bytes += p->log.bytesBetween(offset, readableEnd(*p, f.params));
         }
         return bytes >= f.params.min_bytes;
     }
@@ -715,12 +815,16 @@ private:
                 d.error = FetchPartitionData::Error::NotLeaderOrFollower;
             } else {
                 d.high_watermark = p->high_watermark;
+                d.last_stable_offset = p->log.lastStableOffset(p->high_watermark);
                 d.log_start_offset = p->log.logStartOffset();
                 if (offset < p->log.logStartOffset() || offset > p->log.logEndOffset()) {
                     d.error = FetchPartitionData::Error::OffsetOutOfRange;
                 } else if (budget > 0) {
-                    d.batches = p->log.read(offset, p->high_watermark, std::min<int64_t>(budget, f->params.partition_max_bytes));
+                    const int64_t end = readableEnd(*p, f->params);
+                    d.batches = p->log.read(offset, end, std::min<int64_t>(budget, f->params.partition_max_bytes));
                     for (const auto& b : d.batches) budget -= b.sizeInBytes();
+                    if (f->params.read_committed && !d.batches.empty())
+                        d.aborted_transactions = p->log.abortedTransactions(offset, d.batches.back().nextOffset());
                 }
             }
             response.push_back(std::move(d));
@@ -737,6 +841,11 @@ private:
             f->on_response(std::move(response));
         });
         parked_fetches_.erase(std::remove(parked_fetches_.begin(), parked_fetches_.end(), f), parked_fetches_.end());
+    }
+
+    // How far a fetch may read: the high watermark, or the last stable offset for read_committed.
+    static int64_t readableEnd(const PartitionState& p, const FetchParams& params) {
+        return params.read_committed ? p.log.lastStableOffset(p.high_watermark) : p.high_watermark;
     }
 
     void wakeParkedFetches(const TopicPartition& tp) {
@@ -1122,6 +1231,96 @@ private:
         });
     }
 
+    // ==== the transaction coordinator ====
+
+    // The producer of a transactional.id must be its current one: an older epoch is a zombie.
+    std::exception_ptr checkTransactionalProducer(const std::string& transactional_id, int64_t producer_id, int16_t epoch,
+                                                  TransactionMetadata*& out) {
+        auto it = txns_.find(transactional_id);
+        if (it == txns_.end() || it->second.producer_id != producer_id)
+            return std::make_exception_ptr(InvalidTxnStateException("The producer attempted to use a producer id which is not currently assigned to its transactional id."));
+        if (epoch < it->second.producer_epoch)
+            return std::make_exception_ptr(ProducerFencedException(
+                "There is a newer producer with the same transactionalId which fences the current one."));
+        out = &it->second;
+        return nullptr;
+    }
+
+    // The first partition or group of a transaction starts it, and its transaction.timeout.ms: a transaction
+    // still open then is aborted by the coordinator, with the epoch bumped so that its producer is fenced.
+    void beginIfNeeded(TransactionMetadata& t) {
+        if (t.inTransaction()) return;
+        t.state = TransactionState::Ongoing;
+        t.start_ms = nowMs();
+        t.partitions.clear();
+        t.groups.clear();
+        t.pending_offsets.clear();
+        logTransaction(t);
+        const std::string id = t.transactional_id;
+        const int64_t start = t.start_ms;
+        t.timeout_timer = scheduler_.timerAfter(t.timeout_ms, [this, id, start] {
+            TransactionMetadata& tm = txns_.at(id);
+            if (!tm.inTransaction() || tm.start_ms != start) return;
+            trace_.record(nowMs(), "txn-timeout", id, {{"producer", tm.producer_id}});
+            ++tm.producer_epoch;
+            completeTransaction(tm, false);
+        });
+    }
+
+    void completeTransaction(TransactionMetadata& t, bool commit) {
+        scheduler_.cancel(t.timeout_timer);
+        t.state = commit ? TransactionState::PrepareCommit : TransactionState::PrepareAbort;
+        logTransaction(t);
+        for (const auto& tp : t.partitions) writeMarker(tp, t.producer_id, t.producer_epoch, commit);
+        if (commit)
+            for (const auto& kv : t.pending_offsets) commitOffsets(kv.first, kv.second);
+        t.state = commit ? TransactionState::CompleteCommit : TransactionState::CompleteAbort;
+        logTransaction(t);
+        trace_.record(nowMs(), commit ? "txn-commit" : "txn-abort", t.transactional_id,
+                      {{"producer", t.producer_id}, {"partitions", static_cast<int64_t>(t.partitions.size())}});
+        t.partitions.clear();
+        t.groups.clear();
+        t.pending_offsets.clear();
+    }
+
+    // A transaction marker: a control batch of one record (key: version 0, type 0 abort / 1 commit; value:
+    // version 0, coordinator epoch) that takes one offset and is never returned to applications.
+    void writeMarker(const TopicPartition& tp, int64_t producer_id, int16_t epoch, bool commit) {
+        PartitionState* p = findPartition(tp);
+        if (!p || p->leader < 0) return;  // offline: see docs/transactions.md, "What is simplified"
+        auto payload = std::make_shared<BatchPayload>();
+        Bytes key, value;
+        detail::appendBigEndian(key, 0, 2);
+        detail::appendBigEndian(key, commit ? 1 : 0, 2);
+        detail::appendBigEndian(value, 0, 2);
+        detail::appendBigEndian(value, 0, 4);
+        payload->append(nowMs(), {key.data(), static_cast<int32_t>(key.size())}, {value.data(), static_cast<int32_t>(value.size())}, nullptr);
+        StoredBatch marker;
+        marker.producer = ProducerIdentity{producer_id, epoch, -1, true};
+        marker.control = commit ? ControlType::Commit : ControlType::Abort;
+        marker.payload = std::move(payload);
+        appendToLeaderLog(*p, tp, std::move(marker));
+    }
+
+    // Each state change is a record of __transaction_state keyed by the transactional.id, as Kafka logs it.
+    void logTransaction(const TransactionMetadata& t) {
+        PartitionState* p = findPartition(TopicPartition(kTransactionStateTopic, offsetsPartitionFor(t.transactional_id)));
+        if (!p || p->leader < 0) return;
+        auto payload = std::make_shared<BatchPayload>();
+        Bytes key, value;
+        detail::appendBigEndian(key, 0, 2);
+        appendShortString(key, t.transactional_id);
+        detail::appendBigEndian(value, 0, 2);
+        detail::appendBigEndian(value, static_cast<uint64_t>(t.producer_id), 8);
+        detail::appendBigEndian(value, static_cast<uint16_t>(t.producer_epoch), 2);
+        detail::appendBigEndian(value, static_cast<uint32_t>(t.timeout_ms), 4);
+        detail::appendBigEndian(value, static_cast<uint8_t>(t.state), 1);
+        payload->append(nowMs(), {key.data(), static_cast<int32_t>(key.size())}, {value.data(), static_cast<int32_t>(value.size())}, nullptr);
+        StoredBatch batch;
+        batch.payload = std::move(payload);
+        appendToLeaderLog(*p, TopicPartition(kTransactionStateTopic, p->partition), std::move(batch));
+    }
+
     // ==== the controller ====
 
     void scheduleFencing(int32_t id) {
@@ -1303,6 +1502,7 @@ private:
     std::map<TopicPartition, std::deque<AckWaiter>> ack_waiters_;
     std::vector<std::shared_ptr<PendingProduce>> pending_produces_;
     int64_t next_producer_id_ = 0;
+    std::map<std::string, TransactionMetadata> txns_;
     bool isr_check_scheduled_ = false;
     bool rebalance_scheduled_ = false;
     GroupCoordinator groups_{random_.fork("group-coordinator"), scheduler_};

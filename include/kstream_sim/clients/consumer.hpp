@@ -27,23 +27,6 @@
 
 namespace kstream_sim {
 
-// ConsumerGroupMetadata: what a transactional producer needs to commit a group's offsets.
-class ConsumerGroupMetadata {
-public:
-    ConsumerGroupMetadata(std::string group_id, int32_t generation, std::string member_id, std::optional<std::string> instance_id)
-        : group_id_(std::move(group_id)), generation_(generation), member_id_(std::move(member_id)), instance_id_(std::move(instance_id)) {}
-    const std::string& groupId() const noexcept { return group_id_; }
-    int32_t generationId() const noexcept { return generation_; }
-    const std::string& memberId() const noexcept { return member_id_; }
-    const std::optional<std::string>& groupInstanceId() const noexcept { return instance_id_; }
-
-private:
-    std::string group_id_;
-    int32_t generation_;
-    std::string member_id_;
-    std::optional<std::string> instance_id_;
-};
-
 namespace detail {
 
 // auto.offset.reset: latest, earliest, none, or by_duration:<ISO-8601 duration> (KIP-1106, Kafka 4.0), which
@@ -140,6 +123,7 @@ public:
         fetch_.max_wait_ms = config_.getInt(ConsumerConfig::FETCH_MAX_WAIT_MS_CONFIG);
         fetch_.max_bytes = config_.getInt(ConsumerConfig::FETCH_MAX_BYTES_CONFIG);
         fetch_.partition_max_bytes = config_.getInt(ConsumerConfig::MAX_PARTITION_FETCH_BYTES_CONFIG);
+        fetch_.read_committed = config_.getString(ConsumerConfig::ISOLATION_LEVEL_CONFIG) == "read_committed";
         default_api_timeout_ms_ = config_.getInt(ConsumerConfig::DEFAULT_API_TIMEOUT_MS_CONFIG);
         allow_auto_create_ = config_.getBoolean(ConsumerConfig::ALLOW_AUTO_CREATE_TOPICS_CONFIG);
         session_timeout_ms_ = config_.getInt(ConsumerConfig::SESSION_TIMEOUT_MS_CONFIG);
@@ -246,6 +230,7 @@ public:
             auto it = assignment_.find(*r.tp);
             if (it != assignment_.end()) it->second.position = r.offset + 1;
         }
+        advancePastSkipped();
         trimBuffered();
         sendFetches();  // prefetch, as Kafka's consumer pipelines the next fetch
     }
@@ -294,9 +279,10 @@ public:
         auto errors = std::make_shared<std::exception_ptr>();
         auto pending = std::make_shared<size_t>(partitions.size());
         for (const auto& tp : partitions) {
-            cluster_.roundTrip(leaderOrAny(tp), [c = &cluster_, tp, spec, results, errors, pending]() -> std::function<void()> {
+            cluster_.roundTrip(leaderOrAny(tp), [c = &cluster_, tp, spec, results, errors, pending,
+                                                 read_committed = fetch_.read_committed]() -> std::function<void()> {
                 try {
-                    auto found = c->listOffset(tp, spec);
+                    auto found = c->listOffset(tp, spec, read_committed);
                     return [=] { (*results)[tp] = found; --*pending; };
                 } catch (const KafkaException&) {
                     auto e = std::current_exception();
@@ -483,6 +469,9 @@ private:
     struct FetchedBatch {
         TopicPartition tp;
         StoredBatch batch;
+        // A batch no application sees (a transaction marker; with read_committed, an aborted transaction's
+        // data): kept only so that the position moves past its offsets, as Kafka's does.
+        bool skip = false;
     };
 
     void ensureOpen() const {
@@ -949,10 +938,32 @@ private:
                 it->second.position.reset();
                 continue;
             }
+            // read_committed: a transactional batch of a producer whose transaction is in the response's aborted
+            // list (from that transaction's first offset until its abort marker) is skipped, as Kafka's fetcher does.
+            std::set<int64_t> aborted_producers;
+            size_t next_aborted = 0;
             for (auto& b : d.batches) {
-                if (b.isControl()) continue;
-                buffered_.push_back(FetchedBatch{d.tp, std::move(b)});
+                bool skip = b.isControl();
+                if (fetch_.read_committed) {
+                    while (next_aborted < d.aborted_transactions.size() && d.aborted_transactions[next_aborted].first_offset <= b.lastOffset())
+                        aborted_producers.insert(d.aborted_transactions[next_aborted++].producer_id);
+                    if (b.isControl() && b.control == ControlType::Abort) aborted_producers.erase(b.producer.producer_id);
+                    else if (!b.isControl() && b.producer.transactional && aborted_producers.count(b.producer.producer_id)) skip = true;
+                }
+                buffered_.push_back(FetchedBatch{d.tp, std::move(b), skip});
             }
+        }
+        advancePastSkipped();
+    }
+
+    // Moves each position past skipped batches it has reached (markers, aborted data).
+    void advancePastSkipped() {
+        for (auto& f : buffered_) {
+            if (!f.skip) continue;
+            auto it = assignment_.find(f.tp);
+            if (it == assignment_.end() || !it->second.position) continue;
+            int64_t& position = *it->second.position;
+            if (position >= f.batch.base_offset && position < f.batch.nextOffset()) position = f.batch.nextOffset();
         }
     }
 
@@ -963,7 +974,7 @@ private:
     }
     bool hasBufferedForAssignment() const {
         for (const auto& f : buffered_)
-            if (assignment_.count(f.tp)) return true;
+            if (!f.skip && assignment_.count(f.tp)) return true;
         return false;
     }
 
@@ -975,6 +986,7 @@ private:
             auto it = assignment_.find(f.tp);
             if (it == assignment_.end() || !it->second.position) continue;
             auto pos = next.emplace(f.tp, *it->second.position).first;
+            if (f.skip) continue;
             const auto& records = f.batch.payload->records;
             for (size_t i = 0; i < records.size(); ++i) {
                 const int64_t offset = f.batch.base_offset + static_cast<int64_t>(i);

@@ -130,4 +130,21 @@ public:
 using OffsetCommitCallback =
     std::function<void(const std::map<TopicPartition, OffsetAndMetadata>&, const KafkaException*)>;
 
+// ConsumerGroupMetadata: what a transactional producer needs to commit a group's offsets.
+class ConsumerGroupMetadata {
+public:
+    ConsumerGroupMetadata(std::string group_id, int32_t generation, std::string member_id, std::optional<std::string> instance_id)
+        : group_id_(std::move(group_id)), generation_(generation), member_id_(std::move(member_id)), instance_id_(std::move(instance_id)) {}
+    const std::string& groupId() const noexcept { return group_id_; }
+    int32_t generationId() const noexcept { return generation_; }
+    const std::string& memberId() const noexcept { return member_id_; }
+    const std::optional<std::string>& groupInstanceId() const noexcept { return instance_id_; }
+
+private:
+    std::string group_id_;
+    int32_t generation_;
+    std::string member_id_;
+    std::optional<std::string> instance_id_;
+};
+
 }  // namespace kstream_sim

@@ -22,6 +22,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -30,6 +31,7 @@
 #include "../core/hashing.hpp"
 #include "../core/ref.hpp"
 #include "client_configs.hpp"
+#include "consumer_record.hpp"
 #include "future.hpp"
 #include "producer_record.hpp"
 
@@ -164,8 +166,11 @@ public:
         metadata_max_age_ms_ = config_.getLong(ProducerConfig::METADATA_MAX_AGE_CONFIG);
         ignore_keys_ = config_.getBoolean(ProducerConfig::PARTITIONER_IGNORE_KEYS_CONFIG);
         configurePartitionerClass();
-        // Kafka's sender thread asks for a producer id as soon as it starts, before any send.
-        if (idempotent_) requestProducerId();
+        if (!config_.isNull(ProducerConfig::TRANSACTIONAL_ID_CONFIG)) transactional_id_ = config_.getString(ProducerConfig::TRANSACTIONAL_ID_CONFIG);
+        transaction_timeout_ms_ = config_.getInt(ProducerConfig::TRANSACTION_TIMEOUT_CONFIG);
+        // Kafka's sender thread asks for a producer id as soon as it starts, before any send (a transactional
+        // producer gets its id from initTransactions()).
+        if (idempotent_ && !transactional_id_) requestProducerId();
     }
     ProducerCoreImpl(const ProducerCoreImpl&) = delete;
     ProducerCoreImpl& operator=(const ProducerCoreImpl&) = delete;
@@ -202,6 +207,7 @@ public:
                               key, value, callback);
         }
         const int32_t partition = explicit_partition ? *explicit_partition : choosePartition(*entry, topic, key, value);
+        if (transactional_id_) addToTransaction(TopicPartition(topic, partition));
         PartitionQueue& queue = entry->queues[static_cast<size_t>(partition)];
         ProducerBatch* open = queue.open();
         int32_t size = 0;
@@ -234,6 +240,13 @@ public:
     // Sends what is buffered and waits up to timeout_ms (Scheduler::kForever: as long as it takes).
     void close(int64_t timeout_ms) {
         if (closed_) return;
+        // As Kafka's sender on a graceful close: a transaction still open is aborted.
+        if (timeout_ms > 0 && transactional_id_ && txn_state_ == TxnState::InTransaction) {
+            try {
+                abortTransaction(timeout_ms);
+            } catch (const KafkaException&) {
+            }
+        }
         if (timeout_ms > 0) {
             flushing_ = true;
             runSenderNow();
@@ -242,6 +255,114 @@ public:
         }
         abortUnsent("Producer is closed forcefully.");
         closed_ = true;
+    }
+
+    // ---- transactions (Kafka's TransactionManager) ----
+    enum class TxnState : int8_t {
+        Uninitialized, Initializing, Ready, InTransaction, CommittingTransaction, AbortingTransaction, AbortableError, FatalError
+    };
+    static const char* txnStateName(TxnState s) noexcept {
+        static const char* const names[] = {"UNINITIALIZED",          "INITIALIZING",         "READY",           "IN_TRANSACTION",
+                                            "COMMITTING_TRANSACTION", "ABORTING_TRANSACTION", "ABORTABLE_ERROR", "FATAL_ERROR"};
+        return names[static_cast<int>(s)];
+    }
+    TxnState transactionState() const noexcept { return txn_state_; }
+
+    // initTransactions(): a producer id for the transactional.id from its coordinator, with the epoch bumped
+    // past any earlier producer of the same id (which is fenced; its open transaction is aborted).
+    void initTransactions(int64_t timeout_ms) {
+        requireTransactional();
+        transitionTo(TxnState::Initializing);
+        auto result = std::make_shared<std::optional<std::pair<int64_t, int16_t>>>();
+        const std::string id = *transactional_id_;
+        const int64_t txn_timeout = transaction_timeout_ms_;
+        toTransactionCoordinator(ApiKey::InitProducerId, [id, txn_timeout, result](Cluster& c) -> std::function<void()> {
+            auto r = c.initTransactionalId(id, txn_timeout);
+            return [r, result] { *result = r; };
+        });
+        blockUntil(cluster_.scheduler(), [&] { return result->has_value(); }, "KafkaProducer.initTransactions()", timeout_ms);
+        producer_id_ = (*result)->first;
+        producer_epoch_ = (*result)->second;
+        resetSequences();
+        transitionTo(TxnState::Ready);
+    }
+
+    void beginTransaction() {
+        requireTransactional();
+        maybeFailWithError();
+        transitionTo(TxnState::InTransaction);
+        txn_partitions_.clear();
+        txn_new_partitions_.clear();
+        txn_started_ = false;
+    }
+
+    // sendOffsetsToTransaction(): the consumer group's offsets, committed if and only if the transaction commits.
+    void sendOffsetsToTransaction(const std::map<TopicPartition, OffsetAndMetadata>& offsets, const ConsumerGroupMetadata& group,
+                                  int64_t timeout_ms) {
+        requireTransactional();
+        maybeFailWithError();
+        if (txn_state_ != TxnState::InTransaction)
+            throw IllegalStateException(std::string("Cannot send offsets if a transaction is not in progress (currentState= ") +
+                                        txnStateName(txn_state_) + ")");
+        if (offsets.empty()) return;
+        std::map<TopicPartition, CommittedOffset> commit;
+        for (const auto& [tp, o] : offsets) commit[tp] = CommittedOffset{o.offset(), o.leaderEpoch(), o.metadata(), cluster_.nowMs()};
+        auto outcome = std::make_shared<std::optional<std::exception_ptr>>();
+        const std::string id = *transactional_id_;
+        const int64_t pid = producer_id_;
+        const int16_t epoch = producer_epoch_;
+        toTransactionCoordinator(ApiKey::AddOffsetsToTxn, [id, pid, epoch, group, outcome](Cluster& c) -> std::function<void()> {
+            auto error = c.addOffsetsToTransaction(id, pid, epoch, group.groupId());
+            return [outcome, error] { *outcome = error; };
+        });
+        blockUntil(cluster_.scheduler(), [&] { return outcome->has_value(); }, "KafkaProducer.sendOffsetsToTransaction()", timeout_ms);
+        if (**outcome) failTransactionalCall(**outcome);
+        txn_started_ = true;
+        outcome->reset();
+        cluster_.roundTrip(cluster_.coordinatorFor(group.groupId()), [c = &cluster_, id, pid, epoch, group, commit, outcome]() -> std::function<void()> {
+            auto error = c->transactionalOffsetCommit(id, pid, epoch, group.groupId(), group.memberId(), group.groupInstanceId(),
+                                                      group.generationId(), commit);
+            return [outcome, error] { *outcome = error; };
+        });
+        blockUntil(cluster_.scheduler(), [&] { return outcome->has_value(); }, "KafkaProducer.sendOffsetsToTransaction()", timeout_ms);
+        if (**outcome) failTransactionalCall(**outcome);
+    }
+
+    // commitTransaction(): sends what is buffered, waits for it, then the two-phase commit at the coordinator.
+    void commitTransaction(int64_t timeout_ms) {
+        requireTransactional();
+        maybeFailWithError();
+        transitionTo(TxnState::CommittingTransaction);
+        flush();
+        if (txn_error_) {
+            txn_state_ = TxnState::AbortableError;
+            maybeFailWithError();
+        }
+        endTransaction(true, timeout_ms);
+    }
+
+    // abortTransaction(): records not sent yet fail with TransactionAbortedException; what was written is
+    // marked aborted, and read_committed consumers never see it.
+    void abortTransaction(int64_t timeout_ms) {
+        requireTransactional();
+        if (txn_state_ == TxnState::FatalError) maybeFailWithError();
+        transitionTo(TxnState::AbortingTransaction);
+        for (const auto& entry : topic_order_)
+            for (auto& q : entry->queues) {
+                for (auto& b : q.batches)
+                    complete(*b, -1, -1, std::make_exception_ptr(TransactionAbortedException("Failing batch since transaction was aborted")));
+                q.batches.clear();
+            }
+        blockUntil(cluster_.scheduler(), [this] { return requests_.empty(); }, "KafkaProducer.abortTransaction()", timeout_ms);
+        endTransaction(false, timeout_ms);
+    }
+
+    // A kstream_sim addition (Java has none): the producer's process dies. Nothing more is sent, nothing is
+    // aborted: an open transaction stays open until transaction.timeout.ms, when its coordinator aborts it.
+    void simulateCrash() {
+        closed_ = true;
+        *alive_ = false;
+        cluster_.trace().record(cluster_.nowMs(), "crash", client_id_);
     }
 
     std::vector<PartitionInfo> partitionsFor(const std::string& topic) {
@@ -441,6 +562,146 @@ private:
         });
     }
 
+    void requireTransactional() const {
+        if (!transactional_id_)
+            throw IllegalStateException(
+                "Cannot use transactional methods without enabling transactions by setting the transactional.id configuration property");
+    }
+
+    // Kafka's valid transitions (TransactionManager.State.isTransitionValid).
+    void transitionTo(TxnState target) {
+        using S = TxnState;
+        const S from = txn_state_;
+        bool valid = target == S::FatalError;
+        switch (target) {
+            case S::Uninitialized: valid = from == S::Ready || from == S::AbortableError; break;
+            case S::Initializing: valid = from == S::Uninitialized || from == S::AbortingTransaction; break;
+            case S::Ready: valid = from == S::Initializing || from == S::CommittingTransaction || from == S::AbortingTransaction; break;
+            case S::InTransaction: valid = from == S::Ready; break;
+            case S::CommittingTransaction: valid = from == S::InTransaction; break;
+            case S::AbortingTransaction: valid = from == S::InTransaction || from == S::AbortableError; break;
+            case S::AbortableError:
+                valid = from == S::InTransaction || from == S::CommittingTransaction || from == S::AbortableError || from == S::Initializing;
+                break;
+            case S::FatalError: break;
+        }
+        if (!valid)
+            throw IllegalStateException("TransactionalId " + *transactional_id_ + ": Invalid transition attempted from state " +
+                                        txnStateName(from) + " to state " + txnStateName(target));
+        txn_state_ = target;
+    }
+
+    // After an error, transactional calls fail (TransactionManager.maybeFailWithError).
+    void maybeFailWithError() const {
+        if (txn_state_ != TxnState::AbortableError && txn_state_ != TxnState::FatalError) return;
+        try {
+            std::rethrow_exception(txn_error_);
+        } catch (const ProducerFencedException&) {
+            throw ProducerFencedException(fencedMessage());
+        } catch (const KafkaException&) {
+            throw KafkaException("Cannot execute transactional method because we are in an error state", txn_error_);
+        }
+    }
+    std::string fencedMessage() const {
+        return "Producer with transactionalId '" + *transactional_id_ + "' and (producerId=" + std::to_string(producer_id_) +
+               ", epoch=" + std::to_string(producer_epoch_) + ") has been fenced by another producer with the same transactionalId";
+    }
+    // A send of the transaction failed: the transaction can only be aborted now (fenced: nothing more at all).
+    void transactionFailed(const std::exception_ptr& error) {
+        if (txn_state_ == TxnState::FatalError) return;
+        txn_error_ = error;
+        try {
+            std::rethrow_exception(error);
+        } catch (const ProducerFencedException&) {
+            txn_state_ = TxnState::FatalError;
+        } catch (...) {
+            if (txn_state_ == TxnState::InTransaction || txn_state_ == TxnState::CommittingTransaction) txn_state_ = TxnState::AbortableError;
+        }
+    }
+    // A coordinator call failed: the error state, then the exception.
+    [[noreturn]] void failTransactionalCall(const std::exception_ptr& error) {
+        transactionFailed(error);
+        if (txn_state_ == TxnState::FatalError) throw ProducerFencedException(fencedMessage());
+        std::rethrow_exception(error);
+    }
+
+    // send() inside a transaction: the partition joins the transaction (AddPartitionsToTxn, sent by the sender).
+    void addToTransaction(const TopicPartition& tp) {
+        if (txn_state_ == TxnState::AbortableError || txn_state_ == TxnState::FatalError) maybeFailWithError();
+        if (producer_id_ < 0) throw IllegalStateException("Cannot add partition " + tp.toString() + " to transaction before completing a call to initTransactions");
+        if (txn_state_ != TxnState::InTransaction)
+            throw IllegalStateException("Cannot add partition " + tp.toString() + " to transaction while in state  " + txnStateName(txn_state_));
+        if (!txn_partitions_.count(tp)) txn_new_partitions_.insert(tp);
+    }
+
+    void addPartitionsToTransaction() {
+        if (add_partitions_in_flight_) return;
+        add_partitions_in_flight_ = true;
+        std::vector<TopicPartition> partitions(txn_new_partitions_.begin(), txn_new_partitions_.end());
+        const std::string id = *transactional_id_;
+        const int64_t pid = producer_id_;
+        const int16_t epoch = producer_epoch_;
+        toTransactionCoordinator(ApiKey::AddPartitionsToTxn, [this, id, pid, epoch, partitions, alive = alive_](Cluster& c) -> std::function<void()> {
+            auto error = c.addPartitionsToTransaction(id, pid, epoch, partitions);
+            return [this, error, partitions, alive] {
+                if (!*alive) return;
+                add_partitions_in_flight_ = false;
+                if (error) {
+                    transactionFailed(error);
+                    for (const auto& tp : partitions) {
+                        txn_new_partitions_.erase(tp);
+                        PartitionQueue& q = topics_.at(tp.topic())->queues[static_cast<size_t>(tp.partition())];
+                        for (auto& b : q.batches) complete(*b, -1, -1, error);
+                        q.batches.clear();
+                    }
+                    return;
+                }
+                txn_started_ = true;
+                for (const auto& tp : partitions) {
+                    txn_new_partitions_.erase(tp);
+                    txn_partitions_.insert(tp);
+                }
+                runSender();
+            };
+        });
+    }
+
+    void endTransaction(bool commit, int64_t timeout_ms) {
+        if (txn_started_) {
+            auto outcome = std::make_shared<std::optional<std::exception_ptr>>();
+            const std::string id = *transactional_id_;
+            const int64_t pid = producer_id_;
+            const int16_t epoch = producer_epoch_;
+            toTransactionCoordinator(ApiKey::EndTxn, [id, pid, epoch, commit, outcome](Cluster& c) -> std::function<void()> {
+                auto error = c.endTransaction(id, pid, epoch, commit);
+                return [outcome, error] { *outcome = error; };
+            });
+            blockUntil(cluster_.scheduler(), [&] { return outcome->has_value(); },
+                       commit ? "KafkaProducer.commitTransaction()" : "KafkaProducer.abortTransaction()", timeout_ms);
+            if (**outcome) failTransactionalCall(**outcome);
+        }
+        txn_partitions_.clear();
+        txn_new_partitions_.clear();
+        txn_started_ = false;
+        txn_error_ = nullptr;
+        transitionTo(TxnState::Ready);
+    }
+
+    // A request to this producer's transaction coordinator: `handle` runs there, its result back here.
+    template <class Handle>
+    void toTransactionCoordinator(ApiKey, Handle handle) {
+        Cluster& c = cluster_;
+        c.roundTrip(c.transactionCoordinatorFor(*transactional_id_), [&c, handle]() -> std::function<void()> { return handle(c); });
+    }
+
+    void resetSequences() {
+        for (const auto& entry : topic_order_)
+            for (auto& q : entry->queues) {
+                q.next_sequence = q.acked_next_sequence = 0;
+                for (auto& b : q.batches) b->base_sequence = -1;
+            }
+    }
+
     bool sendable(const ProducerBatch& b) const {
         return b.full || flushing_ || cluster_.nowMs() - b.created_ms >= linger_ms_;
     }
@@ -450,7 +711,8 @@ private:
     // are outstanding to it. With max.in.flight 1 a partition is muted while its batch is in flight
     // (Kafka's guaranteeMessageOrder); otherwise several batches of a partition may be in flight at once.
     void runSender() {
-        if (idempotent_ && producer_id_ < 0) return requestProducerId();
+        if (idempotent_ && producer_id_ < 0) return transactional_id_ ? void() : requestProducerId();
+        if (transactional_id_ && !txn_new_partitions_.empty()) addPartitionsToTransaction();
         bool sent = true, waiting_for_leader = false;
         while (sent) {
             sent = false;
@@ -461,6 +723,8 @@ private:
                     PartitionQueue& q = entry->queues[static_cast<size_t>(p)];
                     expireBatches(q);
                     if (q.muted || q.batches.empty() || !sendable(*q.batches.front())) continue;
+                    // A transactional batch waits until its partition is part of the transaction (AddPartitionsToTxn).
+                    if (transactional_id_ && !txn_partitions_.count(TopicPartition(entry->name, p))) continue;
                     // Idempotence: after a failure, the failed batches go again one at a time, in order, before
                     // anything new.
                     if (idempotent_ && q.retrying > 0 && (q.in_flight > 0 || q.batches.front()->attempts == 0)) continue;
@@ -559,6 +823,7 @@ private:
                 identity.producer_id = producer_id_;
                 identity.producer_epoch = producer_epoch_;
                 identity.base_sequence = b->base_sequence;
+                identity.transactional = transactional_id_.has_value();
             }
             entries.push_back(ProduceEntry{b->tp, b->payload, identity});
         }
@@ -639,7 +904,8 @@ private:
                 continue;
             }
             complete(b, r.base_offset, r.log_append_time, r.error);
-            if (r.error && b.base_sequence >= 0) bumpEpoch();
+            // (A transactional producer's epoch is its coordinator's: its failed batch aborts the transaction.)
+            if (r.error && b.base_sequence >= 0 && !transactional_id_) bumpEpoch();
         }
         runSender();
     }
@@ -649,11 +915,7 @@ private:
     void bumpEpoch() {
         ++producer_epoch_;
         cluster_.trace().record(cluster_.nowMs(), "epoch-bump", client_id_, {{"epoch", producer_epoch_}});
-        for (const auto& entry : topic_order_)
-            for (auto& q : entry->queues) {
-                q.next_sequence = q.acked_next_sequence = 0;
-                for (auto& b : q.batches) b->base_sequence = -1;
-            }
+        resetSequences();
         for (auto& kv : requests_)
             for (auto& b : kv.second.batches) b->base_sequence = -1;
     }
@@ -723,6 +985,7 @@ private:
                 q.muted = false;
                 if (!error && b.base_sequence >= 0) q.acked_next_sequence = incrementSequence(b.base_sequence, b.payload->count());
             }
+        if (error && transactional_id_ && txn_state_ != TxnState::AbortingTransaction) transactionFailed(error);
         cluster_.trace().record(cluster_.nowMs(), error ? "produce-failed" : "ack", b.tp.toString(),
                                 {{"base", b.base_offset}, {"count", b.payload->count()}});
         for (auto& pending : b.callbacks) {
@@ -794,6 +1057,15 @@ private:
         uint64_t timer;
     };
     std::map<uint64_t, InFlightRequest> requests_;
+    // Transactions: the transactional.id, the state, the partitions in the current transaction (added at the
+    // coordinator, or written and waiting to be added), and the error that ended it.
+    std::optional<std::string> transactional_id_;
+    int64_t transaction_timeout_ms_ = 60000;
+    TxnState txn_state_ = TxnState::Uninitialized;
+    std::set<TopicPartition> txn_partitions_, txn_new_partitions_;
+    bool add_partitions_in_flight_ = false;
+    bool txn_started_ = false;
+    std::exception_ptr txn_error_;
     int32_t delivery_timeout_ms_ = 120000;
     int64_t metadata_max_age_ms_ = 300000;
     bool ignore_keys_ = false;
@@ -848,6 +1120,18 @@ public:
 
     void flush() { core_->flush(); }
     void close() { core_->close(Scheduler::kForever); }
+
+    // Transactions (transactional.id): initTransactions() once, then begin / send / commit or abort.
+    // The blocking calls wait up to max.block.ms of virtual time.
+    void initTransactions() { core_->initTransactions(maxBlockMs()); }
+    void beginTransaction() { core_->beginTransaction(); }
+    void sendOffsetsToTransaction(const std::map<TopicPartition, OffsetAndMetadata>& offsets, const ConsumerGroupMetadata& group) {
+        core_->sendOffsetsToTransaction(offsets, group, maxBlockMs());
+    }
+    void commitTransaction() { core_->commitTransaction(maxBlockMs()); }
+    void abortTransaction() { core_->abortTransaction(maxBlockMs()); }
+    // kstream_sim addition: the producer's process dies mid-flight (no flush, no abort; see docs/transactions.md).
+    void simulateCrash() { core_->simulateCrash(); }
     template <class Rep, class Period>
     void close(std::chrono::duration<Rep, Period> timeout) {
         core_->close(std::chrono::duration_cast<Millis>(timeout).count());
@@ -859,6 +1143,8 @@ public:
     const AbstractConfig& config() const noexcept { return core_->config(); }
 
 private:
+    int64_t maxBlockMs() const { return core_->config().getLong(ProducerConfig::MAX_BLOCK_MS_CONFIG); }
+
     Future<RecordMetadata> sendWith(const ProducerRecord<K, V>& record, Callback* callback) {
         const ByteView key = record.key() ? key_serializer_.bytesOf(*record.key(), key_bytes_) : ByteView{};
         const ByteView value = record.value() ? value_serializer_.bytesOf(*record.value(), value_bytes_) : ByteView{};
