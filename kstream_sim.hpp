@@ -2400,6 +2400,9 @@ public:
     ClusterConfig& defaultReplicationFactor(int16_t n) { default_rf_ = n; return *this; }
     // Keep the trace's readable lines (the hash is always kept).
     ClusterConfig& trace(bool keep_lines) { trace_lines_ = keep_lines; return *this; }
+    // group.initial.rebalance.delay.ms: how long the first rebalance of an empty group waits for more members
+    // (Kafka's default 3 s; Kafka's shipped config/server.properties sets 0).
+    ClusterConfig& groupInitialRebalanceDelay(Millis d) { group_initial_rebalance_delay_ms_ = d.count(); return *this; }
 
     int32_t brokers() const noexcept { return brokers_; }
     uint64_t seed() const noexcept { return seed_; }
@@ -2410,6 +2413,7 @@ public:
     int32_t defaultPartitions() const noexcept { return default_partitions_; }
     int16_t defaultReplicationFactor() const noexcept { return default_rf_; }
     bool trace() const noexcept { return trace_lines_; }
+    int64_t groupInitialRebalanceDelayMs() const noexcept { return group_initial_rebalance_delay_ms_; }
 
 private:
     int32_t brokers_ = 1;
@@ -2421,6 +2425,7 @@ private:
     int32_t default_partitions_ = 1;
     int16_t default_rf_ = 1;
     bool trace_lines_ = false;
+    int64_t group_initial_rebalance_delay_ms_ = 3000;
 };
 
 struct BrokerState {
@@ -2475,6 +2480,11 @@ public:
         : config_(config), scheduler_(config.epochMs()), random_(config.seed()), network_random_(random_.fork("network")) {
         if (config.brokers() < 1) throw ConfigException("A cluster needs at least one broker (got " + std::to_string(config.brokers()) + ")");
         trace_.keepLines(config.trace());
+        if (config.groupInitialRebalanceDelayMs() < 0 || config.groupInitialRebalanceDelayMs() > INT32_MAX)
+            throw ConfigException("Invalid value " + std::to_string(config.groupInitialRebalanceDelayMs()) +
+                                  " ms for configuration group.initial.rebalance.delay.ms: it must be at least 0 and fit an "
+                                  "int (at most 2147483647 ms)");
+        groups_.config().initial_rebalance_delay_ms = static_cast<int32_t>(config.groupInitialRebalanceDelayMs());
         for (int32_t id = 0; id < config.brokers(); ++id) brokers_.push_back(BrokerState{id, true});
     }
     ClusterImpl(const ClusterImpl&) = delete;

@@ -35,7 +35,8 @@ public final class Judge {
             new KeyPlacementCluster(),
             new ProducerConsumerBasics(),
             new ConfigValidation(),
-            new AdminErrors());
+            new AdminErrors(),
+            new ConsumerGroups());
 
     private static KafkaClusterTestKit cluster;
     private static int clusterBrokers;
