@@ -2792,6 +2792,9 @@ public:
     ClusterConfig& brokerSessionTimeout(Millis d) { session_timeout_ms_ = d.count(); return *this; }
     ClusterConfig& autoLeaderRebalance(bool on) { auto_rebalance_ = on; return *this; }
     ClusterConfig& leaderImbalanceCheckInterval(Millis d) { imbalance_check_ms_ = d.count(); return *this; }
+    // group.initial.rebalance.delay.ms: how long the first rebalance of an empty group waits for more members
+    // (Kafka's default 3 s; Kafka's shipped config/server.properties sets 0).
+    ClusterConfig& groupInitialRebalanceDelay(Millis d) { group_initial_rebalance_delay_ms_ = d.count(); return *this; }
 
     int32_t brokers() const noexcept { return brokers_; }
     uint64_t seed() const noexcept { return seed_; }
@@ -2808,6 +2811,7 @@ public:
     int64_t brokerSessionTimeoutMs() const noexcept { return session_timeout_ms_; }
     bool autoLeaderRebalance() const noexcept { return auto_rebalance_; }
     int64_t leaderImbalanceCheckIntervalMs() const noexcept { return imbalance_check_ms_; }
+    int64_t groupInitialRebalanceDelayMs() const noexcept { return group_initial_rebalance_delay_ms_; }
 
 private:
     int32_t brokers_ = 1;
@@ -2825,6 +2829,7 @@ private:
     int64_t session_timeout_ms_ = 9000;
     bool auto_rebalance_ = true;
     int64_t imbalance_check_ms_ = 300000;
+    int64_t group_initial_rebalance_delay_ms_ = 3000;
 };
 
 struct BrokerState {
@@ -2901,6 +2906,11 @@ public:
         : config_(config), scheduler_(config.epochMs()), random_(config.seed()), network_random_(random_.fork("network")) {
         if (config.brokers() < 1) throw ConfigException("A cluster needs at least one broker (got " + std::to_string(config.brokers()) + ")");
         trace_.keepLines(config.trace());
+        if (config.groupInitialRebalanceDelayMs() < 0 || config.groupInitialRebalanceDelayMs() > INT32_MAX)
+            throw ConfigException("Invalid value " + std::to_string(config.groupInitialRebalanceDelayMs()) +
+                                  " ms for configuration group.initial.rebalance.delay.ms: it must be at least 0 and fit an "
+                                  "int (at most 2147483647 ms)");
+        groups_.config().initial_rebalance_delay_ms = static_cast<int32_t>(config.groupInitialRebalanceDelayMs());
         for (int32_t id = 0; id < config.brokers(); ++id) {
             brokers_.push_back(BrokerState{id, true, false, 0});
             broker_client_ids_.push_back("broker-" + std::to_string(id));  // a follower's client.id
@@ -9057,7 +9067,16 @@ template <class T>
 class ErasedSerdeImpl final : public ErasedSerde {
 public:
     explicit ErasedSerdeImpl(SerdeObject<T> serde) : serde_(std::move(serde)) {}
-    void serialize(const Box& value, Bytes& out) const override { serde_.serializer().serializeInto(value.get<T>(), out); }
+    void serialize(const Box& value, Bytes& out) const override {
+        if constexpr (HasSerdeView<T>::value) {  // strings, byte arrays: one copy of their bytes
+            Bytes scratch;
+            const ByteView v = serde_.serializer().bytesOf(value.get<T>(), scratch);
+            out.insert(out.end(), v.data, v.data + v.size);
+        } else {
+            if constexpr (std::is_arithmetic<T>::value) out.reserve(out.size() + sizeof(T));  // one allocation, not four
+            serde_.serializer().serializeInto(value.get<T>(), out);
+        }
+    }
     Box deserialize(const uint8_t* data, size_t size) const override {
         Box b;
         b.emplace<T>(serde_.deserializer().deserializeNonNull(data, size));
@@ -9539,10 +9558,12 @@ std::shared_ptr<TimestampExtractor> timestampExtractorFromClassName(const std::s
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
 // #include "../broker/record.hpp"  (already pasted above: [PART] broker/record.hpp)
+// #include "../core/hashing.hpp"  (already pasted above: [PART] core/hashing.hpp)
 // #include "values.hpp"  (already pasted above: [PART] streams/values.hpp)
 
 namespace kstream_sim {
@@ -9612,7 +9633,9 @@ inline ByteView rawValueOf(const Bytes& encoded) {
 class StoreContext {
 public:
     virtual ~StoreContext() = default;
-    virtual void logChange(const std::string& store, const Bytes& key, const Bytes* value, int64_t timestamp,
+    // The changelog topic of a store (`<application.id>-<store>-changelog`), asked once by the logging layer.
+    virtual std::string changelogTopic(const std::string& store) const = 0;
+    virtual void logChange(const std::string& changelog_topic, const Bytes& key, const Bytes* value, int64_t timestamp,
                            const Headers& headers) = 0;
     virtual const RecordContext& recordContext() const = 0;
     // While a cache flushes an entry, the entry's own context is current (nested: a stack).
@@ -9638,6 +9661,12 @@ public:
     virtual bool setFlushListener(FlushListener /*listener*/, bool /*send_old_values*/) { return false; }
 };
 
+// Hashes a key's bytes for the stores' hash maps (murmur2; no observable order depends on it: range() sorts).
+// Deliberately not noexcept: libstdc++ then keeps each node's hash, so a lookup compares hashes before bytes.
+struct BytesHash {
+    size_t operator()(const Bytes& b) const { return static_cast<uint32_t>(murmur2(b.data(), b.size())); }
+};
+
 // The stores are class templates only so that they are compiled when used (see "Include cost" in
 // docs/performance.md); the names without Impl are the types.
 template <class D = void>
@@ -9650,7 +9679,8 @@ using InMemoryKeyValueBytesStore = InMemoryKeyValueBytesStoreImpl<>;
 using ChangeLoggingKeyValueBytesStore = ChangeLoggingKeyValueBytesStoreImpl<>;
 using CachingKeyValueBytesStore = CachingKeyValueBytesStoreImpl<>;
 
-// Kafka's InMemoryKeyValueStore: a sorted map of bytes.
+// Kafka's InMemoryKeyValueStore (a TreeMap of bytes): a hash map here, sorted by the unsigned key bytes when a
+// range is read, so point reads and writes cost a hash instead of a tree walk of byte comparisons.
 template <class D>
 class InMemoryKeyValueBytesStoreImpl final : public KeyValueBytesStore {
 public:
@@ -9662,19 +9692,29 @@ public:
     void close() override { open_ = false; }
 
     const Bytes* get(const Bytes& key) override {
+        if (last_ && last_->first == key) return &last_->second;
         auto it = map_.find(key);
-        return it == map_.end() ? nullptr : &it->second;
+        if (it == map_.end()) return nullptr;
+        last_ = &*it;
+        return &it->second;
     }
+    // A write after a read of the same key (a cache flush, an aggregation) reuses the read's lookup.
     void put(const Bytes& key, const Bytes* value) override {
-        if (value) map_.insert_or_assign(key, *value);
-        else map_.erase(key);
+        if (!value) {
+            last_ = nullptr;
+            map_.erase(key);
+        } else if (last_ && last_->first == key) {
+            last_->second.assign(value->begin(), value->end());
+        } else {
+            last_ = &*map_.insert_or_assign(key, *value).first;
+        }
     }
     Entries range(const Bytes* from, const Bytes* to, bool reverse) override {
         Entries out;
-        auto begin = from ? map_.lower_bound(*from) : map_.begin();
-        auto end = to ? map_.upper_bound(*to) : map_.end();
         if (from && to && *to < *from) return out;
-        for (auto it = begin; it != end; ++it) out.emplace_back(it->first, it->second);
+        for (const auto& [key, value] : map_)
+            if ((!from || !(key < *from)) && (!to || !(*to < key))) out.emplace_back(key, value);
+        std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
         if (reverse) std::reverse(out.begin(), out.end());
         return out;
     }
@@ -9684,7 +9724,8 @@ private:
     std::string name_;
     bool persistent_;
     bool open_ = true;
-    std::map<Bytes, Bytes> map_;  // std::vector<uint8_t> compares as unsigned bytes, like Kafka's Bytes
+    std::unordered_map<Bytes, Bytes, BytesHash> map_;  // keys compare (in range()) as unsigned bytes, like Kafka's Bytes
+    std::pair<const Bytes, Bytes>* last_ = nullptr;    // the entry looked up last (node pointers survive rehashing)
 };
 
 // A layer around another store; forwards everything by default.
@@ -9716,6 +9757,7 @@ public:
         : WrappedKeyValueBytesStore(std::move(inner)), timestamped_(timestamped) {}
     void init(StoreContext* context) override {
         context_ = context;
+        if (context_) topic_ = context_->changelogTopic(name());
         inner_->init(context);
     }
     void put(const Bytes& key, const Bytes* value) override {
@@ -9723,18 +9765,20 @@ public:
         if (!context_) return;
         const RecordContext& rc = context_->recordContext();
         if (!value) {
-            context_->logChange(name(), key, nullptr, rc.timestamp, rc.headers);
+            context_->logChange(topic_, key, nullptr, rc.timestamp, rc.headers);
         } else if (timestamped_) {
-            const Bytes raw = rawValueOf(*value).bytes();
-            context_->logChange(name(), key, &raw, timestampOf(*value), rc.headers);
+            raw_.assign(value->begin() + std::min<size_t>(8, value->size()), value->end());
+            context_->logChange(topic_, key, &raw_, timestampOf(*value), rc.headers);
         } else {
-            context_->logChange(name(), key, value, rc.timestamp, rc.headers);
+            context_->logChange(topic_, key, value, rc.timestamp, rc.headers);
         }
     }
 
 private:
     bool timestamped_;
     StoreContext* context_ = nullptr;
+    std::string topic_;
+    Bytes raw_;  // scratch: a timestamped value without its timestamp
 };
 
 // The budget all caches of one host share (Kafka's ThreadCache): statestore.cache.max.bytes.
@@ -9765,29 +9809,31 @@ public:
     }
 
     const Bytes* get(const Bytes& key) override {
-        auto it = entries_.find(key);
-        if (it != entries_.end()) {
-            touch(it);
-            return it->second.value ? &*it->second.value : nullptr;
+        if (Node* n = lookup(key)) {
+            touch(*n);
+            return n->second.value ? &*n->second.value : nullptr;
         }
         return inner_->get(key);
     }
     void put(const Bytes& key, const Bytes* value) override {
         const RecordContext& rc = context_ ? context_->recordContext() : empty_;
-        auto it = entries_.find(key);
-        if (it == entries_.end()) {
-            it = entries_.emplace(key, Entry{}).first;
-            it->second.lru = lru_.insert(lru_.end(), &it->first);
+        Node* n = lookup(key);
+        if (!n) {
+            n = &*entries_.emplace(key, Entry{}).first;
+            n->second.lru = lru_.insert(lru_.end(), n);
+            last_ = n;
         } else {
-            account(-it->second.size);
-            touch(it);
-            if (it->second.dirty) dirty_.erase(it->second.dirty_pos);
+            account(-n->second.size);
+            touch(*n);
+            if (n->second.dirty) spare_.splice(spare_.end(), dirty_, n->second.dirty_pos);
         }
-        Entry& e = it->second;
-        e.value = value ? std::optional<Bytes>(*value) : std::nullopt;
+        Entry& e = n->second;
+        if (!value) e.value.reset();
+        else if (e.value) e.value->assign(value->begin(), value->end());  // reuses the entry's buffer
+        else e.value.emplace(*value);
         e.context = rc;
         e.dirty = true;
-        e.dirty_pos = dirty_.insert(dirty_.end(), &it->first);
+        e.dirty_pos = appendDirty(n);
         e.size = entrySize(key, e);
         account(e.size);
         evictWhileOverBudget();
@@ -9810,7 +9856,7 @@ public:
 
     // Writes every dirty entry through, in the order of their last write, and forwards it.
     void flush() override {
-        while (!dirty_.empty()) flushEntry(*dirty_.front());
+        while (!dirty_.empty()) flushEntry(dirty_.front());
         inner_->flush();
     }
     void close() override {
@@ -9819,15 +9865,34 @@ public:
     }
 
 private:
+    struct Entry;
+    using Node = std::pair<const Bytes, Entry>;
     struct Entry {
         std::optional<Bytes> value;
         RecordContext context;
         bool dirty = false;
         int64_t size = 0;
-        std::list<const Bytes*>::iterator lru;
-        std::list<const Bytes*>::iterator dirty_pos;
+        typename std::list<Node*>::iterator lru;
+        typename std::list<Node*>::iterator dirty_pos;
     };
-    using Map = std::map<Bytes, Entry>;
+    using Map = std::unordered_map<Bytes, Entry, BytesHash>;  // node-based: the lists' node pointers stay valid
+
+    // The entry for key, if cached. An aggregation reads a key and then writes it: the last entry looked up is
+    // checked first, which saves the second hash lookup.
+    Node* lookup(const Bytes& key) {
+        if (last_ && last_->first == key) return last_;
+        auto it = entries_.find(key);
+        if (it == entries_.end()) return nullptr;
+        return last_ = &*it;
+    }
+    // Appends to the dirty list, reusing a spare list node (no allocation per write once warm).
+    typename std::list<Node*>::iterator appendDirty(Node* n) {
+        if (spare_.empty()) return dirty_.insert(dirty_.end(), n);
+        dirty_.splice(dirty_.end(), spare_, spare_.begin());
+        auto it = std::prev(dirty_.end());
+        *it = n;
+        return it;
+    }
 
     // NamedCache's node size: key, three references, the dirty flag and the record context.
     static int64_t entrySize(const Bytes& key, const Entry& e) {
@@ -9840,34 +9905,37 @@ private:
         used_bytes_ += delta;
         if (budget_) budget_->used_bytes += delta;
     }
-    void touch(typename Map::iterator it) { lru_.splice(lru_.end(), lru_, it->second.lru); }
+    void touch(Node& n) { lru_.splice(lru_.end(), lru_, n.second.lru); }
 
-    void flushEntry(const Bytes& key) {
-        auto it = entries_.find(key);
-        Entry& e = it->second;
-        dirty_.erase(e.dirty_pos);
+    void flushEntry(Node* n) {
+        const Bytes& key = n->first;
+        Entry& e = n->second;
+        spare_.splice(spare_.end(), dirty_, e.dirty_pos);
         e.dirty = false;
         const Bytes* new_value = e.value ? &*e.value : nullptr;
-        std::optional<Bytes> old_value;
-        if (const Bytes* old = inner_->get(key)) old_value = *old;
+        const Bytes* old = inner_->get(key);
         // Neither in the store nor in the cache: nothing to write and nothing to forward (Kafka's shortcut).
-        if (!new_value && !old_value) return;
+        if (!new_value && !old) return;
+        // The old value is copied only when it is forwarded (the write below overwrites it).
+        std::optional<Bytes> old_value;
+        if (old && listener_ && send_old_values_) old_value = *old;
         // The write through (and its changelog record) happens in the entry's context; the forwarded record
         // then carries its own timestamp and headers downstream.
         if (context_) context_->pushRecordContext(e.context);
         inner_->put(key, new_value);
         if (context_) context_->popRecordContext();
-        if (listener_) listener_(key, new_value, send_old_values_ && old_value ? &*old_value : nullptr, e.context);
+        if (listener_) listener_(key, new_value, old_value ? &*old_value : nullptr, e.context);
     }
     void evictWhileOverBudget() {
         if (!budget_) return;
         while (budget_->used_bytes > budget_->max_bytes && !lru_.empty()) {
-            const Bytes key = *lru_.front();
+            const Bytes key = lru_.front()->first;  // a copy: flushing forwards, and downstream code may touch this store
+            if (lru_.front()->second.dirty) flushEntry(lru_.front());
             auto it = entries_.find(key);
-            if (it->second.dirty) flushEntry(key);
-            it = entries_.find(key);
+            if (it == entries_.end()) continue;
             account(-it->second.size);
             lru_.erase(it->second.lru);
+            if (last_ == &*it) last_ = nullptr;
             entries_.erase(it);
         }
     }
@@ -9877,8 +9945,10 @@ private:
     FlushListener listener_;
     bool send_old_values_ = false;
     Map entries_;
-    std::list<const Bytes*> lru_;    // least recently used first
-    std::list<const Bytes*> dirty_;  // oldest write first
+    Node* last_ = nullptr;      // the entry looked up last
+    std::list<Node*> lru_;      // least recently used first
+    std::list<Node*> dirty_;    // oldest write first
+    std::list<Node*> spare_;    // unused list nodes for dirty_
     int64_t used_bytes_ = 0;
     RecordContext empty_;
 };
@@ -11033,7 +11103,7 @@ struct StreamRecord {
 
 // A record a task produced (to a sink topic or a changelog), serialized.
 struct ProducedRecord {
-    std::string topic;
+    const std::string* topic = nullptr;  // the sink's or the changelog's topic name (kept by its owner)
     std::optional<int32_t> partition;  // nullopt: the host's default partitioner decides
     std::optional<Bytes> key;
     std::optional<Bytes> value;
@@ -11125,10 +11195,11 @@ public:
     }
 
     // StoreContext
-    void logChange(const std::string& store, const Bytes& key, const Bytes* value, int64_t timestamp,
+    std::string changelogTopic(const std::string& store) const override { return applicationId() + "-" + store + "-changelog"; }
+    void logChange(const std::string& changelog_topic, const Bytes& key, const Bytes* value, int64_t timestamp,
                    const Headers& headers) override {
         ProducedRecord r;
-        r.topic = applicationId() + "-" + store + "-changelog";
+        r.topic = &changelog_topic;
         r.partition = id_.partition;
         r.key = key;
         if (value) r.value = *value;
@@ -11390,7 +11461,10 @@ public:
         : def_(def), key_serde_(std::move(key_serde)), value_serde_(std::move(value_serde)), topic_(std::move(decorated_topic)) {}
     void process(const StreamRecord& record) override {
         ProducedRecord out;
-        out.topic = def_.extractor ? def_.extractor->extract(record, context()) : topic_;
+        std::string extracted;
+        if (def_.extractor) extracted = def_.extractor->extract(record, context());
+        const std::string& topic = def_.extractor ? extracted : topic_;
+        out.topic = &topic;
         if (record.timestamp < 0)
             throw StreamsException("Invalid (negative) timestamp of " + std::to_string(record.timestamp) +
                                    " for output record <" + std::string(record.key.typeName()) + ":" +
@@ -11399,13 +11473,13 @@ public:
             out.key = key_serde_->serializeNullable(record.key);
             out.value = value_serde_->serializeNullable(record.value);
         } catch (const ClassCastException& e) {
-            throw StreamsException(std::string("ClassCastException while producing data to topic ") + out.topic +
+            throw StreamsException(std::string("ClassCastException while producing data to topic ") + topic +
                                    ". The key or value serde does not fit the record (" + e.what() +
                                    "). Change the serdes of the sink (Produced::with / addSink) to match the types.");
         }
         if (def_.partitioner) {
-            const int32_t n = context().host().partitionsFor(out.topic);
-            out.partition = def_.partitioner(out.topic, record, n);
+            const int32_t n = context().host().partitionsFor(topic);
+            out.partition = def_.partitioner(topic, record, n);
         }
         out.timestamp = record.timestamp;
         out.headers = record.headers;
@@ -11464,6 +11538,7 @@ public:
             const StoreDef& def = topology_->stores().at(name);
             auto store = buildStore<D>(def.spec, host.cacheBudget());
             store->init(&context_);
+            commit_order_.emplace_back(store.get(), flushOwner(name));
             context_.specs_[name] = &def.spec;
             context_.stores_[name] = std::move(store);
         }
@@ -11530,11 +11605,9 @@ public:
 
     // Kafka's commit: flushes every store (a cache flush forwards its dirty entries downstream).
     void commit() {
-        for (const auto& name : topology_->storeOrder()) {
-            auto it = context_.stores_.find(name);
-            if (it == context_.stores_.end()) continue;
-            context_.current_ = flushOwner(name);
-            it->second->flush();
+        for (const auto& [store, owner] : commit_order_) {
+            context_.current_ = owner;
+            store->flush();
         }
         context_.current_ = nullptr;
     }
@@ -11571,6 +11644,7 @@ private:
     std::map<std::string, SourceNode*> sources_;
     std::vector<SourceNode*> pattern_sources_;
     std::set<std::string> store_names_;
+    std::vector<std::pair<KeyValueBytesStore*, ProcessorNode*>> commit_order_;  // stores in the order added, with their flush owner
 };
 
 }  // namespace detail
@@ -12460,10 +12534,11 @@ public:
 
 protected:
     bool materialized() const noexcept { return store_ != nullptr; }
-    Bytes keyBytes(const Box& key) const {
-        Bytes out;
-        key_serde_->serialize(key, out);
-        return out;
+    // The key's bytes, in a buffer the node reuses (valid until the next call).
+    const Bytes& keyBytes(const Box& key) {
+        key_bytes_.clear();
+        key_serde_->serialize(key, key_bytes_);
+        return key_bytes_;
     }
     // The stored value and its timestamp; a null box when absent.
     Box getValue(const Bytes& key, int64_t* timestamp = nullptr) const {
@@ -12474,10 +12549,10 @@ protected:
     }
     void putValue(const Bytes& key, const Box& value, int64_t timestamp) {
         if (value.isNull()) return store_->put(key, nullptr);
-        Bytes raw;
-        value_serde_->serialize(value, raw);
-        const Bytes encoded = encodeTimestamped(timestamp, &raw);
-        store_->put(key, &encoded);
+        encoded_.clear();
+        appendBigEndian(encoded_, static_cast<uint64_t>(timestamp), 8);  // the timestamped store's encoding
+        value_serde_->serialize(value, encoded_);
+        store_->put(key, &encoded_);
     }
     // Kafka's TimestampedTupleForwarder: with a cache the flush forwards; without, forward now.
     void maybeForward(const Box& key, Box new_value, Box old_value, int64_t timestamp, const Headers& headers) {
@@ -12503,6 +12578,7 @@ protected:
     SerdePtr key_serde_, value_serde_;
     KeyValueBytesStore* store_ = nullptr;
     bool caching_ = false;
+    Bytes encoded_, key_bytes_;  // scratch for putValue and keyBytes
 };
 
 // KTableSource (also toTable's KSTREAM-TOTABLE and a global table's processor).
@@ -12512,7 +12588,7 @@ public:
     void process(const StreamRecord& r) override {
         if (r.key.isNull()) return;  // "Skipping record due to null key."
         if (materialized()) {
-            const Bytes key = keyBytes(r.key);
+            const Bytes& key = keyBytes(r.key);
             Box old = getValue(key);
             putValue(key, r.value, r.timestamp);
             maybeForward(r.key, r.value, std::move(old), r.timestamp, r.headers);
@@ -12561,7 +12637,7 @@ public:
         : TableStoreNode(std::move(state), std::move(key_serde), std::move(value_serde)), fns_(std::move(fns)) {}
     void process(const StreamRecord& r) override {
         if (r.key.isNull() || r.value.isNull()) return;  // "Skipping record due to null key or value."
-        const Bytes key = keyBytes(r.key);
+        const Bytes& key = keyBytes(r.key);
         int64_t old_ts = 0;
         Box old_agg = getValue(key, &old_ts);
         Box new_agg;
@@ -12597,7 +12673,7 @@ public:
             throw StreamsException("Record key for KTable aggregate operator with state " + state_->store_name +
                                    " should not be null.");
         const Change& change = r.value.get<Change>();
-        const Bytes key = keyBytes(r.key);
+        const Bytes& key = keyBytes(r.key);
         int64_t old_ts = 0;
         Box old_agg = getValue(key, &old_ts);
         const bool had_old = !old_agg.isNull();
@@ -13882,6 +13958,7 @@ SerdePtr serdeFromClassName(const std::string& config, const std::string& name) 
 // partition Kafka's default partitioner picks (murmur2 of the key), and TestRecord::partition() says which.
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -14092,20 +14169,26 @@ public:
     const Properties& appConfigs() const override { return props_; }
 
     // ---- Used by TestInputTopic / TestOutputTopic ----
-    void pipeRaw(const std::string& topic, std::optional<Bytes> key, std::optional<Bytes> value, int64_t timestamp, const Headers& headers) {
+    // A record for an input topic (key or value nullptr: null), processed before this returns.
+    void pipeRaw(const std::string& topic, const Bytes* key, const Bytes* value, int64_t timestamp, const Headers& headers) {
         if (closed_) throw IllegalStateException("TopologyTestDriver is closed");
         if (timestamp < 0) throw IllegalArgumentException("Invalid timestamp: " + std::to_string(timestamp) + "; record timestamps must not be negative");
-        const bool is_global = global_task_ && global_task_->consumes(topic);
-        if (!is_global && !consumedTopic(topic))
-            throw IllegalArgumentException("Unknown topic: " + topic + knownTopicsHint());
         TopicState& ts = topicState(topic);
+        if (!ts.global && !ts.consumed) throw IllegalArgumentException("Unknown topic: " + topic + knownTopicsHint());
         const int32_t partition = choosePartition(ts, key);
         const int64_t offset = ts.next_offsets[static_cast<size_t>(partition)]++;
-        if (is_global) {
-            processGlobal(topic, partition, offset, timestamp, key, value, headers);
+        if (ts.global) {
+            processGlobal(topic, partition, offset, timestamp, view(key), view(value), headers);
             return;
         }
-        enqueue(topic, partition, offset, timestamp, std::move(key), std::move(value), headers);
+        if (queued_ == 0) {
+            // Nothing else is queued, so this record is next: processed straight from the caller's bytes.
+            if (StreamTask* task = taskFor(ts, partition))
+                runRecord(*task, *ts.name, partition, offset, timestamp, view(key), view(value), headers);
+        } else {
+            enqueue(ts, partition, offset, timestamp, key ? std::optional<Bytes>(*key) : std::nullopt,
+                    value ? std::optional<Bytes>(*value) : std::nullopt, headers);
+        }
         processAll();
     }
     struct OutputRecord {
@@ -14154,46 +14237,60 @@ private:
 
     // The default partitioner: murmur2 of the key bytes; keyless records go round robin (Kafka: sticky).
     // What the driver knows about one topic, looked up once per record.
+    struct Queued;
     struct TopicState {
+        const std::string* name = nullptr;  // the key of topic_states_ (stable)
         int32_t partitions = 1;
         std::vector<int64_t> next_offsets;
         std::deque<OutputRecord>* outputs = nullptr;
+        std::vector<std::deque<Queued>*> queues;  // per partition, once something was queued there
+        const std::vector<StreamTask*>* route = nullptr;  // the tasks reading it, by partition (consumed topics)
         bool consumed = false, global = false, produced = false;
         uint64_t round_robin = 0;
     };
     TopicState& topicState(const std::string& topic) {
+        // The few topics a topology writes are looked up for every record: a small cache before the map.
+        for (TopicState* cached : recent_topics_)
+            if (cached && *cached->name == topic) return *cached;
         auto it = topic_states_.find(topic);
-        if (it != topic_states_.end()) return it->second;
-        TopicState s;
-        s.partitions = partitionsFor(topic);
-        s.next_offsets.assign(static_cast<size_t>(s.partitions), 0);
-        s.outputs = &outputs_[topic];
-        s.consumed = consumedTopic(topic);
-        s.global = global_task_ && global_task_->consumes(topic);
-        return topic_states_.emplace(topic, std::move(s)).first->second;
+        if (it == topic_states_.end()) {
+            TopicState s;
+            s.partitions = partitionsFor(topic);
+            s.next_offsets.assign(static_cast<size_t>(s.partitions), 0);
+            s.queues.assign(static_cast<size_t>(s.partitions), nullptr);
+            s.outputs = &outputs_[topic];
+            s.consumed = consumedTopic(topic);
+            if (s.consumed) s.route = &routes_.at(topic);
+            s.global = global_task_ && global_task_->consumes(topic);
+            it = topic_states_.emplace(topic, std::move(s)).first;
+            it->second.name = &it->first;
+        }
+        recent_topics_[next_recent_++ % recent_topics_.size()] = &it->second;
+        return it->second;
     }
-    static int32_t choosePartition(TopicState& ts, const std::optional<Bytes>& key) {
+    static int32_t choosePartition(TopicState& ts, const std::optional<Bytes>& key) { return choosePartition(ts, key ? &*key : nullptr); }
+    static int32_t choosePartition(TopicState& ts, const Bytes* key) {
         if (ts.partitions == 1) return 0;
         if (key) return toPositive(murmur2(key->data(), key->size())) % ts.partitions;
         return static_cast<int32_t>(ts.round_robin++ % static_cast<uint64_t>(ts.partitions));
     }
 
     void send(detail::ProducedRecord r) override {
-        TopicState& ts = topicState(r.topic);
+        TopicState& ts = topicState(*r.topic);
         const int32_t n = ts.partitions;
         const int32_t partition = r.partition ? *r.partition : choosePartition(ts, r.key);
         if (partition < 0 || partition >= n)
-            throw StreamsException("The partitioner chose partition " + std::to_string(partition) + " of topic " + r.topic +
+            throw StreamsException("The partitioner chose partition " + std::to_string(partition) + " of topic " + *r.topic +
                                    ", which has " + std::to_string(n) + " partition(s)");
         if (!ts.produced) {
-            produced_topics_.insert(r.topic);
+            produced_topics_.insert(*r.topic);
             ts.produced = true;
         }
         const int64_t offset = ts.next_offsets[static_cast<size_t>(partition)]++;
-        if (ts.global) processGlobal(r.topic, partition, offset, r.timestamp, r.key, r.value, r.headers);
+        if (ts.global) processGlobal(*r.topic, partition, offset, r.timestamp, view(r.key), view(r.value), r.headers);
         if (ts.consumed) {
             ts.outputs->push_back(OutputRecord{r.key, r.value, r.timestamp, r.headers, partition});
-            enqueue(r.topic, partition, offset, r.timestamp, std::move(r.key), std::move(r.value), r.headers);
+            enqueue(ts, partition, offset, r.timestamp, std::move(r.key), std::move(r.value), r.headers);
         } else {
             ts.outputs->push_back(OutputRecord{std::move(r.key), std::move(r.value), r.timestamp, std::move(r.headers), partition});
         }
@@ -14302,7 +14399,7 @@ private:
 
     struct Queued {
         uint64_t sequence;
-        std::string topic;
+        const std::string* topic;  // a key of topic_states_
         int32_t partition;
         int64_t offset;
         int64_t timestamp;
@@ -14311,13 +14408,30 @@ private:
         StreamTask* task;
     };
 
-    void enqueue(const std::string& topic, int32_t partition, int64_t offset, int64_t timestamp, std::optional<Bytes> key,
+    static ByteView view(const Bytes* b) { return b ? ByteView{b->data(), static_cast<int32_t>(b->size())} : ByteView{}; }
+    static ByteView view(const std::optional<Bytes>& b) { return view(b ? &*b : nullptr); }
+
+    // The task reading a topic's partition; nullptr for a partition beyond the sub-topology's tasks (cannot happen
+    // with consistent counts).
+    static StreamTask* taskFor(const TopicState& ts, int32_t partition) {
+        const auto& route = *ts.route;
+        return route.size() == 1 ? route[0] : route.at(static_cast<size_t>(partition));
+    }
+    void enqueue(TopicState& ts, int32_t partition, int64_t offset, int64_t timestamp, std::optional<Bytes> key,
                  std::optional<Bytes> value, const Headers& headers) {
-        const auto& route = routes_.at(topic);
-        StreamTask* task = route.size() == 1 ? route[0] : route.at(static_cast<size_t>(partition));
-        if (!task) return;  // a partition beyond this sub-topology's tasks (cannot happen with consistent counts)
-        queues_[{topic, partition}].push_back(Queued{next_sequence_++, topic, partition, offset, timestamp, std::move(key),
-                                                     std::move(value), headers, task});
+        StreamTask* task = taskFor(ts, partition);
+        if (!task) return;
+        auto& queue = ts.queues[static_cast<size_t>(partition)];
+        if (!queue) queue = &queues_[{*ts.name, partition}];
+        queue->push_back(Queued{next_sequence_++, ts.name, partition, offset, timestamp, std::move(key), std::move(value), headers, task});
+        ++queued_;
+    }
+    // One record through its task, then stream-time punctuation and a commit, as Kafka's driver does.
+    void runRecord(StreamTask& task, const std::string& topic, int32_t partition, int64_t offset, int64_t timestamp, ByteView key,
+                   ByteView value, const Headers& headers) {
+        task.process(topic, partition, offset, timestamp, key, value, headers);
+        task.maybePunctuateStreamTime();
+        task.commit();
     }
 
     // Kafka's processing loop: the queued record with the smallest head timestamp goes next (ties: FIFO);
@@ -14337,19 +14451,14 @@ private:
             if (!best) return;
             Queued rec = std::move(best->front());
             best->pop_front();
-            auto view = [](const std::optional<Bytes>& b) {
-                return b ? ByteView{b->data(), static_cast<int32_t>(b->size())} : ByteView{};
-            };
-            rec.task->process(rec.topic, rec.partition, rec.offset, rec.timestamp, view(rec.key), view(rec.value), rec.headers);
-            rec.task->maybePunctuateStreamTime();
-            rec.task->commit();
+            --queued_;
+            runRecord(*rec.task, *rec.topic, rec.partition, rec.offset, rec.timestamp, view(rec.key), view(rec.value), rec.headers);
         }
     }
 
-    void processGlobal(const std::string& topic, int32_t partition, int64_t offset, int64_t timestamp, const std::optional<Bytes>& key,
-                       const std::optional<Bytes>& value, const Headers& headers) {
-        auto view = [](const std::optional<Bytes>& b) { return b ? ByteView{b->data(), static_cast<int32_t>(b->size())} : ByteView{}; };
-        global_task_->process(topic, partition, offset, timestamp, view(key), view(value), headers);
+    void processGlobal(const std::string& topic, int32_t partition, int64_t offset, int64_t timestamp, ByteView key, ByteView value,
+                       const Headers& headers) {
+        global_task_->process(topic, partition, offset, timestamp, key, value, headers);
         global_task_->commit();
     }
 
@@ -14432,11 +14541,14 @@ private:
     std::map<std::string, std::vector<StreamTask*>> routes_;
     std::map<std::pair<std::string, int32_t>, std::deque<Queued>> queues_;
     std::map<std::string, TopicState> topic_states_;
+    std::array<TopicState*, 4> recent_topics_{};
+    size_t next_recent_ = 0;
     std::map<std::string, std::deque<OutputRecord>> outputs_;
     std::set<std::string> produced_topics_;
     std::set<std::string> sink_topics_;
     std::map<std::string, std::unique_ptr<CompositeStore>> composites_;
     uint64_t next_sequence_ = 0;
+    size_t queued_ = 0;  // records in queues_
     bool closed_ = false;
 };
 
@@ -14462,39 +14574,39 @@ public:
     // Keys and values may be given as K/V, as std::optional (nullopt: Java's null), or as std::nullopt.
     template <class KA, class VA>
     void pipeInput(KA&& key, VA&& value) {
-        pipe(opt<Key>(key), opt<Value>(value), std::nullopt, {});
+        pipeKeyValue(key, value, std::nullopt, {});
     }
     template <class KA, class VA, class Rep, class Period>
     void pipeInput(KA&& key, VA&& value, std::chrono::duration<Rep, Period> timestamp) {
-        pipe(opt<Key>(key), opt<Value>(value), ms(timestamp), {});
+        pipeKeyValue(key, value, ms(timestamp), {});
     }
     template <class KA, class VA>
     void pipeInput(KA&& key, VA&& value, int64_t timestamp_ms) {
-        pipe(opt<Key>(key), opt<Value>(value), timestamp_ms, {});
+        pipeKeyValue(key, value, timestamp_ms, {});
     }
     template <class KA, class VA, class Rep, class Period>
     void pipeInput(KA&& key, VA&& value, std::chrono::duration<Rep, Period> timestamp, const Headers& headers) {
-        pipe(opt<Key>(key), opt<Value>(value), ms(timestamp), headers);
+        pipeKeyValue(key, value, ms(timestamp), headers);
     }
     template <class VA, class Rep, class Period>
     void pipeInput(VA&& value, std::chrono::duration<Rep, Period> timestamp) {
-        pipe(std::nullopt, opt<Value>(value), ms(timestamp), {});
+        pipeKeyValue(std::nullopt, value, ms(timestamp), {});
     }
     template <class VA>
     void pipeInput(VA&& value) {
         if constexpr (std::is_same<std::decay_t<VA>, TestRecord<K, V>>::value)
-            pipe(toOptional(value.key()), toOptional(value.value()), value.timestamp(), value.headers());
+            pipeKeyValue(value.key(), value.value(), value.timestamp(), value.headers());
         else
-            pipe(std::nullopt, opt<Value>(value), std::nullopt, {});
+            pipeKeyValue(std::nullopt, value, std::nullopt, {});
     }
     void pipeRecordList(const std::vector<TestRecord<K, V>>& records) {
-        for (const auto& r : records) pipe(toOptional(r.key()), toOptional(r.value()), r.timestamp(), r.headers());
+        for (const auto& r : records) pipeKeyValue(r.key(), r.value(), r.timestamp(), r.headers());
     }
     void pipeKeyValueList(const std::vector<KeyValue<K, V>>& records) {
-        for (const auto& kv : records) pipe(toOptional(kv.key), toOptional(kv.value), std::nullopt, {});
+        for (const auto& kv : records) pipeKeyValue(kv.key, kv.value, std::nullopt, {});
     }
     void pipeValueList(const std::vector<V>& values) {
-        for (const auto& v : values) pipe(std::nullopt, toOptional(v), std::nullopt, {});
+        for (const auto& v : values) pipeKeyValue(std::nullopt, v, std::nullopt, {});
     }
     template <class Rep, class Period>
     void advanceTime(std::chrono::duration<Rep, Period> advance) {
@@ -14509,26 +14621,33 @@ private:
     static int64_t ms(std::chrono::duration<Rep, Period> d) {
         return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
     }
-    template <class T, class A>
-    static std::optional<T> opt(const A& a) {
-        if constexpr (std::is_same<std::decay_t<A>, std::nullopt_t>::value) return std::nullopt;
-        else if constexpr (detail::IsOptional<std::decay_t<A>>::value) return a ? std::optional<T>(T(*a)) : std::nullopt;
-        else return std::optional<T>(T(a));
+    // Calls f with a pointer to a as a T (nullptr for null), converting only when a is not a T already.
+    template <class T, class A, class F>
+    static void withPointer(const A& a, F&& f) {
+        if constexpr (std::is_same<std::decay_t<A>, std::nullopt_t>::value) f(static_cast<const T*>(nullptr));
+        else if constexpr (detail::IsOptional<std::decay_t<A>>::value) {
+            if (!a) f(static_cast<const T*>(nullptr));
+            else withPointer<T>(*a, f);
+        } else if constexpr (std::is_same<std::decay_t<A>, T>::value) {
+            f(&a);
+        } else {
+            const T converted(a);
+            f(&converted);
+        }
     }
-    template <class T>
-    static std::optional<detail::BoxedT<T>> toOptional(const T& v) {
-        if constexpr (detail::IsOptional<T>::value) return v;
-        else return std::optional<T>(v);
+    template <class KA, class VA>
+    void pipeKeyValue(const KA& key, const VA& value, std::optional<int64_t> timestamp, const Headers& headers) {
+        withPointer<Key>(key, [&](const Key* k) { withPointer<Value>(value, [&](const Value* v) { pipe(k, v, timestamp, headers); }); });
     }
-    void pipe(const std::optional<Key>& key, const std::optional<Value>& value, std::optional<int64_t> timestamp, const Headers& headers) {
-        std::optional<Bytes> k, v;
+    void pipe(const Key* key, const Value* value, std::optional<int64_t> timestamp, const Headers& headers) {
+        // Serialized into buffers the topic reuses: the driver copies them only if it must queue the record.
         if (key) {
-            k.emplace();
-            key_serde_.serializer().serializeInto(*key, *k);
+            key_bytes_.clear();
+            key_serde_.serializer().serializeInto(*key, key_bytes_);
         }
         if (value) {
-            v.emplace();
-            value_serde_.serializer().serializeInto(*value, *v);
+            value_bytes_.clear();
+            value_serde_.serializer().serializeInto(*value, value_bytes_);
         }
         int64_t ts;
         if (timestamp) {
@@ -14537,11 +14656,12 @@ private:
             ts = current_ms_;
             current_ms_ += advance_ms_;
         }
-        driver_->pipeRaw(topic_, std::move(k), std::move(v), ts, headers);
+        driver_->pipeRaw(topic_, key ? &key_bytes_ : nullptr, value ? &value_bytes_ : nullptr, ts, headers);
     }
 
     Driver* driver_;
     std::string topic_;
+    Bytes key_bytes_, value_bytes_;
     SerdeObject<Key> key_serde_;
     SerdeObject<Value> value_serde_;
     int64_t current_ms_;
