@@ -12,55 +12,56 @@
 // TABLE OF CONTENTS
 //
 // [LAYER] core -- clock, scheduler, random, bytes, config, errors, trace: the deterministic foundations
-//   core/errors.hpp                   Exceptions with Apache Kafka's class names, all under one KafkaException.
-//   core/clock.hpp                    The virtual clock: one number of milliseconds that only the scheduler moves forward.
-//   core/scheduler.hpp                The discrete-event scheduler: every delay in the simulation (network, linger.ms, timeouts) is an event here.
-//   core/random.hpp                   The seeded random generator: xoshiro256** with its own bounded draws.
-//   core/ref.hpp                      Ref<T>: a small intrusive reference-counted pointer for objects that live on the simulation's one thread.
-//   core/bytes.hpp                    Bytes: what Kafka stores. Big-endian integer encoding (Java's DataOutput), hex dumps.
-//   core/algorithms.hpp               stableSort: a stable sort that needs no temporary buffer (std::stable_sort warns under clang with libstdc++ 12).
-//   core/hashing.hpp                  Hashes whose exact values Kafka depends on: murmur2, Java's String.hashCode, and FNV-1a for traces.
-//   core/trace.hpp                    The trace: every significant event (append, acknowledgement, fetch, commit, ...) as a line and a hash.
-//   core/config.hpp                   Configuration: Properties (Kafka's key/value settings), ConfigDef (known keys, types, defaults, checks)
+//   core/errors.hpp                     Exceptions with Apache Kafka's class names, all under one KafkaException.
+//   core/clock.hpp                      The virtual clock: one number of milliseconds that only the scheduler moves forward.
+//   core/scheduler.hpp                  The discrete-event scheduler: every delay in the simulation (network, linger.ms, timeouts) is an event here.
+//   core/random.hpp                     The seeded random generator: xoshiro256** with its own bounded draws.
+//   core/ref.hpp                        Ref<T>: a small intrusive reference-counted pointer for objects that live on the simulation's one thread.
+//   core/bytes.hpp                      Bytes: what Kafka stores. Big-endian integer encoding (Java's DataOutput), hex dumps.
+//   core/algorithms.hpp                 stableSort: a stable sort that needs no temporary buffer (std::stable_sort warns under clang with libstdc++ 12).
+//   core/hashing.hpp                    Hashes whose exact values Kafka depends on: murmur2, Java's String.hashCode, and FNV-1a for traces.
+//   core/trace.hpp                      The trace: every significant event (append, acknowledgement, fetch, commit, ...) as a line and a hash.
+//   core/config.hpp                     Configuration: Properties (Kafka's key/value settings), ConfigDef (known keys, types, defaults, checks)
 //
 // [LAYER] broker -- the simulated cluster: topics, partition logs, replication, groups, transactions
-//   broker/record.hpp                 Records as the broker stores them: TopicPartition, headers, and record batches of serialized bytes.
-//   broker/partition_log.hpp          A partition's log: record batches in offset order, a log start offset and a log end offset.
-//   broker/topic.hpp                  Topics and partitions as brokers hold them, topic configs (TopicConfig) and topic-name rules.
-//   broker/group_coordinator.hpp      The group coordinator: consumer groups with Kafka's classic join/sync protocol, and committed offsets.
-//   broker/network.hpp                The network between clients and brokers: which messages travel, and the faults a test injects into it.
-//   broker/cluster.hpp                The cluster: brokers, topics and partitions on one virtual clock, and the broker side of every request.
-//   broker/fault_plan.hpp             Fault plans: broker crashes, restarts, isolations and lost, delayed or duplicated messages on the virtual clock.
-//   broker/determinism.hpp            Determinism check: run a scenario twice on fresh clusters and compare their traces line by line.
+//   broker/record.hpp                   Records as the broker stores them: TopicPartition, headers, and record batches of serialized bytes.
+//   broker/partition_log.hpp            A partition's log: record batches in offset order, a log start offset and a log end offset.
+//   broker/topic.hpp                    Topics and partitions as brokers hold them, topic configs (TopicConfig) and topic-name rules.
+//   broker/group_coordinator.hpp        The group coordinator: consumer groups with Kafka's classic join/sync protocol, and committed offsets.
+//   broker/transaction_coordinator.hpp  The transaction coordinator's state: one entry per transactional.id (producer id, epoch, state, partitions).
+//   broker/network.hpp                  The network between clients and brokers: which messages travel, and the faults a test injects into it.
+//   broker/cluster.hpp                  The cluster: brokers, topics and partitions on one virtual clock, and the broker side of every request.
+//   broker/fault_plan.hpp               Fault plans: broker crashes, restarts, isolations and lost, delayed or duplicated messages on the virtual clock.
+//   broker/determinism.hpp              Determinism check: run a scenario twice on fresh clusters and compare their traces line by line.
 //
 // [LAYER] clients -- Producer, Consumer and Admin, with the names of Kafka's Java clients
-//   clients/serdes.hpp                Serdes: typed values to Kafka's bytes and back, byte for byte as Kafka's built-in serializers write them.
-//   clients/client_configs.hpp        Client configuration names, defaults and checks (ProducerConfig, ConsumerConfig, AdminClientConfig).
-//   clients/future.hpp                KafkaFuture<T>: the result of an asynchronous client call; get() runs the virtual clock until it is there.
-//   clients/admin.hpp                 Admin: Kafka's Admin client, for topics, offsets and consumer groups.
-//   clients/consumer_record.hpp       ConsumerRecord, ConsumerRecords and OffsetAndMetadata: what a consumer reads and commits.
-//   clients/producer_record.hpp       ProducerRecord and RecordMetadata: what a producer sends, and where it landed.
-//   clients/producer.hpp              KafkaProducer: partitioning, batching (batch.size, linger.ms), the sender and acknowledgements.
-//   clients/assignors.hpp             Consumer partition assignors: Kafka's range, roundrobin, sticky and cooperative-sticky, decision for decision.
-//   clients/consumer.hpp              KafkaConsumer: assignment or subscription, fetch positions, poll, seek, commits and auto-commit.
+//   clients/serdes.hpp                  Serdes: typed values to Kafka's bytes and back, byte for byte as Kafka's built-in serializers write them.
+//   clients/client_configs.hpp          Client configuration names, defaults and checks (ProducerConfig, ConsumerConfig, AdminClientConfig).
+//   clients/future.hpp                  KafkaFuture<T>: the result of an asynchronous client call; get() runs the virtual clock until it is there.
+//   clients/admin.hpp                   Admin: Kafka's Admin client, for topics, offsets and consumer groups.
+//   clients/consumer_record.hpp         ConsumerRecord, ConsumerRecords and OffsetAndMetadata: what a consumer reads and commits.
+//   clients/producer_record.hpp         ProducerRecord and RecordMetadata: what a producer sends, and where it landed.
+//   clients/producer.hpp                KafkaProducer: partitioning, batching (batch.size, linger.ms), the sender and acknowledgements.
+//   clients/assignors.hpp               Consumer partition assignors: Kafka's range, roundrobin, sticky and cooperative-sticky, decision for decision.
+//   clients/consumer.hpp                KafkaConsumer: assignment or subscription, fetch positions, poll, seek, commits and auto-commit.
 //
 // [LAYER] streams -- Kafka Streams: StreamsBuilder, KStream/KTable, state stores, TopologyTestDriver
-//   streams/values.hpp                Streams values: KeyValue, the engine's type-erased value box, and type-erased serdes.
-//   streams/pattern.hpp               Pattern: Java's java.util.regex.Pattern for topic subscriptions (builder.stream(Pattern::compile("orders-.*"))).
-//   streams/timestamp_extractor.hpp   Timestamp extractors: which time a source record carries into the topology (Kafka's TimestampExtractor).
-//   streams/state_stores.hpp          State stores: key-value and timestamped stores of bytes, with caching and change logging.
-//   streams/topology_builder.hpp      The topology builder: nodes, stores, sub-topologies, and describe() in Kafka's exact text.
-//   streams/stream_task.hpp           The Streams engine at run time: StreamTask, its context, sources, sinks and punctuation.
-//   streams/processor_api.hpp         The Processor API: Record, Processor, ProcessorContext, punctuation and the engine adapters.
-//   streams/topology.hpp              Topology: Kafka's Topology class for the Processor API, and describe().
-//   streams/dsl_config.hpp            The DSL's option objects: Named, Consumed, Produced, Grouped, Materialized and friends.
-//   streams/dsl_nodes.hpp             The DSL's processors: what filter, mapValues, count, KTable sources and the rest do to each record.
-//   streams/dsl.hpp                   The Streams DSL: StreamsBuilder, KStream, KTable, grouped streams and tables, GlobalKTable.
-//   streams/streams_config.hpp        StreamsConfig: Kafka Streams' configuration keys, defaults, checks and default serdes.
-//   streams/topology_test_driver.hpp  TopologyTestDriver, TestInputTopic, TestOutputTopic and TestRecord: Kafka's kafka-streams-test-utils.
+//   streams/values.hpp                  Streams values: KeyValue, the engine's type-erased value box, and type-erased serdes.
+//   streams/pattern.hpp                 Pattern: Java's java.util.regex.Pattern for topic subscriptions (builder.stream(Pattern::compile("orders-.*"))).
+//   streams/timestamp_extractor.hpp     Timestamp extractors: which time a source record carries into the topology (Kafka's TimestampExtractor).
+//   streams/state_stores.hpp            State stores: key-value and timestamped stores of bytes, with caching and change logging.
+//   streams/topology_builder.hpp        The topology builder: nodes, stores, sub-topologies, and describe() in Kafka's exact text.
+//   streams/stream_task.hpp             The Streams engine at run time: StreamTask, its context, sources, sinks and punctuation.
+//   streams/processor_api.hpp           The Processor API: Record, Processor, ProcessorContext, punctuation and the engine adapters.
+//   streams/topology.hpp                Topology: Kafka's Topology class for the Processor API, and describe().
+//   streams/dsl_config.hpp              The DSL's option objects: Named, Consumed, Produced, Grouped, Materialized and friends.
+//   streams/dsl_nodes.hpp               The DSL's processors: what filter, mapValues, count, KTable sources and the rest do to each record.
+//   streams/dsl.hpp                     The Streams DSL: StreamsBuilder, KStream, KTable, grouped streams and tables, GlobalKTable.
+//   streams/streams_config.hpp          StreamsConfig: Kafka Streams' configuration keys, defaults, checks and default serdes.
+//   streams/topology_test_driver.hpp    TopologyTestDriver, TestInputTopic, TestOutputTopic and TestRecord: Kafka's kafka-streams-test-utils.
 //
 // [LAYER] present -- presentation: readable dumps, timelines and diagrams of what the simulation did
-//   present/topology_diagrams.hpp     Topology diagrams: describe() as Graphviz DOT and as Mermaid, for slides and notebooks.
+//   present/topology_diagrams.hpp       Topology diagrams: describe() as Graphviz DOT and as Mermaid, for slides and notebooks.
 
 #ifndef KSTREAM_SIM_SINGLE_HEADER_HPP_INCLUDED
 #define KSTREAM_SIM_SINGLE_HEADER_HPP_INCLUDED
@@ -2551,6 +2552,53 @@ private:
 }  // namespace kstream_sim
 // ==== [END PART] broker/group_coordinator.hpp ======================================================================
 
+// ==== [PART] broker/transaction_coordinator.hpp ====================================================================
+// The transaction coordinator's state: one entry per transactional.id (producer id, epoch, state, partitions).
+//
+// Kafka places a transactional.id on the broker that leads partition abs(hashCode(id)) % 50 of the internal
+// topic __transaction_state (transaction.state.log.num.partitions), and logs every state change there. The
+// protocol that drives this state (InitProducerId, AddPartitionsToTxn, AddOffsetsToTxn, EndTxn, the markers)
+// runs in Cluster; this part holds the state machine (TransactionState in Kafka's coordinator).
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+
+// #include "group_coordinator.hpp"  (already pasted above: [PART] broker/group_coordinator.hpp)
+// #include "record.hpp"  (already pasted above: [PART] broker/record.hpp)
+
+namespace kstream_sim {
+
+// org.apache.kafka.coordinator.transaction.TransactionState, by Kafka's names.
+enum class TransactionState : int8_t { Empty, Ongoing, PrepareCommit, PrepareAbort, CompleteCommit, CompleteAbort, PrepareEpochFence, Dead };
+
+inline const char* transactionStateName(TransactionState s) noexcept {
+    static const char* const names[] = {"Empty",          "Ongoing",       "PrepareCommit",     "PrepareAbort",
+                                        "CompleteCommit", "CompleteAbort", "PrepareEpochFence", "Dead"};
+    return names[static_cast<int>(s)];
+}
+
+// TransactionMetadata: what the coordinator knows of one transactional.id.
+struct TransactionMetadata {
+    std::string transactional_id;
+    int64_t producer_id = -1;
+    int16_t producer_epoch = -1;
+    int64_t timeout_ms = 60000;           // transaction.timeout.ms, as the producer asked
+    TransactionState state = TransactionState::Empty;
+    std::set<TopicPartition> partitions;  // written in the current transaction
+    std::set<std::string> groups;         // whose offsets the current transaction commits
+    int64_t start_ms = -1;                // when the current transaction began (its first partition)
+    uint64_t timeout_timer = 0;
+    // Offsets sent with the transaction (TxnOffsetCommit), per group: committed with it, dropped on abort.
+    std::map<std::string, std::map<TopicPartition, CommittedOffset>> pending_offsets;
+
+    bool inTransaction() const noexcept { return state == TransactionState::Ongoing; }
+};
+
+}  // namespace kstream_sim
+// ==== [END PART] broker/transaction_coordinator.hpp ================================================================
+
 // ==== [PART] broker/network.hpp ====================================================================================
 // The network between clients and brokers: which messages travel, and the faults a test injects into it.
 //
@@ -2765,6 +2813,7 @@ private:
 // #include "group_coordinator.hpp"  (already pasted above: [PART] broker/group_coordinator.hpp)
 // #include "network.hpp"  (already pasted above: [PART] broker/network.hpp)
 // #include "topic.hpp"  (already pasted above: [PART] broker/topic.hpp)
+// #include "transaction_coordinator.hpp"  (already pasted above: [PART] broker/transaction_coordinator.hpp)
 
 namespace kstream_sim {
 
@@ -2792,6 +2841,9 @@ public:
     ClusterConfig& brokerSessionTimeout(Millis d) { session_timeout_ms_ = d.count(); return *this; }
     ClusterConfig& autoLeaderRebalance(bool on) { auto_rebalance_ = on; return *this; }
     ClusterConfig& leaderImbalanceCheckInterval(Millis d) { imbalance_check_ms_ = d.count(); return *this; }
+    // group.initial.rebalance.delay.ms: how long the first rebalance of an empty group waits for more members
+    // (Kafka's default 3 s; Kafka's shipped config/server.properties sets 0).
+    ClusterConfig& groupInitialRebalanceDelay(Millis d) { group_initial_rebalance_delay_ms_ = d.count(); return *this; }
 
     int32_t brokers() const noexcept { return brokers_; }
     uint64_t seed() const noexcept { return seed_; }
@@ -2808,6 +2860,7 @@ public:
     int64_t brokerSessionTimeoutMs() const noexcept { return session_timeout_ms_; }
     bool autoLeaderRebalance() const noexcept { return auto_rebalance_; }
     int64_t leaderImbalanceCheckIntervalMs() const noexcept { return imbalance_check_ms_; }
+    int64_t groupInitialRebalanceDelayMs() const noexcept { return group_initial_rebalance_delay_ms_; }
 
 private:
     int32_t brokers_ = 1;
@@ -2825,6 +2878,7 @@ private:
     int64_t session_timeout_ms_ = 9000;
     bool auto_rebalance_ = true;
     int64_t imbalance_check_ms_ = 300000;
+    int64_t group_initial_rebalance_delay_ms_ = 3000;
 };
 
 struct BrokerState {
@@ -2841,8 +2895,10 @@ struct FetchPartitionData {
     int64_t fetch_offset = 0;
     Error error = Error::None;
     int64_t high_watermark = 0;
+    int64_t last_stable_offset = 0;
     int64_t log_start_offset = 0;
     std::vector<StoredBatch> batches;
+    std::vector<PartitionLog::AbortedTransaction> aborted_transactions;  // read_committed only
 };
 
 struct FetchParams {
@@ -2850,6 +2906,7 @@ struct FetchParams {
     int64_t max_wait_ms = 500;
     int32_t max_bytes = 52428800;
     int32_t partition_max_bytes = 1048576;
+    bool read_committed = false;  // isolation.level=read_committed: read below the last stable offset
 };
 
 struct ProducePartitionResult {
@@ -2901,6 +2958,11 @@ public:
         : config_(config), scheduler_(config.epochMs()), random_(config.seed()), network_random_(random_.fork("network")) {
         if (config.brokers() < 1) throw ConfigException("A cluster needs at least one broker (got " + std::to_string(config.brokers()) + ")");
         trace_.keepLines(config.trace());
+        if (config.groupInitialRebalanceDelayMs() < 0 || config.groupInitialRebalanceDelayMs() > INT32_MAX)
+            throw ConfigException("Invalid value " + std::to_string(config.groupInitialRebalanceDelayMs()) +
+                                  " ms for configuration group.initial.rebalance.delay.ms: it must be at least 0 and fit an "
+                                  "int (at most 2147483647 ms)");
+        groups_.config().initial_rebalance_delay_ms = static_cast<int32_t>(config.groupInitialRebalanceDelayMs());
         for (int32_t id = 0; id < config.brokers(); ++id) {
             brokers_.push_back(BrokerState{id, true, false, 0});
             broker_client_ids_.push_back("broker-" + std::to_string(id));  // a follower's client.id
@@ -3203,12 +3265,14 @@ public:
     // ---- list offsets: -2 earliest, -1 latest, otherwise the first offset with timestamp >= ts ----
     static constexpr int64_t kEarliestTimestamp = -2;
     static constexpr int64_t kLatestTimestamp = -1;
-    PartitionLog::TimestampAndOffset listOffset(const TopicPartition& tp, int64_t spec) {
+    // With read_committed, "latest" is the last stable offset, and nothing at or after it is found.
+    PartitionLog::TimestampAndOffset listOffset(const TopicPartition& tp, int64_t spec, bool read_committed = false) {
         PartitionState& p = partitionOrThrow(tp);
+        const int64_t end = read_committed ? p.log.lastStableOffset(p.high_watermark) : p.high_watermark;
         if (spec == kEarliestTimestamp) return {-1, p.log.logStartOffset()};
-        if (spec == kLatestTimestamp) return {-1, p.high_watermark};
+        if (spec == kLatestTimestamp) return {-1, end};
         auto found = p.log.offsetForTimestamp(spec);
-        if (found.offset >= p.high_watermark) return {};
+        if (found.offset >= end) return {};
         return found;
     }
 
@@ -3238,6 +3302,100 @@ public:
 
     // ---- producer ids (InitProducerId; KRaft's controller hands them out in blocks, from 0) ----
     int64_t allocateProducerId() { return next_producer_id_++; }
+
+    // ---- transactions: the transaction coordinator (broker side of KafkaProducer's transactional API) ----
+    static constexpr const char* kTransactionStateTopic = "__transaction_state";
+    static constexpr int32_t kTransactionStatePartitions = 50;  // transaction.state.log.num.partitions
+
+    // The transaction coordinator of a transactional.id: the leader of its partition of __transaction_state
+    // (abs(hashCode(id)) % 50), created on first use with replication factor min(3, brokers).
+    int32_t transactionCoordinatorFor(const std::string& transactional_id) {
+        if (!topicExists(kTransactionStateTopic))
+            createTopic(kTransactionStateTopic, kTransactionStatePartitions, static_cast<int16_t>(std::min<int32_t>(3, brokerCount())),
+                        {{TopicConfig::CLEANUP_POLICY_CONFIG, TopicConfig::CLEANUP_POLICY_COMPACT},
+                         {TopicConfig::MIN_IN_SYNC_REPLICAS_CONFIG, std::to_string(std::min<int32_t>(2, brokerCount()))}},
+                        true);
+        return leaderFor(TopicPartition(kTransactionStateTopic, offsetsPartitionFor(transactional_id)));
+    }
+    const TransactionMetadata* transaction(const std::string& transactional_id) const {
+        auto it = txns_.find(transactional_id);
+        return it == txns_.end() ? nullptr : &it->second;
+    }
+
+    // InitProducerId with a transactional.id: a producer id with epoch 0 the first time; afterwards the same id
+    // with the epoch bumped, which fences any older producer with this transactional.id and aborts the
+    // transaction it left open.
+    std::pair<int64_t, int16_t> initTransactionalId(const std::string& transactional_id, int64_t timeout_ms) {
+        TransactionMetadata& t = txns_[transactional_id];
+        if (t.producer_id < 0) {
+            t.transactional_id = transactional_id;
+            t.producer_id = allocateProducerId();
+            t.producer_epoch = 0;
+        } else {
+            ++t.producer_epoch;
+            if (t.inTransaction()) completeTransaction(t, false);
+        }
+        t.timeout_ms = timeout_ms;
+        if (!t.inTransaction()) t.state = TransactionState::Empty;
+        logTransaction(t);
+        trace_.record(nowMs(), "init-txn", transactional_id, {{"producer", t.producer_id}, {"epoch", t.producer_epoch}});
+        return {t.producer_id, t.producer_epoch};
+    }
+
+    // AddPartitionsToTxn / AddOffsetsToTxn: the partitions a transaction writes (the first one starts it, and
+    // its transaction.timeout.ms), and the groups whose offsets it commits.
+    std::exception_ptr addPartitionsToTransaction(const std::string& transactional_id, int64_t producer_id, int16_t epoch,
+                                                  const std::vector<TopicPartition>& partitions) {
+        TransactionMetadata* t = nullptr;
+        if (auto error = checkTransactionalProducer(transactional_id, producer_id, epoch, t)) return error;
+        for (const auto& tp : partitions)
+            if (!findPartition(tp)) return std::make_exception_ptr(UnknownTopicOrPartitionException("This server does not host this topic-partition."));
+        beginIfNeeded(*t);
+        for (const auto& tp : partitions) t->partitions.insert(tp);
+        return nullptr;
+    }
+    std::exception_ptr addOffsetsToTransaction(const std::string& transactional_id, int64_t producer_id, int16_t epoch,
+                                               const std::string& group_id) {
+        TransactionMetadata* t = nullptr;
+        if (auto error = checkTransactionalProducer(transactional_id, producer_id, epoch, t)) return error;
+        coordinatorFor(group_id);  // __consumer_offsets exists
+        beginIfNeeded(*t);
+        t->groups.insert(group_id);
+        t->partitions.insert(TopicPartition(kConsumerOffsetsTopic, offsetsPartitionFor(group_id)));
+        return nullptr;
+    }
+    // TxnOffsetCommit (at the group coordinator): offsets that become the group's committed offsets if, and
+    // only if, the transaction commits.
+    std::exception_ptr transactionalOffsetCommit(const std::string& transactional_id, int64_t producer_id, int16_t epoch,
+                                                 const std::string& group_id, const std::string& member_id,
+                                                 const std::optional<std::string>& instance_id, int32_t generation,
+                                                 const std::map<TopicPartition, CommittedOffset>& offsets) {
+        TransactionMetadata* t = nullptr;
+        if (auto error = checkTransactionalProducer(transactional_id, producer_id, epoch, t)) return error;
+        if (!t->inTransaction() || !t->groups.count(group_id))
+            return std::make_exception_ptr(InvalidTxnStateException("The producer attempted a transactional operation in an invalid state."));
+        const GroupError e = groups_.validateOffsetCommit(group_id, member_id, instance_id, generation, true);
+        if (e != GroupError::NONE)
+            return std::make_exception_ptr(CommitFailedException(
+                "Transaction offset Commit failed due to consumer group metadata mismatch: the group's generation or member id "
+                "is not the consumer's (it was rebalanced). Call groupMetadata() after the latest poll()."));
+        for (const auto& kv : offsets) t->pending_offsets[group_id][kv.first] = kv.second;
+        return nullptr;
+    }
+    // EndTxn: the two-phase commit. The coordinator logs PrepareCommit/PrepareAbort, writes a marker to every
+    // partition of the transaction (and commits or drops the offsets sent with it), then logs the outcome.
+    std::exception_ptr endTransaction(const std::string& transactional_id, int64_t producer_id, int16_t epoch, bool commit) {
+        TransactionMetadata* t = nullptr;
+        if (auto error = checkTransactionalProducer(transactional_id, producer_id, epoch, t)) return error;
+        if (!t->inTransaction()) {
+            // A retried EndTxn that already happened, or a transaction that never wrote anything.
+            const bool done = t->state == (commit ? TransactionState::CompleteCommit : TransactionState::CompleteAbort);
+            if (done || t->state == TransactionState::Empty) return nullptr;
+            return std::make_exception_ptr(InvalidTxnStateException("The producer attempted a transactional operation in an invalid state."));
+        }
+        completeTransaction(*t, commit);
+        return nullptr;
+    }
 
     // ---- consumer groups ----
     static constexpr const char* kConsumerOffsetsTopic = "__consumer_offsets";
@@ -3427,7 +3585,7 @@ private:
             PartitionState* p = findPartition(tp);
             if (!p || p->leader != f.broker_id) return true;  // an error is returned at once
             if (offset < p->log.logStartOffset() || offset > p->log.logEndOffset()) return true;
-            bytes += p->log.bytesBetween(offset, p->high_watermark);
+            bytes += p->log.bytesBetween(offset, readableEnd(*p, f.params));
         }
         return bytes >= f.params.min_bytes;
     }
@@ -3448,12 +3606,16 @@ private:
                 d.error = FetchPartitionData::Error::NotLeaderOrFollower;
             } else {
                 d.high_watermark = p->high_watermark;
+                d.last_stable_offset = p->log.lastStableOffset(p->high_watermark);
                 d.log_start_offset = p->log.logStartOffset();
                 if (offset < p->log.logStartOffset() || offset > p->log.logEndOffset()) {
                     d.error = FetchPartitionData::Error::OffsetOutOfRange;
                 } else if (budget > 0) {
-                    d.batches = p->log.read(offset, p->high_watermark, std::min<int64_t>(budget, f->params.partition_max_bytes));
+                    const int64_t end = readableEnd(*p, f->params);
+                    d.batches = p->log.read(offset, end, std::min<int64_t>(budget, f->params.partition_max_bytes));
                     for (const auto& b : d.batches) budget -= b.sizeInBytes();
+                    if (f->params.read_committed && !d.batches.empty())
+                        d.aborted_transactions = p->log.abortedTransactions(offset, d.batches.back().nextOffset());
                 }
             }
             response.push_back(std::move(d));
@@ -3470,6 +3632,11 @@ private:
             f->on_response(std::move(response));
         });
         parked_fetches_.erase(std::remove(parked_fetches_.begin(), parked_fetches_.end(), f), parked_fetches_.end());
+    }
+
+    // How far a fetch may read: the high watermark, or the last stable offset for read_committed.
+    static int64_t readableEnd(const PartitionState& p, const FetchParams& params) {
+        return params.read_committed ? p.log.lastStableOffset(p.high_watermark) : p.high_watermark;
     }
 
     void wakeParkedFetches(const TopicPartition& tp) {
@@ -3855,6 +4022,96 @@ private:
         });
     }
 
+    // ==== the transaction coordinator ====
+
+    // The producer of a transactional.id must be its current one: an older epoch is a zombie.
+    std::exception_ptr checkTransactionalProducer(const std::string& transactional_id, int64_t producer_id, int16_t epoch,
+                                                  TransactionMetadata*& out) {
+        auto it = txns_.find(transactional_id);
+        if (it == txns_.end() || it->second.producer_id != producer_id)
+            return std::make_exception_ptr(InvalidTxnStateException("The producer attempted to use a producer id which is not currently assigned to its transactional id."));
+        if (epoch < it->second.producer_epoch)
+            return std::make_exception_ptr(ProducerFencedException(
+                "There is a newer producer with the same transactionalId which fences the current one."));
+        out = &it->second;
+        return nullptr;
+    }
+
+    // The first partition or group of a transaction starts it, and its transaction.timeout.ms: a transaction
+    // still open then is aborted by the coordinator, with the epoch bumped so that its producer is fenced.
+    void beginIfNeeded(TransactionMetadata& t) {
+        if (t.inTransaction()) return;
+        t.state = TransactionState::Ongoing;
+        t.start_ms = nowMs();
+        t.partitions.clear();
+        t.groups.clear();
+        t.pending_offsets.clear();
+        logTransaction(t);
+        const std::string id = t.transactional_id;
+        const int64_t start = t.start_ms;
+        t.timeout_timer = scheduler_.timerAfter(t.timeout_ms, [this, id, start] {
+            TransactionMetadata& tm = txns_.at(id);
+            if (!tm.inTransaction() || tm.start_ms != start) return;
+            trace_.record(nowMs(), "txn-timeout", id, {{"producer", tm.producer_id}});
+            ++tm.producer_epoch;
+            completeTransaction(tm, false);
+        });
+    }
+
+    void completeTransaction(TransactionMetadata& t, bool commit) {
+        scheduler_.cancel(t.timeout_timer);
+        t.state = commit ? TransactionState::PrepareCommit : TransactionState::PrepareAbort;
+        logTransaction(t);
+        for (const auto& tp : t.partitions) writeMarker(tp, t.producer_id, t.producer_epoch, commit);
+        if (commit)
+            for (const auto& kv : t.pending_offsets) commitOffsets(kv.first, kv.second);
+        t.state = commit ? TransactionState::CompleteCommit : TransactionState::CompleteAbort;
+        logTransaction(t);
+        trace_.record(nowMs(), commit ? "txn-commit" : "txn-abort", t.transactional_id,
+                      {{"producer", t.producer_id}, {"partitions", static_cast<int64_t>(t.partitions.size())}});
+        t.partitions.clear();
+        t.groups.clear();
+        t.pending_offsets.clear();
+    }
+
+    // A transaction marker: a control batch of one record (key: version 0, type 0 abort / 1 commit; value:
+    // version 0, coordinator epoch) that takes one offset and is never returned to applications.
+    void writeMarker(const TopicPartition& tp, int64_t producer_id, int16_t epoch, bool commit) {
+        PartitionState* p = findPartition(tp);
+        if (!p || p->leader < 0) return;  // offline: see docs/transactions.md, "What is simplified"
+        auto payload = std::make_shared<BatchPayload>();
+        Bytes key, value;
+        detail::appendBigEndian(key, 0, 2);
+        detail::appendBigEndian(key, commit ? 1 : 0, 2);
+        detail::appendBigEndian(value, 0, 2);
+        detail::appendBigEndian(value, 0, 4);
+        payload->append(nowMs(), {key.data(), static_cast<int32_t>(key.size())}, {value.data(), static_cast<int32_t>(value.size())}, nullptr);
+        StoredBatch marker;
+        marker.producer = ProducerIdentity{producer_id, epoch, -1, true};
+        marker.control = commit ? ControlType::Commit : ControlType::Abort;
+        marker.payload = std::move(payload);
+        appendToLeaderLog(*p, tp, std::move(marker));
+    }
+
+    // Each state change is a record of __transaction_state keyed by the transactional.id, as Kafka logs it.
+    void logTransaction(const TransactionMetadata& t) {
+        PartitionState* p = findPartition(TopicPartition(kTransactionStateTopic, offsetsPartitionFor(t.transactional_id)));
+        if (!p || p->leader < 0) return;
+        auto payload = std::make_shared<BatchPayload>();
+        Bytes key, value;
+        detail::appendBigEndian(key, 0, 2);
+        appendShortString(key, t.transactional_id);
+        detail::appendBigEndian(value, 0, 2);
+        detail::appendBigEndian(value, static_cast<uint64_t>(t.producer_id), 8);
+        detail::appendBigEndian(value, static_cast<uint16_t>(t.producer_epoch), 2);
+        detail::appendBigEndian(value, static_cast<uint32_t>(t.timeout_ms), 4);
+        detail::appendBigEndian(value, static_cast<uint8_t>(t.state), 1);
+        payload->append(nowMs(), {key.data(), static_cast<int32_t>(key.size())}, {value.data(), static_cast<int32_t>(value.size())}, nullptr);
+        StoredBatch batch;
+        batch.payload = std::move(payload);
+        appendToLeaderLog(*p, TopicPartition(kTransactionStateTopic, p->partition), std::move(batch));
+    }
+
     // ==== the controller ====
 
     void scheduleFencing(int32_t id) {
@@ -4036,6 +4293,7 @@ private:
     std::map<TopicPartition, std::deque<AckWaiter>> ack_waiters_;
     std::vector<std::shared_ptr<PendingProduce>> pending_produces_;
     int64_t next_producer_id_ = 0;
+    std::map<std::string, TransactionMetadata> txns_;
     bool isr_check_scheduled_ = false;
     bool rebalance_scheduled_ = false;
     GroupCoordinator groups_{random_.fork("group-coordinator"), scheduler_};
@@ -5064,6 +5322,23 @@ public:
 using OffsetCommitCallback =
     std::function<void(const std::map<TopicPartition, OffsetAndMetadata>&, const KafkaException*)>;
 
+// ConsumerGroupMetadata: what a transactional producer needs to commit a group's offsets.
+class ConsumerGroupMetadata {
+public:
+    ConsumerGroupMetadata(std::string group_id, int32_t generation, std::string member_id, std::optional<std::string> instance_id)
+        : group_id_(std::move(group_id)), generation_(generation), member_id_(std::move(member_id)), instance_id_(std::move(instance_id)) {}
+    const std::string& groupId() const noexcept { return group_id_; }
+    int32_t generationId() const noexcept { return generation_; }
+    const std::string& memberId() const noexcept { return member_id_; }
+    const std::optional<std::string>& groupInstanceId() const noexcept { return instance_id_; }
+
+private:
+    std::string group_id_;
+    int32_t generation_;
+    std::string member_id_;
+    std::optional<std::string> instance_id_;
+};
+
 }  // namespace kstream_sim
 // ==== [END PART] clients/consumer_record.hpp =======================================================================
 
@@ -5796,6 +6071,7 @@ private:
 }  // namespace kstream_sim
 // ==== [END PART] clients/producer_record.hpp =======================================================================
 
+// #include "kstream_sim/clients/consumer_record.hpp"  (already pasted above: [PART] clients/consumer_record.hpp)
 // ==== [PART] clients/producer.hpp ==================================================================================
 // KafkaProducer: partitioning, batching (batch.size, linger.ms), the sender and acknowledgements.
 //
@@ -5820,6 +6096,7 @@ private:
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -5828,6 +6105,7 @@ private:
 // #include "../core/hashing.hpp"  (already pasted above: [PART] core/hashing.hpp)
 // #include "../core/ref.hpp"  (already pasted above: [PART] core/ref.hpp)
 // #include "client_configs.hpp"  (already pasted above: [PART] clients/client_configs.hpp)
+// #include "consumer_record.hpp"  (already pasted above: [PART] clients/consumer_record.hpp)
 // #include "future.hpp"  (already pasted above: [PART] clients/future.hpp)
 // #include "producer_record.hpp"  (already pasted above: [PART] clients/producer_record.hpp)
 
@@ -5962,8 +6240,11 @@ public:
         metadata_max_age_ms_ = config_.getLong(ProducerConfig::METADATA_MAX_AGE_CONFIG);
         ignore_keys_ = config_.getBoolean(ProducerConfig::PARTITIONER_IGNORE_KEYS_CONFIG);
         configurePartitionerClass();
-        // Kafka's sender thread asks for a producer id as soon as it starts, before any send.
-        if (idempotent_) requestProducerId();
+        if (!config_.isNull(ProducerConfig::TRANSACTIONAL_ID_CONFIG)) transactional_id_ = config_.getString(ProducerConfig::TRANSACTIONAL_ID_CONFIG);
+        transaction_timeout_ms_ = config_.getInt(ProducerConfig::TRANSACTION_TIMEOUT_CONFIG);
+        // Kafka's sender thread asks for a producer id as soon as it starts, before any send (a transactional
+        // producer gets its id from initTransactions()).
+        if (idempotent_ && !transactional_id_) requestProducerId();
     }
     ProducerCoreImpl(const ProducerCoreImpl&) = delete;
     ProducerCoreImpl& operator=(const ProducerCoreImpl&) = delete;
@@ -6000,6 +6281,7 @@ public:
                               key, value, callback);
         }
         const int32_t partition = explicit_partition ? *explicit_partition : choosePartition(*entry, topic, key, value);
+        if (transactional_id_) addToTransaction(TopicPartition(topic, partition));
         PartitionQueue& queue = entry->queues[static_cast<size_t>(partition)];
         ProducerBatch* open = queue.open();
         int32_t size = 0;
@@ -6032,6 +6314,13 @@ public:
     // Sends what is buffered and waits up to timeout_ms (Scheduler::kForever: as long as it takes).
     void close(int64_t timeout_ms) {
         if (closed_) return;
+        // As Kafka's sender on a graceful close: a transaction still open is aborted.
+        if (timeout_ms > 0 && transactional_id_ && txn_state_ == TxnState::InTransaction) {
+            try {
+                abortTransaction(timeout_ms);
+            } catch (const KafkaException&) {
+            }
+        }
         if (timeout_ms > 0) {
             flushing_ = true;
             runSenderNow();
@@ -6040,6 +6329,114 @@ public:
         }
         abortUnsent("Producer is closed forcefully.");
         closed_ = true;
+    }
+
+    // ---- transactions (Kafka's TransactionManager) ----
+    enum class TxnState : int8_t {
+        Uninitialized, Initializing, Ready, InTransaction, CommittingTransaction, AbortingTransaction, AbortableError, FatalError
+    };
+    static const char* txnStateName(TxnState s) noexcept {
+        static const char* const names[] = {"UNINITIALIZED",          "INITIALIZING",         "READY",           "IN_TRANSACTION",
+                                            "COMMITTING_TRANSACTION", "ABORTING_TRANSACTION", "ABORTABLE_ERROR", "FATAL_ERROR"};
+        return names[static_cast<int>(s)];
+    }
+    TxnState transactionState() const noexcept { return txn_state_; }
+
+    // initTransactions(): a producer id for the transactional.id from its coordinator, with the epoch bumped
+    // past any earlier producer of the same id (which is fenced; its open transaction is aborted).
+    void initTransactions(int64_t timeout_ms) {
+        requireTransactional();
+        transitionTo(TxnState::Initializing);
+        auto result = std::make_shared<std::optional<std::pair<int64_t, int16_t>>>();
+        const std::string id = *transactional_id_;
+        const int64_t txn_timeout = transaction_timeout_ms_;
+        toTransactionCoordinator(ApiKey::InitProducerId, [id, txn_timeout, result](Cluster& c) -> std::function<void()> {
+            auto r = c.initTransactionalId(id, txn_timeout);
+            return [r, result] { *result = r; };
+        });
+        blockUntil(cluster_.scheduler(), [&] { return result->has_value(); }, "KafkaProducer.initTransactions()", timeout_ms);
+        producer_id_ = (*result)->first;
+        producer_epoch_ = (*result)->second;
+        resetSequences();
+        transitionTo(TxnState::Ready);
+    }
+
+    void beginTransaction() {
+        requireTransactional();
+        maybeFailWithError();
+        transitionTo(TxnState::InTransaction);
+        txn_partitions_.clear();
+        txn_new_partitions_.clear();
+        txn_started_ = false;
+    }
+
+    // sendOffsetsToTransaction(): the consumer group's offsets, committed if and only if the transaction commits.
+    void sendOffsetsToTransaction(const std::map<TopicPartition, OffsetAndMetadata>& offsets, const ConsumerGroupMetadata& group,
+                                  int64_t timeout_ms) {
+        requireTransactional();
+        maybeFailWithError();
+        if (txn_state_ != TxnState::InTransaction)
+            throw IllegalStateException(std::string("Cannot send offsets if a transaction is not in progress (currentState= ") +
+                                        txnStateName(txn_state_) + ")");
+        if (offsets.empty()) return;
+        std::map<TopicPartition, CommittedOffset> commit;
+        for (const auto& [tp, o] : offsets) commit[tp] = CommittedOffset{o.offset(), o.leaderEpoch(), o.metadata(), cluster_.nowMs()};
+        auto outcome = std::make_shared<std::optional<std::exception_ptr>>();
+        const std::string id = *transactional_id_;
+        const int64_t pid = producer_id_;
+        const int16_t epoch = producer_epoch_;
+        toTransactionCoordinator(ApiKey::AddOffsetsToTxn, [id, pid, epoch, group, outcome](Cluster& c) -> std::function<void()> {
+            auto error = c.addOffsetsToTransaction(id, pid, epoch, group.groupId());
+            return [outcome, error] { *outcome = error; };
+        });
+        blockUntil(cluster_.scheduler(), [&] { return outcome->has_value(); }, "KafkaProducer.sendOffsetsToTransaction()", timeout_ms);
+        if (**outcome) failTransactionalCall(**outcome);
+        txn_started_ = true;
+        outcome->reset();
+        cluster_.roundTrip(cluster_.coordinatorFor(group.groupId()), [c = &cluster_, id, pid, epoch, group, commit, outcome]() -> std::function<void()> {
+            auto error = c->transactionalOffsetCommit(id, pid, epoch, group.groupId(), group.memberId(), group.groupInstanceId(),
+                                                      group.generationId(), commit);
+            return [outcome, error] { *outcome = error; };
+        });
+        blockUntil(cluster_.scheduler(), [&] { return outcome->has_value(); }, "KafkaProducer.sendOffsetsToTransaction()", timeout_ms);
+        if (**outcome) failTransactionalCall(**outcome);
+    }
+
+    // commitTransaction(): sends what is buffered, waits for it, then the two-phase commit at the coordinator.
+    void commitTransaction(int64_t timeout_ms) {
+        requireTransactional();
+        maybeFailWithError();
+        transitionTo(TxnState::CommittingTransaction);
+        flush();
+        if (txn_error_) {
+            txn_state_ = TxnState::AbortableError;
+            maybeFailWithError();
+        }
+        endTransaction(true, timeout_ms);
+    }
+
+    // abortTransaction(): records not sent yet fail with TransactionAbortedException; what was written is
+    // marked aborted, and read_committed consumers never see it.
+    void abortTransaction(int64_t timeout_ms) {
+        requireTransactional();
+        if (txn_state_ == TxnState::FatalError) maybeFailWithError();
+        transitionTo(TxnState::AbortingTransaction);
+        for (const auto& entry : topic_order_)
+            for (auto& q : entry->queues) {
+                for (auto& b : q.batches)
+                    complete(*b, -1, -1, std::make_exception_ptr(TransactionAbortedException("Failing batch since transaction was aborted")));
+                q.batches.clear();
+            }
+        blockUntil(cluster_.scheduler(), [this] { return requests_.empty(); }, "KafkaProducer.abortTransaction()", timeout_ms);
+        endTransaction(false, timeout_ms);
+    }
+
+    // A kstream_sim addition (Java has none): the producer's process dies. Nothing more is sent, nothing is
+    // aborted: an open transaction stays open until transaction.timeout.ms, when its coordinator aborts it.
+    void simulateCrash() {
+        closed_ = true;
+        *alive_ = false;
+        cluster_.trace().record(cluster_.nowMs(), "crash", client_id_);
     }
 
     std::vector<PartitionInfo> partitionsFor(const std::string& topic) {
@@ -6239,6 +6636,146 @@ private:
         });
     }
 
+    void requireTransactional() const {
+        if (!transactional_id_)
+            throw IllegalStateException(
+                "Cannot use transactional methods without enabling transactions by setting the transactional.id configuration property");
+    }
+
+    // Kafka's valid transitions (TransactionManager.State.isTransitionValid).
+    void transitionTo(TxnState target) {
+        using S = TxnState;
+        const S from = txn_state_;
+        bool valid = target == S::FatalError;
+        switch (target) {
+            case S::Uninitialized: valid = from == S::Ready || from == S::AbortableError; break;
+            case S::Initializing: valid = from == S::Uninitialized || from == S::AbortingTransaction; break;
+            case S::Ready: valid = from == S::Initializing || from == S::CommittingTransaction || from == S::AbortingTransaction; break;
+            case S::InTransaction: valid = from == S::Ready; break;
+            case S::CommittingTransaction: valid = from == S::InTransaction; break;
+            case S::AbortingTransaction: valid = from == S::InTransaction || from == S::AbortableError; break;
+            case S::AbortableError:
+                valid = from == S::InTransaction || from == S::CommittingTransaction || from == S::AbortableError || from == S::Initializing;
+                break;
+            case S::FatalError: break;
+        }
+        if (!valid)
+            throw IllegalStateException("TransactionalId " + *transactional_id_ + ": Invalid transition attempted from state " +
+                                        txnStateName(from) + " to state " + txnStateName(target));
+        txn_state_ = target;
+    }
+
+    // After an error, transactional calls fail (TransactionManager.maybeFailWithError).
+    void maybeFailWithError() const {
+        if (txn_state_ != TxnState::AbortableError && txn_state_ != TxnState::FatalError) return;
+        try {
+            std::rethrow_exception(txn_error_);
+        } catch (const ProducerFencedException&) {
+            throw ProducerFencedException(fencedMessage());
+        } catch (const KafkaException&) {
+            throw KafkaException("Cannot execute transactional method because we are in an error state", txn_error_);
+        }
+    }
+    std::string fencedMessage() const {
+        return "Producer with transactionalId '" + *transactional_id_ + "' and (producerId=" + std::to_string(producer_id_) +
+               ", epoch=" + std::to_string(producer_epoch_) + ") has been fenced by another producer with the same transactionalId";
+    }
+    // A send of the transaction failed: the transaction can only be aborted now (fenced: nothing more at all).
+    void transactionFailed(const std::exception_ptr& error) {
+        if (txn_state_ == TxnState::FatalError) return;
+        txn_error_ = error;
+        try {
+            std::rethrow_exception(error);
+        } catch (const ProducerFencedException&) {
+            txn_state_ = TxnState::FatalError;
+        } catch (...) {
+            if (txn_state_ == TxnState::InTransaction || txn_state_ == TxnState::CommittingTransaction) txn_state_ = TxnState::AbortableError;
+        }
+    }
+    // A coordinator call failed: the error state, then the exception.
+    [[noreturn]] void failTransactionalCall(const std::exception_ptr& error) {
+        transactionFailed(error);
+        if (txn_state_ == TxnState::FatalError) throw ProducerFencedException(fencedMessage());
+        std::rethrow_exception(error);
+    }
+
+    // send() inside a transaction: the partition joins the transaction (AddPartitionsToTxn, sent by the sender).
+    void addToTransaction(const TopicPartition& tp) {
+        if (txn_state_ == TxnState::AbortableError || txn_state_ == TxnState::FatalError) maybeFailWithError();
+        if (producer_id_ < 0) throw IllegalStateException("Cannot add partition " + tp.toString() + " to transaction before completing a call to initTransactions");
+        if (txn_state_ != TxnState::InTransaction)
+            throw IllegalStateException("Cannot add partition " + tp.toString() + " to transaction while in state  " + txnStateName(txn_state_));
+        if (!txn_partitions_.count(tp)) txn_new_partitions_.insert(tp);
+    }
+
+    void addPartitionsToTransaction() {
+        if (add_partitions_in_flight_) return;
+        add_partitions_in_flight_ = true;
+        std::vector<TopicPartition> partitions(txn_new_partitions_.begin(), txn_new_partitions_.end());
+        const std::string id = *transactional_id_;
+        const int64_t pid = producer_id_;
+        const int16_t epoch = producer_epoch_;
+        toTransactionCoordinator(ApiKey::AddPartitionsToTxn, [this, id, pid, epoch, partitions, alive = alive_](Cluster& c) -> std::function<void()> {
+            auto error = c.addPartitionsToTransaction(id, pid, epoch, partitions);
+            return [this, error, partitions, alive] {
+                if (!*alive) return;
+                add_partitions_in_flight_ = false;
+                if (error) {
+                    transactionFailed(error);
+                    for (const auto& tp : partitions) {
+                        txn_new_partitions_.erase(tp);
+                        PartitionQueue& q = topics_.at(tp.topic())->queues[static_cast<size_t>(tp.partition())];
+                        for (auto& b : q.batches) complete(*b, -1, -1, error);
+                        q.batches.clear();
+                    }
+                    return;
+                }
+                txn_started_ = true;
+                for (const auto& tp : partitions) {
+                    txn_new_partitions_.erase(tp);
+                    txn_partitions_.insert(tp);
+                }
+                runSender();
+            };
+        });
+    }
+
+    void endTransaction(bool commit, int64_t timeout_ms) {
+        if (txn_started_) {
+            auto outcome = std::make_shared<std::optional<std::exception_ptr>>();
+            const std::string id = *transactional_id_;
+            const int64_t pid = producer_id_;
+            const int16_t epoch = producer_epoch_;
+            toTransactionCoordinator(ApiKey::EndTxn, [id, pid, epoch, commit, outcome](Cluster& c) -> std::function<void()> {
+                auto error = c.endTransaction(id, pid, epoch, commit);
+                return [outcome, error] { *outcome = error; };
+            });
+            blockUntil(cluster_.scheduler(), [&] { return outcome->has_value(); },
+                       commit ? "KafkaProducer.commitTransaction()" : "KafkaProducer.abortTransaction()", timeout_ms);
+            if (**outcome) failTransactionalCall(**outcome);
+        }
+        txn_partitions_.clear();
+        txn_new_partitions_.clear();
+        txn_started_ = false;
+        txn_error_ = nullptr;
+        transitionTo(TxnState::Ready);
+    }
+
+    // A request to this producer's transaction coordinator: `handle` runs there, its result back here.
+    template <class Handle>
+    void toTransactionCoordinator(ApiKey, Handle handle) {
+        Cluster& c = cluster_;
+        c.roundTrip(c.transactionCoordinatorFor(*transactional_id_), [&c, handle]() -> std::function<void()> { return handle(c); });
+    }
+
+    void resetSequences() {
+        for (const auto& entry : topic_order_)
+            for (auto& q : entry->queues) {
+                q.next_sequence = q.acked_next_sequence = 0;
+                for (auto& b : q.batches) b->base_sequence = -1;
+            }
+    }
+
     bool sendable(const ProducerBatch& b) const {
         return b.full || flushing_ || cluster_.nowMs() - b.created_ms >= linger_ms_;
     }
@@ -6248,7 +6785,8 @@ private:
     // are outstanding to it. With max.in.flight 1 a partition is muted while its batch is in flight
     // (Kafka's guaranteeMessageOrder); otherwise several batches of a partition may be in flight at once.
     void runSender() {
-        if (idempotent_ && producer_id_ < 0) return requestProducerId();
+        if (idempotent_ && producer_id_ < 0) return transactional_id_ ? void() : requestProducerId();
+        if (transactional_id_ && !txn_new_partitions_.empty()) addPartitionsToTransaction();
         bool sent = true, waiting_for_leader = false;
         while (sent) {
             sent = false;
@@ -6259,6 +6797,8 @@ private:
                     PartitionQueue& q = entry->queues[static_cast<size_t>(p)];
                     expireBatches(q);
                     if (q.muted || q.batches.empty() || !sendable(*q.batches.front())) continue;
+                    // A transactional batch waits until its partition is part of the transaction (AddPartitionsToTxn).
+                    if (transactional_id_ && !txn_partitions_.count(TopicPartition(entry->name, p))) continue;
                     // Idempotence: after a failure, the failed batches go again one at a time, in order, before
                     // anything new.
                     if (idempotent_ && q.retrying > 0 && (q.in_flight > 0 || q.batches.front()->attempts == 0)) continue;
@@ -6357,6 +6897,7 @@ private:
                 identity.producer_id = producer_id_;
                 identity.producer_epoch = producer_epoch_;
                 identity.base_sequence = b->base_sequence;
+                identity.transactional = transactional_id_.has_value();
             }
             entries.push_back(ProduceEntry{b->tp, b->payload, identity});
         }
@@ -6437,7 +6978,8 @@ private:
                 continue;
             }
             complete(b, r.base_offset, r.log_append_time, r.error);
-            if (r.error && b.base_sequence >= 0) bumpEpoch();
+            // (A transactional producer's epoch is its coordinator's: its failed batch aborts the transaction.)
+            if (r.error && b.base_sequence >= 0 && !transactional_id_) bumpEpoch();
         }
         runSender();
     }
@@ -6447,11 +6989,7 @@ private:
     void bumpEpoch() {
         ++producer_epoch_;
         cluster_.trace().record(cluster_.nowMs(), "epoch-bump", client_id_, {{"epoch", producer_epoch_}});
-        for (const auto& entry : topic_order_)
-            for (auto& q : entry->queues) {
-                q.next_sequence = q.acked_next_sequence = 0;
-                for (auto& b : q.batches) b->base_sequence = -1;
-            }
+        resetSequences();
         for (auto& kv : requests_)
             for (auto& b : kv.second.batches) b->base_sequence = -1;
     }
@@ -6521,6 +7059,7 @@ private:
                 q.muted = false;
                 if (!error && b.base_sequence >= 0) q.acked_next_sequence = incrementSequence(b.base_sequence, b.payload->count());
             }
+        if (error && transactional_id_ && txn_state_ != TxnState::AbortingTransaction) transactionFailed(error);
         cluster_.trace().record(cluster_.nowMs(), error ? "produce-failed" : "ack", b.tp.toString(),
                                 {{"base", b.base_offset}, {"count", b.payload->count()}});
         for (auto& pending : b.callbacks) {
@@ -6592,6 +7131,15 @@ private:
         uint64_t timer;
     };
     std::map<uint64_t, InFlightRequest> requests_;
+    // Transactions: the transactional.id, the state, the partitions in the current transaction (added at the
+    // coordinator, or written and waiting to be added), and the error that ended it.
+    std::optional<std::string> transactional_id_;
+    int64_t transaction_timeout_ms_ = 60000;
+    TxnState txn_state_ = TxnState::Uninitialized;
+    std::set<TopicPartition> txn_partitions_, txn_new_partitions_;
+    bool add_partitions_in_flight_ = false;
+    bool txn_started_ = false;
+    std::exception_ptr txn_error_;
     int32_t delivery_timeout_ms_ = 120000;
     int64_t metadata_max_age_ms_ = 300000;
     bool ignore_keys_ = false;
@@ -6646,6 +7194,18 @@ public:
 
     void flush() { core_->flush(); }
     void close() { core_->close(Scheduler::kForever); }
+
+    // Transactions (transactional.id): initTransactions() once, then begin / send / commit or abort.
+    // The blocking calls wait up to max.block.ms of virtual time.
+    void initTransactions() { core_->initTransactions(maxBlockMs()); }
+    void beginTransaction() { core_->beginTransaction(); }
+    void sendOffsetsToTransaction(const std::map<TopicPartition, OffsetAndMetadata>& offsets, const ConsumerGroupMetadata& group) {
+        core_->sendOffsetsToTransaction(offsets, group, maxBlockMs());
+    }
+    void commitTransaction() { core_->commitTransaction(maxBlockMs()); }
+    void abortTransaction() { core_->abortTransaction(maxBlockMs()); }
+    // kstream_sim addition: the producer's process dies mid-flight (no flush, no abort; see docs/transactions.md).
+    void simulateCrash() { core_->simulateCrash(); }
     template <class Rep, class Period>
     void close(std::chrono::duration<Rep, Period> timeout) {
         core_->close(std::chrono::duration_cast<Millis>(timeout).count());
@@ -6657,6 +7217,8 @@ public:
     const AbstractConfig& config() const noexcept { return core_->config(); }
 
 private:
+    int64_t maxBlockMs() const { return core_->config().getLong(ProducerConfig::MAX_BLOCK_MS_CONFIG); }
+
     Future<RecordMetadata> sendWith(const ProducerRecord<K, V>& record, Callback* callback) {
         const ByteView key = record.key() ? key_serializer_.bytesOf(*record.key(), key_bytes_) : ByteView{};
         const ByteView value = record.value() ? value_serializer_.bytesOf(*record.value(), value_bytes_) : ByteView{};
@@ -6673,7 +7235,6 @@ private:
 }  // namespace kstream_sim
 // ==== [END PART] clients/producer.hpp ==============================================================================
 
-// #include "kstream_sim/clients/consumer_record.hpp"  (already pasted above: [PART] clients/consumer_record.hpp)
 // ==== [PART] clients/assignors.hpp =================================================================================
 // Consumer partition assignors: Kafka's range, roundrobin, sticky and cooperative-sticky, decision for decision.
 //
@@ -7593,23 +8154,6 @@ inline bool supportsCooperativeProtocol(const std::string& assignor_name) {
 
 namespace kstream_sim {
 
-// ConsumerGroupMetadata: what a transactional producer needs to commit a group's offsets.
-class ConsumerGroupMetadata {
-public:
-    ConsumerGroupMetadata(std::string group_id, int32_t generation, std::string member_id, std::optional<std::string> instance_id)
-        : group_id_(std::move(group_id)), generation_(generation), member_id_(std::move(member_id)), instance_id_(std::move(instance_id)) {}
-    const std::string& groupId() const noexcept { return group_id_; }
-    int32_t generationId() const noexcept { return generation_; }
-    const std::string& memberId() const noexcept { return member_id_; }
-    const std::optional<std::string>& groupInstanceId() const noexcept { return instance_id_; }
-
-private:
-    std::string group_id_;
-    int32_t generation_;
-    std::string member_id_;
-    std::optional<std::string> instance_id_;
-};
-
 namespace detail {
 
 // auto.offset.reset: latest, earliest, none, or by_duration:<ISO-8601 duration> (KIP-1106, Kafka 4.0), which
@@ -7706,6 +8250,7 @@ public:
         fetch_.max_wait_ms = config_.getInt(ConsumerConfig::FETCH_MAX_WAIT_MS_CONFIG);
         fetch_.max_bytes = config_.getInt(ConsumerConfig::FETCH_MAX_BYTES_CONFIG);
         fetch_.partition_max_bytes = config_.getInt(ConsumerConfig::MAX_PARTITION_FETCH_BYTES_CONFIG);
+        fetch_.read_committed = config_.getString(ConsumerConfig::ISOLATION_LEVEL_CONFIG) == "read_committed";
         default_api_timeout_ms_ = config_.getInt(ConsumerConfig::DEFAULT_API_TIMEOUT_MS_CONFIG);
         allow_auto_create_ = config_.getBoolean(ConsumerConfig::ALLOW_AUTO_CREATE_TOPICS_CONFIG);
         session_timeout_ms_ = config_.getInt(ConsumerConfig::SESSION_TIMEOUT_MS_CONFIG);
@@ -7812,6 +8357,7 @@ public:
             auto it = assignment_.find(*r.tp);
             if (it != assignment_.end()) it->second.position = r.offset + 1;
         }
+        advancePastSkipped();
         trimBuffered();
         sendFetches();  // prefetch, as Kafka's consumer pipelines the next fetch
     }
@@ -7860,9 +8406,10 @@ public:
         auto errors = std::make_shared<std::exception_ptr>();
         auto pending = std::make_shared<size_t>(partitions.size());
         for (const auto& tp : partitions) {
-            cluster_.roundTrip(leaderOrAny(tp), [c = &cluster_, tp, spec, results, errors, pending]() -> std::function<void()> {
+            cluster_.roundTrip(leaderOrAny(tp), [c = &cluster_, tp, spec, results, errors, pending,
+                                                 read_committed = fetch_.read_committed]() -> std::function<void()> {
                 try {
-                    auto found = c->listOffset(tp, spec);
+                    auto found = c->listOffset(tp, spec, read_committed);
                     return [=] { (*results)[tp] = found; --*pending; };
                 } catch (const KafkaException&) {
                     auto e = std::current_exception();
@@ -8049,6 +8596,9 @@ private:
     struct FetchedBatch {
         TopicPartition tp;
         StoredBatch batch;
+        // A batch no application sees (a transaction marker; with read_committed, an aborted transaction's
+        // data): kept only so that the position moves past its offsets, as Kafka's does.
+        bool skip = false;
     };
 
     void ensureOpen() const {
@@ -8515,10 +9065,32 @@ private:
                 it->second.position.reset();
                 continue;
             }
+            // read_committed: a transactional batch of a producer whose transaction is in the response's aborted
+            // list (from that transaction's first offset until its abort marker) is skipped, as Kafka's fetcher does.
+            std::set<int64_t> aborted_producers;
+            size_t next_aborted = 0;
             for (auto& b : d.batches) {
-                if (b.isControl()) continue;
-                buffered_.push_back(FetchedBatch{d.tp, std::move(b)});
+                bool skip = b.isControl();
+                if (fetch_.read_committed) {
+                    while (next_aborted < d.aborted_transactions.size() && d.aborted_transactions[next_aborted].first_offset <= b.lastOffset())
+                        aborted_producers.insert(d.aborted_transactions[next_aborted++].producer_id);
+                    if (b.isControl() && b.control == ControlType::Abort) aborted_producers.erase(b.producer.producer_id);
+                    else if (!b.isControl() && b.producer.transactional && aborted_producers.count(b.producer.producer_id)) skip = true;
+                }
+                buffered_.push_back(FetchedBatch{d.tp, std::move(b), skip});
             }
+        }
+        advancePastSkipped();
+    }
+
+    // Moves each position past skipped batches it has reached (markers, aborted data).
+    void advancePastSkipped() {
+        for (auto& f : buffered_) {
+            if (!f.skip) continue;
+            auto it = assignment_.find(f.tp);
+            if (it == assignment_.end() || !it->second.position) continue;
+            int64_t& position = *it->second.position;
+            if (position >= f.batch.base_offset && position < f.batch.nextOffset()) position = f.batch.nextOffset();
         }
     }
 
@@ -8529,7 +9101,7 @@ private:
     }
     bool hasBufferedForAssignment() const {
         for (const auto& f : buffered_)
-            if (assignment_.count(f.tp)) return true;
+            if (!f.skip && assignment_.count(f.tp)) return true;
         return false;
     }
 
@@ -8541,6 +9113,7 @@ private:
             auto it = assignment_.find(f.tp);
             if (it == assignment_.end() || !it->second.position) continue;
             auto pos = next.emplace(f.tp, *it->second.position).first;
+            if (f.skip) continue;
             const auto& records = f.batch.payload->records;
             for (size_t i = 0; i < records.size(); ++i) {
                 const int64_t offset = f.batch.base_offset + static_cast<int64_t>(i);
@@ -9057,7 +9630,16 @@ template <class T>
 class ErasedSerdeImpl final : public ErasedSerde {
 public:
     explicit ErasedSerdeImpl(SerdeObject<T> serde) : serde_(std::move(serde)) {}
-    void serialize(const Box& value, Bytes& out) const override { serde_.serializer().serializeInto(value.get<T>(), out); }
+    void serialize(const Box& value, Bytes& out) const override {
+        if constexpr (HasSerdeView<T>::value) {  // strings, byte arrays: one copy of their bytes
+            Bytes scratch;
+            const ByteView v = serde_.serializer().bytesOf(value.get<T>(), scratch);
+            out.insert(out.end(), v.data, v.data + v.size);
+        } else {
+            if constexpr (std::is_arithmetic<T>::value) out.reserve(out.size() + sizeof(T));  // one allocation, not four
+            serde_.serializer().serializeInto(value.get<T>(), out);
+        }
+    }
     Box deserialize(const uint8_t* data, size_t size) const override {
         Box b;
         b.emplace<T>(serde_.deserializer().deserializeNonNull(data, size));
@@ -9539,10 +10121,12 @@ std::shared_ptr<TimestampExtractor> timestampExtractorFromClassName(const std::s
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
 // #include "../broker/record.hpp"  (already pasted above: [PART] broker/record.hpp)
+// #include "../core/hashing.hpp"  (already pasted above: [PART] core/hashing.hpp)
 // #include "values.hpp"  (already pasted above: [PART] streams/values.hpp)
 
 namespace kstream_sim {
@@ -9612,7 +10196,9 @@ inline ByteView rawValueOf(const Bytes& encoded) {
 class StoreContext {
 public:
     virtual ~StoreContext() = default;
-    virtual void logChange(const std::string& store, const Bytes& key, const Bytes* value, int64_t timestamp,
+    // The changelog topic of a store (`<application.id>-<store>-changelog`), asked once by the logging layer.
+    virtual std::string changelogTopic(const std::string& store) const = 0;
+    virtual void logChange(const std::string& changelog_topic, const Bytes& key, const Bytes* value, int64_t timestamp,
                            const Headers& headers) = 0;
     virtual const RecordContext& recordContext() const = 0;
     // While a cache flushes an entry, the entry's own context is current (nested: a stack).
@@ -9638,6 +10224,12 @@ public:
     virtual bool setFlushListener(FlushListener /*listener*/, bool /*send_old_values*/) { return false; }
 };
 
+// Hashes a key's bytes for the stores' hash maps (murmur2; no observable order depends on it: range() sorts).
+// Deliberately not noexcept: libstdc++ then keeps each node's hash, so a lookup compares hashes before bytes.
+struct BytesHash {
+    size_t operator()(const Bytes& b) const { return static_cast<uint32_t>(murmur2(b.data(), b.size())); }
+};
+
 // The stores are class templates only so that they are compiled when used (see "Include cost" in
 // docs/performance.md); the names without Impl are the types.
 template <class D = void>
@@ -9650,7 +10242,8 @@ using InMemoryKeyValueBytesStore = InMemoryKeyValueBytesStoreImpl<>;
 using ChangeLoggingKeyValueBytesStore = ChangeLoggingKeyValueBytesStoreImpl<>;
 using CachingKeyValueBytesStore = CachingKeyValueBytesStoreImpl<>;
 
-// Kafka's InMemoryKeyValueStore: a sorted map of bytes.
+// Kafka's InMemoryKeyValueStore (a TreeMap of bytes): a hash map here, sorted by the unsigned key bytes when a
+// range is read, so point reads and writes cost a hash instead of a tree walk of byte comparisons.
 template <class D>
 class InMemoryKeyValueBytesStoreImpl final : public KeyValueBytesStore {
 public:
@@ -9662,19 +10255,29 @@ public:
     void close() override { open_ = false; }
 
     const Bytes* get(const Bytes& key) override {
+        if (last_ && last_->first == key) return &last_->second;
         auto it = map_.find(key);
-        return it == map_.end() ? nullptr : &it->second;
+        if (it == map_.end()) return nullptr;
+        last_ = &*it;
+        return &it->second;
     }
+    // A write after a read of the same key (a cache flush, an aggregation) reuses the read's lookup.
     void put(const Bytes& key, const Bytes* value) override {
-        if (value) map_.insert_or_assign(key, *value);
-        else map_.erase(key);
+        if (!value) {
+            last_ = nullptr;
+            map_.erase(key);
+        } else if (last_ && last_->first == key) {
+            last_->second.assign(value->begin(), value->end());
+        } else {
+            last_ = &*map_.insert_or_assign(key, *value).first;
+        }
     }
     Entries range(const Bytes* from, const Bytes* to, bool reverse) override {
         Entries out;
-        auto begin = from ? map_.lower_bound(*from) : map_.begin();
-        auto end = to ? map_.upper_bound(*to) : map_.end();
         if (from && to && *to < *from) return out;
-        for (auto it = begin; it != end; ++it) out.emplace_back(it->first, it->second);
+        for (const auto& [key, value] : map_)
+            if ((!from || !(key < *from)) && (!to || !(*to < key))) out.emplace_back(key, value);
+        std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
         if (reverse) std::reverse(out.begin(), out.end());
         return out;
     }
@@ -9684,7 +10287,8 @@ private:
     std::string name_;
     bool persistent_;
     bool open_ = true;
-    std::map<Bytes, Bytes> map_;  // std::vector<uint8_t> compares as unsigned bytes, like Kafka's Bytes
+    std::unordered_map<Bytes, Bytes, BytesHash> map_;  // keys compare (in range()) as unsigned bytes, like Kafka's Bytes
+    std::pair<const Bytes, Bytes>* last_ = nullptr;    // the entry looked up last (node pointers survive rehashing)
 };
 
 // A layer around another store; forwards everything by default.
@@ -9716,6 +10320,7 @@ public:
         : WrappedKeyValueBytesStore(std::move(inner)), timestamped_(timestamped) {}
     void init(StoreContext* context) override {
         context_ = context;
+        if (context_) topic_ = context_->changelogTopic(name());
         inner_->init(context);
     }
     void put(const Bytes& key, const Bytes* value) override {
@@ -9723,18 +10328,20 @@ public:
         if (!context_) return;
         const RecordContext& rc = context_->recordContext();
         if (!value) {
-            context_->logChange(name(), key, nullptr, rc.timestamp, rc.headers);
+            context_->logChange(topic_, key, nullptr, rc.timestamp, rc.headers);
         } else if (timestamped_) {
-            const Bytes raw = rawValueOf(*value).bytes();
-            context_->logChange(name(), key, &raw, timestampOf(*value), rc.headers);
+            raw_.assign(value->begin() + std::min<size_t>(8, value->size()), value->end());
+            context_->logChange(topic_, key, &raw_, timestampOf(*value), rc.headers);
         } else {
-            context_->logChange(name(), key, value, rc.timestamp, rc.headers);
+            context_->logChange(topic_, key, value, rc.timestamp, rc.headers);
         }
     }
 
 private:
     bool timestamped_;
     StoreContext* context_ = nullptr;
+    std::string topic_;
+    Bytes raw_;  // scratch: a timestamped value without its timestamp
 };
 
 // The budget all caches of one host share (Kafka's ThreadCache): statestore.cache.max.bytes.
@@ -9765,29 +10372,31 @@ public:
     }
 
     const Bytes* get(const Bytes& key) override {
-        auto it = entries_.find(key);
-        if (it != entries_.end()) {
-            touch(it);
-            return it->second.value ? &*it->second.value : nullptr;
+        if (Node* n = lookup(key)) {
+            touch(*n);
+            return n->second.value ? &*n->second.value : nullptr;
         }
         return inner_->get(key);
     }
     void put(const Bytes& key, const Bytes* value) override {
         const RecordContext& rc = context_ ? context_->recordContext() : empty_;
-        auto it = entries_.find(key);
-        if (it == entries_.end()) {
-            it = entries_.emplace(key, Entry{}).first;
-            it->second.lru = lru_.insert(lru_.end(), &it->first);
+        Node* n = lookup(key);
+        if (!n) {
+            n = &*entries_.emplace(key, Entry{}).first;
+            n->second.lru = lru_.insert(lru_.end(), n);
+            last_ = n;
         } else {
-            account(-it->second.size);
-            touch(it);
-            if (it->second.dirty) dirty_.erase(it->second.dirty_pos);
+            account(-n->second.size);
+            touch(*n);
+            if (n->second.dirty) spare_.splice(spare_.end(), dirty_, n->second.dirty_pos);
         }
-        Entry& e = it->second;
-        e.value = value ? std::optional<Bytes>(*value) : std::nullopt;
+        Entry& e = n->second;
+        if (!value) e.value.reset();
+        else if (e.value) e.value->assign(value->begin(), value->end());  // reuses the entry's buffer
+        else e.value.emplace(*value);
         e.context = rc;
         e.dirty = true;
-        e.dirty_pos = dirty_.insert(dirty_.end(), &it->first);
+        e.dirty_pos = appendDirty(n);
         e.size = entrySize(key, e);
         account(e.size);
         evictWhileOverBudget();
@@ -9810,7 +10419,7 @@ public:
 
     // Writes every dirty entry through, in the order of their last write, and forwards it.
     void flush() override {
-        while (!dirty_.empty()) flushEntry(*dirty_.front());
+        while (!dirty_.empty()) flushEntry(dirty_.front());
         inner_->flush();
     }
     void close() override {
@@ -9819,15 +10428,34 @@ public:
     }
 
 private:
+    struct Entry;
+    using Node = std::pair<const Bytes, Entry>;
     struct Entry {
         std::optional<Bytes> value;
         RecordContext context;
         bool dirty = false;
         int64_t size = 0;
-        std::list<const Bytes*>::iterator lru;
-        std::list<const Bytes*>::iterator dirty_pos;
+        typename std::list<Node*>::iterator lru;
+        typename std::list<Node*>::iterator dirty_pos;
     };
-    using Map = std::map<Bytes, Entry>;
+    using Map = std::unordered_map<Bytes, Entry, BytesHash>;  // node-based: the lists' node pointers stay valid
+
+    // The entry for key, if cached. An aggregation reads a key and then writes it: the last entry looked up is
+    // checked first, which saves the second hash lookup.
+    Node* lookup(const Bytes& key) {
+        if (last_ && last_->first == key) return last_;
+        auto it = entries_.find(key);
+        if (it == entries_.end()) return nullptr;
+        return last_ = &*it;
+    }
+    // Appends to the dirty list, reusing a spare list node (no allocation per write once warm).
+    typename std::list<Node*>::iterator appendDirty(Node* n) {
+        if (spare_.empty()) return dirty_.insert(dirty_.end(), n);
+        dirty_.splice(dirty_.end(), spare_, spare_.begin());
+        auto it = std::prev(dirty_.end());
+        *it = n;
+        return it;
+    }
 
     // NamedCache's node size: key, three references, the dirty flag and the record context.
     static int64_t entrySize(const Bytes& key, const Entry& e) {
@@ -9840,34 +10468,37 @@ private:
         used_bytes_ += delta;
         if (budget_) budget_->used_bytes += delta;
     }
-    void touch(typename Map::iterator it) { lru_.splice(lru_.end(), lru_, it->second.lru); }
+    void touch(Node& n) { lru_.splice(lru_.end(), lru_, n.second.lru); }
 
-    void flushEntry(const Bytes& key) {
-        auto it = entries_.find(key);
-        Entry& e = it->second;
-        dirty_.erase(e.dirty_pos);
+    void flushEntry(Node* n) {
+        const Bytes& key = n->first;
+        Entry& e = n->second;
+        spare_.splice(spare_.end(), dirty_, e.dirty_pos);
         e.dirty = false;
         const Bytes* new_value = e.value ? &*e.value : nullptr;
-        std::optional<Bytes> old_value;
-        if (const Bytes* old = inner_->get(key)) old_value = *old;
+        const Bytes* old = inner_->get(key);
         // Neither in the store nor in the cache: nothing to write and nothing to forward (Kafka's shortcut).
-        if (!new_value && !old_value) return;
+        if (!new_value && !old) return;
+        // The old value is copied only when it is forwarded (the write below overwrites it).
+        std::optional<Bytes> old_value;
+        if (old && listener_ && send_old_values_) old_value = *old;
         // The write through (and its changelog record) happens in the entry's context; the forwarded record
         // then carries its own timestamp and headers downstream.
         if (context_) context_->pushRecordContext(e.context);
         inner_->put(key, new_value);
         if (context_) context_->popRecordContext();
-        if (listener_) listener_(key, new_value, send_old_values_ && old_value ? &*old_value : nullptr, e.context);
+        if (listener_) listener_(key, new_value, old_value ? &*old_value : nullptr, e.context);
     }
     void evictWhileOverBudget() {
         if (!budget_) return;
         while (budget_->used_bytes > budget_->max_bytes && !lru_.empty()) {
-            const Bytes key = *lru_.front();
+            const Bytes key = lru_.front()->first;  // a copy: flushing forwards, and downstream code may touch this store
+            if (lru_.front()->second.dirty) flushEntry(lru_.front());
             auto it = entries_.find(key);
-            if (it->second.dirty) flushEntry(key);
-            it = entries_.find(key);
+            if (it == entries_.end()) continue;
             account(-it->second.size);
             lru_.erase(it->second.lru);
+            if (last_ == &*it) last_ = nullptr;
             entries_.erase(it);
         }
     }
@@ -9877,8 +10508,10 @@ private:
     FlushListener listener_;
     bool send_old_values_ = false;
     Map entries_;
-    std::list<const Bytes*> lru_;    // least recently used first
-    std::list<const Bytes*> dirty_;  // oldest write first
+    Node* last_ = nullptr;      // the entry looked up last
+    std::list<Node*> lru_;      // least recently used first
+    std::list<Node*> dirty_;    // oldest write first
+    std::list<Node*> spare_;    // unused list nodes for dirty_
     int64_t used_bytes_ = 0;
     RecordContext empty_;
 };
@@ -11033,7 +11666,7 @@ struct StreamRecord {
 
 // A record a task produced (to a sink topic or a changelog), serialized.
 struct ProducedRecord {
-    std::string topic;
+    const std::string* topic = nullptr;  // the sink's or the changelog's topic name (kept by its owner)
     std::optional<int32_t> partition;  // nullopt: the host's default partitioner decides
     std::optional<Bytes> key;
     std::optional<Bytes> value;
@@ -11125,10 +11758,11 @@ public:
     }
 
     // StoreContext
-    void logChange(const std::string& store, const Bytes& key, const Bytes* value, int64_t timestamp,
+    std::string changelogTopic(const std::string& store) const override { return applicationId() + "-" + store + "-changelog"; }
+    void logChange(const std::string& changelog_topic, const Bytes& key, const Bytes* value, int64_t timestamp,
                    const Headers& headers) override {
         ProducedRecord r;
-        r.topic = applicationId() + "-" + store + "-changelog";
+        r.topic = &changelog_topic;
         r.partition = id_.partition;
         r.key = key;
         if (value) r.value = *value;
@@ -11390,7 +12024,10 @@ public:
         : def_(def), key_serde_(std::move(key_serde)), value_serde_(std::move(value_serde)), topic_(std::move(decorated_topic)) {}
     void process(const StreamRecord& record) override {
         ProducedRecord out;
-        out.topic = def_.extractor ? def_.extractor->extract(record, context()) : topic_;
+        std::string extracted;
+        if (def_.extractor) extracted = def_.extractor->extract(record, context());
+        const std::string& topic = def_.extractor ? extracted : topic_;
+        out.topic = &topic;
         if (record.timestamp < 0)
             throw StreamsException("Invalid (negative) timestamp of " + std::to_string(record.timestamp) +
                                    " for output record <" + std::string(record.key.typeName()) + ":" +
@@ -11399,13 +12036,13 @@ public:
             out.key = key_serde_->serializeNullable(record.key);
             out.value = value_serde_->serializeNullable(record.value);
         } catch (const ClassCastException& e) {
-            throw StreamsException(std::string("ClassCastException while producing data to topic ") + out.topic +
+            throw StreamsException(std::string("ClassCastException while producing data to topic ") + topic +
                                    ". The key or value serde does not fit the record (" + e.what() +
                                    "). Change the serdes of the sink (Produced::with / addSink) to match the types.");
         }
         if (def_.partitioner) {
-            const int32_t n = context().host().partitionsFor(out.topic);
-            out.partition = def_.partitioner(out.topic, record, n);
+            const int32_t n = context().host().partitionsFor(topic);
+            out.partition = def_.partitioner(topic, record, n);
         }
         out.timestamp = record.timestamp;
         out.headers = record.headers;
@@ -11464,6 +12101,7 @@ public:
             const StoreDef& def = topology_->stores().at(name);
             auto store = buildStore<D>(def.spec, host.cacheBudget());
             store->init(&context_);
+            commit_order_.emplace_back(store.get(), flushOwner(name));
             context_.specs_[name] = &def.spec;
             context_.stores_[name] = std::move(store);
         }
@@ -11530,11 +12168,9 @@ public:
 
     // Kafka's commit: flushes every store (a cache flush forwards its dirty entries downstream).
     void commit() {
-        for (const auto& name : topology_->storeOrder()) {
-            auto it = context_.stores_.find(name);
-            if (it == context_.stores_.end()) continue;
-            context_.current_ = flushOwner(name);
-            it->second->flush();
+        for (const auto& [store, owner] : commit_order_) {
+            context_.current_ = owner;
+            store->flush();
         }
         context_.current_ = nullptr;
     }
@@ -11571,6 +12207,7 @@ private:
     std::map<std::string, SourceNode*> sources_;
     std::vector<SourceNode*> pattern_sources_;
     std::set<std::string> store_names_;
+    std::vector<std::pair<KeyValueBytesStore*, ProcessorNode*>> commit_order_;  // stores in the order added, with their flush owner
 };
 
 }  // namespace detail
@@ -12460,10 +13097,11 @@ public:
 
 protected:
     bool materialized() const noexcept { return store_ != nullptr; }
-    Bytes keyBytes(const Box& key) const {
-        Bytes out;
-        key_serde_->serialize(key, out);
-        return out;
+    // The key's bytes, in a buffer the node reuses (valid until the next call).
+    const Bytes& keyBytes(const Box& key) {
+        key_bytes_.clear();
+        key_serde_->serialize(key, key_bytes_);
+        return key_bytes_;
     }
     // The stored value and its timestamp; a null box when absent.
     Box getValue(const Bytes& key, int64_t* timestamp = nullptr) const {
@@ -12474,10 +13112,10 @@ protected:
     }
     void putValue(const Bytes& key, const Box& value, int64_t timestamp) {
         if (value.isNull()) return store_->put(key, nullptr);
-        Bytes raw;
-        value_serde_->serialize(value, raw);
-        const Bytes encoded = encodeTimestamped(timestamp, &raw);
-        store_->put(key, &encoded);
+        encoded_.clear();
+        appendBigEndian(encoded_, static_cast<uint64_t>(timestamp), 8);  // the timestamped store's encoding
+        value_serde_->serialize(value, encoded_);
+        store_->put(key, &encoded_);
     }
     // Kafka's TimestampedTupleForwarder: with a cache the flush forwards; without, forward now.
     void maybeForward(const Box& key, Box new_value, Box old_value, int64_t timestamp, const Headers& headers) {
@@ -12503,6 +13141,7 @@ protected:
     SerdePtr key_serde_, value_serde_;
     KeyValueBytesStore* store_ = nullptr;
     bool caching_ = false;
+    Bytes encoded_, key_bytes_;  // scratch for putValue and keyBytes
 };
 
 // KTableSource (also toTable's KSTREAM-TOTABLE and a global table's processor).
@@ -12512,7 +13151,7 @@ public:
     void process(const StreamRecord& r) override {
         if (r.key.isNull()) return;  // "Skipping record due to null key."
         if (materialized()) {
-            const Bytes key = keyBytes(r.key);
+            const Bytes& key = keyBytes(r.key);
             Box old = getValue(key);
             putValue(key, r.value, r.timestamp);
             maybeForward(r.key, r.value, std::move(old), r.timestamp, r.headers);
@@ -12561,7 +13200,7 @@ public:
         : TableStoreNode(std::move(state), std::move(key_serde), std::move(value_serde)), fns_(std::move(fns)) {}
     void process(const StreamRecord& r) override {
         if (r.key.isNull() || r.value.isNull()) return;  // "Skipping record due to null key or value."
-        const Bytes key = keyBytes(r.key);
+        const Bytes& key = keyBytes(r.key);
         int64_t old_ts = 0;
         Box old_agg = getValue(key, &old_ts);
         Box new_agg;
@@ -12597,7 +13236,7 @@ public:
             throw StreamsException("Record key for KTable aggregate operator with state " + state_->store_name +
                                    " should not be null.");
         const Change& change = r.value.get<Change>();
-        const Bytes key = keyBytes(r.key);
+        const Bytes& key = keyBytes(r.key);
         int64_t old_ts = 0;
         Box old_agg = getValue(key, &old_ts);
         const bool had_old = !old_agg.isNull();
@@ -13882,6 +14521,7 @@ SerdePtr serdeFromClassName(const std::string& config, const std::string& name) 
 // partition Kafka's default partitioner picks (murmur2 of the key), and TestRecord::partition() says which.
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -14092,20 +14732,26 @@ public:
     const Properties& appConfigs() const override { return props_; }
 
     // ---- Used by TestInputTopic / TestOutputTopic ----
-    void pipeRaw(const std::string& topic, std::optional<Bytes> key, std::optional<Bytes> value, int64_t timestamp, const Headers& headers) {
+    // A record for an input topic (key or value nullptr: null), processed before this returns.
+    void pipeRaw(const std::string& topic, const Bytes* key, const Bytes* value, int64_t timestamp, const Headers& headers) {
         if (closed_) throw IllegalStateException("TopologyTestDriver is closed");
         if (timestamp < 0) throw IllegalArgumentException("Invalid timestamp: " + std::to_string(timestamp) + "; record timestamps must not be negative");
-        const bool is_global = global_task_ && global_task_->consumes(topic);
-        if (!is_global && !consumedTopic(topic))
-            throw IllegalArgumentException("Unknown topic: " + topic + knownTopicsHint());
         TopicState& ts = topicState(topic);
+        if (!ts.global && !ts.consumed) throw IllegalArgumentException("Unknown topic: " + topic + knownTopicsHint());
         const int32_t partition = choosePartition(ts, key);
         const int64_t offset = ts.next_offsets[static_cast<size_t>(partition)]++;
-        if (is_global) {
-            processGlobal(topic, partition, offset, timestamp, key, value, headers);
+        if (ts.global) {
+            processGlobal(topic, partition, offset, timestamp, view(key), view(value), headers);
             return;
         }
-        enqueue(topic, partition, offset, timestamp, std::move(key), std::move(value), headers);
+        if (queued_ == 0) {
+            // Nothing else is queued, so this record is next: processed straight from the caller's bytes.
+            if (StreamTask* task = taskFor(ts, partition))
+                runRecord(*task, *ts.name, partition, offset, timestamp, view(key), view(value), headers);
+        } else {
+            enqueue(ts, partition, offset, timestamp, key ? std::optional<Bytes>(*key) : std::nullopt,
+                    value ? std::optional<Bytes>(*value) : std::nullopt, headers);
+        }
         processAll();
     }
     struct OutputRecord {
@@ -14154,46 +14800,60 @@ private:
 
     // The default partitioner: murmur2 of the key bytes; keyless records go round robin (Kafka: sticky).
     // What the driver knows about one topic, looked up once per record.
+    struct Queued;
     struct TopicState {
+        const std::string* name = nullptr;  // the key of topic_states_ (stable)
         int32_t partitions = 1;
         std::vector<int64_t> next_offsets;
         std::deque<OutputRecord>* outputs = nullptr;
+        std::vector<std::deque<Queued>*> queues;  // per partition, once something was queued there
+        const std::vector<StreamTask*>* route = nullptr;  // the tasks reading it, by partition (consumed topics)
         bool consumed = false, global = false, produced = false;
         uint64_t round_robin = 0;
     };
     TopicState& topicState(const std::string& topic) {
+        // The few topics a topology writes are looked up for every record: a small cache before the map.
+        for (TopicState* cached : recent_topics_)
+            if (cached && *cached->name == topic) return *cached;
         auto it = topic_states_.find(topic);
-        if (it != topic_states_.end()) return it->second;
-        TopicState s;
-        s.partitions = partitionsFor(topic);
-        s.next_offsets.assign(static_cast<size_t>(s.partitions), 0);
-        s.outputs = &outputs_[topic];
-        s.consumed = consumedTopic(topic);
-        s.global = global_task_ && global_task_->consumes(topic);
-        return topic_states_.emplace(topic, std::move(s)).first->second;
+        if (it == topic_states_.end()) {
+            TopicState s;
+            s.partitions = partitionsFor(topic);
+            s.next_offsets.assign(static_cast<size_t>(s.partitions), 0);
+            s.queues.assign(static_cast<size_t>(s.partitions), nullptr);
+            s.outputs = &outputs_[topic];
+            s.consumed = consumedTopic(topic);
+            if (s.consumed) s.route = &routes_.at(topic);
+            s.global = global_task_ && global_task_->consumes(topic);
+            it = topic_states_.emplace(topic, std::move(s)).first;
+            it->second.name = &it->first;
+        }
+        recent_topics_[next_recent_++ % recent_topics_.size()] = &it->second;
+        return it->second;
     }
-    static int32_t choosePartition(TopicState& ts, const std::optional<Bytes>& key) {
+    static int32_t choosePartition(TopicState& ts, const std::optional<Bytes>& key) { return choosePartition(ts, key ? &*key : nullptr); }
+    static int32_t choosePartition(TopicState& ts, const Bytes* key) {
         if (ts.partitions == 1) return 0;
         if (key) return toPositive(murmur2(key->data(), key->size())) % ts.partitions;
         return static_cast<int32_t>(ts.round_robin++ % static_cast<uint64_t>(ts.partitions));
     }
 
     void send(detail::ProducedRecord r) override {
-        TopicState& ts = topicState(r.topic);
+        TopicState& ts = topicState(*r.topic);
         const int32_t n = ts.partitions;
         const int32_t partition = r.partition ? *r.partition : choosePartition(ts, r.key);
         if (partition < 0 || partition >= n)
-            throw StreamsException("The partitioner chose partition " + std::to_string(partition) + " of topic " + r.topic +
+            throw StreamsException("The partitioner chose partition " + std::to_string(partition) + " of topic " + *r.topic +
                                    ", which has " + std::to_string(n) + " partition(s)");
         if (!ts.produced) {
-            produced_topics_.insert(r.topic);
+            produced_topics_.insert(*r.topic);
             ts.produced = true;
         }
         const int64_t offset = ts.next_offsets[static_cast<size_t>(partition)]++;
-        if (ts.global) processGlobal(r.topic, partition, offset, r.timestamp, r.key, r.value, r.headers);
+        if (ts.global) processGlobal(*r.topic, partition, offset, r.timestamp, view(r.key), view(r.value), r.headers);
         if (ts.consumed) {
             ts.outputs->push_back(OutputRecord{r.key, r.value, r.timestamp, r.headers, partition});
-            enqueue(r.topic, partition, offset, r.timestamp, std::move(r.key), std::move(r.value), r.headers);
+            enqueue(ts, partition, offset, r.timestamp, std::move(r.key), std::move(r.value), r.headers);
         } else {
             ts.outputs->push_back(OutputRecord{std::move(r.key), std::move(r.value), r.timestamp, std::move(r.headers), partition});
         }
@@ -14302,7 +14962,7 @@ private:
 
     struct Queued {
         uint64_t sequence;
-        std::string topic;
+        const std::string* topic;  // a key of topic_states_
         int32_t partition;
         int64_t offset;
         int64_t timestamp;
@@ -14311,13 +14971,30 @@ private:
         StreamTask* task;
     };
 
-    void enqueue(const std::string& topic, int32_t partition, int64_t offset, int64_t timestamp, std::optional<Bytes> key,
+    static ByteView view(const Bytes* b) { return b ? ByteView{b->data(), static_cast<int32_t>(b->size())} : ByteView{}; }
+    static ByteView view(const std::optional<Bytes>& b) { return view(b ? &*b : nullptr); }
+
+    // The task reading a topic's partition; nullptr for a partition beyond the sub-topology's tasks (cannot happen
+    // with consistent counts).
+    static StreamTask* taskFor(const TopicState& ts, int32_t partition) {
+        const auto& route = *ts.route;
+        return route.size() == 1 ? route[0] : route.at(static_cast<size_t>(partition));
+    }
+    void enqueue(TopicState& ts, int32_t partition, int64_t offset, int64_t timestamp, std::optional<Bytes> key,
                  std::optional<Bytes> value, const Headers& headers) {
-        const auto& route = routes_.at(topic);
-        StreamTask* task = route.size() == 1 ? route[0] : route.at(static_cast<size_t>(partition));
-        if (!task) return;  // a partition beyond this sub-topology's tasks (cannot happen with consistent counts)
-        queues_[{topic, partition}].push_back(Queued{next_sequence_++, topic, partition, offset, timestamp, std::move(key),
-                                                     std::move(value), headers, task});
+        StreamTask* task = taskFor(ts, partition);
+        if (!task) return;
+        auto& queue = ts.queues[static_cast<size_t>(partition)];
+        if (!queue) queue = &queues_[{*ts.name, partition}];
+        queue->push_back(Queued{next_sequence_++, ts.name, partition, offset, timestamp, std::move(key), std::move(value), headers, task});
+        ++queued_;
+    }
+    // One record through its task, then stream-time punctuation and a commit, as Kafka's driver does.
+    void runRecord(StreamTask& task, const std::string& topic, int32_t partition, int64_t offset, int64_t timestamp, ByteView key,
+                   ByteView value, const Headers& headers) {
+        task.process(topic, partition, offset, timestamp, key, value, headers);
+        task.maybePunctuateStreamTime();
+        task.commit();
     }
 
     // Kafka's processing loop: the queued record with the smallest head timestamp goes next (ties: FIFO);
@@ -14337,19 +15014,14 @@ private:
             if (!best) return;
             Queued rec = std::move(best->front());
             best->pop_front();
-            auto view = [](const std::optional<Bytes>& b) {
-                return b ? ByteView{b->data(), static_cast<int32_t>(b->size())} : ByteView{};
-            };
-            rec.task->process(rec.topic, rec.partition, rec.offset, rec.timestamp, view(rec.key), view(rec.value), rec.headers);
-            rec.task->maybePunctuateStreamTime();
-            rec.task->commit();
+            --queued_;
+            runRecord(*rec.task, *rec.topic, rec.partition, rec.offset, rec.timestamp, view(rec.key), view(rec.value), rec.headers);
         }
     }
 
-    void processGlobal(const std::string& topic, int32_t partition, int64_t offset, int64_t timestamp, const std::optional<Bytes>& key,
-                       const std::optional<Bytes>& value, const Headers& headers) {
-        auto view = [](const std::optional<Bytes>& b) { return b ? ByteView{b->data(), static_cast<int32_t>(b->size())} : ByteView{}; };
-        global_task_->process(topic, partition, offset, timestamp, view(key), view(value), headers);
+    void processGlobal(const std::string& topic, int32_t partition, int64_t offset, int64_t timestamp, ByteView key, ByteView value,
+                       const Headers& headers) {
+        global_task_->process(topic, partition, offset, timestamp, key, value, headers);
         global_task_->commit();
     }
 
@@ -14432,11 +15104,14 @@ private:
     std::map<std::string, std::vector<StreamTask*>> routes_;
     std::map<std::pair<std::string, int32_t>, std::deque<Queued>> queues_;
     std::map<std::string, TopicState> topic_states_;
+    std::array<TopicState*, 4> recent_topics_{};
+    size_t next_recent_ = 0;
     std::map<std::string, std::deque<OutputRecord>> outputs_;
     std::set<std::string> produced_topics_;
     std::set<std::string> sink_topics_;
     std::map<std::string, std::unique_ptr<CompositeStore>> composites_;
     uint64_t next_sequence_ = 0;
+    size_t queued_ = 0;  // records in queues_
     bool closed_ = false;
 };
 
@@ -14462,39 +15137,39 @@ public:
     // Keys and values may be given as K/V, as std::optional (nullopt: Java's null), or as std::nullopt.
     template <class KA, class VA>
     void pipeInput(KA&& key, VA&& value) {
-        pipe(opt<Key>(key), opt<Value>(value), std::nullopt, {});
+        pipeKeyValue(key, value, std::nullopt, {});
     }
     template <class KA, class VA, class Rep, class Period>
     void pipeInput(KA&& key, VA&& value, std::chrono::duration<Rep, Period> timestamp) {
-        pipe(opt<Key>(key), opt<Value>(value), ms(timestamp), {});
+        pipeKeyValue(key, value, ms(timestamp), {});
     }
     template <class KA, class VA>
     void pipeInput(KA&& key, VA&& value, int64_t timestamp_ms) {
-        pipe(opt<Key>(key), opt<Value>(value), timestamp_ms, {});
+        pipeKeyValue(key, value, timestamp_ms, {});
     }
     template <class KA, class VA, class Rep, class Period>
     void pipeInput(KA&& key, VA&& value, std::chrono::duration<Rep, Period> timestamp, const Headers& headers) {
-        pipe(opt<Key>(key), opt<Value>(value), ms(timestamp), headers);
+        pipeKeyValue(key, value, ms(timestamp), headers);
     }
     template <class VA, class Rep, class Period>
     void pipeInput(VA&& value, std::chrono::duration<Rep, Period> timestamp) {
-        pipe(std::nullopt, opt<Value>(value), ms(timestamp), {});
+        pipeKeyValue(std::nullopt, value, ms(timestamp), {});
     }
     template <class VA>
     void pipeInput(VA&& value) {
         if constexpr (std::is_same<std::decay_t<VA>, TestRecord<K, V>>::value)
-            pipe(toOptional(value.key()), toOptional(value.value()), value.timestamp(), value.headers());
+            pipeKeyValue(value.key(), value.value(), value.timestamp(), value.headers());
         else
-            pipe(std::nullopt, opt<Value>(value), std::nullopt, {});
+            pipeKeyValue(std::nullopt, value, std::nullopt, {});
     }
     void pipeRecordList(const std::vector<TestRecord<K, V>>& records) {
-        for (const auto& r : records) pipe(toOptional(r.key()), toOptional(r.value()), r.timestamp(), r.headers());
+        for (const auto& r : records) pipeKeyValue(r.key(), r.value(), r.timestamp(), r.headers());
     }
     void pipeKeyValueList(const std::vector<KeyValue<K, V>>& records) {
-        for (const auto& kv : records) pipe(toOptional(kv.key), toOptional(kv.value), std::nullopt, {});
+        for (const auto& kv : records) pipeKeyValue(kv.key, kv.value, std::nullopt, {});
     }
     void pipeValueList(const std::vector<V>& values) {
-        for (const auto& v : values) pipe(std::nullopt, toOptional(v), std::nullopt, {});
+        for (const auto& v : values) pipeKeyValue(std::nullopt, v, std::nullopt, {});
     }
     template <class Rep, class Period>
     void advanceTime(std::chrono::duration<Rep, Period> advance) {
@@ -14509,26 +15184,33 @@ private:
     static int64_t ms(std::chrono::duration<Rep, Period> d) {
         return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
     }
-    template <class T, class A>
-    static std::optional<T> opt(const A& a) {
-        if constexpr (std::is_same<std::decay_t<A>, std::nullopt_t>::value) return std::nullopt;
-        else if constexpr (detail::IsOptional<std::decay_t<A>>::value) return a ? std::optional<T>(T(*a)) : std::nullopt;
-        else return std::optional<T>(T(a));
+    // Calls f with a pointer to a as a T (nullptr for null), converting only when a is not a T already.
+    template <class T, class A, class F>
+    static void withPointer(const A& a, F&& f) {
+        if constexpr (std::is_same<std::decay_t<A>, std::nullopt_t>::value) f(static_cast<const T*>(nullptr));
+        else if constexpr (detail::IsOptional<std::decay_t<A>>::value) {
+            if (!a) f(static_cast<const T*>(nullptr));
+            else withPointer<T>(*a, f);
+        } else if constexpr (std::is_same<std::decay_t<A>, T>::value) {
+            f(&a);
+        } else {
+            const T converted(a);
+            f(&converted);
+        }
     }
-    template <class T>
-    static std::optional<detail::BoxedT<T>> toOptional(const T& v) {
-        if constexpr (detail::IsOptional<T>::value) return v;
-        else return std::optional<T>(v);
+    template <class KA, class VA>
+    void pipeKeyValue(const KA& key, const VA& value, std::optional<int64_t> timestamp, const Headers& headers) {
+        withPointer<Key>(key, [&](const Key* k) { withPointer<Value>(value, [&](const Value* v) { pipe(k, v, timestamp, headers); }); });
     }
-    void pipe(const std::optional<Key>& key, const std::optional<Value>& value, std::optional<int64_t> timestamp, const Headers& headers) {
-        std::optional<Bytes> k, v;
+    void pipe(const Key* key, const Value* value, std::optional<int64_t> timestamp, const Headers& headers) {
+        // Serialized into buffers the topic reuses: the driver copies them only if it must queue the record.
         if (key) {
-            k.emplace();
-            key_serde_.serializer().serializeInto(*key, *k);
+            key_bytes_.clear();
+            key_serde_.serializer().serializeInto(*key, key_bytes_);
         }
         if (value) {
-            v.emplace();
-            value_serde_.serializer().serializeInto(*value, *v);
+            value_bytes_.clear();
+            value_serde_.serializer().serializeInto(*value, value_bytes_);
         }
         int64_t ts;
         if (timestamp) {
@@ -14537,11 +15219,12 @@ private:
             ts = current_ms_;
             current_ms_ += advance_ms_;
         }
-        driver_->pipeRaw(topic_, std::move(k), std::move(v), ts, headers);
+        driver_->pipeRaw(topic_, key ? &key_bytes_ : nullptr, value ? &value_bytes_ : nullptr, ts, headers);
     }
 
     Driver* driver_;
     std::string topic_;
+    Bytes key_bytes_, value_bytes_;
     SerdeObject<Key> key_serde_;
     SerdeObject<Value> value_serde_;
     int64_t current_ms_;

@@ -60,6 +60,9 @@ public:
     ClusterConfig& brokerSessionTimeout(Millis d) { session_timeout_ms_ = d.count(); return *this; }
     ClusterConfig& autoLeaderRebalance(bool on) { auto_rebalance_ = on; return *this; }
     ClusterConfig& leaderImbalanceCheckInterval(Millis d) { imbalance_check_ms_ = d.count(); return *this; }
+    // group.initial.rebalance.delay.ms: how long the first rebalance of an empty group waits for more members
+    // (Kafka's default 3 s; Kafka's shipped config/server.properties sets 0).
+    ClusterConfig& groupInitialRebalanceDelay(Millis d) { group_initial_rebalance_delay_ms_ = d.count(); return *this; }
 
     int32_t brokers() const noexcept { return brokers_; }
     uint64_t seed() const noexcept { return seed_; }
@@ -76,6 +79,7 @@ public:
     int64_t brokerSessionTimeoutMs() const noexcept { return session_timeout_ms_; }
     bool autoLeaderRebalance() const noexcept { return auto_rebalance_; }
     int64_t leaderImbalanceCheckIntervalMs() const noexcept { return imbalance_check_ms_; }
+    int64_t groupInitialRebalanceDelayMs() const noexcept { return group_initial_rebalance_delay_ms_; }
 
 private:
     int32_t brokers_ = 1;
@@ -93,6 +97,7 @@ private:
     int64_t session_timeout_ms_ = 9000;
     bool auto_rebalance_ = true;
     int64_t imbalance_check_ms_ = 300000;
+    int64_t group_initial_rebalance_delay_ms_ = 3000;
 };
 
 struct BrokerState {
@@ -172,6 +177,11 @@ public:
         : config_(config), scheduler_(config.epochMs()), random_(config.seed()), network_random_(random_.fork("network")) {
         if (config.brokers() < 1) throw ConfigException("A cluster needs at least one broker (got " + std::to_string(config.brokers()) + ")");
         trace_.keepLines(config.trace());
+        if (config.groupInitialRebalanceDelayMs() < 0 || config.groupInitialRebalanceDelayMs() > INT32_MAX)
+            throw ConfigException("Invalid value " + std::to_string(config.groupInitialRebalanceDelayMs()) +
+                                  " ms for configuration group.initial.rebalance.delay.ms: it must be at least 0 and fit an "
+                                  "int (at most 2147483647 ms)");
+        groups_.config().initial_rebalance_delay_ms = static_cast<int32_t>(config.groupInitialRebalanceDelayMs());
         for (int32_t id = 0; id < config.brokers(); ++id) {
             brokers_.push_back(BrokerState{id, true, false, 0});
             broker_client_ids_.push_back("broker-" + std::to_string(id));  // a follower's client.id

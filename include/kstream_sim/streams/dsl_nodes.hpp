@@ -169,10 +169,11 @@ public:
 
 protected:
     bool materialized() const noexcept { return store_ != nullptr; }
-    Bytes keyBytes(const Box& key) const {
-        Bytes out;
-        key_serde_->serialize(key, out);
-        return out;
+    // The key's bytes, in a buffer the node reuses (valid until the next call).
+    const Bytes& keyBytes(const Box& key) {
+        key_bytes_.clear();
+        key_serde_->serialize(key, key_bytes_);
+        return key_bytes_;
     }
     // The stored value and its timestamp; a null box when absent.
     Box getValue(const Bytes& key, int64_t* timestamp = nullptr) const {
@@ -183,10 +184,10 @@ protected:
     }
     void putValue(const Bytes& key, const Box& value, int64_t timestamp) {
         if (value.isNull()) return store_->put(key, nullptr);
-        Bytes raw;
-        value_serde_->serialize(value, raw);
-        const Bytes encoded = encodeTimestamped(timestamp, &raw);
-        store_->put(key, &encoded);
+        encoded_.clear();
+        appendBigEndian(encoded_, static_cast<uint64_t>(timestamp), 8);  // the timestamped store's encoding
+        value_serde_->serialize(value, encoded_);
+        store_->put(key, &encoded_);
     }
     // Kafka's TimestampedTupleForwarder: with a cache the flush forwards; without, forward now.
     void maybeForward(const Box& key, Box new_value, Box old_value, int64_t timestamp, const Headers& headers) {
@@ -212,6 +213,7 @@ protected:
     SerdePtr key_serde_, value_serde_;
     KeyValueBytesStore* store_ = nullptr;
     bool caching_ = false;
+    Bytes encoded_, key_bytes_;  // scratch for putValue and keyBytes
 };
 
 // KTableSource (also toTable's KSTREAM-TOTABLE and a global table's processor).
@@ -221,7 +223,7 @@ public:
     void process(const StreamRecord& r) override {
         if (r.key.isNull()) return;  // "Skipping record due to null key."
         if (materialized()) {
-            const Bytes key = keyBytes(r.key);
+            const Bytes& key = keyBytes(r.key);
             Box old = getValue(key);
             putValue(key, r.value, r.timestamp);
             maybeForward(r.key, r.value, std::move(old), r.timestamp, r.headers);
@@ -270,7 +272,7 @@ public:
         : TableStoreNode(std::move(state), std::move(key_serde), std::move(value_serde)), fns_(std::move(fns)) {}
     void process(const StreamRecord& r) override {
         if (r.key.isNull() || r.value.isNull()) return;  // "Skipping record due to null key or value."
-        const Bytes key = keyBytes(r.key);
+        const Bytes& key = keyBytes(r.key);
         int64_t old_ts = 0;
         Box old_agg = getValue(key, &old_ts);
         Box new_agg;
@@ -306,7 +308,7 @@ public:
             throw StreamsException("Record key for KTable aggregate operator with state " + state_->store_name +
                                    " should not be null.");
         const Change& change = r.value.get<Change>();
-        const Bytes key = keyBytes(r.key);
+        const Bytes& key = keyBytes(r.key);
         int64_t old_ts = 0;
         Box old_agg = getValue(key, &old_ts);
         const bool had_old = !old_agg.isNull();

@@ -18,10 +18,12 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "../broker/record.hpp"
+#include "../core/hashing.hpp"
 #include "values.hpp"
 
 namespace kstream_sim {
@@ -91,7 +93,9 @@ inline ByteView rawValueOf(const Bytes& encoded) {
 class StoreContext {
 public:
     virtual ~StoreContext() = default;
-    virtual void logChange(const std::string& store, const Bytes& key, const Bytes* value, int64_t timestamp,
+    // The changelog topic of a store (`<application.id>-<store>-changelog`), asked once by the logging layer.
+    virtual std::string changelogTopic(const std::string& store) const = 0;
+    virtual void logChange(const std::string& changelog_topic, const Bytes& key, const Bytes* value, int64_t timestamp,
                            const Headers& headers) = 0;
     virtual const RecordContext& recordContext() const = 0;
     // While a cache flushes an entry, the entry's own context is current (nested: a stack).
@@ -117,6 +121,12 @@ public:
     virtual bool setFlushListener(FlushListener /*listener*/, bool /*send_old_values*/) { return false; }
 };
 
+// Hashes a key's bytes for the stores' hash maps (murmur2; no observable order depends on it: range() sorts).
+// Deliberately not noexcept: libstdc++ then keeps each node's hash, so a lookup compares hashes before bytes.
+struct BytesHash {
+    size_t operator()(const Bytes& b) const { return static_cast<uint32_t>(murmur2(b.data(), b.size())); }
+};
+
 // The stores are class templates only so that they are compiled when used (see "Include cost" in
 // docs/performance.md); the names without Impl are the types.
 template <class D = void>
@@ -129,7 +139,8 @@ using InMemoryKeyValueBytesStore = InMemoryKeyValueBytesStoreImpl<>;
 using ChangeLoggingKeyValueBytesStore = ChangeLoggingKeyValueBytesStoreImpl<>;
 using CachingKeyValueBytesStore = CachingKeyValueBytesStoreImpl<>;
 
-// Kafka's InMemoryKeyValueStore: a sorted map of bytes.
+// Kafka's InMemoryKeyValueStore (a TreeMap of bytes): a hash map here, sorted by the unsigned key bytes when a
+// range is read, so point reads and writes cost a hash instead of a tree walk of byte comparisons.
 template <class D>
 class InMemoryKeyValueBytesStoreImpl final : public KeyValueBytesStore {
 public:
@@ -141,19 +152,29 @@ public:
     void close() override { open_ = false; }
 
     const Bytes* get(const Bytes& key) override {
+        if (last_ && last_->first == key) return &last_->second;
         auto it = map_.find(key);
-        return it == map_.end() ? nullptr : &it->second;
+        if (it == map_.end()) return nullptr;
+        last_ = &*it;
+        return &it->second;
     }
+    // A write after a read of the same key (a cache flush, an aggregation) reuses the read's lookup.
     void put(const Bytes& key, const Bytes* value) override {
-        if (value) map_.insert_or_assign(key, *value);
-        else map_.erase(key);
+        if (!value) {
+            last_ = nullptr;
+            map_.erase(key);
+        } else if (last_ && last_->first == key) {
+            last_->second.assign(value->begin(), value->end());
+        } else {
+            last_ = &*map_.insert_or_assign(key, *value).first;
+        }
     }
     Entries range(const Bytes* from, const Bytes* to, bool reverse) override {
         Entries out;
-        auto begin = from ? map_.lower_bound(*from) : map_.begin();
-        auto end = to ? map_.upper_bound(*to) : map_.end();
         if (from && to && *to < *from) return out;
-        for (auto it = begin; it != end; ++it) out.emplace_back(it->first, it->second);
+        for (const auto& [key, value] : map_)
+            if ((!from || !(key < *from)) && (!to || !(*to < key))) out.emplace_back(key, value);
+        std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
         if (reverse) std::reverse(out.begin(), out.end());
         return out;
     }
@@ -163,7 +184,8 @@ private:
     std::string name_;
     bool persistent_;
     bool open_ = true;
-    std::map<Bytes, Bytes> map_;  // std::vector<uint8_t> compares as unsigned bytes, like Kafka's Bytes
+    std::unordered_map<Bytes, Bytes, BytesHash> map_;  // keys compare (in range()) as unsigned bytes, like Kafka's Bytes
+    std::pair<const Bytes, Bytes>* last_ = nullptr;    // the entry looked up last (node pointers survive rehashing)
 };
 
 // A layer around another store; forwards everything by default.
@@ -195,6 +217,7 @@ public:
         : WrappedKeyValueBytesStore(std::move(inner)), timestamped_(timestamped) {}
     void init(StoreContext* context) override {
         context_ = context;
+        if (context_) topic_ = context_->changelogTopic(name());
         inner_->init(context);
     }
     void put(const Bytes& key, const Bytes* value) override {
@@ -202,18 +225,20 @@ public:
         if (!context_) return;
         const RecordContext& rc = context_->recordContext();
         if (!value) {
-            context_->logChange(name(), key, nullptr, rc.timestamp, rc.headers);
+            context_->logChange(topic_, key, nullptr, rc.timestamp, rc.headers);
         } else if (timestamped_) {
-            const Bytes raw = rawValueOf(*value).bytes();
-            context_->logChange(name(), key, &raw, timestampOf(*value), rc.headers);
+            raw_.assign(value->begin() + std::min<size_t>(8, value->size()), value->end());
+            context_->logChange(topic_, key, &raw_, timestampOf(*value), rc.headers);
         } else {
-            context_->logChange(name(), key, value, rc.timestamp, rc.headers);
+            context_->logChange(topic_, key, value, rc.timestamp, rc.headers);
         }
     }
 
 private:
     bool timestamped_;
     StoreContext* context_ = nullptr;
+    std::string topic_;
+    Bytes raw_;  // scratch: a timestamped value without its timestamp
 };
 
 // The budget all caches of one host share (Kafka's ThreadCache): statestore.cache.max.bytes.
@@ -244,29 +269,31 @@ public:
     }
 
     const Bytes* get(const Bytes& key) override {
-        auto it = entries_.find(key);
-        if (it != entries_.end()) {
-            touch(it);
-            return it->second.value ? &*it->second.value : nullptr;
+        if (Node* n = lookup(key)) {
+            touch(*n);
+            return n->second.value ? &*n->second.value : nullptr;
         }
         return inner_->get(key);
     }
     void put(const Bytes& key, const Bytes* value) override {
         const RecordContext& rc = context_ ? context_->recordContext() : empty_;
-        auto it = entries_.find(key);
-        if (it == entries_.end()) {
-            it = entries_.emplace(key, Entry{}).first;
-            it->second.lru = lru_.insert(lru_.end(), &it->first);
+        Node* n = lookup(key);
+        if (!n) {
+            n = &*entries_.emplace(key, Entry{}).first;
+            n->second.lru = lru_.insert(lru_.end(), n);
+            last_ = n;
         } else {
-            account(-it->second.size);
-            touch(it);
-            if (it->second.dirty) dirty_.erase(it->second.dirty_pos);
+            account(-n->second.size);
+            touch(*n);
+            if (n->second.dirty) spare_.splice(spare_.end(), dirty_, n->second.dirty_pos);
         }
-        Entry& e = it->second;
-        e.value = value ? std::optional<Bytes>(*value) : std::nullopt;
+        Entry& e = n->second;
+        if (!value) e.value.reset();
+        else if (e.value) e.value->assign(value->begin(), value->end());  // reuses the entry's buffer
+        else e.value.emplace(*value);
         e.context = rc;
         e.dirty = true;
-        e.dirty_pos = dirty_.insert(dirty_.end(), &it->first);
+        e.dirty_pos = appendDirty(n);
         e.size = entrySize(key, e);
         account(e.size);
         evictWhileOverBudget();
@@ -289,7 +316,7 @@ public:
 
     // Writes every dirty entry through, in the order of their last write, and forwards it.
     void flush() override {
-        while (!dirty_.empty()) flushEntry(*dirty_.front());
+        while (!dirty_.empty()) flushEntry(dirty_.front());
         inner_->flush();
     }
     void close() override {
@@ -298,15 +325,34 @@ public:
     }
 
 private:
+    struct Entry;
+    using Node = std::pair<const Bytes, Entry>;
     struct Entry {
         std::optional<Bytes> value;
         RecordContext context;
         bool dirty = false;
         int64_t size = 0;
-        std::list<const Bytes*>::iterator lru;
-        std::list<const Bytes*>::iterator dirty_pos;
+        typename std::list<Node*>::iterator lru;
+        typename std::list<Node*>::iterator dirty_pos;
     };
-    using Map = std::map<Bytes, Entry>;
+    using Map = std::unordered_map<Bytes, Entry, BytesHash>;  // node-based: the lists' node pointers stay valid
+
+    // The entry for key, if cached. An aggregation reads a key and then writes it: the last entry looked up is
+    // checked first, which saves the second hash lookup.
+    Node* lookup(const Bytes& key) {
+        if (last_ && last_->first == key) return last_;
+        auto it = entries_.find(key);
+        if (it == entries_.end()) return nullptr;
+        return last_ = &*it;
+    }
+    // Appends to the dirty list, reusing a spare list node (no allocation per write once warm).
+    typename std::list<Node*>::iterator appendDirty(Node* n) {
+        if (spare_.empty()) return dirty_.insert(dirty_.end(), n);
+        dirty_.splice(dirty_.end(), spare_, spare_.begin());
+        auto it = std::prev(dirty_.end());
+        *it = n;
+        return it;
+    }
 
     // NamedCache's node size: key, three references, the dirty flag and the record context.
     static int64_t entrySize(const Bytes& key, const Entry& e) {
@@ -319,34 +365,37 @@ private:
         used_bytes_ += delta;
         if (budget_) budget_->used_bytes += delta;
     }
-    void touch(typename Map::iterator it) { lru_.splice(lru_.end(), lru_, it->second.lru); }
+    void touch(Node& n) { lru_.splice(lru_.end(), lru_, n.second.lru); }
 
-    void flushEntry(const Bytes& key) {
-        auto it = entries_.find(key);
-        Entry& e = it->second;
-        dirty_.erase(e.dirty_pos);
+    void flushEntry(Node* n) {
+        const Bytes& key = n->first;
+        Entry& e = n->second;
+        spare_.splice(spare_.end(), dirty_, e.dirty_pos);
         e.dirty = false;
         const Bytes* new_value = e.value ? &*e.value : nullptr;
-        std::optional<Bytes> old_value;
-        if (const Bytes* old = inner_->get(key)) old_value = *old;
+        const Bytes* old = inner_->get(key);
         // Neither in the store nor in the cache: nothing to write and nothing to forward (Kafka's shortcut).
-        if (!new_value && !old_value) return;
+        if (!new_value && !old) return;
+        // The old value is copied only when it is forwarded (the write below overwrites it).
+        std::optional<Bytes> old_value;
+        if (old && listener_ && send_old_values_) old_value = *old;
         // The write through (and its changelog record) happens in the entry's context; the forwarded record
         // then carries its own timestamp and headers downstream.
         if (context_) context_->pushRecordContext(e.context);
         inner_->put(key, new_value);
         if (context_) context_->popRecordContext();
-        if (listener_) listener_(key, new_value, send_old_values_ && old_value ? &*old_value : nullptr, e.context);
+        if (listener_) listener_(key, new_value, old_value ? &*old_value : nullptr, e.context);
     }
     void evictWhileOverBudget() {
         if (!budget_) return;
         while (budget_->used_bytes > budget_->max_bytes && !lru_.empty()) {
-            const Bytes key = *lru_.front();
+            const Bytes key = lru_.front()->first;  // a copy: flushing forwards, and downstream code may touch this store
+            if (lru_.front()->second.dirty) flushEntry(lru_.front());
             auto it = entries_.find(key);
-            if (it->second.dirty) flushEntry(key);
-            it = entries_.find(key);
+            if (it == entries_.end()) continue;
             account(-it->second.size);
             lru_.erase(it->second.lru);
+            if (last_ == &*it) last_ = nullptr;
             entries_.erase(it);
         }
     }
@@ -356,8 +405,10 @@ private:
     FlushListener listener_;
     bool send_old_values_ = false;
     Map entries_;
-    std::list<const Bytes*> lru_;    // least recently used first
-    std::list<const Bytes*> dirty_;  // oldest write first
+    Node* last_ = nullptr;      // the entry looked up last
+    std::list<Node*> lru_;      // least recently used first
+    std::list<Node*> dirty_;    // oldest write first
+    std::list<Node*> spare_;    // unused list nodes for dirty_
     int64_t used_bytes_ = 0;
     RecordContext empty_;
 };

@@ -70,7 +70,7 @@ struct StreamRecord {
 
 // A record a task produced (to a sink topic or a changelog), serialized.
 struct ProducedRecord {
-    std::string topic;
+    const std::string* topic = nullptr;  // the sink's or the changelog's topic name (kept by its owner)
     std::optional<int32_t> partition;  // nullopt: the host's default partitioner decides
     std::optional<Bytes> key;
     std::optional<Bytes> value;
@@ -162,10 +162,11 @@ public:
     }
 
     // StoreContext
-    void logChange(const std::string& store, const Bytes& key, const Bytes* value, int64_t timestamp,
+    std::string changelogTopic(const std::string& store) const override { return applicationId() + "-" + store + "-changelog"; }
+    void logChange(const std::string& changelog_topic, const Bytes& key, const Bytes* value, int64_t timestamp,
                    const Headers& headers) override {
         ProducedRecord r;
-        r.topic = applicationId() + "-" + store + "-changelog";
+        r.topic = &changelog_topic;
         r.partition = id_.partition;
         r.key = key;
         if (value) r.value = *value;
@@ -427,7 +428,10 @@ public:
         : def_(def), key_serde_(std::move(key_serde)), value_serde_(std::move(value_serde)), topic_(std::move(decorated_topic)) {}
     void process(const StreamRecord& record) override {
         ProducedRecord out;
-        out.topic = def_.extractor ? def_.extractor->extract(record, context()) : topic_;
+        std::string extracted;
+        if (def_.extractor) extracted = def_.extractor->extract(record, context());
+        const std::string& topic = def_.extractor ? extracted : topic_;
+        out.topic = &topic;
         if (record.timestamp < 0)
             throw StreamsException("Invalid (negative) timestamp of " + std::to_string(record.timestamp) +
                                    " for output record <" + std::string(record.key.typeName()) + ":" +
@@ -436,13 +440,13 @@ public:
             out.key = key_serde_->serializeNullable(record.key);
             out.value = value_serde_->serializeNullable(record.value);
         } catch (const ClassCastException& e) {
-            throw StreamsException(std::string("ClassCastException while producing data to topic ") + out.topic +
+            throw StreamsException(std::string("ClassCastException while producing data to topic ") + topic +
                                    ". The key or value serde does not fit the record (" + e.what() +
                                    "). Change the serdes of the sink (Produced::with / addSink) to match the types.");
         }
         if (def_.partitioner) {
-            const int32_t n = context().host().partitionsFor(out.topic);
-            out.partition = def_.partitioner(out.topic, record, n);
+            const int32_t n = context().host().partitionsFor(topic);
+            out.partition = def_.partitioner(topic, record, n);
         }
         out.timestamp = record.timestamp;
         out.headers = record.headers;
@@ -501,6 +505,7 @@ public:
             const StoreDef& def = topology_->stores().at(name);
             auto store = buildStore<D>(def.spec, host.cacheBudget());
             store->init(&context_);
+            commit_order_.emplace_back(store.get(), flushOwner(name));
             context_.specs_[name] = &def.spec;
             context_.stores_[name] = std::move(store);
         }
@@ -567,11 +572,9 @@ public:
 
     // Kafka's commit: flushes every store (a cache flush forwards its dirty entries downstream).
     void commit() {
-        for (const auto& name : topology_->storeOrder()) {
-            auto it = context_.stores_.find(name);
-            if (it == context_.stores_.end()) continue;
-            context_.current_ = flushOwner(name);
-            it->second->flush();
+        for (const auto& [store, owner] : commit_order_) {
+            context_.current_ = owner;
+            store->flush();
         }
         context_.current_ = nullptr;
     }
@@ -608,6 +611,7 @@ private:
     std::map<std::string, SourceNode*> sources_;
     std::vector<SourceNode*> pattern_sources_;
     std::set<std::string> store_names_;
+    std::vector<std::pair<KeyValueBytesStore*, ProcessorNode*>> commit_order_;  // stores in the order added, with their flush owner
 };
 
 }  // namespace detail

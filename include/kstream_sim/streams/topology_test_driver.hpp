@@ -12,6 +12,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -222,20 +223,26 @@ public:
     const Properties& appConfigs() const override { return props_; }
 
     // ---- Used by TestInputTopic / TestOutputTopic ----
-    void pipeRaw(const std::string& topic, std::optional<Bytes> key, std::optional<Bytes> value, int64_t timestamp, const Headers& headers) {
+    // A record for an input topic (key or value nullptr: null), processed before this returns.
+    void pipeRaw(const std::string& topic, const Bytes* key, const Bytes* value, int64_t timestamp, const Headers& headers) {
         if (closed_) throw IllegalStateException("TopologyTestDriver is closed");
         if (timestamp < 0) throw IllegalArgumentException("Invalid timestamp: " + std::to_string(timestamp) + "; record timestamps must not be negative");
-        const bool is_global = global_task_ && global_task_->consumes(topic);
-        if (!is_global && !consumedTopic(topic))
-            throw IllegalArgumentException("Unknown topic: " + topic + knownTopicsHint());
         TopicState& ts = topicState(topic);
+        if (!ts.global && !ts.consumed) throw IllegalArgumentException("Unknown topic: " + topic + knownTopicsHint());
         const int32_t partition = choosePartition(ts, key);
         const int64_t offset = ts.next_offsets[static_cast<size_t>(partition)]++;
-        if (is_global) {
-            processGlobal(topic, partition, offset, timestamp, key, value, headers);
+        if (ts.global) {
+            processGlobal(topic, partition, offset, timestamp, view(key), view(value), headers);
             return;
         }
-        enqueue(topic, partition, offset, timestamp, std::move(key), std::move(value), headers);
+        if (queued_ == 0) {
+            // Nothing else is queued, so this record is next: processed straight from the caller's bytes.
+            if (StreamTask* task = taskFor(ts, partition))
+                runRecord(*task, *ts.name, partition, offset, timestamp, view(key), view(value), headers);
+        } else {
+            enqueue(ts, partition, offset, timestamp, key ? std::optional<Bytes>(*key) : std::nullopt,
+                    value ? std::optional<Bytes>(*value) : std::nullopt, headers);
+        }
         processAll();
     }
     struct OutputRecord {
@@ -284,46 +291,60 @@ private:
 
     // The default partitioner: murmur2 of the key bytes; keyless records go round robin (Kafka: sticky).
     // What the driver knows about one topic, looked up once per record.
+    struct Queued;
     struct TopicState {
+        const std::string* name = nullptr;  // the key of topic_states_ (stable)
         int32_t partitions = 1;
         std::vector<int64_t> next_offsets;
         std::deque<OutputRecord>* outputs = nullptr;
+        std::vector<std::deque<Queued>*> queues;  // per partition, once something was queued there
+        const std::vector<StreamTask*>* route = nullptr;  // the tasks reading it, by partition (consumed topics)
         bool consumed = false, global = false, produced = false;
         uint64_t round_robin = 0;
     };
     TopicState& topicState(const std::string& topic) {
+        // The few topics a topology writes are looked up for every record: a small cache before the map.
+        for (TopicState* cached : recent_topics_)
+            if (cached && *cached->name == topic) return *cached;
         auto it = topic_states_.find(topic);
-        if (it != topic_states_.end()) return it->second;
-        TopicState s;
-        s.partitions = partitionsFor(topic);
-        s.next_offsets.assign(static_cast<size_t>(s.partitions), 0);
-        s.outputs = &outputs_[topic];
-        s.consumed = consumedTopic(topic);
-        s.global = global_task_ && global_task_->consumes(topic);
-        return topic_states_.emplace(topic, std::move(s)).first->second;
+        if (it == topic_states_.end()) {
+            TopicState s;
+            s.partitions = partitionsFor(topic);
+            s.next_offsets.assign(static_cast<size_t>(s.partitions), 0);
+            s.queues.assign(static_cast<size_t>(s.partitions), nullptr);
+            s.outputs = &outputs_[topic];
+            s.consumed = consumedTopic(topic);
+            if (s.consumed) s.route = &routes_.at(topic);
+            s.global = global_task_ && global_task_->consumes(topic);
+            it = topic_states_.emplace(topic, std::move(s)).first;
+            it->second.name = &it->first;
+        }
+        recent_topics_[next_recent_++ % recent_topics_.size()] = &it->second;
+        return it->second;
     }
-    static int32_t choosePartition(TopicState& ts, const std::optional<Bytes>& key) {
+    static int32_t choosePartition(TopicState& ts, const std::optional<Bytes>& key) { return choosePartition(ts, key ? &*key : nullptr); }
+    static int32_t choosePartition(TopicState& ts, const Bytes* key) {
         if (ts.partitions == 1) return 0;
         if (key) return toPositive(murmur2(key->data(), key->size())) % ts.partitions;
         return static_cast<int32_t>(ts.round_robin++ % static_cast<uint64_t>(ts.partitions));
     }
 
     void send(detail::ProducedRecord r) override {
-        TopicState& ts = topicState(r.topic);
+        TopicState& ts = topicState(*r.topic);
         const int32_t n = ts.partitions;
         const int32_t partition = r.partition ? *r.partition : choosePartition(ts, r.key);
         if (partition < 0 || partition >= n)
-            throw StreamsException("The partitioner chose partition " + std::to_string(partition) + " of topic " + r.topic +
+            throw StreamsException("The partitioner chose partition " + std::to_string(partition) + " of topic " + *r.topic +
                                    ", which has " + std::to_string(n) + " partition(s)");
         if (!ts.produced) {
-            produced_topics_.insert(r.topic);
+            produced_topics_.insert(*r.topic);
             ts.produced = true;
         }
         const int64_t offset = ts.next_offsets[static_cast<size_t>(partition)]++;
-        if (ts.global) processGlobal(r.topic, partition, offset, r.timestamp, r.key, r.value, r.headers);
+        if (ts.global) processGlobal(*r.topic, partition, offset, r.timestamp, view(r.key), view(r.value), r.headers);
         if (ts.consumed) {
             ts.outputs->push_back(OutputRecord{r.key, r.value, r.timestamp, r.headers, partition});
-            enqueue(r.topic, partition, offset, r.timestamp, std::move(r.key), std::move(r.value), r.headers);
+            enqueue(ts, partition, offset, r.timestamp, std::move(r.key), std::move(r.value), r.headers);
         } else {
             ts.outputs->push_back(OutputRecord{std::move(r.key), std::move(r.value), r.timestamp, std::move(r.headers), partition});
         }
@@ -432,7 +453,7 @@ private:
 
     struct Queued {
         uint64_t sequence;
-        std::string topic;
+        const std::string* topic;  // a key of topic_states_
         int32_t partition;
         int64_t offset;
         int64_t timestamp;
@@ -441,13 +462,30 @@ private:
         StreamTask* task;
     };
 
-    void enqueue(const std::string& topic, int32_t partition, int64_t offset, int64_t timestamp, std::optional<Bytes> key,
+    static ByteView view(const Bytes* b) { return b ? ByteView{b->data(), static_cast<int32_t>(b->size())} : ByteView{}; }
+    static ByteView view(const std::optional<Bytes>& b) { return view(b ? &*b : nullptr); }
+
+    // The task reading a topic's partition; nullptr for a partition beyond the sub-topology's tasks (cannot happen
+    // with consistent counts).
+    static StreamTask* taskFor(const TopicState& ts, int32_t partition) {
+        const auto& route = *ts.route;
+        return route.size() == 1 ? route[0] : route.at(static_cast<size_t>(partition));
+    }
+    void enqueue(TopicState& ts, int32_t partition, int64_t offset, int64_t timestamp, std::optional<Bytes> key,
                  std::optional<Bytes> value, const Headers& headers) {
-        const auto& route = routes_.at(topic);
-        StreamTask* task = route.size() == 1 ? route[0] : route.at(static_cast<size_t>(partition));
-        if (!task) return;  // a partition beyond this sub-topology's tasks (cannot happen with consistent counts)
-        queues_[{topic, partition}].push_back(Queued{next_sequence_++, topic, partition, offset, timestamp, std::move(key),
-                                                     std::move(value), headers, task});
+        StreamTask* task = taskFor(ts, partition);
+        if (!task) return;
+        auto& queue = ts.queues[static_cast<size_t>(partition)];
+        if (!queue) queue = &queues_[{*ts.name, partition}];
+        queue->push_back(Queued{next_sequence_++, ts.name, partition, offset, timestamp, std::move(key), std::move(value), headers, task});
+        ++queued_;
+    }
+    // One record through its task, then stream-time punctuation and a commit, as Kafka's driver does.
+    void runRecord(StreamTask& task, const std::string& topic, int32_t partition, int64_t offset, int64_t timestamp, ByteView key,
+                   ByteView value, const Headers& headers) {
+        task.process(topic, partition, offset, timestamp, key, value, headers);
+        task.maybePunctuateStreamTime();
+        task.commit();
     }
 
     // Kafka's processing loop: the queued record with the smallest head timestamp goes next (ties: FIFO);
@@ -467,19 +505,14 @@ private:
             if (!best) return;
             Queued rec = std::move(best->front());
             best->pop_front();
-            auto view = [](const std::optional<Bytes>& b) {
-                return b ? ByteView{b->data(), static_cast<int32_t>(b->size())} : ByteView{};
-            };
-            rec.task->process(rec.topic, rec.partition, rec.offset, rec.timestamp, view(rec.key), view(rec.value), rec.headers);
-            rec.task->maybePunctuateStreamTime();
-            rec.task->commit();
+            --queued_;
+            runRecord(*rec.task, *rec.topic, rec.partition, rec.offset, rec.timestamp, view(rec.key), view(rec.value), rec.headers);
         }
     }
 
-    void processGlobal(const std::string& topic, int32_t partition, int64_t offset, int64_t timestamp, const std::optional<Bytes>& key,
-                       const std::optional<Bytes>& value, const Headers& headers) {
-        auto view = [](const std::optional<Bytes>& b) { return b ? ByteView{b->data(), static_cast<int32_t>(b->size())} : ByteView{}; };
-        global_task_->process(topic, partition, offset, timestamp, view(key), view(value), headers);
+    void processGlobal(const std::string& topic, int32_t partition, int64_t offset, int64_t timestamp, ByteView key, ByteView value,
+                       const Headers& headers) {
+        global_task_->process(topic, partition, offset, timestamp, key, value, headers);
         global_task_->commit();
     }
 
@@ -562,11 +595,14 @@ private:
     std::map<std::string, std::vector<StreamTask*>> routes_;
     std::map<std::pair<std::string, int32_t>, std::deque<Queued>> queues_;
     std::map<std::string, TopicState> topic_states_;
+    std::array<TopicState*, 4> recent_topics_{};
+    size_t next_recent_ = 0;
     std::map<std::string, std::deque<OutputRecord>> outputs_;
     std::set<std::string> produced_topics_;
     std::set<std::string> sink_topics_;
     std::map<std::string, std::unique_ptr<CompositeStore>> composites_;
     uint64_t next_sequence_ = 0;
+    size_t queued_ = 0;  // records in queues_
     bool closed_ = false;
 };
 
@@ -592,39 +628,39 @@ public:
     // Keys and values may be given as K/V, as std::optional (nullopt: Java's null), or as std::nullopt.
     template <class KA, class VA>
     void pipeInput(KA&& key, VA&& value) {
-        pipe(opt<Key>(key), opt<Value>(value), std::nullopt, {});
+        pipeKeyValue(key, value, std::nullopt, {});
     }
     template <class KA, class VA, class Rep, class Period>
     void pipeInput(KA&& key, VA&& value, std::chrono::duration<Rep, Period> timestamp) {
-        pipe(opt<Key>(key), opt<Value>(value), ms(timestamp), {});
+        pipeKeyValue(key, value, ms(timestamp), {});
     }
     template <class KA, class VA>
     void pipeInput(KA&& key, VA&& value, int64_t timestamp_ms) {
-        pipe(opt<Key>(key), opt<Value>(value), timestamp_ms, {});
+        pipeKeyValue(key, value, timestamp_ms, {});
     }
     template <class KA, class VA, class Rep, class Period>
     void pipeInput(KA&& key, VA&& value, std::chrono::duration<Rep, Period> timestamp, const Headers& headers) {
-        pipe(opt<Key>(key), opt<Value>(value), ms(timestamp), headers);
+        pipeKeyValue(key, value, ms(timestamp), headers);
     }
     template <class VA, class Rep, class Period>
     void pipeInput(VA&& value, std::chrono::duration<Rep, Period> timestamp) {
-        pipe(std::nullopt, opt<Value>(value), ms(timestamp), {});
+        pipeKeyValue(std::nullopt, value, ms(timestamp), {});
     }
     template <class VA>
     void pipeInput(VA&& value) {
         if constexpr (std::is_same<std::decay_t<VA>, TestRecord<K, V>>::value)
-            pipe(toOptional(value.key()), toOptional(value.value()), value.timestamp(), value.headers());
+            pipeKeyValue(value.key(), value.value(), value.timestamp(), value.headers());
         else
-            pipe(std::nullopt, opt<Value>(value), std::nullopt, {});
+            pipeKeyValue(std::nullopt, value, std::nullopt, {});
     }
     void pipeRecordList(const std::vector<TestRecord<K, V>>& records) {
-        for (const auto& r : records) pipe(toOptional(r.key()), toOptional(r.value()), r.timestamp(), r.headers());
+        for (const auto& r : records) pipeKeyValue(r.key(), r.value(), r.timestamp(), r.headers());
     }
     void pipeKeyValueList(const std::vector<KeyValue<K, V>>& records) {
-        for (const auto& kv : records) pipe(toOptional(kv.key), toOptional(kv.value), std::nullopt, {});
+        for (const auto& kv : records) pipeKeyValue(kv.key, kv.value, std::nullopt, {});
     }
     void pipeValueList(const std::vector<V>& values) {
-        for (const auto& v : values) pipe(std::nullopt, toOptional(v), std::nullopt, {});
+        for (const auto& v : values) pipeKeyValue(std::nullopt, v, std::nullopt, {});
     }
     template <class Rep, class Period>
     void advanceTime(std::chrono::duration<Rep, Period> advance) {
@@ -639,26 +675,33 @@ private:
     static int64_t ms(std::chrono::duration<Rep, Period> d) {
         return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
     }
-    template <class T, class A>
-    static std::optional<T> opt(const A& a) {
-        if constexpr (std::is_same<std::decay_t<A>, std::nullopt_t>::value) return std::nullopt;
-        else if constexpr (detail::IsOptional<std::decay_t<A>>::value) return a ? std::optional<T>(T(*a)) : std::nullopt;
-        else return std::optional<T>(T(a));
+    // Calls f with a pointer to a as a T (nullptr for null), converting only when a is not a T already.
+    template <class T, class A, class F>
+    static void withPointer(const A& a, F&& f) {
+        if constexpr (std::is_same<std::decay_t<A>, std::nullopt_t>::value) f(static_cast<const T*>(nullptr));
+        else if constexpr (detail::IsOptional<std::decay_t<A>>::value) {
+            if (!a) f(static_cast<const T*>(nullptr));
+            else withPointer<T>(*a, f);
+        } else if constexpr (std::is_same<std::decay_t<A>, T>::value) {
+            f(&a);
+        } else {
+            const T converted(a);
+            f(&converted);
+        }
     }
-    template <class T>
-    static std::optional<detail::BoxedT<T>> toOptional(const T& v) {
-        if constexpr (detail::IsOptional<T>::value) return v;
-        else return std::optional<T>(v);
+    template <class KA, class VA>
+    void pipeKeyValue(const KA& key, const VA& value, std::optional<int64_t> timestamp, const Headers& headers) {
+        withPointer<Key>(key, [&](const Key* k) { withPointer<Value>(value, [&](const Value* v) { pipe(k, v, timestamp, headers); }); });
     }
-    void pipe(const std::optional<Key>& key, const std::optional<Value>& value, std::optional<int64_t> timestamp, const Headers& headers) {
-        std::optional<Bytes> k, v;
+    void pipe(const Key* key, const Value* value, std::optional<int64_t> timestamp, const Headers& headers) {
+        // Serialized into buffers the topic reuses: the driver copies them only if it must queue the record.
         if (key) {
-            k.emplace();
-            key_serde_.serializer().serializeInto(*key, *k);
+            key_bytes_.clear();
+            key_serde_.serializer().serializeInto(*key, key_bytes_);
         }
         if (value) {
-            v.emplace();
-            value_serde_.serializer().serializeInto(*value, *v);
+            value_bytes_.clear();
+            value_serde_.serializer().serializeInto(*value, value_bytes_);
         }
         int64_t ts;
         if (timestamp) {
@@ -667,11 +710,12 @@ private:
             ts = current_ms_;
             current_ms_ += advance_ms_;
         }
-        driver_->pipeRaw(topic_, std::move(k), std::move(v), ts, headers);
+        driver_->pipeRaw(topic_, key ? &key_bytes_ : nullptr, value ? &value_bytes_ : nullptr, ts, headers);
     }
 
     Driver* driver_;
     std::string topic_;
+    Bytes key_bytes_, value_bytes_;
     SerdeObject<Key> key_serde_;
     SerdeObject<Value> value_serde_;
     int64_t current_ms_;

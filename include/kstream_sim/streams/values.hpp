@@ -300,7 +300,16 @@ template <class T>
 class ErasedSerdeImpl final : public ErasedSerde {
 public:
     explicit ErasedSerdeImpl(SerdeObject<T> serde) : serde_(std::move(serde)) {}
-    void serialize(const Box& value, Bytes& out) const override { serde_.serializer().serializeInto(value.get<T>(), out); }
+    void serialize(const Box& value, Bytes& out) const override {
+        if constexpr (HasSerdeView<T>::value) {  // strings, byte arrays: one copy of their bytes
+            Bytes scratch;
+            const ByteView v = serde_.serializer().bytesOf(value.get<T>(), scratch);
+            out.insert(out.end(), v.data, v.data + v.size);
+        } else {
+            if constexpr (std::is_arithmetic<T>::value) out.reserve(out.size() + sizeof(T));  // one allocation, not four
+            serde_.serializer().serializeInto(value.get<T>(), out);
+        }
+    }
     Box deserialize(const uint8_t* data, size_t size) const override {
         Box b;
         b.emplace<T>(serde_.deserializer().deserializeNonNull(data, size));

@@ -36,6 +36,7 @@ public final class Judge {
             new ProducerConsumerBasics(),
             new ConfigValidation(),
             new AdminErrors(),
+            new ConsumerGroups(),
             new TransactionsLayout(),
             new ReplicationFailover());
 
