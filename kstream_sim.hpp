@@ -4078,7 +4078,15 @@ private:
     // version 0, coordinator epoch) that takes one offset and is never returned to applications.
     void writeMarker(const TopicPartition& tp, int64_t producer_id, int16_t epoch, bool commit) {
         PartitionState* p = findPartition(tp);
-        if (!p || p->leader < 0) return;  // offline: see docs/transactions.md, "What is simplified"
+        if (!p) return;
+        if (p->leader < 0 || !brokers_[static_cast<size_t>(p->leader)].alive || faults_.isolated(p->leader)) {
+            // The leader is unreachable: the coordinator keeps the marker and tries again (WriteTxnMarkers is
+            // retried until it succeeds), at the next leader change or every retry.backoff.ms.
+            auto& pending = pending_markers_[tp];
+            if (pending.empty()) scheduler_.afterBackground(kMarkerRetryMs, [this, tp] { writePendingMarkers(tp); });
+            pending.push_back(PendingMarker{producer_id, epoch, commit});
+            return;
+        }
         auto payload = std::make_shared<BatchPayload>();
         Bytes key, value;
         detail::appendBigEndian(key, 0, 2);
@@ -4091,6 +4099,20 @@ private:
         marker.control = commit ? ControlType::Commit : ControlType::Abort;
         marker.payload = std::move(payload);
         appendToLeaderLog(*p, tp, std::move(marker));
+    }
+
+    static constexpr int64_t kMarkerRetryMs = 100;
+    struct PendingMarker {
+        int64_t producer_id;
+        int16_t epoch;
+        bool commit;
+    };
+    void writePendingMarkers(const TopicPartition& tp) {
+        auto it = pending_markers_.find(tp);
+        if (it == pending_markers_.end()) return;
+        auto markers = std::move(it->second);
+        pending_markers_.erase(it);
+        for (const auto& m : markers) writeMarker(tp, m.producer_id, m.epoch, m.commit);
     }
 
     // Each state change is a record of __transaction_state keyed by the transactional.id, as Kafka logs it.
@@ -4197,6 +4219,7 @@ private:
         if (leader >= 0) {
             startFetchers(p);
             maybeAdvanceHighWatermark(p, tp);
+            writePendingMarkers(tp);
         }
     }
 
@@ -4294,6 +4317,7 @@ private:
     std::vector<std::shared_ptr<PendingProduce>> pending_produces_;
     int64_t next_producer_id_ = 0;
     std::map<std::string, TransactionMetadata> txns_;
+    std::map<TopicPartition, std::vector<PendingMarker>> pending_markers_;
     bool isr_check_scheduled_ = false;
     bool rebalance_scheduled_ = false;
     GroupCoordinator groups_{random_.fork("group-coordinator"), scheduler_};
@@ -6672,6 +6696,10 @@ private:
             std::rethrow_exception(txn_error_);
         } catch (const ProducerFencedException&) {
             throw ProducerFencedException(fencedMessage());
+        } catch (const InvalidProducerEpochException&) {
+            throw InvalidProducerEpochException("Producer with transactionalId '" + *transactional_id_ + "' and (producerId=" +
+                                                std::to_string(producer_id_) + ", epoch=" + std::to_string(producer_epoch_) +
+                                                ") attempted to produce with an old epoch");
         } catch (const KafkaException&) {
             throw KafkaException("Cannot execute transactional method because we are in an error state", txn_error_);
         }
@@ -6972,7 +7000,9 @@ private:
             const ProducePartitionResult& r = results[i];
             PartitionQueue& q = queueOf(b);
             --q.in_flight;
+            // (Not while aborting a transaction: a batch retried after the abort marker would start a new one.)
             if (r.error && b.attempts <= retries_ && cluster_.nowMs() - b.created_ms < delivery_timeout_ms_ &&
+                txn_state_ != TxnState::AbortingTransaction &&
                 (isRetriable(r.error) || (idempotent_ && earlierBatchUnresolved(r.error, b, q)))) {
                 requeue(request.batches[i], q);
                 continue;

@@ -1297,7 +1297,15 @@ private:
     // version 0, coordinator epoch) that takes one offset and is never returned to applications.
     void writeMarker(const TopicPartition& tp, int64_t producer_id, int16_t epoch, bool commit) {
         PartitionState* p = findPartition(tp);
-        if (!p || p->leader < 0) return;  // offline: see docs/transactions.md, "What is simplified"
+        if (!p) return;
+        if (p->leader < 0 || !brokers_[static_cast<size_t>(p->leader)].alive || faults_.isolated(p->leader)) {
+            // The leader is unreachable: the coordinator keeps the marker and tries again (WriteTxnMarkers is
+            // retried until it succeeds), at the next leader change or every retry.backoff.ms.
+            auto& pending = pending_markers_[tp];
+            if (pending.empty()) scheduler_.afterBackground(kMarkerRetryMs, [this, tp] { writePendingMarkers(tp); });
+            pending.push_back(PendingMarker{producer_id, epoch, commit});
+            return;
+        }
         auto payload = std::make_shared<BatchPayload>();
         Bytes key, value;
         detail::appendBigEndian(key, 0, 2);
@@ -1310,6 +1318,20 @@ private:
         marker.control = commit ? ControlType::Commit : ControlType::Abort;
         marker.payload = std::move(payload);
         appendToLeaderLog(*p, tp, std::move(marker));
+    }
+
+    static constexpr int64_t kMarkerRetryMs = 100;
+    struct PendingMarker {
+        int64_t producer_id;
+        int16_t epoch;
+        bool commit;
+    };
+    void writePendingMarkers(const TopicPartition& tp) {
+        auto it = pending_markers_.find(tp);
+        if (it == pending_markers_.end()) return;
+        auto markers = std::move(it->second);
+        pending_markers_.erase(it);
+        for (const auto& m : markers) writeMarker(tp, m.producer_id, m.epoch, m.commit);
     }
 
     // Each state change is a record of __transaction_state keyed by the transactional.id, as Kafka logs it.
@@ -1416,6 +1438,7 @@ private:
         if (leader >= 0) {
             startFetchers(p);
             maybeAdvanceHighWatermark(p, tp);
+            writePendingMarkers(tp);
         }
     }
 
@@ -1513,6 +1536,7 @@ private:
     std::vector<std::shared_ptr<PendingProduce>> pending_produces_;
     int64_t next_producer_id_ = 0;
     std::map<std::string, TransactionMetadata> txns_;
+    std::map<TopicPartition, std::vector<PendingMarker>> pending_markers_;
     bool isr_check_scheduled_ = false;
     bool rebalance_scheduled_ = false;
     GroupCoordinator groups_{random_.fork("group-coordinator"), scheduler_};

@@ -598,6 +598,10 @@ private:
             std::rethrow_exception(txn_error_);
         } catch (const ProducerFencedException&) {
             throw ProducerFencedException(fencedMessage());
+        } catch (const InvalidProducerEpochException&) {
+            throw InvalidProducerEpochException("Producer with transactionalId '" + *transactional_id_ + "' and (producerId=" +
+                                                std::to_string(producer_id_) + ", epoch=" + std::to_string(producer_epoch_) +
+                                                ") attempted to produce with an old epoch");
         } catch (const KafkaException&) {
             throw KafkaException("Cannot execute transactional method because we are in an error state", txn_error_);
         }
@@ -898,7 +902,9 @@ private:
             const ProducePartitionResult& r = results[i];
             PartitionQueue& q = queueOf(b);
             --q.in_flight;
+            // (Not while aborting a transaction: a batch retried after the abort marker would start a new one.)
             if (r.error && b.attempts <= retries_ && cluster_.nowMs() - b.created_ms < delivery_timeout_ms_ &&
+                txn_state_ != TxnState::AbortingTransaction &&
                 (isRetriable(r.error) || (idempotent_ && earlierBatchUnresolved(r.error, b, q)))) {
                 requeue(request.batches[i], q);
                 continue;
