@@ -3840,7 +3840,6 @@ private:
         bool running = false;  // a request is in flight or parked at the leader
         bool parked = false;
         uint64_t generation = 0;  // of the request in flight
-        std::vector<std::pair<TopicPartition, int64_t>> positions;  // of the parked request
     };
 
     void startFetchers(const PartitionState& p) {
@@ -3858,20 +3857,33 @@ private:
         auto it = fetchers_.find({follower, leader});
         if (it == fetchers_.end() || !it->second.parked) return startFetcher(follower, leader);
         it->second.parked = false;
-        respondReplicaFetch(follower, leader, std::move(it->second.positions));
+        respondReplicaFetch(follower, leader, followerPositions(follower, leader));
+    }
+
+    // The partitions a follower fetches from a leader, with its log end offsets: only those with news (the
+    // follower is behind, the leader does not know its position yet, it is out of the ISR or its high
+    // watermark is old), as Kafka's incremental fetch sessions (KIP-227) send only what changed.
+    std::vector<std::pair<TopicPartition, int64_t>> followerPositions(int32_t follower, int32_t leader) const {
+        std::vector<std::pair<TopicPartition, int64_t>> positions;
+        for (const auto& kv : topics_)
+            for (const auto& p : kv.second->partitions) {
+                if (p.leader != leader || p.log_owner == follower) continue;
+                for (const auto& r : p.replica_states) {
+                    if (r.broker != follower) continue;
+                    const int64_t leo = r.log.logEndOffset();
+                    if (leo != p.log.logEndOffset() || leo != r.fetch_offset || !p.inIsr(follower) || r.high_watermark < p.high_watermark)
+                        positions.emplace_back(TopicPartition(kv.first, p.partition), leo);
+                }
+            }
+        return positions;
     }
 
     void sendReplicaFetch(int32_t follower, int32_t leader) {
         Fetcher& f = fetchers_[{follower, leader}];
-        std::vector<std::pair<TopicPartition, int64_t>> positions;
-        for (auto& kv : topics_)
-            for (auto& p : kv.second->partitions)
-                if (p.leader == leader && p.log_owner != follower)
-                    for (const auto& r : p.replica_states)
-                        if (r.broker == follower) positions.emplace_back(TopicPartition(kv.first, p.partition), r.log.logEndOffset());
-        f.running = !positions.empty();
-        f.parked = false;
-        if (!f.running) return;
+        std::vector<std::pair<TopicPartition, int64_t>> positions = followerPositions(follower, leader);
+        f.running = true;
+        f.parked = positions.empty();  // nothing to ask: as a fetch parked at the leader until it has news
+        if (f.parked) return;
         const uint64_t generation = ++f.generation;
         // A request lost on the way is sent again after replica.socket.timeout.ms (30 s).
         scheduler_.afterBackground(kClientRequestTimeoutMs, [this, follower, leader, generation] {
@@ -3910,9 +3922,7 @@ private:
             if (offset != leo) has_data = true;
         }
         if (has_data) return respondReplicaFetch(follower, leader, std::move(positions));
-        Fetcher& f = fetchers_[{follower, leader}];
-        f.parked = true;  // replica.fetch.wait.max.ms: parked until the leader has new data
-        f.positions = std::move(positions);
+        fetchers_[{follower, leader}].parked = true;  // replica.fetch.wait.max.ms: parked until the leader has new data
     }
 
     void respondReplicaFetch(int32_t follower, int32_t leader, std::vector<std::pair<TopicPartition, int64_t>> positions) {
@@ -4272,7 +4282,6 @@ private:
         for (auto& kv : fetchers_)
             if (kv.first.first == id || kv.first.second == id) {
                 kv.second.running = kv.second.parked = false;
-                kv.second.positions.clear();
             }
     }
 

@@ -6,7 +6,8 @@
 //
 // Usage: bench_produce_throughput [variant] [records]
 //   variant: default (acks=all, idempotence at Kafka's default, i.e. on), no-idempotence (acks=all,
-//            enable.idempotence=false), acks1 (acks=1), or all (the three in turn; the default).
+//            enable.idempotence=false), acks1 (acks=1), txn-<N> (transactional: a transaction of N records
+//            each, committed before the next begins), or all (default, no-idempotence, acks1; the default).
 //   records: 2000000 unless given (200000 is handy under callgrind).
 //
 // Each variant prints one line
@@ -56,6 +57,8 @@ Result runOnce(const std::string& variant, int64_t records) {
         props.put(ProducerConfig::ENABLE_IDEMPOTENCE_CONFIG, false);
     } else if (variant == "acks1") {
         props.put(ProducerConfig::ACKS_CONFIG, "1");  // idempotence (an implicit default) gives way, as in Kafka
+    } else if (variant.rfind("txn-", 0) == 0 && std::atoll(variant.c_str() + 4) > 0) {
+        props.put(ProducerConfig::TRANSACTIONAL_ID_CONFIG, "bench");
     } else {
         std::fprintf(stderr, "unknown variant '%s' (default, no-idempotence, acks1, all)\n", variant.c_str());
         std::exit(2);
@@ -75,19 +78,29 @@ Result runOnce(const std::string& variant, int64_t records) {
     for (size_t i = 0; i < kValueSize; ++i) value[i] = static_cast<char>('a' + i % 26);
     const std::string topic = kTopic;
 
+    const int64_t per_transaction = variant.rfind("txn-", 0) == 0 ? std::atoll(variant.c_str() + 4) : 0;
+    if (per_transaction > 0) producer.initTransactions();
+
     using Clock = std::chrono::steady_clock;
     const std::clock_t c0 = std::clock();
     const auto t0 = Clock::now();
-    for (int64_t i = 0; i < records; ++i)
+    for (int64_t i = 0; i < records; ++i) {
+        if (per_transaction > 0 && i % per_transaction == 0) {
+            if (i > 0) producer.commitTransaction();
+            producer.beginTransaction();
+        }
         producer.send(ProducerRecord<std::string, std::string>(topic, keys[static_cast<size_t>(i % kKeys)], value));
+    }
+    if (per_transaction > 0) producer.commitTransaction();
     const auto t1 = Clock::now();
     producer.flush();
     const auto t2 = Clock::now();
     const std::clock_t c2 = std::clock();
 
-    // Every record must be in the logs, once.
+    // Every record must be in the logs, once (transaction markers aside).
     int64_t stored = 0;
-    for (int32_t p = 0; p < kPartitions; ++p) stored += cluster.partition(TopicPartition(kTopic, p)).log.logEndOffset();
+    for (int32_t p = 0; p < kPartitions; ++p)
+        for (const auto& b : cluster.partition(TopicPartition(kTopic, p)).log.batches()) stored += b.isControl() ? 0 : b.count();
     if (stored != records) {
         std::fprintf(stderr, "FAILED: %s: the partition logs hold %lld records, expected %lld\n", variant.c_str(),
                      static_cast<long long>(stored), static_cast<long long>(records));
