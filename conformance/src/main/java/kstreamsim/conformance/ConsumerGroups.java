@@ -6,9 +6,11 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.ConsumerGroupListing;
@@ -49,15 +51,21 @@ final class ConsumerGroups implements Scenario {
         final KafkaConsumer<String, String> consumer;
         final Map<TopicPartition, Long> firstRead = new HashMap<>();
 
-        Member(Env env, String group, String name, String strategies) {
+        Member(Env env, String group, String name, String strategies) { this(env, group, name, strategies, null, null); }
+
+        /** With a pattern: subscribe(pattern) (and the given consumer configs) instead of the topics cg-a, cg-b. */
+        Member(Env env, String group, String name, String strategies, Pattern pattern, Object[] extra) {
             this.name = name;
             Object[] kv = strategies == null
                     ? new Object[]{"group.id", group, "client.id", name, "auto.offset.reset", "earliest", "enable.auto.commit", "false",
                                    "heartbeat.interval.ms", "100"}
                     : new Object[]{"group.id", group, "client.id", name, "auto.offset.reset", "earliest", "enable.auto.commit", "false",
                                    "heartbeat.interval.ms", "100", "partition.assignment.strategy", strategies};
-            consumer = new KafkaConsumer<>(env.consumerProps(kv));
-            consumer.subscribe(List.of(A, B), this);
+            Properties props = env.consumerProps(kv);
+            if (extra != null) Env.put(props, extra);
+            consumer = new KafkaConsumer<>(props);
+            if (pattern != null) consumer.subscribe(pattern, this);
+            else consumer.subscribe(List.of(A, B), this);
         }
 
         void poll() {
@@ -115,6 +123,7 @@ final class ConsumerGroups implements Scenario {
         scaleOut(env, out, "cg-eager", null);
         scaleOut(env, out, "cg-coop", CooperativeStickyAssignor.class.getName());
         vote(env, out);
+        pattern(env, out);
         adminErrors(env, out);
     }
 
@@ -168,10 +177,14 @@ final class ConsumerGroups implements Scenario {
      * has read its partitions to the end. Then prints who owns what.
      */
     private void settle(Admin admin, String group, List<Member> ms, Out out, String what) throws Exception {
+        settle(admin, group, ms, out, what, ALL);
+    }
+
+    private void settle(Admin admin, String group, List<Member> ms, Out out, String what, List<TopicPartition> expected) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {
             for (Member m : ms) m.poll();
-            if (settled(admin, group, ms)) break;
+            if (settled(admin, group, ms, expected)) break;
             if (System.nanoTime() > deadline) throw new IllegalStateException(group + ": no settled group after 60 s (" + what + ")");
         }
         StringBuilder sb = new StringBuilder(group + " " + what + ":");
@@ -179,12 +192,12 @@ final class ConsumerGroups implements Scenario {
         out.line(sb.toString());
     }
 
-    private boolean settled(Admin admin, String group, List<Member> ms) throws Exception {
+    private boolean settled(Admin admin, String group, List<Member> ms, List<TopicPartition> expected) throws Exception {
         Set<TopicPartition> seen = new TreeSet<>((x, y) -> x.toString().compareTo(y.toString()));
         for (Member m : ms)
             for (TopicPartition tp : m.consumer.assignment())
                 if (!seen.add(tp)) return false;
-        if (seen.size() != ALL.size()) return false;
+        if (seen.size() != expected.size() || !seen.containsAll(expected)) return false;
         ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
         if (!d.groupState().toString().equals("Stable") || d.members().size() != ms.size()) return false;
         for (MemberDescription md : d.members()) {
@@ -193,7 +206,7 @@ final class ConsumerGroups implements Scenario {
         }
         for (Member m : ms)
             for (TopicPartition tp : m.consumer.assignment())
-                if (m.consumer.position(tp) != ends.get(tp)) return false;
+                if (m.consumer.position(tp) != ends.getOrDefault(tp, 0L)) return false;
         return true;
     }
 
@@ -261,6 +274,37 @@ final class ConsumerGroups implements Scenario {
         settle(admin, tie, ts, out, "c1 + c2 (one vote each)");
         describe(admin, tie, out);
         for (Member m : ts) m.consumer.close();
+    }
+
+    /**
+     * subscribe(Pattern) with metadata.max.age.ms=1000: a matching topic created, then one deleted, while two
+     * members (range) are in the group; internal topics are not matched (exclude.internal.topics=true).
+     */
+    private void pattern(Env env, Out out) throws Exception {
+        Admin admin = env.admin();
+        String group = "cg-pattern";
+        Object[] fast = {"metadata.max.age.ms", "1000"};
+        out.line("=== " + group + " (subscribe(Pattern cg-p-.*), metadata.max.age.ms=1000)");
+        env.createTopic("cg-p-1", 2, null);
+        env.createTopic("cg-px", 1, null);  // does not match
+        List<Member> ms = List.of(new Member(env, group, "c1", null, Pattern.compile("cg-p-.*"), fast),
+                new Member(env, group, "c2", null, Pattern.compile("cg-p-.*"), fast));
+        settle(admin, group, ms, out, "cg-p-1 exists", List.of(new TopicPartition("cg-p-1", 0), new TopicPartition("cg-p-1", 1)));
+        for (Member m : ms) out.line(group + " " + m.name + " subscription=" + new TreeSet<>(m.consumer.subscription()));
+        env.createTopic("cg-p-2", 2, null);
+        settle(admin, group, ms, out, "cg-p-2 created", List.of(new TopicPartition("cg-p-1", 0), new TopicPartition("cg-p-1", 1),
+                new TopicPartition("cg-p-2", 0), new TopicPartition("cg-p-2", 1)));
+        for (Member m : ms) out.line(group + " " + m.name + " subscription=" + new TreeSet<>(m.consumer.subscription()));
+        admin.deleteTopics(List.of("cg-p-1")).all().get();
+        settle(admin, group, ms, out, "cg-p-1 deleted", List.of(new TopicPartition("cg-p-2", 0), new TopicPartition("cg-p-2", 1)));
+        for (Member m : ms) out.line(group + " " + m.name + " subscription=" + new TreeSet<>(m.consumer.subscription()));
+        for (Member m : ms) m.consumer.close();
+
+        String internal = "cg-internal";
+        Member c = new Member(env, internal, "c1", null, Pattern.compile("__consumer_offsets"), fast);
+        settle(admin, internal, List.of(c), out, "pattern __consumer_offsets", List.of());
+        out.line(internal + " c1 subscription=" + new TreeSet<>(c.consumer.subscription()));
+        c.consumer.close();
     }
 
     private void adminErrors(Env env, Out out) {
