@@ -147,11 +147,11 @@ final class ConsumerGroups implements Scenario {
         describe(admin, group, out);
         ms.get(2).consumer.commitSync();  // c3 commits what it read: its partitions have no lag
         offsets(admin, group, out, "after c3 commits its positions");
-        call(out, group + " alterConsumerGroupOffsets while active", () -> {
+        AdminErrors.call(out, group + " alterConsumerGroupOffsets while active", () -> {
             admin.alterConsumerGroupOffsets(group, Map.of(ALL.get(0), new OffsetAndMetadata(0))).all().get();
             return "ok";
         });
-        call(out, group + " deleteConsumerGroups while active", () -> { admin.deleteConsumerGroups(List.of(group)).all().get(); return "ok"; });
+        AdminErrors.call(out, group + " deleteConsumerGroups while active", () -> { admin.deleteConsumerGroups(List.of(group)).all().get(); return "ok"; });
         ms.remove(2).consumer.close();
         settle(admin, group, ms, out, "c3 closed");
         for (Member m : ms) m.consumer.close();
@@ -160,14 +160,14 @@ final class ConsumerGroups implements Scenario {
             if (l.groupId().equals(group))
                 out.line("listConsumerGroups " + group + " state=" + l.groupState().map(Object::toString).orElse("?")
                         + " simple=" + l.isSimpleConsumerGroup());
-        call(out, group + " alterConsumerGroupOffsets when empty: cg-a-0 to 0, cg-b-1 to the end", () -> {
+        AdminErrors.call(out, group + " alterConsumerGroupOffsets when empty: cg-a-0 to 0, cg-b-1 to the end", () -> {
             admin.alterConsumerGroupOffsets(group, Map.of(new TopicPartition(A, 0), new OffsetAndMetadata(0),
                     new TopicPartition(B, 1), new OffsetAndMetadata(ends.get(new TopicPartition(B, 1))))).all().get();
             return "ok";
         });
         offsets(admin, group, out, "after alter");
-        call(out, group + " deleteConsumerGroups when empty", () -> { admin.deleteConsumerGroups(List.of(group)).all().get(); return "ok"; });
-        call(out, group + " describeConsumerGroups after delete", () -> describeLine(admin, group));
+        AdminErrors.call(out, group + " deleteConsumerGroups when empty", () -> { admin.deleteConsumerGroups(List.of(group)).all().get(); return "ok"; });
+        AdminErrors.call(out, group + " describeConsumerGroups after delete", () -> describeLine(admin, group));
         offsets(admin, group, out, "after delete");
     }
 
@@ -256,7 +256,7 @@ final class ConsumerGroups implements Scenario {
         try (KafkaConsumer<String, String> c4 = new KafkaConsumer<>(env.consumerProps("group.id", group, "client.id", "c4",
                 "partition.assignment.strategy", StickyAssignor.class.getName()))) {
             c4.subscribe(List.of(A, B));
-            call(out, group + " c4 (sticky only) poll", () -> {
+            AdminErrors.call(out, group + " c4 (sticky only) poll", () -> {
                 long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
                 while (System.nanoTime() < deadline) {
                     c4.poll(Duration.ofMillis(100));
@@ -310,40 +310,28 @@ final class ConsumerGroups implements Scenario {
     private void adminErrors(Env env, Out out) {
         Admin admin = env.admin();
         out.line("=== errors");
-        call(out, "describeConsumerGroups cg-unknown", () -> describeLine(admin, "cg-unknown"));
-        call(out, "deleteConsumerGroups cg-unknown", () -> { admin.deleteConsumerGroups(List.of("cg-unknown")).all().get(); return "ok"; });
-        call(out, "listConsumerGroupOffsets cg-unknown", () -> {
+        AdminErrors.call(out, "describeConsumerGroups cg-unknown", () -> describeLine(admin, "cg-unknown"));
+        AdminErrors.call(out, "deleteConsumerGroups cg-unknown", () -> { admin.deleteConsumerGroups(List.of("cg-unknown")).all().get(); return "ok"; });
+        AdminErrors.call(out, "listConsumerGroupOffsets cg-unknown", () -> {
             var m = admin.listConsumerGroupOffsets("cg-unknown").partitionsToOffsetAndMetadata().get();
             return "ok " + m.size() + " partitions";
         });
         // Offsets for a group that does not exist create it: a group with offsets only (no member ever joined).
-        call(out, "alterConsumerGroupOffsets cg-simple cg-a-1 to 2", () -> {
+        AdminErrors.call(out, "alterConsumerGroupOffsets cg-simple cg-a-1 to 2", () -> {
             admin.alterConsumerGroupOffsets("cg-simple", Map.of(new TopicPartition(A, 1), new OffsetAndMetadata(2))).all().get();
             return "ok";
         });
-        call(out, "describeConsumerGroups cg-simple", () -> describeLine(admin, "cg-simple"));
-        call(out, "listConsumerGroups cg-simple", () -> {
+        AdminErrors.call(out, "describeConsumerGroups cg-simple", () -> describeLine(admin, "cg-simple"));
+        AdminErrors.call(out, "listConsumerGroups cg-simple", () -> {
             for (ConsumerGroupListing l : admin.listConsumerGroups().all().get())
                 if (l.groupId().equals("cg-simple"))
                     return "state=" + l.groupState().map(Object::toString).orElse("?") + " simple=" + l.isSimpleConsumerGroup();
             return "absent";
         });
-        call(out, "alterConsumerGroupOffsets cg-simple no-such-topic-0", () -> {
+        AdminErrors.call(out, "alterConsumerGroupOffsets cg-simple no-such-topic-0", () -> {
             admin.alterConsumerGroupOffsets("cg-simple", Map.of(new TopicPartition("no-such-topic", 0), new OffsetAndMetadata(1))).all().get();
             return "ok";
         });
-        call(out, "deleteConsumerGroups cg-simple", () -> { admin.deleteConsumerGroups(List.of("cg-simple")).all().get(); return "ok"; });
-    }
-
-    interface Call { String run() throws Exception; }
-
-    private static void call(Out out, String label, Call c) {
-        String r;
-        try {
-            r = c.run();
-        } catch (Exception e) {
-            r = Out.exceptionName(e);
-        }
-        out.line(label + " -> " + r);
+        AdminErrors.call(out, "deleteConsumerGroups cg-simple", () -> { admin.deleteConsumerGroups(List.of("cg-simple")).all().get(); return "ok"; });
     }
 }
