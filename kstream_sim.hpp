@@ -22,6 +22,7 @@
 //   core/hashing.hpp                    Hashes whose exact values Kafka depends on: murmur2, Java's String.hashCode, and FNV-1a for traces.
 //   core/trace.hpp                      The trace: every significant event (append, acknowledgement, fetch, commit, ...) as a line and a hash.
 //   core/config.hpp                     Configuration: Properties (Kafka's key/value settings), ConfigDef (known keys, types, defaults, checks)
+//   core/pattern.hpp                    Pattern: Java's java.util.regex.Pattern, for topic subscriptions by consumers and Kafka Streams sources.
 //
 // [LAYER] broker -- the simulated cluster: topics, partition logs, replication, groups, transactions
 //   broker/record.hpp                   Records as the broker stores them: TopicPartition, headers, and record batches of serialized bytes.
@@ -43,11 +44,10 @@
 //   clients/producer_record.hpp         ProducerRecord and RecordMetadata: what a producer sends, and where it landed.
 //   clients/producer.hpp                KafkaProducer: partitioning, batching (batch.size, linger.ms), the sender and acknowledgements.
 //   clients/assignors.hpp               Consumer partition assignors: Kafka's range, roundrobin, sticky and cooperative-sticky, decision for decision.
-//   clients/consumer.hpp                KafkaConsumer: assignment or subscription, fetch positions, poll, seek, commits and auto-commit.
+//   clients/consumer.hpp                KafkaConsumer: assignment or subscription (to topics or a pattern), fetch positions, poll, seek, commits and auto-commit.
 //
 // [LAYER] streams -- Kafka Streams: StreamsBuilder, KStream/KTable, state stores, TopologyTestDriver
 //   streams/values.hpp                  Streams values: KeyValue, the engine's type-erased value box, and type-erased serdes.
-//   streams/pattern.hpp                 Pattern: Java's java.util.regex.Pattern for topic subscriptions (builder.stream(Pattern::compile("orders-.*"))).
 //   streams/timestamp_extractor.hpp     Timestamp extractors: which time a source record carries into the topology (Kafka's TimestampExtractor).
 //   streams/state_stores.hpp            State stores: key-value and timestamped stores of bytes, with caching and change logging.
 //   streams/topology_builder.hpp        The topology builder: nodes, stores, sub-topologies, and describe() in Kafka's exact text.
@@ -1247,6 +1247,268 @@ private:
 
 }  // namespace kstream_sim
 // ==== [END PART] core/config.hpp ===================================================================================
+
+// ==== [PART] core/pattern.hpp ======================================================================================
+// Pattern: Java's java.util.regex.Pattern, for topic subscriptions by consumers and Kafka Streams sources.
+//
+// consumer.subscribe(Pattern::compile("orders-.*")) and builder.stream(Pattern::compile("orders-.*")) take one.
+//
+// A small backtracking matcher for the part of Java's regular expressions topic patterns use, written here
+// because <regex> alone costs about a third of a second of compile time in every program that includes the
+// header (see "Include cost" in docs/performance.md). matches() is Java's Matcher.matches(): the whole topic
+// name must match. Supported: literals, `.`, escapes (`\.`, `\d`, `\w`, `\s` and their negations, `\t`, `\n`),
+// classes (`[a-z_]`, `[^0-9]`), groups (`(...)`, `(?:...)`), alternation `|`, the quantifiers `*`, `+`, `?`,
+// `{n}`, `{n,}`, `{n,m}`, and the anchors `^` and `$`. Anything else (back references, lookaround, lazy or
+// possessive quantifiers, named classes) is an IllegalArgumentException naming it, never a silent mismatch.
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <utility>
+#include <vector>
+
+// #include "../core/errors.hpp"  (already pasted above: [PART] core/errors.hpp)
+
+namespace kstream_sim {
+
+namespace detail {
+// A class template only so that it is compiled when used (see "Include cost" in docs/performance.md); the type is
+// Pattern.
+template <class D = void>
+class PatternImpl;
+}  // namespace detail
+using Pattern = detail::PatternImpl<>;
+
+namespace detail {
+
+template <class D>
+class PatternImpl {
+public:
+    static PatternImpl compile(std::string regex) { return PatternImpl(std::move(regex)); }
+
+    // Java's Pattern.matcher(input).matches(): the whole input matches.
+    bool matches(const std::string& input) const {
+        return matchSeq(*root_, 0, input, 0, [&](size_t end) { return end == input.size(); });
+    }
+    // The regular expression as written (Java's pattern() and toString(); describe() prints it).
+    const std::string& pattern() const noexcept { return regex_; }
+    const std::string& toString() const noexcept { return regex_; }
+    friend std::ostream& operator<<(std::ostream& out, const PatternImpl& p) { return out << p.regex_; }
+
+private:
+    struct Node;
+    using Seq = std::vector<Node>;
+    struct Node {
+        enum class Kind { Char, Any, Class, Group, Start, End };
+        Kind kind = Kind::Char;
+        char c = 0;
+        std::vector<std::pair<unsigned char, unsigned char>> ranges;  // Class
+        bool negated = false;                                          // Class
+        std::vector<Seq> alternatives;                                 // Group
+        int min = 1, max = 1;                                          // max -1: unbounded
+    };
+    using Cont = std::function<bool(size_t)>;
+
+    explicit PatternImpl(std::string regex) : regex_(std::move(regex)) {
+        size_t pos = 0;
+        Node top;
+        top.kind = Node::Kind::Group;
+        top.alternatives = parseAlternatives(pos);
+        if (pos != regex_.size()) fail("Unmatched closing ')'", pos);
+        root_ = std::make_shared<const Seq>(Seq{std::move(top)});
+    }
+
+    [[noreturn]] void fail(const std::string& what, size_t pos) const {
+        throw IllegalArgumentException(what + " near index " + std::to_string(pos) + " of the pattern " + regex_);
+    }
+
+    std::vector<Seq> parseAlternatives(size_t& pos) {
+        std::vector<Seq> alts(1);
+        while (pos < regex_.size() && regex_[pos] != ')') {
+            if (regex_[pos] == '|') {
+                ++pos;
+                alts.emplace_back();
+                continue;
+            }
+            Node atom = parseAtom(pos);
+            parseQuantifier(pos, atom);
+            alts.back().push_back(std::move(atom));
+        }
+        return alts;
+    }
+
+    Node parseAtom(size_t& pos) {
+        Node n;
+        const char c = regex_[pos++];
+        switch (c) {
+            case '.': n.kind = Node::Kind::Any; break;
+            case '^': n.kind = Node::Kind::Start; break;
+            case '$': n.kind = Node::Kind::End; break;
+            case '(': {
+                if (pos < regex_.size() && regex_[pos] == '?') {
+                    if (pos + 1 < regex_.size() && regex_[pos + 1] == ':') pos += 2;
+                    else fail("kstream_sim's Pattern does not support (?...) constructs other than (?:...)", pos);
+                }
+                n.kind = Node::Kind::Group;
+                n.alternatives = parseAlternatives(pos);
+                if (pos >= regex_.size()) fail("Unclosed group", pos);
+                ++pos;
+                break;
+            }
+            case '[': parseClass(pos, n); break;
+            case '\\': parseEscape(pos, n, false); break;
+            case '*': case '+': case '?': case '{': fail(std::string("Dangling meta character '") + c + "'", pos - 1);
+            default: n.c = c;
+        }
+        return n;
+    }
+
+    void parseQuantifier(size_t& pos, Node& n) {
+        if (pos >= regex_.size()) return;
+        const char q = regex_[pos];
+        if (q == '*') n.min = 0, n.max = -1;
+        else if (q == '+') n.min = 1, n.max = -1;
+        else if (q == '?') n.min = 0, n.max = 1;
+        else if (q == '{') {
+            size_t p = pos + 1;
+            auto number = [&]() {
+                const size_t start = p;
+                int v = 0;
+                while (p < regex_.size() && regex_[p] >= '0' && regex_[p] <= '9') v = v * 10 + (regex_[p++] - '0');
+                if (p == start) fail("Illegal repetition", pos);
+                return v;
+            };
+            n.min = n.max = number();
+            if (p < regex_.size() && regex_[p] == ',') {
+                ++p;
+                n.max = (p < regex_.size() && regex_[p] == '}') ? -1 : number();
+            }
+            if (p >= regex_.size() || regex_[p] != '}') fail("Unclosed counted closure", pos);
+            if (n.max >= 0 && n.max < n.min) fail("Illegal repetition range", pos);
+            pos = p;
+        } else {
+            return;
+        }
+        ++pos;
+        if (pos < regex_.size() && (regex_[pos] == '?' || regex_[pos] == '+'))
+            fail("kstream_sim's Pattern does not support lazy or possessive quantifiers", pos);
+        if (n.kind == Node::Kind::Start || n.kind == Node::Kind::End) fail("A quantifier cannot follow an anchor", pos);
+    }
+
+    void addShorthand(char e, Node& n, bool in_class) {
+        std::vector<std::pair<unsigned char, unsigned char>> r;
+        const char lower = static_cast<char>(e | 0x20);
+        if (lower == 'd') r = {{'0', '9'}};
+        else if (lower == 'w') r = {{'a', 'z'}, {'A', 'Z'}, {'0', '9'}, {'_', '_'}};
+        else r = {{' ', ' '}, {'\t', '\r'}};  // \s: space, \t \n \v \f \r
+        if (e >= 'A' && e <= 'Z') {          // \D \W \S: the complement
+            if (in_class) fail("kstream_sim's Pattern does not support \\D, \\W or \\S inside a class", 0);
+            n.negated = true;
+        }
+        n.kind = Node::Kind::Class;
+        n.ranges.insert(n.ranges.end(), r.begin(), r.end());
+    }
+
+    // After a backslash: a shorthand class, a control character or an escaped literal.
+    void parseEscape(size_t& pos, Node& n, bool in_class) {
+        if (pos >= regex_.size()) fail("Unexpected internal error: pattern ends with a backslash", pos);
+        const char e = regex_[pos++];
+        switch (e) {
+            case 'd': case 'D': case 'w': case 'W': case 's': case 'S': addShorthand(e, n, in_class); return;
+            case 't': n.c = '\t'; break;
+            case 'n': n.c = '\n'; break;
+            case 'r': n.c = '\r'; break;
+            default:
+                if ((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9'))
+                    fail(std::string("kstream_sim's Pattern does not support the escape \\") + e, pos - 1);
+                n.c = e;
+        }
+        if (in_class) n.ranges.emplace_back(static_cast<unsigned char>(n.c), static_cast<unsigned char>(n.c));
+    }
+
+    void parseClass(size_t& pos, Node& n) {
+        n.kind = Node::Kind::Class;
+        if (pos < regex_.size() && regex_[pos] == '^') {
+            n.negated = true;
+            ++pos;
+        }
+        bool first = true;
+        while (pos < regex_.size() && (regex_[pos] != ']' || first)) {
+            first = false;
+            unsigned char lo;
+            if (regex_[pos] == '\\') {
+                ++pos;
+                const size_t before = n.ranges.size();
+                parseEscape(pos, n, true);
+                if (n.ranges.size() != before + 1 || n.ranges.back().first != n.ranges.back().second) continue;  // a shorthand
+                lo = n.ranges.back().first;
+                n.ranges.pop_back();
+            } else {
+                if (regex_[pos] == '[') fail("kstream_sim's Pattern does not support nested classes", pos);
+                lo = static_cast<unsigned char>(regex_[pos++]);
+            }
+            unsigned char hi = lo;
+            if (pos + 1 < regex_.size() && regex_[pos] == '-' && regex_[pos + 1] != ']') {
+                hi = static_cast<unsigned char>(regex_[pos + 1]);
+                pos += 2;
+                if (hi < lo) fail("Illegal character range", pos);
+            }
+            n.ranges.emplace_back(lo, hi);
+        }
+        if (pos >= regex_.size()) fail("Unclosed character class", pos);
+        ++pos;
+    }
+
+    static bool matchOne(const Node& n, const std::string& s, size_t pos, const Cont& k) {
+        switch (n.kind) {
+            case Node::Kind::Char: return pos < s.size() && s[pos] == n.c && k(pos + 1);
+            case Node::Kind::Any: return pos < s.size() && s[pos] != '\n' && s[pos] != '\r' && k(pos + 1);
+            case Node::Kind::Class: {
+                if (pos >= s.size()) return false;
+                const auto ch = static_cast<unsigned char>(s[pos]);
+                bool in = false;
+                for (const auto& [lo, hi] : n.ranges) in = in || (ch >= lo && ch <= hi);
+                return in != n.negated && k(pos + 1);
+            }
+            case Node::Kind::Group:
+                for (const auto& alt : n.alternatives)
+                    if (matchSeq(alt, 0, s, pos, k)) return true;
+                return false;
+            case Node::Kind::Start: return pos == 0 && k(pos);
+            case Node::Kind::End: return pos == s.size() && k(pos);
+        }
+        return false;
+    }
+    // Greedy repetition with backtracking; an iteration that consumes nothing ends the loop.
+    static bool matchRepeat(const Node& n, int count, const std::string& s, size_t pos, const Cont& k) {
+        if (n.max < 0 || count < n.max) {
+            const bool more = matchOne(n, s, pos, [&](size_t next) {
+                if (next == pos && count >= n.min) return false;
+                return matchRepeat(n, count + 1, s, next, k);
+            });
+            if (more) return true;
+        }
+        return count >= n.min && k(pos);
+    }
+    static bool matchSeq(const Seq& seq, size_t i, const std::string& s, size_t pos, const Cont& k) {
+        if (i == seq.size()) return k(pos);
+        const Node& n = seq[i];
+        const Cont rest = [&](size_t next) { return matchSeq(seq, i + 1, s, next, k); };
+        if (n.min == 1 && n.max == 1) return matchOne(n, s, pos, rest);
+        return matchRepeat(n, 0, s, pos, rest);
+    }
+
+    std::string regex_;
+    std::shared_ptr<const Seq> root_;  // shared: copies of a Pattern share the parsed form
+};
+
+}  // namespace detail
+
+}  // namespace kstream_sim
+// ==== [END PART] core/pattern.hpp ==================================================================================
 
 // #### [LAYER] broker ###############################################################################################
 // the simulated cluster: topics, partition logs, replication, groups, transactions
@@ -8165,7 +8427,7 @@ inline bool supportsCooperativeProtocol(const std::string& assignor_name) {
 // ==== [END PART] clients/assignors.hpp =============================================================================
 
 // ==== [PART] clients/consumer.hpp ==================================================================================
-// KafkaConsumer: assignment or subscription, fetch positions, poll, seek, commits and auto-commit.
+// KafkaConsumer: assignment or subscription (to topics or a pattern), fetch positions, poll, seek, commits and auto-commit.
 //
 // poll(timeout) sends fetch requests to partition leaders (long-polling on fetch.min.bytes and
 // fetch.max.wait.ms at the broker), then returns at most max.poll.records buffered records, running the
@@ -8181,9 +8443,11 @@ inline bool supportsCooperativeProtocol(const std::string& assignor_name) {
 #include <optional>
 #include <set>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 // #include "../broker/cluster.hpp"  (already pasted above: [PART] broker/cluster.hpp)
+// #include "../core/pattern.hpp"  (already pasted above: [PART] core/pattern.hpp)
 // #include "assignors.hpp"  (already pasted above: [PART] clients/assignors.hpp)
 // #include "client_configs.hpp"  (already pasted above: [PART] clients/client_configs.hpp)
 // #include "consumer_record.hpp"  (already pasted above: [PART] clients/consumer_record.hpp)
@@ -8272,6 +8536,7 @@ class ConsumerCoreImpl {
     using Properties = PropertiesImpl<D>;
     using AbstractConfig = AbstractConfigImpl<D>;
     using Scheduler = SchedulerImpl<D>;
+    using Pattern = PatternImpl<D>;
 
 public:
     ConsumerCoreImpl(Cluster& cluster, const Properties& props)
@@ -8295,6 +8560,10 @@ public:
         session_timeout_ms_ = config_.getInt(ConsumerConfig::SESSION_TIMEOUT_MS_CONFIG);
         heartbeat_interval_ms_ = config_.getInt(ConsumerConfig::HEARTBEAT_INTERVAL_MS_CONFIG);
         max_poll_interval_ms_ = config_.getInt(ConsumerConfig::MAX_POLL_INTERVAL_MS_CONFIG);
+        metadata_max_age_ms_ = config_.getLong(ConsumerConfig::METADATA_MAX_AGE_CONFIG);
+        retry_backoff_ms_ = config_.getLong(ConsumerConfig::RETRY_BACKOFF_MS_CONFIG);
+        exclude_internal_topics_ = config_.getBoolean(ConsumerConfig::EXCLUDE_INTERNAL_TOPICS_CONFIG);
+        last_metadata_ms_ = cluster.nowMs();
         if (group_id_ && heartbeat_interval_ms_ >= session_timeout_ms_)
             throw ConfigException(std::string(ConsumerConfig::HEARTBEAT_INTERVAL_MS_CONFIG) + " must be less than " +
                                   ConsumerConfig::SESSION_TIMEOUT_MS_CONFIG);
@@ -8314,7 +8583,7 @@ public:
     void subscribe(const std::vector<std::string>& topics, std::shared_ptr<ConsumerRebalanceListener> listener) {
         ensureOpen();
         if (topics.empty()) return unsubscribe();
-        if (mode_ == Mode::Assigned) throw IllegalStateException("Subscription to topics, partitions and pattern are mutually exclusive");
+        if (mode_ == Mode::Assigned || pattern_) throw IllegalStateException(kMutuallyExclusive);
         requireGroupId();
         for (const auto& t : topics) {
             if (t.empty() || t.find_first_not_of(" \t") == std::string::npos)
@@ -8327,10 +8596,25 @@ public:
         listener_ = std::move(listener);
     }
 
+    // The topics are those whose whole name matches (internal ones only with exclude.internal.topics=false),
+    // re-resolved whenever the consumer's metadata is refreshed: before each join, and every
+    // metadata.max.age.ms while in the group. A change of the matching set makes the consumer rejoin.
+    void subscribe(const Pattern& pattern, std::shared_ptr<ConsumerRebalanceListener> listener) {
+        ensureOpen();
+        if (pattern.pattern().empty()) throw IllegalArgumentException("Topic pattern to subscribe to cannot be empty");
+        if (mode_ == Mode::Assigned || (mode_ == Mode::Subscribed && !pattern_)) throw IllegalStateException(kMutuallyExclusive);
+        requireGroupId();
+        mode_ = Mode::Subscribed;
+        if (!pattern_ || pattern_->pattern() != pattern.pattern()) rejoin_needed_ = true;
+        pattern_ = pattern;
+        metadata_needed_ = true;  // match against fresh metadata before joining
+        listener_ = std::move(listener);
+    }
+
     void assign(const std::vector<TopicPartition>& partitions) {
         ensureOpen();
         if (partitions.empty()) return unsubscribe();
-        if (mode_ == Mode::Subscribed) throw IllegalStateException("Subscription to topics, partitions and pattern are mutually exclusive");
+        if (mode_ == Mode::Subscribed) throw IllegalStateException(kMutuallyExclusive);
         for (const auto& tp : partitions)
             if (tp.topic().empty()) throw IllegalArgumentException("Topic partitions to assign to cannot have null or empty topic");
         mode_ = Mode::Assigned;
@@ -8349,6 +8633,8 @@ public:
             maybeLeaveGroup();
         }
         mode_ = Mode::None;
+        pattern_.reset();
+        assignment_snapshot_.reset();
         subscription_.clear();
         assignment_.clear();
         buffered_.clear();
@@ -8639,6 +8925,11 @@ private:
         // data): kept only so that the position moves past its offsets, as Kafka's does.
         bool skip = false;
     };
+    struct TopicMetadata {
+        int32_t partitions;
+        bool internal;
+    };
+    static constexpr const char* kMutuallyExclusive = "Subscription to topics, partitions and pattern are mutually exclusive";
 
     void ensureOpen() const {
         if (crashed_)
@@ -8704,8 +8995,12 @@ private:
 
     bool groupEventPending() const {
         if (mode_ != Mode::Subscribed) return false;
-        return join_response_ || sync_response_ || fatal_ ||
-               (rejoin_needed_ && (member_state_ == MemberState::Unjoined || member_state_ == MemberState::Stable));
+        return join_response_ || sync_response_ || fatal_ || metadata_version_ != metadata_applied_ || readyToJoin();
+    }
+    // A join is due; a pattern subscription waits for the metadata it is matched against.
+    bool readyToJoin() const {
+        return rejoin_needed_ && (member_state_ == MemberState::Unjoined || member_state_ == MemberState::Stable) &&
+               !(pattern_ && metadata_in_flight_);
     }
 
     std::string fencedMessage() const {
@@ -8717,6 +9012,7 @@ private:
     void driveGroup() {
         while (true) {
             if (fatal_) std::rethrow_exception(fatal_);
+            maybeUpdateSubscriptionMetadata();
             if (join_response_) {
                 JoinGroupResult r = std::move(*join_response_);
                 join_response_.reset();
@@ -8725,7 +9021,13 @@ private:
                 SyncGroupResult r = std::move(*sync_response_);
                 sync_response_.reset();
                 onSyncResponse(std::move(r));
-            } else if (rejoin_needed_ && (member_state_ == MemberState::Unjoined || member_state_ == MemberState::Stable)) {
+            } else if (readyToJoin()) {
+                // As Kafka's ConsumerCoordinator: a pattern is matched against metadata at most retry.backoff.ms old
+                // before each join, so that topics created meanwhile are part of the subscription.
+                if (pattern_ && (metadata_needed_ || cluster_.nowMs() - last_metadata_ms_ >= std::max<int64_t>(retry_backoff_ms_, 1))) {
+                    requestMetadata();
+                    continue;
+                }
                 if (needs_join_prepare_) onJoinPrepare();
                 sendJoinGroup();
             } else {
@@ -8872,8 +9174,16 @@ private:
             sub.members.push_back(AssignorMember{m.member_id, m.group_instance_id, m.metadata.topics, m.metadata.owned_partitions, m.metadata.generation});
             topics.insert(m.metadata.topics.begin(), m.metadata.topics.end());
         }
+        std::map<std::string, int32_t> counts;
         for (const auto& t : topics)
-            if (cluster_.topicExists(t)) sub.partitions_per_topic.emplace_back(t, cluster_.topic(t).partitionCount());
+            if (cluster_.topicExists(t)) {
+                sub.partitions_per_topic.emplace_back(t, cluster_.topic(t).partitionCount());
+                counts.emplace(t, cluster_.topic(t).partitionCount());
+            }
+        // What the assignment was computed from: the leader rejoins when the metadata stops matching it.
+        assignment_snapshot_ = counts;
+        assignment_snapshot_topics_ = topics;
+        last_metadata_ms_ = cluster_.nowMs();
         GroupAssignmentMap out;
         for (auto& m : assignPartitions(protocol_, sub).members) out.emplace_back(m.member_id, std::move(m.partitions));
         return out;
@@ -8892,6 +9202,7 @@ private:
             return;
         }
         member_state_ = MemberState::Stable;
+        if (!is_leader_) assignment_snapshot_.reset();
         onJoinComplete(r.assignment);
     }
 
@@ -8938,6 +9249,56 @@ private:
         ++heartbeat_epoch_;
     }
 
+    // ---- metadata: what a pattern is matched against, and what the leader's assignment was computed from ----
+    // A MetadataRequest for every topic (Kafka's consumer asks for all topics when it subscribes to a pattern).
+    void requestMetadata() {
+        if (metadata_in_flight_) return;
+        metadata_in_flight_ = true;
+        cluster_.roundTrip(0, [this, alive = alive_, c = &cluster_]() -> std::function<void()> {
+            std::map<std::string, TopicMetadata> found;
+            for (const auto& name : c->topicNames(true)) {
+                const TopicState& t = c->topic(name);
+                found.emplace(name, TopicMetadata{t.partitionCount(), t.internal});
+            }
+            return [this, alive, found] {
+                if (!*alive) return;
+                metadata_in_flight_ = false;
+                metadata_needed_ = false;
+                metadata_ = found;
+                ++metadata_version_;
+                last_metadata_ms_ = cluster_.nowMs();
+            };
+        });
+    }
+    // Whether the background refresh (every metadata.max.age.ms) matters: for a pattern, and for the leader,
+    // which rebalances the group when a topic it assigned changes its partition count (or disappears).
+    bool wantsMetadataRefresh() const { return pattern_ || assignment_snapshot_; }
+
+    // ConsumerCoordinator.maybeUpdateSubscriptionMetadata, at poll(): new metadata re-resolves the pattern, and
+    // the leader compares it with the metadata its assignment was computed from; either may call for a rejoin.
+    void maybeUpdateSubscriptionMetadata() {
+        if (metadata_version_ == metadata_applied_) return;
+        metadata_applied_ = metadata_version_;
+        if (pattern_) {
+            std::set<std::string> matched;
+            for (const auto& [name, t] : metadata_)
+                if (!(t.internal && exclude_internal_topics_) && pattern_->matches(name)) matched.insert(name);
+            if (matched != subscription_) {
+                subscription_ = matched;
+                rejoin_needed_ = true;
+            }
+        }
+        if (assignment_snapshot_ && *assignment_snapshot_ != partitionCounts(assignment_snapshot_topics_, metadata_)) rejoin_needed_ = true;
+    }
+    static std::map<std::string, int32_t> partitionCounts(const std::set<std::string>& topics, const std::map<std::string, TopicMetadata>& metadata) {
+        std::map<std::string, int32_t> out;
+        for (const auto& t : topics) {
+            auto it = metadata.find(t);
+            if (it != metadata.end()) out.emplace(t, it->second.partitions);
+        }
+        return out;
+    }
+
     // ---- the heartbeat "thread" ----
     void startHeartbeats() {
         next_heartbeat_ms_ = cluster_.nowMs() + heartbeat_interval_ms_;
@@ -8945,9 +9306,12 @@ private:
     }
     void scheduleHeartbeatTick(uint64_t epoch) {
         const int64_t poll_deadline = last_poll_ms_ + max_poll_interval_ms_;
+        int64_t next = std::min(next_heartbeat_ms_, poll_deadline);
+        // Kafka's heartbeat thread also polls the network client, which refreshes the metadata when it is due.
+        if (wantsMetadataRefresh() && !metadata_in_flight_) next = std::min(next, last_metadata_ms_ + metadata_max_age_ms_);
         // A background event, as Kafka's heartbeat thread: it runs as time passes, but a group member that
         // only heartbeats does not keep runUntilIdle() busy forever.
-        cluster_.scheduler().atBackground(std::min(next_heartbeat_ms_, poll_deadline), [this, alive = alive_, epoch] {
+        cluster_.scheduler().atBackground(next, [this, alive = alive_, epoch] {
             if (*alive && epoch == heartbeat_epoch_) heartbeatTick(epoch);
         });
     }
@@ -8959,6 +9323,7 @@ private:
             cluster_.trace().record(cluster_.nowMs(), "poll-timeout", client_id_, {{"generation", generation_}});
             return maybeLeaveGroup();
         }
+        if (wantsMetadataRefresh() && cluster_.nowMs() >= last_metadata_ms_ + metadata_max_age_ms_) requestMetadata();
         if (cluster_.nowMs() >= next_heartbeat_ms_) {
             next_heartbeat_ms_ = cluster_.nowMs() + heartbeat_interval_ms_;
             cluster_.toBroker(coordinator(), [this, alive = alive_, c = &cluster_, group = *group_id_, member = member_id_,
@@ -9230,8 +9595,22 @@ private:
     bool allow_auto_create_ = true;
     bool closed_ = false;
     Mode mode_ = Mode::None;
-    std::set<std::string> subscription_;
+    std::set<std::string> subscription_;  // with a pattern: the topics it matches now
+    std::optional<Pattern> pattern_;
     std::shared_ptr<ConsumerRebalanceListener> listener_;
+    // The consumer's metadata (all topics, as a pattern subscription needs): refreshed every metadata.max.age.ms
+    // while in the group, and before a pattern subscription joins; version counts refreshes, applied the last
+    // one poll() has looked at.
+    std::map<std::string, TopicMetadata> metadata_;
+    uint64_t metadata_version_ = 0, metadata_applied_ = 0;
+    bool metadata_in_flight_ = false, metadata_needed_ = false;
+    int64_t last_metadata_ms_ = 0;
+    int64_t metadata_max_age_ms_ = 300000;
+    int64_t retry_backoff_ms_ = 100;
+    bool exclude_internal_topics_ = true;
+    // The leader's: partition counts of the group's topics when it computed the assignment.
+    std::optional<std::map<std::string, int32_t>> assignment_snapshot_;
+    std::set<std::string> assignment_snapshot_topics_;
     std::map<TopicPartition, PartitionState> assignment_;
     std::deque<FetchedBatch> buffered_;
     std::set<int32_t> fetches_in_flight_;
@@ -9267,6 +9646,12 @@ public:
 
     void subscribe(const std::vector<std::string>& topics, std::shared_ptr<ConsumerRebalanceListener> listener = nullptr) {
         core_->subscribe(topics, std::move(listener));
+    }
+    // Every topic whose whole name matches; re-resolved as topics come and go (see docs/consumer-groups.md).
+    // (A template only so that subscribe({"a"}) stays the topic list: braces cannot deduce P.)
+    template <class P, class = std::enable_if_t<std::is_same<P, Pattern>::value>>
+    void subscribe(const P& pattern, std::shared_ptr<ConsumerRebalanceListener> listener = nullptr) {
+        core_->subscribe(pattern, std::move(listener));
     }
     void assign(const std::vector<TopicPartition>& partitions) { core_->assign(partitions); }
     void unsubscribe() { core_->unsubscribe(); }
@@ -9735,266 +10120,6 @@ private:
 
 }  // namespace kstream_sim
 // ==== [END PART] streams/values.hpp ================================================================================
-
-// ==== [PART] streams/pattern.hpp ===================================================================================
-// Pattern: Java's java.util.regex.Pattern for topic subscriptions (builder.stream(Pattern::compile("orders-.*"))).
-//
-// A small backtracking matcher for the part of Java's regular expressions topic patterns use, written here
-// because <regex> alone costs about a third of a second of compile time in every program that includes the
-// header (see "Include cost" in docs/performance.md). matches() is Java's Matcher.matches(): the whole topic
-// name must match. Supported: literals, `.`, escapes (`\.`, `\d`, `\w`, `\s` and their negations, `\t`, `\n`),
-// classes (`[a-z_]`, `[^0-9]`), groups (`(...)`, `(?:...)`), alternation `|`, the quantifiers `*`, `+`, `?`,
-// `{n}`, `{n,}`, `{n,m}`, and the anchors `^` and `$`. Anything else (back references, lookaround, lazy or
-// possessive quantifiers, named classes) is an IllegalArgumentException naming it, never a silent mismatch.
-
-#include <cstddef>
-#include <cstdint>
-#include <functional>
-#include <memory>
-#include <ostream>
-#include <string>
-#include <utility>
-#include <vector>
-
-// #include "../core/errors.hpp"  (already pasted above: [PART] core/errors.hpp)
-
-namespace kstream_sim {
-
-namespace detail {
-// A class template only so that it is compiled when used (see "Include cost" in docs/performance.md); the type is
-// Pattern.
-template <class D = void>
-class PatternImpl;
-}  // namespace detail
-using Pattern = detail::PatternImpl<>;
-
-namespace detail {
-
-template <class D>
-class PatternImpl {
-public:
-    static PatternImpl compile(std::string regex) { return PatternImpl(std::move(regex)); }
-
-    // Java's Pattern.matcher(input).matches(): the whole input matches.
-    bool matches(const std::string& input) const {
-        return matchSeq(*root_, 0, input, 0, [&](size_t end) { return end == input.size(); });
-    }
-    // The regular expression as written (Java's pattern() and toString(); describe() prints it).
-    const std::string& pattern() const noexcept { return regex_; }
-    const std::string& toString() const noexcept { return regex_; }
-    friend std::ostream& operator<<(std::ostream& out, const PatternImpl& p) { return out << p.regex_; }
-
-private:
-    struct Node;
-    using Seq = std::vector<Node>;
-    struct Node {
-        enum class Kind { Char, Any, Class, Group, Start, End };
-        Kind kind = Kind::Char;
-        char c = 0;
-        std::vector<std::pair<unsigned char, unsigned char>> ranges;  // Class
-        bool negated = false;                                          // Class
-        std::vector<Seq> alternatives;                                 // Group
-        int min = 1, max = 1;                                          // max -1: unbounded
-    };
-    using Cont = std::function<bool(size_t)>;
-
-    explicit PatternImpl(std::string regex) : regex_(std::move(regex)) {
-        size_t pos = 0;
-        Node top;
-        top.kind = Node::Kind::Group;
-        top.alternatives = parseAlternatives(pos);
-        if (pos != regex_.size()) fail("Unmatched closing ')'", pos);
-        root_ = std::make_shared<const Seq>(Seq{std::move(top)});
-    }
-
-    [[noreturn]] void fail(const std::string& what, size_t pos) const {
-        throw IllegalArgumentException(what + " near index " + std::to_string(pos) + " of the pattern " + regex_);
-    }
-
-    std::vector<Seq> parseAlternatives(size_t& pos) {
-        std::vector<Seq> alts(1);
-        while (pos < regex_.size() && regex_[pos] != ')') {
-            if (regex_[pos] == '|') {
-                ++pos;
-                alts.emplace_back();
-                continue;
-            }
-            Node atom = parseAtom(pos);
-            parseQuantifier(pos, atom);
-            alts.back().push_back(std::move(atom));
-        }
-        return alts;
-    }
-
-    Node parseAtom(size_t& pos) {
-        Node n;
-        const char c = regex_[pos++];
-        switch (c) {
-            case '.': n.kind = Node::Kind::Any; break;
-            case '^': n.kind = Node::Kind::Start; break;
-            case '$': n.kind = Node::Kind::End; break;
-            case '(': {
-                if (pos < regex_.size() && regex_[pos] == '?') {
-                    if (pos + 1 < regex_.size() && regex_[pos + 1] == ':') pos += 2;
-                    else fail("kstream_sim's Pattern does not support (?...) constructs other than (?:...)", pos);
-                }
-                n.kind = Node::Kind::Group;
-                n.alternatives = parseAlternatives(pos);
-                if (pos >= regex_.size()) fail("Unclosed group", pos);
-                ++pos;
-                break;
-            }
-            case '[': parseClass(pos, n); break;
-            case '\\': parseEscape(pos, n, false); break;
-            case '*': case '+': case '?': case '{': fail(std::string("Dangling meta character '") + c + "'", pos - 1);
-            default: n.c = c;
-        }
-        return n;
-    }
-
-    void parseQuantifier(size_t& pos, Node& n) {
-        if (pos >= regex_.size()) return;
-        const char q = regex_[pos];
-        if (q == '*') n.min = 0, n.max = -1;
-        else if (q == '+') n.min = 1, n.max = -1;
-        else if (q == '?') n.min = 0, n.max = 1;
-        else if (q == '{') {
-            size_t p = pos + 1;
-            auto number = [&]() {
-                const size_t start = p;
-                int v = 0;
-                while (p < regex_.size() && regex_[p] >= '0' && regex_[p] <= '9') v = v * 10 + (regex_[p++] - '0');
-                if (p == start) fail("Illegal repetition", pos);
-                return v;
-            };
-            n.min = n.max = number();
-            if (p < regex_.size() && regex_[p] == ',') {
-                ++p;
-                n.max = (p < regex_.size() && regex_[p] == '}') ? -1 : number();
-            }
-            if (p >= regex_.size() || regex_[p] != '}') fail("Unclosed counted closure", pos);
-            if (n.max >= 0 && n.max < n.min) fail("Illegal repetition range", pos);
-            pos = p;
-        } else {
-            return;
-        }
-        ++pos;
-        if (pos < regex_.size() && (regex_[pos] == '?' || regex_[pos] == '+'))
-            fail("kstream_sim's Pattern does not support lazy or possessive quantifiers", pos);
-        if (n.kind == Node::Kind::Start || n.kind == Node::Kind::End) fail("A quantifier cannot follow an anchor", pos);
-    }
-
-    void addShorthand(char e, Node& n, bool in_class) {
-        std::vector<std::pair<unsigned char, unsigned char>> r;
-        const char lower = static_cast<char>(e | 0x20);
-        if (lower == 'd') r = {{'0', '9'}};
-        else if (lower == 'w') r = {{'a', 'z'}, {'A', 'Z'}, {'0', '9'}, {'_', '_'}};
-        else r = {{' ', ' '}, {'\t', '\r'}};  // \s: space, \t \n \v \f \r
-        if (e >= 'A' && e <= 'Z') {          // \D \W \S: the complement
-            if (in_class) fail("kstream_sim's Pattern does not support \\D, \\W or \\S inside a class", 0);
-            n.negated = true;
-        }
-        n.kind = Node::Kind::Class;
-        n.ranges.insert(n.ranges.end(), r.begin(), r.end());
-    }
-
-    // After a backslash: a shorthand class, a control character or an escaped literal.
-    void parseEscape(size_t& pos, Node& n, bool in_class) {
-        if (pos >= regex_.size()) fail("Unexpected internal error: pattern ends with a backslash", pos);
-        const char e = regex_[pos++];
-        switch (e) {
-            case 'd': case 'D': case 'w': case 'W': case 's': case 'S': addShorthand(e, n, in_class); return;
-            case 't': n.c = '\t'; break;
-            case 'n': n.c = '\n'; break;
-            case 'r': n.c = '\r'; break;
-            default:
-                if ((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9'))
-                    fail(std::string("kstream_sim's Pattern does not support the escape \\") + e, pos - 1);
-                n.c = e;
-        }
-        if (in_class) n.ranges.emplace_back(static_cast<unsigned char>(n.c), static_cast<unsigned char>(n.c));
-    }
-
-    void parseClass(size_t& pos, Node& n) {
-        n.kind = Node::Kind::Class;
-        if (pos < regex_.size() && regex_[pos] == '^') {
-            n.negated = true;
-            ++pos;
-        }
-        bool first = true;
-        while (pos < regex_.size() && (regex_[pos] != ']' || first)) {
-            first = false;
-            unsigned char lo;
-            if (regex_[pos] == '\\') {
-                ++pos;
-                const size_t before = n.ranges.size();
-                parseEscape(pos, n, true);
-                if (n.ranges.size() != before + 1 || n.ranges.back().first != n.ranges.back().second) continue;  // a shorthand
-                lo = n.ranges.back().first;
-                n.ranges.pop_back();
-            } else {
-                if (regex_[pos] == '[') fail("kstream_sim's Pattern does not support nested classes", pos);
-                lo = static_cast<unsigned char>(regex_[pos++]);
-            }
-            unsigned char hi = lo;
-            if (pos + 1 < regex_.size() && regex_[pos] == '-' && regex_[pos + 1] != ']') {
-                hi = static_cast<unsigned char>(regex_[pos + 1]);
-                pos += 2;
-                if (hi < lo) fail("Illegal character range", pos);
-            }
-            n.ranges.emplace_back(lo, hi);
-        }
-        if (pos >= regex_.size()) fail("Unclosed character class", pos);
-        ++pos;
-    }
-
-    static bool matchOne(const Node& n, const std::string& s, size_t pos, const Cont& k) {
-        switch (n.kind) {
-            case Node::Kind::Char: return pos < s.size() && s[pos] == n.c && k(pos + 1);
-            case Node::Kind::Any: return pos < s.size() && s[pos] != '\n' && s[pos] != '\r' && k(pos + 1);
-            case Node::Kind::Class: {
-                if (pos >= s.size()) return false;
-                const auto ch = static_cast<unsigned char>(s[pos]);
-                bool in = false;
-                for (const auto& [lo, hi] : n.ranges) in = in || (ch >= lo && ch <= hi);
-                return in != n.negated && k(pos + 1);
-            }
-            case Node::Kind::Group:
-                for (const auto& alt : n.alternatives)
-                    if (matchSeq(alt, 0, s, pos, k)) return true;
-                return false;
-            case Node::Kind::Start: return pos == 0 && k(pos);
-            case Node::Kind::End: return pos == s.size() && k(pos);
-        }
-        return false;
-    }
-    // Greedy repetition with backtracking; an iteration that consumes nothing ends the loop.
-    static bool matchRepeat(const Node& n, int count, const std::string& s, size_t pos, const Cont& k) {
-        if (n.max < 0 || count < n.max) {
-            const bool more = matchOne(n, s, pos, [&](size_t next) {
-                if (next == pos && count >= n.min) return false;
-                return matchRepeat(n, count + 1, s, next, k);
-            });
-            if (more) return true;
-        }
-        return count >= n.min && k(pos);
-    }
-    static bool matchSeq(const Seq& seq, size_t i, const std::string& s, size_t pos, const Cont& k) {
-        if (i == seq.size()) return k(pos);
-        const Node& n = seq[i];
-        const Cont rest = [&](size_t next) { return matchSeq(seq, i + 1, s, next, k); };
-        if (n.min == 1 && n.max == 1) return matchOne(n, s, pos, rest);
-        return matchRepeat(n, 0, s, pos, rest);
-    }
-
-    std::string regex_;
-    std::shared_ptr<const Seq> root_;  // shared: copies of a Pattern share the parsed form
-};
-
-}  // namespace detail
-
-}  // namespace kstream_sim
-// ==== [END PART] streams/pattern.hpp ===============================================================================
 
 // ==== [PART] streams/timestamp_extractor.hpp =======================================================================
 // Timestamp extractors: which time a source record carries into the topology (Kafka's TimestampExtractor).
@@ -10876,7 +11001,7 @@ StoreBuilder timestampedKeyValueStoreBuilder(const KeyValueBytesStoreSupplier& s
 
 // #include "../core/algorithms.hpp"  (already pasted above: [PART] core/algorithms.hpp)
 // #include "../core/hashing.hpp"  (already pasted above: [PART] core/hashing.hpp)
-// #include "pattern.hpp"  (already pasted above: [PART] streams/pattern.hpp)
+// #include "../core/pattern.hpp"  (already pasted above: [PART] core/pattern.hpp)
 // #include "state_stores.hpp"  (already pasted above: [PART] streams/state_stores.hpp)
 // #include "timestamp_extractor.hpp"  (already pasted above: [PART] streams/timestamp_extractor.hpp)
 // #include "values.hpp"  (already pasted above: [PART] streams/values.hpp)
@@ -14353,7 +14478,7 @@ public:
     KStream<K, V> stream(const std::vector<std::string>& topics, const Consumed& consumed = {}) {
         return streamImpl<K, V>(topics, nullptr, consumed);
     }
-    // A stream of every topic whose whole name matches the pattern (Java's Pattern; see streams/pattern.hpp).
+    // A stream of every topic whose whole name matches the pattern (Java's Pattern; see core/pattern.hpp).
     template <class K, class V>
     KStream<K, V> stream(const Pattern& pattern, const Consumed& consumed = {}) {
         return streamImpl<K, V>({}, std::make_shared<const Pattern>(pattern), consumed);

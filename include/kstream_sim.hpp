@@ -21,6 +21,7 @@
 #include "kstream_sim/core/hashing.hpp"
 #include "kstream_sim/core/trace.hpp"
 #include "kstream_sim/core/config.hpp"
+#include "kstream_sim/core/pattern.hpp"
 
 // broker
 #include "kstream_sim/broker/record.hpp"
@@ -46,7 +47,6 @@
 
 // streams
 #include "kstream_sim/streams/values.hpp"
-#include "kstream_sim/streams/pattern.hpp"
 #include "kstream_sim/streams/timestamp_extractor.hpp"
 #include "kstream_sim/streams/state_stores.hpp"
 #include "kstream_sim/streams/topology_builder.hpp"

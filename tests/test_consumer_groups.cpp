@@ -455,3 +455,127 @@ TEST_CASE("Admin alters a group's offsets only while it has no members; reset to
     CHECK_THROWS_AS(f.admin.deleteConsumerGroups({"g"}).all().get(), GroupIdNotFoundException);
     CHECK(f.admin.listConsumerGroupOffsets("g").partitionsToOffsetAndMetadata().get().empty());
 }
+
+TEST_CASE("ClusterConfig::groupInitialRebalanceDelay(0ms): a new group's first rebalance does not wait", "[groups]") {
+    Cluster cluster(ClusterConfig().groupInitialRebalanceDelay(0ms));
+    Admin(cluster).createTopics({NewTopic("t", 2, 1)}).all().get();
+    Consumer c(cluster, Properties{{"group.id", "g"}, {"client.id", "c0"}});
+    c.subscribe({"t"});
+    c.poll(100ms);
+    CHECK(c.assignment() == tps("t", {0, 1}));
+    CHECK_THROWS_AS(Cluster(ClusterConfig().groupInitialRebalanceDelay(-1ms)), ConfigException);
+}
+
+// ---- subscribe(Pattern) ----
+
+TEST_CASE("subscribe(Pattern): the topics whose whole name matches; a topic created later joins the subscription at the "
+          "next metadata refresh (metadata.max.age.ms), and the group rebalances",
+          "[groups][pattern]") {
+    Fixture f({{"orders-eu", 2}, {"orders-us", 1}, {"orders", 1}, {"payments", 1}});
+    auto c0 = f.consumer("c0", kRange, Properties{{"metadata.max.age.ms", 10000}});
+    c0->subscribe(Pattern::compile("orders-.*"), std::make_shared<Recorder>("c0", &f.log));
+    Fixture::pollAll({c0.get()}, 5000);
+    CHECK(c0->subscription() == std::set<std::string>{"orders-eu", "orders-us"});
+    CHECK(c0->assignment() == std::set<TopicPartition>{{"orders-eu", 0}, {"orders-eu", 1}, {"orders-us", 0}});
+    f.takeLog();
+    const int64_t assigned_at = f.cluster.nowMs();
+
+    f.admin.createTopics({NewTopic("orders-asia", 1, 1)}).all().get();
+    Fixture::pollAll({c0.get()}, 5000);
+    CHECK(c0->subscription().count("orders-asia") == 0);  // the consumer's metadata is not yet 10 s old
+    while (f.cluster.nowMs() < assigned_at + 11000) c0->poll(100ms);
+    CHECK(c0->subscription() == std::set<std::string>{"orders-asia", "orders-eu", "orders-us"});
+    CHECK(c0->assignment().count(TopicPartition("orders-asia", 0)) == 1);
+    CHECK(f.takeLog() == std::vector<std::string>{"c0 revoked [orders-eu-0, orders-eu-1, orders-us-0]",
+                                                  "c0 assigned [orders-asia-0, orders-eu-0, orders-eu-1, orders-us-0]"});
+    CHECK(f.cluster.groupCoordinator().find("g")->generation == 2);
+}
+
+TEST_CASE("subscribe(Pattern) with two members: a deleted topic leaves the subscription, its partitions are revoked "
+          "(cooperative: only those)",
+          "[groups][pattern]") {
+    Fixture f({{"in-a", 2}, {"in-b", 2}});
+    Properties fast{{"metadata.max.age.ms", 5000}};
+    auto c0 = f.consumer("c0", kCooperative, fast), c1 = f.consumer("c1", kCooperative, fast);
+    c0->subscribe(Pattern::compile("in-.*"), std::make_shared<Recorder>("c0", &f.log));
+    c1->subscribe(Pattern::compile("in-.*"), std::make_shared<Recorder>("c1", &f.log));
+    Fixture::pollAll({c0.get(), c1.get()}, 20000);
+    CHECK(c0->assignment().size() == 2);
+    CHECK(c1->assignment().size() == 2);
+    f.takeLog();
+    f.admin.deleteTopics({"in-b"}).all().get();
+    Fixture::pollAll({c0.get(), c1.get()}, 20000);
+    CHECK(c0->subscription() == std::set<std::string>{"in-a"});
+    CHECK(c1->subscription() == std::set<std::string>{"in-a"});
+    std::set<TopicPartition> owned = c0->assignment();
+    for (const auto& tp : c1->assignment()) CHECK(owned.insert(tp).second);
+    CHECK(owned == tps("in-a", {0, 1}));
+    for (const auto& line : f.takeLog())
+        if (line.find("revoked") != std::string::npos) CHECK(line.find("in-a") == std::string::npos);
+}
+
+TEST_CASE("subscribe(Pattern) leaves out internal topics unless exclude.internal.topics=false", "[groups][pattern]") {
+    Fixture f({{"t", 1}});
+    {
+        auto committer = f.consumer("committer");
+        committer->assign({TopicPartition("t", 0)});
+        committer->commitSync({{TopicPartition("t", 0), OffsetAndMetadata(0)}});  // creates __consumer_offsets
+    }
+    REQUIRE(f.cluster.topicExists("__consumer_offsets"));
+    auto c0 = f.consumer("c0");
+    c0->subscribe(Pattern::compile(".*"));
+    Fixture::pollAll({c0.get()}, 5000);
+    CHECK(c0->subscription() == std::set<std::string>{"t"});
+    auto c1 = f.consumer("c1", kRange, Properties{{"group.id", "g2"}, {"exclude.internal.topics", false}});
+    c1->subscribe(Pattern::compile("__.*"));
+    Fixture::pollAll({c1.get()}, 5000);
+    CHECK(c1->subscription() == std::set<std::string>{"__consumer_offsets"});
+    CHECK(c1->assignment().size() == 50);
+}
+
+TEST_CASE("subscribe(Pattern) matching nothing joins with no partitions until a matching topic appears", "[groups][pattern]") {
+    Fixture f({{"t", 1}});
+    auto c0 = f.consumer("c0", kRange, Properties{{"metadata.max.age.ms", 1000}});
+    c0->subscribe(Pattern::compile("later-\\d+"));
+    Fixture::pollAll({c0.get()}, 5000);
+    CHECK(c0->subscription().empty());
+    CHECK(c0->assignment().empty());
+    CHECK(f.cluster.groupCoordinator().find("g")->state == GroupState::STABLE);
+    f.admin.createTopics({NewTopic("later-1", 3, 1)}).all().get();
+    Fixture::pollAll({c0.get()}, 3000);
+    CHECK(c0->assignment() == tps("later-1", {0, 1, 2}));
+}
+
+TEST_CASE("subscribe(Pattern) errors: with assign or a topic list, an empty pattern, no group.id", "[groups][pattern][errors]") {
+    Fixture f;
+    auto c = f.consumer("c0");
+    c->subscribe({"t"});
+    CHECK_THROWS_AS(c->subscribe(Pattern::compile("t")), IllegalStateException);
+    c->unsubscribe();
+    c->subscribe(Pattern::compile("t"));
+    CHECK_THROWS_AS(c->subscribe({"t"}), IllegalStateException);
+    CHECK_THROWS_AS(c->assign({TopicPartition("t", 0)}), IllegalStateException);
+    CHECK_THROWS_AS(c->subscribe(Pattern::compile("")), IllegalArgumentException);
+    c->unsubscribe();
+    c->assign({TopicPartition("t", 0)});
+    CHECK_THROWS_AS(c->subscribe(Pattern::compile("t")), IllegalStateException);
+    Consumer no_group(f.cluster, Properties{});
+    CHECK_THROWS_AS(no_group.subscribe(Pattern::compile("t")), InvalidGroupIdException);
+}
+
+TEST_CASE("the leader rebalances the group when a subscribed topic gains partitions (at its next metadata refresh)",
+          "[groups][metadata]") {
+    Fixture f({{"t", 2}});
+    Properties fast{{"metadata.max.age.ms", 10000}};
+    auto c0 = f.consumer("c0", kRange, fast), c1 = f.consumer("c1", kRange, fast);
+    f.subscribe(*c0, "c0");
+    f.subscribe(*c1, "c1");
+    Fixture::pollAll({c0.get(), c1.get()});
+    CHECK(c0->assignment() == tps("t", {0}));
+    CHECK(c1->assignment() == tps("t", {1}));
+    f.admin.createPartitions({{"t", NewPartitions::increaseTo(4)}}).all().get();
+    Fixture::pollAll({c0.get(), c1.get()}, 15000);
+    CHECK(c0->assignment() == tps("t", {0, 1}));
+    CHECK(c1->assignment() == tps("t", {2, 3}));
+    CHECK(f.cluster.groupCoordinator().find("g")->generation == 2);
+}

@@ -58,12 +58,23 @@ struct Member {
     std::unique_ptr<KafkaConsumer<std::string, std::string>> consumer;
     std::shared_ptr<FirstRead> reads = std::make_shared<FirstRead>();
 
-    Member(Cluster& cluster, const std::string& group, std::string n, const std::optional<std::string>& strategies) : name(std::move(n)) {
+    // With a pattern: subscribe(pattern) (and the extra configs) instead of the topics cg-a, cg-b.
+    Member(Cluster& cluster, const std::string& group, std::string n, const std::optional<std::string>& strategies,
+           const std::optional<Pattern>& pattern = std::nullopt, const Properties& extra = {})
+        : name(std::move(n)) {
         Properties p{{"group.id", group}, {"client.id", name}, {"auto.offset.reset", "earliest"}, {"enable.auto.commit", "false"},
                      {"heartbeat.interval.ms", "100"}};
         if (strategies) p.put("partition.assignment.strategy", *strategies);
+        for (const auto& kv : extra) p.put(kv.first, kv.second);
         consumer = std::make_unique<KafkaConsumer<std::string, std::string>>(cluster, p);
-        consumer->subscribe({A, B}, reads);
+        if (pattern) consumer->subscribe(*pattern, reads);
+        else consumer->subscribe({A, B}, reads);
+    }
+    // Java's TreeSet.toString of subscription(): "[cg-p-1, cg-p-2]".
+    std::string subscription() const {
+        std::string s = "[";
+        for (const auto& t : consumer->subscription()) s += (s.size() > 1 ? ", " : "") + t;
+        return s + "]";
     }
     void poll() {
         for (const auto& r : consumer->poll(50ms)) reads->first.emplace(TopicPartition(r.topic(), r.partition()), r.offset());
@@ -108,12 +119,12 @@ struct Scenario {
         std::cout << "\n";
     }
 
-    bool settled(const std::string& group, const std::vector<std::unique_ptr<Member>>& ms) {
+    bool settled(const std::string& group, const std::vector<std::unique_ptr<Member>>& ms, const std::vector<TopicPartition>& expected) {
         std::set<TopicPartition> seen;
         for (const auto& m : ms)
             for (const auto& tp : m->consumer->assignment())
                 if (!seen.insert(tp).second) return false;
-        if (seen.size() != ALL.size()) return false;
+        if (seen != std::set<TopicPartition>(expected.begin(), expected.end())) return false;
         ConsumerGroupDescription d = admin.describeConsumerGroups({group}).all().get().at(group);
         if (d.groupState() != GroupState::STABLE || d.members().size() != ms.size()) return false;
         for (const auto& md : d.members()) {
@@ -122,16 +133,17 @@ struct Scenario {
         }
         for (const auto& m : ms)
             for (const auto& tp : m->consumer->assignment())
-                if (m->consumer->position(tp) != ends.at(tp)) return false;
+                if (m->consumer->position(tp) != (ends.count(tp) ? ends.at(tp) : 0)) return false;
         return true;
     }
 
     // Every member polls in turn until the rebalance has settled (see ConsumerGroups.java), then who owns what.
-    void settle(const std::string& group, const std::vector<std::unique_ptr<Member>>& ms, const std::string& what) {
+    void settle(const std::string& group, const std::vector<std::unique_ptr<Member>>& ms, const std::string& what,
+                const std::vector<TopicPartition>& expected = ALL) {
         const int64_t deadline = cluster.nowMs() + 60000;
         while (true) {
             for (const auto& m : ms) m->poll();
-            if (settled(group, ms)) break;
+            if (settled(group, ms, expected)) break;
             if (cluster.nowMs() > deadline) throw IllegalStateException(group + ": no settled group after 60 s (" + what + ")");
         }
         std::cout << group << " " << what << ":";
@@ -228,6 +240,35 @@ struct Scenario {
         for (const auto& m : ts) m->consumer->close();
     }
 
+    void pattern() {
+        const std::string group = "cg-pattern";
+        const Properties fast{{"metadata.max.age.ms", "1000"}};
+        std::cout << "=== " << group << " (subscribe(Pattern cg-p-.*), metadata.max.age.ms=1000)\n";
+        admin.createTopics({NewTopic("cg-p-1", 2, 1), NewTopic("cg-px", 1, 1)}).all().get();
+        std::vector<std::unique_ptr<Member>> ms;
+        ms.push_back(std::make_unique<Member>(cluster, group, "c1", std::nullopt, Pattern::compile("cg-p-.*"), fast));
+        ms.push_back(std::make_unique<Member>(cluster, group, "c2", std::nullopt, Pattern::compile("cg-p-.*"), fast));
+        auto subscriptions = [&] {
+            for (const auto& m : ms) std::cout << group << " " << m->name << " subscription=" << m->subscription() << "\n";
+        };
+        settle(group, ms, "cg-p-1 exists", {{"cg-p-1", 0}, {"cg-p-1", 1}});
+        subscriptions();
+        admin.createTopics({NewTopic("cg-p-2", 2, 1)}).all().get();
+        settle(group, ms, "cg-p-2 created", {{"cg-p-1", 0}, {"cg-p-1", 1}, {"cg-p-2", 0}, {"cg-p-2", 1}});
+        subscriptions();
+        admin.deleteTopics({"cg-p-1"}).all().get();
+        settle(group, ms, "cg-p-1 deleted", {{"cg-p-2", 0}, {"cg-p-2", 1}});
+        subscriptions();
+        for (const auto& m : ms) m->consumer->close();
+
+        const std::string internal = "cg-internal";
+        std::vector<std::unique_ptr<Member>> cs;
+        cs.push_back(std::make_unique<Member>(cluster, internal, "c1", std::nullopt, Pattern::compile("__consumer_offsets"), fast));
+        settle(internal, cs, "pattern __consumer_offsets", {});
+        std::cout << internal << " c1 subscription=" << cs[0]->subscription() << "\n";
+        cs[0]->consumer->close();
+    }
+
     void errors() {
         std::cout << "=== errors\n";
         call("describeConsumerGroups cg-unknown", [&] { return describeLine("cg-unknown"); });
@@ -281,6 +322,7 @@ struct Scenario {
         scaleOut("cg-eager", std::nullopt);
         scaleOut("cg-coop", std::string("org.apache.kafka.clients.consumer.CooperativeStickyAssignor"));
         vote();
+        pattern();
         errors();
     }
 };

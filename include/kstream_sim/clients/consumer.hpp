@@ -1,4 +1,4 @@
-// KafkaConsumer: assignment or subscription, fetch positions, poll, seek, commits and auto-commit.
+// KafkaConsumer: assignment or subscription (to topics or a pattern), fetch positions, poll, seek, commits and auto-commit.
 //
 // poll(timeout) sends fetch requests to partition leaders (long-polling on fetch.min.bytes and
 // fetch.max.wait.ms at the broker), then returns at most max.poll.records buffered records, running the
@@ -15,9 +15,11 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "../broker/cluster.hpp"
+#include "../core/pattern.hpp"
 #include "assignors.hpp"
 #include "client_configs.hpp"
 #include "consumer_record.hpp"
@@ -106,6 +108,7 @@ class ConsumerCoreImpl {
     using Properties = PropertiesImpl<D>;
     using AbstractConfig = AbstractConfigImpl<D>;
     using Scheduler = SchedulerImpl<D>;
+    using Pattern = PatternImpl<D>;
 
 public:
     ConsumerCoreImpl(Cluster& cluster, const Properties& props)
@@ -129,6 +132,10 @@ public:
         session_timeout_ms_ = config_.getInt(ConsumerConfig::SESSION_TIMEOUT_MS_CONFIG);
         heartbeat_interval_ms_ = config_.getInt(ConsumerConfig::HEARTBEAT_INTERVAL_MS_CONFIG);
         max_poll_interval_ms_ = config_.getInt(ConsumerConfig::MAX_POLL_INTERVAL_MS_CONFIG);
+        metadata_max_age_ms_ = config_.getLong(ConsumerConfig::METADATA_MAX_AGE_CONFIG);
+        retry_backoff_ms_ = config_.getLong(ConsumerConfig::RETRY_BACKOFF_MS_CONFIG);
+        exclude_internal_topics_ = config_.getBoolean(ConsumerConfig::EXCLUDE_INTERNAL_TOPICS_CONFIG);
+        last_metadata_ms_ = cluster.nowMs();
         if (group_id_ && heartbeat_interval_ms_ >= session_timeout_ms_)
             throw ConfigException(std::string(ConsumerConfig::HEARTBEAT_INTERVAL_MS_CONFIG) + " must be less than " +
                                   ConsumerConfig::SESSION_TIMEOUT_MS_CONFIG);
@@ -148,7 +155,7 @@ public:
     void subscribe(const std::vector<std::string>& topics, std::shared_ptr<ConsumerRebalanceListener> listener) {
         ensureOpen();
         if (topics.empty()) return unsubscribe();
-        if (mode_ == Mode::Assigned) throw IllegalStateException("Subscription to topics, partitions and pattern are mutually exclusive");
+        if (mode_ == Mode::Assigned || pattern_) throw IllegalStateException(kMutuallyExclusive);
         requireGroupId();
         for (const auto& t : topics) {
             if (t.empty() || t.find_first_not_of(" \t") == std::string::npos)
@@ -161,10 +168,25 @@ public:
         listener_ = std::move(listener);
     }
 
+    // The topics are those whose whole name matches (internal ones only with exclude.internal.topics=false),
+    // re-resolved whenever the consumer's metadata is refreshed: before each join, and every
+    // metadata.max.age.ms while in the group. A change of the matching set makes the consumer rejoin.
+    void subscribe(const Pattern& pattern, std::shared_ptr<ConsumerRebalanceListener> listener) {
+        ensureOpen();
+        if (pattern.pattern().empty()) throw IllegalArgumentException("Topic pattern to subscribe to cannot be empty");
+        if (mode_ == Mode::Assigned || (mode_ == Mode::Subscribed && !pattern_)) throw IllegalStateException(kMutuallyExclusive);
+        requireGroupId();
+        mode_ = Mode::Subscribed;
+        if (!pattern_ || pattern_->pattern() != pattern.pattern()) rejoin_needed_ = true;
+        pattern_ = pattern;
+        metadata_needed_ = true;  // match against fresh metadata before joining
+        listener_ = std::move(listener);
+    }
+
     void assign(const std::vector<TopicPartition>& partitions) {
         ensureOpen();
         if (partitions.empty()) return unsubscribe();
-        if (mode_ == Mode::Subscribed) throw IllegalStateException("Subscription to topics, partitions and pattern are mutually exclusive");
+        if (mode_ == Mode::Subscribed) throw IllegalStateException(kMutuallyExclusive);
         for (const auto& tp : partitions)
             if (tp.topic().empty()) throw IllegalArgumentException("Topic partitions to assign to cannot have null or empty topic");
         mode_ = Mode::Assigned;
@@ -183,6 +205,8 @@ public:
             maybeLeaveGroup();
         }
         mode_ = Mode::None;
+        pattern_.reset();
+        assignment_snapshot_.reset();
         subscription_.clear();
         assignment_.clear();
         buffered_.clear();
@@ -473,6 +497,11 @@ private:
         // data): kept only so that the position moves past its offsets, as Kafka's does.
         bool skip = false;
     };
+    struct TopicMetadata {
+        int32_t partitions;
+        bool internal;
+    };
+    static constexpr const char* kMutuallyExclusive = "Subscription to topics, partitions and pattern are mutually exclusive";
 
     void ensureOpen() const {
         if (crashed_)
@@ -538,8 +567,12 @@ private:
 
     bool groupEventPending() const {
         if (mode_ != Mode::Subscribed) return false;
-        return join_response_ || sync_response_ || fatal_ ||
-               (rejoin_needed_ && (member_state_ == MemberState::Unjoined || member_state_ == MemberState::Stable));
+        return join_response_ || sync_response_ || fatal_ || metadata_version_ != metadata_applied_ || readyToJoin();
+    }
+    // A join is due; a pattern subscription waits for the metadata it is matched against.
+    bool readyToJoin() const {
+        return rejoin_needed_ && (member_state_ == MemberState::Unjoined || member_state_ == MemberState::Stable) &&
+               !(pattern_ && metadata_in_flight_);
     }
 
     std::string fencedMessage() const {
@@ -551,6 +584,7 @@ private:
     void driveGroup() {
         while (true) {
             if (fatal_) std::rethrow_exception(fatal_);
+            maybeUpdateSubscriptionMetadata();
             if (join_response_) {
                 JoinGroupResult r = std::move(*join_response_);
                 join_response_.reset();
@@ -559,7 +593,13 @@ private:
                 SyncGroupResult r = std::move(*sync_response_);
                 sync_response_.reset();
                 onSyncResponse(std::move(r));
-            } else if (rejoin_needed_ && (member_state_ == MemberState::Unjoined || member_state_ == MemberState::Stable)) {
+            } else if (readyToJoin()) {
+                // As Kafka's ConsumerCoordinator: a pattern is matched against metadata at most retry.backoff.ms old
+                // before each join, so that topics created meanwhile are part of the subscription.
+                if (pattern_ && (metadata_needed_ || cluster_.nowMs() - last_metadata_ms_ >= std::max<int64_t>(retry_backoff_ms_, 1))) {
+                    requestMetadata();
+                    continue;
+                }
                 if (needs_join_prepare_) onJoinPrepare();
                 sendJoinGroup();
             } else {
@@ -706,8 +746,16 @@ private:
             sub.members.push_back(AssignorMember{m.member_id, m.group_instance_id, m.metadata.topics, m.metadata.owned_partitions, m.metadata.generation});
             topics.insert(m.metadata.topics.begin(), m.metadata.topics.end());
         }
+        std::map<std::string, int32_t> counts;
         for (const auto& t : topics)
-            if (cluster_.topicExists(t)) sub.partitions_per_topic.emplace_back(t, cluster_.topic(t).partitionCount());
+            if (cluster_.topicExists(t)) {
+                sub.partitions_per_topic.emplace_back(t, cluster_.topic(t).partitionCount());
+                counts.emplace(t, cluster_.topic(t).partitionCount());
+            }
+        // What the assignment was computed from: the leader rejoins when the metadata stops matching it.
+        assignment_snapshot_ = counts;
+        assignment_snapshot_topics_ = topics;
+        last_metadata_ms_ = cluster_.nowMs();
         GroupAssignmentMap out;
         for (auto& m : assignPartitions(protocol_, sub).members) out.emplace_back(m.member_id, std::move(m.partitions));
         return out;
@@ -726,6 +774,7 @@ private:
             return;
         }
         member_state_ = MemberState::Stable;
+        if (!is_leader_) assignment_snapshot_.reset();
         onJoinComplete(r.assignment);
     }
 
@@ -772,6 +821,56 @@ private:
         ++heartbeat_epoch_;
     }
 
+    // ---- metadata: what a pattern is matched against, and what the leader's assignment was computed from ----
+    // A MetadataRequest for every topic (Kafka's consumer asks for all topics when it subscribes to a pattern).
+    void requestMetadata() {
+        if (metadata_in_flight_) return;
+        metadata_in_flight_ = true;
+        cluster_.roundTrip(0, [this, alive = alive_, c = &cluster_]() -> std::function<void()> {
+            std::map<std::string, TopicMetadata> found;
+            for (const auto& name : c->topicNames(true)) {
+                const TopicState& t = c->topic(name);
+                found.emplace(name, TopicMetadata{t.partitionCount(), t.internal});
+            }
+            return [this, alive, found] {
+                if (!*alive) return;
+                metadata_in_flight_ = false;
+                metadata_needed_ = false;
+                metadata_ = found;
+                ++metadata_version_;
+                last_metadata_ms_ = cluster_.nowMs();
+            };
+        });
+    }
+    // Whether the background refresh (every metadata.max.age.ms) matters: for a pattern, and for the leader,
+    // which rebalances the group when a topic it assigned changes its partition count (or disappears).
+    bool wantsMetadataRefresh() const { return pattern_ || assignment_snapshot_; }
+
+    // ConsumerCoordinator.maybeUpdateSubscriptionMetadata, at poll(): new metadata re-resolves the pattern, and
+    // the leader compares it with the metadata its assignment was computed from; either may call for a rejoin.
+    void maybeUpdateSubscriptionMetadata() {
+        if (metadata_version_ == metadata_applied_) return;
+        metadata_applied_ = metadata_version_;
+        if (pattern_) {
+            std::set<std::string> matched;
+            for (const auto& [name, t] : metadata_)
+                if (!(t.internal && exclude_internal_topics_) && pattern_->matches(name)) matched.insert(name);
+            if (matched != subscription_) {
+                subscription_ = matched;
+                rejoin_needed_ = true;
+            }
+        }
+        if (assignment_snapshot_ && *assignment_snapshot_ != partitionCounts(assignment_snapshot_topics_, metadata_)) rejoin_needed_ = true;
+    }
+    static std::map<std::string, int32_t> partitionCounts(const std::set<std::string>& topics, const std::map<std::string, TopicMetadata>& metadata) {
+        std::map<std::string, int32_t> out;
+        for (const auto& t : topics) {
+            auto it = metadata.find(t);
+            if (it != metadata.end()) out.emplace(t, it->second.partitions);
+        }
+        return out;
+    }
+
     // ---- the heartbeat "thread" ----
     void startHeartbeats() {
         next_heartbeat_ms_ = cluster_.nowMs() + heartbeat_interval_ms_;
@@ -779,9 +878,12 @@ private:
     }
     void scheduleHeartbeatTick(uint64_t epoch) {
         const int64_t poll_deadline = last_poll_ms_ + max_poll_interval_ms_;
+        int64_t next = std::min(next_heartbeat_ms_, poll_deadline);
+        // Kafka's heartbeat thread also polls the network client, which refreshes the metadata when it is due.
+        if (wantsMetadataRefresh() && !metadata_in_flight_) next = std::min(next, last_metadata_ms_ + metadata_max_age_ms_);
         // A background event, as Kafka's heartbeat thread: it runs as time passes, but a group member that
         // only heartbeats does not keep runUntilIdle() busy forever.
-        cluster_.scheduler().atBackground(std::min(next_heartbeat_ms_, poll_deadline), [this, alive = alive_, epoch] {
+        cluster_.scheduler().atBackground(next, [this, alive = alive_, epoch] {
             if (*alive && epoch == heartbeat_epoch_) heartbeatTick(epoch);
         });
     }
@@ -793,6 +895,7 @@ private:
             cluster_.trace().record(cluster_.nowMs(), "poll-timeout", client_id_, {{"generation", generation_}});
             return maybeLeaveGroup();
         }
+        if (wantsMetadataRefresh() && cluster_.nowMs() >= last_metadata_ms_ + metadata_max_age_ms_) requestMetadata();
         if (cluster_.nowMs() >= next_heartbeat_ms_) {
             next_heartbeat_ms_ = cluster_.nowMs() + heartbeat_interval_ms_;
             cluster_.toBroker(coordinator(), [this, alive = alive_, c = &cluster_, group = *group_id_, member = member_id_,
@@ -1064,8 +1167,22 @@ private:
     bool allow_auto_create_ = true;
     bool closed_ = false;
     Mode mode_ = Mode::None;
-    std::set<std::string> subscription_;
+    std::set<std::string> subscription_;  // with a pattern: the topics it matches now
+    std::optional<Pattern> pattern_;
     std::shared_ptr<ConsumerRebalanceListener> listener_;
+    // The consumer's metadata (all topics, as a pattern subscription needs): refreshed every metadata.max.age.ms
+    // while in the group, and before a pattern subscription joins; version counts refreshes, applied the last
+    // one poll() has looked at.
+    std::map<std::string, TopicMetadata> metadata_;
+    uint64_t metadata_version_ = 0, metadata_applied_ = 0;
+    bool metadata_in_flight_ = false, metadata_needed_ = false;
+    int64_t last_metadata_ms_ = 0;
+    int64_t metadata_max_age_ms_ = 300000;
+    int64_t retry_backoff_ms_ = 100;
+    bool exclude_internal_topics_ = true;
+    // The leader's: partition counts of the group's topics when it computed the assignment.
+    std::optional<std::map<std::string, int32_t>> assignment_snapshot_;
+    std::set<std::string> assignment_snapshot_topics_;
     std::map<TopicPartition, PartitionState> assignment_;
     std::deque<FetchedBatch> buffered_;
     std::set<int32_t> fetches_in_flight_;
@@ -1101,6 +1218,12 @@ public:
 
     void subscribe(const std::vector<std::string>& topics, std::shared_ptr<ConsumerRebalanceListener> listener = nullptr) {
         core_->subscribe(topics, std::move(listener));
+    }
+    // Every topic whose whole name matches; re-resolved as topics come and go (see docs/consumer-groups.md).
+    // (A template only so that subscribe({"a"}) stays the topic list: braces cannot deduce P.)
+    template <class P, class = std::enable_if_t<std::is_same<P, Pattern>::value>>
+    void subscribe(const P& pattern, std::shared_ptr<ConsumerRebalanceListener> listener = nullptr) {
+        core_->subscribe(pattern, std::move(listener));
     }
     void assign(const std::vector<TopicPartition>& partitions) { core_->assign(partitions); }
     void unsubscribe() { core_->unsubscribe(); }

@@ -997,7 +997,7 @@ public:
     KStream<K, V> stream(const std::vector<std::string>& topics, const Consumed& consumed = {}) {
         return streamImpl<K, V>(topics, nullptr, consumed);
     }
-    // A stream of every topic whose whole name matches the pattern (Java's Pattern; see streams/pattern.hpp).
+    // A stream of every topic whose whole name matches the pattern (Java's Pattern; see core/pattern.hpp).
     template <class K, class V>
     KStream<K, V> stream(const Pattern& pattern, const Consumed& consumed = {}) {
         return streamImpl<K, V>({}, std::make_shared<const Pattern>(pattern), consumed);

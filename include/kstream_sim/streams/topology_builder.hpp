@@ -27,7 +27,7 @@
 
 #include "../core/algorithms.hpp"
 #include "../core/hashing.hpp"
-#include "pattern.hpp"
+#include "../core/pattern.hpp"
 #include "state_stores.hpp"
 #include "timestamp_extractor.hpp"
 #include "values.hpp"

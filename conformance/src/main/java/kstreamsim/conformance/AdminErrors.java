@@ -18,7 +18,8 @@ final class AdminErrors implements Scenario {
 
     interface Call { String run() throws Exception; }
 
-    private static void call(Out out, String label, Call c) {
+    /** "<label> -> <result>" or "-> <ExceptionSimpleName>"; ConsumerGroups prints its calls the same way. */
+    static void call(Out out, String label, Call c) {
         String r;
         try {
             r = c.run();

@@ -6,9 +6,11 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.ConsumerGroupListing;
@@ -49,15 +51,21 @@ final class ConsumerGroups implements Scenario {
         final KafkaConsumer<String, String> consumer;
         final Map<TopicPartition, Long> firstRead = new HashMap<>();
 
-        Member(Env env, String group, String name, String strategies) {
+        Member(Env env, String group, String name, String strategies) { this(env, group, name, strategies, null, null); }
+
+        /** With a pattern: subscribe(pattern) (and the given consumer configs) instead of the topics cg-a, cg-b. */
+        Member(Env env, String group, String name, String strategies, Pattern pattern, Object[] extra) {
             this.name = name;
             Object[] kv = strategies == null
                     ? new Object[]{"group.id", group, "client.id", name, "auto.offset.reset", "earliest", "enable.auto.commit", "false",
                                    "heartbeat.interval.ms", "100"}
                     : new Object[]{"group.id", group, "client.id", name, "auto.offset.reset", "earliest", "enable.auto.commit", "false",
                                    "heartbeat.interval.ms", "100", "partition.assignment.strategy", strategies};
-            consumer = new KafkaConsumer<>(env.consumerProps(kv));
-            consumer.subscribe(List.of(A, B), this);
+            Properties props = env.consumerProps(kv);
+            if (extra != null) Env.put(props, extra);
+            consumer = new KafkaConsumer<>(props);
+            if (pattern != null) consumer.subscribe(pattern, this);
+            else consumer.subscribe(List.of(A, B), this);
         }
 
         void poll() {
@@ -115,6 +123,7 @@ final class ConsumerGroups implements Scenario {
         scaleOut(env, out, "cg-eager", null);
         scaleOut(env, out, "cg-coop", CooperativeStickyAssignor.class.getName());
         vote(env, out);
+        pattern(env, out);
         adminErrors(env, out);
     }
 
@@ -138,11 +147,11 @@ final class ConsumerGroups implements Scenario {
         describe(admin, group, out);
         ms.get(2).consumer.commitSync();  // c3 commits what it read: its partitions have no lag
         offsets(admin, group, out, "after c3 commits its positions");
-        call(out, group + " alterConsumerGroupOffsets while active", () -> {
+        AdminErrors.call(out, group + " alterConsumerGroupOffsets while active", () -> {
             admin.alterConsumerGroupOffsets(group, Map.of(ALL.get(0), new OffsetAndMetadata(0))).all().get();
             return "ok";
         });
-        call(out, group + " deleteConsumerGroups while active", () -> { admin.deleteConsumerGroups(List.of(group)).all().get(); return "ok"; });
+        AdminErrors.call(out, group + " deleteConsumerGroups while active", () -> { admin.deleteConsumerGroups(List.of(group)).all().get(); return "ok"; });
         ms.remove(2).consumer.close();
         settle(admin, group, ms, out, "c3 closed");
         for (Member m : ms) m.consumer.close();
@@ -151,14 +160,14 @@ final class ConsumerGroups implements Scenario {
             if (l.groupId().equals(group))
                 out.line("listConsumerGroups " + group + " state=" + l.groupState().map(Object::toString).orElse("?")
                         + " simple=" + l.isSimpleConsumerGroup());
-        call(out, group + " alterConsumerGroupOffsets when empty: cg-a-0 to 0, cg-b-1 to the end", () -> {
+        AdminErrors.call(out, group + " alterConsumerGroupOffsets when empty: cg-a-0 to 0, cg-b-1 to the end", () -> {
             admin.alterConsumerGroupOffsets(group, Map.of(new TopicPartition(A, 0), new OffsetAndMetadata(0),
                     new TopicPartition(B, 1), new OffsetAndMetadata(ends.get(new TopicPartition(B, 1))))).all().get();
             return "ok";
         });
         offsets(admin, group, out, "after alter");
-        call(out, group + " deleteConsumerGroups when empty", () -> { admin.deleteConsumerGroups(List.of(group)).all().get(); return "ok"; });
-        call(out, group + " describeConsumerGroups after delete", () -> describeLine(admin, group));
+        AdminErrors.call(out, group + " deleteConsumerGroups when empty", () -> { admin.deleteConsumerGroups(List.of(group)).all().get(); return "ok"; });
+        AdminErrors.call(out, group + " describeConsumerGroups after delete", () -> describeLine(admin, group));
         offsets(admin, group, out, "after delete");
     }
 
@@ -168,10 +177,14 @@ final class ConsumerGroups implements Scenario {
      * has read its partitions to the end. Then prints who owns what.
      */
     private void settle(Admin admin, String group, List<Member> ms, Out out, String what) throws Exception {
+        settle(admin, group, ms, out, what, ALL);
+    }
+
+    private void settle(Admin admin, String group, List<Member> ms, Out out, String what, List<TopicPartition> expected) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {
             for (Member m : ms) m.poll();
-            if (settled(admin, group, ms)) break;
+            if (settled(admin, group, ms, expected)) break;
             if (System.nanoTime() > deadline) throw new IllegalStateException(group + ": no settled group after 60 s (" + what + ")");
         }
         StringBuilder sb = new StringBuilder(group + " " + what + ":");
@@ -179,12 +192,12 @@ final class ConsumerGroups implements Scenario {
         out.line(sb.toString());
     }
 
-    private boolean settled(Admin admin, String group, List<Member> ms) throws Exception {
+    private boolean settled(Admin admin, String group, List<Member> ms, List<TopicPartition> expected) throws Exception {
         Set<TopicPartition> seen = new TreeSet<>((x, y) -> x.toString().compareTo(y.toString()));
         for (Member m : ms)
             for (TopicPartition tp : m.consumer.assignment())
                 if (!seen.add(tp)) return false;
-        if (seen.size() != ALL.size()) return false;
+        if (seen.size() != expected.size() || !seen.containsAll(expected)) return false;
         ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
         if (!d.groupState().toString().equals("Stable") || d.members().size() != ms.size()) return false;
         for (MemberDescription md : d.members()) {
@@ -193,7 +206,7 @@ final class ConsumerGroups implements Scenario {
         }
         for (Member m : ms)
             for (TopicPartition tp : m.consumer.assignment())
-                if (m.consumer.position(tp) != ends.get(tp)) return false;
+                if (m.consumer.position(tp) != ends.getOrDefault(tp, 0L)) return false;
         return true;
     }
 
@@ -243,7 +256,7 @@ final class ConsumerGroups implements Scenario {
         try (KafkaConsumer<String, String> c4 = new KafkaConsumer<>(env.consumerProps("group.id", group, "client.id", "c4",
                 "partition.assignment.strategy", StickyAssignor.class.getName()))) {
             c4.subscribe(List.of(A, B));
-            call(out, group + " c4 (sticky only) poll", () -> {
+            AdminErrors.call(out, group + " c4 (sticky only) poll", () -> {
                 long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
                 while (System.nanoTime() < deadline) {
                     c4.poll(Duration.ofMillis(100));
@@ -263,43 +276,62 @@ final class ConsumerGroups implements Scenario {
         for (Member m : ts) m.consumer.close();
     }
 
+    /**
+     * subscribe(Pattern) with metadata.max.age.ms=1000: a matching topic created, then one deleted, while two
+     * members (range) are in the group; internal topics are not matched (exclude.internal.topics=true).
+     */
+    private void pattern(Env env, Out out) throws Exception {
+        Admin admin = env.admin();
+        String group = "cg-pattern";
+        Object[] fast = {"metadata.max.age.ms", "1000"};
+        out.line("=== " + group + " (subscribe(Pattern cg-p-.*), metadata.max.age.ms=1000)");
+        env.createTopic("cg-p-1", 2, null);
+        env.createTopic("cg-px", 1, null);  // does not match
+        List<Member> ms = List.of(new Member(env, group, "c1", null, Pattern.compile("cg-p-.*"), fast),
+                new Member(env, group, "c2", null, Pattern.compile("cg-p-.*"), fast));
+        settle(admin, group, ms, out, "cg-p-1 exists", List.of(new TopicPartition("cg-p-1", 0), new TopicPartition("cg-p-1", 1)));
+        for (Member m : ms) out.line(group + " " + m.name + " subscription=" + new TreeSet<>(m.consumer.subscription()));
+        env.createTopic("cg-p-2", 2, null);
+        settle(admin, group, ms, out, "cg-p-2 created", List.of(new TopicPartition("cg-p-1", 0), new TopicPartition("cg-p-1", 1),
+                new TopicPartition("cg-p-2", 0), new TopicPartition("cg-p-2", 1)));
+        for (Member m : ms) out.line(group + " " + m.name + " subscription=" + new TreeSet<>(m.consumer.subscription()));
+        admin.deleteTopics(List.of("cg-p-1")).all().get();
+        settle(admin, group, ms, out, "cg-p-1 deleted", List.of(new TopicPartition("cg-p-2", 0), new TopicPartition("cg-p-2", 1)));
+        for (Member m : ms) out.line(group + " " + m.name + " subscription=" + new TreeSet<>(m.consumer.subscription()));
+        for (Member m : ms) m.consumer.close();
+
+        String internal = "cg-internal";
+        Member c = new Member(env, internal, "c1", null, Pattern.compile("__consumer_offsets"), fast);
+        settle(admin, internal, List.of(c), out, "pattern __consumer_offsets", List.of());
+        out.line(internal + " c1 subscription=" + new TreeSet<>(c.consumer.subscription()));
+        c.consumer.close();
+    }
+
     private void adminErrors(Env env, Out out) {
         Admin admin = env.admin();
         out.line("=== errors");
-        call(out, "describeConsumerGroups cg-unknown", () -> describeLine(admin, "cg-unknown"));
-        call(out, "deleteConsumerGroups cg-unknown", () -> { admin.deleteConsumerGroups(List.of("cg-unknown")).all().get(); return "ok"; });
-        call(out, "listConsumerGroupOffsets cg-unknown", () -> {
+        AdminErrors.call(out, "describeConsumerGroups cg-unknown", () -> describeLine(admin, "cg-unknown"));
+        AdminErrors.call(out, "deleteConsumerGroups cg-unknown", () -> { admin.deleteConsumerGroups(List.of("cg-unknown")).all().get(); return "ok"; });
+        AdminErrors.call(out, "listConsumerGroupOffsets cg-unknown", () -> {
             var m = admin.listConsumerGroupOffsets("cg-unknown").partitionsToOffsetAndMetadata().get();
             return "ok " + m.size() + " partitions";
         });
         // Offsets for a group that does not exist create it: a group with offsets only (no member ever joined).
-        call(out, "alterConsumerGroupOffsets cg-simple cg-a-1 to 2", () -> {
+        AdminErrors.call(out, "alterConsumerGroupOffsets cg-simple cg-a-1 to 2", () -> {
             admin.alterConsumerGroupOffsets("cg-simple", Map.of(new TopicPartition(A, 1), new OffsetAndMetadata(2))).all().get();
             return "ok";
         });
-        call(out, "describeConsumerGroups cg-simple", () -> describeLine(admin, "cg-simple"));
-        call(out, "listConsumerGroups cg-simple", () -> {
+        AdminErrors.call(out, "describeConsumerGroups cg-simple", () -> describeLine(admin, "cg-simple"));
+        AdminErrors.call(out, "listConsumerGroups cg-simple", () -> {
             for (ConsumerGroupListing l : admin.listConsumerGroups().all().get())
                 if (l.groupId().equals("cg-simple"))
                     return "state=" + l.groupState().map(Object::toString).orElse("?") + " simple=" + l.isSimpleConsumerGroup();
             return "absent";
         });
-        call(out, "alterConsumerGroupOffsets cg-simple no-such-topic-0", () -> {
+        AdminErrors.call(out, "alterConsumerGroupOffsets cg-simple no-such-topic-0", () -> {
             admin.alterConsumerGroupOffsets("cg-simple", Map.of(new TopicPartition("no-such-topic", 0), new OffsetAndMetadata(1))).all().get();
             return "ok";
         });
-        call(out, "deleteConsumerGroups cg-simple", () -> { admin.deleteConsumerGroups(List.of("cg-simple")).all().get(); return "ok"; });
-    }
-
-    interface Call { String run() throws Exception; }
-
-    private static void call(Out out, String label, Call c) {
-        String r;
-        try {
-            r = c.run();
-        } catch (Exception e) {
-            r = Out.exceptionName(e);
-        }
-        out.line(label + " -> " + r);
+        AdminErrors.call(out, "deleteConsumerGroups cg-simple", () -> { admin.deleteConsumerGroups(List.of("cg-simple")).all().get(); return "ok"; });
     }
 }

@@ -1,4 +1,6 @@
-// Pattern: Java's java.util.regex.Pattern for topic subscriptions (builder.stream(Pattern::compile("orders-.*"))).
+// Pattern: Java's java.util.regex.Pattern, for topic subscriptions by consumers and Kafka Streams sources.
+//
+// consumer.subscribe(Pattern::compile("orders-.*")) and builder.stream(Pattern::compile("orders-.*")) take one.
 //
 // A small backtracking matcher for the part of Java's regular expressions topic patterns use, written here
 // because <regex> alone costs about a third of a second of compile time in every program that includes the
