@@ -365,7 +365,9 @@ private:
         used_bytes_ += delta;
         if (budget_) budget_->used_bytes += delta;
     }
-    void touch(Node& n) { lru_.splice(lru_.end(), lru_, n.second.lru); }
+    void touch(Node& n) {
+        if (n.second.lru != std::prev(lru_.end())) lru_.splice(lru_.end(), lru_, n.second.lru);  // a read then a write: once
+    }
 
     void flushEntry(Node* n) {
         const Bytes& key = n->first;
