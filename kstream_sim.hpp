@@ -9865,6 +9865,16 @@ void printValue(std::ostream& out, const T& v) {
     }
 }
 
+// T, as a type that depends on Dep (a template parameter of the caller): what code builds from it (a node's
+// construction, its virtual functions) is then compiled only when the caller is (see "Include cost" in
+// docs/performance.md).
+template <class T, class Dep>
+struct DependentType {
+    using type = T;
+};
+template <class T, class Dep>
+using Dependent = typename DependentType<T, Dep>::type;
+
 // The type a Box holds for a static type T: std::optional<X> is held as X (nullopt is an empty box).
 template <class T>
 using BoxedT = typename IsOptional<std::decay_t<T>>::value_type;
@@ -10250,10 +10260,10 @@ std::shared_ptr<TimestampExtractor> makeTimestampExtractor(E extractor) {
 template <class D = void>
 std::shared_ptr<TimestampExtractor> timestampExtractorFromClassName(const std::string& config, const std::string& name) {
     const std::string simple = name.substr(name.find_last_of('.') == std::string::npos ? 0 : name.find_last_of('.') + 1);
-    if (simple == "FailOnInvalidTimestamp") return nullptr;
-    if (simple == "LogAndSkipOnInvalidTimestamp") return std::make_shared<LogAndSkipOnInvalidTimestamp>();
-    if (simple == "UsePartitionTimeOnInvalidTimestamp") return std::make_shared<UsePartitionTimeOnInvalidTimestamp>();
-    if (simple == "WallclockTimestampExtractor") return std::make_shared<WallclockTimestampExtractor>();
+    if (simple == "FailOnInvalidTimestamp") return std::shared_ptr<Dependent<TimestampExtractor, D>>();
+    if (simple == "LogAndSkipOnInvalidTimestamp") return std::make_shared<Dependent<LogAndSkipOnInvalidTimestamp, D>>();
+    if (simple == "UsePartitionTimeOnInvalidTimestamp") return std::make_shared<Dependent<UsePartitionTimeOnInvalidTimestamp, D>>();
+    if (simple == "WallclockTimestampExtractor") return std::make_shared<Dependent<WallclockTimestampExtractor, D>>();
     throw invalidConfigValue(config, name,
                              "kstream_sim knows Kafka's built-in extractors (org.apache.kafka.streams.processor.FailOnInvalidTimestamp, "
                              "LogAndSkipOnInvalidTimestamp, UsePartitionTimeOnInvalidTimestamp, WallclockTimestampExtractor); "
@@ -10394,6 +10404,10 @@ struct BytesHash {
     size_t operator()(const Bytes& b) const { return static_cast<uint32_t>(murmur2(b.data(), b.size())); }
 };
 
+// BytesHash as a type that depends on D: a store's hash map is then instantiated only with the store.
+template <class D>
+struct BytesHashFor : BytesHash {};
+
 // The stores are class templates only so that they are compiled when used (see "Include cost" in
 // docs/performance.md); the names without Impl are the types.
 template <class D = void>
@@ -10451,8 +10465,8 @@ private:
     std::string name_;
     bool persistent_;
     bool open_ = true;
-    std::unordered_map<Bytes, Bytes, BytesHash> map_;  // keys compare (in range()) as unsigned bytes, like Kafka's Bytes
-    std::pair<const Bytes, Bytes>* last_ = nullptr;    // the entry looked up last (node pointers survive rehashing)
+    std::unordered_map<Bytes, Bytes, BytesHashFor<D>> map_;  // keys compare (in range()) as unsigned bytes, like Kafka's Bytes
+    typename std::unordered_map<Bytes, Bytes, BytesHashFor<D>>::value_type* last_ = nullptr;  // the entry looked up last (node pointers survive rehashing)
 };
 
 // A layer around another store; forwards everything by default.
@@ -10602,7 +10616,7 @@ private:
         typename std::list<Node*>::iterator lru;
         typename std::list<Node*>::iterator dirty_pos;
     };
-    using Map = std::unordered_map<Bytes, Entry, BytesHash>;  // node-based: the lists' node pointers stay valid
+    using Map = std::unordered_map<Bytes, Entry, BytesHashFor<D>>;  // node-based: the lists' node pointers stay valid
 
     // The entry for key, if cached. An aggregation reads a key and then writes it: the last entry looked up is
     // checked first, which saves the second hash lookup.
@@ -10632,7 +10646,9 @@ private:
         used_bytes_ += delta;
         if (budget_) budget_->used_bytes += delta;
     }
-    void touch(Node& n) { lru_.splice(lru_.end(), lru_, n.second.lru); }
+    void touch(Node& n) {
+        if (n.second.lru != std::prev(lru_.end())) lru_.splice(lru_.end(), lru_, n.second.lru);  // a read then a write: once
+    }
 
     void flushEntry(Node* n) {
         const Bytes& key = n->first;
@@ -12743,12 +12759,14 @@ public:
     }
 
     // A source of every topic whose whole name matches the pattern.
-    Topology& addSource(const std::string& name, const Pattern& pattern) {
-        builder_->addSource(name, {}, nullptr, nullptr, std::make_shared<const Pattern>(pattern));
+    template <class D = void>
+    Topology& addSource(const std::string& name, const detail::PatternImpl<D>& pattern) {
+        builder_->addSource(name, {}, nullptr, nullptr, std::make_shared<const detail::PatternImpl<D>>(pattern));
         return *this;
     }
-    Topology& addSource(const std::string& name, const AnySerde& key_serde, const AnySerde& value_serde, const Pattern& pattern) {
-        builder_->addSource(name, {}, key_serde.erased(), value_serde.erased(), std::make_shared<const Pattern>(pattern));
+    template <class D = void>
+    Topology& addSource(const std::string& name, const AnySerde& key_serde, const AnySerde& value_serde, const detail::PatternImpl<D>& pattern) {
+        builder_->addSource(name, {}, key_serde.erased(), value_serde.erased(), std::make_shared<const detail::PatternImpl<D>>(pattern));
         return *this;
     }
 
@@ -13544,7 +13562,7 @@ namespace detail {
 
 // One StreamsBuilder's state: the topology and Kafka's single name index (InternalStreamsBuilder.index).
 struct BuilderState {
-    std::shared_ptr<InternalTopologyBuilder> topology = std::make_shared<InternalTopologyBuilder>();
+    std::shared_ptr<InternalTopologyBuilder> topology;  // made by StreamsBuilder's constructor
     int32_t index = 0;
 
     static std::string pad(int32_t n) {
@@ -13754,7 +13772,7 @@ public:
     KStream merge(const KStream& other, const Named& named = {}) const {
         const std::string name = b_->nameOr(named, "KSTREAM-MERGE-");
         b_->topology->addProcessor(
-            name, [] { return std::make_unique<detail::PassThroughNode>(); },
+            name, [] { return std::make_unique<detail::Dependent<detail::PassThroughNode, K>>(); },
             {name_, other.name_});
         return KStream(b_, name, nullptr, nullptr, repartition_required_ || other.repartition_required_);
     }
@@ -13778,7 +13796,7 @@ public:
     template <class F, std::enable_if_t<!std::is_convertible<F, std::string>::value, int> = 0>
     void to(F extractor, const Produced& produced = {}, const std::string& description = "TopicNameExtractor") const {
         const std::string name = b_->nameOr(produced.name(), "KSTREAM-SINK-");
-        auto e = std::make_shared<detail::ErasedTopicNameExtractor>();
+        auto e = std::make_shared<detail::Dependent<detail::ErasedTopicNameExtractor, K>>();
         e->description = description;
         e->extract = [extractor](const detail::StreamRecord& r, const detail::TaskContext& ctx) mutable -> std::string {
             if constexpr (std::is_invocable<F&, detail::ArgT<K>, detail::ArgT<V>, const detail::RecordContext&>::value)
@@ -13841,7 +13859,7 @@ public:
         }
         auto& t = *b_->topology;
         t.addInternalTopic(topic, partitions);
-        t.addProcessor(filter, [] { return std::make_unique<detail::PassThroughNode>(); }, {name_});
+        t.addProcessor(filter, [] { return std::make_unique<detail::Dependent<detail::PassThroughNode, K>>(); }, {name_});
         t.addSink(sink, topic, nullptr, ks, vs, partitioner, {filter});
         t.addSource(source, {topic}, ks, vs);
         return source;
@@ -13909,7 +13927,7 @@ public:
         auto& b = *source_.builderState();
         splitter_ = b.nameOr(named, "KSTREAM-BRANCH-");
         auto spec = spec_;
-        b.topology->addProcessor(splitter_, [spec] { return std::make_unique<detail::BranchNode>(spec); }, {source_.nodeName()});
+        b.topology->addProcessor(splitter_, [spec] { return std::make_unique<detail::Dependent<detail::BranchNode, K>>(spec); }, {source_.nodeName()});
     }
     template <class P>
     BranchedKStream& branch(P predicate, const Branched& branched = {}) {
@@ -13931,7 +13949,7 @@ private:
         const std::string child = splitter_ + (branched.name() ? *branched.name() : std::to_string(index));
         spec_->children.push_back(child);
         b.newProcessorName(child);  // burns an index, as Kafka does
-        b.topology->addProcessor(child, [] { return std::make_unique<detail::PassThroughNode>(); }, {splitter_});
+        b.topology->addProcessor(child, [] { return std::make_unique<detail::Dependent<detail::PassThroughNode, K>>(); }, {splitter_});
         branches_.emplace(child, KStream<K, V>(source_.builderState(), child, source_.keySerde(), source_.valueSerde(),
                                                source_.repartitionRequired()));
     }
@@ -14024,7 +14042,7 @@ public:
     KStream<K, V> toStream(const Named& named = {}) const {
         const std::string name = b_->nameOr(named, "KTABLE-TOSTREAM-");
         b_->topology->addProcessor(name, [] {
-            return std::make_unique<detail::FunctionNode>([](const detail::StreamRecord& r, detail::ProcessorNode& n) {
+            return std::make_unique<detail::Dependent<detail::FunctionNode, K>>([](const detail::StreamRecord& r, detail::ProcessorNode& n) {
                 detail::StreamRecord out{r.key, r.value.get<detail::Change>().newValue, r.timestamp, r.headers};
                 n.forward(out);
             });
@@ -14056,7 +14074,7 @@ private:
     template <class VR, class Fn>
     KTable<K, VR> transformTable(const std::string& name, Fn fn, bool filter, const std::optional<Materialized>& materialized,
                                  detail::SerdePtr default_value_serde) const {
-        auto state = std::make_shared<detail::TableNodeState>();
+        auto state = std::make_shared<detail::Dependent<detail::TableNodeState, K>>();
         detail::SerdePtr ks = key_serde_, vs = default_value_serde;
         std::optional<detail::StoreSpec> spec;
         if (materialized) {
@@ -14067,7 +14085,7 @@ private:
         }
         const detail::SerdePtr store_ks = detail::serdeFor<K>(ks, "key"), store_vs = detail::serdeFor<VR>(vs, "value");
         b_->topology->addProcessor(name, [state, store_ks, store_vs, fn, filter]() -> std::unique_ptr<detail::ProcessorNode> {
-            return std::make_unique<detail::TableTransformNode>(state, store_ks, store_vs, fn, filter);
+            return std::make_unique<detail::Dependent<detail::TableTransformNode, K>>(state, store_ks, store_vs, fn, filter);
         }, {name_});
         if (spec) detail::materializeTable(*b_, name, *state, *spec);
         auto parent = info_;
@@ -14115,7 +14133,7 @@ KTable<K, VR> buildStreamAggregate(const KStream<K, V>& stream, const std::optio
                                    const Materialized& materialized, const Named& named, const std::string& prefix,
                                    SerdePtr default_agg_serde, StreamAggregateNode::Fns fns) {
     auto& b = *stream.builderState();
-    auto state = std::make_shared<TableNodeState>();
+    auto state = std::make_shared<Dependent<TableNodeState, K>>();
     state->store_name = materialized.storeName() ? *materialized.storeName() : b.newStoreName(prefix);
     const std::string name = b.nameOr(named, prefix);
     const SerdePtr ks = serdeFor<K>(materialized.keySerde().erased() ? materialized.keySerde().erased()
@@ -14127,7 +14145,7 @@ KTable<K, VR> buildStreamAggregate(const KStream<K, V>& stream, const std::optio
         parent = stream.createRepartitionedSource(grouped_name ? *grouped_name : state->store_name, ks, rvs, nullptr);
     }
     b.topology->addProcessor(name, [state, ks, vs, fns]() -> std::unique_ptr<ProcessorNode> {
-        return std::make_unique<StreamAggregateNode>(state, ks, vs, fns);
+        return std::make_unique<Dependent<StreamAggregateNode, K>>(state, ks, vs, fns);
     }, {parent});
     materializeTable(b, name, *state, storeSpecFrom(materialized, ks, vs));
     TableInfo info{state, [state](bool) { state->send_old_values = true; return true; }};
@@ -14264,7 +14282,7 @@ private:
     template <class D = void>
     KTable<K, VOut> build(std::function<detail::Box()> initializer, const Named& named, const Materialized& materialized) const {
         auto& b = *b_;
-        auto state = std::make_shared<detail::TableNodeState>();
+        auto state = std::make_shared<detail::Dependent<detail::TableNodeState, D>>();
         state->store_name = materialized.storeName() ? *materialized.storeName() : b.newStoreName("COGROUPKSTREAM-AGGREGATE-");
         const detail::SerdePtr ks = detail::serdeFor<K>(materialized.keySerde().erased() ? materialized.keySerde().erased() : inputs_.front().key_serde, "key");
         const detail::SerdePtr vs = detail::serdeFor<VOut>(materialized.valueSerde().erased(), "value");
@@ -14284,14 +14302,14 @@ private:
             fns.initializer = initializer;
             fns.aggregator = inputs_[i].aggregator;
             b.topology->addProcessor(name, [state, ks, vs, fns]() -> std::unique_ptr<detail::ProcessorNode> {
-                return std::make_unique<detail::StreamAggregateNode>(state, ks, vs, fns);
+                return std::make_unique<detail::Dependent<detail::StreamAggregateNode, K>>(state, ks, vs, fns);
             }, {parents[i]});
             if (i == 0) detail::materializeTable(b, name, *state, detail::storeSpecFrom(materialized, ks, vs));
             else b.topology->connectProcessorAndStateStore(name, state->store_name);
             aggregates.push_back(name);
         }
         const std::string merge = b.suffixedNameOr(named.name(), "-cogroup-merge", "COGROUPKSTREAM-MERGE-");
-        b.topology->addProcessor(merge, [] { return std::make_unique<detail::PassThroughNode>(); }, aggregates);
+        b.topology->addProcessor(merge, [] { return std::make_unique<detail::Dependent<detail::PassThroughNode, K>>(); }, aggregates);
         detail::TableInfo info{state, [state](bool) { state->send_old_values = true; return true; }};
         KTable<K, VOut> table(b_, merge, ks, vs, info);
         table.setQueryable(materialized.storeName().has_value());
@@ -14327,14 +14345,14 @@ auto KStream<K, V>::groupBy(F selector, const Grouped& grouped) const {
 template <class K, class V>
 KTable<K, V> KStream<K, V>::toTable(const Named& named, const Materialized& materialized) const {
     const std::string name = b_->nameOr(named, "KSTREAM-TOTABLE-");
-    auto state = std::make_shared<detail::TableNodeState>();
+    auto state = std::make_shared<detail::Dependent<detail::TableNodeState, K>>();
     state->store_name = materialized.storeName() ? *materialized.storeName() : b_->newStoreName("KSTREAM-TOTABLE-");
     const auto ks = detail::serdeFor<K>(materialized.keySerde().erased() ? materialized.keySerde().erased() : key_serde_, "key");
     const auto vs = detail::serdeFor<V>(materialized.valueSerde().erased() ? materialized.valueSerde().erased() : value_serde_, "value");
     std::string parent = name_;
     if (repartition_required_) parent = createRepartitionedSource(name, ks, vs, nullptr);
     b_->topology->addProcessor(name, [state, ks, vs]() -> std::unique_ptr<detail::ProcessorNode> {
-        return std::make_unique<detail::TableSourceNode>(state, ks, vs);
+        return std::make_unique<detail::Dependent<detail::TableSourceNode, K>>(state, ks, vs);
     }, {parent});
     const detail::StoreSpec spec = detail::storeSpecFrom(materialized, ks, vs);
     if (materialized.storeName()) detail::materializeTable(*b_, name, *state, spec);
@@ -14409,7 +14427,7 @@ private:
     template <class VR>
     KTable<K, VR> build(const Named& named, const Materialized& materialized, const std::string& func_prefix,
                         detail::SerdePtr default_agg_serde, detail::TableAggregateNode::Fns fns) const {
-        auto state = std::make_shared<detail::TableNodeState>();
+        auto state = std::make_shared<detail::Dependent<detail::TableNodeState, K>>();
         state->store_name = materialized.storeName() ? *materialized.storeName() : b_->newStoreName("KTABLE-AGGREGATE-");
         const std::string sink = b_->suffixedNameOr(named.name(), "-sink", "KSTREAM-SINK-");
         const std::string source = b_->suffixedNameOr(named.name(), "-source", "KSTREAM-SOURCE-");
@@ -14417,13 +14435,13 @@ private:
         const std::string topic = (grouped_.name() ? *grouped_.name() : state->store_name) + "-repartition";
         const auto ks = detail::serdeFor<K>(materialized.keySerde().erased() ? materialized.keySerde().erased() : key_serde_, "key");
         const auto vs = detail::serdeFor<VR>(materialized.valueSerde().erased() ? materialized.valueSerde().erased() : default_agg_serde, "value");
-        const auto changed = std::make_shared<detail::ChangedSerde>(detail::serdeFor<V>(value_serde_, "value"));
+        const auto changed = std::make_shared<detail::Dependent<detail::ChangedSerde, K>>(detail::serdeFor<V>(value_serde_, "value"));
         auto& t = *b_->topology;
         t.addInternalTopic(topic);
         t.addSink(sink, topic, nullptr, ks, changed, nullptr, {select_});
         t.addSource(source, {topic}, ks, changed);
         t.addProcessor(func, [state, ks, vs, fns]() -> std::unique_ptr<detail::ProcessorNode> {
-            return std::make_unique<detail::TableAggregateNode>(state, ks, vs, fns);
+            return std::make_unique<detail::Dependent<detail::TableAggregateNode, K>>(state, ks, vs, fns);
         }, {source});
         detail::materializeTable(*b_, func, *state, detail::storeSpecFrom(materialized, ks, vs));
         detail::TableInfo info{state, [state](bool) { state->send_old_values = true; return true; }};
@@ -14454,7 +14472,7 @@ auto KTable<K, V>::groupBy(F selector, const Grouped& grouped) const {
         return a.get<detail::BoxedT<KR>>() == b.get<detail::BoxedT<KR>>();
     };
     b_->topology->addProcessor(name, [mapper, equals]() -> std::unique_ptr<detail::ProcessorNode> {
-        return std::make_unique<detail::TableRepartitionMapNode>(mapper, equals);
+        return std::make_unique<detail::Dependent<detail::TableRepartitionMapNode, K>>(mapper, equals);
     }, {name_});
     auto ks = grouped.keySerde().erased() ? detail::serdeFor<KR>(grouped.keySerde().erased(), "key") : detail::erasedSerde<KR>();
     auto vs = grouped.valueSerde().erased() ? detail::serdeFor<VR>(grouped.valueSerde().erased(), "value") : detail::erasedSerde<VR>();
@@ -14467,7 +14485,9 @@ public:
     // (The constructor and addStateStore() are templates only so that they are compiled when used: see "Include
     // cost" in docs/performance.md.)
     template <class D = void>
-    StreamsBuilder() : b_(std::make_shared<detail::BuilderState>()) {}
+    StreamsBuilder() : b_(std::make_shared<detail::BuilderState>()) {
+        b_->topology = std::make_shared<detail::InternalTopologyBuilderImpl<D>>();
+    }
 
     // A stream of topic's records, deserialized as K and V (Serde<K>/Serde<V>, or Consumed's serdes).
     template <class K, class V>
@@ -14481,13 +14501,13 @@ public:
     // A stream of every topic whose whole name matches the pattern (Java's Pattern; see core/pattern.hpp).
     template <class K, class V>
     KStream<K, V> stream(const Pattern& pattern, const Consumed& consumed = {}) {
-        return streamImpl<K, V>({}, std::make_shared<const Pattern>(pattern), consumed);
+        return streamImpl<K, V>({}, std::make_shared<const detail::Dependent<Pattern, K>>(pattern), consumed);
     }
 
     // A table of topic's latest value per key (a null value deletes the key).
     template <class K, class V>
     KTable<K, V> table(const std::string& topic, const Consumed& consumed = {}, const Materialized& materialized = {}) {
-        auto state = std::make_shared<detail::TableNodeState>();
+        auto state = std::make_shared<detail::Dependent<detail::TableNodeState, K>>();
         state->store_name = materialized.storeName() ? *materialized.storeName() : b_->newStoreName(topic + "-");
         const std::string source = b_->suffixedNameOr(consumed.name(), "-source", "KSTREAM-SOURCE-");
         const std::string name = b_->nameOr(consumed.name(), "KTABLE-SOURCE-");
@@ -14496,7 +14516,7 @@ public:
         b_->topology->addSource(source, {topic}, ks, vs);
         b_->topology->mutableNode(source)->timestamp_extractor = consumed.timestampExtractor();
         b_->topology->addProcessor(name, [state, ks, vs]() -> std::unique_ptr<detail::ProcessorNode> {
-            return std::make_unique<detail::TableSourceNode>(state, ks, vs);
+            return std::make_unique<detail::Dependent<detail::TableSourceNode, K>>(state, ks, vs);
         }, {source});
         const detail::StoreSpec spec = detail::storeSpecFrom(materialized, ks, vs);
         if (materialized.storeName()) detail::materializeTable(*b_, name, *state, spec);
@@ -14526,11 +14546,11 @@ public:
         auto vs = detail::serdeFor<V>(materialized.valueSerde().erased() ? materialized.valueSerde().erased() : consumed.valueSerde().erased(), "value");
         detail::StoreSpec spec = detail::storeSpecFrom(materialized.withLoggingDisabled(), ks, vs);
         spec.name = store;
-        auto state = std::make_shared<detail::TableNodeState>();
+        auto state = std::make_shared<detail::Dependent<detail::TableNodeState, K>>();
         state->store_name = store;
         state->materialized = true;
         b_->topology->addGlobalStore(spec, source, topic, ks, vs, name, [state, ks, vs]() -> std::unique_ptr<detail::ProcessorNode> {
-            return std::make_unique<detail::TableSourceNode>(state, ks, vs);
+            return std::make_unique<detail::Dependent<detail::TableSourceNode, K>>(state, ks, vs);
         });
         b_->topology->mutableNode(source)->timestamp_extractor = consumed.timestampExtractor();
         return GlobalKTable<K, V>(store, materialized.storeName().has_value());
@@ -14547,12 +14567,15 @@ public:
         return *this;
     }
 
-    // The topology built so far (the builder keeps building into the same topology).
+    // The topology built so far (the builder keeps building into the same topology). (Templates only so that they
+    // are compiled when used.)
+    template <class D = void>
     Topology build() {
         b_->topology->validateCopartition();
         return Topology(b_->topology);
     }
-    Topology build(const Properties& /*props*/) { return build(); }
+    template <class D = void>
+    Topology build(const Properties& /*props*/) { return build<D>(); }
 
 private:
     template <class K, class V>
@@ -14778,12 +14801,6 @@ class TestOutputTopic;
 namespace detail {
 template <class D = void>
 class TopologyTestDriverImpl;
-// A type that is void but depends on T: TestInputTopic<K, V> and TestOutputTopic<K, V> name the driver through it, so
-// that the driver is compiled only when a program uses it.
-template <class T>
-struct DependentVoid {
-    using type = void;
-};
 }  // namespace detail
 
 // Kafka's TopologyTestDriver. A class template only so that it is compiled when used (see "Include cost" in
@@ -15285,7 +15302,7 @@ private:
 
 template <class K, class V>
 class TestInputTopic {
-    using Driver = detail::TopologyTestDriverImpl<typename detail::DependentVoid<K>::type>;  // = TopologyTestDriver
+    using Driver = detail::TopologyTestDriverImpl<detail::Dependent<void, K>>;  // = TopologyTestDriver
 
 public:
     using Key = detail::BoxedT<K>;
@@ -15399,7 +15416,7 @@ private:
 // null as K{}/V{}; declare std::optional<V> to see tombstones as nullopt.
 template <class K, class V>
 class TestOutputTopic {
-    using Driver = detail::TopologyTestDriverImpl<typename detail::DependentVoid<K>::type>;  // = TopologyTestDriver
+    using Driver = detail::TopologyTestDriverImpl<detail::Dependent<void, K>>;  // = TopologyTestDriver
 
 public:
     using Key = detail::BoxedT<K>;

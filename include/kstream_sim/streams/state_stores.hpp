@@ -127,6 +127,10 @@ struct BytesHash {
     size_t operator()(const Bytes& b) const { return static_cast<uint32_t>(murmur2(b.data(), b.size())); }
 };
 
+// BytesHash as a type that depends on D: a store's hash map is then instantiated only with the store.
+template <class D>
+struct BytesHashFor : BytesHash {};
+
 // The stores are class templates only so that they are compiled when used (see "Include cost" in
 // docs/performance.md); the names without Impl are the types.
 template <class D = void>
@@ -184,8 +188,8 @@ private:
     std::string name_;
     bool persistent_;
     bool open_ = true;
-    std::unordered_map<Bytes, Bytes, BytesHash> map_;  // keys compare (in range()) as unsigned bytes, like Kafka's Bytes
-    std::pair<const Bytes, Bytes>* last_ = nullptr;    // the entry looked up last (node pointers survive rehashing)
+    std::unordered_map<Bytes, Bytes, BytesHashFor<D>> map_;  // keys compare (in range()) as unsigned bytes, like Kafka's Bytes
+    typename std::unordered_map<Bytes, Bytes, BytesHashFor<D>>::value_type* last_ = nullptr;  // the entry looked up last (node pointers survive rehashing)
 };
 
 // A layer around another store; forwards everything by default.
@@ -335,7 +339,7 @@ private:
         typename std::list<Node*>::iterator lru;
         typename std::list<Node*>::iterator dirty_pos;
     };
-    using Map = std::unordered_map<Bytes, Entry, BytesHash>;  // node-based: the lists' node pointers stay valid
+    using Map = std::unordered_map<Bytes, Entry, BytesHashFor<D>>;  // node-based: the lists' node pointers stay valid
 
     // The entry for key, if cached. An aggregation reads a key and then writes it: the last entry looked up is
     // checked first, which saves the second hash lookup.
@@ -365,7 +369,9 @@ private:
         used_bytes_ += delta;
         if (budget_) budget_->used_bytes += delta;
     }
-    void touch(Node& n) { lru_.splice(lru_.end(), lru_, n.second.lru); }
+    void touch(Node& n) {
+        if (n.second.lru != std::prev(lru_.end())) lru_.splice(lru_.end(), lru_, n.second.lru);  // a read then a write: once
+    }
 
     void flushEntry(Node* n) {
         const Bytes& key = n->first;

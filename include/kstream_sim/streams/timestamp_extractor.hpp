@@ -127,10 +127,10 @@ std::shared_ptr<TimestampExtractor> makeTimestampExtractor(E extractor) {
 template <class D = void>
 std::shared_ptr<TimestampExtractor> timestampExtractorFromClassName(const std::string& config, const std::string& name) {
     const std::string simple = name.substr(name.find_last_of('.') == std::string::npos ? 0 : name.find_last_of('.') + 1);
-    if (simple == "FailOnInvalidTimestamp") return nullptr;
-    if (simple == "LogAndSkipOnInvalidTimestamp") return std::make_shared<LogAndSkipOnInvalidTimestamp>();
-    if (simple == "UsePartitionTimeOnInvalidTimestamp") return std::make_shared<UsePartitionTimeOnInvalidTimestamp>();
-    if (simple == "WallclockTimestampExtractor") return std::make_shared<WallclockTimestampExtractor>();
+    if (simple == "FailOnInvalidTimestamp") return std::shared_ptr<Dependent<TimestampExtractor, D>>();
+    if (simple == "LogAndSkipOnInvalidTimestamp") return std::make_shared<Dependent<LogAndSkipOnInvalidTimestamp, D>>();
+    if (simple == "UsePartitionTimeOnInvalidTimestamp") return std::make_shared<Dependent<UsePartitionTimeOnInvalidTimestamp, D>>();
+    if (simple == "WallclockTimestampExtractor") return std::make_shared<Dependent<WallclockTimestampExtractor, D>>();
     throw invalidConfigValue(config, name,
                              "kstream_sim knows Kafka's built-in extractors (org.apache.kafka.streams.processor.FailOnInvalidTimestamp, "
                              "LogAndSkipOnInvalidTimestamp, UsePartitionTimeOnInvalidTimestamp, WallclockTimestampExtractor); "

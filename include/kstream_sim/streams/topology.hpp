@@ -45,12 +45,14 @@ public:
     }
 
     // A source of every topic whose whole name matches the pattern.
-    Topology& addSource(const std::string& name, const Pattern& pattern) {
-        builder_->addSource(name, {}, nullptr, nullptr, std::make_shared<const Pattern>(pattern));
+    template <class D = void>
+    Topology& addSource(const std::string& name, const detail::PatternImpl<D>& pattern) {
+        builder_->addSource(name, {}, nullptr, nullptr, std::make_shared<const detail::PatternImpl<D>>(pattern));
         return *this;
     }
-    Topology& addSource(const std::string& name, const AnySerde& key_serde, const AnySerde& value_serde, const Pattern& pattern) {
-        builder_->addSource(name, {}, key_serde.erased(), value_serde.erased(), std::make_shared<const Pattern>(pattern));
+    template <class D = void>
+    Topology& addSource(const std::string& name, const AnySerde& key_serde, const AnySerde& value_serde, const detail::PatternImpl<D>& pattern) {
+        builder_->addSource(name, {}, key_serde.erased(), value_serde.erased(), std::make_shared<const detail::PatternImpl<D>>(pattern));
         return *this;
     }
 

@@ -105,12 +105,6 @@ class TestOutputTopic;
 namespace detail {
 template <class D = void>
 class TopologyTestDriverImpl;
-// A type that is void but depends on T: TestInputTopic<K, V> and TestOutputTopic<K, V> name the driver through it, so
-// that the driver is compiled only when a program uses it.
-template <class T>
-struct DependentVoid {
-    using type = void;
-};
 }  // namespace detail
 
 // Kafka's TopologyTestDriver. A class template only so that it is compiled when used (see "Include cost" in
@@ -612,7 +606,7 @@ private:
 
 template <class K, class V>
 class TestInputTopic {
-    using Driver = detail::TopologyTestDriverImpl<typename detail::DependentVoid<K>::type>;  // = TopologyTestDriver
+    using Driver = detail::TopologyTestDriverImpl<detail::Dependent<void, K>>;  // = TopologyTestDriver
 
 public:
     using Key = detail::BoxedT<K>;
@@ -726,7 +720,7 @@ private:
 // null as K{}/V{}; declare std::optional<V> to see tombstones as nullopt.
 template <class K, class V>
 class TestOutputTopic {
-    using Driver = detail::TopologyTestDriverImpl<typename detail::DependentVoid<K>::type>;  // = TopologyTestDriver
+    using Driver = detail::TopologyTestDriverImpl<detail::Dependent<void, K>>;  // = TopologyTestDriver
 
 public:
     using Key = detail::BoxedT<K>;

@@ -111,6 +111,16 @@ void printValue(std::ostream& out, const T& v) {
     }
 }
 
+// T, as a type that depends on Dep (a template parameter of the caller): what code builds from it (a node's
+// construction, its virtual functions) is then compiled only when the caller is (see "Include cost" in
+// docs/performance.md).
+template <class T, class Dep>
+struct DependentType {
+    using type = T;
+};
+template <class T, class Dep>
+using Dependent = typename DependentType<T, Dep>::type;
+
 // The type a Box holds for a static type T: std::optional<X> is held as X (nullopt is an empty box).
 template <class T>
 using BoxedT = typename IsOptional<std::decay_t<T>>::value_type;
