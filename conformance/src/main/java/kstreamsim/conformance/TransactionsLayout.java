@@ -2,7 +2,6 @@ package kstreamsim.conformance;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -70,12 +69,27 @@ final class TransactionsLayout implements Scenario {
         out.line(value + " -> offset " + p.send(new ProducerRecord<>("txn", 0, value, value)).get().offset());
     }
 
-    private static void endOffsets(Env env, Out out, String when) {
+    /**
+     * endOffsets under both isolation levels. commitTransaction()/abortTransaction() return before the coordinator
+     * has written every marker, so the read_committed end offset (the LSO) is read until it stops moving (it is
+     * read again until two reads 200 ms apart agree): the output does not depend on that race.
+     */
+    private static void endOffsets(Env env, Out out, String when) throws Exception {
         for (String isolation : new String[]{"read_committed", "read_uncommitted"})
             try (KafkaConsumer<String, String> c = new KafkaConsumer<>(env.consumerProps("isolation.level", isolation))) {
-                Map<TopicPartition, Long> end = c.endOffsets(List.of(TP));
-                out.line("endOffsets " + isolation + " (" + when + ") = " + end.get(TP));
+                out.line("endOffsets " + isolation + " (" + when + ") = " + settledEndOffset(c));
             }
+    }
+
+    private static long settledEndOffset(KafkaConsumer<String, String> c) throws Exception {
+        long end = c.endOffsets(List.of(TP)).get(TP);
+        for (int i = 0; i < 50; i++) {
+            Thread.sleep(200);
+            long again = c.endOffsets(List.of(TP)).get(TP);
+            if (again == end) break;
+            end = again;
+        }
+        return end;
     }
 
     private static void zombie(Env env, Out out) throws Exception {
@@ -98,7 +112,7 @@ final class TransactionsLayout implements Scenario {
             c.seek(TP, 11);
             StringBuilder line = new StringBuilder("read_committed after the zombie:");
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            long end = c.endOffsets(List.of(TP)).get(TP);
+            long end = settledEndOffset(c);
             while (c.position(TP) < end && System.nanoTime() < deadline)
                 for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) line.append(' ').append(r.offset()).append('=').append(r.value());
             out.line(line + " position=" + c.position(TP));
