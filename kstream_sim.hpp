@@ -3711,7 +3711,7 @@ public:
             detail::appendBigEndian(value, static_cast<uint32_t>(o.leader_epoch.value_or(-1)), 4);
             appendShortString(value, o.metadata);
             detail::appendBigEndian(value, static_cast<uint64_t>(o.commit_timestamp), 8);
-            payload->append(nowMs(), {key.data(), static_cast<int32_t>(key.size())}, {value.data(), static_cast<int32_t>(value.size())}, nullptr);
+            appendBrokerRecord(*payload, key, value);
             trace_.record(nowMs(), "commit", group_id + "/" + tp.toString(), {{"offset", o.offset}});
         }
         if (PartitionState* p = findPartition(log_tp)) {
@@ -3773,6 +3773,11 @@ private:
             response.push_back(std::move(d));
         }
         scheduler_.after(kReconnectBackoffMs, [f, response = std::move(response)]() mutable { f->on_response(std::move(response)); });
+    }
+
+    // A record the broker writes itself (a commit, a marker, a transaction state), stamped with its clock.
+    void appendBrokerRecord(BatchPayload& payload, const Bytes& key, const Bytes& value) const {
+        payload.append(nowMs(), {key.data(), static_cast<int32_t>(key.size())}, {value.data(), static_cast<int32_t>(value.size())}, nullptr);
     }
 
     static void appendShortString(Bytes& out, const std::string& s) {
@@ -4365,7 +4370,7 @@ private:
         detail::appendBigEndian(key, commit ? 1 : 0, 2);
         detail::appendBigEndian(value, 0, 2);
         detail::appendBigEndian(value, 0, 4);
-        payload->append(nowMs(), {key.data(), static_cast<int32_t>(key.size())}, {value.data(), static_cast<int32_t>(value.size())}, nullptr);
+        appendBrokerRecord(*payload, key, value);
         StoredBatch marker;
         marker.producer = ProducerIdentity{producer_id, epoch, -1, true};
         marker.control = commit ? ControlType::Commit : ControlType::Abort;
@@ -4400,7 +4405,7 @@ private:
         detail::appendBigEndian(value, static_cast<uint16_t>(t.producer_epoch), 2);
         detail::appendBigEndian(value, static_cast<uint32_t>(t.timeout_ms), 4);
         detail::appendBigEndian(value, static_cast<uint8_t>(t.state), 1);
-        payload->append(nowMs(), {key.data(), static_cast<int32_t>(key.size())}, {value.data(), static_cast<int32_t>(value.size())}, nullptr);
+        appendBrokerRecord(*payload, key, value);
         StoredBatch batch;
         batch.payload = std::move(payload);
         appendToLeaderLog(*p, TopicPartition(kTransactionStateTopic, p->partition), std::move(batch));
