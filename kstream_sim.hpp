@@ -2102,6 +2102,11 @@ struct PartitionState {
             if (b == broker) return true;
         return false;
     }
+    bool hasReplica(int32_t broker) const noexcept {
+        for (const auto& r : replica_states)
+            if (r.broker == broker) return true;
+        return false;
+    }
     ReplicaState& replica(int32_t broker) {
         for (auto& r : replica_states)
             if (r.broker == broker) return r;
@@ -3457,6 +3462,7 @@ public:
     void deleteTopic(const std::string& name) {
         topicOrThrow(name);
         topics_.erase(name);
+        ++layout_version_;
         trace_.record(nowMs(), "delete-topic", name);
     }
 
@@ -3844,6 +3850,7 @@ private:
             p.log_owner = p.leader >= 0 ? p.leader : p.replicas.front();
             t.partitions.push_back(std::move(p));
         }
+        ++layout_version_;
     }
 
     bool fetchIsSatisfied(const ParkedFetch& f) {
@@ -4107,6 +4114,10 @@ private:
         bool running = false;  // a request is in flight or parked at the leader
         bool parked = false;
         uint64_t generation = 0;  // of the request in flight
+        // The partitions this follower replicates from this leader, in topic-name order; rebuilt when
+        // leadership or the set of partitions changed (layout_version_).
+        std::vector<std::pair<const std::string*, const PartitionState*>> followed;
+        uint64_t followed_version = ~uint64_t{0};
     };
 
     void startFetchers(const PartitionState& p) {
@@ -4130,19 +4141,26 @@ private:
     // The partitions a follower fetches from a leader, with its log end offsets: only those with news (the
     // follower is behind, the leader does not know its position yet, it is out of the ISR or its high
     // watermark is old), as Kafka's incremental fetch sessions (KIP-227) send only what changed.
-    std::vector<std::pair<TopicPartition, int64_t>> followerPositions(int32_t follower, int32_t leader) const {
+    std::vector<std::pair<TopicPartition, int64_t>> followerPositions(int32_t follower, int32_t leader) {
         std::vector<std::pair<TopicPartition, int64_t>> positions;
-        for (const auto& kv : topics_)
-            for (const auto& p : kv.second->partitions) {
-                if (p.leader != leader || p.log_owner == follower) continue;
-                for (const auto& r : p.replica_states) {
-                    if (r.broker != follower) continue;
-                    const int64_t leo = r.log.logEndOffset();
-                    if (leo != p.log.logEndOffset() || leo != r.fetch_offset || !p.inIsr(follower) || r.high_watermark < p.high_watermark)
-                        positions.emplace_back(TopicPartition(kv.first, p.partition), leo);
-                }
-            }
+        for (const auto& [topic, p] : followedPartitions(follower, leader)) {
+            const ReplicaState& r = p->replica(follower);
+            const int64_t leo = r.log.logEndOffset();
+            if (leo != p->log.logEndOffset() || leo != r.fetch_offset || !p->inIsr(follower) || r.high_watermark < p->high_watermark)
+                positions.emplace_back(TopicPartition(*topic, p->partition), leo);
+        }
         return positions;
+    }
+
+    const std::vector<std::pair<const std::string*, const PartitionState*>>& followedPartitions(int32_t follower, int32_t leader) {
+        Fetcher& f = fetchers_[{follower, leader}];
+        if (f.followed_version == layout_version_) return f.followed;
+        f.followed.clear();
+        for (const auto& kv : topics_)
+            for (const auto& p : kv.second->partitions)
+                if (p.leader == leader && p.log_owner != follower && p.hasReplica(follower)) f.followed.emplace_back(&kv.first, &p);
+        f.followed_version = layout_version_;
+        return f.followed;
     }
 
     void sendReplicaFetch(int32_t follower, int32_t leader) {
@@ -4476,6 +4494,7 @@ private:
         if (leader == p.leader && leader >= 0) return;
         const int32_t old = p.leader;
         p.leader = leader;
+        ++layout_version_;
         if (leader >= 0) {
             ++p.leader_epoch;
             p.takeLogOf(leader);
@@ -4589,6 +4608,7 @@ private:
     NetworkFaults faults_;
     std::vector<std::pair<std::string, int32_t>> broken_connections_;  // (client.id, broker), sorted
     std::map<std::pair<int32_t, int32_t>, Fetcher> fetchers_;  // (follower, leader)
+    uint64_t layout_version_ = 0;  // changes with leadership, topics and partitions (Fetcher::followed)
     std::map<TopicPartition, std::deque<AckWaiter>> ack_waiters_;
     std::vector<std::shared_ptr<PendingProduce>> pending_produces_;
     int64_t next_producer_id_ = 0;
@@ -6581,8 +6601,8 @@ public:
                               key, value, callback);
         }
         const int32_t partition = explicit_partition ? *explicit_partition : choosePartition(*entry, topic, key, value);
-        if (transactional_id_) addToTransaction(TopicPartition(topic, partition));
         PartitionQueue& queue = entry->queues[static_cast<size_t>(partition)];
+        if (transactional_id_) addToTransaction(queue, topic, partition);
         ProducerBatch* open = queue.open();
         int32_t size = 0;
         if (open) {
@@ -6665,8 +6685,7 @@ public:
         requireTransactional();
         maybeFailWithError();
         transitionTo(TxnState::InTransaction);
-        txn_partitions_.clear();
-        txn_new_partitions_.clear();
+        clearTransactionPartitions();
         txn_started_ = false;
     }
 
@@ -6747,6 +6766,11 @@ public:
     }
 
 private:
+    enum class TxnMembership : uint8_t {
+        None,     // not part of the current transaction
+        Pending,  // to be added (AddPartitionsToTxn not yet answered): its batches wait
+        Added,    // added: its batches may be sent
+    };
     struct PartitionQueue {
         std::deque<Ref<ProducerBatch>> batches;  // waiting to be sent, oldest first
         bool muted = false;  // max.in.flight 1: no new batch while one is in flight
@@ -6755,6 +6779,8 @@ private:
         int32_t acked_next_sequence = 0;  // the sequence after the last acknowledged batch
         int32_t in_flight = 0;
         int32_t retrying = 0;
+        // Transactions: whether this partition is part of the current transaction.
+        TxnMembership txn_membership = TxnMembership::None;
         ProducerBatch* open() { return batches.empty() || batches.back()->full ? nullptr : batches.back().get(); }
     };
     struct TopicEntry {
@@ -7004,12 +7030,24 @@ private:
     }
 
     // send() inside a transaction: the partition joins the transaction (AddPartitionsToTxn, sent by the sender).
-    void addToTransaction(const TopicPartition& tp) {
+    void addToTransaction(PartitionQueue& queue, const std::string& topic, int32_t partition) {
+        if (queue.txn_membership != TxnMembership::None && txn_state_ == TxnState::InTransaction) return;  // the common case
         if (txn_state_ == TxnState::AbortableError || txn_state_ == TxnState::FatalError) maybeFailWithError();
-        if (producer_id_ < 0) throw IllegalStateException("Cannot add partition " + tp.toString() + " to transaction before completing a call to initTransactions");
+        if (producer_id_ < 0)
+            throw IllegalStateException("Cannot add partition " + TopicPartition(topic, partition).toString() +
+                                        " to transaction before completing a call to initTransactions");
         if (txn_state_ != TxnState::InTransaction)
-            throw IllegalStateException("Cannot add partition " + tp.toString() + " to transaction while in state  " + txnStateName(txn_state_));
-        if (!txn_partitions_.count(tp)) txn_new_partitions_.insert(tp);
+            throw IllegalStateException("Cannot add partition " + TopicPartition(topic, partition).toString() +
+                                        " to transaction while in state  " + txnStateName(txn_state_));
+        if (queue.txn_membership != TxnMembership::None) return;
+        queue.txn_membership = TxnMembership::Pending;
+        txn_new_partitions_.insert(TopicPartition(topic, partition));
+    }
+
+    void clearTransactionPartitions() {
+        for (const auto& entry : topic_order_)
+            for (auto& q : entry->queues) q.txn_membership = TxnMembership::None;
+        txn_new_partitions_.clear();
     }
 
     void addPartitionsToTransaction() {
@@ -7028,7 +7066,8 @@ private:
                     transactionFailed(error);
                     for (const auto& tp : partitions) {
                         txn_new_partitions_.erase(tp);
-                        PartitionQueue& q = topics_.at(tp.topic())->queues[static_cast<size_t>(tp.partition())];
+                        PartitionQueue& q = queueOf(tp);
+                        q.txn_membership = TxnMembership::None;
                         for (auto& b : q.batches) complete(*b, -1, -1, error);
                         q.batches.clear();
                     }
@@ -7037,7 +7076,7 @@ private:
                 txn_started_ = true;
                 for (const auto& tp : partitions) {
                     txn_new_partitions_.erase(tp);
-                    txn_partitions_.insert(tp);
+                    queueOf(tp).txn_membership = TxnMembership::Added;
                 }
                 runSender();
             };
@@ -7058,8 +7097,7 @@ private:
                        commit ? "KafkaProducer.commitTransaction()" : "KafkaProducer.abortTransaction()", timeout_ms);
             if (**outcome) failTransactionalCall(**outcome);
         }
-        txn_partitions_.clear();
-        txn_new_partitions_.clear();
+        clearTransactionPartitions();
         txn_started_ = false;
         txn_error_ = nullptr;
         transitionTo(TxnState::Ready);
@@ -7102,7 +7140,7 @@ private:
                     expireBatches(q);
                     if (q.muted || q.batches.empty() || !sendable(*q.batches.front())) continue;
                     // A transactional batch waits until its partition is part of the transaction (AddPartitionsToTxn).
-                    if (transactional_id_ && !txn_partitions_.count(TopicPartition(entry->name, p))) continue;
+                    if (transactional_id_ && q.txn_membership != TxnMembership::Added) continue;
                     // Idempotence: after a failure, the failed batches go again one at a time, in order, before
                     // anything new.
                     if (idempotent_ && q.retrying > 0 && (q.in_flight > 0 || q.batches.front()->attempts == 0)) continue;
@@ -7347,9 +7385,8 @@ private:
         });
     }
 
-    PartitionQueue& queueOf(const ProducerBatch& b) {
-        return topics_.at(b.tp.topic())->queues[static_cast<size_t>(b.tp.partition())];
-    }
+    PartitionQueue& queueOf(const TopicPartition& tp) { return topics_.at(tp.topic())->queues[static_cast<size_t>(tp.partition())]; }
+    PartitionQueue& queueOf(const ProducerBatch& b) { return queueOf(b.tp); }
 
     void complete(ProducerBatch& b, int64_t base_offset, int64_t log_append_time, std::exception_ptr error) {
         if (b.done) return;
@@ -7442,7 +7479,7 @@ private:
     std::optional<std::string> transactional_id_;
     int64_t transaction_timeout_ms_ = 60000;
     TxnState txn_state_ = TxnState::Uninitialized;
-    std::set<TopicPartition> txn_partitions_, txn_new_partitions_;
+    std::set<TopicPartition> txn_new_partitions_;  // waiting for AddPartitionsToTxn, in Kafka's request order
     bool add_partitions_in_flight_ = false;
     bool txn_started_ = false;
     std::exception_ptr txn_error_;

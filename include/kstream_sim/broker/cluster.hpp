@@ -414,6 +414,7 @@ public:
     void deleteTopic(const std::string& name) {
         topicOrThrow(name);
         topics_.erase(name);
+        ++layout_version_;
         trace_.record(nowMs(), "delete-topic", name);
     }
 
@@ -801,6 +802,7 @@ private:
             p.log_owner = p.leader >= 0 ? p.leader : p.replicas.front();
             t.partitions.push_back(std::move(p));
         }
+        ++layout_version_;
     }
 
     bool fetchIsSatisfied(const ParkedFetch& f) {
@@ -1064,6 +1066,10 @@ private:
         bool running = false;  // a request is in flight or parked at the leader
         bool parked = false;
         uint64_t generation = 0;  // of the request in flight
+        // The partitions this follower replicates from this leader, in topic-name order; rebuilt when
+        // leadership or the set of partitions changed (layout_version_).
+        std::vector<std::pair<const std::string*, const PartitionState*>> followed;
+        uint64_t followed_version = ~uint64_t{0};
     };
 
     void startFetchers(const PartitionState& p) {
@@ -1087,19 +1093,26 @@ private:
     // The partitions a follower fetches from a leader, with its log end offsets: only those with news (the
     // follower is behind, the leader does not know its position yet, it is out of the ISR or its high
     // watermark is old), as Kafka's incremental fetch sessions (KIP-227) send only what changed.
-    std::vector<std::pair<TopicPartition, int64_t>> followerPositions(int32_t follower, int32_t leader) const {
+    std::vector<std::pair<TopicPartition, int64_t>> followerPositions(int32_t follower, int32_t leader) {
         std::vector<std::pair<TopicPartition, int64_t>> positions;
-        for (const auto& kv : topics_)
-            for (const auto& p : kv.second->partitions) {
-                if (p.leader != leader || p.log_owner == follower) continue;
-                for (const auto& r : p.replica_states) {
-                    if (r.broker != follower) continue;
-                    const int64_t leo = r.log.logEndOffset();
-                    if (leo != p.log.logEndOffset() || leo != r.fetch_offset || !p.inIsr(follower) || r.high_watermark < p.high_watermark)
-                        positions.emplace_back(TopicPartition(kv.first, p.partition), leo);
-                }
-            }
+        for (const auto& [topic, p] : followedPartitions(follower, leader)) {
+            const ReplicaState& r = p->replica(follower);
+            const int64_t leo = r.log.logEndOffset();
+            if (leo != p->log.logEndOffset() || leo != r.fetch_offset || !p->inIsr(follower) || r.high_watermark < p->high_watermark)
+                positions.emplace_back(TopicPartition(*topic, p->partition), leo);
+        }
         return positions;
+    }
+
+    const std::vector<std::pair<const std::string*, const PartitionState*>>& followedPartitions(int32_t follower, int32_t leader) {
+        Fetcher& f = fetchers_[{follower, leader}];
+        if (f.followed_version == layout_version_) return f.followed;
+        f.followed.clear();
+        for (const auto& kv : topics_)
+            for (const auto& p : kv.second->partitions)
+                if (p.leader == leader && p.log_owner != follower && p.hasReplica(follower)) f.followed.emplace_back(&kv.first, &p);
+        f.followed_version = layout_version_;
+        return f.followed;
     }
 
     void sendReplicaFetch(int32_t follower, int32_t leader) {
@@ -1433,6 +1446,7 @@ private:
         if (leader == p.leader && leader >= 0) return;
         const int32_t old = p.leader;
         p.leader = leader;
+        ++layout_version_;
         if (leader >= 0) {
             ++p.leader_epoch;
             p.takeLogOf(leader);
@@ -1546,6 +1560,7 @@ private:
     NetworkFaults faults_;
     std::vector<std::pair<std::string, int32_t>> broken_connections_;  // (client.id, broker), sorted
     std::map<std::pair<int32_t, int32_t>, Fetcher> fetchers_;  // (follower, leader)
+    uint64_t layout_version_ = 0;  // changes with leadership, topics and partitions (Fetcher::followed)
     std::map<TopicPartition, std::deque<AckWaiter>> ack_waiters_;
     std::vector<std::shared_ptr<PendingProduce>> pending_produces_;
     int64_t next_producer_id_ = 0;

@@ -144,6 +144,11 @@ struct PartitionState {
             if (b == broker) return true;
         return false;
     }
+    bool hasReplica(int32_t broker) const noexcept {
+        for (const auto& r : replica_states)
+            if (r.broker == broker) return true;
+        return false;
+    }
     ReplicaState& replica(int32_t broker) {
         for (auto& r : replica_states)
             if (r.broker == broker) return r;

@@ -207,8 +207,8 @@ public:
                               key, value, callback);
         }
         const int32_t partition = explicit_partition ? *explicit_partition : choosePartition(*entry, topic, key, value);
-        if (transactional_id_) addToTransaction(TopicPartition(topic, partition));
         PartitionQueue& queue = entry->queues[static_cast<size_t>(partition)];
+        if (transactional_id_) addToTransaction(queue, topic, partition);
         ProducerBatch* open = queue.open();
         int32_t size = 0;
         if (open) {
@@ -291,8 +291,7 @@ public:
         requireTransactional();
         maybeFailWithError();
         transitionTo(TxnState::InTransaction);
-        txn_partitions_.clear();
-        txn_new_partitions_.clear();
+        clearTransactionPartitions();
         txn_started_ = false;
     }
 
@@ -373,6 +372,11 @@ public:
     }
 
 private:
+    enum class TxnMembership : uint8_t {
+        None,     // not part of the current transaction
+        Pending,  // to be added (AddPartitionsToTxn not yet answered): its batches wait
+        Added,    // added: its batches may be sent
+    };
     struct PartitionQueue {
         std::deque<Ref<ProducerBatch>> batches;  // waiting to be sent, oldest first
         bool muted = false;  // max.in.flight 1: no new batch while one is in flight
@@ -381,6 +385,8 @@ private:
         int32_t acked_next_sequence = 0;  // the sequence after the last acknowledged batch
         int32_t in_flight = 0;
         int32_t retrying = 0;
+        // Transactions: whether this partition is part of the current transaction.
+        TxnMembership txn_membership = TxnMembership::None;
         ProducerBatch* open() { return batches.empty() || batches.back()->full ? nullptr : batches.back().get(); }
     };
     struct TopicEntry {
@@ -630,12 +636,24 @@ private:
     }
 
     // send() inside a transaction: the partition joins the transaction (AddPartitionsToTxn, sent by the sender).
-    void addToTransaction(const TopicPartition& tp) {
+    void addToTransaction(PartitionQueue& queue, const std::string& topic, int32_t partition) {
+        if (queue.txn_membership != TxnMembership::None && txn_state_ == TxnState::InTransaction) return;  // the common case
         if (txn_state_ == TxnState::AbortableError || txn_state_ == TxnState::FatalError) maybeFailWithError();
-        if (producer_id_ < 0) throw IllegalStateException("Cannot add partition " + tp.toString() + " to transaction before completing a call to initTransactions");
+        if (producer_id_ < 0)
+            throw IllegalStateException("Cannot add partition " + TopicPartition(topic, partition).toString() +
+                                        " to transaction before completing a call to initTransactions");
         if (txn_state_ != TxnState::InTransaction)
-            throw IllegalStateException("Cannot add partition " + tp.toString() + " to transaction while in state  " + txnStateName(txn_state_));
-        if (!txn_partitions_.count(tp)) txn_new_partitions_.insert(tp);
+            throw IllegalStateException("Cannot add partition " + TopicPartition(topic, partition).toString() +
+                                        " to transaction while in state  " + txnStateName(txn_state_));
+        if (queue.txn_membership != TxnMembership::None) return;
+        queue.txn_membership = TxnMembership::Pending;
+        txn_new_partitions_.insert(TopicPartition(topic, partition));
+    }
+
+    void clearTransactionPartitions() {
+        for (const auto& entry : topic_order_)
+            for (auto& q : entry->queues) q.txn_membership = TxnMembership::None;
+        txn_new_partitions_.clear();
     }
 
     void addPartitionsToTransaction() {
@@ -654,7 +672,8 @@ private:
                     transactionFailed(error);
                     for (const auto& tp : partitions) {
                         txn_new_partitions_.erase(tp);
-                        PartitionQueue& q = topics_.at(tp.topic())->queues[static_cast<size_t>(tp.partition())];
+                        PartitionQueue& q = queueOf(tp);
+                        q.txn_membership = TxnMembership::None;
                         for (auto& b : q.batches) complete(*b, -1, -1, error);
                         q.batches.clear();
                     }
@@ -663,7 +682,7 @@ private:
                 txn_started_ = true;
                 for (const auto& tp : partitions) {
                     txn_new_partitions_.erase(tp);
-                    txn_partitions_.insert(tp);
+                    queueOf(tp).txn_membership = TxnMembership::Added;
                 }
                 runSender();
             };
@@ -684,8 +703,7 @@ private:
                        commit ? "KafkaProducer.commitTransaction()" : "KafkaProducer.abortTransaction()", timeout_ms);
             if (**outcome) failTransactionalCall(**outcome);
         }
-        txn_partitions_.clear();
-        txn_new_partitions_.clear();
+        clearTransactionPartitions();
         txn_started_ = false;
         txn_error_ = nullptr;
         transitionTo(TxnState::Ready);
@@ -728,7 +746,7 @@ private:
                     expireBatches(q);
                     if (q.muted || q.batches.empty() || !sendable(*q.batches.front())) continue;
                     // A transactional batch waits until its partition is part of the transaction (AddPartitionsToTxn).
-                    if (transactional_id_ && !txn_partitions_.count(TopicPartition(entry->name, p))) continue;
+                    if (transactional_id_ && q.txn_membership != TxnMembership::Added) continue;
                     // Idempotence: after a failure, the failed batches go again one at a time, in order, before
                     // anything new.
                     if (idempotent_ && q.retrying > 0 && (q.in_flight > 0 || q.batches.front()->attempts == 0)) continue;
@@ -973,9 +991,8 @@ private:
         });
     }
 
-    PartitionQueue& queueOf(const ProducerBatch& b) {
-        return topics_.at(b.tp.topic())->queues[static_cast<size_t>(b.tp.partition())];
-    }
+    PartitionQueue& queueOf(const TopicPartition& tp) { return topics_.at(tp.topic())->queues[static_cast<size_t>(tp.partition())]; }
+    PartitionQueue& queueOf(const ProducerBatch& b) { return queueOf(b.tp); }
 
     void complete(ProducerBatch& b, int64_t base_offset, int64_t log_append_time, std::exception_ptr error) {
         if (b.done) return;
@@ -1068,7 +1085,7 @@ private:
     std::optional<std::string> transactional_id_;
     int64_t transaction_timeout_ms_ = 60000;
     TxnState txn_state_ = TxnState::Uninitialized;
-    std::set<TopicPartition> txn_partitions_, txn_new_partitions_;
+    std::set<TopicPartition> txn_new_partitions_;  // waiting for AddPartitionsToTxn, in Kafka's request order
     bool add_partitions_in_flight_ = false;
     bool txn_started_ = false;
     std::exception_ptr txn_error_;
