@@ -115,6 +115,17 @@ TEST_CASE("stateless: merge interleaves two streams in processing order", "[stre
     CHECK(driver.createOutputTopic<std::string, std::string>("merged").readValuesToList() == std::vector<std::string>{"a1", "b1", "a2"});
 }
 
+TEST_CASE("sources: a braced list of topics reads them all, as Java's stream(List.of(...))", "[streams][dsl]") {
+    StreamsBuilder builder;
+    builder.stream<std::string, std::string>({"a", "b"}).to("out");
+    builder.stream<std::string, std::string>({"c"}, Consumed::as("only-c")).to("out");
+    TopologyTestDriver driver(builder.build());
+    driver.createInputTopic<std::string, std::string>("a").pipeInput("1", "a1");
+    driver.createInputTopic<std::string, std::string>("c").pipeInput("2", "c1");
+    driver.createInputTopic<std::string, std::string>("b").pipeInput("3", "b1");
+    CHECK(driver.createOutputTopic<std::string, std::string>("out").readValuesToList() == std::vector<std::string>{"a1", "c1", "b1"});
+}
+
 TEST_CASE("stateless: split routes each record to the first matching branch", "[streams][dsl]") {
     StreamsBuilder builder;
     auto branches = builder.stream<std::string, int64_t>("numbers")

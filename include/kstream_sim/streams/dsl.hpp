@@ -999,6 +999,12 @@ public:
     KStream<K, V> stream(const std::vector<std::string>& topics, const Consumed& consumed = {}) {
         return streamImpl<K, V>(topics, nullptr, consumed);
     }
+    // `stream<K, V>({"a", "b"})`, as Java's `stream(List.of("a", "b"))`: without this overload the braces could
+    // also make a std::string or a Pattern, and the call would be ambiguous.
+    template <class K, class V>
+    KStream<K, V> stream(std::initializer_list<std::string> topics, const Consumed& consumed = {}) {
+        return streamImpl<K, V>(std::vector<std::string>(topics), nullptr, consumed);
+    }
     // A stream of every topic whose whole name matches the pattern (Java's Pattern; see core/pattern.hpp).
     template <class K, class V>
     KStream<K, V> stream(const Pattern& pattern, const Consumed& consumed = {}) {
