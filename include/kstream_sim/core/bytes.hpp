@@ -28,7 +28,9 @@ struct ByteView {
 namespace detail {
 
 inline void appendBigEndian(Bytes& out, uint64_t value, int width) {
-    for (int shift = (width - 1) * 8; shift >= 0; shift -= 8) out.push_back(static_cast<uint8_t>(value >> shift));
+    const size_t at = out.size();
+    out.resize(at + static_cast<size_t>(width));  // one size check, not one per byte
+    for (int i = width - 1; i >= 0; --i, value >>= 8) out[at + static_cast<size_t>(i)] = static_cast<uint8_t>(value);
 }
 
 inline uint64_t readBigEndian(const uint8_t* data, int width) noexcept {

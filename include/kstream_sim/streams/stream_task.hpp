@@ -68,14 +68,15 @@ struct StreamRecord {
     Headers headers;
 };
 
-// A record a task produced (to a sink topic or a changelog), serialized.
+// A record a task produced (to a sink topic or a changelog), serialized. It only points at what its producer
+// holds (valid during TaskHost::send, which copies what it keeps): no allocation per record on the way out.
 struct ProducedRecord {
     const std::string* topic = nullptr;  // the sink's or the changelog's topic name (kept by its owner)
     std::optional<int32_t> partition;  // nullopt: the host's default partitioner decides
-    std::optional<Bytes> key;
-    std::optional<Bytes> value;
+    ByteView key;                      // a null view is Java's null
+    ByteView value;
     int64_t timestamp = 0;
-    Headers headers;
+    const Headers* headers = nullptr;
 };
 
 // What a task needs from whoever runs it.
@@ -85,7 +86,7 @@ public:
     virtual const std::string& applicationId() const = 0;
     virtual const Properties& appConfigs() const = 0;
     virtual int64_t wallClockMs() const = 0;
-    virtual void send(ProducedRecord record) = 0;
+    virtual void send(const ProducedRecord& record) = 0;
     virtual int32_t partitionsFor(const std::string& topic) = 0;
     virtual CacheBudget* cacheBudget() = 0;
     virtual KeyValueBytesStore* globalStore(const std::string& name) = 0;
@@ -168,11 +169,11 @@ public:
         ProducedRecord r;
         r.topic = &changelog_topic;
         r.partition = id_.partition;
-        r.key = key;
-        if (value) r.value = *value;
+        r.key = ByteView{key.data(), static_cast<int32_t>(key.size())};
+        if (value) r.value = ByteView{value->data(), static_cast<int32_t>(value->size())};
         r.timestamp = timestamp;
-        r.headers = headers;
-        host_.send(std::move(r));
+        r.headers = &headers;
+        host_.send(r);
     }
     const RecordContext& recordContext() const override {
         if (!overrides_.empty()) return overrides_.back();
@@ -437,8 +438,8 @@ public:
                                    " for output record <" + std::string(record.key.typeName()) + ":" +
                                    record.value.typeName() + ">.");
         try {
-            out.key = key_serde_->serializeNullable(record.key);
-            out.value = value_serde_->serializeNullable(record.value);
+            out.key = key_serde_->view(record.key, key_bytes_);
+            out.value = value_serde_->view(record.value, value_bytes_);
         } catch (const ClassCastException& e) {
             throw StreamsException(std::string("ClassCastException while producing data to topic ") + topic +
                                    ". The key or value serde does not fit the record (" + e.what() +
@@ -449,14 +450,15 @@ public:
             out.partition = def_.partitioner(topic, record, n);
         }
         out.timestamp = record.timestamp;
-        out.headers = record.headers;
-        context().host().send(std::move(out));
+        out.headers = &record.headers;
+        context().host().send(out);
     }
 
 private:
     const NodeDef& def_;
     SerdePtr key_serde_, value_serde_;
     std::string topic_;
+    Bytes key_bytes_, value_bytes_;  // scratch: the serialized key and value of the record being sent
 };
 
 // ---- StreamTask -------------------------------------------------------------------------------------------------

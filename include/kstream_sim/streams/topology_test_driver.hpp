@@ -239,13 +239,56 @@ public:
         }
         processAll();
     }
-    struct OutputRecord {
-        std::optional<Bytes> key, value;
-        int64_t timestamp;
-        Headers headers;
-        int32_t partition;
+    // The records written to one topic and not read yet, oldest first. Their bytes go into one growing buffer
+    // (not two allocations per record: the driver keeps every record written, changelogs included, as Kafka's
+    // driver does); what was read is dropped from the front in bulk.
+    class OutputQueue {
+    public:
+        struct Record {
+            size_t at;           // where the key's bytes start in bytes_; the value's follow
+            int32_t key_size;    // -1: null
+            int32_t value_size;  // -1: null
+            int64_t timestamp;
+            int32_t partition;
+            Headers headers;
+        };
+        void push(ByteView key, ByteView value, int64_t timestamp, const Headers& headers, int32_t partition) {
+            const size_t at = bytes_.size();
+            append(key);
+            append(value);
+            records_.push_back(Record{at, key.size, value.size, timestamp, partition, headers});
+        }
+        bool empty() const noexcept { return head_ == records_.size(); }
+        size_t size() const noexcept { return records_.size() - head_; }
+        const Record& front() const { return records_[head_]; }
+        ByteView key(const Record& r) const { return ByteView{bytes_.data() + r.at, r.key_size}; }
+        ByteView value(const Record& r) const {
+            return ByteView{bytes_.data() + r.at + static_cast<size_t>(std::max(r.key_size, 0)), r.value_size};
+        }
+        // Drops the front record (which invalidates views of it).
+        void pop() {
+            if (++head_ == records_.size()) {
+                records_.clear();
+                bytes_.clear();
+                head_ = 0;
+            } else if (head_ >= 1024 && 2 * head_ >= records_.size()) {  // half read: drop the read half
+                const size_t shift = records_[head_].at;
+                records_.erase(records_.begin(), records_.begin() + static_cast<std::ptrdiff_t>(head_));
+                bytes_.erase(bytes_.begin(), bytes_.begin() + static_cast<std::ptrdiff_t>(shift));
+                for (Record& r : records_) r.at -= shift;
+                head_ = 0;
+            }
+        }
+
+    private:
+        void append(ByteView b) {
+            if (b.size > 0) bytes_.insert(bytes_.end(), b.data, b.data + b.size);
+        }
+        Bytes bytes_;
+        std::vector<Record> records_;
+        size_t head_ = 0;  // records before it were read
     };
-    std::deque<OutputRecord>& outputQueue(const std::string& topic) { return outputs_[topic]; }
+    OutputQueue& outputQueue(const std::string& topic) { return outputs_[topic]; }
     const std::set<std::string>& sinkTopics() const { return sink_topics_; }
 
 private:
@@ -290,7 +333,7 @@ private:
         const std::string* name = nullptr;  // the key of topic_states_ (stable)
         int32_t partitions = 1;
         std::vector<int64_t> next_offsets;
-        std::deque<OutputRecord>* outputs = nullptr;
+        OutputQueue* outputs = nullptr;
         std::vector<std::deque<Queued>*> queues;  // per partition, once something was queued there
         const std::vector<StreamTask*>* route = nullptr;  // the tasks reading it, by partition (consumed topics)
         bool consumed = false, global = false, produced = false;
@@ -316,14 +359,14 @@ private:
         recent_topics_[next_recent_++ % recent_topics_.size()] = &it->second;
         return it->second;
     }
-    static int32_t choosePartition(TopicState& ts, const std::optional<Bytes>& key) { return choosePartition(ts, key ? &*key : nullptr); }
-    static int32_t choosePartition(TopicState& ts, const Bytes* key) {
+    static int32_t choosePartition(TopicState& ts, const Bytes* key) { return choosePartition(ts, view(key)); }
+    static int32_t choosePartition(TopicState& ts, ByteView key) {
         if (ts.partitions == 1) return 0;
-        if (key) return toPositive(murmur2(key->data(), key->size())) % ts.partitions;
+        if (!key.isNull()) return toPositive(murmur2(key.data, static_cast<size_t>(key.size))) % ts.partitions;
         return static_cast<int32_t>(ts.round_robin++ % static_cast<uint64_t>(ts.partitions));
     }
 
-    void send(detail::ProducedRecord r) override {
+    void send(const detail::ProducedRecord& r) override {
         TopicState& ts = topicState(*r.topic);
         const int32_t n = ts.partitions;
         const int32_t partition = r.partition ? *r.partition : choosePartition(ts, r.key);
@@ -335,13 +378,9 @@ private:
             ts.produced = true;
         }
         const int64_t offset = ts.next_offsets[static_cast<size_t>(partition)]++;
-        if (ts.global) processGlobal(*r.topic, partition, offset, r.timestamp, view(r.key), view(r.value), r.headers);
-        if (ts.consumed) {
-            ts.outputs->push_back(OutputRecord{r.key, r.value, r.timestamp, r.headers, partition});
-            enqueue(ts, partition, offset, r.timestamp, std::move(r.key), std::move(r.value), r.headers);
-        } else {
-            ts.outputs->push_back(OutputRecord{std::move(r.key), std::move(r.value), r.timestamp, std::move(r.headers), partition});
-        }
+        if (ts.global) processGlobal(*r.topic, partition, offset, r.timestamp, r.key, r.value, *r.headers);
+        ts.outputs->push(r.key, r.value, r.timestamp, *r.headers, partition);
+        if (ts.consumed) enqueue(ts, partition, offset, r.timestamp, copy(r.key), copy(r.value), *r.headers);
     }
 
     // ---- Tasks ----
@@ -458,6 +497,7 @@ private:
 
     static ByteView view(const Bytes* b) { return b ? ByteView{b->data(), static_cast<int32_t>(b->size())} : ByteView{}; }
     static ByteView view(const std::optional<Bytes>& b) { return view(b ? &*b : nullptr); }
+    static std::optional<Bytes> copy(ByteView b) { return b.isNull() ? std::nullopt : std::optional<Bytes>(b.bytes()); }
 
     // The task reading a topic's partition; nullptr for a partition beyond the sub-topology's tasks (cannot happen
     // with consistent counts).
@@ -591,7 +631,7 @@ private:
     std::map<std::string, TopicState> topic_states_;
     std::array<TopicState*, 4> recent_topics_{};
     size_t next_recent_ = 0;
-    std::map<std::string, std::deque<OutputRecord>> outputs_;
+    std::map<std::string, OutputQueue> outputs_;
     std::set<std::string> produced_topics_;
     std::set<std::string> sink_topics_;
     std::map<std::string, std::unique_ptr<CompositeStore>> composites_;
@@ -737,10 +777,10 @@ public:
     TestRecord<K, V> readRecord() {
         auto& q = driver_->outputQueue(topic_);
         if (q.empty()) throw NoSuchElementException("Empty topic: " + topic_);
-        typename Driver::OutputRecord raw = std::move(q.front());
-        q.pop_front();
-        TestRecord<K, V> r(decode<K>(key_serde_, raw.key), decode<V>(value_serde_, raw.value), raw.timestamp, raw.headers);
+        const auto& raw = q.front();
+        TestRecord<K, V> r(decode<K>(key_serde_, q.key(raw)), decode<V>(value_serde_, q.value(raw)), raw.timestamp, raw.headers);
         r.setPartition(raw.partition);
+        q.pop();
         return r;
     }
     std::vector<V> readValuesToList() {
@@ -758,7 +798,7 @@ public:
         std::map<K, V> out;
         while (!isEmpty()) {
             auto& q = driver_->outputQueue(topic_);
-            if (!q.front().key) throw IllegalStateException("Null keys not allowed with readKeyValuesToMap method");
+            if (q.front().key_size < 0) throw IllegalStateException("Null keys not allowed with readKeyValuesToMap method");
             TestRecord<K, V> r = readRecord();
             out.insert_or_assign(r.key(), r.value());
         }
@@ -766,6 +806,7 @@ public:
     }
     std::vector<TestRecord<K, V>> readRecordsToList() {
         std::vector<TestRecord<K, V>> out;
+        out.reserve(static_cast<size_t>(getQueueSize()));
         while (!isEmpty()) out.push_back(readRecord());
         return out;
     }
@@ -775,9 +816,9 @@ public:
 
 private:
     template <class T>
-    static T decode(const SerdeObject<detail::BoxedT<T>>& serde, const std::optional<Bytes>& bytes) {
-        if (!bytes) return T{};
-        return T(serde.deserializer().deserializeNonNull(bytes->data(), bytes->size()));
+    static T decode(const SerdeObject<detail::BoxedT<T>>& serde, ByteView bytes) {
+        if (bytes.isNull()) return T{};
+        return T(serde.deserializer().deserializeNonNull(bytes.data, static_cast<size_t>(bytes.size)));
     }
 
     Driver* driver_;

@@ -290,11 +290,13 @@ public:
     virtual const char* typeName() const noexcept = 0;
     virtual const void* typedSerde() const noexcept = 0;  // the SerdeObject<T> it wraps
 
-    std::optional<Bytes> serializeNullable(const Box& value) const {
-        if (value.isNull()) return std::nullopt;
-        Bytes out;
-        serialize(value, out);
-        return out;
+    // The bytes of a value, valid while both the box and `scratch` are: a view of the boxed value itself where
+    // the type allows (strings, byte arrays), else serialized into `scratch`; a null view for a null box.
+    virtual ByteView view(const Box& value, Bytes& scratch) const {
+        if (value.isNull()) return ByteView{};
+        scratch.clear();
+        serialize(value, scratch);
+        return ByteView{scratch.data(), static_cast<int32_t>(scratch.size())};
     }
     Box deserialize(ByteView bytes) const {
         if (bytes.isNull()) return Box();
@@ -319,6 +321,10 @@ public:
             if constexpr (std::is_arithmetic<T>::value) out.reserve(out.size() + sizeof(T));  // one allocation, not four
             serde_.serializer().serializeInto(value.get<T>(), out);
         }
+    }
+    ByteView view(const Box& value, Bytes& scratch) const override {
+        if (value.isNull()) return ByteView{};
+        return serde_.serializer().bytesOf(value.get<T>(), scratch);
     }
     Box deserialize(const uint8_t* data, size_t size) const override {
         Box b;
