@@ -544,7 +544,9 @@ struct ByteView {
 namespace detail {
 
 inline void appendBigEndian(Bytes& out, uint64_t value, int width) {
-    for (int shift = (width - 1) * 8; shift >= 0; shift -= 8) out.push_back(static_cast<uint8_t>(value >> shift));
+    const size_t at = out.size();
+    out.resize(at + static_cast<size_t>(width));  // one size check, not one per byte
+    for (int i = width - 1; i >= 0; --i, value >>= 8) out[at + static_cast<size_t>(i)] = static_cast<uint8_t>(value);
 }
 
 inline uint64_t readBigEndian(const uint8_t* data, int width) noexcept {
@@ -10086,11 +10088,13 @@ public:
     virtual const char* typeName() const noexcept = 0;
     virtual const void* typedSerde() const noexcept = 0;  // the SerdeObject<T> it wraps
 
-    std::optional<Bytes> serializeNullable(const Box& value) const {
-        if (value.isNull()) return std::nullopt;
-        Bytes out;
-        serialize(value, out);
-        return out;
+    // The bytes of a value, valid while both the box and `scratch` are: a view of the boxed value itself where
+    // the type allows (strings, byte arrays), else serialized into `scratch`; a null view for a null box.
+    virtual ByteView view(const Box& value, Bytes& scratch) const {
+        if (value.isNull()) return ByteView{};
+        scratch.clear();
+        serialize(value, scratch);
+        return ByteView{scratch.data(), static_cast<int32_t>(scratch.size())};
     }
     Box deserialize(ByteView bytes) const {
         if (bytes.isNull()) return Box();
@@ -10115,6 +10119,10 @@ public:
             if constexpr (std::is_arithmetic<T>::value) out.reserve(out.size() + sizeof(T));  // one allocation, not four
             serde_.serializer().serializeInto(value.get<T>(), out);
         }
+    }
+    ByteView view(const Box& value, Bytes& scratch) const override {
+        if (value.isNull()) return ByteView{};
+        return serde_.serializer().bytesOf(value.get<T>(), scratch);
     }
     Box deserialize(const uint8_t* data, size_t size) const override {
         Box b;
@@ -11886,14 +11894,15 @@ struct StreamRecord {
     Headers headers;
 };
 
-// A record a task produced (to a sink topic or a changelog), serialized.
+// A record a task produced (to a sink topic or a changelog), serialized. It only points at what its producer
+// holds (valid during TaskHost::send, which copies what it keeps): no allocation per record on the way out.
 struct ProducedRecord {
     const std::string* topic = nullptr;  // the sink's or the changelog's topic name (kept by its owner)
     std::optional<int32_t> partition;  // nullopt: the host's default partitioner decides
-    std::optional<Bytes> key;
-    std::optional<Bytes> value;
+    ByteView key;                      // a null view is Java's null
+    ByteView value;
     int64_t timestamp = 0;
-    Headers headers;
+    const Headers* headers = nullptr;
 };
 
 // What a task needs from whoever runs it.
@@ -11903,7 +11912,7 @@ public:
     virtual const std::string& applicationId() const = 0;
     virtual const Properties& appConfigs() const = 0;
     virtual int64_t wallClockMs() const = 0;
-    virtual void send(ProducedRecord record) = 0;
+    virtual void send(const ProducedRecord& record) = 0;
     virtual int32_t partitionsFor(const std::string& topic) = 0;
     virtual CacheBudget* cacheBudget() = 0;
     virtual KeyValueBytesStore* globalStore(const std::string& name) = 0;
@@ -11986,11 +11995,11 @@ public:
         ProducedRecord r;
         r.topic = &changelog_topic;
         r.partition = id_.partition;
-        r.key = key;
-        if (value) r.value = *value;
+        r.key = ByteView{key.data(), static_cast<int32_t>(key.size())};
+        if (value) r.value = ByteView{value->data(), static_cast<int32_t>(value->size())};
         r.timestamp = timestamp;
-        r.headers = headers;
-        host_.send(std::move(r));
+        r.headers = &headers;
+        host_.send(r);
     }
     const RecordContext& recordContext() const override {
         if (!overrides_.empty()) return overrides_.back();
@@ -12255,8 +12264,8 @@ public:
                                    " for output record <" + std::string(record.key.typeName()) + ":" +
                                    record.value.typeName() + ">.");
         try {
-            out.key = key_serde_->serializeNullable(record.key);
-            out.value = value_serde_->serializeNullable(record.value);
+            out.key = key_serde_->view(record.key, key_bytes_);
+            out.value = value_serde_->view(record.value, value_bytes_);
         } catch (const ClassCastException& e) {
             throw StreamsException(std::string("ClassCastException while producing data to topic ") + topic +
                                    ". The key or value serde does not fit the record (" + e.what() +
@@ -12267,14 +12276,15 @@ public:
             out.partition = def_.partitioner(topic, record, n);
         }
         out.timestamp = record.timestamp;
-        out.headers = record.headers;
-        context().host().send(std::move(out));
+        out.headers = &record.headers;
+        context().host().send(out);
     }
 
 private:
     const NodeDef& def_;
     SerdePtr key_serde_, value_serde_;
     std::string topic_;
+    Bytes key_bytes_, value_bytes_;  // scratch: the serialized key and value of the record being sent
 };
 
 // ---- StreamTask -------------------------------------------------------------------------------------------------
@@ -14983,13 +14993,56 @@ public:
         }
         processAll();
     }
-    struct OutputRecord {
-        std::optional<Bytes> key, value;
-        int64_t timestamp;
-        Headers headers;
-        int32_t partition;
+    // The records written to one topic and not read yet, oldest first. Their bytes go into one growing buffer
+    // (not two allocations per record: the driver keeps every record written, changelogs included, as Kafka's
+    // driver does); what was read is dropped from the front in bulk.
+    class OutputQueue {
+    public:
+        struct Record {
+            size_t at;           // where the key's bytes start in bytes_; the value's follow
+            int32_t key_size;    // -1: null
+            int32_t value_size;  // -1: null
+            int64_t timestamp;
+            int32_t partition;
+            Headers headers;
+        };
+        void push(ByteView key, ByteView value, int64_t timestamp, const Headers& headers, int32_t partition) {
+            const size_t at = bytes_.size();
+            append(key);
+            append(value);
+            records_.push_back(Record{at, key.size, value.size, timestamp, partition, headers});
+        }
+        bool empty() const noexcept { return head_ == records_.size(); }
+        size_t size() const noexcept { return records_.size() - head_; }
+        const Record& front() const { return records_[head_]; }
+        ByteView key(const Record& r) const { return ByteView{bytes_.data() + r.at, r.key_size}; }
+        ByteView value(const Record& r) const {
+            return ByteView{bytes_.data() + r.at + static_cast<size_t>(std::max(r.key_size, 0)), r.value_size};
+        }
+        // Drops the front record (which invalidates views of it).
+        void pop() {
+            if (++head_ == records_.size()) {
+                records_.clear();
+                bytes_.clear();
+                head_ = 0;
+            } else if (head_ >= 1024 && 2 * head_ >= records_.size()) {  // half read: drop the read half
+                const size_t shift = records_[head_].at;
+                records_.erase(records_.begin(), records_.begin() + static_cast<std::ptrdiff_t>(head_));
+                bytes_.erase(bytes_.begin(), bytes_.begin() + static_cast<std::ptrdiff_t>(shift));
+                for (Record& r : records_) r.at -= shift;
+                head_ = 0;
+            }
+        }
+
+    private:
+        void append(ByteView b) {
+            if (b.size > 0) bytes_.insert(bytes_.end(), b.data, b.data + b.size);
+        }
+        Bytes bytes_;
+        std::vector<Record> records_;
+        size_t head_ = 0;  // records before it were read
     };
-    std::deque<OutputRecord>& outputQueue(const std::string& topic) { return outputs_[topic]; }
+    OutputQueue& outputQueue(const std::string& topic) { return outputs_[topic]; }
     const std::set<std::string>& sinkTopics() const { return sink_topics_; }
 
 private:
@@ -15034,7 +15087,7 @@ private:
         const std::string* name = nullptr;  // the key of topic_states_ (stable)
         int32_t partitions = 1;
         std::vector<int64_t> next_offsets;
-        std::deque<OutputRecord>* outputs = nullptr;
+        OutputQueue* outputs = nullptr;
         std::vector<std::deque<Queued>*> queues;  // per partition, once something was queued there
         const std::vector<StreamTask*>* route = nullptr;  // the tasks reading it, by partition (consumed topics)
         bool consumed = false, global = false, produced = false;
@@ -15060,14 +15113,14 @@ private:
         recent_topics_[next_recent_++ % recent_topics_.size()] = &it->second;
         return it->second;
     }
-    static int32_t choosePartition(TopicState& ts, const std::optional<Bytes>& key) { return choosePartition(ts, key ? &*key : nullptr); }
-    static int32_t choosePartition(TopicState& ts, const Bytes* key) {
+    static int32_t choosePartition(TopicState& ts, const Bytes* key) { return choosePartition(ts, view(key)); }
+    static int32_t choosePartition(TopicState& ts, ByteView key) {
         if (ts.partitions == 1) return 0;
-        if (key) return toPositive(murmur2(key->data(), key->size())) % ts.partitions;
+        if (!key.isNull()) return toPositive(murmur2(key.data, static_cast<size_t>(key.size))) % ts.partitions;
         return static_cast<int32_t>(ts.round_robin++ % static_cast<uint64_t>(ts.partitions));
     }
 
-    void send(detail::ProducedRecord r) override {
+    void send(const detail::ProducedRecord& r) override {
         TopicState& ts = topicState(*r.topic);
         const int32_t n = ts.partitions;
         const int32_t partition = r.partition ? *r.partition : choosePartition(ts, r.key);
@@ -15079,13 +15132,9 @@ private:
             ts.produced = true;
         }
         const int64_t offset = ts.next_offsets[static_cast<size_t>(partition)]++;
-        if (ts.global) processGlobal(*r.topic, partition, offset, r.timestamp, view(r.key), view(r.value), r.headers);
-        if (ts.consumed) {
-            ts.outputs->push_back(OutputRecord{r.key, r.value, r.timestamp, r.headers, partition});
-            enqueue(ts, partition, offset, r.timestamp, std::move(r.key), std::move(r.value), r.headers);
-        } else {
-            ts.outputs->push_back(OutputRecord{std::move(r.key), std::move(r.value), r.timestamp, std::move(r.headers), partition});
-        }
+        if (ts.global) processGlobal(*r.topic, partition, offset, r.timestamp, r.key, r.value, *r.headers);
+        ts.outputs->push(r.key, r.value, r.timestamp, *r.headers, partition);
+        if (ts.consumed) enqueue(ts, partition, offset, r.timestamp, copy(r.key), copy(r.value), *r.headers);
     }
 
     // ---- Tasks ----
@@ -15202,6 +15251,7 @@ private:
 
     static ByteView view(const Bytes* b) { return b ? ByteView{b->data(), static_cast<int32_t>(b->size())} : ByteView{}; }
     static ByteView view(const std::optional<Bytes>& b) { return view(b ? &*b : nullptr); }
+    static std::optional<Bytes> copy(ByteView b) { return b.isNull() ? std::nullopt : std::optional<Bytes>(b.bytes()); }
 
     // The task reading a topic's partition; nullptr for a partition beyond the sub-topology's tasks (cannot happen
     // with consistent counts).
@@ -15335,7 +15385,7 @@ private:
     std::map<std::string, TopicState> topic_states_;
     std::array<TopicState*, 4> recent_topics_{};
     size_t next_recent_ = 0;
-    std::map<std::string, std::deque<OutputRecord>> outputs_;
+    std::map<std::string, OutputQueue> outputs_;
     std::set<std::string> produced_topics_;
     std::set<std::string> sink_topics_;
     std::map<std::string, std::unique_ptr<CompositeStore>> composites_;
@@ -15481,10 +15531,10 @@ public:
     TestRecord<K, V> readRecord() {
         auto& q = driver_->outputQueue(topic_);
         if (q.empty()) throw NoSuchElementException("Empty topic: " + topic_);
-        typename Driver::OutputRecord raw = std::move(q.front());
-        q.pop_front();
-        TestRecord<K, V> r(decode<K>(key_serde_, raw.key), decode<V>(value_serde_, raw.value), raw.timestamp, raw.headers);
+        const auto& raw = q.front();
+        TestRecord<K, V> r(decode<K>(key_serde_, q.key(raw)), decode<V>(value_serde_, q.value(raw)), raw.timestamp, raw.headers);
         r.setPartition(raw.partition);
+        q.pop();
         return r;
     }
     std::vector<V> readValuesToList() {
@@ -15502,7 +15552,7 @@ public:
         std::map<K, V> out;
         while (!isEmpty()) {
             auto& q = driver_->outputQueue(topic_);
-            if (!q.front().key) throw IllegalStateException("Null keys not allowed with readKeyValuesToMap method");
+            if (q.front().key_size < 0) throw IllegalStateException("Null keys not allowed with readKeyValuesToMap method");
             TestRecord<K, V> r = readRecord();
             out.insert_or_assign(r.key(), r.value());
         }
@@ -15510,6 +15560,7 @@ public:
     }
     std::vector<TestRecord<K, V>> readRecordsToList() {
         std::vector<TestRecord<K, V>> out;
+        out.reserve(static_cast<size_t>(getQueueSize()));
         while (!isEmpty()) out.push_back(readRecord());
         return out;
     }
@@ -15519,9 +15570,9 @@ public:
 
 private:
     template <class T>
-    static T decode(const SerdeObject<detail::BoxedT<T>>& serde, const std::optional<Bytes>& bytes) {
-        if (!bytes) return T{};
-        return T(serde.deserializer().deserializeNonNull(bytes->data(), bytes->size()));
+    static T decode(const SerdeObject<detail::BoxedT<T>>& serde, ByteView bytes) {
+        if (bytes.isNull()) return T{};
+        return T(serde.deserializer().deserializeNonNull(bytes.data, static_cast<size_t>(bytes.size)));
     }
 
     Driver* driver_;
