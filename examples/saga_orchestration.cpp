@@ -113,7 +113,7 @@ private:
     std::map<std::string, Order> orders_;
 };
 
-// A participant: applies a command to its own data ("reserve-credit alice 30" adds 30 to alice's reservations),
+// A participant: applies a command to its own data ("reserve-credit alice 30" takes 30 from alice's available credit),
 // replies with "<what>-reserved/-refused/-released", and knows nothing of the other services or of the saga.
 Service::Handler participant(Cluster& cluster, const std::string& what, std::map<std::string, int>& available) {
     return [&cluster, what, &available](const Incoming& r) {
