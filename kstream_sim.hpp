@@ -4656,7 +4656,14 @@ struct RandomFaultOptions {
     int32_t duplicated_requests = 1;
 };
 
-class FaultPlan {
+namespace detail {
+
+// A class template so that its lambdas, which call the cluster's fault members, compile only in programs that
+// use a plan (see docs/performance.md, "Include cost"); users write FaultPlan.
+template <class D = void>
+class FaultPlanImpl {
+    using Cluster = ClusterImpl<D>;
+
 public:
     struct Step {
         int64_t at_ms;  // relative to when the plan is scheduled
@@ -4664,36 +4671,36 @@ public:
         std::function<void(Cluster&)> apply;
     };
 
-    FaultPlan& crashBroker(Millis at, int32_t id) {
+    FaultPlanImpl& crashBroker(Millis at, int32_t id) {
         return add(at, "crash broker " + std::to_string(id), [id](Cluster& c) { c.crashBroker(id); });
     }
-    FaultPlan& shutdownBroker(Millis at, int32_t id) {
+    FaultPlanImpl& shutdownBroker(Millis at, int32_t id) {
         return add(at, "shut down broker " + std::to_string(id), [id](Cluster& c) { c.shutdownBroker(id); });
     }
-    FaultPlan& restartBroker(Millis at, int32_t id) {
+    FaultPlanImpl& restartBroker(Millis at, int32_t id) {
         return add(at, "restart broker " + std::to_string(id), [id](Cluster& c) { c.restartBroker(id); });
     }
-    FaultPlan& isolateBroker(Millis at, int32_t id) {
+    FaultPlanImpl& isolateBroker(Millis at, int32_t id) {
         return add(at, "isolate broker " + std::to_string(id), [id](Cluster& c) { c.isolateBroker(id); });
     }
-    FaultPlan& healBroker(Millis at, int32_t id) {
+    FaultPlanImpl& healBroker(Millis at, int32_t id) {
         return add(at, "heal broker " + std::to_string(id), [id](Cluster& c) { c.healBroker(id); });
     }
-    FaultPlan& dropNext(Millis at, MessageFilter filter, int64_t count = 1) {
+    FaultPlanImpl& dropNext(Millis at, MessageFilter filter, int64_t count = 1) {
         return add(at, "drop the next " + countOf(count, filter), [filter, count](Cluster& c) { c.dropNext(filter, count); });
     }
-    FaultPlan& delayNext(Millis at, MessageFilter filter, Millis delay, int64_t count = 1) {
+    FaultPlanImpl& delayNext(Millis at, MessageFilter filter, Millis delay, int64_t count = 1) {
         return add(at, "delay by " + std::to_string(delay.count()) + " ms the next " + countOf(count, filter),
                    [filter, delay, count](Cluster& c) { c.delayNext(filter, delay, count); });
     }
-    FaultPlan& duplicateNext(Millis at, MessageFilter filter, int64_t count = 1) {
+    FaultPlanImpl& duplicateNext(Millis at, MessageFilter filter, int64_t count = 1) {
         return add(at, "duplicate the next " + countOf(count, filter), [filter, count](Cluster& c) { c.duplicateNext(filter, count); });
     }
 
     // A plan drawn from `seed`: broker failures one at a time (a crash, a controlled shutdown or an isolation,
     // each followed by the way back), and lost or duplicated produce messages at random times.
-    static FaultPlan random(uint64_t seed, const RandomFaultOptions& options, int32_t brokers = 3) {
-        FaultPlan plan;
+    static FaultPlanImpl random(uint64_t seed, const RandomFaultOptions& options, int32_t brokers = 3) {
+        FaultPlanImpl plan;
         Random rnd(seed);
         const int64_t duration = std::max<int64_t>(options.duration.count(), 1);
         int64_t t = 0;
@@ -4729,14 +4736,14 @@ public:
     std::string describe() const {
         std::vector<const Step*> sorted;
         for (const auto& s : steps_) sorted.push_back(&s);
-        detail::stableSort(sorted.begin(), sorted.end(), [](const Step* a, const Step* b) { return a->at_ms < b->at_ms; });
+        stableSort(sorted.begin(), sorted.end(), [](const Step* a, const Step* b) { return a->at_ms < b->at_ms; });
         std::string out;
         for (const Step* s : sorted) out += "t=+" + std::to_string(s->at_ms) + " ms: " + s->description + "\n";
         return out;
     }
 
 private:
-    FaultPlan& add(Millis at, std::string description, std::function<void(Cluster&)> apply) {
+    FaultPlanImpl& add(Millis at, std::string description, std::function<void(Cluster&)> apply) {
         steps_.push_back(Step{at.count(), std::move(description), std::move(apply)});
         return *this;
     }
@@ -4746,6 +4753,10 @@ private:
 
     std::vector<Step> steps_;
 };
+
+}  // namespace detail
+
+using FaultPlan = detail::FaultPlanImpl<>;
 
 }  // namespace kstream_sim
 // ==== [END PART] broker/fault_plan.hpp =============================================================================
