@@ -17,6 +17,7 @@
 //   core/scheduler.hpp                  The discrete-event scheduler: every delay in the simulation (network, linger.ms, timeouts) is an event here.
 //   core/random.hpp                     The seeded random generator: xoshiro256** with its own bounded draws.
 //   core/ref.hpp                        Ref<T>: a small intrusive reference-counted pointer for objects that live on the simulation's one thread.
+//   core/dependent.hpp                  detail::Dependent<T, Dep>: T, named through a type that depends on a template parameter Dep.
 //   core/bytes.hpp                      Bytes: what Kafka stores. Big-endian integer encoding (Java's DataOutput), hex dumps.
 //   core/algorithms.hpp                 stableSort: a stable sort that needs no temporary buffer (std::stable_sort warns under clang with libstdc++ 12).
 //   core/hashing.hpp                    Hashes whose exact values Kafka depends on: murmur2, Java's String.hashCode, and FNV-1a for traces.
@@ -513,6 +514,28 @@ Ref<T> makeRef(Args&&... args) {
 
 }  // namespace kstream_sim
 // ==== [END PART] core/ref.hpp ======================================================================================
+
+// ==== [PART] core/dependent.hpp ====================================================================================
+// detail::Dependent<T, Dep>: T, named through a type that depends on a template parameter Dep.
+//
+// A template compiles, where it is *defined*, everything its code says about types that do not depend on its
+// parameters: naming `detail::ConsumerCore` in KafkaConsumer<K, V> would build that class (and every member
+// type it has) in every program, used or not. `Dependent<T, K>` is T, but only once K is known, so that work
+// moves to the programs that use the template (see "Include cost" in docs/performance.md).
+
+namespace kstream_sim {
+namespace detail {
+
+template <class T, class Dep>
+struct DependentType {
+    using type = T;
+};
+template <class T, class Dep>
+using Dependent = typename DependentType<T, Dep>::type;
+
+}  // namespace detail
+}  // namespace kstream_sim
+// ==== [END PART] core/dependent.hpp ================================================================================
 
 // ==== [PART] core/bytes.hpp ========================================================================================
 // Bytes: what Kafka stores. Big-endian integer encoding (Java's DataOutput), hex dumps.
@@ -1804,7 +1827,12 @@ inline int32_t incrementSequence(int32_t s, int32_t by) noexcept {
     return s > INT32_MAX - by ? by - (INT32_MAX - s) - 1 : s + by;
 }
 
-class PartitionLog {
+namespace detail {
+
+// A class template so that its members compile only in programs that use them (see docs/performance.md,
+// "Include cost"); the broker writes PartitionLog.
+template <class D = void>
+class PartitionLogImpl {
 public:
     int64_t logStartOffset() const noexcept { return log_start_offset_; }
     int64_t logEndOffset() const noexcept { return log_end_offset_; }
@@ -1954,6 +1982,10 @@ private:
     std::map<int64_t, int64_t> open_txns_;
     std::vector<DecidedTransaction> decided_txns_;
 };
+
+}  // namespace detail
+
+using PartitionLog = detail::PartitionLogImpl<>;
 
 }  // namespace kstream_sim
 // ==== [END PART] broker/partition_log.hpp ==========================================================================
@@ -2979,8 +3011,12 @@ struct Delivery {
     int copies = 1;  // 2 when duplicated
 };
 
-// The faults in force: rules for the next matching messages, and isolated brokers and clients.
-class NetworkFaults {
+namespace detail {
+
+// The faults in force: rules for the next matching messages, and isolated brokers and clients. A class template
+// so that its members compile only in programs that use them (docs/performance.md, "Include cost").
+template <class D = void>
+class NetworkFaultsImpl {
 public:
     enum class Action : int8_t { Drop, Delay, Duplicate };
 
@@ -3044,6 +3080,10 @@ private:
     std::vector<int32_t> isolated_brokers_;
     std::vector<std::string> isolated_clients_;
 };
+
+}  // namespace detail
+
+using NetworkFaults = detail::NetworkFaultsImpl<>;
 
 }  // namespace kstream_sim
 // ==== [END PART] broker/network.hpp ================================================================================
@@ -6435,6 +6475,7 @@ private:
 #include <vector>
 
 // #include "../broker/cluster.hpp"  (already pasted above: [PART] broker/cluster.hpp)
+// #include "../core/dependent.hpp"  (already pasted above: [PART] core/dependent.hpp)
 // #include "../core/hashing.hpp"  (already pasted above: [PART] core/hashing.hpp)
 // #include "../core/ref.hpp"  (already pasted above: [PART] core/ref.hpp)
 // #include "client_configs.hpp"  (already pasted above: [PART] clients/client_configs.hpp)
@@ -7520,11 +7561,14 @@ public:
 
 template <class K, class V>
 class KafkaProducer {
+    // The core, named through K so that its class is built only in programs that make a producer.
+    using Core = detail::Dependent<detail::ProducerCore, K>;
+
 public:
     KafkaProducer(Cluster& cluster, const Properties& props, Serializer<K> key_serializer = {},
                   Serializer<V> value_serializer = {}, Partitioner partitioner = {})
         : key_serializer_(std::move(key_serializer)), value_serializer_(std::move(value_serializer)),
-          core_(std::make_unique<detail::ProducerCore>(cluster, props, std::move(partitioner))) {
+          core_(std::make_unique<Core>(cluster, props, std::move(partitioner))) {
         const auto& cfg = core_->config();
         if (!cfg.isNull(ProducerConfig::KEY_SERIALIZER_CLASS_CONFIG) && !key_serializer_.custom())
             detail::checkConfiguredSerdeClass<K>(ProducerConfig::KEY_SERIALIZER_CLASS_CONFIG, cfg.getString(ProducerConfig::KEY_SERIALIZER_CLASS_CONFIG), true);
@@ -7584,7 +7628,7 @@ private:
 
     Serializer<K> key_serializer_;
     Serializer<V> value_serializer_;
-    std::unique_ptr<detail::ProducerCore> core_;
+    std::unique_ptr<Core> core_;
     Bytes key_bytes_, value_bytes_;
 };
 
@@ -8502,6 +8546,7 @@ inline bool supportsCooperativeProtocol(const std::string& assignor_name) {
 #include <vector>
 
 // #include "../broker/cluster.hpp"  (already pasted above: [PART] broker/cluster.hpp)
+// #include "../core/dependent.hpp"  (already pasted above: [PART] core/dependent.hpp)
 // #include "../core/pattern.hpp"  (already pasted above: [PART] core/pattern.hpp)
 // #include "assignors.hpp"  (already pasted above: [PART] clients/assignors.hpp)
 // #include "client_configs.hpp"  (already pasted above: [PART] clients/client_configs.hpp)
@@ -9677,10 +9722,13 @@ private:
 
 template <class K, class V>
 class KafkaConsumer {
+    // The core, named through K so that its class is built only in programs that make a consumer.
+    using Core = detail::Dependent<detail::ConsumerCore, K>;
+
 public:
     KafkaConsumer(Cluster& cluster, const Properties& props, Deserializer<K> key_deserializer = {}, Deserializer<V> value_deserializer = {})
         : key_deserializer_(std::move(key_deserializer)), value_deserializer_(std::move(value_deserializer)),
-          core_(std::make_unique<detail::ConsumerCore>(cluster, props)) {
+          core_(std::make_unique<Core>(cluster, props)) {
         const auto& cfg = core_->config();
         if (!cfg.isNull(ConsumerConfig::KEY_DESERIALIZER_CLASS_CONFIG))
             detail::checkConfiguredSerdeClass<K>(ConsumerConfig::KEY_DESERIALIZER_CLASS_CONFIG, cfg.getString(ConsumerConfig::KEY_DESERIALIZER_CLASS_CONFIG), false);
@@ -9798,7 +9846,7 @@ public:
 private:
     Deserializer<K> key_deserializer_;
     Deserializer<V> value_deserializer_;
-    std::unique_ptr<detail::ConsumerCore> core_;
+    std::unique_ptr<Core> core_;
 };
 
 }  // namespace kstream_sim
@@ -9830,6 +9878,7 @@ private:
 
 // #include "../clients/serdes.hpp"  (already pasted above: [PART] clients/serdes.hpp)
 // #include "../core/bytes.hpp"  (already pasted above: [PART] core/bytes.hpp)
+// #include "../core/dependent.hpp"  (already pasted above: [PART] core/dependent.hpp)
 // #include "../core/errors.hpp"  (already pasted above: [PART] core/errors.hpp)
 
 namespace kstream_sim {
@@ -9919,16 +9968,6 @@ void printValue(std::ostream& out, const T& v) {
         out << "<" << serdeTypeName<T>() << ">";
     }
 }
-
-// T, as a type that depends on Dep (a template parameter of the caller): what code builds from it (a node's
-// construction, its virtual functions) is then compiled only when the caller is (see "Include cost" in
-// docs/performance.md).
-template <class T, class Dep>
-struct DependentType {
-    using type = T;
-};
-template <class T, class Dep>
-using Dependent = typename DependentType<T, Dep>::type;
 
 // The type a Box holds for a static type T: std::optional<X> is held as X (nullopt is an empty box).
 template <class T>

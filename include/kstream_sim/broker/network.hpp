@@ -109,8 +109,12 @@ struct Delivery {
     int copies = 1;  // 2 when duplicated
 };
 
-// The faults in force: rules for the next matching messages, and isolated brokers and clients.
-class NetworkFaults {
+namespace detail {
+
+// The faults in force: rules for the next matching messages, and isolated brokers and clients. A class template
+// so that its members compile only in programs that use them (docs/performance.md, "Include cost").
+template <class D = void>
+class NetworkFaultsImpl {
 public:
     enum class Action : int8_t { Drop, Delay, Duplicate };
 
@@ -174,5 +178,9 @@ private:
     std::vector<int32_t> isolated_brokers_;
     std::vector<std::string> isolated_clients_;
 };
+
+}  // namespace detail
+
+using NetworkFaults = detail::NetworkFaultsImpl<>;
 
 }  // namespace kstream_sim

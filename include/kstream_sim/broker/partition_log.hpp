@@ -42,7 +42,12 @@ inline int32_t incrementSequence(int32_t s, int32_t by) noexcept {
     return s > INT32_MAX - by ? by - (INT32_MAX - s) - 1 : s + by;
 }
 
-class PartitionLog {
+namespace detail {
+
+// A class template so that its members compile only in programs that use them (see docs/performance.md,
+// "Include cost"); the broker writes PartitionLog.
+template <class D = void>
+class PartitionLogImpl {
 public:
     int64_t logStartOffset() const noexcept { return log_start_offset_; }
     int64_t logEndOffset() const noexcept { return log_end_offset_; }
@@ -192,5 +197,9 @@ private:
     std::map<int64_t, int64_t> open_txns_;
     std::vector<DecidedTransaction> decided_txns_;
 };
+
+}  // namespace detail
+
+using PartitionLog = detail::PartitionLogImpl<>;
 
 }  // namespace kstream_sim

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "../broker/cluster.hpp"
+#include "../core/dependent.hpp"
 #include "../core/pattern.hpp"
 #include "assignors.hpp"
 #include "client_configs.hpp"
@@ -1194,10 +1195,13 @@ private:
 
 template <class K, class V>
 class KafkaConsumer {
+    // The core, named through K so that its class is built only in programs that make a consumer.
+    using Core = detail::Dependent<detail::ConsumerCore, K>;
+
 public:
     KafkaConsumer(Cluster& cluster, const Properties& props, Deserializer<K> key_deserializer = {}, Deserializer<V> value_deserializer = {})
         : key_deserializer_(std::move(key_deserializer)), value_deserializer_(std::move(value_deserializer)),
-          core_(std::make_unique<detail::ConsumerCore>(cluster, props)) {
+          core_(std::make_unique<Core>(cluster, props)) {
         const auto& cfg = core_->config();
         if (!cfg.isNull(ConsumerConfig::KEY_DESERIALIZER_CLASS_CONFIG))
             detail::checkConfiguredSerdeClass<K>(ConsumerConfig::KEY_DESERIALIZER_CLASS_CONFIG, cfg.getString(ConsumerConfig::KEY_DESERIALIZER_CLASS_CONFIG), false);
@@ -1315,7 +1319,7 @@ public:
 private:
     Deserializer<K> key_deserializer_;
     Deserializer<V> value_deserializer_;
-    std::unique_ptr<detail::ConsumerCore> core_;
+    std::unique_ptr<Core> core_;
 };
 
 }  // namespace kstream_sim

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "../broker/cluster.hpp"
+#include "../core/dependent.hpp"
 #include "../core/hashing.hpp"
 #include "../core/ref.hpp"
 #include "client_configs.hpp"
@@ -1113,11 +1114,14 @@ public:
 
 template <class K, class V>
 class KafkaProducer {
+    // The core, named through K so that its class is built only in programs that make a producer.
+    using Core = detail::Dependent<detail::ProducerCore, K>;
+
 public:
     KafkaProducer(Cluster& cluster, const Properties& props, Serializer<K> key_serializer = {},
                   Serializer<V> value_serializer = {}, Partitioner partitioner = {})
         : key_serializer_(std::move(key_serializer)), value_serializer_(std::move(value_serializer)),
-          core_(std::make_unique<detail::ProducerCore>(cluster, props, std::move(partitioner))) {
+          core_(std::make_unique<Core>(cluster, props, std::move(partitioner))) {
         const auto& cfg = core_->config();
         if (!cfg.isNull(ProducerConfig::KEY_SERIALIZER_CLASS_CONFIG) && !key_serializer_.custom())
             detail::checkConfiguredSerdeClass<K>(ProducerConfig::KEY_SERIALIZER_CLASS_CONFIG, cfg.getString(ProducerConfig::KEY_SERIALIZER_CLASS_CONFIG), true);
@@ -1177,7 +1181,7 @@ private:
 
     Serializer<K> key_serializer_;
     Serializer<V> value_serializer_;
-    std::unique_ptr<detail::ProducerCore> core_;
+    std::unique_ptr<Core> core_;
     Bytes key_bytes_, value_bytes_;
 };
 

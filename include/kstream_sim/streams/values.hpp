@@ -21,6 +21,7 @@
 
 #include "../clients/serdes.hpp"
 #include "../core/bytes.hpp"
+#include "../core/dependent.hpp"
 #include "../core/errors.hpp"
 
 namespace kstream_sim {
@@ -110,16 +111,6 @@ void printValue(std::ostream& out, const T& v) {
         out << "<" << serdeTypeName<T>() << ">";
     }
 }
-
-// T, as a type that depends on Dep (a template parameter of the caller): what code builds from it (a node's
-// construction, its virtual functions) is then compiled only when the caller is (see "Include cost" in
-// docs/performance.md).
-template <class T, class Dep>
-struct DependentType {
-    using type = T;
-};
-template <class T, class Dep>
-using Dependent = typename DependentType<T, Dep>::type;
 
 // The type a Box holds for a static type T: std::optional<X> is held as X (nullopt is an empty box).
 template <class T>
