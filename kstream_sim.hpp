@@ -2150,7 +2150,9 @@ struct PartitionState {
     // The log that broker `broker` holds for this partition.
     PartitionLog& logOf(int32_t broker) { return broker == log_owner ? log : replica(broker).log; }
     const PartitionLog& logOf(int32_t broker) const { return broker == log_owner ? log : replica(broker).log; }
-    // Makes `broker`'s log the one in `log` (when it becomes leader).
+    // Makes `broker`'s log the one in `log` (when it becomes leader). A member template so that swapping logs
+    // compiles only in programs that elect leaders (docs/performance.md, "Include cost").
+    template <class D = void>
     void takeLogOf(int32_t broker) {
         if (broker == log_owner) return;
         if (log_owner >= 0) std::swap(log, replica(log_owner).log);
