@@ -859,6 +859,7 @@ private:
 #include <utility>
 #include <vector>
 
+// #include "dependent.hpp"  (already pasted above: [PART] core/dependent.hpp)
 // #include "errors.hpp"  (already pasted above: [PART] core/errors.hpp)
 
 namespace kstream_sim {
@@ -918,6 +919,9 @@ namespace detail {
 
 template <class D>
 class PropertiesImpl {
+    // Plain types named through D too: containers of them are then built only with this class.
+    using ConfigValue = Dependent<kstream_sim::ConfigValue, D>;
+
 public:
     PropertiesImpl() = default;
     PropertiesImpl(std::initializer_list<std::pair<const std::string, ConfigValue>> entries) : entries_(entries) {}
@@ -1081,6 +1085,9 @@ namespace detail {
 
 template <class D>
 class ConfigDefImpl {
+    // Plain types named through D too: containers of them are then built only with this class.
+    using ConfigKey = Dependent<kstream_sim::ConfigKey, D>;
+
 public:
     ConfigDefImpl& define(ConfigKey key) {
         keys_[key.name] = std::move(key);
@@ -1206,6 +1213,9 @@ private:
 
 template <class D>
 class AbstractConfigImpl {
+    // Plain types named through D too: containers of them are then built only with this class.
+    using ParsedValue = Dependent<kstream_sim::ParsedValue, D>;
+
 public:
     AbstractConfigImpl(const ConfigDefImpl<D>& def, const PropertiesImpl<D>& props, const std::string& owner) : owner_(owner) {
         for (const auto& [name, value] : props) {
@@ -1257,7 +1267,7 @@ private:
         if (it == values_.end()) throw ConfigException("kstream_sim internal: " + owner_ + " has no configuration " + name);
         return it->second;
     }
-    const ParsedValue& as(const std::string& name, ParsedValue::Kind kind) const {
+    const ParsedValue& as(const std::string& name, typename ParsedValue::Kind kind) const {
         const ParsedValue& v = get(name);
         if (v.kind == kind) return v;
         throw ConfigException("Missing required configuration \"" + name + "\" which has no default value.");
@@ -1798,6 +1808,7 @@ struct hash<kstream_sim::TopicPartition> {
 #include <map>
 #include <vector>
 
+// #include "../core/dependent.hpp"  (already pasted above: [PART] core/dependent.hpp)
 // #include "record.hpp"  (already pasted above: [PART] broker/record.hpp)
 
 namespace kstream_sim {
@@ -1833,6 +1844,10 @@ namespace detail {
 // "Include cost"); the broker writes PartitionLog.
 template <class D = void>
 class PartitionLogImpl {
+    // Plain types named through D too: containers of them are then built only with this class.
+    using ProducerStateEntry = Dependent<kstream_sim::ProducerStateEntry, D>;
+    using StoredBatch = Dependent<kstream_sim::StoredBatch, D>;
+
 public:
     int64_t logStartOffset() const noexcept { return log_start_offset_; }
     int64_t logEndOffset() const noexcept { return log_end_offset_; }
@@ -2216,6 +2231,7 @@ struct TopicState {
 #include <vector>
 
 // #include "../core/algorithms.hpp"  (already pasted above: [PART] core/algorithms.hpp)
+// #include "../core/dependent.hpp"  (already pasted above: [PART] core/dependent.hpp)
 // #include "../core/hashing.hpp"  (already pasted above: [PART] core/hashing.hpp)
 // #include "../core/random.hpp"  (already pasted above: [PART] core/random.hpp)
 // #include "../core/scheduler.hpp"  (already pasted above: [PART] core/scheduler.hpp)
@@ -2397,6 +2413,12 @@ namespace detail {
 template <class D>
 class GroupCoordinatorImpl {
     using Scheduler = SchedulerImpl<D>;
+    // Plain types named through D too: containers of them are then built only with this class.
+    using CommittedOffset = Dependent<kstream_sim::CommittedOffset, D>;
+    using ConsumerGroupState = Dependent<kstream_sim::ConsumerGroupState, D>;
+    using TopicPartition = Dependent<kstream_sim::TopicPartition, D>;
+    using JoinGroupResult = Dependent<kstream_sim::JoinGroupResult, D>;
+    using SyncGroupResult = Dependent<kstream_sim::SyncGroupResult, D>;
 
 public:
     using JoinCallback = std::function<void(JoinGroupResult)>;
@@ -3116,6 +3138,7 @@ using NetworkFaults = detail::NetworkFaultsImpl<>;
 #include <string>
 #include <vector>
 
+// #include "../core/dependent.hpp"  (already pasted above: [PART] core/dependent.hpp)
 // #include "../core/errors.hpp"  (already pasted above: [PART] core/errors.hpp)
 // #include "../core/hashing.hpp"  (already pasted above: [PART] core/hashing.hpp)
 // #include "../core/random.hpp"  (already pasted above: [PART] core/random.hpp)
@@ -3263,6 +3286,19 @@ class ClusterImpl {
     using Scheduler = SchedulerImpl<D>;
     using Trace = TraceImpl<D>;
     using GroupCoordinator = GroupCoordinatorImpl<D>;
+    // Plain types named through D too: containers of them are then built only with this class.
+    using BatchPayload = Dependent<kstream_sim::BatchPayload, D>;
+    using BrokerState = Dependent<kstream_sim::BrokerState, D>;
+    using CommittedOffset = Dependent<kstream_sim::CommittedOffset, D>;
+    using FetchPartitionData = Dependent<kstream_sim::FetchPartitionData, D>;
+    using PartitionState = Dependent<kstream_sim::PartitionState, D>;
+    using PendingProduce = Dependent<kstream_sim::PendingProduce, D>;
+    using ProduceEntry = Dependent<kstream_sim::ProduceEntry, D>;
+    using ProducePartitionResult = Dependent<kstream_sim::ProducePartitionResult, D>;
+    using StoredBatch = Dependent<kstream_sim::StoredBatch, D>;
+    using TopicPartition = Dependent<kstream_sim::TopicPartition, D>;
+    using TopicState = Dependent<kstream_sim::TopicState, D>;
+    using TransactionMetadata = Dependent<kstream_sim::TransactionMetadata, D>;
 
 public:
     explicit ClusterImpl(ClusterConfig config = ClusterConfig())
@@ -4832,13 +4868,13 @@ struct DeterminismReport {
 };
 
 // Runs `scenario` on two fresh clusters built from `config` (with trace lines kept) and compares.
-// (A template only so that it is compiled when used.)
+// (A template only so that it is compiled when used; the clusters are named through D for the same reason.)
 template <class D = void>
 DeterminismReport checkDeterminism(ClusterConfig config, const std::function<void(Cluster&)>& scenario) {
     config.trace(true);
-    Cluster first(config);
+    detail::ClusterImpl<D> first(config);
     scenario(first);
-    Cluster second(config);
+    detail::ClusterImpl<D> second(config);
     scenario(second);
     DeterminismReport report;
     report.first_hash = first.trace().hash();
@@ -5564,6 +5600,7 @@ private:
 #include <vector>
 
 // #include "../broker/cluster.hpp"  (already pasted above: [PART] broker/cluster.hpp)
+// #include "../core/dependent.hpp"  (already pasted above: [PART] core/dependent.hpp)
 // #include "client_configs.hpp"  (already pasted above: [PART] clients/client_configs.hpp)
 // ==== [PART] clients/consumer_record.hpp ===========================================================================
 // ConsumerRecord, ConsumerRecords and OffsetAndMetadata: what a consumer reads and commits.
@@ -5803,8 +5840,11 @@ private:
 
 class OffsetSpec {
 public:
-    static OffsetSpec earliest() { return OffsetSpec(Cluster::kEarliestTimestamp); }
-    static OffsetSpec latest() { return OffsetSpec(Cluster::kLatestTimestamp); }
+    // Member templates so that naming the cluster's constants does not build the cluster class in every program.
+    template <class D = void>
+    static OffsetSpec earliest() { return OffsetSpec(detail::ClusterImpl<D>::kEarliestTimestamp); }
+    template <class D = void>
+    static OffsetSpec latest() { return OffsetSpec(detail::ClusterImpl<D>::kLatestTimestamp); }
     static OffsetSpec forTimestamp(int64_t timestamp_ms) { return OffsetSpec(timestamp_ms); }
     int64_t timestamp() const noexcept { return spec_; }
 
@@ -5907,6 +5947,8 @@ template <class D>
 class DescribeTopicsResultImpl {
     // The parts, named through this template's parameter so that they too are compiled only when used.
     using Scheduler = SchedulerImpl<D>;
+    // Plain types named through D too: containers of them are then built only with this class.
+    using TopicDescription = Dependent<kstream_sim::TopicDescription, D>;
 
 public:
     DescribeTopicsResultImpl(Scheduler& scheduler, std::map<std::string, KafkaFuture<TopicDescription>> values)
@@ -5939,6 +5981,9 @@ template <class D>
 class ListOffsetsResultImpl {
     // The parts, named through this template's parameter so that they too are compiled only when used.
     using Scheduler = SchedulerImpl<D>;
+    // Plain types named through D too: containers of them are then built only with this class.
+    using ListOffsetsResultInfo = Dependent<kstream_sim::ListOffsetsResultInfo, D>;
+    using TopicPartition = Dependent<kstream_sim::TopicPartition, D>;
 
 public:
     ListOffsetsResultImpl(Scheduler& scheduler, std::map<TopicPartition, KafkaFuture<ListOffsetsResultInfo>> values)
@@ -6084,6 +6129,8 @@ namespace detail {
 template <class D>
 class DescribeConsumerGroupsResultImpl {
     using Scheduler = SchedulerImpl<D>;
+    // Plain types named through D too: containers of them are then built only with this class.
+    using ConsumerGroupDescription = Dependent<kstream_sim::ConsumerGroupDescription, D>;
 
 public:
     DescribeConsumerGroupsResultImpl(Scheduler& scheduler, std::map<std::string, KafkaFuture<ConsumerGroupDescription>> values)
@@ -6116,6 +6163,20 @@ class AdminImpl {
     using DescribeTopicsResult = DescribeTopicsResultImpl<D>;
     using ListOffsetsResult = ListOffsetsResultImpl<D>;
     using DescribeConsumerGroupsResult = DescribeConsumerGroupsResultImpl<D>;
+    // Plain types named through D too: containers of them are then built only with this class.
+    using CommittedOffset = Dependent<kstream_sim::CommittedOffset, D>;
+    using ConsumerGroupDescription = Dependent<kstream_sim::ConsumerGroupDescription, D>;
+    using ConsumerGroupListing = Dependent<kstream_sim::ConsumerGroupListing, D>;
+    using ListOffsetsResultInfo = Dependent<kstream_sim::ListOffsetsResultInfo, D>;
+    using MemberDescription = Dependent<kstream_sim::MemberDescription, D>;
+    using NewPartitions = Dependent<kstream_sim::NewPartitions, D>;
+    using NewTopic = Dependent<kstream_sim::NewTopic, D>;
+    using Node = Dependent<kstream_sim::Node, D>;
+    using OffsetAndMetadata = Dependent<kstream_sim::OffsetAndMetadata, D>;
+    using OffsetSpec = Dependent<kstream_sim::OffsetSpec, D>;
+    using TopicDescription = Dependent<kstream_sim::TopicDescription, D>;
+    using TopicPartition = Dependent<kstream_sim::TopicPartition, D>;
+    using TopicPartitionInfo = Dependent<kstream_sim::TopicPartitionInfo, D>;
 
 public:
     explicit AdminImpl(Cluster& cluster, const Properties& props = {})
@@ -6592,6 +6653,15 @@ class ProducerCoreImpl {
     using Properties = PropertiesImpl<D>;
     using AbstractConfig = AbstractConfigImpl<D>;
     using Scheduler = SchedulerImpl<D>;
+    // Plain types named through D too: containers of them are then built only with this class.
+    using CommittedOffset = Dependent<kstream_sim::CommittedOffset, D>;
+    using OffsetAndMetadata = Dependent<kstream_sim::OffsetAndMetadata, D>;
+    using PartitionInfo = Dependent<kstream_sim::PartitionInfo, D>;
+    using ProduceEntry = Dependent<kstream_sim::ProduceEntry, D>;
+    using ProducePartitionResult = Dependent<kstream_sim::ProducePartitionResult, D>;
+    using ProducerBatch = Dependent<detail::ProducerBatch, D>;
+    using RecordMetadata = Dependent<kstream_sim::RecordMetadata, D>;
+    using TopicPartition = Dependent<kstream_sim::TopicPartition, D>;
 
 public:
     ProducerCoreImpl(Cluster& cluster, const Properties& props, Partitioner partitioner)
@@ -7668,8 +7738,9 @@ private:
 #include <utility>
 #include <vector>
 
-// #include "../core/algorithms.hpp"  (already pasted above: [PART] core/algorithms.hpp)
 // #include "../broker/record.hpp"  (already pasted above: [PART] broker/record.hpp)
+// #include "../core/algorithms.hpp"  (already pasted above: [PART] core/algorithms.hpp)
+// #include "../core/dependent.hpp"  (already pasted above: [PART] core/dependent.hpp)
 // #include "../core/errors.hpp"  (already pasted above: [PART] core/errors.hpp)
 // #include "../core/hashing.hpp"  (already pasted above: [PART] core/hashing.hpp)
 
@@ -8020,6 +8091,8 @@ template <class D = void>
 class StickyAssignmentImpl {
     using JavaHashSet = JavaHashSetImpl<D>;
     using PartitionMovements = PartitionMovementsImpl<D>;
+    // Plain types named through D too: containers of them are then built only with this class.
+    using TopicPartition = Dependent<kstream_sim::TopicPartition, D>;
 
 public:
     StickyAssignmentImpl(const AssignorInput& in, bool eager_user_data)
@@ -8639,6 +8712,17 @@ class ConsumerCoreImpl {
     using AbstractConfig = AbstractConfigImpl<D>;
     using Scheduler = SchedulerImpl<D>;
     using Pattern = PatternImpl<D>;
+    // Plain types named through D too: containers of them are then built only with this class.
+    using TopicPartition = Dependent<kstream_sim::TopicPartition, D>;
+    using OffsetAndMetadata = Dependent<kstream_sim::OffsetAndMetadata, D>;
+    using PartitionInfo = Dependent<kstream_sim::PartitionInfo, D>;
+    using JoinGroupResult = Dependent<kstream_sim::JoinGroupResult, D>;
+    using SyncGroupResult = Dependent<kstream_sim::SyncGroupResult, D>;
+    using RawRecord = Dependent<detail::RawRecord, D>;
+    using CommittedOffset = Dependent<kstream_sim::CommittedOffset, D>;
+    using ConsumerRebalanceListener = Dependent<kstream_sim::ConsumerRebalanceListener, D>;
+    using FetchPartitionData = Dependent<kstream_sim::FetchPartitionData, D>;
+    using JoinGroupResponseMember = Dependent<kstream_sim::JoinGroupResponseMember, D>;
 
 public:
     ConsumerCoreImpl(Cluster& cluster, const Properties& props)
@@ -9724,8 +9808,10 @@ private:
 
 template <class K, class V>
 class KafkaConsumer {
-    // The core, named through K so that its class is built only in programs that make a consumer.
+    // The core and the cluster, named through K so that their classes are built only in programs that make a
+    // consumer.
     using Core = detail::Dependent<detail::ConsumerCore, K>;
+    using Cluster = detail::Dependent<kstream_sim::Cluster, K>;
 
 public:
     KafkaConsumer(Cluster& cluster, const Properties& props, Deserializer<K> key_deserializer = {}, Deserializer<V> value_deserializer = {})
@@ -11118,6 +11204,7 @@ StoreBuilder timestampedKeyValueStoreBuilder(const KeyValueBytesStoreSupplier& s
 #include <vector>
 
 // #include "../core/algorithms.hpp"  (already pasted above: [PART] core/algorithms.hpp)
+// #include "../core/dependent.hpp"  (already pasted above: [PART] core/dependent.hpp)
 // #include "../core/hashing.hpp"  (already pasted above: [PART] core/hashing.hpp)
 // #include "../core/pattern.hpp"  (already pasted above: [PART] core/pattern.hpp)
 // #include "state_stores.hpp"  (already pasted above: [PART] streams/state_stores.hpp)
@@ -11437,6 +11524,11 @@ using InternalTopologyBuilder = InternalTopologyBuilderImpl<>;
 template <class D>
 class InternalTopologyBuilderImpl {
     using JavaTreeSet = JavaTreeSetImpl<D>;
+    // Plain types named through D too: containers of them are then built only with this class.
+    using ErasedTopicNameExtractor = Dependent<detail::ErasedTopicNameExtractor, D>;
+    using NodeDef = Dependent<detail::NodeDef, D>;
+    using ProcessorNode = Dependent<detail::ProcessorNode, D>;
+    using StoreDef = Dependent<detail::StoreDef, D>;
 
 public:
     // Nodes in the order they were added (Kafka's nodeFactories, a LinkedHashMap).
@@ -11900,6 +11992,7 @@ private:
 #include <vector>
 
 // #include "../core/config.hpp"  (already pasted above: [PART] core/config.hpp)
+// #include "../core/dependent.hpp"  (already pasted above: [PART] core/dependent.hpp)
 // #include "../core/hashing.hpp"  (already pasted above: [PART] core/hashing.hpp)
 // #include "state_stores.hpp"  (already pasted above: [PART] streams/state_stores.hpp)
 // #include "topology_builder.hpp"  (already pasted above: [PART] streams/topology_builder.hpp)
@@ -12344,6 +12437,9 @@ template <class D>
 class StreamTaskImpl {
     using SourceNode = SourceNodeImpl<D>;
     using SinkNode = SinkNodeImpl<D>;
+    // Plain types named through D too: containers of them are then built only with this class.
+    using KeyValueBytesStore = Dependent<detail::KeyValueBytesStore, D>;
+    using ProcessorNode = Dependent<detail::ProcessorNode, D>;
 
 public:
     // Builds the nodes and stores of the given node groups (sub-topologies) for one partition.
@@ -14832,6 +14928,7 @@ SerdePtr serdeFromClassName(const std::string& config, const std::string& name) 
 #include <utility>
 #include <vector>
 
+// #include "../core/dependent.hpp"  (already pasted above: [PART] core/dependent.hpp)
 // #include "../core/hashing.hpp"  (already pasted above: [PART] core/hashing.hpp)
 // #include "processor_api.hpp"  (already pasted above: [PART] streams/processor_api.hpp)
 // #include "stream_task.hpp"  (already pasted above: [PART] streams/stream_task.hpp)
@@ -14923,6 +15020,9 @@ template <class D>
 class TopologyTestDriverImpl : private detail::TaskHost {
     using StreamTask = detail::StreamTaskImpl<D>;
     using AbstractConfig = detail::AbstractConfigImpl<D>;
+    // Plain types named through D too: containers of them are then built only with this class.
+    using StateStore = Dependent<kstream_sim::StateStore, D>;
+    using TimestampExtractor = Dependent<kstream_sim::TimestampExtractor, D>;
 public:
     explicit TopologyTestDriverImpl(const Topology& topology, const Properties& config = {}, int64_t initial_wall_clock_ms = 0)
         : TopologyTestDriverImpl(topology, config, TopicPartitionCounts{}, initial_wall_clock_ms) {}

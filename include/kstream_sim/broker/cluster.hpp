@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "../core/dependent.hpp"
 #include "../core/errors.hpp"
 #include "../core/hashing.hpp"
 #include "../core/random.hpp"
@@ -171,6 +172,19 @@ class ClusterImpl {
     using Scheduler = SchedulerImpl<D>;
     using Trace = TraceImpl<D>;
     using GroupCoordinator = GroupCoordinatorImpl<D>;
+    // Plain types named through D too: containers of them are then built only with this class.
+    using BatchPayload = Dependent<kstream_sim::BatchPayload, D>;
+    using BrokerState = Dependent<kstream_sim::BrokerState, D>;
+    using CommittedOffset = Dependent<kstream_sim::CommittedOffset, D>;
+    using FetchPartitionData = Dependent<kstream_sim::FetchPartitionData, D>;
+    using PartitionState = Dependent<kstream_sim::PartitionState, D>;
+    using PendingProduce = Dependent<kstream_sim::PendingProduce, D>;
+    using ProduceEntry = Dependent<kstream_sim::ProduceEntry, D>;
+    using ProducePartitionResult = Dependent<kstream_sim::ProducePartitionResult, D>;
+    using StoredBatch = Dependent<kstream_sim::StoredBatch, D>;
+    using TopicPartition = Dependent<kstream_sim::TopicPartition, D>;
+    using TopicState = Dependent<kstream_sim::TopicState, D>;
+    using TransactionMetadata = Dependent<kstream_sim::TransactionMetadata, D>;
 
 public:
     explicit ClusterImpl(ClusterConfig config = ClusterConfig())

@@ -27,13 +27,13 @@ struct DeterminismReport {
 };
 
 // Runs `scenario` on two fresh clusters built from `config` (with trace lines kept) and compares.
-// (A template only so that it is compiled when used.)
+// (A template only so that it is compiled when used; the clusters are named through D for the same reason.)
 template <class D = void>
 DeterminismReport checkDeterminism(ClusterConfig config, const std::function<void(Cluster&)>& scenario) {
     config.trace(true);
-    Cluster first(config);
+    detail::ClusterImpl<D> first(config);
     scenario(first);
-    Cluster second(config);
+    detail::ClusterImpl<D> second(config);
     scenario(second);
     DeterminismReport report;
     report.first_hash = first.trace().hash();

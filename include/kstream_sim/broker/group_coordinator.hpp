@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "../core/algorithms.hpp"
+#include "../core/dependent.hpp"
 #include "../core/hashing.hpp"
 #include "../core/random.hpp"
 #include "../core/scheduler.hpp"
@@ -213,6 +214,12 @@ namespace detail {
 template <class D>
 class GroupCoordinatorImpl {
     using Scheduler = SchedulerImpl<D>;
+    // Plain types named through D too: containers of them are then built only with this class.
+    using CommittedOffset = Dependent<kstream_sim::CommittedOffset, D>;
+    using ConsumerGroupState = Dependent<kstream_sim::ConsumerGroupState, D>;
+    using TopicPartition = Dependent<kstream_sim::TopicPartition, D>;
+    using JoinGroupResult = Dependent<kstream_sim::JoinGroupResult, D>;
+    using SyncGroupResult = Dependent<kstream_sim::SyncGroupResult, D>;
 
 public:
     using JoinCallback = std::function<void(JoinGroupResult)>;

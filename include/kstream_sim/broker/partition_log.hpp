@@ -13,6 +13,7 @@
 #include <map>
 #include <vector>
 
+#include "../core/dependent.hpp"
 #include "record.hpp"
 
 namespace kstream_sim {
@@ -48,6 +49,10 @@ namespace detail {
 // "Include cost"); the broker writes PartitionLog.
 template <class D = void>
 class PartitionLogImpl {
+    // Plain types named through D too: containers of them are then built only with this class.
+    using ProducerStateEntry = Dependent<kstream_sim::ProducerStateEntry, D>;
+    using StoredBatch = Dependent<kstream_sim::StoredBatch, D>;
+
 public:
     int64_t logStartOffset() const noexcept { return log_start_offset_; }
     int64_t logEndOffset() const noexcept { return log_end_offset_; }

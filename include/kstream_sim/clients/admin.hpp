@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "../broker/cluster.hpp"
+#include "../core/dependent.hpp"
 #include "client_configs.hpp"
 #include "consumer_record.hpp"
 #include "future.hpp"
@@ -103,8 +104,11 @@ private:
 
 class OffsetSpec {
 public:
-    static OffsetSpec earliest() { return OffsetSpec(Cluster::kEarliestTimestamp); }
-    static OffsetSpec latest() { return OffsetSpec(Cluster::kLatestTimestamp); }
+    // Member templates so that naming the cluster's constants does not build the cluster class in every program.
+    template <class D = void>
+    static OffsetSpec earliest() { return OffsetSpec(detail::ClusterImpl<D>::kEarliestTimestamp); }
+    template <class D = void>
+    static OffsetSpec latest() { return OffsetSpec(detail::ClusterImpl<D>::kLatestTimestamp); }
     static OffsetSpec forTimestamp(int64_t timestamp_ms) { return OffsetSpec(timestamp_ms); }
     int64_t timestamp() const noexcept { return spec_; }
 
@@ -207,6 +211,8 @@ template <class D>
 class DescribeTopicsResultImpl {
     // The parts, named through this template's parameter so that they too are compiled only when used.
     using Scheduler = SchedulerImpl<D>;
+    // Plain types named through D too: containers of them are then built only with this class.
+    using TopicDescription = Dependent<kstream_sim::TopicDescription, D>;
 
 public:
     DescribeTopicsResultImpl(Scheduler& scheduler, std::map<std::string, KafkaFuture<TopicDescription>> values)
@@ -239,6 +245,9 @@ template <class D>
 class ListOffsetsResultImpl {
     // The parts, named through this template's parameter so that they too are compiled only when used.
     using Scheduler = SchedulerImpl<D>;
+    // Plain types named through D too: containers of them are then built only with this class.
+    using ListOffsetsResultInfo = Dependent<kstream_sim::ListOffsetsResultInfo, D>;
+    using TopicPartition = Dependent<kstream_sim::TopicPartition, D>;
 
 public:
     ListOffsetsResultImpl(Scheduler& scheduler, std::map<TopicPartition, KafkaFuture<ListOffsetsResultInfo>> values)
@@ -384,6 +393,8 @@ namespace detail {
 template <class D>
 class DescribeConsumerGroupsResultImpl {
     using Scheduler = SchedulerImpl<D>;
+    // Plain types named through D too: containers of them are then built only with this class.
+    using ConsumerGroupDescription = Dependent<kstream_sim::ConsumerGroupDescription, D>;
 
 public:
     DescribeConsumerGroupsResultImpl(Scheduler& scheduler, std::map<std::string, KafkaFuture<ConsumerGroupDescription>> values)
@@ -416,6 +427,20 @@ class AdminImpl {
     using DescribeTopicsResult = DescribeTopicsResultImpl<D>;
     using ListOffsetsResult = ListOffsetsResultImpl<D>;
     using DescribeConsumerGroupsResult = DescribeConsumerGroupsResultImpl<D>;
+    // Plain types named through D too: containers of them are then built only with this class.
+    using CommittedOffset = Dependent<kstream_sim::CommittedOffset, D>;
+    using ConsumerGroupDescription = Dependent<kstream_sim::ConsumerGroupDescription, D>;
+    using ConsumerGroupListing = Dependent<kstream_sim::ConsumerGroupListing, D>;
+    using ListOffsetsResultInfo = Dependent<kstream_sim::ListOffsetsResultInfo, D>;
+    using MemberDescription = Dependent<kstream_sim::MemberDescription, D>;
+    using NewPartitions = Dependent<kstream_sim::NewPartitions, D>;
+    using NewTopic = Dependent<kstream_sim::NewTopic, D>;
+    using Node = Dependent<kstream_sim::Node, D>;
+    using OffsetAndMetadata = Dependent<kstream_sim::OffsetAndMetadata, D>;
+    using OffsetSpec = Dependent<kstream_sim::OffsetSpec, D>;
+    using TopicDescription = Dependent<kstream_sim::TopicDescription, D>;
+    using TopicPartition = Dependent<kstream_sim::TopicPartition, D>;
+    using TopicPartitionInfo = Dependent<kstream_sim::TopicPartitionInfo, D>;
 
 public:
     explicit AdminImpl(Cluster& cluster, const Properties& props = {})

@@ -29,8 +29,9 @@
 #include <utility>
 #include <vector>
 
-#include "../core/algorithms.hpp"
 #include "../broker/record.hpp"
+#include "../core/algorithms.hpp"
+#include "../core/dependent.hpp"
 #include "../core/errors.hpp"
 #include "../core/hashing.hpp"
 
@@ -381,6 +382,8 @@ template <class D = void>
 class StickyAssignmentImpl {
     using JavaHashSet = JavaHashSetImpl<D>;
     using PartitionMovements = PartitionMovementsImpl<D>;
+    // Plain types named through D too: containers of them are then built only with this class.
+    using TopicPartition = Dependent<kstream_sim::TopicPartition, D>;
 
 public:
     StickyAssignmentImpl(const AssignorInput& in, bool eager_user_data)

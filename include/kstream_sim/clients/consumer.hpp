@@ -110,6 +110,17 @@ class ConsumerCoreImpl {
     using AbstractConfig = AbstractConfigImpl<D>;
     using Scheduler = SchedulerImpl<D>;
     using Pattern = PatternImpl<D>;
+    // Plain types named through D too: containers of them are then built only with this class.
+    using TopicPartition = Dependent<kstream_sim::TopicPartition, D>;
+    using OffsetAndMetadata = Dependent<kstream_sim::OffsetAndMetadata, D>;
+    using PartitionInfo = Dependent<kstream_sim::PartitionInfo, D>;
+    using JoinGroupResult = Dependent<kstream_sim::JoinGroupResult, D>;
+    using SyncGroupResult = Dependent<kstream_sim::SyncGroupResult, D>;
+    using RawRecord = Dependent<detail::RawRecord, D>;
+    using CommittedOffset = Dependent<kstream_sim::CommittedOffset, D>;
+    using ConsumerRebalanceListener = Dependent<kstream_sim::ConsumerRebalanceListener, D>;
+    using FetchPartitionData = Dependent<kstream_sim::FetchPartitionData, D>;
+    using JoinGroupResponseMember = Dependent<kstream_sim::JoinGroupResponseMember, D>;
 
 public:
     ConsumerCoreImpl(Cluster& cluster, const Properties& props)
@@ -1195,8 +1206,10 @@ private:
 
 template <class K, class V>
 class KafkaConsumer {
-    // The core, named through K so that its class is built only in programs that make a consumer.
+    // The core and the cluster, named through K so that their classes are built only in programs that make a
+    // consumer.
     using Core = detail::Dependent<detail::ConsumerCore, K>;
+    using Cluster = detail::Dependent<kstream_sim::Cluster, K>;
 
 public:
     KafkaConsumer(Cluster& cluster, const Properties& props, Deserializer<K> key_deserializer = {}, Deserializer<V> value_deserializer = {})

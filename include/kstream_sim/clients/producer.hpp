@@ -143,6 +143,15 @@ class ProducerCoreImpl {
     using Properties = PropertiesImpl<D>;
     using AbstractConfig = AbstractConfigImpl<D>;
     using Scheduler = SchedulerImpl<D>;
+    // Plain types named through D too: containers of them are then built only with this class.
+    using CommittedOffset = Dependent<kstream_sim::CommittedOffset, D>;
+    using OffsetAndMetadata = Dependent<kstream_sim::OffsetAndMetadata, D>;
+    using PartitionInfo = Dependent<kstream_sim::PartitionInfo, D>;
+    using ProduceEntry = Dependent<kstream_sim::ProduceEntry, D>;
+    using ProducePartitionResult = Dependent<kstream_sim::ProducePartitionResult, D>;
+    using ProducerBatch = Dependent<detail::ProducerBatch, D>;
+    using RecordMetadata = Dependent<kstream_sim::RecordMetadata, D>;
+    using TopicPartition = Dependent<kstream_sim::TopicPartition, D>;
 
 public:
     ProducerCoreImpl(Cluster& cluster, const Properties& props, Partitioner partitioner)

@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "dependent.hpp"
 #include "errors.hpp"
 
 namespace kstream_sim {
@@ -81,6 +82,9 @@ namespace detail {
 
 template <class D>
 class PropertiesImpl {
+    // Plain types named through D too: containers of them are then built only with this class.
+    using ConfigValue = Dependent<kstream_sim::ConfigValue, D>;
+
 public:
     PropertiesImpl() = default;
     PropertiesImpl(std::initializer_list<std::pair<const std::string, ConfigValue>> entries) : entries_(entries) {}
@@ -244,6 +248,9 @@ namespace detail {
 
 template <class D>
 class ConfigDefImpl {
+    // Plain types named through D too: containers of them are then built only with this class.
+    using ConfigKey = Dependent<kstream_sim::ConfigKey, D>;
+
 public:
     ConfigDefImpl& define(ConfigKey key) {
         keys_[key.name] = std::move(key);
@@ -369,6 +376,9 @@ private:
 
 template <class D>
 class AbstractConfigImpl {
+    // Plain types named through D too: containers of them are then built only with this class.
+    using ParsedValue = Dependent<kstream_sim::ParsedValue, D>;
+
 public:
     AbstractConfigImpl(const ConfigDefImpl<D>& def, const PropertiesImpl<D>& props, const std::string& owner) : owner_(owner) {
         for (const auto& [name, value] : props) {
@@ -420,7 +430,7 @@ private:
         if (it == values_.end()) throw ConfigException("kstream_sim internal: " + owner_ + " has no configuration " + name);
         return it->second;
     }
-    const ParsedValue& as(const std::string& name, ParsedValue::Kind kind) const {
+    const ParsedValue& as(const std::string& name, typename ParsedValue::Kind kind) const {
         const ParsedValue& v = get(name);
         if (v.kind == kind) return v;
         throw ConfigException("Missing required configuration \"" + name + "\" which has no default value.");

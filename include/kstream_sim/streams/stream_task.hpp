@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "../core/config.hpp"
+#include "../core/dependent.hpp"
 #include "../core/hashing.hpp"
 #include "state_stores.hpp"
 #include "topology_builder.hpp"
@@ -466,6 +467,9 @@ template <class D>
 class StreamTaskImpl {
     using SourceNode = SourceNodeImpl<D>;
     using SinkNode = SinkNodeImpl<D>;
+    // Plain types named through D too: containers of them are then built only with this class.
+    using KeyValueBytesStore = Dependent<detail::KeyValueBytesStore, D>;
+    using ProcessorNode = Dependent<detail::ProcessorNode, D>;
 
 public:
     // Builds the nodes and stores of the given node groups (sub-topologies) for one partition.

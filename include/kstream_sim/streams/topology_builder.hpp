@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "../core/algorithms.hpp"
+#include "../core/dependent.hpp"
 #include "../core/hashing.hpp"
 #include "../core/pattern.hpp"
 #include "state_stores.hpp"
@@ -345,6 +346,11 @@ using InternalTopologyBuilder = InternalTopologyBuilderImpl<>;
 template <class D>
 class InternalTopologyBuilderImpl {
     using JavaTreeSet = JavaTreeSetImpl<D>;
+    // Plain types named through D too: containers of them are then built only with this class.
+    using ErasedTopicNameExtractor = Dependent<detail::ErasedTopicNameExtractor, D>;
+    using NodeDef = Dependent<detail::NodeDef, D>;
+    using ProcessorNode = Dependent<detail::ProcessorNode, D>;
+    using StoreDef = Dependent<detail::StoreDef, D>;
 
 public:
     // Nodes in the order they were added (Kafka's nodeFactories, a LinkedHashMap).

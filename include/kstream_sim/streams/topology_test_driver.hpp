@@ -26,6 +26,7 @@
 #include <utility>
 #include <vector>
 
+#include "../core/dependent.hpp"
 #include "../core/hashing.hpp"
 #include "processor_api.hpp"
 #include "stream_task.hpp"
@@ -117,6 +118,9 @@ template <class D>
 class TopologyTestDriverImpl : private detail::TaskHost {
     using StreamTask = detail::StreamTaskImpl<D>;
     using AbstractConfig = detail::AbstractConfigImpl<D>;
+    // Plain types named through D too: containers of them are then built only with this class.
+    using StateStore = Dependent<kstream_sim::StateStore, D>;
+    using TimestampExtractor = Dependent<kstream_sim::TimestampExtractor, D>;
 public:
     explicit TopologyTestDriverImpl(const Topology& topology, const Properties& config = {}, int64_t initial_wall_clock_ms = 0)
         : TopologyTestDriverImpl(topology, config, TopicPartitionCounts{}, initial_wall_clock_ms) {}
