@@ -10,6 +10,9 @@
 #   env: RUNS=5  COMPILERS="g++ clang++-19" (those not installed are skipped)  KSTREAM_SIM_HEADER=<path>
 #        LAYERS="core broker clients": instead of the single header, include the parts of these layers only
 #        (from include/, in reading order), e.g. to see what the Streams layer adds.
+#        INSTRUCTIONS=1: also count the instructions each compile executes (one run under valgrind's
+#        cachegrind, about 30 times slower). The count does not depend on the machine's load, so it compares
+#        two versions of the header reliably on a busy machine; times remain the measure of the target.
 # Prints one line per compiler and header, then the ratio; with --markdown also a table for docs/performance.md.
 set -euo pipefail
 
@@ -64,6 +67,23 @@ best_time() {
     echo "$best_wall $best_cpu"
 }
 
+# instructions <compiler> <source>: instructions executed by the compile (all its processes), in billions, or
+# "n/a" when the compile fails under valgrind (clang++ 19 does on the full header here).
+instructions() {
+    local out
+    if out="$(valgrind --tool=cachegrind --cache-sim=no --trace-children=yes --cachegrind-out-file=/dev/null \
+                  "$1" -std=c++17 -O0 -c "$2" -o "$work/out.o" 2>&1)"; then
+        awk '/I *refs:/ { gsub(",", "", $NF); total += $NF } END { printf "%.2f", total / 1e9 }' <<< "$out"
+    else
+        echo "n/a"
+    fi
+}
+count="${INSTRUCTIONS:-0}"
+if [[ "$count" == 1 ]] && ! command -v valgrind > /dev/null 2>&1; then
+    echo "include_cost: INSTRUCTIONS=1 needs valgrind (apt-get install -y valgrind)" >&2
+    exit 1
+fi
+
 rows=()
 for cxx in $compilers; do
     if ! command -v "$cxx" > /dev/null 2>&1; then
@@ -90,6 +110,11 @@ for cxx in $compilers; do
     echo "INCLUDE $cxx kstream_sim wall_s=$k_wall cpu_s=$k_cpu"
     echo "INCLUDE $cxx nlohmann_json wall_s=$n_wall cpu_s=$n_cpu"
     echo "INCLUDE $cxx ratio wall=$ratio_wall cpu=$ratio_cpu (target <= 0.85)"
+    if [[ "$count" == 1 ]]; then
+        k_ins="$(instructions "$cxx" "$work/kstream_sim_empty.cpp")"
+        n_ins="$(instructions "$cxx" "$work/nlohmann_empty.cpp")"
+        echo "INCLUDE $cxx instructions kstream_sim=${k_ins}G nlohmann_json=${n_ins}G ratio=$(awk -v a="$k_ins" -v b="$n_ins" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else printf "n/a" }')"
+    fi
     rows+=("| $version | $k_wall s ($k_cpu s CPU) | $n_wall s ($n_cpu s CPU) | **$ratio_wall** ($ratio_cpu CPU) |")
 done
 
