@@ -151,6 +151,7 @@ KSTREAM_SIM_EXCEPTION(OffsetOutOfRangeException, ApiException)
 KSTREAM_SIM_EXCEPTION(InvalidOffsetException, KafkaException)
 KSTREAM_SIM_EXCEPTION(NoOffsetForPartitionException, InvalidOffsetException)
 KSTREAM_SIM_EXCEPTION(CommitFailedException, KafkaException)
+KSTREAM_SIM_EXCEPTION(RetriableCommitFailedException, RetriableException)
 KSTREAM_SIM_EXCEPTION(RebalanceInProgressException, ApiException)
 KSTREAM_SIM_EXCEPTION(GroupIdNotFoundException, ApiException)
 KSTREAM_SIM_EXCEPTION(InvalidGroupIdException, ApiException)
@@ -168,6 +169,20 @@ KSTREAM_SIM_EXCEPTION(TransactionAbortedException, ApiException)
 KSTREAM_SIM_EXCEPTION(UnsupportedVersionException, ApiException)
 
 #undef KSTREAM_SIM_EXCEPTION
+
+namespace detail {
+// Whether the exception held by `error` is an E (or derives from it).
+template <class E>
+bool holds(const std::exception_ptr& error) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const E&) {
+        return true;
+    } catch (...) {
+        return false;
+    }
+}
+}  // namespace detail
 
 }  // namespace kstream_sim
 // ==== [END PART] core/errors.hpp ===================================================================================
@@ -3451,6 +3466,53 @@ public:
         if (broker_id < 0 || broker_id >= brokerCount() || !brokers_[static_cast<size_t>(broker_id)].alive) broker_id = anyLiveBroker();
         toBroker(broker_id, [this, broker_id, handle = std::move(handle)] { toClient(handle(), broker_id); });
     }
+    // A client's request with its client.id on the network, so that isolateClient() and MessageFilter::client()
+    // apply to it: `handle` runs at the broker and answers through `respond` (at once or later, as a JoinGroup
+    // waits for the rebalance) with what then runs at the client. A request whose broker is down, or that gets
+    // no response within `timeout_ms` (the request or the response was lost, which breaks the connection), calls
+    // `on_failure` at the client instead, which has reconnected by then. A request for a broker that is down
+    // (or for -1) goes to a live one.
+    using Respond = std::function<void(std::function<void()>)>;
+    void requestAsync(const std::shared_ptr<const std::string>& client_id, ApiKey api, int32_t broker_id, int64_t timeout_ms,
+                      std::function<void(Respond)> handle, std::function<void()> on_failure) {
+        if (broker_id < 0 || broker_id >= brokerCount() || !brokers_[static_cast<size_t>(broker_id)].alive) broker_id = anyLiveBroker();
+        struct Call {
+            bool finished = false;
+            uint64_t timer = 0;
+        };
+        auto call = std::make_shared<Call>();
+        auto fail = [this, call, client_id, broker_id, on_failure = std::move(on_failure)] {
+            if (call->finished) return;
+            call->finished = true;
+            scheduler_.cancel(call->timer);
+            reconnect(*client_id, broker_id);
+            if (on_failure) on_failure();
+        };
+        call->timer = scheduler_.timerAfter(timeout_ms, fail);
+        Envelope m;
+        m.api = api;
+        m.client = client_id.get();
+        m.broker = broker_id;
+        toBroker(broker_id, m, [this, m, call, client_id, handle = std::move(handle)] {
+            handle([this, m, call, client_id](std::function<void()> deliver) {
+                Envelope response = m;
+                response.direction = Direction::Response;
+                toClient(response, [this, call, client_id, deliver = std::move(deliver)] {
+                    if (call->finished) return;
+                    call->finished = true;
+                    scheduler_.cancel(call->timer);
+                    if (deliver) deliver();
+                });
+            });
+        }, fail);
+    }
+    // The same, for a request the broker answers at once: `handle` returns what runs at the client.
+    void request(const std::shared_ptr<const std::string>& client_id, ApiKey api, int32_t broker_id, int64_t timeout_ms,
+                 std::function<std::function<void()>()> handle, std::function<void()> on_failure) {
+        requestAsync(client_id, api, broker_id, timeout_ms, [handle = std::move(handle)](const Respond& respond) { respond(handle()); },
+                     std::move(on_failure));
+    }
+
     // A client reconnects to a broker after it gave up on the old connection (see send()).
     void reconnect(const std::string& client_id, int32_t broker_id) {
         auto key = std::make_pair(client_id, broker_id);
@@ -3630,9 +3692,10 @@ public:
     static constexpr int64_t kClientRequestTimeoutMs = 30000;
     static constexpr int64_t kReconnectBackoffMs = 50;  // reconnect.backoff.ms
     using FetchCallback = std::function<void(std::vector<FetchPartitionData>)>;
-    void fetch(int32_t broker_id, std::vector<std::pair<TopicPartition, int64_t>> partitions, FetchParams params,
-               FetchCallback on_response) {
+    void fetch(const std::shared_ptr<const std::string>& client_id, int32_t broker_id, std::vector<std::pair<TopicPartition, int64_t>> partitions,
+               FetchParams params, FetchCallback on_response) {
         auto request = std::make_shared<ParkedFetch>();
+        request->client_id = client_id;
         request->broker_id = broker_id;
         request->partitions = std::move(partitions);
         request->params = params;
@@ -3640,6 +3703,7 @@ public:
         request->timer = scheduler_.timerAfter(kClientRequestTimeoutMs + params.max_wait_ms, [this, request] { failFetch(request); });
         Envelope m;
         m.api = ApiKey::Fetch;
+        m.client = client_id.get();
         m.broker = broker_id;
         toBroker(broker_id, m, [this, request] {
             if (fetchIsSatisfied(*request) || request->params.max_wait_ms <= 0) return completeFetch(request);
@@ -3835,6 +3899,7 @@ public:
 
 private:
     struct ParkedFetch {
+        std::shared_ptr<const std::string> client_id;
         int32_t broker_id = 0;
         std::vector<std::pair<TopicPartition, int64_t>> partitions;
         FetchParams params;
@@ -3850,6 +3915,7 @@ private:
         if (f->delivered) return;
         f->delivered = true;
         scheduler_.cancel(f->timer);
+        reconnect(*f->client_id, f->broker_id);
         std::vector<FetchPartitionData> response;
         for (const auto& entry : f->partitions) {
             FetchPartitionData d;
@@ -3978,6 +4044,7 @@ private:
         Envelope m;
         m.api = ApiKey::Fetch;
         m.direction = Direction::Response;
+        m.client = f->client_id.get();
         m.broker = f->broker_id;
         toClient(m, [this, f, response = std::move(response)]() mutable {
             if (f->delivered) return;
@@ -5699,10 +5766,11 @@ public:
     friend bool operator==(const OffsetAndMetadata& a, const OffsetAndMetadata& b) {
         return a.offset_ == b.offset_ && a.leader_epoch_ == b.leader_epoch_ && a.metadata_ == b.metadata_;
     }
-    friend std::ostream& operator<<(std::ostream& out, const OffsetAndMetadata& o) {
-        return out << "OffsetAndMetadata{offset=" << o.offset_ << ", leaderEpoch="
-                   << (o.leader_epoch_ ? std::to_string(*o.leader_epoch_) : std::string("null")) << ", metadata='" << o.metadata_ << "'}";
+    std::string toString() const {
+        return "OffsetAndMetadata{offset=" + std::to_string(offset_) + ", leaderEpoch=" +
+               (leader_epoch_ ? std::to_string(*leader_epoch_) : std::string("null")) + ", metadata='" + metadata_ + "'}";
     }
+    friend std::ostream& operator<<(std::ostream& out, const OffsetAndMetadata& o) { return out << o.toString(); }
 
 private:
     int64_t offset_;
@@ -7443,7 +7511,7 @@ private:
             // (Not while aborting a transaction: a batch retried after the abort marker would start a new one.)
             if (r.error && b.attempts <= retries_ && cluster_.nowMs() - b.created_ms < delivery_timeout_ms_ &&
                 txn_state_ != TxnState::AbortingTransaction &&
-                (isRetriable(r.error) || (idempotent_ && earlierBatchUnresolved(r.error, b, q)))) {
+                (detail::holds<RetriableException>(r.error) || (idempotent_ && earlierBatchUnresolved(r.error, b, q)))) {
                 requeue(request.batches[i], q);
                 continue;
             }
@@ -7464,15 +7532,6 @@ private:
             for (auto& b : kv.second.batches) b->base_sequence = -1;
     }
 
-    static bool isRetriable(const std::exception_ptr& error) {
-        try {
-            std::rethrow_exception(error);
-        } catch (const RetriableException&) {
-            return true;
-        } catch (...) {
-            return false;
-        }
-    }
     // An OutOfOrderSequenceException for a batch while an earlier batch of its partition is still unresolved
     // (in flight or waiting to be retried): the gap is that batch's, so this one is retried after it (Kafka's
     // Sender does the same). Otherwise the gap is real and the batch fails.
@@ -8731,6 +8790,8 @@ public:
         instance_id_ = config_.getOptionalString(ConsumerConfig::GROUP_INSTANCE_ID_CONFIG);
         client_id_ = config_.getString(ConsumerConfig::CLIENT_ID_CONFIG);
         if (client_id_.empty()) client_id_ = cluster.nextClientId(group_id_ ? "consumer-" + *group_id_ : std::string("consumer"));
+        network_id_ = std::make_shared<const std::string>(client_id_);
+        request_timeout_ms_ = config_.getInt(ConsumerConfig::REQUEST_TIMEOUT_MS_CONFIG);
         auto_commit_ = group_id_ && config_.getBoolean(ConsumerConfig::ENABLE_AUTO_COMMIT_CONFIG);
         auto_commit_interval_ms_ = config_.getInt(ConsumerConfig::AUTO_COMMIT_INTERVAL_MS_CONFIG);
         next_auto_commit_ms_ = cluster.nowMs() + auto_commit_interval_ms_;
@@ -8916,17 +8977,18 @@ public:
         auto results = std::make_shared<std::map<TopicPartition, PartitionLog::TimestampAndOffset>>();
         auto errors = std::make_shared<std::exception_ptr>();
         auto pending = std::make_shared<size_t>(partitions.size());
+        Awaiting awaiting;
         for (const auto& tp : partitions) {
-            cluster_.roundTrip(leaderOrAny(tp), [c = &cluster_, tp, spec, results, errors, pending,
-                                                 read_committed = fetch_.read_committed]() -> std::function<void()> {
-                try {
-                    auto found = c->listOffset(tp, spec, read_committed);
-                    return [=] { (*results)[tp] = found; --*pending; };
-                } catch (const KafkaException&) {
-                    auto e = std::current_exception();
-                    return [=] { *errors = e; --*pending; };
-                }
-            });
+            sendUntilAnswered(ApiKey::ListOffsets, [this, tp] { return leaderOrAny(tp); }, awaiting.wanted,
+                              [c = &cluster_, tp, spec, results, errors, pending, read_committed = fetch_.read_committed]() -> std::function<void()> {
+                                  try {
+                                      auto found = c->listOffset(tp, spec, read_committed);
+                                      return [=] { (*results)[tp] = found; --*pending; };
+                                  } catch (const KafkaException&) {
+                                      auto e = std::current_exception();
+                                      return [=] { *errors = e; --*pending; };
+                                  }
+                              });
         }
         blockUntil(cluster_.scheduler(), [&] { return *pending == 0; }, "listOffsets", timeout_ms);
         if (*errors) std::rethrow_exception(*errors);
@@ -8938,7 +9000,9 @@ public:
         auto result = std::make_shared<std::map<TopicPartition, std::optional<OffsetAndMetadata>>>();
         auto done = std::make_shared<bool>(false);
         const std::string group = *group_id_;
-        cluster_.roundTrip(coordinator(), [c = &cluster_, group, partitions, result, done]() -> std::function<void()> {
+        Awaiting awaiting;
+        sendUntilAnswered(ApiKey::OffsetFetch, [this] { return coordinator(); }, awaiting.wanted,
+                          [c = &cluster_, group, partitions, result, done]() -> std::function<void()> {
             std::map<TopicPartition, std::optional<OffsetAndMetadata>> found;
             const ConsumerGroupState* g = c->groupCoordinator().find(group);
             for (const auto& tp : partitions) {
@@ -8982,8 +9046,8 @@ public:
         const int32_t generation = subscribed ? generation_ : -1;
         std::map<TopicPartition, CommittedOffset> commit;
         for (const auto& [tp, o] : offsets) commit[tp] = CommittedOffset{o.offset(), o.leaderEpoch(), o.metadata(), cluster_.nowMs()};
-        cluster_.roundTrip(coordinator(), [this, alive = alive_, c = &cluster_, group, member, instance, generation, commit,
-                                           on_done]() -> std::function<void()> {
+        cluster_.request(network_id_, ApiKey::OffsetCommit, coordinator(), request_timeout_ms_,
+                         [this, alive = alive_, c = &cluster_, group, member, instance, generation, commit, on_done]() -> std::function<void()> {
             const GroupError e = c->commitGroupOffsets(group, member, instance, generation, commit);
             return [this, alive, e, generation, commit, on_done] {
                 if (e == GroupError::NONE) return on_done(nullptr);
@@ -9007,17 +9071,34 @@ public:
                     "processing. You can address this either by increasing max.poll.interval.ms or by reducing the maximum "
                     "size of batches returned in poll() with max.poll.records.")));
             };
+        }, [on_done] {
+            on_done(std::make_exception_ptr(RetriableCommitFailedException(
+                "Offset commit failed with a retriable exception. You should retry committing the latest consumed offsets.")));
         });
     }
 
     void commitSync(const std::map<TopicPartition, OffsetAndMetadata>& offsets, int64_t timeout_ms) {
         ensureOpen();
         if (offsets.empty()) return;
-        auto done = std::make_shared<bool>(false);
-        auto error = std::make_shared<std::exception_ptr>();
-        sendCommit(offsets, [done, error](std::exception_ptr e) { *error = e; *done = true; });
-        blockUntil(cluster_.scheduler(), [&] { return *done; }, "commitSync", timeout_ms);
-        if (*error) std::rethrow_exception(*error);
+        // A commit that got no answer (a lost request or response, the coordinator down) is sent again after
+        // retry.backoff.ms until the timeout, as ConsumerCoordinator.commitOffsetsSync does.
+        const int64_t deadline = cluster_.nowMs() + timeout_ms;
+        for (;;) {
+            auto done = std::make_shared<bool>(false);
+            auto error = std::make_shared<std::exception_ptr>();
+            sendCommit(offsets, [done, error](std::exception_ptr e) { *error = e; *done = true; });
+            const bool answered = cluster_.scheduler().runUntil(deadline, [&] { return *done; });
+            const bool retry = answered && *error && detail::holds<RetriableCommitFailedException>(*error);
+            if (!answered || (retry && cluster_.nowMs() + retry_backoff_ms_ >= deadline))
+                throw TimeoutException("Timeout of " + std::to_string(timeout_ms) + "ms expired before successfully committing offsets " +
+                                       describeOffsets(offsets));
+            if (retry) {
+                cluster_.scheduler().advanceTo(cluster_.nowMs() + retry_backoff_ms_);
+                continue;
+            }
+            if (*error) std::rethrow_exception(*error);
+            break;
+        }
         last_commit_ = offsets;
     }
 
@@ -9070,7 +9151,9 @@ public:
 
     std::vector<PartitionInfo> partitionsFor(const std::string& topic, int64_t timeout_ms) {
         auto result = std::make_shared<std::optional<std::vector<PartitionInfo>>>();
-        cluster_.roundTrip(0, [c = &cluster_, topic, result, allow = allow_auto_create_]() -> std::function<void()> {
+        Awaiting awaiting;
+        sendUntilAnswered(ApiKey::Metadata, [] { return -1; }, awaiting.wanted,
+                          [c = &cluster_, topic, result, allow = allow_auto_create_]() -> std::function<void()> {
             std::vector<PartitionInfo> out;
             if (TopicState* t = c->metadataFor(topic, allow))
                 for (const auto& p : t->partitions) out.emplace_back(topic, p.partition, p.leader, p.replicas, p.isr);
@@ -9083,7 +9166,8 @@ public:
     std::map<std::string, std::vector<PartitionInfo>> listTopics(int64_t timeout_ms) {
         auto result = std::make_shared<std::optional<std::map<std::string, std::vector<PartitionInfo>>>>();
         const bool exclude_internal = config_.getBoolean(ConsumerConfig::EXCLUDE_INTERNAL_TOPICS_CONFIG);
-        cluster_.roundTrip(0, [c = &cluster_, result, exclude_internal]() -> std::function<void()> {
+        Awaiting awaiting;
+        sendUntilAnswered(ApiKey::Metadata, [] { return -1; }, awaiting.wanted, [c = &cluster_, result, exclude_internal]() -> std::function<void()> {
             std::map<std::string, std::vector<PartitionInfo>> out;
             for (const auto& name : c->topicNames(!exclude_internal))
                 for (const auto& p : c->topic(name).partitions) out[name].emplace_back(name, p.partition, p.leader, p.replicas, p.isr);
@@ -9142,6 +9226,33 @@ private:
     }
 
     int32_t coordinator() { return cluster_.coordinatorFor(*group_id_); }
+
+    // ---- requests that a blocking call waits for ----
+    // While an Awaiting lives, the call that made it still wants its answer.
+    struct Awaiting {
+        std::shared_ptr<bool> wanted = std::make_shared<bool>(true);
+        ~Awaiting() { *wanted = false; }
+    };
+    // Sends a request to the broker `target()` picks (asked again at every attempt: a leader or coordinator may
+    // have moved), and again after retry.backoff.ms each time it fails (its broker down, or no answer within
+    // request.timeout.ms), as long as the caller still waits: Kafka's clients retry such requests until the
+    // call's own timeout.
+    template <class Target, class Handle>
+    void sendUntilAnswered(ApiKey api, Target target, const std::shared_ptr<bool>& wanted, Handle handle) {
+        cluster_.request(network_id_, api, target(), request_timeout_ms_, handle, [this, alive = alive_, api, target, wanted, handle] {
+            if (!*alive || !*wanted) return;
+            cluster_.scheduler().after(retry_backoff_ms_, [this, alive, api, target, wanted, handle] {
+                if (*alive && *wanted) sendUntilAnswered(api, target, wanted, handle);
+            });
+        });
+    }
+
+    // Kafka's Map.toString of offsets: {orders-0=OffsetAndMetadata{offset=3, leaderEpoch=null, metadata=''}}.
+    static std::string describeOffsets(const std::map<TopicPartition, OffsetAndMetadata>& offsets) {
+        std::string out = "{";
+        for (const auto& [tp, o] : offsets) out += (out.size() > 1 ? ", " : "") + tp.toString() + "=" + o.toString();
+        return out + "}";
+    }
     int32_t leaderOrAny(const TopicPartition& tp) const {
         const int32_t leader = cluster_.leaderFor(tp);
         return leader >= 0 ? leader : 0;
@@ -9289,15 +9400,23 @@ private:
         request.rebalance_timeout_ms = max_poll_interval_ms_;
         request.protocols = joinProtocols();
         const bool allow = allow_auto_create_;
-        cluster_.toBroker(coordinator(), [this, alive = alive_, c = &cluster_, request, allow] {
-            for (const auto& t : request.protocols.front().second.topics) c->metadataFor(t, allow);
-            const int32_t broker = c->coordinatorFor(request.group_id);
-            c->groupCoordinator().joinGroup(request, [this, alive, c, broker](JoinGroupResult r) {
-                c->toClient([this, alive, r] {
-                    if (*alive) join_response_ = r;
-                }, broker);
+        // A JoinGroup waits at the coordinator for the rebalance: Kafka gives it rebalance.timeout.ms + 5 s.
+        const int64_t timeout = std::max<int64_t>(request_timeout_ms_, max_poll_interval_ms_ + 5000);
+        cluster_.requestAsync(network_id_, ApiKey::JoinGroup, coordinator(), timeout,
+            [this, alive = alive_, c = &cluster_, request, allow](const auto& respond) {
+                for (const auto& t : request.protocols.front().second.topics) c->metadataFor(t, allow);
+                c->groupCoordinator().joinGroup(request, [this, alive, respond](JoinGroupResult r) {
+                    respond([this, alive, r] {
+                        if (*alive) join_response_ = r;
+                    });
+                });
+            },
+            [this, alive = alive_] {
+                if (!*alive) return;
+                JoinGroupResult lost;
+                lost.error = GroupError::COORDINATOR_NOT_AVAILABLE;  // join again
+                join_response_ = lost;
             });
-        });
     }
 
     void onJoinResponse(JoinGroupResult r) {
@@ -9341,15 +9460,21 @@ private:
                 throw;
             }
         }
-        cluster_.toBroker(coordinator(), [this, alive = alive_, c = &cluster_, group = *group_id_, member = member_id_,
-                                          instance = instance_id_, generation = generation_, assignment] {
-            const int32_t broker = c->coordinatorFor(group);
-            c->groupCoordinator().syncGroup(group, member, instance, generation, assignment, [this, alive, c, broker, generation](SyncGroupResult s) {
-                c->toClient([this, alive, s, generation] {
-                    if (*alive && generation == generation_ && member_state_ == MemberState::CompletingRebalance) sync_response_ = s;
-                }, broker);
+        const int64_t timeout = std::max<int64_t>(request_timeout_ms_, max_poll_interval_ms_ + 5000);
+        auto deliver = [this, alive = alive_, generation = generation_](SyncGroupResult s) {
+            if (*alive && generation == generation_ && member_state_ == MemberState::CompletingRebalance) sync_response_ = s;
+        };
+        cluster_.requestAsync(network_id_, ApiKey::SyncGroup, coordinator(), timeout,
+            [c = &cluster_, group = *group_id_, member = member_id_, instance = instance_id_, generation = generation_, assignment,
+             deliver](const auto& respond) {
+                c->groupCoordinator().syncGroup(group, member, instance, generation, assignment,
+                                                [respond, deliver](SyncGroupResult s) { respond([deliver, s] { deliver(s); }); });
+            },
+            [deliver] {
+                SyncGroupResult lost;
+                lost.error = GroupError::COORDINATOR_NOT_AVAILABLE;  // join again
+                deliver(lost);
             });
-        });
     }
 
     // The leader's part: Kafka's ConsumerCoordinator.onLeaderElected runs the chosen assignor over the members.
@@ -9440,7 +9565,7 @@ private:
     void requestMetadata() {
         if (metadata_in_flight_) return;
         metadata_in_flight_ = true;
-        cluster_.roundTrip(0, [this, alive = alive_, c = &cluster_]() -> std::function<void()> {
+        cluster_.request(network_id_, ApiKey::Metadata, -1, request_timeout_ms_, [this, alive = alive_, c = &cluster_]() -> std::function<void()> {
             std::map<std::string, TopicMetadata> found;
             for (const auto& name : c->topicNames(true)) {
                 const TopicState& t = c->topic(name);
@@ -9454,6 +9579,8 @@ private:
                 ++metadata_version_;
                 last_metadata_ms_ = cluster_.nowMs();
             };
+        }, [this, alive = alive_] {
+            if (*alive) metadata_in_flight_ = false;  // no answer: the next poll or heartbeat tick asks again
         });
     }
     // Whether the background refresh (every metadata.max.age.ms) matters: for a pattern, and for the leader,
@@ -9512,13 +9639,16 @@ private:
         if (wantsMetadataRefresh() && cluster_.nowMs() >= last_metadata_ms_ + metadata_max_age_ms_) requestMetadata();
         if (cluster_.nowMs() >= next_heartbeat_ms_) {
             next_heartbeat_ms_ = cluster_.nowMs() + heartbeat_interval_ms_;
-            cluster_.toBroker(coordinator(), [this, alive = alive_, c = &cluster_, group = *group_id_, member = member_id_,
-                                              instance = instance_id_, generation = generation_, epoch] {
-                const GroupError e = c->groupCoordinator().heartbeat(group, member, instance, generation);
-                c->toClient([this, alive, e, epoch] {
-                    if (*alive && epoch == heartbeat_epoch_) onHeartbeatResponse(e);
-                }, c->coordinatorFor(group));
-            });
+            // A heartbeat that gets no answer is not retried: the next one goes at its time.
+            cluster_.request(network_id_, ApiKey::Heartbeat, coordinator(), request_timeout_ms_,
+                             [this, alive = alive_, c = &cluster_, group = *group_id_, member = member_id_, instance = instance_id_,
+                              generation = generation_, epoch]() -> std::function<void()> {
+                                 const GroupError e = c->groupCoordinator().heartbeat(group, member, instance, generation);
+                                 return [this, alive, e, epoch] {
+                                     if (*alive && epoch == heartbeat_epoch_) onHeartbeatResponse(e);
+                                 };
+                             },
+                             {});
         }
         scheduleHeartbeatTick(epoch);
     }
@@ -9553,9 +9683,12 @@ private:
     // LeaveGroup, sent only by dynamic members: a static member's partitions wait for it until its session expires.
     void maybeLeaveGroup() {
         if (!instance_id_ && !member_id_.empty() && member_state_ != MemberState::Unjoined) {
-            cluster_.toBroker(coordinator(), [c = &cluster_, group = *group_id_, member = member_id_] {
-                c->groupCoordinator().leaveGroup(group, member, std::nullopt);
-            });
+            cluster_.request(network_id_, ApiKey::LeaveGroup, coordinator(), request_timeout_ms_,
+                             [c = &cluster_, group = *group_id_, member = member_id_]() -> std::function<void()> {
+                                 c->groupCoordinator().leaveGroup(group, member, std::nullopt);
+                                 return {};
+                             },
+                             {});
         }
         resetGeneration(true);
         rejoin_needed_ = mode_ == Mode::Subscribed;
@@ -9634,7 +9767,7 @@ private:
         for (auto& entry : by_broker) {
             const int32_t broker = entry.first;  // a named copy: lambdas may not capture structured bindings in C++17
             fetches_in_flight_.insert(broker);
-            cluster_.fetch(broker, std::move(entry.second), fetch_, [this, broker, alive = alive_](std::vector<FetchPartitionData> response) {
+            cluster_.fetch(network_id_, broker, std::move(entry.second), fetch_, [this, broker, alive = alive_](std::vector<FetchPartitionData> response) {
                 if (!*alive) return;
                 fetches_in_flight_.erase(broker);
                 ++fetch_responses_;
@@ -9748,6 +9881,8 @@ private:
     std::optional<std::string> group_id_;
     std::optional<std::string> instance_id_;
     std::string client_id_;
+    std::shared_ptr<const std::string> network_id_;  // client_id_, as the requests carry it on the network
+    int64_t request_timeout_ms_ = 30000;
     std::string member_id_;
     int32_t generation_ = -1;
     // The group membership (AbstractCoordinator/ConsumerCoordinator's state).
@@ -9889,6 +10024,14 @@ public:
 
     void commitSync() { core_->commitSync(core_->allConsumedOffsets(), core_->defaultApiTimeoutMs()); }
     void commitSync(const std::map<TopicPartition, OffsetAndMetadata>& offsets) { core_->commitSync(offsets, core_->defaultApiTimeoutMs()); }
+    template <class Rep, class Period>
+    void commitSync(std::chrono::duration<Rep, Period> timeout) {
+        core_->commitSync(core_->allConsumedOffsets(), std::chrono::duration_cast<Millis>(timeout).count());
+    }
+    template <class Rep, class Period>
+    void commitSync(const std::map<TopicPartition, OffsetAndMetadata>& offsets, std::chrono::duration<Rep, Period> timeout) {
+        core_->commitSync(offsets, std::chrono::duration_cast<Millis>(timeout).count());
+    }
     void commitAsync(OffsetCommitCallback callback = {}) { core_->commitAsync(core_->allConsumedOffsets(), std::move(callback)); }
     void commitAsync(const std::map<TopicPartition, OffsetAndMetadata>& offsets, OffsetCommitCallback callback) {
         core_->commitAsync(offsets, std::move(callback));

@@ -1,6 +1,7 @@
 // Consumer groups, step by step: a group scales out from one consumer to three, one crashes between
-// processing and committing, and a static member restarts without a rebalance. Every line is the same on
-// every run: the group protocol, heartbeats and timeouts all run on the virtual clock.
+// processing and committing, a static member restarts without a rebalance, and a member cut off from the
+// network is replaced, then comes back. Every line is the same on every run: the group protocol, heartbeats
+// and timeouts all run on the virtual clock.
 #include <kstream_sim.hpp>
 
 #include <iostream>
@@ -138,7 +139,16 @@ int main() {
         std::cout << "    " << tp.toString() << " end " << end.offset() << " committed " << committed.at(tp).offset() << " lag "
                   << end.offset() - committed.at(tp).offset() << "\n";
 
-    std::cout << "== 6. Shutdown: closing members revoke their partitions and leave ==\n";
+    std::cout << "== 6. A is cut off from the network: the group moves on; healed, A finds out and rejoins ==\n";
+    cluster.isolateClient("A");
+    runFor(cluster, {a.get(), c2.get()}, 12000, false);  // no commits now: A's would time out (its commitSync retries for 60 s)
+    owners(cluster, "A's session expired");
+    std::cout << "    A still believes it owns " << a->assignment().size() << " partitions: it has heard nothing\n";
+    cluster.healClient("A");
+    runFor(cluster, {a.get(), c2.get()}, 40000, false);  // A's unanswered requests time out (request.timeout.ms); it rejoins
+    owners(cluster, "A is back");
+
+    std::cout << "== 7. Shutdown: closing members revoke their partitions and leave ==\n";
     c2->close();
     a->close();
 }

@@ -340,3 +340,25 @@ TEST_CASE("network jitter delays messages but never reorders a producer's batche
     producer.flush();
     for (int i = 0; i < 50; ++i) CHECK(sends[static_cast<size_t>(i)].get().offset() == i);
 }
+
+TEST_CASE("isolateClient: a consumer cut off gets nothing; healed, it fetches again once its lost fetch has timed out",
+          "[consumer][network]") {
+    Fixture f;
+    f.produce(3);
+    KafkaConsumer<std::string, std::string> c(f.cluster, Properties{{"client.id", "reader"}, {"auto.offset.reset", "earliest"}});
+    c.assign({TopicPartition("t", 0)});
+    CHECK(values(c.poll(1s)) == std::vector<std::string>{"v0", "v1", "v2"});
+
+    f.cluster.isolateClient("reader");
+    f.produce(2, 0, "w");
+    const int64_t cut_at = f.cluster.nowMs();
+    CHECK(c.poll(5s).isEmpty());
+    f.cluster.healClient("reader");
+    std::vector<std::string> got;
+    while (got.size() < 2 && f.cluster.nowMs() - cut_at < 60000)
+        for (const auto& r : c.poll(1s)) got.push_back(r.value());
+    CHECK(got == std::vector<std::string>{"w0", "w1"});
+    // The fetch lost while cut off fails after request.timeout.ms (30 s) plus fetch.max.wait.ms; the next one gets through.
+    CHECK(f.cluster.nowMs() - cut_at >= 30000);
+    CHECK(f.cluster.nowMs() - cut_at < 40000);
+}

@@ -579,3 +579,54 @@ TEST_CASE("the leader rebalances the group when a subscribed topic gains partiti
     CHECK(c1->assignment() == tps("t", {2, 3}));
     CHECK(f.cluster.groupCoordinator().find("g")->generation == 2);
 }
+
+TEST_CASE("isolateClient: a cut-off member's session expires and the others take over; healed, it finds out and rejoins",
+          "[groups][liveness][network]") {
+    Fixture f;
+    auto c0 = f.consumer("c0", kRange, Properties{{"session.timeout.ms", 10000}});
+    auto c1 = f.consumer("c1", kRange, Properties{{"session.timeout.ms", 10000}});
+    f.subscribe(*c0, "c0");
+    f.subscribe(*c1, "c1");
+    Fixture::pollAll({c0.get(), c1.get()});
+    REQUIRE(c0->assignment() == tps("t", {0, 1, 2}));
+    f.takeLog();
+
+    f.cluster.isolateClient("c0");
+    Fixture::pollAll({c0.get(), c1.get()}, 16000);
+    CHECK(c1->assignment() == tps("t", {0, 1, 2, 3, 4, 5}));
+    CHECK(f.cluster.groupCoordinator().find("g")->members.size() == 1);
+    CHECK(c0->assignment() == tps("t", {0, 1, 2}));  // a zombie: it has heard nothing, so it still believes it owns them
+
+    f.cluster.healClient("c0");
+    Fixture::pollAll({c0.get(), c1.get()}, 60000);  // its requests in flight time out (request.timeout.ms), then it rejoins
+    CHECK(c0->assignment() == tps("t", {0, 1, 2}));
+    CHECK(c1->assignment() == tps("t", {3, 4, 5}));
+    CHECK(f.takeLog() == std::vector<std::string>{"c1 revoked [t-3, t-4, t-5]", "c1 assigned [t-0, t-1, t-2, t-3, t-4, t-5]",
+                                                  "c0 lost [t-0, t-1, t-2]", "c1 revoked [t-0, t-1, t-2, t-3, t-4, t-5]",
+                                                  "c1 assigned [t-3, t-4, t-5]", "c0 assigned [t-0, t-1, t-2]"});
+}
+
+TEST_CASE("isolateClient: commitSync retries until its timeout, then TimeoutException; commitAsync reports a retriable failure",
+          "[groups][network][errors]") {
+    Fixture f;
+    f.produce(2);
+    auto c0 = f.consumer("c0");
+    c0->assign({TopicPartition("t", 0)});  // committing without being a member: the group has none
+    c0->poll(100ms);
+    f.cluster.isolateClient("c0");
+    const int64_t before = f.cluster.nowMs();
+    CHECK_THROWS_MATCHES(c0->commitSync({{TopicPartition("t", 0), OffsetAndMetadata(1)}}, 45s), TimeoutException,
+                         Catch::Matchers::Message("Timeout of 45000ms expired before successfully committing offsets "
+                                                  "{t-0=OffsetAndMetadata{offset=1, leaderEpoch=null, metadata=''}}"));
+    CHECK(f.cluster.nowMs() - before == 45000);
+    std::string failure;
+    c0->commitAsync({{TopicPartition("t", 0), OffsetAndMetadata(1)}},
+                    [&](const std::map<TopicPartition, OffsetAndMetadata>&, const KafkaException* e) {
+                        failure = e && dynamic_cast<const RetriableCommitFailedException*>(e) ? e->what() : "not retriable";
+                    });
+    for (int i = 0; i < 400 && failure.empty(); ++i) c0->poll(100ms);
+    CHECK(failure == "Offset commit failed with a retriable exception. You should retry committing the latest consumed offsets.");
+    f.cluster.healClient("c0");
+    c0->commitSync({{TopicPartition("t", 0), OffsetAndMetadata(1)}});
+    CHECK(c0->committed({TopicPartition("t", 0)}).at(TopicPartition("t", 0))->offset() == 1);
+}

@@ -337,6 +337,53 @@ public:
         if (broker_id < 0 || broker_id >= brokerCount() || !brokers_[static_cast<size_t>(broker_id)].alive) broker_id = anyLiveBroker();
         toBroker(broker_id, [this, broker_id, handle = std::move(handle)] { toClient(handle(), broker_id); });
     }
+    // A client's request with its client.id on the network, so that isolateClient() and MessageFilter::client()
+    // apply to it: `handle` runs at the broker and answers through `respond` (at once or later, as a JoinGroup
+    // waits for the rebalance) with what then runs at the client. A request whose broker is down, or that gets
+    // no response within `timeout_ms` (the request or the response was lost, which breaks the connection), calls
+    // `on_failure` at the client instead, which has reconnected by then. A request for a broker that is down
+    // (or for -1) goes to a live one.
+    using Respond = std::function<void(std::function<void()>)>;
+    void requestAsync(const std::shared_ptr<const std::string>& client_id, ApiKey api, int32_t broker_id, int64_t timeout_ms,
+                      std::function<void(Respond)> handle, std::function<void()> on_failure) {
+        if (broker_id < 0 || broker_id >= brokerCount() || !brokers_[static_cast<size_t>(broker_id)].alive) broker_id = anyLiveBroker();
+        struct Call {
+            bool finished = false;
+            uint64_t timer = 0;
+        };
+        auto call = std::make_shared<Call>();
+        auto fail = [this, call, client_id, broker_id, on_failure = std::move(on_failure)] {
+            if (call->finished) return;
+            call->finished = true;
+            scheduler_.cancel(call->timer);
+            reconnect(*client_id, broker_id);
+            if (on_failure) on_failure();
+        };
+        call->timer = scheduler_.timerAfter(timeout_ms, fail);
+        Envelope m;
+        m.api = api;
+        m.client = client_id.get();
+        m.broker = broker_id;
+        toBroker(broker_id, m, [this, m, call, client_id, handle = std::move(handle)] {
+            handle([this, m, call, client_id](std::function<void()> deliver) {
+                Envelope response = m;
+                response.direction = Direction::Response;
+                toClient(response, [this, call, client_id, deliver = std::move(deliver)] {
+                    if (call->finished) return;
+                    call->finished = true;
+                    scheduler_.cancel(call->timer);
+                    if (deliver) deliver();
+                });
+            });
+        }, fail);
+    }
+    // The same, for a request the broker answers at once: `handle` returns what runs at the client.
+    void request(const std::shared_ptr<const std::string>& client_id, ApiKey api, int32_t broker_id, int64_t timeout_ms,
+                 std::function<std::function<void()>()> handle, std::function<void()> on_failure) {
+        requestAsync(client_id, api, broker_id, timeout_ms, [handle = std::move(handle)](const Respond& respond) { respond(handle()); },
+                     std::move(on_failure));
+    }
+
     // A client reconnects to a broker after it gave up on the old connection (see send()).
     void reconnect(const std::string& client_id, int32_t broker_id) {
         auto key = std::make_pair(client_id, broker_id);
@@ -516,9 +563,10 @@ public:
     static constexpr int64_t kClientRequestTimeoutMs = 30000;
     static constexpr int64_t kReconnectBackoffMs = 50;  // reconnect.backoff.ms
     using FetchCallback = std::function<void(std::vector<FetchPartitionData>)>;
-    void fetch(int32_t broker_id, std::vector<std::pair<TopicPartition, int64_t>> partitions, FetchParams params,
-               FetchCallback on_response) {
+    void fetch(const std::shared_ptr<const std::string>& client_id, int32_t broker_id, std::vector<std::pair<TopicPartition, int64_t>> partitions,
+               FetchParams params, FetchCallback on_response) {
         auto request = std::make_shared<ParkedFetch>();
+        request->client_id = client_id;
         request->broker_id = broker_id;
         request->partitions = std::move(partitions);
         request->params = params;
@@ -526,6 +574,7 @@ public:
         request->timer = scheduler_.timerAfter(kClientRequestTimeoutMs + params.max_wait_ms, [this, request] { failFetch(request); });
         Envelope m;
         m.api = ApiKey::Fetch;
+        m.client = client_id.get();
         m.broker = broker_id;
         toBroker(broker_id, m, [this, request] {
             if (fetchIsSatisfied(*request) || request->params.max_wait_ms <= 0) return completeFetch(request);
@@ -721,6 +770,7 @@ public:
 
 private:
     struct ParkedFetch {
+        std::shared_ptr<const std::string> client_id;
         int32_t broker_id = 0;
         std::vector<std::pair<TopicPartition, int64_t>> partitions;
         FetchParams params;
@@ -736,6 +786,7 @@ private:
         if (f->delivered) return;
         f->delivered = true;
         scheduler_.cancel(f->timer);
+        reconnect(*f->client_id, f->broker_id);
         std::vector<FetchPartitionData> response;
         for (const auto& entry : f->partitions) {
             FetchPartitionData d;
@@ -864,6 +915,7 @@ private:
         Envelope m;
         m.api = ApiKey::Fetch;
         m.direction = Direction::Response;
+        m.client = f->client_id.get();
         m.broker = f->broker_id;
         toClient(m, [this, f, response = std::move(response)]() mutable {
             if (f->delivered) return;

@@ -95,10 +95,11 @@ public:
     friend bool operator==(const OffsetAndMetadata& a, const OffsetAndMetadata& b) {
         return a.offset_ == b.offset_ && a.leader_epoch_ == b.leader_epoch_ && a.metadata_ == b.metadata_;
     }
-    friend std::ostream& operator<<(std::ostream& out, const OffsetAndMetadata& o) {
-        return out << "OffsetAndMetadata{offset=" << o.offset_ << ", leaderEpoch="
-                   << (o.leader_epoch_ ? std::to_string(*o.leader_epoch_) : std::string("null")) << ", metadata='" << o.metadata_ << "'}";
+    std::string toString() const {
+        return "OffsetAndMetadata{offset=" + std::to_string(offset_) + ", leaderEpoch=" +
+               (leader_epoch_ ? std::to_string(*leader_epoch_) : std::string("null")) + ", metadata='" + metadata_ + "'}";
     }
+    friend std::ostream& operator<<(std::ostream& out, const OffsetAndMetadata& o) { return out << o.toString(); }
 
 private:
     int64_t offset_;

@@ -933,7 +933,7 @@ private:
             // (Not while aborting a transaction: a batch retried after the abort marker would start a new one.)
             if (r.error && b.attempts <= retries_ && cluster_.nowMs() - b.created_ms < delivery_timeout_ms_ &&
                 txn_state_ != TxnState::AbortingTransaction &&
-                (isRetriable(r.error) || (idempotent_ && earlierBatchUnresolved(r.error, b, q)))) {
+                (detail::holds<RetriableException>(r.error) || (idempotent_ && earlierBatchUnresolved(r.error, b, q)))) {
                 requeue(request.batches[i], q);
                 continue;
             }
@@ -954,15 +954,6 @@ private:
             for (auto& b : kv.second.batches) b->base_sequence = -1;
     }
 
-    static bool isRetriable(const std::exception_ptr& error) {
-        try {
-            std::rethrow_exception(error);
-        } catch (const RetriableException&) {
-            return true;
-        } catch (...) {
-            return false;
-        }
-    }
     // An OutOfOrderSequenceException for a batch while an earlier batch of its partition is still unresolved
     // (in flight or waiting to be retried): the gap is that batch's, so this one is retried after it (Kafka's
     // Sender does the same). Otherwise the gap is real and the batch fails.

@@ -79,6 +79,7 @@ KSTREAM_SIM_EXCEPTION(OffsetOutOfRangeException, ApiException)
 KSTREAM_SIM_EXCEPTION(InvalidOffsetException, KafkaException)
 KSTREAM_SIM_EXCEPTION(NoOffsetForPartitionException, InvalidOffsetException)
 KSTREAM_SIM_EXCEPTION(CommitFailedException, KafkaException)
+KSTREAM_SIM_EXCEPTION(RetriableCommitFailedException, RetriableException)
 KSTREAM_SIM_EXCEPTION(RebalanceInProgressException, ApiException)
 KSTREAM_SIM_EXCEPTION(GroupIdNotFoundException, ApiException)
 KSTREAM_SIM_EXCEPTION(InvalidGroupIdException, ApiException)
@@ -96,5 +97,19 @@ KSTREAM_SIM_EXCEPTION(TransactionAbortedException, ApiException)
 KSTREAM_SIM_EXCEPTION(UnsupportedVersionException, ApiException)
 
 #undef KSTREAM_SIM_EXCEPTION
+
+namespace detail {
+// Whether the exception held by `error` is an E (or derives from it).
+template <class E>
+bool holds(const std::exception_ptr& error) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const E&) {
+        return true;
+    } catch (...) {
+        return false;
+    }
+}
+}  // namespace detail
 
 }  // namespace kstream_sim
