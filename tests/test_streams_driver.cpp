@@ -410,3 +410,112 @@ TEST_CASE("co-partitioning: fixed counts of cogrouped repartition topics must ag
         .aggregate([] { return S(); });
     CHECK_THROWS_WITH(builder.build(), "Invalid topology: Following topics do not have the same number of partitions: [{x-repartition=2, y-repartition=3}]");
 }
+
+TEST_CASE("state stores: thousands of keys written, deleted and written again read back exactly, all() in key order",
+          "[streams][driver]") {
+    for (bool caching : {true, false}) {
+        StreamsBuilder builder;
+        Materialized m = Materialized::as("kv");
+        builder.table<std::string, std::optional<std::string>>("t", caching ? m : m.withCachingDisabled());
+        TopologyTestDriver driver(builder.build());
+        auto in = driver.createInputTopic<std::string, std::optional<std::string>>("t");
+        auto key = [](int i) { return "k" + std::to_string(i); };
+        std::map<std::string, std::string> expected;
+        for (int i = 0; i < 3000; ++i) {  // every key once, in scattered order
+            in.pipeInput(key(i * 7 % 3000), std::optional<std::string>("v" + std::to_string(i)));
+            expected[key(i * 7 % 3000)] = "v" + std::to_string(i);
+        }
+        for (int k = 0; k < 3000; k += 3) {
+            in.pipeInput(key(k), std::nullopt);
+            expected.erase(key(k));
+        }
+        for (int k = 0; k < 3000; k += 6) {
+            in.pipeInput(key(k), std::optional<std::string>("again"));
+            expected[key(k)] = "again";
+        }
+        for (int k = 1; k < 3000; k += 5) {
+            in.pipeInput(key(k), std::optional<std::string>("over"));
+            expected[key(k)] = "over";
+        }
+        auto store = driver.getKeyValueStore<std::string, std::string>("kv");
+        std::vector<std::string> order;
+        std::map<std::string, std::string> seen;
+        for (const auto& kv : store.all()) {
+            order.push_back(kv.key);
+            seen[kv.key] = kv.value;
+        }
+        CHECK(seen == expected);
+        CHECK(std::is_sorted(order.begin(), order.end()));
+        CHECK(store.approximateNumEntries() == static_cast<int64_t>(expected.size()));
+        for (int k = 0; k < 3000; ++k) {
+            auto it = expected.find(key(k));
+            CHECK(store.get(key(k)) == (it == expected.end() ? std::nullopt : std::optional<std::string>(it->second)));
+        }
+    }
+}
+
+TEST_CASE("caching: a full cache evicts the least recently used entry first (a read is a use), writing it through",
+          "[streams][driver]") {
+    // Lower-case letters count into a cached store, an upper-case letter only reads its lower-case key. What is
+    // written through (evicted, or flushed at commit oldest write first) shows in the changelog.
+    struct Counter : Processor<std::string, std::string, std::string, std::string> {
+        KeyValueStore<std::string, int64_t> counts;
+        void init(ProcessorContext<std::string, std::string>& c) override {
+            counts = c.getStateStore<KeyValueStore<std::string, int64_t>>("counts");
+        }
+        void process(const Record<std::string, std::string>& r) override {
+            for (char c : r.value()) {
+                if (c >= 'A' && c <= 'Z') {
+                    (void)counts.get(std::string(1, static_cast<char>(c - 'A' + 'a')));
+                    continue;
+                }
+                counts.put(std::string(1, c), counts.get(std::string(1, c)).value_or(0) + 1);
+            }
+        }
+    };
+    auto changelog = [&](const char* cache_bytes) {
+        StreamsBuilder builder;
+        builder.addStateStore(
+            Stores::keyValueStoreBuilder<std::string, int64_t>(Stores::inMemoryKeyValueStore("counts")).withCachingEnabled());
+        builder.stream<std::string, std::string>("in").process([] { return std::make_unique<Counter>(); }, "counts");
+        TopologyTestDriver driver(builder.build(), Properties{{"application.id", "evict"}, {"statestore.cache.max.bytes", cache_bytes}});
+        auto in = driver.createInputTopic<std::string, std::string>("in");
+        in.pipeInput("x", "abcAdeBfaAg");
+        in.pipeInput("y", "gfedcbaGAab");
+        std::string out;
+        for (const auto& kv : driver.createOutputTopic<std::string, int64_t>("evict-counts-changelog").readKeyValuesToList())
+            out += (out.empty() ? "" : " ") + kv.key + "=" + std::to_string(kv.value);
+        return out;
+    };
+    // Room for about one entry: every write but the last evicts the one before.
+    CHECK(changelog("60") == "a=1 b=1 c=1 d=1 e=1 f=1 a=2 g=1 g=2 f=2 e=2 d=2 c=2 b=2 a=4 b=3");
+    // Room for about three: the read of a ("A") makes b and c older than a, so they go first.
+    CHECK(changelog("180") == "b=1 c=1 a=1 d=1 e=1 f=1 a=2 g=1 g=2 f=2 e=2 d=2 c=2 a=4 b=3");
+    // Room for all: only the commits write through, one record per key, oldest write first.
+    CHECK(changelog("100000") == "b=1 c=1 d=1 e=1 f=1 a=2 g=1 g=2 f=2 e=2 d=2 c=2 a=4 b=3");
+}
+
+TEST_CASE("TestOutputTopic: records read one at a time while more are written come out in order, nulls included",
+          "[streams][driver]") {
+    StreamsBuilder builder;
+    builder.stream<std::string, std::optional<std::string>>("in").to("out");
+    TopologyTestDriver driver(builder.build());
+    auto in = driver.createInputTopic<std::string, std::optional<std::string>>("in");
+    auto out = driver.createOutputTopic<std::string, std::optional<std::string>>("out");
+    auto value = [](int i) {
+        return i % 7 == 0 ? std::nullopt : std::optional<std::string>(std::string(static_cast<size_t>(i % 13), 'x') + std::to_string(i));
+    };
+    std::vector<TestRecord<std::string, std::optional<std::string>>> read;
+    for (int i = 0; i < 5000; ++i) {
+        in.pipeInput("k" + std::to_string(i), value(i), int64_t{i});
+        if (i % 2 == 1) read.push_back(out.readRecord());
+    }
+    CHECK(out.getQueueSize() == 2500);
+    for (auto& r : out.readRecordsToList()) read.push_back(std::move(r));
+    REQUIRE(read.size() == 5000);
+    for (int i = 0; i < 5000; ++i) {
+        CHECK(read[static_cast<size_t>(i)].key() == "k" + std::to_string(i));
+        CHECK(read[static_cast<size_t>(i)].value() == value(i));
+        CHECK(read[static_cast<size_t>(i)].timestamp() == i);
+    }
+}

@@ -161,7 +161,7 @@ public:
                 if (old_value) c.oldValue = value_serde_->deserialize(rawValueOf(*old_value));
                 out.value.emplace<Change>(std::move(c));
                 out.timestamp = new_value ? timestampOf(*new_value) : rc.timestamp;
-                out.headers = rc.headers;
+                assignHeaders(out.headers, rc.headers);
                 forward(out);
             },
             state_->send_old_values);

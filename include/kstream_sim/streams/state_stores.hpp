@@ -12,13 +12,14 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
+#include <deque>
 #include <functional>
 #include <list>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -72,6 +73,22 @@ struct RecordContext {
     Headers headers;
 };
 
+// Copies headers, skipping the work when both lists are empty (most records have no headers, and a copy of an
+// empty list still costs a few dozen instructions; these copies happen several times per record). A template
+// only so that it is compiled when used (see "Include cost" in docs/performance.md).
+template <class H>
+void assignHeaders(H& to, const H& from) {
+    if (!from.empty() || !to.empty()) to = from;
+}
+template <class C>
+void assignRecordContext(C& to, const C& from) {
+    to.timestamp = from.timestamp;
+    to.offset = from.offset;
+    to.partition = from.partition;
+    to.topic = from.topic;
+    assignHeaders(to.headers, from.headers);
+}
+
 // Timestamped value encoding: 8-byte big-endian timestamp, then the value's bytes.
 inline Bytes encodeTimestamped(int64_t timestamp, const Bytes* value) {
     Bytes out;
@@ -98,7 +115,8 @@ public:
     virtual void logChange(const std::string& changelog_topic, const Bytes& key, const Bytes* value, int64_t timestamp,
                            const Headers& headers) = 0;
     virtual const RecordContext& recordContext() const = 0;
-    // While a cache flushes an entry, the entry's own context is current (nested: a stack).
+    // While a cache flushes an entry, the entry's own context is current (nested: a stack). The context is not
+    // copied: it must stay valid until popped.
     virtual void pushRecordContext(const RecordContext& context) = 0;
     virtual void popRecordContext() = 0;
 };
@@ -121,15 +139,117 @@ public:
     virtual bool setFlushListener(FlushListener /*listener*/, bool /*send_old_values*/) { return false; }
 };
 
-// Hashes a key's bytes for the stores' hash maps (murmur2; no observable order depends on it: range() sorts).
-// Deliberately not noexcept: libstdc++ then keeps each node's hash, so a lookup compares hashes before bytes.
-struct BytesHash {
-    size_t operator()(const Bytes& b) const { return static_cast<uint32_t>(murmur2(b.data(), b.size())); }
-};
+// The stores' hash table: key bytes -> Mapped, open addressing with linear probing. A lookup reads one slot
+// (the key's 32-bit murmur2 hash and the entry's position), then the entry, whose key it compares only when the
+// hashes match; a node-based std::unordered_map reads a bucket, the node before, the node and the key, each a
+// likely cache miss once the store outgrows the CPU cache. Entries live in a std::deque: pointers to them stay
+// valid while the table grows, and an erased entry's place is reused. forEach() visits entries in an order that
+// depends on the hashes: callers that show an order sort what they return (range(), as Kafka's is by key bytes).
+template <class Mapped>
+struct BytesHashTableEntry {
+    Bytes key;
+    Mapped mapped{};
+    uint32_t hash = 0;
+    uint32_t id = 0;  // position in the table's entries
+    uint8_t head[16] = {};  // the key's first bytes: a short key compares without reading the key's own buffer
 
-// BytesHash as a type that depends on D: a store's hash map is then instantiated only with the store.
-template <class D>
-struct BytesHashFor : BytesHash {};
+    bool matches(const Bytes& k) const {
+        if (k.size() != key.size()) return false;
+        const size_t n = std::min(k.size(), sizeof head);
+        if (n != 0 && std::memcmp(head, k.data(), n) != 0) return false;
+        return k.size() == n || std::memcmp(key.data() + n, k.data() + n, k.size() - n) == 0;
+    }
+};
+template <class Mapped>
+class BytesHashTable {
+public:
+    using Entry = BytesHashTableEntry<Mapped>;
+
+    size_t size() const noexcept { return count_; }
+    Entry* find(const Bytes& key) {
+        if (count_ == 0) return nullptr;
+        const size_t i = slotOf(key, hashOf(key));
+        return slots_[i].id == kEmpty ? nullptr : &entries_[slots_[i].id];
+    }
+    // The entry for key, added with a default Mapped when absent; `added` says which.
+    Entry& insert(const Bytes& key, bool* added = nullptr) {
+        if (2 * (count_ + 1) > slots_.size()) grow();  // at most half full: short probe sequences
+        const uint32_t h = hashOf(key);
+        const size_t i = slotOf(key, h);
+        if (added) *added = slots_[i].id == kEmpty;
+        if (slots_[i].id != kEmpty) return entries_[slots_[i].id];
+        uint32_t id;
+        if (free_.empty()) {
+            id = static_cast<uint32_t>(entries_.size());
+            entries_.emplace_back();
+        } else {
+            id = free_.back();
+            free_.pop_back();
+        }
+        Entry& e = entries_[id];
+        e.key = key;
+        if (!key.empty()) std::memcpy(e.head, key.data(), std::min(key.size(), sizeof e.head));
+        e.hash = h;
+        e.id = id;
+        slots_[i] = Slot{h, id};
+        ++count_;
+        return e;
+    }
+    // Removes an entry (pointers to it then refer to a free place that a later insert reuses).
+    void erase(Entry& e) {
+        size_t i = e.hash & mask_;
+        while (slots_[i].id != e.id) i = (i + 1) & mask_;
+        // Backward-shift deletion: move later entries of the probe sequence up, so no tombstones are needed.
+        for (size_t j = (i + 1) & mask_; slots_[j].id != kEmpty; j = (j + 1) & mask_) {
+            const size_t home = slots_[j].hash & mask_;
+            const bool stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);  // home in (i, j]
+            if (stays) continue;
+            slots_[i] = slots_[j];
+            i = j;
+        }
+        slots_[i].id = kEmpty;
+        e.key.clear();
+        e.mapped = Mapped{};
+        free_.push_back(e.id);
+        --count_;
+    }
+    template <class F>
+    void forEach(F&& f) {
+        for (const Slot& s : slots_)
+            if (s.id != kEmpty) f(entries_[s.id]);
+    }
+
+private:
+    struct Slot {
+        uint32_t hash;
+        uint32_t id;
+    };
+    static constexpr uint32_t kEmpty = 0xffffffffu;
+    static uint32_t hashOf(const Bytes& key) { return static_cast<uint32_t>(murmur2(key.data(), key.size())); }
+    // The slot holding key, or the empty slot where it would go.
+    size_t slotOf(const Bytes& key, uint32_t h) const {
+        size_t i = h & mask_;
+        while (slots_[i].id != kEmpty && !(slots_[i].hash == h && entries_[slots_[i].id].matches(key))) i = (i + 1) & mask_;
+        return i;
+    }
+    void grow() {
+        std::vector<Slot> old(std::max<size_t>(16, 2 * slots_.size()), Slot{0, kEmpty});
+        old.swap(slots_);
+        mask_ = slots_.size() - 1;
+        for (const Slot& s : old) {
+            if (s.id == kEmpty) continue;
+            size_t i = s.hash & mask_;
+            while (slots_[i].id != kEmpty) i = (i + 1) & mask_;
+            slots_[i] = s;
+        }
+    }
+
+    std::vector<Slot> slots_;  // a power of two in size
+    size_t mask_ = 0;
+    size_t count_ = 0;
+    std::deque<Entry> entries_;
+    std::vector<uint32_t> free_;  // places of erased entries
+};
 
 // The stores are class templates only so that they are compiled when used (see "Include cost" in
 // docs/performance.md); the names without Impl are the types.
@@ -143,7 +263,7 @@ using InMemoryKeyValueBytesStore = InMemoryKeyValueBytesStoreImpl<>;
 using ChangeLoggingKeyValueBytesStore = ChangeLoggingKeyValueBytesStoreImpl<>;
 using CachingKeyValueBytesStore = CachingKeyValueBytesStoreImpl<>;
 
-// Kafka's InMemoryKeyValueStore (a TreeMap of bytes): a hash map here, sorted by the unsigned key bytes when a
+// Kafka's InMemoryKeyValueStore (a TreeMap of bytes): a hash table here, sorted by the unsigned key bytes when a
 // range is read, so point reads and writes cost a hash instead of a tree walk of byte comparisons.
 template <class D>
 class InMemoryKeyValueBytesStoreImpl final : public KeyValueBytesStore {
@@ -156,28 +276,26 @@ public:
     void close() override { open_ = false; }
 
     const Bytes* get(const Bytes& key) override {
-        if (last_ && last_->first == key) return &last_->second;
-        auto it = map_.find(key);
-        if (it == map_.end()) return nullptr;
-        last_ = &*it;
-        return &it->second;
+        Entry* e = lookup(key);
+        return e ? &e->mapped : nullptr;
     }
     // A write after a read of the same key (a cache flush, an aggregation) reuses the read's lookup.
     void put(const Bytes& key, const Bytes* value) override {
+        Entry* e = lookup(key);
         if (!value) {
+            if (e) map_.erase(*e);
             last_ = nullptr;
-            map_.erase(key);
-        } else if (last_ && last_->first == key) {
-            last_->second.assign(value->begin(), value->end());
-        } else {
-            last_ = &*map_.insert_or_assign(key, *value).first;
+            return;
         }
+        if (!e) last_ = e = &map_.insert(key);
+        e->mapped.assign(value->begin(), value->end());
     }
     Entries range(const Bytes* from, const Bytes* to, bool reverse) override {
         Entries out;
         if (from && to && *to < *from) return out;
-        for (const auto& [key, value] : map_)
-            if ((!from || !(key < *from)) && (!to || !(*to < key))) out.emplace_back(key, value);
+        map_.forEach([&](const Entry& e) {
+            if ((!from || !(e.key < *from)) && (!to || !(*to < e.key))) out.emplace_back(e.key, e.mapped);
+        });
         std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
         if (reverse) std::reverse(out.begin(), out.end());
         return out;
@@ -185,11 +303,19 @@ public:
     int64_t approximateNumEntries() override { return static_cast<int64_t>(map_.size()); }
 
 private:
+    using Entry = BytesHashTableEntry<Dependent<Bytes, D>>;
+    Entry* lookup(const Bytes& key) {
+        if (last_ && last_->matches(key)) return last_;
+        Entry* e = map_.find(key);
+        if (e) last_ = e;
+        return e;
+    }
+
     std::string name_;
     bool persistent_;
     bool open_ = true;
-    std::unordered_map<Bytes, Bytes, BytesHashFor<D>> map_;  // keys compare (in range()) as unsigned bytes, like Kafka's Bytes
-    typename std::unordered_map<Bytes, Bytes, BytesHashFor<D>>::value_type* last_ = nullptr;  // the entry looked up last (node pointers survive rehashing)
+    BytesHashTable<Dependent<Bytes, D>> map_;  // keys compare (in range()) as unsigned bytes, like Kafka's Bytes
+    Entry* last_ = nullptr;  // the entry looked up last
 };
 
 // A layer around another store; forwards everything by default.
@@ -275,7 +401,7 @@ public:
     const Bytes* get(const Bytes& key) override {
         if (Node* n = lookup(key)) {
             touch(*n);
-            return n->second.value ? &*n->second.value : nullptr;
+            return n->mapped.value ? &*n->mapped.value : nullptr;
         }
         return inner_->get(key);
     }
@@ -283,19 +409,19 @@ public:
         const RecordContext& rc = context_ ? context_->recordContext() : empty_;
         Node* n = lookup(key);
         if (!n) {
-            n = &*entries_.emplace(key, Entry{}).first;
-            n->second.lru = lru_.insert(lru_.end(), n);
+            n = &entries_.insert(key);
+            use(*n);
             last_ = n;
         } else {
-            account(-n->second.size);
+            account(-n->mapped.size);
             touch(*n);
-            if (n->second.dirty) spare_.splice(spare_.end(), dirty_, n->second.dirty_pos);
+            if (n->mapped.dirty) spare_.splice(spare_.end(), dirty_, n->mapped.dirty_pos);
         }
-        Entry& e = n->second;
+        Entry& e = n->mapped;
         if (!value) e.value.reset();
         else if (e.value) e.value->assign(value->begin(), value->end());  // reuses the entry's buffer
         else e.value.emplace(*value);
-        e.context = rc;
+        assignRecordContext(e.context, rc);
         e.dirty = true;
         e.dirty_pos = appendDirty(n);
         e.size = entrySize(key, e);
@@ -306,10 +432,10 @@ public:
         // Merge the dirty cache over the store: what a reader sees is the newest write.
         std::map<Bytes, std::optional<Bytes>> merged;
         for (auto& kv : inner_->range(from, to, false)) merged.emplace(std::move(kv.first), std::move(kv.second));
-        for (const auto& [key, e] : entries_) {
-            if ((from && key < *from) || (to && *to < key)) continue;
-            merged[key] = e.value;
-        }
+        entries_.forEach([&](const Node& n) {
+            if ((from && n.key < *from) || (to && *to < n.key)) return;
+            merged[n.key] = n.mapped.value;
+        });
         Entries out;
         for (auto& [k, v] : merged)
             if (v) out.emplace_back(k, *v);
@@ -330,24 +456,24 @@ public:
 
 private:
     struct Entry;
-    using Node = std::pair<const Bytes, Entry>;
+    using Node = BytesHashTableEntry<Entry>;  // the table's entry: key, Entry, and the table's bookkeeping
     struct Entry {
         std::optional<Bytes> value;
         RecordContext context;
         bool dirty = false;
         int64_t size = 0;
-        typename std::list<Node*>::iterator lru;
+        uint64_t last_use = 0;  // the use_clock_ of its last use (0: none, an erased entry)
         typename std::list<Node*>::iterator dirty_pos;
     };
-    using Map = std::unordered_map<Bytes, Entry, BytesHashFor<D>>;  // node-based: the lists' node pointers stay valid
+    using Map = BytesHashTable<Entry>;
 
     // The entry for key, if cached. An aggregation reads a key and then writes it: the last entry looked up is
     // checked first, which saves the second hash lookup.
     Node* lookup(const Bytes& key) {
-        if (last_ && last_->first == key) return last_;
-        auto it = entries_.find(key);
-        if (it == entries_.end()) return nullptr;
-        return last_ = &*it;
+        if (last_ && last_->matches(key)) return last_;
+        Node* n = entries_.find(key);
+        if (n) last_ = n;
+        return n;
     }
     // Appends to the dirty list, reusing a spare list node (no allocation per write once warm).
     typename std::list<Node*>::iterator appendDirty(Node* n) {
@@ -369,13 +495,31 @@ private:
         used_bytes_ += delta;
         if (budget_) budget_->used_bytes += delta;
     }
+    // LRU order without a linked list (whose unlinking reads two other entries, cache misses in a large cache): each
+    // use appends (time, entry) to uses_; the least recently used entry is the oldest record that is still its
+    // entry's last use. Records made stale by later uses or erasure are dropped at the front, or in bulk when they
+    // outnumber the entries.
     void touch(Node& n) {
-        if (n.second.lru != std::prev(lru_.end())) lru_.splice(lru_.end(), lru_, n.second.lru);  // a read then a write: once
+        if (n.mapped.last_use != use_clock_) use(n);  // a read then a write: once
+    }
+    void use(Node& n) {
+        n.mapped.last_use = ++use_clock_;
+        uses_.emplace_back(use_clock_, &n);
+        if (uses_.size() > 2 * entries_.size() + 64) {
+            std::deque<std::pair<uint64_t, Node*>> live;
+            for (const auto& u : uses_)
+                if (u.second->mapped.last_use == u.first) live.push_back(u);
+            uses_.swap(live);
+        }
+    }
+    Node* leastRecentlyUsed() {
+        while (!uses_.empty() && uses_.front().second->mapped.last_use != uses_.front().first) uses_.pop_front();
+        return uses_.empty() ? nullptr : uses_.front().second;
     }
 
     void flushEntry(Node* n) {
-        const Bytes& key = n->first;
-        Entry& e = n->second;
+        const Bytes& key = n->key;
+        Entry& e = n->mapped;
         spare_.splice(spare_.end(), dirty_, e.dirty_pos);
         e.dirty = false;
         const Bytes* new_value = e.value ? &*e.value : nullptr;
@@ -394,15 +538,16 @@ private:
     }
     void evictWhileOverBudget() {
         if (!budget_) return;
-        while (budget_->used_bytes > budget_->max_bytes && !lru_.empty()) {
-            const Bytes key = lru_.front()->first;  // a copy: flushing forwards, and downstream code may touch this store
-            if (lru_.front()->second.dirty) flushEntry(lru_.front());
-            auto it = entries_.find(key);
-            if (it == entries_.end()) continue;
-            account(-it->second.size);
-            lru_.erase(it->second.lru);
-            if (last_ == &*it) last_ = nullptr;
-            entries_.erase(it);
+        while (budget_->used_bytes > budget_->max_bytes) {
+            Node* oldest = leastRecentlyUsed();
+            if (!oldest) break;
+            const Bytes key = oldest->key;  // a copy: flushing forwards, and downstream code may touch this store
+            if (oldest->mapped.dirty) flushEntry(oldest);
+            Node* n = entries_.find(key);
+            if (!n) continue;
+            account(-n->mapped.size);
+            if (last_ == n) last_ = nullptr;
+            entries_.erase(*n);  // which makes its records in uses_ stale
         }
     }
 
@@ -412,7 +557,8 @@ private:
     bool send_old_values_ = false;
     Map entries_;
     Node* last_ = nullptr;      // the entry looked up last
-    std::list<Node*> lru_;      // least recently used first
+    std::deque<std::pair<uint64_t, Node*>> uses_;  // (time, entry) of uses, oldest first; entries' memory outlives them
+    uint64_t use_clock_ = 0;
     std::list<Node*> dirty_;    // oldest write first
     std::list<Node*> spare_;    // unused list nodes for dirty_
     int64_t used_bytes_ = 0;

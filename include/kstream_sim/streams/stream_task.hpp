@@ -158,9 +158,9 @@ public:
     int32_t partition() const noexcept { return partition_; }
     int64_t offset() const noexcept { return offset_; }
     bool hasRecordMetadata() const noexcept { return !topic_.empty(); }
-    int64_t timestamp() const noexcept { return overrides_.empty() ? timestamp_ : overrides_.back().timestamp; }
+    int64_t timestamp() const noexcept { return overrides_.empty() ? timestamp_ : overrides_.back()->timestamp; }
     const Headers& headers() const noexcept {
-        return overrides_.empty() ? (headers_ ? *headers_ : empty_headers_) : overrides_.back().headers;
+        return overrides_.empty() ? (headers_ ? *headers_ : empty_headers_) : overrides_.back()->headers;
     }
 
     // StoreContext
@@ -177,15 +177,15 @@ public:
         host_.send(r);
     }
     const RecordContext& recordContext() const override {
-        if (!overrides_.empty()) return overrides_.back();
+        if (!overrides_.empty()) return *overrides_.back();
         scratch_.timestamp = timestamp_;
         scratch_.offset = offset_;
         scratch_.partition = partition_;
         scratch_.topic = topic_;
-        scratch_.headers = headers_ ? *headers_ : Headers();
+        assignHeaders(scratch_.headers, headers_ ? *headers_ : empty_headers_);
         return scratch_;
     }
-    void pushRecordContext(const RecordContext& context) override { overrides_.push_back(context); }
+    void pushRecordContext(const RecordContext& context) override { overrides_.push_back(&context); }
     void popRecordContext() override { overrides_.pop_back(); }
 
     // Stores of this task (not global ones).
@@ -315,7 +315,7 @@ private:
     int64_t timestamp_ = 0;
     const Headers* headers_ = nullptr;
     Headers empty_headers_;
-    std::vector<RecordContext> overrides_;
+    std::vector<const RecordContext*> overrides_;  // pushed by a flushing cache, which keeps them alive
     mutable RecordContext scratch_;
     int64_t stream_time_ = -1;  // unknown until the first record
     std::map<std::string, std::unique_ptr<KeyValueBytesStore>> stores_;
@@ -389,7 +389,7 @@ public:
                                                "deserialization error, please set the default.deserialization.exception.handler "
                                                "appropriately. (") + e.what() + ")");
         }
-        r.headers = headers;
+        assignHeaders(r.headers, headers);
         if (!extractor_) {  // FailOnInvalidTimestamp, inline
             if (timestamp < 0) {
                 const TimestampExtractor::Record rec(topic, partition, offset, timestamp, headers, r.key, r.value, -1);

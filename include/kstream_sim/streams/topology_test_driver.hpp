@@ -260,7 +260,8 @@ public:
             const size_t at = bytes_.size();
             append(key);
             append(value);
-            records_.push_back(Record{at, key.size, value.size, timestamp, partition, headers});
+            records_.push_back(Record{at, key.size, value.size, timestamp, partition, Headers()});
+            assignHeaders(records_.back().headers, headers);
         }
         bool empty() const noexcept { return head_ == records_.size(); }
         size_t size() const noexcept { return records_.size() - head_; }
@@ -771,7 +772,8 @@ public:
     using Value = detail::BoxedT<V>;
 
     TestOutputTopic(Driver* driver, std::string topic, SerdeObject<Key> key_serde, SerdeObject<Value> value_serde)
-        : driver_(driver), topic_(std::move(topic)), key_serde_(std::move(key_serde)), value_serde_(std::move(value_serde)) {}
+        : driver_(driver), topic_(std::move(topic)), key_serde_(std::move(key_serde)), value_serde_(std::move(value_serde)),
+          queue_(&driver->outputQueue(topic_)) {}
 
     V readValue() { return readRecord().value(); }
     KeyValue<K, V> readKeyValue() {
@@ -779,7 +781,7 @@ public:
         return KeyValue<K, V>(r.key(), r.value());
     }
     TestRecord<K, V> readRecord() {
-        auto& q = driver_->outputQueue(topic_);
+        auto& q = *queue_;
         if (q.empty()) throw NoSuchElementException("Empty topic: " + topic_);
         const auto& raw = q.front();
         TestRecord<K, V> r(decode<K>(key_serde_, q.key(raw)), decode<V>(value_serde_, q.value(raw)), raw.timestamp, raw.headers);
@@ -801,7 +803,7 @@ public:
     std::map<K, V> readKeyValuesToMap() {
         std::map<K, V> out;
         while (!isEmpty()) {
-            auto& q = driver_->outputQueue(topic_);
+            auto& q = *queue_;
             if (q.front().key_size < 0) throw IllegalStateException("Null keys not allowed with readKeyValuesToMap method");
             TestRecord<K, V> r = readRecord();
             out.insert_or_assign(r.key(), r.value());
@@ -814,8 +816,8 @@ public:
         while (!isEmpty()) out.push_back(readRecord());
         return out;
     }
-    int64_t getQueueSize() { return static_cast<int64_t>(driver_->outputQueue(topic_).size()); }
-    bool isEmpty() { return driver_->outputQueue(topic_).empty(); }
+    int64_t getQueueSize() { return static_cast<int64_t>(queue_->size()); }
+    bool isEmpty() { return queue_->empty(); }
     const std::string& topicName() const noexcept { return topic_; }
 
 private:
@@ -829,6 +831,7 @@ private:
     std::string topic_;
     SerdeObject<Key> key_serde_;
     SerdeObject<Value> value_serde_;
+    typename Driver::OutputQueue* queue_;  // the driver's queue for topic_ (it keeps every queue while it lives)
 };
 
 namespace detail {

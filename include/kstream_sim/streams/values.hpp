@@ -184,7 +184,10 @@ public:
     // The held value as a T; a ClassCastException when the box holds another type. Not for null boxes.
     template <class T>
     const T& get() const {
-        if (ops_ == &opsFor<T>()) return *static_cast<const T*>(ops_->get(storage_));
+        if (ops_ == &opsFor<T>()) {  // the common case: read the storage directly, no call through ops_
+            if constexpr (fitsInline<T>()) return *std::launder(reinterpret_cast<const T*>(storage_));
+            else return **reinterpret_cast<T* const*>(storage_);
+        }
         if (ops_ && *ops_->type == typeid(T)) return *static_cast<const T*>(ops_->get(storage_));
         throw ClassCastException(std::string("class ") + typeName() + " cannot be cast to class " + serdeTypeName<T>() +
                                  ": a processor received a " + typeName() + " where its code expects a " +
