@@ -726,6 +726,10 @@ private:
         return out;
     }
 
+    // JoinGroup and SyncGroup wait at the coordinator for the rebalance: Kafka gives them rebalance.timeout.ms
+    // (max.poll.interval.ms) + 5 s, or request.timeout.ms if longer.
+    int64_t rebalanceRequestTimeoutMs() const { return std::max<int64_t>(request_timeout_ms_, max_poll_interval_ms_ + 5000); }
+
     void sendJoinGroup() {
         member_state_ = MemberState::PreparingRebalance;
         rejoin_needed_ = false;
@@ -739,9 +743,7 @@ private:
         request.rebalance_timeout_ms = max_poll_interval_ms_;
         request.protocols = joinProtocols();
         const bool allow = allow_auto_create_;
-        // A JoinGroup waits at the coordinator for the rebalance: Kafka gives it rebalance.timeout.ms + 5 s.
-        const int64_t timeout = std::max<int64_t>(request_timeout_ms_, max_poll_interval_ms_ + 5000);
-        cluster_.requestAsync(network_id_, ApiKey::JoinGroup, coordinator(), timeout,
+        cluster_.requestAsync(network_id_, ApiKey::JoinGroup, coordinator(), rebalanceRequestTimeoutMs(),
             [this, alive = alive_, c = &cluster_, request, allow](const auto& respond) {
                 for (const auto& t : request.protocols.front().second.topics) c->metadataFor(t, allow);
                 c->groupCoordinator().joinGroup(request, [this, alive, respond](JoinGroupResult r) {
@@ -799,11 +801,10 @@ private:
                 throw;
             }
         }
-        const int64_t timeout = std::max<int64_t>(request_timeout_ms_, max_poll_interval_ms_ + 5000);
         auto deliver = [this, alive = alive_, generation = generation_](SyncGroupResult s) {
             if (*alive && generation == generation_ && member_state_ == MemberState::CompletingRebalance) sync_response_ = s;
         };
-        cluster_.requestAsync(network_id_, ApiKey::SyncGroup, coordinator(), timeout,
+        cluster_.requestAsync(network_id_, ApiKey::SyncGroup, coordinator(), rebalanceRequestTimeoutMs(),
             [c = &cluster_, group = *group_id_, member = member_id_, instance = instance_id_, generation = generation_, assignment,
              deliver](const auto& respond) {
                 c->groupCoordinator().syncGroup(group, member, instance, generation, assignment,
