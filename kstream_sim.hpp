@@ -10674,17 +10674,6 @@ private:
 };
 
 namespace detail {
-
-// Where a record came from: its timestamp, headers and source position. Forwarded records, cache entries
-// and punctuations carry one (a punctuation has topic "" and partition/offset -1, as in Kafka).
-struct RecordContext {
-    int64_t timestamp = 0;
-    int64_t offset = -1;
-    int32_t partition = -1;
-    std::string topic;
-    Headers headers;
-};
-
 // Copies headers, skipping the work when both lists are empty (most records have no headers, and a copy of an
 // empty list still costs a few dozen instructions; these copies happen several times per record). A template
 // only so that it is compiled when used (see "Include cost" in docs/performance.md).
@@ -10692,14 +10681,47 @@ template <class H>
 void assignHeaders(H& to, const H& from) {
     if (!from.empty() || !to.empty()) to = from;
 }
-template <class C>
-void assignRecordContext(C& to, const C& from) {
-    to.timestamp = from.timestamp;
-    to.offset = from.offset;
-    to.partition = from.partition;
-    to.topic = from.topic;
-    assignHeaders(to.headers, from.headers);
-}
+}  // namespace detail
+
+// Kafka's RecordContext: where the record being processed came from (topic, partition, offset), its timestamp
+// and headers; what a TopicNameExtractor is given. Forwarded records, cache entries and punctuations carry one
+// (a punctuation: topic "", partition and offset -1, as in Kafka).
+class RecordContext {
+public:
+    const std::string& topic() const noexcept {
+        static const std::string none;
+        return topic_ ? *topic_ : none;
+    }
+    int32_t partition() const noexcept { return partition_; }
+    int64_t offset() const noexcept { return offset_; }
+    int64_t timestamp() const noexcept { return timestamp_; }
+    const Headers& headers() const noexcept { return headers_; }
+
+    // Sets every field. `topic` must outlive the context (a task points at its own copy of its source topics'
+    // names, so a context costs no string copy); nullptr: no topic. (Member templates only so that they are
+    // compiled when used.)
+    template <class D = void>
+    void set(int64_t timestamp, int64_t offset, int32_t partition, const std::string* topic, const Headers& headers) {
+        timestamp_ = timestamp;
+        offset_ = offset;
+        partition_ = partition;
+        topic_ = topic;
+        detail::assignHeaders(headers_, headers);
+    }
+    template <class D = void>
+    void assign(const RecordContext& other) {
+        set(other.timestamp_, other.offset_, other.partition_, other.topic_, other.headers_);
+    }
+
+private:
+    int64_t timestamp_ = 0;
+    int64_t offset_ = -1;
+    int32_t partition_ = -1;
+    const std::string* topic_ = nullptr;
+    Headers headers_;
+};
+
+namespace detail {
 
 // Timestamped value encoding: 8-byte big-endian timestamp, then the value's bytes.
 inline Bytes encodeTimestamped(int64_t timestamp, const Bytes* value) {
@@ -10723,9 +10745,10 @@ class StoreContext {
 public:
     virtual ~StoreContext() = default;
     // The changelog topic of a store (`<application.id>-<store>-changelog`), asked once by the logging layer.
+    // `route`: the logging layer's slot where the host may keep its lookup of the topic (ProducedRecord::route).
     virtual std::string changelogTopic(const std::string& store) const = 0;
-    virtual void logChange(const std::string& changelog_topic, const Bytes& key, const Bytes* value, int64_t timestamp,
-                           const Headers& headers) = 0;
+    virtual void logChange(const std::string& changelog_topic, void** route, const Bytes& key, const Bytes* value,
+                           int64_t timestamp, const Headers& headers) = 0;
     virtual const RecordContext& recordContext() const = 0;
     // While a cache flushes an entry, the entry's own context is current (nested: a stack). The context is not
     // copied: it must stay valid until popped.
@@ -10967,12 +10990,12 @@ public:
         if (!context_) return;
         const RecordContext& rc = context_->recordContext();
         if (!value) {
-            context_->logChange(topic_, key, nullptr, rc.timestamp, rc.headers);
+            context_->logChange(topic_, &route_, key, nullptr, rc.timestamp(), rc.headers());
         } else if (timestamped_) {
             raw_.assign(value->begin() + std::min<size_t>(8, value->size()), value->end());
-            context_->logChange(topic_, key, &raw_, timestampOf(*value), rc.headers);
+            context_->logChange(topic_, &route_, key, &raw_, timestampOf(*value), rc.headers());
         } else {
-            context_->logChange(topic_, key, value, rc.timestamp, rc.headers);
+            context_->logChange(topic_, &route_, key, value, rc.timestamp(), rc.headers());
         }
     }
 
@@ -10980,6 +11003,7 @@ private:
     bool timestamped_;
     StoreContext* context_ = nullptr;
     std::string topic_;
+    void* route_ = nullptr;  // the host's lookup of topic_
     Bytes raw_;  // scratch: a timestamped value without its timestamp
 };
 
@@ -11033,7 +11057,7 @@ public:
         if (!value) e.value.reset();
         else if (e.value) e.value->assign(value->begin(), value->end());  // reuses the entry's buffer
         else e.value.emplace(*value);
-        assignRecordContext(e.context, rc);
+        e.context.assign(rc);
         e.dirty = true;
         e.dirty_pos = appendDirty(n);
         e.size = entrySize(key, e);
@@ -11098,9 +11122,9 @@ private:
 
     // NamedCache's node size: key, three references, the dirty flag and the record context.
     static int64_t entrySize(const Bytes& key, const Entry& e) {
-        int64_t size = static_cast<int64_t>(key.size()) + 24 + 1 + 8 + 8 + 4 + static_cast<int64_t>(e.context.topic.size());
+        int64_t size = static_cast<int64_t>(key.size()) + 24 + 1 + 8 + 8 + 4 + static_cast<int64_t>(e.context.topic().size());
         if (e.value) size += static_cast<int64_t>(e.value->size());
-        for (const auto& h : e.context.headers) size += static_cast<int64_t>(h.key().size()) + (h.value() ? static_cast<int64_t>(h.value()->size()) : 0);
+        for (const auto& h : e.context.headers()) size += static_cast<int64_t>(h.key().size()) + (h.value() ? static_cast<int64_t>(h.value()->size()) : 0);
         return size;
     }
     void account(int64_t delta) {
@@ -11135,9 +11159,11 @@ private:
         spare_.splice(spare_.end(), dirty_, e.dirty_pos);
         e.dirty = false;
         const Bytes* new_value = e.value ? &*e.value : nullptr;
-        const Bytes* old = inner_->get(key);
-        // Neither in the store nor in the cache: nothing to write and nothing to forward (Kafka's shortcut).
-        if (!new_value && !old) return;
+        // Kafka's putAndMaybeForward: the store is read only for a delete or when old values are forwarded; a delete
+        // of a key in neither the store nor the cache writes and forwards nothing. Without a listener every entry
+        // is written through.
+        const Bytes* old = listener_ && (!new_value || send_old_values_) ? inner_->get(key) : nullptr;
+        if (listener_ && !new_value && !old) return;
         // The old value is copied only when it is forwarded (the write below overwrites it).
         std::optional<Bytes> old_value;
         if (old && listener_ && send_old_values_) old_value = *old;
@@ -11278,9 +11304,9 @@ protected:
         return timestamped_ ? rawValueOf(stored) : ByteView{stored.data(), static_cast<int32_t>(stored.size())};
     }
     int64_t timestampOfStored(const Bytes& stored) const {
-        return timestamped_ ? timestampOf(stored) : (context_ ? context_->recordContext().timestamp : -1);
+        return timestamped_ ? timestampOf(stored) : (context_ ? context_->recordContext().timestamp() : -1);
     }
-    int64_t currentTimestamp() const { return context_ ? context_->recordContext().timestamp : -1; }
+    int64_t currentTimestamp() const { return context_ ? context_->recordContext().timestamp() : -1; }
 
     KeyValueBytesStore* store_ = nullptr;
     StoreContext* context_ = nullptr;
@@ -12336,6 +12362,9 @@ struct StreamRecord {
 // holds (valid during TaskHost::send, which copies what it keeps): no allocation per record on the way out.
 struct ProducedRecord {
     const std::string* topic = nullptr;  // the sink's or the changelog's topic name (kept by its owner)
+    // A slot of the producer (sink node or logging layer) for one fixed topic, where the host may keep its lookup
+    // of that topic between records; nullptr when the topic varies (a topic name extractor).
+    void** route = nullptr;
     std::optional<int32_t> partition;  // nullopt: the host's default partitioner decides
     ByteView key;                      // a null view is Java's null
     ByteView value;
@@ -12417,21 +12446,25 @@ public:
     void setCurrentNode(ProcessorNode* node) noexcept { current_ = node; }
 
     // Source position of the record being processed; topic "" and -1s inside a punctuation.
-    const std::string& topic() const noexcept { return topic_; }
+    const std::string& topic() const noexcept {
+        static const std::string none;
+        return topic_ ? *topic_ : none;
+    }
     int32_t partition() const noexcept { return partition_; }
     int64_t offset() const noexcept { return offset_; }
-    bool hasRecordMetadata() const noexcept { return !topic_.empty(); }
-    int64_t timestamp() const noexcept { return overrides_.empty() ? timestamp_ : overrides_.back()->timestamp; }
+    bool hasRecordMetadata() const noexcept { return topic_ != nullptr; }
+    int64_t timestamp() const noexcept { return overrides_.empty() ? timestamp_ : overrides_.back()->timestamp(); }
     const Headers& headers() const noexcept {
-        return overrides_.empty() ? (headers_ ? *headers_ : empty_headers_) : overrides_.back()->headers;
+        return overrides_.empty() ? (headers_ ? *headers_ : empty_headers_) : overrides_.back()->headers();
     }
 
     // StoreContext
     std::string changelogTopic(const std::string& store) const override { return applicationId() + "-" + store + "-changelog"; }
-    void logChange(const std::string& changelog_topic, const Bytes& key, const Bytes* value, int64_t timestamp,
-                   const Headers& headers) override {
+    void logChange(const std::string& changelog_topic, void** route, const Bytes& key, const Bytes* value,
+                   int64_t timestamp, const Headers& headers) override {
         ProducedRecord r;
         r.topic = &changelog_topic;
+        r.route = route;
         r.partition = id_.partition;
         r.key = ByteView{key.data(), static_cast<int32_t>(key.size())};
         if (value) r.value = ByteView{value->data(), static_cast<int32_t>(value->size())};
@@ -12441,11 +12474,7 @@ public:
     }
     const RecordContext& recordContext() const override {
         if (!overrides_.empty()) return *overrides_.back();
-        scratch_.timestamp = timestamp_;
-        scratch_.offset = offset_;
-        scratch_.partition = partition_;
-        scratch_.topic = topic_;
-        assignHeaders(scratch_.headers, headers_ ? *headers_ : empty_headers_);
+        scratch_.set(timestamp_, offset_, partition_, topic_, headers_ ? *headers_ : empty_headers_);
         return scratch_;
     }
     void pushRecordContext(const RecordContext& context) override { overrides_.push_back(&context); }
@@ -12549,12 +12578,12 @@ private:
     template <class D = void>
     void runPunctuator(const Schedule& s, int64_t now, PunctuationType /*type*/) {
         // A punctuation's record context: its time, no topic, partition and offset -1, no headers.
-        const std::string saved_topic = topic_;
+        const std::string* saved_topic = topic_;
         const int32_t saved_partition = partition_;
         const int64_t saved_offset = offset_, saved_ts = timestamp_;
         const Headers* saved_headers = headers_;
         ProcessorNode* saved_node = current_;
-        topic_.clear();
+        topic_ = nullptr;
         partition_ = -1;
         offset_ = -1;
         timestamp_ = now;
@@ -12572,7 +12601,7 @@ private:
     TaskId id_;
     TaskHost& host_;
     ProcessorNode* current_ = nullptr;
-    std::string topic_;
+    const std::string* topic_ = nullptr;  // the task's copy of the source topic's name (nullptr: none)
     int32_t partition_ = -1;
     int64_t offset_ = -1;
     int64_t timestamp_ = 0;
@@ -12697,6 +12726,7 @@ public:
         if (def_.extractor) extracted = def_.extractor->extract(record, context());
         const std::string& topic = def_.extractor ? extracted : topic_;
         out.topic = &topic;
+        if (!def_.extractor) out.route = &route_;
         if (record.timestamp < 0)
             throw StreamsException("Invalid (negative) timestamp of " + std::to_string(record.timestamp) +
                                    " for output record <" + std::string(record.key.typeName()) + ":" +
@@ -12722,6 +12752,7 @@ private:
     const NodeDef& def_;
     SerdePtr key_serde_, value_serde_;
     std::string topic_;
+    void* route_ = nullptr;          // the host's lookup of topic_ (ProducedRecord::route)
     Bytes key_bytes_, value_bytes_;  // scratch: the serialized key and value of the record being sent
 };
 
@@ -12811,8 +12842,12 @@ public:
     // Processes one raw record from a source topic (decorated name), depth first through the sub-topology.
     void process(const std::string& topic, int32_t partition, int64_t offset, int64_t timestamp, ByteView key, ByteView value,
                  const Headers& headers) {
-        auto it = sources_.find(topic);
-        if (it == sources_.end()) throw IllegalArgumentException("Unknown topic: " + topic);
+        auto it = last_source_;  // most records come from the topic of the one before
+        if (it == sources_.end() || it->first != topic) {
+            it = sources_.find(topic);
+            if (it == sources_.end()) throw IllegalArgumentException("Unknown topic: " + topic);
+            last_source_ = it;
+        }
         SourceNode* source = it->second;
         context_.current_ = source;
         StreamRecord r;
@@ -12821,7 +12856,7 @@ public:
             return;
         }
         if (r.timestamp > context_.stream_time_) context_.stream_time_ = r.timestamp;
-        context_.topic_ = topic;
+        context_.topic_ = &it->first;
         context_.partition_ = partition;
         context_.offset_ = offset;
         context_.timestamp_ = r.timestamp;
@@ -12878,6 +12913,7 @@ private:
     std::vector<std::unique_ptr<ProcessorNode>> nodes_;
     std::map<std::string, ProcessorNode*> by_name_;
     std::map<std::string, SourceNode*> sources_;
+    typename std::map<std::string, SourceNode*>::iterator last_source_ = sources_.end();  // the source used last
     std::vector<SourceNode*> pattern_sources_;
     std::set<std::string> store_names_;
     std::vector<std::pair<KeyValueBytesStore*, ProcessorNode*>> commit_order_;  // stores in the order added, with their flush owner
@@ -13763,8 +13799,8 @@ public:
                 if (new_value) c.newValue = value_serde_->deserialize(rawValueOf(*new_value));
                 if (old_value) c.oldValue = value_serde_->deserialize(rawValueOf(*old_value));
                 out.value.emplace<Change>(std::move(c));
-                out.timestamp = new_value ? timestampOf(*new_value) : rc.timestamp;
-                assignHeaders(out.headers, rc.headers);
+                out.timestamp = new_value ? timestampOf(*new_value) : rc.timestamp();
+                assignHeaders(out.headers, rc.headers());
                 forward(out);
             },
             state_->send_old_values);
@@ -14292,7 +14328,7 @@ public:
         auto e = std::make_shared<detail::Dependent<detail::ErasedTopicNameExtractor, K>>();
         e->description = description;
         e->extract = [extractor](const detail::StreamRecord& r, const detail::TaskContext& ctx) mutable -> std::string {
-            if constexpr (std::is_invocable<F&, detail::ArgT<K>, detail::ArgT<V>, const detail::RecordContext&>::value)
+            if constexpr (std::is_invocable<F&, detail::ArgT<K>, detail::ArgT<V>, const RecordContext&>::value)
                 return extractor(detail::unbox<K>(r.key), detail::unbox<V>(r.value), ctx.recordContext());
             else
                 return extractor(detail::unbox<K>(r.key), detail::unbox<V>(r.value));
@@ -15210,6 +15246,7 @@ SerdePtr serdeFromClassName(const std::string& config, const std::string& name) 
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <cstring>
 #include <deque>
 #include <map>
 #include <memory>
@@ -15438,55 +15475,66 @@ public:
         }
         processAll();
     }
-    // The records written to one topic and not read yet, oldest first. Their bytes go into one growing buffer
-    // (not two allocations per record: the driver keeps every record written, changelogs included, as Kafka's
-    // driver does); what was read is dropped from the front in bulk.
+    // The records written to one topic and not read yet, oldest first. The driver keeps every record written,
+    // changelogs included, as Kafka's driver does, so a record costs 32 bytes here plus its key and value bytes,
+    // which go into blocks of 64 KB: nothing is copied as the queue grows (a vector would copy it all at each
+    // doubling and touch twice the memory), and a block is freed once its records were read.
     class OutputQueue {
     public:
         struct Record {
-            size_t at;           // where the key's bytes start in bytes_; the value's follow
-            int32_t key_size;    // -1: null
-            int32_t value_size;  // -1: null
+            const uint8_t* bytes;  // the key's bytes, the value's right after them
+            int32_t key_size;      // -1: null
+            int32_t value_size;    // -1: null
             int64_t timestamp;
             int32_t partition;
-            Headers headers;
+            bool has_headers;      // its headers are the front of headers_ while it is the front record
         };
         void push(ByteView key, ByteView value, int64_t timestamp, const Headers& headers, int32_t partition) {
-            const size_t at = bytes_.size();
-            append(key);
-            append(value);
-            records_.push_back(Record{at, key.size, value.size, timestamp, partition, Headers()});
-            assignHeaders(records_.back().headers, headers);
+            const size_t n = static_cast<size_t>(std::max(key.size, 0)) + static_cast<size_t>(std::max(value.size, 0));
+            if (blocks_.empty() || blocks_.back().capacity - blocks_.back().used < n) addBlock(n);
+            Block& b = blocks_.back();
+            uint8_t* at = b.data.get() + b.used;
+            if (key.size > 0) std::memcpy(at, key.data, static_cast<size_t>(key.size));
+            if (value.size > 0) std::memcpy(at + std::max(key.size, 0), value.data, static_cast<size_t>(value.size));
+            b.used += n;
+            ++b.records;
+            records_.push_back(Record{at, key.size, value.size, timestamp, partition, !headers.empty()});
+            if (!headers.empty()) headers_.push_back(headers);
         }
-        bool empty() const noexcept { return head_ == records_.size(); }
-        size_t size() const noexcept { return records_.size() - head_; }
-        const Record& front() const { return records_[head_]; }
-        ByteView key(const Record& r) const { return ByteView{bytes_.data() + r.at, r.key_size}; }
-        ByteView value(const Record& r) const {
-            return ByteView{bytes_.data() + r.at + static_cast<size_t>(std::max(r.key_size, 0)), r.value_size};
-        }
+        bool empty() const noexcept { return records_.empty(); }
+        size_t size() const noexcept { return records_.size(); }
+        const Record& front() const { return records_.front(); }
+        ByteView key(const Record& r) const { return ByteView{r.bytes, r.key_size}; }
+        ByteView value(const Record& r) const { return ByteView{r.bytes + std::max(r.key_size, 0), r.value_size}; }
+        const Headers& frontHeaders() const { return records_.front().has_headers ? headers_.front() : no_headers_; }
         // Drops the front record (which invalidates views of it).
         void pop() {
-            if (++head_ == records_.size()) {
-                records_.clear();
-                bytes_.clear();
-                head_ = 0;
-            } else if (head_ >= 1024 && 2 * head_ >= records_.size()) {  // half read: drop the read half
-                const size_t shift = records_[head_].at;
-                records_.erase(records_.begin(), records_.begin() + static_cast<std::ptrdiff_t>(head_));
-                bytes_.erase(bytes_.begin(), bytes_.begin() + static_cast<std::ptrdiff_t>(shift));
-                for (Record& r : records_) r.at -= shift;
-                head_ = 0;
-            }
+            if (records_.front().has_headers) headers_.pop_front();
+            records_.pop_front();
+            Block& b = blocks_.front();
+            if (--b.records > 0) return;
+            if (blocks_.size() > 1) blocks_.pop_front();
+            else b.used = 0;  // the block being written: reused from its start
         }
 
     private:
-        void append(ByteView b) {
-            if (b.size > 0) bytes_.insert(bytes_.end(), b.data, b.data + b.size);
+        struct Block {
+            std::unique_ptr<uint8_t[]> data;
+            size_t capacity = 0, used = 0;
+            size_t records = 0;  // records starting in it and not read yet
+        };
+        // Every block but the last holds records not read yet; an emptied last block is replaced, not kept.
+        void addBlock(size_t at_least) {
+            if (!blocks_.empty() && blocks_.back().records == 0) blocks_.pop_back();
+            Block b;
+            b.capacity = std::max<size_t>(at_least, 64 * 1024);
+            b.data.reset(new uint8_t[b.capacity]);
+            blocks_.push_back(std::move(b));
         }
-        Bytes bytes_;
-        std::vector<Record> records_;
-        size_t head_ = 0;  // records before it were read
+        std::deque<Record> records_;
+        std::deque<Headers> headers_;  // of the records that have any, oldest first
+        std::deque<Block> blocks_;
+        Headers no_headers_;
     };
     OutputQueue& outputQueue(const std::string& topic) { return outputs_[topic]; }
     const std::set<std::string>& sinkTopics() const { return sink_topics_; }
@@ -15567,7 +15615,8 @@ private:
     }
 
     void send(const detail::ProducedRecord& r) override {
-        TopicState& ts = topicState(*r.topic);
+        TopicState& ts = r.route && *r.route ? *static_cast<TopicState*>(*r.route) : topicState(*r.topic);
+        if (r.route) *r.route = &ts;  // the topic's state stays where it is while the driver lives
         const int32_t n = ts.partitions;
         const int32_t partition = r.partition ? *r.partition : choosePartition(ts, r.key);
         if (partition < 0 || partition >= n)
@@ -15979,7 +16028,7 @@ public:
         auto& q = *queue_;
         if (q.empty()) throw NoSuchElementException("Empty topic: " + topic_);
         const auto& raw = q.front();
-        TestRecord<K, V> r(decode<K>(key_serde_, q.key(raw)), decode<V>(value_serde_, q.value(raw)), raw.timestamp, raw.headers);
+        TestRecord<K, V> r(decode<K>(key_serde_, q.key(raw)), decode<V>(value_serde_, q.value(raw)), raw.timestamp, q.frontHeaders());
         r.setPartition(raw.partition);
         q.pop();
         return r;

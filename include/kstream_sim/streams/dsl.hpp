@@ -300,7 +300,7 @@ public:
         auto e = std::make_shared<detail::Dependent<detail::ErasedTopicNameExtractor, K>>();
         e->description = description;
         e->extract = [extractor](const detail::StreamRecord& r, const detail::TaskContext& ctx) mutable -> std::string {
-            if constexpr (std::is_invocable<F&, detail::ArgT<K>, detail::ArgT<V>, const detail::RecordContext&>::value)
+            if constexpr (std::is_invocable<F&, detail::ArgT<K>, detail::ArgT<V>, const RecordContext&>::value)
                 return extractor(detail::unbox<K>(r.key), detail::unbox<V>(r.value), ctx.recordContext());
             else
                 return extractor(detail::unbox<K>(r.key), detail::unbox<V>(r.value));

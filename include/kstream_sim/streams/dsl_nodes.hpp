@@ -160,8 +160,8 @@ public:
                 if (new_value) c.newValue = value_serde_->deserialize(rawValueOf(*new_value));
                 if (old_value) c.oldValue = value_serde_->deserialize(rawValueOf(*old_value));
                 out.value.emplace<Change>(std::move(c));
-                out.timestamp = new_value ? timestampOf(*new_value) : rc.timestamp;
-                assignHeaders(out.headers, rc.headers);
+                out.timestamp = new_value ? timestampOf(*new_value) : rc.timestamp();
+                assignHeaders(out.headers, rc.headers());
                 forward(out);
             },
             state_->send_old_values);

@@ -62,17 +62,6 @@ private:
 };
 
 namespace detail {
-
-// Where a record came from: its timestamp, headers and source position. Forwarded records, cache entries
-// and punctuations carry one (a punctuation has topic "" and partition/offset -1, as in Kafka).
-struct RecordContext {
-    int64_t timestamp = 0;
-    int64_t offset = -1;
-    int32_t partition = -1;
-    std::string topic;
-    Headers headers;
-};
-
 // Copies headers, skipping the work when both lists are empty (most records have no headers, and a copy of an
 // empty list still costs a few dozen instructions; these copies happen several times per record). A template
 // only so that it is compiled when used (see "Include cost" in docs/performance.md).
@@ -80,14 +69,47 @@ template <class H>
 void assignHeaders(H& to, const H& from) {
     if (!from.empty() || !to.empty()) to = from;
 }
-template <class C>
-void assignRecordContext(C& to, const C& from) {
-    to.timestamp = from.timestamp;
-    to.offset = from.offset;
-    to.partition = from.partition;
-    to.topic = from.topic;
-    assignHeaders(to.headers, from.headers);
-}
+}  // namespace detail
+
+// Kafka's RecordContext: where the record being processed came from (topic, partition, offset), its timestamp
+// and headers; what a TopicNameExtractor is given. Forwarded records, cache entries and punctuations carry one
+// (a punctuation: topic "", partition and offset -1, as in Kafka).
+class RecordContext {
+public:
+    const std::string& topic() const noexcept {
+        static const std::string none;
+        return topic_ ? *topic_ : none;
+    }
+    int32_t partition() const noexcept { return partition_; }
+    int64_t offset() const noexcept { return offset_; }
+    int64_t timestamp() const noexcept { return timestamp_; }
+    const Headers& headers() const noexcept { return headers_; }
+
+    // Sets every field. `topic` must outlive the context (a task points at its own copy of its source topics'
+    // names, so a context costs no string copy); nullptr: no topic. (Member templates only so that they are
+    // compiled when used.)
+    template <class D = void>
+    void set(int64_t timestamp, int64_t offset, int32_t partition, const std::string* topic, const Headers& headers) {
+        timestamp_ = timestamp;
+        offset_ = offset;
+        partition_ = partition;
+        topic_ = topic;
+        detail::assignHeaders(headers_, headers);
+    }
+    template <class D = void>
+    void assign(const RecordContext& other) {
+        set(other.timestamp_, other.offset_, other.partition_, other.topic_, other.headers_);
+    }
+
+private:
+    int64_t timestamp_ = 0;
+    int64_t offset_ = -1;
+    int32_t partition_ = -1;
+    const std::string* topic_ = nullptr;
+    Headers headers_;
+};
+
+namespace detail {
 
 // Timestamped value encoding: 8-byte big-endian timestamp, then the value's bytes.
 inline Bytes encodeTimestamped(int64_t timestamp, const Bytes* value) {
@@ -111,9 +133,10 @@ class StoreContext {
 public:
     virtual ~StoreContext() = default;
     // The changelog topic of a store (`<application.id>-<store>-changelog`), asked once by the logging layer.
+    // `route`: the logging layer's slot where the host may keep its lookup of the topic (ProducedRecord::route).
     virtual std::string changelogTopic(const std::string& store) const = 0;
-    virtual void logChange(const std::string& changelog_topic, const Bytes& key, const Bytes* value, int64_t timestamp,
-                           const Headers& headers) = 0;
+    virtual void logChange(const std::string& changelog_topic, void** route, const Bytes& key, const Bytes* value,
+                           int64_t timestamp, const Headers& headers) = 0;
     virtual const RecordContext& recordContext() const = 0;
     // While a cache flushes an entry, the entry's own context is current (nested: a stack). The context is not
     // copied: it must stay valid until popped.
@@ -355,12 +378,12 @@ public:
         if (!context_) return;
         const RecordContext& rc = context_->recordContext();
         if (!value) {
-            context_->logChange(topic_, key, nullptr, rc.timestamp, rc.headers);
+            context_->logChange(topic_, &route_, key, nullptr, rc.timestamp(), rc.headers());
         } else if (timestamped_) {
             raw_.assign(value->begin() + std::min<size_t>(8, value->size()), value->end());
-            context_->logChange(topic_, key, &raw_, timestampOf(*value), rc.headers);
+            context_->logChange(topic_, &route_, key, &raw_, timestampOf(*value), rc.headers());
         } else {
-            context_->logChange(topic_, key, value, rc.timestamp, rc.headers);
+            context_->logChange(topic_, &route_, key, value, rc.timestamp(), rc.headers());
         }
     }
 
@@ -368,6 +391,7 @@ private:
     bool timestamped_;
     StoreContext* context_ = nullptr;
     std::string topic_;
+    void* route_ = nullptr;  // the host's lookup of topic_
     Bytes raw_;  // scratch: a timestamped value without its timestamp
 };
 
@@ -421,7 +445,7 @@ public:
         if (!value) e.value.reset();
         else if (e.value) e.value->assign(value->begin(), value->end());  // reuses the entry's buffer
         else e.value.emplace(*value);
-        assignRecordContext(e.context, rc);
+        e.context.assign(rc);
         e.dirty = true;
         e.dirty_pos = appendDirty(n);
         e.size = entrySize(key, e);
@@ -486,9 +510,9 @@ private:
 
     // NamedCache's node size: key, three references, the dirty flag and the record context.
     static int64_t entrySize(const Bytes& key, const Entry& e) {
-        int64_t size = static_cast<int64_t>(key.size()) + 24 + 1 + 8 + 8 + 4 + static_cast<int64_t>(e.context.topic.size());
+        int64_t size = static_cast<int64_t>(key.size()) + 24 + 1 + 8 + 8 + 4 + static_cast<int64_t>(e.context.topic().size());
         if (e.value) size += static_cast<int64_t>(e.value->size());
-        for (const auto& h : e.context.headers) size += static_cast<int64_t>(h.key().size()) + (h.value() ? static_cast<int64_t>(h.value()->size()) : 0);
+        for (const auto& h : e.context.headers()) size += static_cast<int64_t>(h.key().size()) + (h.value() ? static_cast<int64_t>(h.value()->size()) : 0);
         return size;
     }
     void account(int64_t delta) {
@@ -523,9 +547,11 @@ private:
         spare_.splice(spare_.end(), dirty_, e.dirty_pos);
         e.dirty = false;
         const Bytes* new_value = e.value ? &*e.value : nullptr;
-        const Bytes* old = inner_->get(key);
-        // Neither in the store nor in the cache: nothing to write and nothing to forward (Kafka's shortcut).
-        if (!new_value && !old) return;
+        // Kafka's putAndMaybeForward: the store is read only for a delete or when old values are forwarded; a delete
+        // of a key in neither the store nor the cache writes and forwards nothing. Without a listener every entry
+        // is written through.
+        const Bytes* old = listener_ && (!new_value || send_old_values_) ? inner_->get(key) : nullptr;
+        if (listener_ && !new_value && !old) return;
         // The old value is copied only when it is forwarded (the write below overwrites it).
         std::optional<Bytes> old_value;
         if (old && listener_ && send_old_values_) old_value = *old;
@@ -666,9 +692,9 @@ protected:
         return timestamped_ ? rawValueOf(stored) : ByteView{stored.data(), static_cast<int32_t>(stored.size())};
     }
     int64_t timestampOfStored(const Bytes& stored) const {
-        return timestamped_ ? timestampOf(stored) : (context_ ? context_->recordContext().timestamp : -1);
+        return timestamped_ ? timestampOf(stored) : (context_ ? context_->recordContext().timestamp() : -1);
     }
-    int64_t currentTimestamp() const { return context_ ? context_->recordContext().timestamp : -1; }
+    int64_t currentTimestamp() const { return context_ ? context_->recordContext().timestamp() : -1; }
 
     KeyValueBytesStore* store_ = nullptr;
     StoreContext* context_ = nullptr;

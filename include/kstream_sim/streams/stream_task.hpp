@@ -73,6 +73,9 @@ struct StreamRecord {
 // holds (valid during TaskHost::send, which copies what it keeps): no allocation per record on the way out.
 struct ProducedRecord {
     const std::string* topic = nullptr;  // the sink's or the changelog's topic name (kept by its owner)
+    // A slot of the producer (sink node or logging layer) for one fixed topic, where the host may keep its lookup
+    // of that topic between records; nullptr when the topic varies (a topic name extractor).
+    void** route = nullptr;
     std::optional<int32_t> partition;  // nullopt: the host's default partitioner decides
     ByteView key;                      // a null view is Java's null
     ByteView value;
@@ -154,21 +157,25 @@ public:
     void setCurrentNode(ProcessorNode* node) noexcept { current_ = node; }
 
     // Source position of the record being processed; topic "" and -1s inside a punctuation.
-    const std::string& topic() const noexcept { return topic_; }
+    const std::string& topic() const noexcept {
+        static const std::string none;
+        return topic_ ? *topic_ : none;
+    }
     int32_t partition() const noexcept { return partition_; }
     int64_t offset() const noexcept { return offset_; }
-    bool hasRecordMetadata() const noexcept { return !topic_.empty(); }
-    int64_t timestamp() const noexcept { return overrides_.empty() ? timestamp_ : overrides_.back()->timestamp; }
+    bool hasRecordMetadata() const noexcept { return topic_ != nullptr; }
+    int64_t timestamp() const noexcept { return overrides_.empty() ? timestamp_ : overrides_.back()->timestamp(); }
     const Headers& headers() const noexcept {
-        return overrides_.empty() ? (headers_ ? *headers_ : empty_headers_) : overrides_.back()->headers;
+        return overrides_.empty() ? (headers_ ? *headers_ : empty_headers_) : overrides_.back()->headers();
     }
 
     // StoreContext
     std::string changelogTopic(const std::string& store) const override { return applicationId() + "-" + store + "-changelog"; }
-    void logChange(const std::string& changelog_topic, const Bytes& key, const Bytes* value, int64_t timestamp,
-                   const Headers& headers) override {
+    void logChange(const std::string& changelog_topic, void** route, const Bytes& key, const Bytes* value,
+                   int64_t timestamp, const Headers& headers) override {
         ProducedRecord r;
         r.topic = &changelog_topic;
+        r.route = route;
         r.partition = id_.partition;
         r.key = ByteView{key.data(), static_cast<int32_t>(key.size())};
         if (value) r.value = ByteView{value->data(), static_cast<int32_t>(value->size())};
@@ -178,11 +185,7 @@ public:
     }
     const RecordContext& recordContext() const override {
         if (!overrides_.empty()) return *overrides_.back();
-        scratch_.timestamp = timestamp_;
-        scratch_.offset = offset_;
-        scratch_.partition = partition_;
-        scratch_.topic = topic_;
-        assignHeaders(scratch_.headers, headers_ ? *headers_ : empty_headers_);
+        scratch_.set(timestamp_, offset_, partition_, topic_, headers_ ? *headers_ : empty_headers_);
         return scratch_;
     }
     void pushRecordContext(const RecordContext& context) override { overrides_.push_back(&context); }
@@ -286,12 +289,12 @@ private:
     template <class D = void>
     void runPunctuator(const Schedule& s, int64_t now, PunctuationType /*type*/) {
         // A punctuation's record context: its time, no topic, partition and offset -1, no headers.
-        const std::string saved_topic = topic_;
+        const std::string* saved_topic = topic_;
         const int32_t saved_partition = partition_;
         const int64_t saved_offset = offset_, saved_ts = timestamp_;
         const Headers* saved_headers = headers_;
         ProcessorNode* saved_node = current_;
-        topic_.clear();
+        topic_ = nullptr;
         partition_ = -1;
         offset_ = -1;
         timestamp_ = now;
@@ -309,7 +312,7 @@ private:
     TaskId id_;
     TaskHost& host_;
     ProcessorNode* current_ = nullptr;
-    std::string topic_;
+    const std::string* topic_ = nullptr;  // the task's copy of the source topic's name (nullptr: none)
     int32_t partition_ = -1;
     int64_t offset_ = -1;
     int64_t timestamp_ = 0;
@@ -434,6 +437,7 @@ public:
         if (def_.extractor) extracted = def_.extractor->extract(record, context());
         const std::string& topic = def_.extractor ? extracted : topic_;
         out.topic = &topic;
+        if (!def_.extractor) out.route = &route_;
         if (record.timestamp < 0)
             throw StreamsException("Invalid (negative) timestamp of " + std::to_string(record.timestamp) +
                                    " for output record <" + std::string(record.key.typeName()) + ":" +
@@ -459,6 +463,7 @@ private:
     const NodeDef& def_;
     SerdePtr key_serde_, value_serde_;
     std::string topic_;
+    void* route_ = nullptr;          // the host's lookup of topic_ (ProducedRecord::route)
     Bytes key_bytes_, value_bytes_;  // scratch: the serialized key and value of the record being sent
 };
 
@@ -548,8 +553,12 @@ public:
     // Processes one raw record from a source topic (decorated name), depth first through the sub-topology.
     void process(const std::string& topic, int32_t partition, int64_t offset, int64_t timestamp, ByteView key, ByteView value,
                  const Headers& headers) {
-        auto it = sources_.find(topic);
-        if (it == sources_.end()) throw IllegalArgumentException("Unknown topic: " + topic);
+        auto it = last_source_;  // most records come from the topic of the one before
+        if (it == sources_.end() || it->first != topic) {
+            it = sources_.find(topic);
+            if (it == sources_.end()) throw IllegalArgumentException("Unknown topic: " + topic);
+            last_source_ = it;
+        }
         SourceNode* source = it->second;
         context_.current_ = source;
         StreamRecord r;
@@ -558,7 +567,7 @@ public:
             return;
         }
         if (r.timestamp > context_.stream_time_) context_.stream_time_ = r.timestamp;
-        context_.topic_ = topic;
+        context_.topic_ = &it->first;
         context_.partition_ = partition;
         context_.offset_ = offset;
         context_.timestamp_ = r.timestamp;
@@ -615,6 +624,7 @@ private:
     std::vector<std::unique_ptr<ProcessorNode>> nodes_;
     std::map<std::string, ProcessorNode*> by_name_;
     std::map<std::string, SourceNode*> sources_;
+    typename std::map<std::string, SourceNode*>::iterator last_source_ = sources_.end();  // the source used last
     std::vector<SourceNode*> pattern_sources_;
     std::set<std::string> store_names_;
     std::vector<std::pair<KeyValueBytesStore*, ProcessorNode*>> commit_order_;  // stores in the order added, with their flush owner

@@ -15,6 +15,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <cstring>
 #include <deque>
 #include <map>
 #include <memory>
@@ -243,55 +244,66 @@ public:
         }
         processAll();
     }
-    // The records written to one topic and not read yet, oldest first. Their bytes go into one growing buffer
-    // (not two allocations per record: the driver keeps every record written, changelogs included, as Kafka's
-    // driver does); what was read is dropped from the front in bulk.
+    // The records written to one topic and not read yet, oldest first. The driver keeps every record written,
+    // changelogs included, as Kafka's driver does, so a record costs 32 bytes here plus its key and value bytes,
+    // which go into blocks of 64 KB: nothing is copied as the queue grows (a vector would copy it all at each
+    // doubling and touch twice the memory), and a block is freed once its records were read.
     class OutputQueue {
     public:
         struct Record {
-            size_t at;           // where the key's bytes start in bytes_; the value's follow
-            int32_t key_size;    // -1: null
-            int32_t value_size;  // -1: null
+            const uint8_t* bytes;  // the key's bytes, the value's right after them
+            int32_t key_size;      // -1: null
+            int32_t value_size;    // -1: null
             int64_t timestamp;
             int32_t partition;
-            Headers headers;
+            bool has_headers;      // its headers are the front of headers_ while it is the front record
         };
         void push(ByteView key, ByteView value, int64_t timestamp, const Headers& headers, int32_t partition) {
-            const size_t at = bytes_.size();
-            append(key);
-            append(value);
-            records_.push_back(Record{at, key.size, value.size, timestamp, partition, Headers()});
-            assignHeaders(records_.back().headers, headers);
+            const size_t n = static_cast<size_t>(std::max(key.size, 0)) + static_cast<size_t>(std::max(value.size, 0));
+            if (blocks_.empty() || blocks_.back().capacity - blocks_.back().used < n) addBlock(n);
+            Block& b = blocks_.back();
+            uint8_t* at = b.data.get() + b.used;
+            if (key.size > 0) std::memcpy(at, key.data, static_cast<size_t>(key.size));
+            if (value.size > 0) std::memcpy(at + std::max(key.size, 0), value.data, static_cast<size_t>(value.size));
+            b.used += n;
+            ++b.records;
+            records_.push_back(Record{at, key.size, value.size, timestamp, partition, !headers.empty()});
+            if (!headers.empty()) headers_.push_back(headers);
         }
-        bool empty() const noexcept { return head_ == records_.size(); }
-        size_t size() const noexcept { return records_.size() - head_; }
-        const Record& front() const { return records_[head_]; }
-        ByteView key(const Record& r) const { return ByteView{bytes_.data() + r.at, r.key_size}; }
-        ByteView value(const Record& r) const {
-            return ByteView{bytes_.data() + r.at + static_cast<size_t>(std::max(r.key_size, 0)), r.value_size};
-        }
+        bool empty() const noexcept { return records_.empty(); }
+        size_t size() const noexcept { return records_.size(); }
+        const Record& front() const { return records_.front(); }
+        ByteView key(const Record& r) const { return ByteView{r.bytes, r.key_size}; }
+        ByteView value(const Record& r) const { return ByteView{r.bytes + std::max(r.key_size, 0), r.value_size}; }
+        const Headers& frontHeaders() const { return records_.front().has_headers ? headers_.front() : no_headers_; }
         // Drops the front record (which invalidates views of it).
         void pop() {
-            if (++head_ == records_.size()) {
-                records_.clear();
-                bytes_.clear();
-                head_ = 0;
-            } else if (head_ >= 1024 && 2 * head_ >= records_.size()) {  // half read: drop the read half
-                const size_t shift = records_[head_].at;
-                records_.erase(records_.begin(), records_.begin() + static_cast<std::ptrdiff_t>(head_));
-                bytes_.erase(bytes_.begin(), bytes_.begin() + static_cast<std::ptrdiff_t>(shift));
-                for (Record& r : records_) r.at -= shift;
-                head_ = 0;
-            }
+            if (records_.front().has_headers) headers_.pop_front();
+            records_.pop_front();
+            Block& b = blocks_.front();
+            if (--b.records > 0) return;
+            if (blocks_.size() > 1) blocks_.pop_front();
+            else b.used = 0;  // the block being written: reused from its start
         }
 
     private:
-        void append(ByteView b) {
-            if (b.size > 0) bytes_.insert(bytes_.end(), b.data, b.data + b.size);
+        struct Block {
+            std::unique_ptr<uint8_t[]> data;
+            size_t capacity = 0, used = 0;
+            size_t records = 0;  // records starting in it and not read yet
+        };
+        // Every block but the last holds records not read yet; an emptied last block is replaced, not kept.
+        void addBlock(size_t at_least) {
+            if (!blocks_.empty() && blocks_.back().records == 0) blocks_.pop_back();
+            Block b;
+            b.capacity = std::max<size_t>(at_least, 64 * 1024);
+            b.data.reset(new uint8_t[b.capacity]);
+            blocks_.push_back(std::move(b));
         }
-        Bytes bytes_;
-        std::vector<Record> records_;
-        size_t head_ = 0;  // records before it were read
+        std::deque<Record> records_;
+        std::deque<Headers> headers_;  // of the records that have any, oldest first
+        std::deque<Block> blocks_;
+        Headers no_headers_;
     };
     OutputQueue& outputQueue(const std::string& topic) { return outputs_[topic]; }
     const std::set<std::string>& sinkTopics() const { return sink_topics_; }
@@ -372,7 +384,8 @@ private:
     }
 
     void send(const detail::ProducedRecord& r) override {
-        TopicState& ts = topicState(*r.topic);
+        TopicState& ts = r.route && *r.route ? *static_cast<TopicState*>(*r.route) : topicState(*r.topic);
+        if (r.route) *r.route = &ts;  // the topic's state stays where it is while the driver lives
         const int32_t n = ts.partitions;
         const int32_t partition = r.partition ? *r.partition : choosePartition(ts, r.key);
         if (partition < 0 || partition >= n)
@@ -784,7 +797,7 @@ public:
         auto& q = *queue_;
         if (q.empty()) throw NoSuchElementException("Empty topic: " + topic_);
         const auto& raw = q.front();
-        TestRecord<K, V> r(decode<K>(key_serde_, q.key(raw)), decode<V>(value_serde_, q.value(raw)), raw.timestamp, raw.headers);
+        TestRecord<K, V> r(decode<K>(key_serde_, q.key(raw)), decode<V>(value_serde_, q.value(raw)), raw.timestamp, q.frontHeaders());
         r.setPartition(raw.partition);
         q.pop();
         return r;
