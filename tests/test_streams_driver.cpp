@@ -495,6 +495,63 @@ TEST_CASE("caching: a full cache evicts the least recently used entry first (a r
     CHECK(changelog("100000") == "b=1 c=1 d=1 e=1 f=1 a=2 g=1 g=2 f=2 e=2 d=2 c=2 a=4 b=3");
 }
 
+TEST_CASE("caching: a Processor API store writes every flushed entry through, a delete of an absent key too "
+          "(Kafka's putAndMaybeForward without a flush listener)",
+          "[streams][driver]") {
+    struct Writer : Processor<std::string, std::string, std::string, std::string> {
+        KeyValueStore<std::string, std::string> kv;
+        void init(ProcessorContext<std::string, std::string>& c) override {
+            kv = c.getStateStore<KeyValueStore<std::string, std::string>>("kv");
+        }
+        void process(const Record<std::string, std::string>& r) override {
+            if (r.value() == "delete") (void)kv.delete_(r.key());
+            else kv.put(r.key(), r.value());
+        }
+    };
+    StreamsBuilder builder;
+    builder.addStateStore(Stores::keyValueStoreBuilder<std::string, std::string>(Stores::inMemoryKeyValueStore("kv")).withCachingEnabled());
+    builder.stream<std::string, std::string>("in").process([] { return std::make_unique<Writer>(); }, "kv");
+    TopologyTestDriver driver(builder.build(), Properties{{"application.id", "papi"}});
+    auto in = driver.createInputTopic<std::string, std::string>("in");
+    in.pipeInput("never-written", "delete");
+    in.pipeInput("a", "1");
+    in.pipeInput("a", "delete");
+    auto changelog = driver.createOutputTopic<std::string, std::optional<std::string>>("papi-kv-changelog").readKeyValuesToList();
+    CHECK(changelog == std::vector<KeyValue<std::string, std::optional<std::string>>>{
+                           {"never-written", std::nullopt}, {"a", "1"}, {"a", std::nullopt}});
+    CHECK(driver.getKeyValueStore<std::string, std::string>("kv").get("a") == std::nullopt);
+}
+
+TEST_CASE("TestOutputTopic: values larger than the queue's 64 KB blocks and records with headers come out intact",
+          "[streams][driver]") {
+    StreamsBuilder builder;
+    builder.stream<std::string, std::string>("in").to("out");
+    TopologyTestDriver driver(builder.build());
+    auto in = driver.createInputTopic<std::string, std::string>("in");
+    auto out = driver.createOutputTopic<std::string, std::string>("out");
+    const std::string big(200 * 1024, 'b');
+    in.pipeInput("small", "s1", 1ms);
+    in.pipeInput("big", big, 2ms, Headers{{"size", "200k"}});
+    in.pipeInput("small", "s2", 3ms, Headers{{"n", "2"}});
+    auto first = out.readRecord();
+    CHECK(first.value() == "s1");
+    CHECK(first.headers().toArray().empty());
+    in.pipeInput("big", big + "!", 4ms);  // written while the queue still holds the first big value
+    auto second = out.readRecord();
+    CHECK(second.value() == big);
+    REQUIRE(second.headers().lastHeader("size") != nullptr);
+    CHECK(second.headers().lastHeader("size")->value() == Bytes{'2', '0', '0', 'k'});
+    auto rest = out.readRecordsToList();
+    REQUIRE(rest.size() == 2);
+    CHECK(rest[0].value() == "s2");
+    REQUIRE(rest[0].headers().lastHeader("n") != nullptr);
+    CHECK(rest[1].value() == big + "!");
+    CHECK(rest[1].timestamp() == 4);
+    in.pipeInput("after", "a", 5ms);  // the emptied queue is written from its start again
+    CHECK(out.readValue() == "a");
+    CHECK(out.isEmpty());
+}
+
 TEST_CASE("TestOutputTopic: records read one at a time while more are written come out in order, nulls included",
           "[streams][driver]") {
     StreamsBuilder builder;

@@ -161,6 +161,22 @@ TEST_CASE("stateless: to() with a topic name extractor and with a custom partiti
     for (const auto& r : driver.createOutputTopic<std::string, std::string>("pinned").readRecordsToList()) CHECK(r.partition() == 2);
 }
 
+TEST_CASE("stateless: a topic name extractor is given Kafka's RecordContext of the record", "[streams][dsl]") {
+    StreamsBuilder builder;
+    builder.stream<std::string, std::string>("events").to(
+        [](const std::string&, const std::string&, const RecordContext& rc) {
+            const Header* h = rc.headers().lastHeader("tenant");
+            return rc.topic() + "-" + (h ? std::string(h->value()->begin(), h->value()->end()) : "none") + "-p" +
+                   std::to_string(rc.partition()) + "-o" + std::to_string(rc.offset()) + "-t" + std::to_string(rc.timestamp());
+        });
+    TopologyTestDriver driver(builder.build());
+    auto in = driver.createInputTopic<std::string, std::string>("events");
+    in.pipeInput("k", "v1", 5ms, Headers{{"tenant", "acme"}});
+    in.pipeInput("k", "v2", 7ms);
+    CHECK(driver.createOutputTopic<std::string, std::string>("events-acme-p0-o0-t5").readValuesToList() == std::vector<std::string>{"v1"});
+    CHECK(driver.createOutputTopic<std::string, std::string>("events-none-p0-o1-t7").readValuesToList() == std::vector<std::string>{"v2"});
+}
+
 TEST_CASE("aggregations: count, reduce and aggregate per key, with max timestamps", "[streams][dsl]") {
     StreamsBuilder builder;
     auto grouped = builder.stream<std::string, int64_t>("in").groupByKey();
