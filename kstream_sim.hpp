@@ -12669,19 +12669,21 @@ public:
     SourceNodeImpl(SerdePtr key_serde, SerdePtr value_serde, std::shared_ptr<TimestampExtractor> extractor)
         : key_serde_(std::move(key_serde)), value_serde_(std::move(value_serde)), extractor_(std::move(extractor)) {}
     void process(const StreamRecord& record) override { forward(record); }
-    // Fills r from a raw record; false when the extracted timestamp is negative (Kafka drops the record).
-    bool read(const std::string& topic, int32_t partition, int64_t offset, ByteView key, ByteView value, int64_t timestamp,
-              const Headers& headers, StreamRecord& r) {
+    // The record with its key and value deserialized (built in place: no box is moved).
+    StreamRecord deserialize(ByteView key, ByteView value, const Headers& headers) {
         try {
-            r.key = key_serde_->deserialize(key);
-            r.value = value_serde_->deserialize(value);
+            return StreamRecord{key_serde_->deserialize(key), value_serde_->deserialize(value), 0,
+                                headers.empty() ? Headers() : headers};
         } catch (const SerializationException& e) {
             throw StreamsException(std::string("Deserialization exception handler is set to fail upon a deserialization "
                                                "error. If you would rather have the streaming pipeline continue after a "
                                                "deserialization error, please set the default.deserialization.exception.handler "
                                                "appropriately. (") + e.what() + ")");
         }
-        assignHeaders(r.headers, headers);
+    }
+    // Sets r's timestamp from the raw record; false when the extracted timestamp is negative (Kafka drops the record).
+    bool stamp(const std::string& topic, int32_t partition, int64_t offset, int64_t timestamp, const Headers& headers,
+               StreamRecord& r) {
         if (!extractor_) {  // FailOnInvalidTimestamp, inline
             if (timestamp < 0) {
                 const TimestampExtractor::Record rec(topic, partition, offset, timestamp, headers, r.key, r.value, -1);
@@ -12850,8 +12852,8 @@ public:
         }
         SourceNode* source = it->second;
         context_.current_ = source;
-        StreamRecord r;
-        if (!source->read(topic, partition, offset, key, value, timestamp, headers, r)) {
+        StreamRecord r = source->deserialize(key, value, headers);
+        if (!source->stamp(topic, partition, offset, timestamp, headers, r)) {
             context_.current_ = nullptr;
             return;
         }
