@@ -13812,8 +13812,9 @@ protected:
     bool materialized() const noexcept { return store_ != nullptr; }
     // The key's bytes, in a buffer the node reuses (valid until the next call).
     const Bytes& keyBytes(const Box& key) {
-        key_bytes_.clear();
-        key_serde_->serialize(key, key_bytes_);
+        // A view of a string's or byte array's own bytes is copied with one assign; other types serialize here.
+        const ByteView v = key_serde_->view(key, key_bytes_);
+        if (v.data != key_bytes_.data()) key_bytes_.assign(v.data, v.data + v.size);
         return key_bytes_;
     }
     // The stored value and its timestamp; a null box when absent.
