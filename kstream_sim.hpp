@@ -10208,11 +10208,13 @@ using BoxedT = typename IsOptional<std::decay_t<T>>::value_type;
 // ---- Box: one value of any type, or null ----------------------------------------------------------------------
 struct BoxOps {
     const std::type_info* type;
+    const BoxOps* owning;    // the ops of a copy: these, or for a borrowed value the ops that own a T
+    const BoxOps* borrowed;  // the ops of a box that borrows the value
     void (*destroy)(void* storage) noexcept;
-    void (*copy)(void* dst, const void* src);
+    void (*copy)(void* dst, const void* src);  // dst gets an owned copy (see `owning`)
     void (*move)(void* dst, void* src) noexcept;  // leaves src destroyed
     const void* (*get)(const void* storage) noexcept;
-    const char* typeName;
+    const char* (*typeName)();
 };
 
 class Box {
@@ -10220,8 +10222,8 @@ class Box {
 
 public:
     Box() noexcept = default;
-    Box(const Box& other) : ops_(other.ops_) {
-        if (ops_) ops_->copy(storage_, other.storage_);
+    Box(const Box& other) : ops_(other.ops_ ? other.ops_->owning : nullptr) {
+        if (ops_) other.ops_->copy(storage_, other.storage_);  // a copy owns its value, also of a borrowed one
     }
     Box(Box&& other) noexcept : ops_(other.ops_) {
         if (ops_) ops_->move(storage_, other.storage_);
@@ -10258,6 +10260,23 @@ public:
         return b;
     }
     static Box null() noexcept { return Box(); }
+    // A box that refers to value instead of holding a copy: for a record handed down within one forward() while
+    // value outlives it (a key passed on unchanged, a table update's parts). Copies of it hold copies of value.
+    template <class T>
+    static Box borrow(const T& value) noexcept {
+        Box b;
+        *reinterpret_cast<const T**>(b.storage_) = &value;
+        b.ops_ = &borrowedOpsFor<T>();
+        return b;
+    }
+    // A box that borrows this box's value (see borrow()); null for a null box.
+    Box borrowed() const noexcept {
+        Box b;
+        if (!ops_) return b;
+        *reinterpret_cast<const void**>(b.storage_) = ops_->get(storage_);
+        b.ops_ = ops_->borrowed;
+        return b;
+    }
 
     bool isNull() const noexcept { return ops_ == nullptr; }
     void reset() noexcept {
@@ -10268,7 +10287,7 @@ public:
     bool holds() const noexcept {
         return ops_ && (ops_ == &opsFor<T>() || *ops_->type == typeid(T));
     }
-    const char* typeName() const noexcept { return ops_ ? ops_->typeName : "null"; }
+    const char* typeName() const noexcept { return ops_ ? ops_->typeName() : "null"; }
 
     // The held value as a T; a ClassCastException when the box holds another type. Not for null boxes.
     template <class T>
@@ -10277,15 +10296,12 @@ public:
             if constexpr (fitsInline<T>()) return *std::launder(reinterpret_cast<const T*>(storage_));
             else return **reinterpret_cast<T* const*>(storage_);
         }
+        if (ops_ == &borrowedOpsFor<T>()) return **reinterpret_cast<const T* const*>(storage_);
         if (ops_ && *ops_->type == typeid(T)) return *static_cast<const T*>(ops_->get(storage_));
         throw ClassCastException(std::string("class ") + typeName() + " cannot be cast to class " + serdeTypeName<T>() +
                                  ": a processor received a " + typeName() + " where its code expects a " +
                                  serdeTypeName<T>() + " (check the types of the stream or of the Processor API "
                                  "node that forwarded it)");
-    }
-    template <class T>
-    T& getMutable() {
-        return const_cast<T&>(get<T>());
     }
 
     template <class T, class... Args>
@@ -10301,15 +10317,22 @@ private:
     static constexpr bool fitsInline() {
         return sizeof(T) <= kInline && alignof(T) <= alignof(std::max_align_t) && std::is_nothrow_move_constructible<T>::value;
     }
+    // The ops of boxes of T: constants (no initialization guard is checked when a box is read).
     template <class T>
-    static const BoxOps& opsFor() noexcept {
-        static const BoxOps ops = makeOps<T>();
-        return ops;
-    }
+    struct OpsOf {
+        static const BoxOps owning;
+        static const BoxOps borrowed;
+    };
     template <class T>
-    static BoxOps makeOps() noexcept {
+    static const BoxOps& opsFor() noexcept { return OpsOf<T>::owning; }
+    template <class T>
+    static const BoxOps& borrowedOpsFor() noexcept { return OpsOf<T>::borrowed; }
+    template <class T>
+    static constexpr BoxOps makeOwningOps() noexcept {
         if constexpr (fitsInline<T>()) {
             return BoxOps{&typeid(T),
+                          &OpsOf<T>::owning,
+                          &OpsOf<T>::borrowed,
                           [](void* s) noexcept { static_cast<T*>(s)->~T(); },
                           [](void* d, const void* s) { ::new (d) T(*static_cast<const T*>(s)); },
                           [](void* d, void* s) noexcept {
@@ -10317,9 +10340,11 @@ private:
                               static_cast<T*>(s)->~T();
                           },
                           [](const void* s) noexcept -> const void* { return s; },
-                          serdeTypeName<T>()};
+                          &serdeTypeName<T>};
         } else {
             return BoxOps{&typeid(T),
+                          &OpsOf<T>::owning,
+                          &OpsOf<T>::borrowed,
                           [](void* s) noexcept { delete *static_cast<T**>(s); },
                           [](void* d, const void* s) { *static_cast<T**>(d) = new T(**static_cast<T* const*>(s)); },
                           [](void* d, void* s) noexcept {
@@ -10327,13 +10352,32 @@ private:
                               *static_cast<T**>(s) = nullptr;
                           },
                           [](const void* s) noexcept -> const void* { return *static_cast<T* const*>(s); },
-                          serdeTypeName<T>()};
+                          &serdeTypeName<T>};
         }
+    }
+    template <class T>
+    static constexpr BoxOps makeBorrowedOps() noexcept {
+        return BoxOps{&typeid(T),
+                      &OpsOf<T>::owning,
+                      &OpsOf<T>::borrowed,
+                      [](void*) noexcept {},
+                      [](void* d, const void* s) {  // into an owning box
+                          const T& value = **static_cast<const T* const*>(s);
+                          if constexpr (fitsInline<T>()) ::new (d) T(value);
+                          else *static_cast<T**>(d) = new T(value);
+                      },
+                      [](void* d, void* s) noexcept { *static_cast<const T**>(d) = *static_cast<const T**>(s); },
+                      [](const void* s) noexcept -> const void* { return *static_cast<const T* const*>(s); },
+                      &serdeTypeName<T>};
     }
 
     alignas(std::max_align_t) unsigned char storage_[kInline];
     const BoxOps* ops_ = nullptr;
 };
+template <class T>
+const BoxOps Box::OpsOf<T>::owning = Box::makeOwningOps<T>();
+template <class T>
+const BoxOps Box::OpsOf<T>::borrowed = Box::makeBorrowedOps<T>();
 
 // A default T for unboxing a null into a plain (non-optional) type, as Deserializer<T> gives T{} for null.
 template <class T>
@@ -13795,13 +13839,11 @@ public:
         // With a cache the cache's flush forwards (the listener); without, the operator forwards itself.
         caching_ = store_->setFlushListener(
             [this](const Bytes& key, const Bytes* new_value, const Bytes* old_value, const RecordContext& rc) {
-                StreamRecord out;
-                out.key = key_serde_->deserialize(key.data(), key.size());
-                Change c;
+                Change c;  // borrowed by the record: no allocation for it
                 if (new_value) c.newValue = value_serde_->deserialize(rawValueOf(*new_value));
                 if (old_value) c.oldValue = value_serde_->deserialize(rawValueOf(*old_value));
-                out.value.emplace<Change>(std::move(c));
-                out.timestamp = new_value ? timestampOf(*new_value) : rc.timestamp();
+                StreamRecord out{key_serde_->deserialize(key.data(), key.size()), Box::borrow(c),
+                                 new_value ? timestampOf(*new_value) : rc.timestamp(), Headers()};
                 assignHeaders(out.headers, rc.headers());
                 forward(out);
             },
@@ -13834,21 +13876,12 @@ protected:
     // Kafka's TimestampedTupleForwarder: with a cache the flush forwards; without, forward now.
     void maybeForward(const Box& key, Box new_value, Box old_value, int64_t timestamp, const Headers& headers) {
         if (caching_) return;
-        StreamRecord out;
-        out.key = key;
-        Change c{std::move(new_value), state_->send_old_values ? std::move(old_value) : Box()};
-        out.value.emplace<Change>(std::move(c));
-        out.timestamp = timestamp;
-        out.headers = headers;
-        forward(out);
+        const Change c{std::move(new_value), state_->send_old_values ? std::move(old_value) : Box()};
+        forward(StreamRecord{key.borrowed(), Box::borrow(c), timestamp, headers});
     }
     void forwardChange(const StreamRecord& r, Box new_value, Box old_value) {
-        StreamRecord out;
-        out.key = r.key;
-        out.value.emplace<Change>(Change{std::move(new_value), std::move(old_value)});
-        out.timestamp = r.timestamp;
-        out.headers = r.headers;
-        forward(out);
+        const Change c{std::move(new_value), std::move(old_value)};
+        forward(StreamRecord{r.key.borrowed(), Box::borrow(c), r.timestamp, r.headers});
     }
 
     std::shared_ptr<TableNodeState> state_;
@@ -14013,13 +14046,8 @@ public:
     }
 
 private:
-    void emit(const StreamRecord& r, const Box& key, Change change) {
-        StreamRecord out;
-        out.key = key;
-        out.value.emplace<Change>(std::move(change));
-        out.timestamp = r.timestamp;
-        out.headers = r.headers;
-        forward(out);
+    void emit(const StreamRecord& r, const Box& key, const Change& change) {
+        forward(StreamRecord{key.borrowed(), Box::borrow(change), r.timestamp, r.headers});
     }
     Mapper mapper_;
     KeyEquals equals_;
@@ -14218,7 +14246,7 @@ public:
         using VR = detail::ValueFnResult<K, V, F>;
         const std::string name = b_->nameOr(named, "KSTREAM-MAPVALUES-");
         addStateless(name, [mapper](const detail::StreamRecord& r, detail::ProcessorNode& n) mutable {
-            detail::StreamRecord out{r.key, detail::Box::of(detail::callValueFn<K, V>(mapper, r.key, r.value)), r.timestamp, r.headers};
+            detail::StreamRecord out{r.key.borrowed(), detail::Box::of(detail::callValueFn<K, V>(mapper, r.key, r.value)), r.timestamp, r.headers};
             n.forward(out);
         });
         return KStream<K, VR>(b_, name, key_serde_, nullptr, repartition_required_);
@@ -14249,7 +14277,7 @@ public:
         const std::string name = b_->nameOr(named, "KSTREAM-FLATMAPVALUES-");
         addStateless(name, [mapper](const detail::StreamRecord& r, detail::ProcessorNode& n) mutable {
             for (auto& v : detail::callValueFn<K, V>(mapper, r.key, r.value)) {
-                detail::StreamRecord out{r.key, detail::Box::of(std::move(v)), r.timestamp, r.headers};
+                detail::StreamRecord out{r.key.borrowed(), detail::Box::of(std::move(v)), r.timestamp, r.headers};
                 n.forward(out);
             }
         });
@@ -14575,7 +14603,7 @@ public:
         const std::string name = b_->nameOr(named, "KTABLE-TOSTREAM-");
         b_->topology->addProcessor(name, [] {
             return std::make_unique<detail::Dependent<detail::FunctionNode, K>>([](const detail::StreamRecord& r, detail::ProcessorNode& n) {
-                detail::StreamRecord out{r.key, r.value.get<detail::Change>().newValue, r.timestamp, r.headers};
+                detail::StreamRecord out{r.key.borrowed(), r.value.get<detail::Change>().newValue.borrowed(), r.timestamp, r.headers};
                 n.forward(out);
             });
         }, {name_});

@@ -187,7 +187,7 @@ public:
         using VR = detail::ValueFnResult<K, V, F>;
         const std::string name = b_->nameOr(named, "KSTREAM-MAPVALUES-");
         addStateless(name, [mapper](const detail::StreamRecord& r, detail::ProcessorNode& n) mutable {
-            detail::StreamRecord out{r.key, detail::Box::of(detail::callValueFn<K, V>(mapper, r.key, r.value)), r.timestamp, r.headers};
+            detail::StreamRecord out{r.key.borrowed(), detail::Box::of(detail::callValueFn<K, V>(mapper, r.key, r.value)), r.timestamp, r.headers};
             n.forward(out);
         });
         return KStream<K, VR>(b_, name, key_serde_, nullptr, repartition_required_);
@@ -218,7 +218,7 @@ public:
         const std::string name = b_->nameOr(named, "KSTREAM-FLATMAPVALUES-");
         addStateless(name, [mapper](const detail::StreamRecord& r, detail::ProcessorNode& n) mutable {
             for (auto& v : detail::callValueFn<K, V>(mapper, r.key, r.value)) {
-                detail::StreamRecord out{r.key, detail::Box::of(std::move(v)), r.timestamp, r.headers};
+                detail::StreamRecord out{r.key.borrowed(), detail::Box::of(std::move(v)), r.timestamp, r.headers};
                 n.forward(out);
             }
         });
@@ -544,7 +544,7 @@ public:
         const std::string name = b_->nameOr(named, "KTABLE-TOSTREAM-");
         b_->topology->addProcessor(name, [] {
             return std::make_unique<detail::Dependent<detail::FunctionNode, K>>([](const detail::StreamRecord& r, detail::ProcessorNode& n) {
-                detail::StreamRecord out{r.key, r.value.get<detail::Change>().newValue, r.timestamp, r.headers};
+                detail::StreamRecord out{r.key.borrowed(), r.value.get<detail::Change>().newValue.borrowed(), r.timestamp, r.headers};
                 n.forward(out);
             });
         }, {name_});

@@ -154,13 +154,11 @@ public:
         // With a cache the cache's flush forwards (the listener); without, the operator forwards itself.
         caching_ = store_->setFlushListener(
             [this](const Bytes& key, const Bytes* new_value, const Bytes* old_value, const RecordContext& rc) {
-                StreamRecord out;
-                out.key = key_serde_->deserialize(key.data(), key.size());
-                Change c;
+                Change c;  // borrowed by the record: no allocation for it
                 if (new_value) c.newValue = value_serde_->deserialize(rawValueOf(*new_value));
                 if (old_value) c.oldValue = value_serde_->deserialize(rawValueOf(*old_value));
-                out.value.emplace<Change>(std::move(c));
-                out.timestamp = new_value ? timestampOf(*new_value) : rc.timestamp();
+                StreamRecord out{key_serde_->deserialize(key.data(), key.size()), Box::borrow(c),
+                                 new_value ? timestampOf(*new_value) : rc.timestamp(), Headers()};
                 assignHeaders(out.headers, rc.headers());
                 forward(out);
             },
@@ -193,21 +191,12 @@ protected:
     // Kafka's TimestampedTupleForwarder: with a cache the flush forwards; without, forward now.
     void maybeForward(const Box& key, Box new_value, Box old_value, int64_t timestamp, const Headers& headers) {
         if (caching_) return;
-        StreamRecord out;
-        out.key = key;
-        Change c{std::move(new_value), state_->send_old_values ? std::move(old_value) : Box()};
-        out.value.emplace<Change>(std::move(c));
-        out.timestamp = timestamp;
-        out.headers = headers;
-        forward(out);
+        const Change c{std::move(new_value), state_->send_old_values ? std::move(old_value) : Box()};
+        forward(StreamRecord{key.borrowed(), Box::borrow(c), timestamp, headers});
     }
     void forwardChange(const StreamRecord& r, Box new_value, Box old_value) {
-        StreamRecord out;
-        out.key = r.key;
-        out.value.emplace<Change>(Change{std::move(new_value), std::move(old_value)});
-        out.timestamp = r.timestamp;
-        out.headers = r.headers;
-        forward(out);
+        const Change c{std::move(new_value), std::move(old_value)};
+        forward(StreamRecord{r.key.borrowed(), Box::borrow(c), r.timestamp, r.headers});
     }
 
     std::shared_ptr<TableNodeState> state_;
@@ -372,13 +361,8 @@ public:
     }
 
 private:
-    void emit(const StreamRecord& r, const Box& key, Change change) {
-        StreamRecord out;
-        out.key = key;
-        out.value.emplace<Change>(std::move(change));
-        out.timestamp = r.timestamp;
-        out.headers = r.headers;
-        forward(out);
+    void emit(const StreamRecord& r, const Box& key, const Change& change) {
+        forward(StreamRecord{key.borrowed(), Box::borrow(change), r.timestamp, r.headers});
     }
     Mapper mapper_;
     KeyEquals equals_;
