@@ -10725,6 +10725,10 @@ template <class H>
 void assignHeaders(H& to, const H& from) {
     if (!from.empty() || !to.empty()) to = from;
 }
+template <class H>
+H copyHeaders(const H& from) {
+    return from.empty() ? H() : from;
+}
 }  // namespace detail
 
 // Kafka's RecordContext: where the record being processed came from (topic, partition, offset), its timestamp
@@ -12717,7 +12721,7 @@ public:
     StreamRecord deserialize(ByteView key, ByteView value, const Headers& headers) {
         try {
             return StreamRecord{key_serde_->deserialize(key), value_serde_->deserialize(value), 0,
-                                headers.empty() ? Headers() : headers};
+                                copyHeaders(headers)};
         } catch (const SerializationException& e) {
             throw StreamsException(std::string("Deserialization exception handler is set to fail upon a deserialization "
                                                "error. If you would rather have the streaming pipeline continue after a "
@@ -13224,7 +13228,7 @@ public:
         processor_->init(*typed_);
     }
     void process(const StreamRecord& r) override {
-        processor_->process(Record<KIn, VIn>(unboxCopy<KIn>(r.key), unboxCopy<VIn>(r.value), r.timestamp, r.headers));
+        processor_->process(Record<KIn, VIn>(unboxCopy<KIn>(r.key), unboxCopy<VIn>(r.value), r.timestamp, copyHeaders(r.headers)));
     }
     void close() override { processor_->close(); }
 
@@ -13250,7 +13254,7 @@ public:
         processor_->init(*typed_);
     }
     void process(const StreamRecord& r) override {
-        processor_->process(FixedKeyRecord<KIn, VIn>(KIn(unbox<KIn>(r.key)), VIn(unbox<VIn>(r.value)), r.timestamp, r.headers));
+        processor_->process(FixedKeyRecord<KIn, VIn>(KIn(unbox<KIn>(r.key)), VIn(unbox<VIn>(r.value)), r.timestamp, copyHeaders(r.headers)));
     }
     void close() override { processor_->close(); }
 
@@ -13877,11 +13881,11 @@ protected:
     void maybeForward(const Box& key, Box new_value, Box old_value, int64_t timestamp, const Headers& headers) {
         if (caching_) return;
         const Change c{std::move(new_value), state_->send_old_values ? std::move(old_value) : Box()};
-        forward(StreamRecord{key.borrowed(), Box::borrow(c), timestamp, headers});
+        forward(StreamRecord{key.borrowed(), Box::borrow(c), timestamp, copyHeaders(headers)});
     }
     void forwardChange(const StreamRecord& r, Box new_value, Box old_value) {
         const Change c{std::move(new_value), std::move(old_value)};
-        forward(StreamRecord{r.key.borrowed(), Box::borrow(c), r.timestamp, r.headers});
+        forward(StreamRecord{r.key.borrowed(), Box::borrow(c), r.timestamp, copyHeaders(r.headers)});
     }
 
     std::shared_ptr<TableNodeState> state_;
@@ -14047,7 +14051,7 @@ public:
 
 private:
     void emit(const StreamRecord& r, const Box& key, const Change& change) {
-        forward(StreamRecord{key.borrowed(), Box::borrow(change), r.timestamp, r.headers});
+        forward(StreamRecord{key.borrowed(), Box::borrow(change), r.timestamp, copyHeaders(r.headers)});
     }
     Mapper mapper_;
     KeyEquals equals_;
@@ -14234,7 +14238,7 @@ public:
         const std::string name = b_->nameOr(named, "KSTREAM-MAP-");
         addStateless(name, [mapper](const detail::StreamRecord& r, detail::ProcessorNode& n) mutable {
             KV kv = mapper(detail::unbox<K>(r.key), detail::unbox<V>(r.value));
-            detail::StreamRecord out{detail::Box::of(std::move(kv.key)), detail::Box::of(std::move(kv.value)), r.timestamp, r.headers};
+            detail::StreamRecord out{detail::Box::of(std::move(kv.key)), detail::Box::of(std::move(kv.value)), r.timestamp, detail::copyHeaders(r.headers)};
             n.forward(out);
         });
         return KStream<KR, VR>(b_, name, nullptr, nullptr, true);
@@ -14246,7 +14250,7 @@ public:
         using VR = detail::ValueFnResult<K, V, F>;
         const std::string name = b_->nameOr(named, "KSTREAM-MAPVALUES-");
         addStateless(name, [mapper](const detail::StreamRecord& r, detail::ProcessorNode& n) mutable {
-            detail::StreamRecord out{r.key.borrowed(), detail::Box::of(detail::callValueFn<K, V>(mapper, r.key, r.value)), r.timestamp, r.headers};
+            detail::StreamRecord out{r.key.borrowed(), detail::Box::of(detail::callValueFn<K, V>(mapper, r.key, r.value)), r.timestamp, detail::copyHeaders(r.headers)};
             n.forward(out);
         });
         return KStream<K, VR>(b_, name, key_serde_, nullptr, repartition_required_);
@@ -14262,7 +14266,7 @@ public:
         const std::string name = b_->nameOr(named, "KSTREAM-FLATMAP-");
         addStateless(name, [mapper](const detail::StreamRecord& r, detail::ProcessorNode& n) mutable {
             for (auto& kv : mapper(detail::unbox<K>(r.key), detail::unbox<V>(r.value))) {
-                detail::StreamRecord out{detail::Box::of(std::move(kv.key)), detail::Box::of(std::move(kv.value)), r.timestamp, r.headers};
+                detail::StreamRecord out{detail::Box::of(std::move(kv.key)), detail::Box::of(std::move(kv.value)), r.timestamp, detail::copyHeaders(r.headers)};
                 n.forward(out);
             }
         });
@@ -14277,7 +14281,7 @@ public:
         const std::string name = b_->nameOr(named, "KSTREAM-FLATMAPVALUES-");
         addStateless(name, [mapper](const detail::StreamRecord& r, detail::ProcessorNode& n) mutable {
             for (auto& v : detail::callValueFn<K, V>(mapper, r.key, r.value)) {
-                detail::StreamRecord out{r.key.borrowed(), detail::Box::of(std::move(v)), r.timestamp, r.headers};
+                detail::StreamRecord out{r.key.borrowed(), detail::Box::of(std::move(v)), r.timestamp, detail::copyHeaders(r.headers)};
                 n.forward(out);
             }
         });
@@ -14290,7 +14294,7 @@ public:
         using KR = std::decay_t<std::invoke_result_t<F&, detail::ArgT<K>, detail::ArgT<V>>>;
         const std::string name = b_->nameOr(named, "KSTREAM-KEY-SELECT-");
         addStateless(name, [mapper](const detail::StreamRecord& r, detail::ProcessorNode& n) mutable {
-            detail::StreamRecord out{detail::Box::of(mapper(detail::unbox<K>(r.key), detail::unbox<V>(r.value))), r.value, r.timestamp, r.headers};
+            detail::StreamRecord out{detail::Box::of(mapper(detail::unbox<K>(r.key), detail::unbox<V>(r.value))), r.value, r.timestamp, detail::copyHeaders(r.headers)};
             n.forward(out);
         });
         return KStream<KR, V>(b_, name, nullptr, value_serde_, true);
@@ -14603,7 +14607,7 @@ public:
         const std::string name = b_->nameOr(named, "KTABLE-TOSTREAM-");
         b_->topology->addProcessor(name, [] {
             return std::make_unique<detail::Dependent<detail::FunctionNode, K>>([](const detail::StreamRecord& r, detail::ProcessorNode& n) {
-                detail::StreamRecord out{r.key.borrowed(), r.value.get<detail::Change>().newValue.borrowed(), r.timestamp, r.headers};
+                detail::StreamRecord out{r.key.borrowed(), r.value.get<detail::Change>().newValue.borrowed(), r.timestamp, detail::copyHeaders(r.headers)};
                 n.forward(out);
             });
         }, {name_});
@@ -14894,7 +14898,7 @@ auto KStream<K, V>::groupBy(F selector, const Grouped& grouped) const {
     using KR = std::decay_t<std::invoke_result_t<F&, detail::ArgT<K>, detail::ArgT<V>>>;
     const std::string name = b_->nameOr(grouped.name(), "KSTREAM-KEY-SELECT-");
     addStateless(name, [selector](const detail::StreamRecord& r, detail::ProcessorNode& n) mutable {
-        detail::StreamRecord out{detail::Box::of(selector(detail::unbox<K>(r.key), detail::unbox<V>(r.value))), r.value, r.timestamp, r.headers};
+        detail::StreamRecord out{detail::Box::of(selector(detail::unbox<K>(r.key), detail::unbox<V>(r.value))), r.value, r.timestamp, detail::copyHeaders(r.headers)};
         n.forward(out);
     });
     KStream<KR, V> s(b_, name, grouped.keySerde().erased() ? detail::serdeFor<KR>(grouped.keySerde().erased(), "key") : nullptr,
@@ -15484,11 +15488,14 @@ public:
     const Properties& appConfigs() const override { return props_; }
 
     // ---- Used by TestInputTopic / TestOutputTopic ----
-    // A record for an input topic (key or value nullptr: null), processed before this returns.
-    void pipeRaw(const std::string& topic, const Bytes* key, const Bytes* value, int64_t timestamp, const Headers& headers) {
+    // A record for an input topic (key or value nullptr: null), processed before this returns. `route`: the
+    // caller's slot for the driver's lookup of the topic (as ProducedRecord::route).
+    void pipeRaw(const std::string& topic, void** route, const Bytes* key, const Bytes* value, int64_t timestamp,
+                 const Headers& headers) {
         if (closed_) throw IllegalStateException("TopologyTestDriver is closed");
         if (timestamp < 0) throw IllegalArgumentException("Invalid timestamp: " + std::to_string(timestamp) + "; record timestamps must not be negative");
-        TopicState& ts = topicState(topic);
+        TopicState& ts = *route ? *static_cast<TopicState*>(*route) : topicState(topic);
+        *route = &ts;
         if (!ts.global && !ts.consumed) throw IllegalArgumentException("Unknown topic: " + topic + knownTopicsHint());
         const int32_t partition = choosePartition(ts, key);
         const int64_t offset = ts.next_offsets[static_cast<size_t>(partition)]++;
@@ -16024,11 +16031,12 @@ private:
             ts = current_ms_;
             current_ms_ += advance_ms_;
         }
-        driver_->pipeRaw(topic_, key ? &key_bytes_ : nullptr, value ? &value_bytes_ : nullptr, ts, headers);
+        driver_->pipeRaw(topic_, &route_, key ? &key_bytes_ : nullptr, value ? &value_bytes_ : nullptr, ts, headers);
     }
 
     Driver* driver_;
     std::string topic_;
+    void* route_ = nullptr;  // the driver's lookup of topic_
     Bytes key_bytes_, value_bytes_;
     SerdeObject<Key> key_serde_;
     SerdeObject<Value> value_serde_;
@@ -16059,7 +16067,8 @@ public:
         auto& q = *queue_;
         if (q.empty()) throw NoSuchElementException("Empty topic: " + topic_);
         const auto& raw = q.front();
-        TestRecord<K, V> r(decode<K>(key_serde_, q.key(raw)), decode<V>(value_serde_, q.value(raw)), raw.timestamp, q.frontHeaders());
+        TestRecord<K, V> r(decode<K>(key_serde_, q.key(raw)), decode<V>(value_serde_, q.value(raw)), raw.timestamp,
+                           detail::copyHeaders(q.frontHeaders()));
         r.setPartition(raw.partition);
         q.pop();
         return r;

@@ -175,7 +175,7 @@ public:
         const std::string name = b_->nameOr(named, "KSTREAM-MAP-");
         addStateless(name, [mapper](const detail::StreamRecord& r, detail::ProcessorNode& n) mutable {
             KV kv = mapper(detail::unbox<K>(r.key), detail::unbox<V>(r.value));
-            detail::StreamRecord out{detail::Box::of(std::move(kv.key)), detail::Box::of(std::move(kv.value)), r.timestamp, r.headers};
+            detail::StreamRecord out{detail::Box::of(std::move(kv.key)), detail::Box::of(std::move(kv.value)), r.timestamp, detail::copyHeaders(r.headers)};
             n.forward(out);
         });
         return KStream<KR, VR>(b_, name, nullptr, nullptr, true);
@@ -187,7 +187,7 @@ public:
         using VR = detail::ValueFnResult<K, V, F>;
         const std::string name = b_->nameOr(named, "KSTREAM-MAPVALUES-");
         addStateless(name, [mapper](const detail::StreamRecord& r, detail::ProcessorNode& n) mutable {
-            detail::StreamRecord out{r.key.borrowed(), detail::Box::of(detail::callValueFn<K, V>(mapper, r.key, r.value)), r.timestamp, r.headers};
+            detail::StreamRecord out{r.key.borrowed(), detail::Box::of(detail::callValueFn<K, V>(mapper, r.key, r.value)), r.timestamp, detail::copyHeaders(r.headers)};
             n.forward(out);
         });
         return KStream<K, VR>(b_, name, key_serde_, nullptr, repartition_required_);
@@ -203,7 +203,7 @@ public:
         const std::string name = b_->nameOr(named, "KSTREAM-FLATMAP-");
         addStateless(name, [mapper](const detail::StreamRecord& r, detail::ProcessorNode& n) mutable {
             for (auto& kv : mapper(detail::unbox<K>(r.key), detail::unbox<V>(r.value))) {
-                detail::StreamRecord out{detail::Box::of(std::move(kv.key)), detail::Box::of(std::move(kv.value)), r.timestamp, r.headers};
+                detail::StreamRecord out{detail::Box::of(std::move(kv.key)), detail::Box::of(std::move(kv.value)), r.timestamp, detail::copyHeaders(r.headers)};
                 n.forward(out);
             }
         });
@@ -218,7 +218,7 @@ public:
         const std::string name = b_->nameOr(named, "KSTREAM-FLATMAPVALUES-");
         addStateless(name, [mapper](const detail::StreamRecord& r, detail::ProcessorNode& n) mutable {
             for (auto& v : detail::callValueFn<K, V>(mapper, r.key, r.value)) {
-                detail::StreamRecord out{r.key.borrowed(), detail::Box::of(std::move(v)), r.timestamp, r.headers};
+                detail::StreamRecord out{r.key.borrowed(), detail::Box::of(std::move(v)), r.timestamp, detail::copyHeaders(r.headers)};
                 n.forward(out);
             }
         });
@@ -231,7 +231,7 @@ public:
         using KR = std::decay_t<std::invoke_result_t<F&, detail::ArgT<K>, detail::ArgT<V>>>;
         const std::string name = b_->nameOr(named, "KSTREAM-KEY-SELECT-");
         addStateless(name, [mapper](const detail::StreamRecord& r, detail::ProcessorNode& n) mutable {
-            detail::StreamRecord out{detail::Box::of(mapper(detail::unbox<K>(r.key), detail::unbox<V>(r.value))), r.value, r.timestamp, r.headers};
+            detail::StreamRecord out{detail::Box::of(mapper(detail::unbox<K>(r.key), detail::unbox<V>(r.value))), r.value, r.timestamp, detail::copyHeaders(r.headers)};
             n.forward(out);
         });
         return KStream<KR, V>(b_, name, nullptr, value_serde_, true);
@@ -544,7 +544,7 @@ public:
         const std::string name = b_->nameOr(named, "KTABLE-TOSTREAM-");
         b_->topology->addProcessor(name, [] {
             return std::make_unique<detail::Dependent<detail::FunctionNode, K>>([](const detail::StreamRecord& r, detail::ProcessorNode& n) {
-                detail::StreamRecord out{r.key.borrowed(), r.value.get<detail::Change>().newValue.borrowed(), r.timestamp, r.headers};
+                detail::StreamRecord out{r.key.borrowed(), r.value.get<detail::Change>().newValue.borrowed(), r.timestamp, detail::copyHeaders(r.headers)};
                 n.forward(out);
             });
         }, {name_});
@@ -835,7 +835,7 @@ auto KStream<K, V>::groupBy(F selector, const Grouped& grouped) const {
     using KR = std::decay_t<std::invoke_result_t<F&, detail::ArgT<K>, detail::ArgT<V>>>;
     const std::string name = b_->nameOr(grouped.name(), "KSTREAM-KEY-SELECT-");
     addStateless(name, [selector](const detail::StreamRecord& r, detail::ProcessorNode& n) mutable {
-        detail::StreamRecord out{detail::Box::of(selector(detail::unbox<K>(r.key), detail::unbox<V>(r.value))), r.value, r.timestamp, r.headers};
+        detail::StreamRecord out{detail::Box::of(selector(detail::unbox<K>(r.key), detail::unbox<V>(r.value))), r.value, r.timestamp, detail::copyHeaders(r.headers)};
         n.forward(out);
     });
     KStream<KR, V> s(b_, name, grouped.keySerde().erased() ? detail::serdeFor<KR>(grouped.keySerde().erased(), "key") : nullptr,

@@ -192,11 +192,11 @@ protected:
     void maybeForward(const Box& key, Box new_value, Box old_value, int64_t timestamp, const Headers& headers) {
         if (caching_) return;
         const Change c{std::move(new_value), state_->send_old_values ? std::move(old_value) : Box()};
-        forward(StreamRecord{key.borrowed(), Box::borrow(c), timestamp, headers});
+        forward(StreamRecord{key.borrowed(), Box::borrow(c), timestamp, copyHeaders(headers)});
     }
     void forwardChange(const StreamRecord& r, Box new_value, Box old_value) {
         const Change c{std::move(new_value), std::move(old_value)};
-        forward(StreamRecord{r.key.borrowed(), Box::borrow(c), r.timestamp, r.headers});
+        forward(StreamRecord{r.key.borrowed(), Box::borrow(c), r.timestamp, copyHeaders(r.headers)});
     }
 
     std::shared_ptr<TableNodeState> state_;
@@ -362,7 +362,7 @@ public:
 
 private:
     void emit(const StreamRecord& r, const Box& key, const Change& change) {
-        forward(StreamRecord{key.borrowed(), Box::borrow(change), r.timestamp, r.headers});
+        forward(StreamRecord{key.borrowed(), Box::borrow(change), r.timestamp, copyHeaders(r.headers)});
     }
     Mapper mapper_;
     KeyEquals equals_;

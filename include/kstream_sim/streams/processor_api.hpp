@@ -252,7 +252,7 @@ public:
         processor_->init(*typed_);
     }
     void process(const StreamRecord& r) override {
-        processor_->process(Record<KIn, VIn>(unboxCopy<KIn>(r.key), unboxCopy<VIn>(r.value), r.timestamp, r.headers));
+        processor_->process(Record<KIn, VIn>(unboxCopy<KIn>(r.key), unboxCopy<VIn>(r.value), r.timestamp, copyHeaders(r.headers)));
     }
     void close() override { processor_->close(); }
 
@@ -278,7 +278,7 @@ public:
         processor_->init(*typed_);
     }
     void process(const StreamRecord& r) override {
-        processor_->process(FixedKeyRecord<KIn, VIn>(KIn(unbox<KIn>(r.key)), VIn(unbox<VIn>(r.value)), r.timestamp, r.headers));
+        processor_->process(FixedKeyRecord<KIn, VIn>(KIn(unbox<KIn>(r.key)), VIn(unbox<VIn>(r.value)), r.timestamp, copyHeaders(r.headers)));
     }
     void close() override { processor_->close(); }
 

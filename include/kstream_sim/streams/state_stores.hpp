@@ -69,6 +69,10 @@ template <class H>
 void assignHeaders(H& to, const H& from) {
     if (!from.empty() || !to.empty()) to = from;
 }
+template <class H>
+H copyHeaders(const H& from) {
+    return from.empty() ? H() : from;
+}
 }  // namespace detail
 
 // Kafka's RecordContext: where the record being processed came from (topic, partition, offset), its timestamp

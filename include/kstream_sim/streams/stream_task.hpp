@@ -384,7 +384,7 @@ public:
     StreamRecord deserialize(ByteView key, ByteView value, const Headers& headers) {
         try {
             return StreamRecord{key_serde_->deserialize(key), value_serde_->deserialize(value), 0,
-                                headers.empty() ? Headers() : headers};
+                                copyHeaders(headers)};
         } catch (const SerializationException& e) {
             throw StreamsException(std::string("Deserialization exception handler is set to fail upon a deserialization "
                                                "error. If you would rather have the streaming pipeline continue after a "

@@ -222,11 +222,14 @@ public:
     const Properties& appConfigs() const override { return props_; }
 
     // ---- Used by TestInputTopic / TestOutputTopic ----
-    // A record for an input topic (key or value nullptr: null), processed before this returns.
-    void pipeRaw(const std::string& topic, const Bytes* key, const Bytes* value, int64_t timestamp, const Headers& headers) {
+    // A record for an input topic (key or value nullptr: null), processed before this returns. `route`: the
+    // caller's slot for the driver's lookup of the topic (as ProducedRecord::route).
+    void pipeRaw(const std::string& topic, void** route, const Bytes* key, const Bytes* value, int64_t timestamp,
+                 const Headers& headers) {
         if (closed_) throw IllegalStateException("TopologyTestDriver is closed");
         if (timestamp < 0) throw IllegalArgumentException("Invalid timestamp: " + std::to_string(timestamp) + "; record timestamps must not be negative");
-        TopicState& ts = topicState(topic);
+        TopicState& ts = *route ? *static_cast<TopicState*>(*route) : topicState(topic);
+        *route = &ts;
         if (!ts.global && !ts.consumed) throw IllegalArgumentException("Unknown topic: " + topic + knownTopicsHint());
         const int32_t partition = choosePartition(ts, key);
         const int64_t offset = ts.next_offsets[static_cast<size_t>(partition)]++;
@@ -762,11 +765,12 @@ private:
             ts = current_ms_;
             current_ms_ += advance_ms_;
         }
-        driver_->pipeRaw(topic_, key ? &key_bytes_ : nullptr, value ? &value_bytes_ : nullptr, ts, headers);
+        driver_->pipeRaw(topic_, &route_, key ? &key_bytes_ : nullptr, value ? &value_bytes_ : nullptr, ts, headers);
     }
 
     Driver* driver_;
     std::string topic_;
+    void* route_ = nullptr;  // the driver's lookup of topic_
     Bytes key_bytes_, value_bytes_;
     SerdeObject<Key> key_serde_;
     SerdeObject<Value> value_serde_;
@@ -797,7 +801,8 @@ public:
         auto& q = *queue_;
         if (q.empty()) throw NoSuchElementException("Empty topic: " + topic_);
         const auto& raw = q.front();
-        TestRecord<K, V> r(decode<K>(key_serde_, q.key(raw)), decode<V>(value_serde_, q.value(raw)), raw.timestamp, q.frontHeaders());
+        TestRecord<K, V> r(decode<K>(key_serde_, q.key(raw)), decode<V>(value_serde_, q.value(raw)), raw.timestamp,
+                           detail::copyHeaders(q.frontHeaders()));
         r.setPartition(raw.partition);
         q.pop();
         return r;
