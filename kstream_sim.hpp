@@ -10795,7 +10795,7 @@ public:
     // The changelog topic of a store (`<application.id>-<store>-changelog`), asked once by the logging layer.
     // `route`: the logging layer's slot where the host may keep its lookup of the topic (ProducedRecord::route).
     virtual std::string changelogTopic(const std::string& store) const = 0;
-    virtual void logChange(const std::string& changelog_topic, void** route, const Bytes& key, const Bytes* value,
+    virtual void logChange(const std::string& changelog_topic, void** route, const Bytes& key, ByteView value,
                            int64_t timestamp, const Headers& headers) = 0;
     virtual const RecordContext& recordContext() const = 0;
     // While a cache flushes an entry, the entry's own context is current (nested: a stack). The context is not
@@ -11038,12 +11038,14 @@ public:
         if (!context_) return;
         const RecordContext& rc = context_->recordContext();
         if (!value) {
-            context_->logChange(topic_, &route_, key, nullptr, rc.timestamp(), rc.headers());
-        } else if (timestamped_) {
-            raw_.assign(value->begin() + std::min<size_t>(8, value->size()), value->end());
-            context_->logChange(topic_, &route_, key, &raw_, timestampOf(*value), rc.headers());
+            context_->logChange(topic_, &route_, key, ByteView{}, rc.timestamp(), rc.headers());
+        } else if (timestamped_) {  // the value's bytes after its 8-byte timestamp
+            const size_t skip = std::min<size_t>(8, value->size());
+            const ByteView raw{value->data() + skip, static_cast<int32_t>(value->size() - skip)};
+            context_->logChange(topic_, &route_, key, raw, timestampOf(*value), rc.headers());
         } else {
-            context_->logChange(topic_, &route_, key, value, rc.timestamp(), rc.headers());
+            context_->logChange(topic_, &route_, key, ByteView{value->data(), static_cast<int32_t>(value->size())},
+                                rc.timestamp(), rc.headers());
         }
     }
 
@@ -11052,7 +11054,6 @@ private:
     StoreContext* context_ = nullptr;
     std::string topic_;
     void* route_ = nullptr;  // the host's lookup of topic_
-    Bytes raw_;  // scratch: a timestamped value without its timestamp
 };
 
 // The budget all caches of one host share (Kafka's ThreadCache): statestore.cache.max.bytes.
@@ -12508,14 +12509,14 @@ public:
 
     // StoreContext
     std::string changelogTopic(const std::string& store) const override { return applicationId() + "-" + store + "-changelog"; }
-    void logChange(const std::string& changelog_topic, void** route, const Bytes& key, const Bytes* value,
+    void logChange(const std::string& changelog_topic, void** route, const Bytes& key, ByteView value,
                    int64_t timestamp, const Headers& headers) override {
         ProducedRecord r;
         r.topic = &changelog_topic;
         r.route = route;
         r.partition = id_.partition;
         r.key = ByteView{key.data(), static_cast<int32_t>(key.size())};
-        if (value) r.value = ByteView{value->data(), static_cast<int32_t>(value->size())};
+        r.value = value;
         r.timestamp = timestamp;
         r.headers = &headers;
         host_.send(r);

@@ -139,7 +139,7 @@ public:
     // The changelog topic of a store (`<application.id>-<store>-changelog`), asked once by the logging layer.
     // `route`: the logging layer's slot where the host may keep its lookup of the topic (ProducedRecord::route).
     virtual std::string changelogTopic(const std::string& store) const = 0;
-    virtual void logChange(const std::string& changelog_topic, void** route, const Bytes& key, const Bytes* value,
+    virtual void logChange(const std::string& changelog_topic, void** route, const Bytes& key, ByteView value,
                            int64_t timestamp, const Headers& headers) = 0;
     virtual const RecordContext& recordContext() const = 0;
     // While a cache flushes an entry, the entry's own context is current (nested: a stack). The context is not
@@ -382,12 +382,14 @@ public:
         if (!context_) return;
         const RecordContext& rc = context_->recordContext();
         if (!value) {
-            context_->logChange(topic_, &route_, key, nullptr, rc.timestamp(), rc.headers());
-        } else if (timestamped_) {
-            raw_.assign(value->begin() + std::min<size_t>(8, value->size()), value->end());
-            context_->logChange(topic_, &route_, key, &raw_, timestampOf(*value), rc.headers());
+            context_->logChange(topic_, &route_, key, ByteView{}, rc.timestamp(), rc.headers());
+        } else if (timestamped_) {  // the value's bytes after its 8-byte timestamp
+            const size_t skip = std::min<size_t>(8, value->size());
+            const ByteView raw{value->data() + skip, static_cast<int32_t>(value->size() - skip)};
+            context_->logChange(topic_, &route_, key, raw, timestampOf(*value), rc.headers());
         } else {
-            context_->logChange(topic_, &route_, key, value, rc.timestamp(), rc.headers());
+            context_->logChange(topic_, &route_, key, ByteView{value->data(), static_cast<int32_t>(value->size())},
+                                rc.timestamp(), rc.headers());
         }
     }
 
@@ -396,7 +398,6 @@ private:
     StoreContext* context_ = nullptr;
     std::string topic_;
     void* route_ = nullptr;  // the host's lookup of topic_
-    Bytes raw_;  // scratch: a timestamped value without its timestamp
 };
 
 // The budget all caches of one host share (Kafka's ThreadCache): statestore.cache.max.bytes.

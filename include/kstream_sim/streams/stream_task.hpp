@@ -171,14 +171,14 @@ public:
 
     // StoreContext
     std::string changelogTopic(const std::string& store) const override { return applicationId() + "-" + store + "-changelog"; }
-    void logChange(const std::string& changelog_topic, void** route, const Bytes& key, const Bytes* value,
+    void logChange(const std::string& changelog_topic, void** route, const Bytes& key, ByteView value,
                    int64_t timestamp, const Headers& headers) override {
         ProducedRecord r;
         r.topic = &changelog_topic;
         r.route = route;
         r.partition = id_.partition;
         r.key = ByteView{key.data(), static_cast<int32_t>(key.size())};
-        if (value) r.value = ByteView{value->data(), static_cast<int32_t>(value->size())};
+        r.value = value;
         r.timestamp = timestamp;
         r.headers = &headers;
         host_.send(r);
