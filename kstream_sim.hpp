@@ -584,10 +584,14 @@ namespace detail {
 inline void appendBigEndian(Bytes& out, uint64_t value, int width) {
     const size_t at = out.size();
     out.resize(at + static_cast<size_t>(width));  // one size check, not one per byte
-    for (int i = width - 1; i >= 0; --i, value >>= 8) out[at + static_cast<size_t>(i)] = static_cast<uint8_t>(value);
+    uint8_t* p = out.data() + at;
+    for (int i = width - 1; i >= 0; --i, value >>= 8) p[i] = static_cast<uint8_t>(value);
 }
 
 inline uint64_t readBigEndian(const uint8_t* data, int width) noexcept {
+    if (width == 8)  // longs, doubles and timestamps: written out, compilers make it one load and a byte swap
+        return (uint64_t{data[0]} << 56) | (uint64_t{data[1]} << 48) | (uint64_t{data[2]} << 40) | (uint64_t{data[3]} << 32) |
+               (uint64_t{data[4]} << 24) | (uint64_t{data[5]} << 16) | (uint64_t{data[6]} << 8) | uint64_t{data[7]};
     uint64_t value = 0;
     for (int i = 0; i < width; ++i) value = (value << 8) | data[i];
     return value;
