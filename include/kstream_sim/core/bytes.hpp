@@ -31,6 +31,13 @@ inline void appendBigEndian(Bytes& out, uint64_t value, int width) {
     const size_t at = out.size();
     out.resize(at + static_cast<size_t>(width));  // one size check, not one per byte
     uint8_t* p = out.data() + at;
+    if (width == 8) {  // written out, as in readBigEndian: one byte swap and one store once compiled
+        p[0] = static_cast<uint8_t>(value >> 56), p[1] = static_cast<uint8_t>(value >> 48);
+        p[2] = static_cast<uint8_t>(value >> 40), p[3] = static_cast<uint8_t>(value >> 32);
+        p[4] = static_cast<uint8_t>(value >> 24), p[5] = static_cast<uint8_t>(value >> 16);
+        p[6] = static_cast<uint8_t>(value >> 8), p[7] = static_cast<uint8_t>(value);
+        return;
+    }
     for (int i = width - 1; i >= 0; --i, value >>= 8) p[i] = static_cast<uint8_t>(value);
 }
 
