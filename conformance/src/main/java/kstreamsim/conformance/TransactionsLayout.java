@@ -40,6 +40,9 @@ final class TransactionsLayout implements Scenario {
             send(out, p2, "abort2-2");
             p2.abortTransaction();
             out.line("p2 aborted");
+            // abortTransaction() returns once the coordinator has decided; its marker reaches the partition later. Wait
+            // for it, so that p1's next record lands after it (offset 6) on every run, not only on an idle machine.
+            awaitNoOpenTransaction(env);
             p1.beginTransaction();
             p2.beginTransaction();
             send(out, p1, "abort1-1");
@@ -79,6 +82,16 @@ final class TransactionsLayout implements Scenario {
             try (KafkaConsumer<String, String> c = new KafkaConsumer<>(env.consumerProps("isolation.level", isolation))) {
                 out.line("endOffsets " + isolation + " (" + when + ") = " + settledEndOffset(c));
             }
+    }
+
+    /** Until the partition has no open transaction: its read_committed end offset (the LSO) equals its log end offset. */
+    private static void awaitNoOpenTransaction(Env env) throws Exception {
+        try (KafkaConsumer<String, String> committed = new KafkaConsumer<>(env.consumerProps("isolation.level", "read_committed"));
+             KafkaConsumer<String, String> uncommitted = new KafkaConsumer<>(env.consumerProps("isolation.level", "read_uncommitted"))) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (committed.endOffsets(List.of(TP)).get(TP) < uncommitted.endOffsets(List.of(TP)).get(TP) && System.nanoTime() < deadline)
+                Thread.sleep(50);
+        }
     }
 
     private static long settledEndOffset(KafkaConsumer<String, String> c) throws Exception {
