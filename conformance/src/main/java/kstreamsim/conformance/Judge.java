@@ -32,6 +32,7 @@ public final class Judge {
             new StreamsPunctuate(),
             new StreamsCogroup(),
             new StreamsTimestamps(),
+            new StreamsCaching(),
             new KeyPlacementCluster(),
             new ProducerConsumerBasics(),
             new ConfigValidation(),
