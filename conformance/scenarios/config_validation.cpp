@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "out.hpp"
+
 using namespace kstream_sim;
 
 namespace {
@@ -88,20 +90,6 @@ std::string keysIn(const std::string& message) {
     std::string out;
     for (const auto& f : found) out += (out.empty() ? "" : ",") + f.second;
     return out;
-}
-
-std::string quote(const std::string& s) {
-    std::string q = "\"";
-    for (unsigned char c : s) {
-        if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\x%02x", c);
-            q += buf;
-        } else {
-            q += static_cast<char>(c);
-        }
-    }
-    return q + "\"";
 }
 
 using Settings = std::vector<std::pair<std::string, std::string>>;

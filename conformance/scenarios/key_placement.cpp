@@ -11,25 +11,13 @@
 #include <string>
 #include <vector>
 
+#include "out.hpp"
+
 using namespace kstream_sim;
 
 namespace {
 
 // A string in double quotes, bytes outside printable ASCII (and '"', '\\') as \xNN: as Out.quote in Java.
-std::string quote(const std::string& s) {
-    std::string q = "\"";
-    for (unsigned char c : s) {
-        if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\x%02x", c);
-            q += buf;
-        } else {
-            q += static_cast<char>(c);
-        }
-    }
-    return q + "\"";
-}
-
 const int kPartitionCounts[] = {1, 2, 3, 5, 7, 12, 50};
 
 std::string topicFor(int n) { return "kp-n" + std::to_string(n); }

@@ -12,23 +12,11 @@
 #include <string>
 #include <vector>
 
+#include "out.hpp"
+
 using namespace kstream_sim;
 
 namespace {
-
-std::string quote(const std::string& s) {
-    std::string q = "\"";
-    for (unsigned char c : s) {
-        if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\x%02x", c);
-            q += buf;
-        } else {
-            q += static_cast<char>(c);
-        }
-    }
-    return q + "\"";
-}
 
 std::string b(const std::optional<Bytes>& bytes) { return bytes ? "[" + toHex(*bytes) + "]" : "null"; }
 
