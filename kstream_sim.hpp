@@ -12410,7 +12410,9 @@ struct TaskId {
 
 namespace detail {
 
-// A record between processors: boxed key and value, timestamp, headers.
+// A record between processors: boxed key and value, timestamp, headers. Its boxes may borrow what an upstream
+// node holds (Box::borrow), valid during the process() call that received it: a node that keeps a record keeps
+// a copy (copies own their values), never the record itself or a move of it.
 struct StreamRecord {
     Box key;
     Box value;
