@@ -1873,6 +1873,8 @@ class PartitionLogImpl {
     // Plain types named through D too: containers of them are then built only with this class.
     using ProducerStateEntry = Dependent<kstream_sim::ProducerStateEntry, D>;
     using StoredBatch = Dependent<kstream_sim::StoredBatch, D>;
+    // And the producer id that keys open_txns_ (a std::map<int64_t, int64_t> would be built in every program).
+    using ProducerId = Dependent<int64_t, D>;
 
 public:
     int64_t logStartOffset() const noexcept { return log_start_offset_; }
@@ -1917,7 +1919,7 @@ public:
         return out;
     }
     // The producers with a transaction open on this partition, and where each began.
-    const std::map<int64_t, int64_t>& openTransactions() const noexcept { return open_txns_; }
+    const std::map<ProducerId, int64_t>& openTransactions() const noexcept { return open_txns_; }
 
     // The producer state of an idempotent producer on this partition, or null.
     const ProducerStateEntry* producerState(int64_t producer_id) const {
@@ -2020,7 +2022,7 @@ private:
         int64_t marker_offset;
         bool aborted;
     };
-    std::map<int64_t, int64_t> open_txns_;
+    std::map<ProducerId, int64_t> open_txns_;
     std::vector<DecidedTransaction> decided_txns_;
 };
 
@@ -3325,6 +3327,10 @@ class ClusterImpl {
     using TopicPartition = Dependent<kstream_sim::TopicPartition, D>;
     using TopicState = Dependent<kstream_sim::TopicState, D>;
     using TransactionMetadata = Dependent<kstream_sim::TransactionMetadata, D>;
+    // Likewise the standard types that key its maps (a std::map<int64_t, int64_t> member would be built in
+    // every program).
+    using BrokerId = Dependent<int32_t, D>;
+    using LinkId = Dependent<int64_t, D>;
 
 public:
     explicit ClusterImpl(ClusterConfig config = ClusterConfig())
@@ -4685,7 +4691,7 @@ private:
         rebalance_scheduled_ = true;
         scheduler_.afterBackground(config_.leaderImbalanceCheckIntervalMs(), [this] {
             rebalance_scheduled_ = false;
-            std::map<int32_t, std::pair<int64_t, int64_t>> preferred;  // broker -> (preferred count, not leading)
+            std::map<BrokerId, std::pair<int64_t, int64_t>> preferred;  // broker -> (preferred count, not leading)
             forEachPartition([&](PartitionState& p, const TopicPartition&) {
                 auto& c = preferred[p.replicas.front()];
                 ++c.first;
@@ -4762,7 +4768,7 @@ private:
     std::map<std::string, std::unique_ptr<TopicState>> topics_;
     std::vector<std::shared_ptr<ParkedFetch>> parked_fetches_;
     std::map<std::string, int> client_counter_;
-    std::map<int64_t, int64_t> link_last_arrival_;  // per link: the arrival time of its latest message
+    std::map<LinkId, int64_t> link_last_arrival_;  // per link: the arrival time of its latest message
     NetworkFaults faults_;
     std::vector<std::pair<std::string, int32_t>> broken_connections_;  // (client.id, broker), sorted
     std::map<std::pair<int32_t, int32_t>, Fetcher> fetchers_;  // (follower, leader)
@@ -6741,6 +6747,8 @@ class ProducerCoreImpl {
     using ProducerBatch = Dependent<detail::ProducerBatch, D>;
     using RecordMetadata = Dependent<kstream_sim::RecordMetadata, D>;
     using TopicPartition = Dependent<kstream_sim::TopicPartition, D>;
+    // Likewise the broker id that keys its maps (a std::map<int32_t, ...> member would be built in every program).
+    using BrokerId = Dependent<int32_t, D>;
 
 public:
     ProducerCoreImpl(Cluster& cluster, const Properties& props, Partitioner partitioner)
@@ -6872,7 +6880,7 @@ public:
     void initTransactions(int64_t timeout_ms) {
         requireTransactional();
         transitionTo(TxnState::Initializing);
-        auto result = std::make_shared<std::optional<std::pair<int64_t, int16_t>>>();
+        auto result = std::make_shared<std::optional<std::pair<int64_t, Dependent<int16_t, D>>>>();
         const std::string id = *transactional_id_;
         const int64_t txn_timeout = transaction_timeout_ms_;
         toTransactionCoordinator(ApiKey::InitProducerId, [id, txn_timeout, result](Cluster& c) -> std::function<void()> {
@@ -7086,7 +7094,7 @@ private:
         validateTopicName(topic);
         const int64_t deadline = cluster_.nowMs() + max_block_ms_;
         while (true) {
-            auto count = std::make_shared<int32_t>(-2);  // -2: no answer yet; -1: unknown topic
+            auto count = std::make_shared<Dependent<int32_t, D>>(-2);  // -2: no answer yet; -1: unknown topic
             cluster_.roundTrip(cluster_.anyLiveBroker(), [c = &cluster_, topic, count]() -> std::function<void()> {
                 TopicState* t = c->metadataFor(topic, true);
                 const int32_t n = t ? t->partitionCount() : -1;
@@ -7337,8 +7345,8 @@ private:
         bool sent = true, waiting_for_leader = false;
         while (sent) {
             sent = false;
-            std::map<int32_t, std::vector<Ref<ProducerBatch>>> requests;
-            std::map<int32_t, int64_t> request_bytes;
+            std::map<BrokerId, std::vector<Ref<ProducerBatch>>> requests;
+            std::map<BrokerId, int64_t> request_bytes;
             for (const auto& entry : topic_order_) {
                 for (int32_t p = 0; p < entry->partitionCount; ++p) {
                     PartitionQueue& q = entry->queues[static_cast<size_t>(p)];
@@ -7691,7 +7699,7 @@ private:
     std::unordered_map<std::string, TopicEntry*> topics_;
     std::vector<std::unique_ptr<TopicEntry>> topic_order_;  // creation order: deterministic iteration
     TopicEntry* last_topic_ = nullptr;
-    std::map<int32_t, int32_t> in_flight_;
+    std::map<BrokerId, int32_t> in_flight_;
     // Events scheduled by this producer check this flag, so a destroyed producer's timers do nothing.
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 
@@ -8793,6 +8801,11 @@ class ConsumerCoreImpl {
     using ConsumerRebalanceListener = Dependent<kstream_sim::ConsumerRebalanceListener, D>;
     using FetchPartitionData = Dependent<kstream_sim::FetchPartitionData, D>;
     using JoinGroupResponseMember = Dependent<kstream_sim::JoinGroupResponseMember, D>;
+    // Likewise standard types that only this class puts in containers (a std::set<int32_t> member, a
+    // std::make_shared<std::exception_ptr>() would build those classes in every program).
+    using BrokerId = Dependent<int32_t, D>;
+    using ExceptionPtr = Dependent<std::exception_ptr, D>;
+    using PartitionCounts = Dependent<std::map<std::string, int32_t>, D>;
 
 public:
     ConsumerCoreImpl(Cluster& cluster, const Properties& props)
@@ -8986,7 +8999,7 @@ public:
     std::map<TopicPartition, PartitionLog::TimestampAndOffset> listOffsetsWithTimestamps(const std::vector<TopicPartition>& partitions,
                                                                                          int64_t spec, int64_t timeout_ms) {
         auto results = std::make_shared<std::map<TopicPartition, PartitionLog::TimestampAndOffset>>();
-        auto errors = std::make_shared<std::exception_ptr>();
+        auto errors = std::make_shared<ExceptionPtr>();
         auto pending = std::make_shared<size_t>(partitions.size());
         Awaiting awaiting;
         for (const auto& tp : partitions) {
@@ -9096,7 +9109,7 @@ public:
         const int64_t deadline = cluster_.nowMs() + timeout_ms;
         for (;;) {
             auto done = std::make_shared<bool>(false);
-            auto error = std::make_shared<std::exception_ptr>();
+            auto error = std::make_shared<ExceptionPtr>();
             sendCommit(offsets, [done, error](std::exception_ptr e) { *error = e; *done = true; });
             const bool answered = cluster_.scheduler().runUntil(deadline, [&] { return *done; });
             const bool retry = answered && *error && detail::holds<RetriableCommitFailedException>(*error);
@@ -9942,11 +9955,11 @@ private:
     int64_t retry_backoff_ms_ = 100;
     bool exclude_internal_topics_ = true;
     // The leader's: partition counts of the group's topics when it computed the assignment.
-    std::optional<std::map<std::string, int32_t>> assignment_snapshot_;
+    std::optional<PartitionCounts> assignment_snapshot_;
     std::set<std::string> assignment_snapshot_topics_;
     std::map<TopicPartition, PartitionState> assignment_;
     std::deque<FetchedBatch> buffered_;
-    std::set<int32_t> fetches_in_flight_;
+    std::set<BrokerId> fetches_in_flight_;
     uint64_t fetch_responses_ = 0;
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

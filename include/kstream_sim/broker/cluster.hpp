@@ -185,6 +185,10 @@ class ClusterImpl {
     using TopicPartition = Dependent<kstream_sim::TopicPartition, D>;
     using TopicState = Dependent<kstream_sim::TopicState, D>;
     using TransactionMetadata = Dependent<kstream_sim::TransactionMetadata, D>;
+    // Likewise the standard types that key its maps (a std::map<int64_t, int64_t> member would be built in
+    // every program).
+    using BrokerId = Dependent<int32_t, D>;
+    using LinkId = Dependent<int64_t, D>;
 
 public:
     explicit ClusterImpl(ClusterConfig config = ClusterConfig())
@@ -1545,7 +1549,7 @@ private:
         rebalance_scheduled_ = true;
         scheduler_.afterBackground(config_.leaderImbalanceCheckIntervalMs(), [this] {
             rebalance_scheduled_ = false;
-            std::map<int32_t, std::pair<int64_t, int64_t>> preferred;  // broker -> (preferred count, not leading)
+            std::map<BrokerId, std::pair<int64_t, int64_t>> preferred;  // broker -> (preferred count, not leading)
             forEachPartition([&](PartitionState& p, const TopicPartition&) {
                 auto& c = preferred[p.replicas.front()];
                 ++c.first;
@@ -1622,7 +1626,7 @@ private:
     std::map<std::string, std::unique_ptr<TopicState>> topics_;
     std::vector<std::shared_ptr<ParkedFetch>> parked_fetches_;
     std::map<std::string, int> client_counter_;
-    std::map<int64_t, int64_t> link_last_arrival_;  // per link: the arrival time of its latest message
+    std::map<LinkId, int64_t> link_last_arrival_;  // per link: the arrival time of its latest message
     NetworkFaults faults_;
     std::vector<std::pair<std::string, int32_t>> broken_connections_;  // (client.id, broker), sorted
     std::map<std::pair<int32_t, int32_t>, Fetcher> fetchers_;  // (follower, leader)

@@ -52,6 +52,8 @@ class PartitionLogImpl {
     // Plain types named through D too: containers of them are then built only with this class.
     using ProducerStateEntry = Dependent<kstream_sim::ProducerStateEntry, D>;
     using StoredBatch = Dependent<kstream_sim::StoredBatch, D>;
+    // And the producer id that keys open_txns_ (a std::map<int64_t, int64_t> would be built in every program).
+    using ProducerId = Dependent<int64_t, D>;
 
 public:
     int64_t logStartOffset() const noexcept { return log_start_offset_; }
@@ -96,7 +98,7 @@ public:
         return out;
     }
     // The producers with a transaction open on this partition, and where each began.
-    const std::map<int64_t, int64_t>& openTransactions() const noexcept { return open_txns_; }
+    const std::map<ProducerId, int64_t>& openTransactions() const noexcept { return open_txns_; }
 
     // The producer state of an idempotent producer on this partition, or null.
     const ProducerStateEntry* producerState(int64_t producer_id) const {
@@ -199,7 +201,7 @@ private:
         int64_t marker_offset;
         bool aborted;
     };
-    std::map<int64_t, int64_t> open_txns_;
+    std::map<ProducerId, int64_t> open_txns_;
     std::vector<DecidedTransaction> decided_txns_;
 };
 

@@ -121,6 +121,11 @@ class ConsumerCoreImpl {
     using ConsumerRebalanceListener = Dependent<kstream_sim::ConsumerRebalanceListener, D>;
     using FetchPartitionData = Dependent<kstream_sim::FetchPartitionData, D>;
     using JoinGroupResponseMember = Dependent<kstream_sim::JoinGroupResponseMember, D>;
+    // Likewise standard types that only this class puts in containers (a std::set<int32_t> member, a
+    // std::make_shared<std::exception_ptr>() would build those classes in every program).
+    using BrokerId = Dependent<int32_t, D>;
+    using ExceptionPtr = Dependent<std::exception_ptr, D>;
+    using PartitionCounts = Dependent<std::map<std::string, int32_t>, D>;
 
 public:
     ConsumerCoreImpl(Cluster& cluster, const Properties& props)
@@ -314,7 +319,7 @@ public:
     std::map<TopicPartition, PartitionLog::TimestampAndOffset> listOffsetsWithTimestamps(const std::vector<TopicPartition>& partitions,
                                                                                          int64_t spec, int64_t timeout_ms) {
         auto results = std::make_shared<std::map<TopicPartition, PartitionLog::TimestampAndOffset>>();
-        auto errors = std::make_shared<std::exception_ptr>();
+        auto errors = std::make_shared<ExceptionPtr>();
         auto pending = std::make_shared<size_t>(partitions.size());
         Awaiting awaiting;
         for (const auto& tp : partitions) {
@@ -424,7 +429,7 @@ public:
         const int64_t deadline = cluster_.nowMs() + timeout_ms;
         for (;;) {
             auto done = std::make_shared<bool>(false);
-            auto error = std::make_shared<std::exception_ptr>();
+            auto error = std::make_shared<ExceptionPtr>();
             sendCommit(offsets, [done, error](std::exception_ptr e) { *error = e; *done = true; });
             const bool answered = cluster_.scheduler().runUntil(deadline, [&] { return *done; });
             const bool retry = answered && *error && detail::holds<RetriableCommitFailedException>(*error);
@@ -1270,11 +1275,11 @@ private:
     int64_t retry_backoff_ms_ = 100;
     bool exclude_internal_topics_ = true;
     // The leader's: partition counts of the group's topics when it computed the assignment.
-    std::optional<std::map<std::string, int32_t>> assignment_snapshot_;
+    std::optional<PartitionCounts> assignment_snapshot_;
     std::set<std::string> assignment_snapshot_topics_;
     std::map<TopicPartition, PartitionState> assignment_;
     std::deque<FetchedBatch> buffered_;
-    std::set<int32_t> fetches_in_flight_;
+    std::set<BrokerId> fetches_in_flight_;
     uint64_t fetch_responses_ = 0;
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

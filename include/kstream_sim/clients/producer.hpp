@@ -152,6 +152,8 @@ class ProducerCoreImpl {
     using ProducerBatch = Dependent<detail::ProducerBatch, D>;
     using RecordMetadata = Dependent<kstream_sim::RecordMetadata, D>;
     using TopicPartition = Dependent<kstream_sim::TopicPartition, D>;
+    // Likewise the broker id that keys its maps (a std::map<int32_t, ...> member would be built in every program).
+    using BrokerId = Dependent<int32_t, D>;
 
 public:
     ProducerCoreImpl(Cluster& cluster, const Properties& props, Partitioner partitioner)
@@ -283,7 +285,7 @@ public:
     void initTransactions(int64_t timeout_ms) {
         requireTransactional();
         transitionTo(TxnState::Initializing);
-        auto result = std::make_shared<std::optional<std::pair<int64_t, int16_t>>>();
+        auto result = std::make_shared<std::optional<std::pair<int64_t, Dependent<int16_t, D>>>>();
         const std::string id = *transactional_id_;
         const int64_t txn_timeout = transaction_timeout_ms_;
         toTransactionCoordinator(ApiKey::InitProducerId, [id, txn_timeout, result](Cluster& c) -> std::function<void()> {
@@ -497,7 +499,7 @@ private:
         validateTopicName(topic);
         const int64_t deadline = cluster_.nowMs() + max_block_ms_;
         while (true) {
-            auto count = std::make_shared<int32_t>(-2);  // -2: no answer yet; -1: unknown topic
+            auto count = std::make_shared<Dependent<int32_t, D>>(-2);  // -2: no answer yet; -1: unknown topic
             cluster_.roundTrip(cluster_.anyLiveBroker(), [c = &cluster_, topic, count]() -> std::function<void()> {
                 TopicState* t = c->metadataFor(topic, true);
                 const int32_t n = t ? t->partitionCount() : -1;
@@ -748,8 +750,8 @@ private:
         bool sent = true, waiting_for_leader = false;
         while (sent) {
             sent = false;
-            std::map<int32_t, std::vector<Ref<ProducerBatch>>> requests;
-            std::map<int32_t, int64_t> request_bytes;
+            std::map<BrokerId, std::vector<Ref<ProducerBatch>>> requests;
+            std::map<BrokerId, int64_t> request_bytes;
             for (const auto& entry : topic_order_) {
                 for (int32_t p = 0; p < entry->partitionCount; ++p) {
                     PartitionQueue& q = entry->queues[static_cast<size_t>(p)];
@@ -1102,7 +1104,7 @@ private:
     std::unordered_map<std::string, TopicEntry*> topics_;
     std::vector<std::unique_ptr<TopicEntry>> topic_order_;  // creation order: deterministic iteration
     TopicEntry* last_topic_ = nullptr;
-    std::map<int32_t, int32_t> in_flight_;
+    std::map<BrokerId, int32_t> in_flight_;
     // Events scheduled by this producer check this flag, so a destroyed producer's timers do nothing.
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 
