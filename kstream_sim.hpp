@@ -1331,6 +1331,7 @@ private:
 #include <utility>
 #include <vector>
 
+// #include "../core/dependent.hpp"  (already pasted above: [PART] core/dependent.hpp)
 // #include "../core/errors.hpp"  (already pasted above: [PART] core/errors.hpp)
 
 namespace kstream_sim {
@@ -1362,11 +1363,13 @@ public:
 private:
     struct Node;
     using Seq = std::vector<Node>;
+    // A character range [first, second], named through D so that its vector is built only with this class.
+    using Range = Dependent<std::pair<unsigned char, unsigned char>, D>;
     struct Node {
         enum class Kind { Char, Any, Class, Group, Start, End };
         Kind kind = Kind::Char;
         char c = 0;
-        std::vector<std::pair<unsigned char, unsigned char>> ranges;  // Class
+        std::vector<Range> ranges;                                     // Class
         bool negated = false;                                          // Class
         std::vector<Seq> alternatives;                                 // Group
         int min = 1, max = 1;                                          // max -1: unbounded
@@ -1460,7 +1463,7 @@ private:
     }
 
     void addShorthand(char e, Node& n, bool in_class) {
-        std::vector<std::pair<unsigned char, unsigned char>> r;
+        std::vector<Range> r;
         const char lower = static_cast<char>(e | 0x20);
         if (lower == 'd') r = {{'0', '9'}};
         else if (lower == 'w') r = {{'a', 'z'}, {'A', 'Z'}, {'0', '9'}, {'_', '_'}};
@@ -5560,6 +5563,7 @@ struct AdminClientConfig {
 #include <string>
 #include <vector>
 
+// #include "../core/dependent.hpp"  (already pasted above: [PART] core/dependent.hpp)
 // #include "../core/errors.hpp"  (already pasted above: [PART] core/errors.hpp)
 // #include "../core/scheduler.hpp"  (already pasted above: [PART] core/scheduler.hpp)
 
@@ -5578,7 +5582,7 @@ template <class T>
 struct FutureState : FutureValue<T> {
     bool done = false;
     std::exception_ptr error;
-    std::vector<std::function<void()>> on_done;
+    std::vector<Dependent<std::function<void()>, T>> on_done;  // through T: built only with a future that is used
 
     void finish() {
         done = true;
@@ -11705,7 +11709,7 @@ template <class D = void>
 std::vector<size_t> javaHashOrder(const std::vector<std::string>& inserted) {
     size_t capacity = 16;
     while (inserted.size() > capacity * 3 / 4) capacity *= 2;
-    std::vector<std::pair<size_t, size_t>> keyed;
+    std::vector<Dependent<std::pair<size_t, size_t>, D>> keyed;  // (bucket, position); through D: built only when used
     for (size_t i = 0; i < inserted.size(); ++i) {
         const uint32_t h = static_cast<uint32_t>(javaStringHashCode(inserted[i]));
         keyed.emplace_back((h ^ (h >> 16)) & (capacity - 1), i);
@@ -11921,6 +11925,9 @@ class InternalTopologyBuilderImpl {
     using NodeDef = Dependent<detail::NodeDef, D>;
     using ProcessorNode = Dependent<detail::ProcessorNode, D>;
     using StoreDef = Dependent<detail::StoreDef, D>;
+    // Likewise containers of standard types that only this class uses (built in every program otherwise).
+    using NameIndex = Dependent<std::map<std::string, size_t>, D>;
+    using NameGroups = Dependent<std::vector<std::set<std::string>>, D>;
 
 public:
     // Nodes in the order they were added (Kafka's nodeFactories, a LinkedHashMap).
@@ -12082,12 +12089,12 @@ public:
         return out;
     }
     // Kafka's copartitionGroups(): the topics of each group of source nodes, groups sharing a topic merged.
-    std::vector<std::set<std::string>> copartitionGroups() const {
-        std::vector<std::set<std::string>> groups;
+    NameGroups copartitionGroups() const {
+        NameGroups groups;
         for (const auto& sources : copartition_groups_) {
             std::set<std::string> topics;
             for (const auto& s : sources) topics.insert(node(s)->topics.begin(), node(s)->topics.end());
-            std::vector<std::set<std::string>> rest;
+            NameGroups rest;
             for (auto& g : groups) {
                 const bool shares = std::any_of(g.begin(), g.end(), [&](const std::string& t) { return topics.count(t) != 0; });
                 if (shares) topics.insert(g.begin(), g.end());
@@ -12229,7 +12236,7 @@ public:
         for (const auto& [store, def] : stores_)
             for (size_t i = 1; i < def.processors.size(); ++i) unite(def.processors[0], def.processors[i]);
         std::vector<std::vector<std::string>> groups;
-        std::map<std::string, size_t> by_root;
+        NameIndex by_root;
         for (const auto& n : nodes_) {
             const std::string r = root(n.name);
             auto it = by_root.find(r);
@@ -12345,13 +12352,13 @@ private:
     }
 
     std::vector<NodeDef> nodes_;
-    std::map<std::string, size_t> index_;
+    NameIndex index_;
     std::map<std::string, StoreDef> stores_;
     std::vector<std::string> store_order_;
     std::map<std::string, std::string> topic_to_source_;
     std::set<std::string> internal_topics_;
     std::set<std::string> global_topics_;
-    std::vector<std::set<std::string>> copartition_groups_;  // source node names
+    NameGroups copartition_groups_;  // source node names
     std::map<std::string, int32_t> enforced_partitions_;
 };
 

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "../core/dependent.hpp"
 #include "../core/errors.hpp"
 #include "../core/scheduler.hpp"
 
@@ -30,7 +31,7 @@ template <class T>
 struct FutureState : FutureValue<T> {
     bool done = false;
     std::exception_ptr error;
-    std::vector<std::function<void()>> on_done;
+    std::vector<Dependent<std::function<void()>, T>> on_done;  // through T: built only with a future that is used
 
     void finish() {
         done = true;

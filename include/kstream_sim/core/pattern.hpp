@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "../core/dependent.hpp"
 #include "../core/errors.hpp"
 
 namespace kstream_sim {
@@ -51,11 +52,13 @@ public:
 private:
     struct Node;
     using Seq = std::vector<Node>;
+    // A character range [first, second], named through D so that its vector is built only with this class.
+    using Range = Dependent<std::pair<unsigned char, unsigned char>, D>;
     struct Node {
         enum class Kind { Char, Any, Class, Group, Start, End };
         Kind kind = Kind::Char;
         char c = 0;
-        std::vector<std::pair<unsigned char, unsigned char>> ranges;  // Class
+        std::vector<Range> ranges;                                     // Class
         bool negated = false;                                          // Class
         std::vector<Seq> alternatives;                                 // Group
         int min = 1, max = 1;                                          // max -1: unbounded
@@ -149,7 +152,7 @@ private:
     }
 
     void addShorthand(char e, Node& n, bool in_class) {
-        std::vector<std::pair<unsigned char, unsigned char>> r;
+        std::vector<Range> r;
         const char lower = static_cast<char>(e | 0x20);
         if (lower == 'd') r = {{'0', '9'}};
         else if (lower == 'w') r = {{'a', 'z'}, {'A', 'Z'}, {'0', '9'}, {'_', '_'}};

@@ -135,7 +135,7 @@ template <class D = void>
 std::vector<size_t> javaHashOrder(const std::vector<std::string>& inserted) {
     size_t capacity = 16;
     while (inserted.size() > capacity * 3 / 4) capacity *= 2;
-    std::vector<std::pair<size_t, size_t>> keyed;
+    std::vector<Dependent<std::pair<size_t, size_t>, D>> keyed;  // (bucket, position); through D: built only when used
     for (size_t i = 0; i < inserted.size(); ++i) {
         const uint32_t h = static_cast<uint32_t>(javaStringHashCode(inserted[i]));
         keyed.emplace_back((h ^ (h >> 16)) & (capacity - 1), i);
@@ -351,6 +351,9 @@ class InternalTopologyBuilderImpl {
     using NodeDef = Dependent<detail::NodeDef, D>;
     using ProcessorNode = Dependent<detail::ProcessorNode, D>;
     using StoreDef = Dependent<detail::StoreDef, D>;
+    // Likewise containers of standard types that only this class uses (built in every program otherwise).
+    using NameIndex = Dependent<std::map<std::string, size_t>, D>;
+    using NameGroups = Dependent<std::vector<std::set<std::string>>, D>;
 
 public:
     // Nodes in the order they were added (Kafka's nodeFactories, a LinkedHashMap).
@@ -512,12 +515,12 @@ public:
         return out;
     }
     // Kafka's copartitionGroups(): the topics of each group of source nodes, groups sharing a topic merged.
-    std::vector<std::set<std::string>> copartitionGroups() const {
-        std::vector<std::set<std::string>> groups;
+    NameGroups copartitionGroups() const {
+        NameGroups groups;
         for (const auto& sources : copartition_groups_) {
             std::set<std::string> topics;
             for (const auto& s : sources) topics.insert(node(s)->topics.begin(), node(s)->topics.end());
-            std::vector<std::set<std::string>> rest;
+            NameGroups rest;
             for (auto& g : groups) {
                 const bool shares = std::any_of(g.begin(), g.end(), [&](const std::string& t) { return topics.count(t) != 0; });
                 if (shares) topics.insert(g.begin(), g.end());
@@ -659,7 +662,7 @@ public:
         for (const auto& [store, def] : stores_)
             for (size_t i = 1; i < def.processors.size(); ++i) unite(def.processors[0], def.processors[i]);
         std::vector<std::vector<std::string>> groups;
-        std::map<std::string, size_t> by_root;
+        NameIndex by_root;
         for (const auto& n : nodes_) {
             const std::string r = root(n.name);
             auto it = by_root.find(r);
@@ -775,13 +778,13 @@ private:
     }
 
     std::vector<NodeDef> nodes_;
-    std::map<std::string, size_t> index_;
+    NameIndex index_;
     std::map<std::string, StoreDef> stores_;
     std::vector<std::string> store_order_;
     std::map<std::string, std::string> topic_to_source_;
     std::set<std::string> internal_topics_;
     std::set<std::string> global_topics_;
-    std::vector<std::set<std::string>> copartition_groups_;  // source node names
+    NameGroups copartition_groups_;  // source node names
     std::map<std::string, int32_t> enforced_partitions_;
 };
 
