@@ -181,20 +181,52 @@ private:
 using CreateTopicsResult = KeyedResult<std::string, void>;
 using CreatePartitionsResult = KeyedResult<std::string, void>;
 
-class DeleteTopicsResult : public KeyedResult<std::string, void> {
+// The results below are class templates only so that they are compiled when used (like DescribeTopicsResult
+// below); users write DeleteTopicsResult, ListTopicsResult, ...
+namespace detail {
+template <class D = void>
+class DeleteTopicsResultImpl;
+template <class D = void>
+class ListTopicsResultImpl;
+template <class D = void>
+class ListConsumerGroupsResultImpl;
+template <class D = void>
+class ListConsumerGroupOffsetsResultImpl;
+template <class D = void>
+class AlterConsumerGroupOffsetsResultImpl;
+template <class D = void>
+class DeleteConsumerGroupsResultImpl;
+}  // namespace detail
+
+using DeleteTopicsResult = detail::DeleteTopicsResultImpl<>;
+using ListTopicsResult = detail::ListTopicsResultImpl<>;
+using ListConsumerGroupsResult = detail::ListConsumerGroupsResultImpl<>;
+using ListConsumerGroupOffsetsResult = detail::ListConsumerGroupOffsetsResultImpl<>;
+using AlterConsumerGroupOffsetsResult = detail::AlterConsumerGroupOffsetsResultImpl<>;
+using DeleteConsumerGroupsResult = detail::DeleteConsumerGroupsResultImpl<>;
+
+namespace detail {
+
+template <class D>
+class DeleteTopicsResultImpl : public KeyedResult<Dependent<std::string, D>, void> {
 public:
-    using KeyedResult::KeyedResult;
-    const std::map<std::string, KafkaFuture<void>>& topicNameValues() const noexcept { return values(); }
+    using DeleteTopicsResultImpl::KeyedResult::KeyedResult;
+    const std::map<std::string, KafkaFuture<void>>& topicNameValues() const noexcept { return this->values(); }
 };
 
-class ListTopicsResult {
+template <class D>
+class ListTopicsResultImpl {
+    using Names = Dependent<std::set<std::string>, D>;
+
 public:
-    explicit ListTopicsResult(KafkaFuture<std::set<std::string>> names) : names_(std::move(names)) {}
-    const KafkaFuture<std::set<std::string>>& names() const noexcept { return names_; }
+    explicit ListTopicsResultImpl(KafkaFuture<Names> names) : names_(std::move(names)) {}
+    const KafkaFuture<Names>& names() const noexcept { return names_; }
 
 private:
-    KafkaFuture<std::set<std::string>> names_;
+    KafkaFuture<Names> names_;
 };
+
+}  // namespace detail
 
 namespace detail {
 template <class D = void>
@@ -337,9 +369,14 @@ private:
     Node coordinator_;
 };
 
-class ListConsumerGroupsResult {
+namespace detail {
+
+template <class D>
+class ListConsumerGroupsResultImpl {
+    using ConsumerGroupListing = Dependent<kstream_sim::ConsumerGroupListing, D>;
+
 public:
-    explicit ListConsumerGroupsResult(KafkaFuture<std::vector<ConsumerGroupListing>> all) : all_(std::move(all)) {}
+    explicit ListConsumerGroupsResultImpl(KafkaFuture<std::vector<ConsumerGroupListing>> all) : all_(std::move(all)) {}
     const KafkaFuture<std::vector<ConsumerGroupListing>>& all() const noexcept { return all_; }
     const KafkaFuture<std::vector<ConsumerGroupListing>>& valid() const noexcept { return all_; }
 
@@ -347,9 +384,12 @@ private:
     KafkaFuture<std::vector<ConsumerGroupListing>> all_;
 };
 
-class ListConsumerGroupOffsetsResult {
+template <class D>
+class ListConsumerGroupOffsetsResultImpl {
+    using TopicPartition = Dependent<kstream_sim::TopicPartition, D>;
+
 public:
-    ListConsumerGroupOffsetsResult(std::string group_id, KafkaFuture<std::map<TopicPartition, OffsetAndMetadata>> offsets)
+    ListConsumerGroupOffsetsResultImpl(std::string group_id, KafkaFuture<std::map<TopicPartition, OffsetAndMetadata>> offsets)
         : group_id_(std::move(group_id)), offsets_(std::move(offsets)) {}
     // The group's committed offsets (partitions without one are absent).
     const KafkaFuture<std::map<TopicPartition, OffsetAndMetadata>>& partitionsToOffsetAndMetadata() const noexcept { return offsets_; }
@@ -363,24 +403,25 @@ private:
     KafkaFuture<std::map<TopicPartition, OffsetAndMetadata>> offsets_;
 };
 
-class AlterConsumerGroupOffsetsResult : public KeyedResult<TopicPartition, void> {
+template <class D>
+class AlterConsumerGroupOffsetsResultImpl : public KeyedResult<Dependent<TopicPartition, D>, void> {
 public:
-    using KeyedResult::KeyedResult;
+    using AlterConsumerGroupOffsetsResultImpl::KeyedResult::KeyedResult;
     const KafkaFuture<void>& partitionResult(const TopicPartition& tp) const {
-        auto it = values().find(tp);
-        if (it == values().end())
+        auto it = this->values().find(tp);
+        if (it == this->values().end())
             throw IllegalArgumentException("Offset for partition \"" + tp.toString() + "\" was not altered");
         return it->second;
     }
 };
 
-class DeleteConsumerGroupsResult : public KeyedResult<std::string, void> {
+template <class D>
+class DeleteConsumerGroupsResultImpl : public KeyedResult<Dependent<std::string, D>, void> {
 public:
-    using KeyedResult::KeyedResult;
-    const std::map<std::string, KafkaFuture<void>>& deletedGroups() const noexcept { return values(); }
+    using DeleteConsumerGroupsResultImpl::KeyedResult::KeyedResult;
+    const std::map<std::string, KafkaFuture<void>>& deletedGroups() const noexcept { return this->values(); }
 };
 
-namespace detail {
 template <class D = void>
 class DescribeConsumerGroupsResultImpl;
 }  // namespace detail
@@ -427,6 +468,17 @@ class AdminImpl {
     using DescribeTopicsResult = DescribeTopicsResultImpl<D>;
     using ListOffsetsResult = ListOffsetsResultImpl<D>;
     using DescribeConsumerGroupsResult = DescribeConsumerGroupsResultImpl<D>;
+    using DeleteTopicsResult = DeleteTopicsResultImpl<D>;
+    using ListTopicsResult = ListTopicsResultImpl<D>;
+    using ListConsumerGroupsResult = ListConsumerGroupsResultImpl<D>;
+    using ListConsumerGroupOffsetsResult = ListConsumerGroupOffsetsResultImpl<D>;
+    using AlterConsumerGroupOffsetsResult = AlterConsumerGroupOffsetsResultImpl<D>;
+    using DeleteConsumerGroupsResult = DeleteConsumerGroupsResultImpl<D>;
+    using CreateTopicsResult = KeyedResult<Dependent<std::string, D>, void>;
+    using CreatePartitionsResult = KeyedResult<Dependent<std::string, D>, void>;
+    // Futures through D as well (KafkaFuture<void> and its maps would be built in every program).
+    template <class T>
+    using KafkaFuture = kstream_sim::KafkaFuture<Dependent<T, D>>;
     // Plain types named through D too: containers of them are then built only with this class.
     using CommittedOffset = Dependent<kstream_sim::CommittedOffset, D>;
     using ConsumerGroupDescription = Dependent<kstream_sim::ConsumerGroupDescription, D>;
