@@ -1651,17 +1651,24 @@ private:
 };
 
 // Kafka's Headers: an ordered list where a key may repeat; lastHeader() finds the newest.
+// The members that build or copy the list are member templates, called as usual, so that they (and the
+// std::vector<Header> functions they use) compile only in programs that call them (docs/performance.md).
 class Headers {
 public:
     Headers() = default;
+    template <class D = void>
     Headers(std::initializer_list<Header> headers) : headers_(headers) {}
 
+    template <class D = void>
     Headers& add(Header header) {
         headers_.push_back(std::move(header));
         return *this;
     }
+    template <class D = void>
     Headers& add(const std::string& key, const std::string& value) { return add(Header(key, value)); }
+    template <class D = void>
     Headers& add(const std::string& key, std::optional<Bytes> value) { return add(Header(key, std::move(value))); }
+    template <class D = void>
     Headers& remove(const std::string& key) {
         std::vector<Header> kept;
         for (auto& h : headers_)
@@ -1674,6 +1681,7 @@ public:
             if (it->key() == key) return &*it;
         return nullptr;
     }
+    template <class D = void>
     std::vector<Header> headers(const std::string& key) const {
         std::vector<Header> out;
         for (const auto& h : headers_)
@@ -1756,7 +1764,9 @@ struct BatchPayload {
         return detail::recordSizeInBytes(count(), timestamp - first_ts, key_size, value_size, h);
     }
 
-    // Appends one record whose encoded size the caller computed with recordSize().
+    // Appends one record whose encoded size the caller computed with recordSize(). Member templates, like
+    // Headers' members, so that they compile only in programs that produce.
+    template <class D = void>
     void append(int64_t timestamp, ByteView key, ByteView value, const Headers* record_headers, int32_t encoded_size) {
         const size_t at = data.size();
         if (!key.isNull()) data.append(key.data, static_cast<size_t>(key.size));
@@ -1769,6 +1779,7 @@ struct BatchPayload {
         records.push_back(RecordEntry{timestamp, static_cast<int32_t>(at), key.size, value.size, headers_index});
         size_in_bytes += encoded_size;
     }
+    template <class D = void>
     void append(int64_t timestamp, ByteView key, ByteView value, const Headers* record_headers) {
         append(timestamp, key, value, record_headers, recordSize(timestamp, key.size, value.size, record_headers));
     }
