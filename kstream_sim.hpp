@@ -7780,6 +7780,8 @@ template <class K, class V>
 class KafkaProducer {
     // The core, named through K so that its class is built only in programs that make a producer.
     using Core = detail::Dependent<detail::ProducerCore, K>;
+    // Likewise the plain types in its signatures, so that vectors and maps of them are built only with it.
+    using PartitionInfo = detail::Dependent<kstream_sim::PartitionInfo, K>;
 
 public:
     KafkaProducer(Cluster& cluster, const Properties& props, Serializer<K> key_serializer = {},
@@ -10039,6 +10041,12 @@ class KafkaConsumer {
     // consumer.
     using Core = detail::Dependent<detail::ConsumerCore, K>;
     using Cluster = detail::Dependent<kstream_sim::Cluster, K>;
+    // Plain types named through K too: the maps and vectors of them that members return are then built only in
+    // programs that make a consumer.
+    using TopicPartition = detail::Dependent<kstream_sim::TopicPartition, K>;
+    using OffsetAndMetadata = detail::Dependent<kstream_sim::OffsetAndMetadata, K>;
+    using OffsetAndTimestamp = detail::Dependent<kstream_sim::OffsetAndTimestamp, K>;
+    using PartitionInfo = detail::Dependent<kstream_sim::PartitionInfo, K>;
 
 public:
     KafkaConsumer(Cluster& cluster, const Properties& props, Deserializer<K> key_deserializer = {}, Deserializer<V> value_deserializer = {})

@@ -1292,6 +1292,12 @@ class KafkaConsumer {
     // consumer.
     using Core = detail::Dependent<detail::ConsumerCore, K>;
     using Cluster = detail::Dependent<kstream_sim::Cluster, K>;
+    // Plain types named through K too: the maps and vectors of them that members return are then built only in
+    // programs that make a consumer.
+    using TopicPartition = detail::Dependent<kstream_sim::TopicPartition, K>;
+    using OffsetAndMetadata = detail::Dependent<kstream_sim::OffsetAndMetadata, K>;
+    using OffsetAndTimestamp = detail::Dependent<kstream_sim::OffsetAndTimestamp, K>;
+    using PartitionInfo = detail::Dependent<kstream_sim::PartitionInfo, K>;
 
 public:
     KafkaConsumer(Cluster& cluster, const Properties& props, Deserializer<K> key_deserializer = {}, Deserializer<V> value_deserializer = {})

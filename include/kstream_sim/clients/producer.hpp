@@ -1118,6 +1118,8 @@ template <class K, class V>
 class KafkaProducer {
     // The core, named through K so that its class is built only in programs that make a producer.
     using Core = detail::Dependent<detail::ProducerCore, K>;
+    // Likewise the plain types in its signatures, so that vectors and maps of them are built only with it.
+    using PartitionInfo = detail::Dependent<kstream_sim::PartitionInfo, K>;
 
 public:
     KafkaProducer(Cluster& cluster, const Properties& props, Serializer<K> key_serializer = {},
