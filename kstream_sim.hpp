@@ -1853,8 +1853,19 @@ struct hash<kstream_sim::TopicPartition> {
 
 namespace kstream_sim {
 
-// What a broker remembers of one idempotent producer on one partition (Kafka's ProducerStateEntry).
-struct ProducerStateEntry {
+namespace detail {
+template <class D = void>
+struct ProducerStateEntryImpl;
+}  // namespace detail
+
+// What a broker remembers of one idempotent producer on one partition (Kafka's ProducerStateEntry). A class
+// template only so that it (and its std::deque) is compiled when used (docs/performance.md, "Include cost").
+using ProducerStateEntry = detail::ProducerStateEntryImpl<>;
+
+namespace detail {
+
+template <class D>
+struct ProducerStateEntryImpl {
     static constexpr size_t kBatchesToRetain = 5;  // NUM_BATCHES_TO_RETAIN, matching max.in.flight <= 5
     struct BatchMetadata {
         int32_t first_sequence;
@@ -1872,6 +1883,8 @@ struct ProducerStateEntry {
         return nullptr;
     }
 };
+
+}  // namespace detail
 
 // The sequence after `s`: sequences wrap from Integer.MAX_VALUE to 0 (DefaultRecordBatch.incrementSequence).
 inline int32_t incrementSequence(int32_t s, int32_t by) noexcept {
@@ -2164,10 +2177,28 @@ inline bool topicNamesCollide(const std::string& a, const std::string& b) {
     return true;
 }
 
+namespace detail {
+template <class D = void>
+struct ReplicaStateImpl;
+template <class D = void>
+struct PartitionStateImpl;
+template <class D = void>
+struct TopicStateImpl;
+}  // namespace detail
+
+// The broker's state of replicas, partitions and topics. Class templates only so that they (and the partition
+// logs they hold) are compiled when used (docs/performance.md, "Include cost"); the broker writes PartitionState.
+using ReplicaState = detail::ReplicaStateImpl<>;
+using PartitionState = detail::PartitionStateImpl<>;
+using TopicState = detail::TopicStateImpl<>;
+
+namespace detail {
+
 // One replica of a partition as its broker holds it, plus what the leader knows of it as a follower.
-struct ReplicaState {
+template <class D>
+struct ReplicaStateImpl {
     int32_t broker = -1;
-    PartitionLog log;             // this replica's log; the leader's own lives in PartitionState::log
+    PartitionLogImpl<D> log;             // this replica's log; the leader's own lives in PartitionState::log
     int64_t high_watermark = 0;   // the high watermark this replica last learned (its own when it leads)
     // Kept by the leader, from the follower's fetches (Kafka's Replica state):
     int64_t fetch_offset = 0;     // the follower's log end offset as of its last fetch
@@ -2176,7 +2207,11 @@ struct ReplicaState {
     int64_t leader_leo_at_last_fetch = 0;
 };
 
-struct PartitionState {
+template <class D>
+struct PartitionStateImpl {
+    using PartitionLog = PartitionLogImpl<D>;
+    using ReplicaState = ReplicaStateImpl<D>;
+
     int32_t partition = 0;
     std::vector<int32_t> replicas;  // broker ids; the first is the preferred leader
     int32_t leader = -1;            // -1: no leader (offline)
@@ -2203,13 +2238,11 @@ struct PartitionState {
             if (r.broker == broker) return r;
         return replica_states.front();  // callers ask only for replicas of this partition
     }
-    const ReplicaState& replica(int32_t broker) const { return const_cast<PartitionState*>(this)->replica(broker); }
+    const ReplicaState& replica(int32_t broker) const { return const_cast<PartitionStateImpl*>(this)->replica(broker); }
     // The log that broker `broker` holds for this partition.
     PartitionLog& logOf(int32_t broker) { return broker == log_owner ? log : replica(broker).log; }
     const PartitionLog& logOf(int32_t broker) const { return broker == log_owner ? log : replica(broker).log; }
-    // Makes `broker`'s log the one in `log` (when it becomes leader). A member template so that swapping logs
-    // compiles only in programs that elect leaders (docs/performance.md, "Include cost").
-    template <class D = void>
+    // Makes `broker`'s log the one in `log` (when it becomes leader).
     void takeLogOf(int32_t broker) {
         if (broker == log_owner) return;
         if (log_owner >= 0) std::swap(log, replica(log_owner).log);
@@ -2218,7 +2251,8 @@ struct PartitionState {
     }
 };
 
-struct TopicState {
+template <class D>
+struct TopicStateImpl {
     std::string name;
     std::string topic_id;  // deterministic, derived from the seed (Kafka uses a random UUID)
     bool internal = false;
@@ -2231,10 +2265,12 @@ struct TopicState {
     int32_t max_message_bytes = 1048588;
     int32_t min_insync_replicas = 1;           // min.insync.replicas (topic, else the broker default)
     bool unclean_leader_election = false;      // unclean.leader.election.enable (topic, else the broker default)
-    std::vector<PartitionState> partitions;
+    std::vector<PartitionStateImpl<D>> partitions;
 
     int32_t partitionCount() const noexcept { return static_cast<int32_t>(partitions.size()); }
 };
+
+}  // namespace detail
 
 }  // namespace kstream_sim
 // ==== [END PART] broker/topic.hpp ==================================================================================
@@ -3264,8 +3300,19 @@ struct BrokerState {
     int64_t incarnation = 0;  // bumped at each crash and restart: messages to an earlier incarnation are lost
 };
 
-// What a fetch returns for one partition.
-struct FetchPartitionData {
+namespace detail {
+template <class D = void>
+struct FetchPartitionDataImpl;
+}  // namespace detail
+
+// What a fetch returns for one partition. A class template only so that it (and the partition log class it
+// names) is compiled when used (docs/performance.md, "Include cost").
+using FetchPartitionData = detail::FetchPartitionDataImpl<>;
+
+namespace detail {
+
+template <class D>
+struct FetchPartitionDataImpl {
     enum class Error { None, OffsetOutOfRange, UnknownTopicOrPartition, NotLeaderOrFollower };
     TopicPartition tp;
     int64_t fetch_offset = 0;
@@ -3273,9 +3320,11 @@ struct FetchPartitionData {
     int64_t high_watermark = 0;
     int64_t last_stable_offset = 0;
     int64_t log_start_offset = 0;
-    std::vector<StoredBatch> batches;
-    std::vector<PartitionLog::AbortedTransaction> aborted_transactions;  // read_committed only
+    std::vector<Dependent<StoredBatch, D>> batches;
+    std::vector<typename PartitionLogImpl<D>::AbortedTransaction> aborted_transactions;  // read_committed only
 };
+
+}  // namespace detail
 
 struct FetchParams {
     int32_t min_bytes = 1;
@@ -3328,6 +3377,7 @@ class ClusterImpl {
     using Scheduler = SchedulerImpl<D>;
     using Trace = TraceImpl<D>;
     using GroupCoordinator = GroupCoordinatorImpl<D>;
+    using PartitionLog = PartitionLogImpl<D>;
     // Plain types named through D too: containers of them are then built only with this class.
     using BatchPayload = Dependent<kstream_sim::BatchPayload, D>;
     using BrokerState = Dependent<kstream_sim::BrokerState, D>;
@@ -3335,6 +3385,8 @@ class ClusterImpl {
     using FetchPartitionData = Dependent<kstream_sim::FetchPartitionData, D>;
     using PartitionState = Dependent<kstream_sim::PartitionState, D>;
     using PendingProduce = Dependent<kstream_sim::PendingProduce, D>;
+    using ProducerStateEntry = Dependent<kstream_sim::ProducerStateEntry, D>;
+    using ReplicaState = Dependent<kstream_sim::ReplicaState, D>;
     using ProduceEntry = Dependent<kstream_sim::ProduceEntry, D>;
     using ProducePartitionResult = Dependent<kstream_sim::ProducePartitionResult, D>;
     using StoredBatch = Dependent<kstream_sim::StoredBatch, D>;
@@ -3707,7 +3759,7 @@ public:
     static constexpr int64_t kEarliestTimestamp = -2;
     static constexpr int64_t kLatestTimestamp = -1;
     // With read_committed, "latest" is the last stable offset, and nothing at or after it is found.
-    PartitionLog::TimestampAndOffset listOffset(const TopicPartition& tp, int64_t spec, bool read_committed = false) {
+    typename PartitionLog::TimestampAndOffset listOffset(const TopicPartition& tp, int64_t spec, bool read_committed = false) {
         PartitionState& p = partitionOrThrow(tp);
         const int64_t end = read_committed ? p.log.lastStableOffset(p.high_watermark) : p.high_watermark;
         if (spec == kEarliestTimestamp) return {-1, p.log.logStartOffset()};
@@ -6329,6 +6381,7 @@ class AdminImpl {
     using TopicDescription = Dependent<kstream_sim::TopicDescription, D>;
     using TopicPartition = Dependent<kstream_sim::TopicPartition, D>;
     using TopicPartitionInfo = Dependent<kstream_sim::TopicPartitionInfo, D>;
+    using TopicState = Dependent<kstream_sim::TopicState, D>;
 
 public:
     explicit AdminImpl(Cluster& cluster, const Properties& props = {})
@@ -6814,6 +6867,7 @@ class ProducerCoreImpl {
     using ProducerBatch = Dependent<detail::ProducerBatch, D>;
     using RecordMetadata = Dependent<kstream_sim::RecordMetadata, D>;
     using TopicPartition = Dependent<kstream_sim::TopicPartition, D>;
+    using TopicState = Dependent<kstream_sim::TopicState, D>;
     // Likewise the broker id that keys its maps (a std::map<int32_t, ...> member would be built in every program).
     using BrokerId = Dependent<int32_t, D>;
 
@@ -8859,6 +8913,7 @@ class ConsumerCoreImpl {
     using AbstractConfig = AbstractConfigImpl<D>;
     using Scheduler = SchedulerImpl<D>;
     using Pattern = PatternImpl<D>;
+    using PartitionLog = PartitionLogImpl<D>;
     // Plain types named through D too: containers of them are then built only with this class.
     using TopicPartition = Dependent<kstream_sim::TopicPartition, D>;
     using OffsetAndMetadata = Dependent<kstream_sim::OffsetAndMetadata, D>;
@@ -8870,6 +8925,7 @@ class ConsumerCoreImpl {
     using ConsumerRebalanceListener = Dependent<kstream_sim::ConsumerRebalanceListener, D>;
     using FetchPartitionData = Dependent<kstream_sim::FetchPartitionData, D>;
     using JoinGroupResponseMember = Dependent<kstream_sim::JoinGroupResponseMember, D>;
+    using TopicState = Dependent<kstream_sim::TopicState, D>;
     // Likewise standard types that only this class puts in containers (a std::set<int32_t> member, a
     // std::make_shared<std::exception_ptr>() would build those classes in every program).
     using BrokerId = Dependent<int32_t, D>;
@@ -9065,9 +9121,9 @@ public:
         for (const auto& [tp, found] : listOffsetsWithTimestamps(partitions, spec, timeout_ms)) out[tp] = found.offset;
         return out;
     }
-    std::map<TopicPartition, PartitionLog::TimestampAndOffset> listOffsetsWithTimestamps(const std::vector<TopicPartition>& partitions,
+    std::map<TopicPartition, typename PartitionLog::TimestampAndOffset> listOffsetsWithTimestamps(const std::vector<TopicPartition>& partitions,
                                                                                          int64_t spec, int64_t timeout_ms) {
-        auto results = std::make_shared<std::map<TopicPartition, PartitionLog::TimestampAndOffset>>();
+        auto results = std::make_shared<std::map<TopicPartition, typename PartitionLog::TimestampAndOffset>>();
         auto errors = std::make_shared<ExceptionPtr>();
         auto pending = std::make_shared<size_t>(partitions.size());
         Awaiting awaiting;

@@ -108,8 +108,19 @@ struct BrokerState {
     int64_t incarnation = 0;  // bumped at each crash and restart: messages to an earlier incarnation are lost
 };
 
-// What a fetch returns for one partition.
-struct FetchPartitionData {
+namespace detail {
+template <class D = void>
+struct FetchPartitionDataImpl;
+}  // namespace detail
+
+// What a fetch returns for one partition. A class template only so that it (and the partition log class it
+// names) is compiled when used (docs/performance.md, "Include cost").
+using FetchPartitionData = detail::FetchPartitionDataImpl<>;
+
+namespace detail {
+
+template <class D>
+struct FetchPartitionDataImpl {
     enum class Error { None, OffsetOutOfRange, UnknownTopicOrPartition, NotLeaderOrFollower };
     TopicPartition tp;
     int64_t fetch_offset = 0;
@@ -117,9 +128,11 @@ struct FetchPartitionData {
     int64_t high_watermark = 0;
     int64_t last_stable_offset = 0;
     int64_t log_start_offset = 0;
-    std::vector<StoredBatch> batches;
-    std::vector<PartitionLog::AbortedTransaction> aborted_transactions;  // read_committed only
+    std::vector<Dependent<StoredBatch, D>> batches;
+    std::vector<typename PartitionLogImpl<D>::AbortedTransaction> aborted_transactions;  // read_committed only
 };
+
+}  // namespace detail
 
 struct FetchParams {
     int32_t min_bytes = 1;
@@ -172,6 +185,7 @@ class ClusterImpl {
     using Scheduler = SchedulerImpl<D>;
     using Trace = TraceImpl<D>;
     using GroupCoordinator = GroupCoordinatorImpl<D>;
+    using PartitionLog = PartitionLogImpl<D>;
     // Plain types named through D too: containers of them are then built only with this class.
     using BatchPayload = Dependent<kstream_sim::BatchPayload, D>;
     using BrokerState = Dependent<kstream_sim::BrokerState, D>;
@@ -179,6 +193,8 @@ class ClusterImpl {
     using FetchPartitionData = Dependent<kstream_sim::FetchPartitionData, D>;
     using PartitionState = Dependent<kstream_sim::PartitionState, D>;
     using PendingProduce = Dependent<kstream_sim::PendingProduce, D>;
+    using ProducerStateEntry = Dependent<kstream_sim::ProducerStateEntry, D>;
+    using ReplicaState = Dependent<kstream_sim::ReplicaState, D>;
     using ProduceEntry = Dependent<kstream_sim::ProduceEntry, D>;
     using ProducePartitionResult = Dependent<kstream_sim::ProducePartitionResult, D>;
     using StoredBatch = Dependent<kstream_sim::StoredBatch, D>;
@@ -551,7 +567,7 @@ public:
     static constexpr int64_t kEarliestTimestamp = -2;
     static constexpr int64_t kLatestTimestamp = -1;
     // With read_committed, "latest" is the last stable offset, and nothing at or after it is found.
-    PartitionLog::TimestampAndOffset listOffset(const TopicPartition& tp, int64_t spec, bool read_committed = false) {
+    typename PartitionLog::TimestampAndOffset listOffset(const TopicPartition& tp, int64_t spec, bool read_committed = false) {
         PartitionState& p = partitionOrThrow(tp);
         const int64_t end = read_committed ? p.log.lastStableOffset(p.high_watermark) : p.high_watermark;
         if (spec == kEarliestTimestamp) return {-1, p.log.logStartOffset()};

@@ -18,8 +18,19 @@
 
 namespace kstream_sim {
 
-// What a broker remembers of one idempotent producer on one partition (Kafka's ProducerStateEntry).
-struct ProducerStateEntry {
+namespace detail {
+template <class D = void>
+struct ProducerStateEntryImpl;
+}  // namespace detail
+
+// What a broker remembers of one idempotent producer on one partition (Kafka's ProducerStateEntry). A class
+// template only so that it (and its std::deque) is compiled when used (docs/performance.md, "Include cost").
+using ProducerStateEntry = detail::ProducerStateEntryImpl<>;
+
+namespace detail {
+
+template <class D>
+struct ProducerStateEntryImpl {
     static constexpr size_t kBatchesToRetain = 5;  // NUM_BATCHES_TO_RETAIN, matching max.in.flight <= 5
     struct BatchMetadata {
         int32_t first_sequence;
@@ -37,6 +48,8 @@ struct ProducerStateEntry {
         return nullptr;
     }
 };
+
+}  // namespace detail
 
 // The sequence after `s`: sequences wrap from Integer.MAX_VALUE to 0 (DefaultRecordBatch.incrementSequence).
 inline int32_t incrementSequence(int32_t s, int32_t by) noexcept {

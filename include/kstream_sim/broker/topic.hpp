@@ -115,10 +115,28 @@ inline bool topicNamesCollide(const std::string& a, const std::string& b) {
     return true;
 }
 
+namespace detail {
+template <class D = void>
+struct ReplicaStateImpl;
+template <class D = void>
+struct PartitionStateImpl;
+template <class D = void>
+struct TopicStateImpl;
+}  // namespace detail
+
+// The broker's state of replicas, partitions and topics. Class templates only so that they (and the partition
+// logs they hold) are compiled when used (docs/performance.md, "Include cost"); the broker writes PartitionState.
+using ReplicaState = detail::ReplicaStateImpl<>;
+using PartitionState = detail::PartitionStateImpl<>;
+using TopicState = detail::TopicStateImpl<>;
+
+namespace detail {
+
 // One replica of a partition as its broker holds it, plus what the leader knows of it as a follower.
-struct ReplicaState {
+template <class D>
+struct ReplicaStateImpl {
     int32_t broker = -1;
-    PartitionLog log;             // this replica's log; the leader's own lives in PartitionState::log
+    PartitionLogImpl<D> log;             // this replica's log; the leader's own lives in PartitionState::log
     int64_t high_watermark = 0;   // the high watermark this replica last learned (its own when it leads)
     // Kept by the leader, from the follower's fetches (Kafka's Replica state):
     int64_t fetch_offset = 0;     // the follower's log end offset as of its last fetch
@@ -127,7 +145,11 @@ struct ReplicaState {
     int64_t leader_leo_at_last_fetch = 0;
 };
 
-struct PartitionState {
+template <class D>
+struct PartitionStateImpl {
+    using PartitionLog = PartitionLogImpl<D>;
+    using ReplicaState = ReplicaStateImpl<D>;
+
     int32_t partition = 0;
     std::vector<int32_t> replicas;  // broker ids; the first is the preferred leader
     int32_t leader = -1;            // -1: no leader (offline)
@@ -154,13 +176,11 @@ struct PartitionState {
             if (r.broker == broker) return r;
         return replica_states.front();  // callers ask only for replicas of this partition
     }
-    const ReplicaState& replica(int32_t broker) const { return const_cast<PartitionState*>(this)->replica(broker); }
+    const ReplicaState& replica(int32_t broker) const { return const_cast<PartitionStateImpl*>(this)->replica(broker); }
     // The log that broker `broker` holds for this partition.
     PartitionLog& logOf(int32_t broker) { return broker == log_owner ? log : replica(broker).log; }
     const PartitionLog& logOf(int32_t broker) const { return broker == log_owner ? log : replica(broker).log; }
-    // Makes `broker`'s log the one in `log` (when it becomes leader). A member template so that swapping logs
-    // compiles only in programs that elect leaders (docs/performance.md, "Include cost").
-    template <class D = void>
+    // Makes `broker`'s log the one in `log` (when it becomes leader).
     void takeLogOf(int32_t broker) {
         if (broker == log_owner) return;
         if (log_owner >= 0) std::swap(log, replica(log_owner).log);
@@ -169,7 +189,8 @@ struct PartitionState {
     }
 };
 
-struct TopicState {
+template <class D>
+struct TopicStateImpl {
     std::string name;
     std::string topic_id;  // deterministic, derived from the seed (Kafka uses a random UUID)
     bool internal = false;
@@ -182,9 +203,11 @@ struct TopicState {
     int32_t max_message_bytes = 1048588;
     int32_t min_insync_replicas = 1;           // min.insync.replicas (topic, else the broker default)
     bool unclean_leader_election = false;      // unclean.leader.election.enable (topic, else the broker default)
-    std::vector<PartitionState> partitions;
+    std::vector<PartitionStateImpl<D>> partitions;
 
     int32_t partitionCount() const noexcept { return static_cast<int32_t>(partitions.size()); }
 };
+
+}  // namespace detail
 
 }  // namespace kstream_sim

@@ -493,6 +493,7 @@ class AdminImpl {
     using TopicDescription = Dependent<kstream_sim::TopicDescription, D>;
     using TopicPartition = Dependent<kstream_sim::TopicPartition, D>;
     using TopicPartitionInfo = Dependent<kstream_sim::TopicPartitionInfo, D>;
+    using TopicState = Dependent<kstream_sim::TopicState, D>;
 
 public:
     explicit AdminImpl(Cluster& cluster, const Properties& props = {})

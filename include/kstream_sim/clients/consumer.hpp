@@ -110,6 +110,7 @@ class ConsumerCoreImpl {
     using AbstractConfig = AbstractConfigImpl<D>;
     using Scheduler = SchedulerImpl<D>;
     using Pattern = PatternImpl<D>;
+    using PartitionLog = PartitionLogImpl<D>;
     // Plain types named through D too: containers of them are then built only with this class.
     using TopicPartition = Dependent<kstream_sim::TopicPartition, D>;
     using OffsetAndMetadata = Dependent<kstream_sim::OffsetAndMetadata, D>;
@@ -121,6 +122,7 @@ class ConsumerCoreImpl {
     using ConsumerRebalanceListener = Dependent<kstream_sim::ConsumerRebalanceListener, D>;
     using FetchPartitionData = Dependent<kstream_sim::FetchPartitionData, D>;
     using JoinGroupResponseMember = Dependent<kstream_sim::JoinGroupResponseMember, D>;
+    using TopicState = Dependent<kstream_sim::TopicState, D>;
     // Likewise standard types that only this class puts in containers (a std::set<int32_t> member, a
     // std::make_shared<std::exception_ptr>() would build those classes in every program).
     using BrokerId = Dependent<int32_t, D>;
@@ -316,9 +318,9 @@ public:
         for (const auto& [tp, found] : listOffsetsWithTimestamps(partitions, spec, timeout_ms)) out[tp] = found.offset;
         return out;
     }
-    std::map<TopicPartition, PartitionLog::TimestampAndOffset> listOffsetsWithTimestamps(const std::vector<TopicPartition>& partitions,
+    std::map<TopicPartition, typename PartitionLog::TimestampAndOffset> listOffsetsWithTimestamps(const std::vector<TopicPartition>& partitions,
                                                                                          int64_t spec, int64_t timeout_ms) {
-        auto results = std::make_shared<std::map<TopicPartition, PartitionLog::TimestampAndOffset>>();
+        auto results = std::make_shared<std::map<TopicPartition, typename PartitionLog::TimestampAndOffset>>();
         auto errors = std::make_shared<ExceptionPtr>();
         auto pending = std::make_shared<size_t>(partitions.size());
         Awaiting awaiting;

@@ -152,6 +152,7 @@ class ProducerCoreImpl {
     using ProducerBatch = Dependent<detail::ProducerBatch, D>;
     using RecordMetadata = Dependent<kstream_sim::RecordMetadata, D>;
     using TopicPartition = Dependent<kstream_sim::TopicPartition, D>;
+    using TopicState = Dependent<kstream_sim::TopicState, D>;
     // Likewise the broker id that keys its maps (a std::map<int32_t, ...> member would be built in every program).
     using BrokerId = Dependent<int32_t, D>;
 
