@@ -94,7 +94,42 @@ using GroupProtocols = std::vector<std::pair<std::string, ConsumerProtocolSubscr
 // An assignment: member id -> partitions.
 using GroupAssignmentMap = std::vector<std::pair<std::string, std::vector<TopicPartition>>>;
 
-struct JoinGroupRequest {
+// The group protocol's messages and the coordinator's state of a group. Those holding containers of other
+// types are class templates only so that they are compiled when used (docs/performance.md, "Include cost").
+namespace detail {
+template <class D = void>
+struct JoinGroupRequestImpl;
+template <class D = void>
+struct JoinGroupResultImpl;
+template <class D = void>
+struct GroupMemberImpl;
+template <class D = void>
+struct ConsumerGroupStateImpl;
+}  // namespace detail
+
+using JoinGroupRequest = detail::JoinGroupRequestImpl<>;
+using JoinGroupResult = detail::JoinGroupResultImpl<>;
+using GroupMember = detail::GroupMemberImpl<>;
+using ConsumerGroupState = detail::ConsumerGroupStateImpl<>;
+
+struct JoinGroupResponseMember {
+    std::string member_id;
+    std::optional<std::string> group_instance_id;
+    ConsumerProtocolSubscription metadata;  // for the chosen protocol
+};
+
+struct SyncGroupResult {
+    GroupError error = GroupError::NONE;
+    std::string protocol;
+    std::vector<TopicPartition> assignment;
+};
+
+namespace detail {
+
+template <class D>
+struct JoinGroupRequestImpl {
+    using GroupProtocols = Dependent<kstream_sim::GroupProtocols, D>;
+
     std::string group_id;
     std::string member_id;  // empty on the first join
     std::string client_id;
@@ -104,29 +139,22 @@ struct JoinGroupRequest {
     GroupProtocols protocols;
 };
 
-struct JoinGroupResponseMember {
-    std::string member_id;
-    std::optional<std::string> group_instance_id;
-    ConsumerProtocolSubscription metadata;  // for the chosen protocol
-};
-
-struct JoinGroupResult {
+template <class D>
+struct JoinGroupResultImpl {
     GroupError error = GroupError::NONE;
     std::string member_id;
     int32_t generation = -1;
     std::string protocol;
     std::string leader;
     bool skip_assignment = false;                  // a static leader rejoined a Stable group: keep the assignment
-    std::vector<JoinGroupResponseMember> members;  // only for the leader, in the coordinator's order
+    std::vector<Dependent<JoinGroupResponseMember, D>> members;  // only for the leader, in the coordinator's order
 };
 
-struct SyncGroupResult {
-    GroupError error = GroupError::NONE;
-    std::string protocol;
-    std::vector<TopicPartition> assignment;
-};
+template <class D>
+struct GroupMemberImpl {
+    using GroupProtocols = Dependent<kstream_sim::GroupProtocols, D>;
+    using SyncGroupResult = Dependent<kstream_sim::SyncGroupResult, D>;
 
-struct GroupMember {
     std::string member_id;
     std::string client_id;
     std::optional<std::string> group_instance_id;
@@ -135,7 +163,7 @@ struct GroupMember {
     GroupProtocols protocols;
     std::vector<TopicPartition> assignment;
     // Protocol state: a pending JoinGroup or SyncGroup response, whether the member joined in this rebalance.
-    std::function<void(JoinGroupResult)> awaiting_join;
+    std::function<void(JoinGroupResultImpl<D>)> awaiting_join;
     std::function<void(SyncGroupResult)> awaiting_sync;
     bool is_new = false;
     uint64_t heartbeat_epoch = 0;
@@ -152,7 +180,10 @@ struct GroupMember {
     }
 };
 
-struct ConsumerGroupState {
+template <class D>
+struct ConsumerGroupStateImpl {
+    using GroupMember = GroupMemberImpl<D>;
+
     std::string group_id;
     int32_t generation = 0;
     std::string protocol;  // the chosen assignor; empty while the group has none
@@ -164,7 +195,7 @@ struct ConsumerGroupState {
     std::set<std::string> pending_sync;        // joined this generation, not yet synced
     bool new_member_added = false;
     uint64_t join_timer = 0, sync_timer = 0;   // the current timer's number; older timers do nothing
-    std::map<TopicPartition, CommittedOffset> offsets;
+    std::map<Dependent<TopicPartition, D>, CommittedOffset> offsets;
 
     const GroupMember* member(const std::string& member_id) const {
         for (const auto& m : members)
@@ -172,7 +203,7 @@ struct ConsumerGroupState {
         return nullptr;
     }
     GroupMember* member(const std::string& member_id) {
-        return const_cast<GroupMember*>(static_cast<const ConsumerGroupState*>(this)->member(member_id));
+        return const_cast<GroupMember*>(static_cast<const ConsumerGroupStateImpl*>(this)->member(member_id));
     }
     const GroupMember* staticMember(const std::string& instance_id) const {
         for (const auto& m : members)
@@ -194,6 +225,8 @@ struct ConsumerGroupState {
         return t;
     }
 };
+
+}  // namespace detail
 
 // Broker settings of the coordinator (Kafka's names and defaults).
 struct GroupCoordinatorConfig {
@@ -220,6 +253,10 @@ class GroupCoordinatorImpl {
     using TopicPartition = Dependent<kstream_sim::TopicPartition, D>;
     using JoinGroupResult = Dependent<kstream_sim::JoinGroupResult, D>;
     using SyncGroupResult = Dependent<kstream_sim::SyncGroupResult, D>;
+    using GroupMember = Dependent<kstream_sim::GroupMember, D>;
+    using JoinGroupRequest = Dependent<kstream_sim::JoinGroupRequest, D>;
+    using GroupProtocols = Dependent<kstream_sim::GroupProtocols, D>;
+    using GroupAssignmentMap = Dependent<kstream_sim::GroupAssignmentMap, D>;
 
 public:
     using JoinCallback = std::function<void(JoinGroupResult)>;

@@ -11,6 +11,7 @@
 #include <set>
 #include <string>
 
+#include "../core/dependent.hpp"
 #include "group_coordinator.hpp"
 #include "record.hpp"
 
@@ -26,7 +27,21 @@ inline const char* transactionStateName(TransactionState s) noexcept {
 }
 
 // TransactionMetadata: what the coordinator knows of one transactional.id.
-struct TransactionMetadata {
+namespace detail {
+template <class D = void>
+struct TransactionMetadataImpl;
+}  // namespace detail
+
+// The coordinator's state of one transactional.id. A class template only so that it (and its maps) is compiled
+// when used (docs/performance.md, "Include cost").
+using TransactionMetadata = detail::TransactionMetadataImpl<>;
+
+namespace detail {
+
+template <class D>
+struct TransactionMetadataImpl {
+    using TopicPartition = Dependent<kstream_sim::TopicPartition, D>;
+
     std::string transactional_id;
     int64_t producer_id = -1;
     int16_t producer_epoch = -1;
@@ -41,5 +56,7 @@ struct TransactionMetadata {
 
     bool inTransaction() const noexcept { return state == TransactionState::Ongoing; }
 };
+
+}  // namespace detail
 
 }  // namespace kstream_sim

@@ -494,6 +494,7 @@ class AdminImpl {
     using TopicPartition = Dependent<kstream_sim::TopicPartition, D>;
     using TopicPartitionInfo = Dependent<kstream_sim::TopicPartitionInfo, D>;
     using TopicState = Dependent<kstream_sim::TopicState, D>;
+    using ConsumerGroupState = Dependent<kstream_sim::ConsumerGroupState, D>;
 
 public:
     explicit AdminImpl(Cluster& cluster, const Properties& props = {})

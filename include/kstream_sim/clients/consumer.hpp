@@ -123,6 +123,10 @@ class ConsumerCoreImpl {
     using FetchPartitionData = Dependent<kstream_sim::FetchPartitionData, D>;
     using JoinGroupResponseMember = Dependent<kstream_sim::JoinGroupResponseMember, D>;
     using TopicState = Dependent<kstream_sim::TopicState, D>;
+    using ConsumerGroupState = Dependent<kstream_sim::ConsumerGroupState, D>;
+    using JoinGroupRequest = Dependent<kstream_sim::JoinGroupRequest, D>;
+    using GroupProtocols = Dependent<kstream_sim::GroupProtocols, D>;
+    using GroupAssignmentMap = Dependent<kstream_sim::GroupAssignmentMap, D>;
     // Likewise standard types that only this class puts in containers (a std::set<int32_t> member, a
     // std::make_shared<std::exception_ptr>() would build those classes in every program).
     using BrokerId = Dependent<int32_t, D>;
