@@ -18,6 +18,7 @@
 
 #include "../core/bytes.hpp"
 #include "../core/config.hpp"
+#include "../core/dependent.hpp"
 #include "../core/errors.hpp"
 
 namespace kstream_sim {
@@ -298,17 +299,27 @@ private:
 };
 
 // Kafka's Serdes factory. Serdes::String() etc.; Serdes::of<T>() for any type with a Serde<T>.
+// (Templates, their type named through D, only so that each serde class is built when a program asks for it:
+// see "Include cost" in docs/performance.md.)
 namespace Serdes {
 template <class T>
 SerdeObject<T> of() { return SerdeObject<T>(); }
-inline SerdeObject<std::string> String() { return {}; }
-inline SerdeObject<int32_t> Integer() { return {}; }
-inline SerdeObject<int64_t> Long() { return {}; }
-inline SerdeObject<int16_t> Short() { return {}; }
-inline SerdeObject<double> Double() { return {}; }
-inline SerdeObject<float> Float() { return {}; }
-inline SerdeObject<bool> Boolean() { return {}; }
-inline SerdeObject<kstream_sim::Bytes> ByteArray() { return {}; }
+template <class D = void>
+SerdeObject<detail::Dependent<std::string, D>> String() { return {}; }
+template <class D = void>
+SerdeObject<detail::Dependent<int32_t, D>> Integer() { return {}; }
+template <class D = void>
+SerdeObject<detail::Dependent<int64_t, D>> Long() { return {}; }
+template <class D = void>
+SerdeObject<detail::Dependent<int16_t, D>> Short() { return {}; }
+template <class D = void>
+SerdeObject<detail::Dependent<double, D>> Double() { return {}; }
+template <class D = void>
+SerdeObject<detail::Dependent<float, D>> Float() { return {}; }
+template <class D = void>
+SerdeObject<detail::Dependent<bool, D>> Boolean() { return {}; }
+template <class D = void>
+SerdeObject<detail::Dependent<kstream_sim::Bytes, D>> ByteArray() { return {}; }
 }  // namespace Serdes
 
 namespace detail {
