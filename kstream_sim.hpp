@@ -13225,6 +13225,7 @@ private:
 #include <type_traits>
 #include <utility>
 
+// #include "../core/dependent.hpp"  (already pasted above: [PART] core/dependent.hpp)
 // #include "stream_task.hpp"  (already pasted above: [PART] streams/stream_task.hpp)
 
 namespace kstream_sim {
@@ -13312,8 +13313,8 @@ public:
     const std::string& applicationId() const { return context_->applicationId(); }
     TaskId taskId() const { return context_->taskId(); }
     // The source topic, partition and offset of the record being processed; nullopt inside a punctuation.
-    template <class D = void>  // a template only so that it is compiled when used
-    std::optional<ProcessorRecordMetadata> recordMetadata() const {
+    template <class D = void>  // a template (its type named through D) only so that it is compiled when used
+    std::optional<Dependent<ProcessorRecordMetadata, D>> recordMetadata() const {
         if (!context_->hasRecordMetadata()) return std::nullopt;
         return ProcessorRecordMetadata(context_->topic(), context_->partition(), context_->offset());
     }
@@ -14323,6 +14324,7 @@ private:
 #include <utility>
 #include <vector>
 
+// #include "../core/dependent.hpp"  (already pasted above: [PART] core/dependent.hpp)
 // #include "dsl_config.hpp"  (already pasted above: [PART] streams/dsl_config.hpp)
 // #include "dsl_nodes.hpp"  (already pasted above: [PART] streams/dsl_nodes.hpp)
 // #include "processor_api.hpp"  (already pasted above: [PART] streams/processor_api.hpp)
@@ -14800,6 +14802,11 @@ StoreSpec storeSpecFrom(const Materialized& m, SerdePtr key_serde, SerdePtr valu
 
 template <class K, class V>
 class KTable {
+    // Named through K so that std::optional<Materialized> and std::optional<StoreSpec> are built only in programs
+    // that use tables (docs/performance.md, "Include cost").
+    using Materialized = detail::Dependent<kstream_sim::Materialized, K>;
+    using StoreSpec = detail::Dependent<detail::StoreSpec, K>;
+
 public:
     KTable(std::shared_ptr<detail::BuilderState> builder, std::string name, detail::SerdePtr key_serde,
            detail::SerdePtr value_serde, detail::TableInfo info)
@@ -14871,7 +14878,7 @@ private:
                                  detail::SerdePtr default_value_serde) const {
         auto state = std::make_shared<detail::Dependent<detail::TableNodeState, K>>();
         detail::SerdePtr ks = key_serde_, vs = default_value_serde;
-        std::optional<detail::StoreSpec> spec;
+        std::optional<StoreSpec> spec;
         if (materialized) {
             ks = detail::serdeFor<K>(materialized->keySerde().erased() ? materialized->keySerde().erased() : key_serde_, "key");
             vs = detail::serdeFor<VR>(materialized->valueSerde().erased() ? materialized->valueSerde().erased() : vs, "value");

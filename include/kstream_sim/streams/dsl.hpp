@@ -29,6 +29,7 @@
 #include <utility>
 #include <vector>
 
+#include "../core/dependent.hpp"
 #include "dsl_config.hpp"
 #include "dsl_nodes.hpp"
 #include "processor_api.hpp"
@@ -506,6 +507,11 @@ StoreSpec storeSpecFrom(const Materialized& m, SerdePtr key_serde, SerdePtr valu
 
 template <class K, class V>
 class KTable {
+    // Named through K so that std::optional<Materialized> and std::optional<StoreSpec> are built only in programs
+    // that use tables (docs/performance.md, "Include cost").
+    using Materialized = detail::Dependent<kstream_sim::Materialized, K>;
+    using StoreSpec = detail::Dependent<detail::StoreSpec, K>;
+
 public:
     KTable(std::shared_ptr<detail::BuilderState> builder, std::string name, detail::SerdePtr key_serde,
            detail::SerdePtr value_serde, detail::TableInfo info)
@@ -577,7 +583,7 @@ private:
                                  detail::SerdePtr default_value_serde) const {
         auto state = std::make_shared<detail::Dependent<detail::TableNodeState, K>>();
         detail::SerdePtr ks = key_serde_, vs = default_value_serde;
-        std::optional<detail::StoreSpec> spec;
+        std::optional<StoreSpec> spec;
         if (materialized) {
             ks = detail::serdeFor<K>(materialized->keySerde().erased() ? materialized->keySerde().erased() : key_serde_, "key");
             vs = detail::serdeFor<VR>(materialized->valueSerde().erased() ? materialized->valueSerde().erased() : vs, "value");

@@ -18,6 +18,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "../core/dependent.hpp"
 #include "stream_task.hpp"
 
 namespace kstream_sim {
@@ -105,8 +106,8 @@ public:
     const std::string& applicationId() const { return context_->applicationId(); }
     TaskId taskId() const { return context_->taskId(); }
     // The source topic, partition and offset of the record being processed; nullopt inside a punctuation.
-    template <class D = void>  // a template only so that it is compiled when used
-    std::optional<ProcessorRecordMetadata> recordMetadata() const {
+    template <class D = void>  // a template (its type named through D) only so that it is compiled when used
+    std::optional<Dependent<ProcessorRecordMetadata, D>> recordMetadata() const {
         if (!context_->hasRecordMetadata()) return std::nullopt;
         return ProcessorRecordMetadata(context_->topic(), context_->partition(), context_->offset());
     }
