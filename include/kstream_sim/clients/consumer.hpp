@@ -130,6 +130,7 @@ class ConsumerCoreImpl {
     // Likewise standard types that only this class puts in containers (a std::set<int32_t> member, a
     // std::make_shared<std::exception_ptr>() would build those classes in every program).
     using BrokerId = Dependent<int32_t, D>;
+    using ProducerId = Dependent<int64_t, D>;
     using ExceptionPtr = Dependent<std::exception_ptr, D>;
     using PartitionCounts = Dependent<std::map<std::string, int32_t>, D>;
 
@@ -1141,7 +1142,7 @@ private:
             }
             // read_committed: a transactional batch of a producer whose transaction is in the response's aborted
             // list (from that transaction's first offset until its abort marker) is skipped, as Kafka's fetcher does.
-            std::set<int64_t> aborted_producers;
+            std::set<ProducerId> aborted_producers;
             size_t next_aborted = 0;
             for (auto& b : d.batches) {
                 bool skip = b.isControl();
