@@ -13046,6 +13046,7 @@ class StreamTaskImpl {
     // Plain types named through D too: containers of them are then built only with this class.
     using KeyValueBytesStore = Dependent<detail::KeyValueBytesStore, D>;
     using ProcessorNode = Dependent<detail::ProcessorNode, D>;
+    using InternalTopologyBuilder = InternalTopologyBuilderImpl<D>;
 
 public:
     // Builds the nodes and stores of the given node groups (sub-topologies) for one partition.
@@ -15627,6 +15628,7 @@ class TopologyTestDriverImpl : private detail::TaskHost {
     // Plain types named through D too: containers of them are then built only with this class.
     using StateStore = Dependent<kstream_sim::StateStore, D>;
     using TimestampExtractor = Dependent<kstream_sim::TimestampExtractor, D>;
+    using Properties = PropertiesImpl<D>;
 public:
     explicit TopologyTestDriverImpl(const Topology& topology, const Properties& config = {}, int64_t initial_wall_clock_ms = 0)
         : TopologyTestDriverImpl(topology, config, TopicPartitionCounts{}, initial_wall_clock_ms) {}

@@ -479,6 +479,7 @@ class StreamTaskImpl {
     // Plain types named through D too: containers of them are then built only with this class.
     using KeyValueBytesStore = Dependent<detail::KeyValueBytesStore, D>;
     using ProcessorNode = Dependent<detail::ProcessorNode, D>;
+    using InternalTopologyBuilder = InternalTopologyBuilderImpl<D>;
 
 public:
     // Builds the nodes and stores of the given node groups (sub-topologies) for one partition.

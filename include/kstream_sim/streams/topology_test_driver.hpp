@@ -122,6 +122,7 @@ class TopologyTestDriverImpl : private detail::TaskHost {
     // Plain types named through D too: containers of them are then built only with this class.
     using StateStore = Dependent<kstream_sim::StateStore, D>;
     using TimestampExtractor = Dependent<kstream_sim::TimestampExtractor, D>;
+    using Properties = PropertiesImpl<D>;
 public:
     explicit TopologyTestDriverImpl(const Topology& topology, const Properties& config = {}, int64_t initial_wall_clock_ms = 0)
         : TopologyTestDriverImpl(topology, config, TopicPartitionCounts{}, initial_wall_clock_ms) {}
