@@ -10533,12 +10533,17 @@ public:
     template <class T, class... Args>
     void emplace(Args&&... args) {
         reset();
-        if constexpr (fitsInline<T>()) ::new (static_cast<void*>(storage_)) T(std::forward<Args>(args)...);
-        else *reinterpret_cast<T**>(storage_) = new T(std::forward<Args>(args)...);
+        construct<T>(storage_, std::forward<Args>(args)...);
         ops_ = &opsFor<T>();
     }
 
 private:
+    // Makes an owned T in a box's storage: in place when it fits, else on the heap with a pointer in place.
+    template <class T, class... Args>
+    static void construct(void* storage, Args&&... args) {
+        if constexpr (fitsInline<T>()) ::new (storage) T(std::forward<Args>(args)...);
+        else *static_cast<T**>(storage) = new T(std::forward<Args>(args)...);
+    }
     template <class T>
     static constexpr bool fitsInline() {
         return sizeof(T) <= kInline && alignof(T) <= alignof(std::max_align_t) && std::is_nothrow_move_constructible<T>::value;
@@ -10560,7 +10565,7 @@ private:
                           &OpsOf<T>::owning,
                           &OpsOf<T>::borrowed,
                           [](void* s) noexcept { static_cast<T*>(s)->~T(); },
-                          [](void* d, const void* s) { ::new (d) T(*static_cast<const T*>(s)); },
+                          [](void* d, const void* s) { construct<T>(d, *static_cast<const T*>(s)); },
                           [](void* d, void* s) noexcept {
                               ::new (d) T(std::move(*static_cast<T*>(s)));
                               static_cast<T*>(s)->~T();
@@ -10572,7 +10577,7 @@ private:
                           &OpsOf<T>::owning,
                           &OpsOf<T>::borrowed,
                           [](void* s) noexcept { delete *static_cast<T**>(s); },
-                          [](void* d, const void* s) { *static_cast<T**>(d) = new T(**static_cast<T* const*>(s)); },
+                          [](void* d, const void* s) { construct<T>(d, **static_cast<T* const*>(s)); },
                           [](void* d, void* s) noexcept {
                               *static_cast<T**>(d) = *static_cast<T**>(s);
                               *static_cast<T**>(s) = nullptr;
@@ -10587,11 +10592,7 @@ private:
                       &OpsOf<T>::owning,
                       &OpsOf<T>::borrowed,
                       [](void*) noexcept {},
-                      [](void* d, const void* s) {  // into an owning box
-                          const T& value = **static_cast<const T* const*>(s);
-                          if constexpr (fitsInline<T>()) ::new (d) T(value);
-                          else *static_cast<T**>(d) = new T(value);
-                      },
+                      [](void* d, const void* s) { construct<T>(d, **static_cast<const T* const*>(s)); },  // owned
                       [](void* d, void* s) noexcept { *static_cast<const T**>(d) = *static_cast<const T**>(s); },
                       [](const void* s) noexcept -> const void* { return *static_cast<const T* const*>(s); },
                       &serdeTypeName<T>};
@@ -10962,10 +10963,7 @@ H copyHeaders(const H& from) {
 // (a punctuation: topic "", partition and offset -1, as in Kafka).
 class RecordContext {
 public:
-    const std::string& topic() const noexcept {
-        static const std::string none;
-        return topic_ ? *topic_ : none;
-    }
+    const std::string& topic() const noexcept { return topic_ ? *topic_ : detail::defaultValue<std::string>(); }
     int32_t partition() const noexcept { return partition_; }
     int64_t offset() const noexcept { return offset_; }
     int64_t timestamp() const noexcept { return timestamp_; }
@@ -11265,10 +11263,8 @@ public:
         const RecordContext& rc = context_->recordContext();
         if (!value) {
             context_->logChange(topic_, &route_, key, ByteView{}, rc.timestamp(), rc.headers());
-        } else if (timestamped_) {  // the value's bytes after its 8-byte timestamp
-            const size_t skip = std::min<size_t>(8, value->size());
-            const ByteView raw{value->data() + skip, static_cast<int32_t>(value->size() - skip)};
-            context_->logChange(topic_, &route_, key, raw, timestampOf(*value), rc.headers());
+        } else if (timestamped_) {
+            context_->logChange(topic_, &route_, key, rawValueOf(*value), timestampOf(*value), rc.headers());
         } else {
             context_->logChange(topic_, &route_, key, ByteView{value->data(), static_cast<int32_t>(value->size())},
                                 rc.timestamp(), rc.headers());
@@ -11441,7 +11437,7 @@ private:
         if (listener_ && !new_value && !old) return;
         // The old value is copied only when it is forwarded (the write below overwrites it).
         std::optional<Bytes> old_value;
-        if (old && listener_ && send_old_values_) old_value = *old;
+        if (old && send_old_values_) old_value = *old;
         // The write through (and its changelog record) happens in the entry's context; the forwarded record
         // then carries its own timestamp and headers downstream.
         if (context_) context_->pushRecordContext(e.context);
@@ -12726,10 +12722,7 @@ public:
     void setCurrentNode(ProcessorNode* node) noexcept { current_ = node; }
 
     // Source position of the record being processed; topic "" and -1s inside a punctuation.
-    const std::string& topic() const noexcept {
-        static const std::string none;
-        return topic_ ? *topic_ : none;
-    }
+    const std::string& topic() const noexcept { return topic_ ? *topic_ : defaultValue<std::string>(); }
     int32_t partition() const noexcept { return partition_; }
     int64_t offset() const noexcept { return offset_; }
     bool hasRecordMetadata() const noexcept { return topic_ != nullptr; }
@@ -14080,10 +14073,8 @@ public:
                 Change c;  // borrowed by the record: no allocation for it
                 if (new_value) c.newValue = value_serde_->deserialize(rawValueOf(*new_value));
                 if (old_value) c.oldValue = value_serde_->deserialize(rawValueOf(*old_value));
-                StreamRecord out{key_serde_->deserialize(key.data(), key.size()), Box::borrow(c),
-                                 new_value ? timestampOf(*new_value) : rc.timestamp(), Headers()};
-                assignHeaders(out.headers, rc.headers());
-                forward(out);
+                forward(StreamRecord{key_serde_->deserialize(key.data(), key.size()), Box::borrow(c),
+                                     new_value ? timestampOf(*new_value) : rc.timestamp(), copyHeaders(rc.headers())});
             },
             state_->send_old_values);
     }
@@ -15518,7 +15509,6 @@ SerdePtr serdeFromClassName(const std::string& config, const std::string& name) 
 // partition Kafka's default partitioner picks (murmur2 of the key), and TestRecord::partition() says which.
 
 #include <algorithm>
-#include <array>
 #include <chrono>
 #include <cstdint>
 #include <cstring>
@@ -15735,8 +15725,7 @@ public:
                  const Headers& headers) {
         if (closed_) throw IllegalStateException("TopologyTestDriver is closed");
         if (timestamp < 0) throw IllegalArgumentException("Invalid timestamp: " + std::to_string(timestamp) + "; record timestamps must not be negative");
-        TopicState& ts = *route ? *static_cast<TopicState*>(*route) : topicState(topic);
-        *route = &ts;
+        TopicState& ts = topicState(topic, route);
         if (!ts.global && !ts.consumed) throw IllegalArgumentException("Unknown topic: " + topic + knownTopicsHint());
         const int32_t partition = choosePartition(ts, key);
         const int64_t offset = ts.next_offsets[static_cast<size_t>(partition)]++;
@@ -15866,10 +15855,16 @@ private:
         bool consumed = false, global = false, produced = false;
         uint64_t round_robin = 0;
     };
-    TopicState& topicState(const std::string& topic) {
-        // The few topics a topology writes are looked up for every record: a small cache before the map.
-        for (TopicState* cached : recent_topics_)
-            if (cached && *cached->name == topic) return *cached;
+    // A topic's state, made on first use. `route`: the caller's slot (a sink's, a changelog writer's, a
+    // TestInputTopic's; nullptr for none) that remembers it between records, so that the records of a fixed topic
+    // skip the lookup by name; a topic's state stays where it is while the driver lives.
+    TopicState& topicState(const std::string& topic, void** route) {
+        if (route && *route) return *static_cast<TopicState*>(*route);  // kept small: inlined on the per-record paths
+        TopicState& ts = findTopicState(topic);
+        if (route) *route = &ts;
+        return ts;
+    }
+    TopicState& findTopicState(const std::string& topic) {
         auto it = topic_states_.find(topic);
         if (it == topic_states_.end()) {
             TopicState s;
@@ -15883,7 +15878,6 @@ private:
             it = topic_states_.emplace(topic, std::move(s)).first;
             it->second.name = &it->first;
         }
-        recent_topics_[next_recent_++ % recent_topics_.size()] = &it->second;
         return it->second;
     }
     static int32_t choosePartition(TopicState& ts, const Bytes* key) { return choosePartition(ts, view(key)); }
@@ -15894,8 +15888,7 @@ private:
     }
 
     void send(const detail::ProducedRecord& r) override {
-        TopicState& ts = r.route && *r.route ? *static_cast<TopicState*>(*r.route) : topicState(*r.topic);
-        if (r.route) *r.route = &ts;  // the topic's state stays where it is while the driver lives
+        TopicState& ts = topicState(*r.topic, r.route);
         const int32_t n = ts.partitions;
         const int32_t partition = r.partition ? *r.partition : choosePartition(ts, r.key);
         if (partition < 0 || partition >= n)
@@ -16157,8 +16150,6 @@ private:
     std::map<std::string, std::vector<StreamTask*>> routes_;
     std::map<std::pair<std::string, int32_t>, std::deque<Queued>> queues_;
     std::map<std::string, TopicState> topic_states_;
-    std::array<TopicState*, 4> recent_topics_{};
-    size_t next_recent_ = 0;
     std::map<std::string, OutputQueue> outputs_;
     std::set<std::string> produced_topics_;
     std::set<std::string> sink_topics_;
@@ -16296,7 +16287,7 @@ public:
     using Value = detail::BoxedT<V>;
 
     TestOutputTopic(Driver* driver, std::string topic, SerdeObject<Key> key_serde, SerdeObject<Value> value_serde)
-        : driver_(driver), topic_(std::move(topic)), key_serde_(std::move(key_serde)), value_serde_(std::move(value_serde)),
+        : topic_(std::move(topic)), key_serde_(std::move(key_serde)), value_serde_(std::move(value_serde)),
           queue_(&driver->outputQueue(topic_)) {}
 
     V readValue() { return readRecord().value(); }
@@ -16352,7 +16343,6 @@ private:
         return T(serde.deserializer().deserializeNonNull(bytes.data, static_cast<size_t>(bytes.size)));
     }
 
-    Driver* driver_;
     std::string topic_;
     SerdeObject<Key> key_serde_;
     SerdeObject<Value> value_serde_;

@@ -157,10 +157,8 @@ public:
                 Change c;  // borrowed by the record: no allocation for it
                 if (new_value) c.newValue = value_serde_->deserialize(rawValueOf(*new_value));
                 if (old_value) c.oldValue = value_serde_->deserialize(rawValueOf(*old_value));
-                StreamRecord out{key_serde_->deserialize(key.data(), key.size()), Box::borrow(c),
-                                 new_value ? timestampOf(*new_value) : rc.timestamp(), Headers()};
-                assignHeaders(out.headers, rc.headers());
-                forward(out);
+                forward(StreamRecord{key_serde_->deserialize(key.data(), key.size()), Box::borrow(c),
+                                     new_value ? timestampOf(*new_value) : rc.timestamp(), copyHeaders(rc.headers())});
             },
             state_->send_old_values);
     }

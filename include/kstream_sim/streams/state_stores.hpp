@@ -80,10 +80,7 @@ H copyHeaders(const H& from) {
 // (a punctuation: topic "", partition and offset -1, as in Kafka).
 class RecordContext {
 public:
-    const std::string& topic() const noexcept {
-        static const std::string none;
-        return topic_ ? *topic_ : none;
-    }
+    const std::string& topic() const noexcept { return topic_ ? *topic_ : detail::defaultValue<std::string>(); }
     int32_t partition() const noexcept { return partition_; }
     int64_t offset() const noexcept { return offset_; }
     int64_t timestamp() const noexcept { return timestamp_; }
@@ -383,10 +380,8 @@ public:
         const RecordContext& rc = context_->recordContext();
         if (!value) {
             context_->logChange(topic_, &route_, key, ByteView{}, rc.timestamp(), rc.headers());
-        } else if (timestamped_) {  // the value's bytes after its 8-byte timestamp
-            const size_t skip = std::min<size_t>(8, value->size());
-            const ByteView raw{value->data() + skip, static_cast<int32_t>(value->size() - skip)};
-            context_->logChange(topic_, &route_, key, raw, timestampOf(*value), rc.headers());
+        } else if (timestamped_) {
+            context_->logChange(topic_, &route_, key, rawValueOf(*value), timestampOf(*value), rc.headers());
         } else {
             context_->logChange(topic_, &route_, key, ByteView{value->data(), static_cast<int32_t>(value->size())},
                                 rc.timestamp(), rc.headers());
@@ -559,7 +554,7 @@ private:
         if (listener_ && !new_value && !old) return;
         // The old value is copied only when it is forwarded (the write below overwrites it).
         std::optional<Bytes> old_value;
-        if (old && listener_ && send_old_values_) old_value = *old;
+        if (old && send_old_values_) old_value = *old;
         // The write through (and its changelog record) happens in the entry's context; the forwarded record
         // then carries its own timestamp and headers downstream.
         if (context_) context_->pushRecordContext(e.context);

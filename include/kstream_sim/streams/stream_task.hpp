@@ -159,10 +159,7 @@ public:
     void setCurrentNode(ProcessorNode* node) noexcept { current_ = node; }
 
     // Source position of the record being processed; topic "" and -1s inside a punctuation.
-    const std::string& topic() const noexcept {
-        static const std::string none;
-        return topic_ ? *topic_ : none;
-    }
+    const std::string& topic() const noexcept { return topic_ ? *topic_ : defaultValue<std::string>(); }
     int32_t partition() const noexcept { return partition_; }
     int64_t offset() const noexcept { return offset_; }
     bool hasRecordMetadata() const noexcept { return topic_ != nullptr; }

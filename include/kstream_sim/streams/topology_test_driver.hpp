@@ -12,7 +12,6 @@
 #pragma once
 
 #include <algorithm>
-#include <array>
 #include <chrono>
 #include <cstdint>
 #include <cstring>
@@ -229,8 +228,7 @@ public:
                  const Headers& headers) {
         if (closed_) throw IllegalStateException("TopologyTestDriver is closed");
         if (timestamp < 0) throw IllegalArgumentException("Invalid timestamp: " + std::to_string(timestamp) + "; record timestamps must not be negative");
-        TopicState& ts = *route ? *static_cast<TopicState*>(*route) : topicState(topic);
-        *route = &ts;
+        TopicState& ts = topicState(topic, route);
         if (!ts.global && !ts.consumed) throw IllegalArgumentException("Unknown topic: " + topic + knownTopicsHint());
         const int32_t partition = choosePartition(ts, key);
         const int64_t offset = ts.next_offsets[static_cast<size_t>(partition)]++;
@@ -360,10 +358,16 @@ private:
         bool consumed = false, global = false, produced = false;
         uint64_t round_robin = 0;
     };
-    TopicState& topicState(const std::string& topic) {
-        // The few topics a topology writes are looked up for every record: a small cache before the map.
-        for (TopicState* cached : recent_topics_)
-            if (cached && *cached->name == topic) return *cached;
+    // A topic's state, made on first use. `route`: the caller's slot (a sink's, a changelog writer's, a
+    // TestInputTopic's; nullptr for none) that remembers it between records, so that the records of a fixed topic
+    // skip the lookup by name; a topic's state stays where it is while the driver lives.
+    TopicState& topicState(const std::string& topic, void** route) {
+        if (route && *route) return *static_cast<TopicState*>(*route);  // kept small: inlined on the per-record paths
+        TopicState& ts = findTopicState(topic);
+        if (route) *route = &ts;
+        return ts;
+    }
+    TopicState& findTopicState(const std::string& topic) {
         auto it = topic_states_.find(topic);
         if (it == topic_states_.end()) {
             TopicState s;
@@ -377,7 +381,6 @@ private:
             it = topic_states_.emplace(topic, std::move(s)).first;
             it->second.name = &it->first;
         }
-        recent_topics_[next_recent_++ % recent_topics_.size()] = &it->second;
         return it->second;
     }
     static int32_t choosePartition(TopicState& ts, const Bytes* key) { return choosePartition(ts, view(key)); }
@@ -388,8 +391,7 @@ private:
     }
 
     void send(const detail::ProducedRecord& r) override {
-        TopicState& ts = r.route && *r.route ? *static_cast<TopicState*>(*r.route) : topicState(*r.topic);
-        if (r.route) *r.route = &ts;  // the topic's state stays where it is while the driver lives
+        TopicState& ts = topicState(*r.topic, r.route);
         const int32_t n = ts.partitions;
         const int32_t partition = r.partition ? *r.partition : choosePartition(ts, r.key);
         if (partition < 0 || partition >= n)
@@ -651,8 +653,6 @@ private:
     std::map<std::string, std::vector<StreamTask*>> routes_;
     std::map<std::pair<std::string, int32_t>, std::deque<Queued>> queues_;
     std::map<std::string, TopicState> topic_states_;
-    std::array<TopicState*, 4> recent_topics_{};
-    size_t next_recent_ = 0;
     std::map<std::string, OutputQueue> outputs_;
     std::set<std::string> produced_topics_;
     std::set<std::string> sink_topics_;
@@ -790,7 +790,7 @@ public:
     using Value = detail::BoxedT<V>;
 
     TestOutputTopic(Driver* driver, std::string topic, SerdeObject<Key> key_serde, SerdeObject<Value> value_serde)
-        : driver_(driver), topic_(std::move(topic)), key_serde_(std::move(key_serde)), value_serde_(std::move(value_serde)),
+        : topic_(std::move(topic)), key_serde_(std::move(key_serde)), value_serde_(std::move(value_serde)),
           queue_(&driver->outputQueue(topic_)) {}
 
     V readValue() { return readRecord().value(); }
@@ -846,7 +846,6 @@ private:
         return T(serde.deserializer().deserializeNonNull(bytes.data, static_cast<size_t>(bytes.size)));
     }
 
-    Driver* driver_;
     std::string topic_;
     SerdeObject<Key> key_serde_;
     SerdeObject<Value> value_serde_;

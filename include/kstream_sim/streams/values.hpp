@@ -218,12 +218,17 @@ public:
     template <class T, class... Args>
     void emplace(Args&&... args) {
         reset();
-        if constexpr (fitsInline<T>()) ::new (static_cast<void*>(storage_)) T(std::forward<Args>(args)...);
-        else *reinterpret_cast<T**>(storage_) = new T(std::forward<Args>(args)...);
+        construct<T>(storage_, std::forward<Args>(args)...);
         ops_ = &opsFor<T>();
     }
 
 private:
+    // Makes an owned T in a box's storage: in place when it fits, else on the heap with a pointer in place.
+    template <class T, class... Args>
+    static void construct(void* storage, Args&&... args) {
+        if constexpr (fitsInline<T>()) ::new (storage) T(std::forward<Args>(args)...);
+        else *static_cast<T**>(storage) = new T(std::forward<Args>(args)...);
+    }
     template <class T>
     static constexpr bool fitsInline() {
         return sizeof(T) <= kInline && alignof(T) <= alignof(std::max_align_t) && std::is_nothrow_move_constructible<T>::value;
@@ -245,7 +250,7 @@ private:
                           &OpsOf<T>::owning,
                           &OpsOf<T>::borrowed,
                           [](void* s) noexcept { static_cast<T*>(s)->~T(); },
-                          [](void* d, const void* s) { ::new (d) T(*static_cast<const T*>(s)); },
+                          [](void* d, const void* s) { construct<T>(d, *static_cast<const T*>(s)); },
                           [](void* d, void* s) noexcept {
                               ::new (d) T(std::move(*static_cast<T*>(s)));
                               static_cast<T*>(s)->~T();
@@ -257,7 +262,7 @@ private:
                           &OpsOf<T>::owning,
                           &OpsOf<T>::borrowed,
                           [](void* s) noexcept { delete *static_cast<T**>(s); },
-                          [](void* d, const void* s) { *static_cast<T**>(d) = new T(**static_cast<T* const*>(s)); },
+                          [](void* d, const void* s) { construct<T>(d, **static_cast<T* const*>(s)); },
                           [](void* d, void* s) noexcept {
                               *static_cast<T**>(d) = *static_cast<T**>(s);
                               *static_cast<T**>(s) = nullptr;
@@ -272,11 +277,7 @@ private:
                       &OpsOf<T>::owning,
                       &OpsOf<T>::borrowed,
                       [](void*) noexcept {},
-                      [](void* d, const void* s) {  // into an owning box
-                          const T& value = **static_cast<const T* const*>(s);
-                          if constexpr (fitsInline<T>()) ::new (d) T(value);
-                          else *static_cast<T**>(d) = new T(value);
-                      },
+                      [](void* d, const void* s) { construct<T>(d, **static_cast<const T* const*>(s)); },  // owned
                       [](void* d, void* s) noexcept { *static_cast<const T**>(d) = *static_cast<const T**>(s); },
                       [](const void* s) noexcept -> const void* { return *static_cast<const T* const*>(s); },
                       &serdeTypeName<T>};
