@@ -10885,7 +10885,8 @@ std::shared_ptr<TimestampExtractor> timestampExtractorFromClassName(const std::s
 // State stores: key-value and timestamped stores of bytes, with caching and change logging.
 //
 // Key-value and timestamped key-value stores of bytes, with Kafka's layers (caching, change
-// logging, in-memory), and the typed KeyValueStore / TimestampedKeyValueStore views users and processors see.
+// logging, in-memory; a cached store keeps its cache and its store in one table), and the typed KeyValueStore /
+// TimestampedKeyValueStore views users and processors see.
 //
 // As in Kafka, a store holds serialized bytes ordered by the unsigned bytes of the key (so all() and range()
 // iterate in that order), a timestamped store prefixes each value with its 8-byte big-endian timestamp, and
@@ -11022,10 +11023,6 @@ public:
     virtual void logChange(const std::string& changelog_topic, void** route, const Bytes& key, ByteView value,
                            int64_t timestamp, const Headers& headers) = 0;
     virtual const RecordContext& recordContext() const = 0;
-    // While a cache flushes an entry, the entry's own context is current (nested: a stack). The context is not
-    // copied: it must stay valid until popped.
-    virtual void pushRecordContext(const RecordContext& context) = 0;
-    virtual void popRecordContext() = 0;
 };
 
 // A key-value store of bytes. get() returns nullptr for an absent key; put() with nullptr deletes.
@@ -11245,22 +11242,20 @@ protected:
     std::unique_ptr<KeyValueBytesStore> inner_;
 };
 
-// Kafka's ChangeLoggingKeyValueBytesStore: every write also goes to the changelog topic. For a timestamped
-// store the changelog record carries the plain value, with the value's timestamp as record timestamp.
-template <class D>
-class ChangeLoggingKeyValueBytesStoreImpl final : public WrappedKeyValueBytesStore {
+// Kafka's ChangeLoggingKeyValueBytesStore's part: writes a store's changes to its changelog topic
+// (`<application.id>-<store>-changelog`), in a given record context. For a timestamped store the changelog record
+// carries the plain value, with the value's timestamp as record timestamp; a delete is a tombstone with the
+// context's timestamp.
+template <class D = void>
+class ChangeLogWriter {
 public:
-    ChangeLoggingKeyValueBytesStoreImpl(std::unique_ptr<KeyValueBytesStore> inner, bool timestamped)
-        : WrappedKeyValueBytesStore(std::move(inner)), timestamped_(timestamped) {}
-    void init(StoreContext* context) override {
+    explicit ChangeLogWriter(bool timestamped) : timestamped_(timestamped) {}
+    void init(StoreContext* context, const std::string& store) {
         context_ = context;
-        if (context_) topic_ = context_->changelogTopic(name());
-        inner_->init(context);
+        if (context_) topic_ = context_->changelogTopic(store);
     }
-    void put(const Bytes& key, const Bytes* value) override {
-        inner_->put(key, value);
+    void write(const Bytes& key, const Bytes* value, const RecordContext& rc) {
         if (!context_) return;
-        const RecordContext& rc = context_->recordContext();
         if (!value) {
             context_->logChange(topic_, &route_, key, ByteView{}, rc.timestamp(), rc.headers());
         } else if (timestamped_) {
@@ -11270,6 +11265,7 @@ public:
                                 rc.timestamp(), rc.headers());
         }
     }
+    StoreContext* context() const noexcept { return context_; }
 
 private:
     bool timestamped_;
@@ -11278,26 +11274,91 @@ private:
     void* route_ = nullptr;  // the host's lookup of topic_
 };
 
+// Kafka's ChangeLoggingKeyValueBytesStore: every write also goes to the changelog topic, in the context of the
+// record being processed.
+template <class D>
+class ChangeLoggingKeyValueBytesStoreImpl final : public WrappedKeyValueBytesStore {
+public:
+    ChangeLoggingKeyValueBytesStoreImpl(std::unique_ptr<KeyValueBytesStore> inner, bool timestamped)
+        : WrappedKeyValueBytesStore(std::move(inner)), log_(timestamped) {}
+    void init(StoreContext* context) override {
+        log_.init(context, name());
+        inner_->init(context);
+    }
+    void put(const Bytes& key, const Bytes* value) override {
+        inner_->put(key, value);
+        if (log_.context()) log_.write(key, value, log_.context()->recordContext());
+    }
+
+private:
+    ChangeLogWriter<D> log_;
+};
+
 // The budget all caches of one host share (Kafka's ThreadCache): statestore.cache.max.bytes.
 struct CacheBudget {
     int64_t max_bytes = 10 * 1024 * 1024;
     int64_t used_bytes = 0;
 };
 
-// Kafka's CachingKeyValueStore: writes stay in the cache (dirty) until flush() or eviction, which write
-// them to the layers below and call the flush listener with (key, new, old, the write's record context).
-template <class D>
-class CachingKeyValueBytesStoreImpl final : public WrappedKeyValueBytesStore {
+// Table entries in the order they were last marked (the least recently used first, or the oldest write first),
+// without a linked list, whose unlinking reads two other entries (cache misses in a large cache): mark() appends
+// (stamp, entry) and gives the entry that stamp; a record is live while its entry still holds its stamp (a later
+// mark, or unmark(), which sets it to 0, makes it stale). Stale records are dropped at the front, or in bulk when
+// they outnumber the live ones. Stamp::of(node) is the node's stamp field.
+template <class Node, class Stamp>
+class MarkOrder {
 public:
-    CachingKeyValueBytesStoreImpl(std::unique_ptr<KeyValueBytesStore> inner, CacheBudget* budget)
-        : WrappedKeyValueBytesStore(std::move(inner)), budget_(budget) {}
+    static bool marked(Node& n) noexcept { return Stamp::of(n) != 0; }
+    static void unmark(Node& n) noexcept { Stamp::of(n) = 0; }
+    // `live`: how many entries are marked now (to decide when to drop stale records in bulk).
+    void mark(Node& n, size_t live) {
+        Stamp::of(n) = ++clock_;
+        records_.emplace_back(clock_, &n);
+        if (records_.size() > 2 * live + 64) {
+            std::deque<std::pair<uint64_t, Node*>> kept;
+            for (const auto& r : records_)
+                if (Stamp::of(*r.second) == r.first) kept.push_back(r);
+            records_.swap(kept);
+        }
+    }
+    // Marks n unless it is the entry marked last (a read and then a write of one key: one record).
+    void touch(Node& n, size_t live) {
+        if (Stamp::of(n) != clock_) mark(n, live);
+    }
+    // The first marked entry, nullptr if none.
+    Node* first() {
+        while (!records_.empty() && Stamp::of(*records_.front().second) != records_.front().first) records_.pop_front();
+        return records_.empty() ? nullptr : records_.front().second;
+    }
+
+private:
+    std::deque<std::pair<uint64_t, Node*>> records_;  // entries' memory outlives their records
+    uint64_t clock_ = 0;
+};
+
+// Kafka's CachingKeyValueStore over ChangeLoggingKeyValueBytesStore (when logged) over InMemoryKeyValueStore, in
+// one hash table: each key's entry holds the stored value and the cache's state for the key (cached or not, dirty
+// or clean, the pending write and its record context). Writes stay in the cache (dirty) until flush() or eviction,
+// which write them to the store and its changelog and call the flush listener with (key, new, old, the write's
+// record context). Kafka keeps two maps, the cache's and the store's, and copies each value from one to the other
+// when it flushes; here a flush is one lookup, and the pending bytes take the stored bytes' place (which become
+// the old value). Reads, writes, flush order, evictions (by statestore.cache.max.bytes, least recently used
+// first) and changelog records are the layers'.
+template <class D>
+class CachingKeyValueBytesStoreImpl final : public KeyValueBytesStore {
+public:
+    CachingKeyValueBytesStoreImpl(std::string name, bool persistent, bool logging, bool timestamped, CacheBudget* budget)
+        : name_(std::move(name)), persistent_(persistent), logging_(logging), log_(timestamped), budget_(budget) {}
     ~CachingKeyValueBytesStoreImpl() override {
         if (budget_) budget_->used_bytes -= used_bytes_;
     }
+    const std::string& name() const override { return name_; }
+    bool persistent() const override { return persistent_; }
+    bool isOpen() const override { return open_; }
 
     void init(StoreContext* context) override {
         context_ = context;
-        inner_->init(context);
+        if (logging_) log_.init(context, name_);
     }
     bool setFlushListener(FlushListener listener, bool send_old_values) override {
         listener_ = std::move(listener);
@@ -11305,96 +11366,97 @@ public:
         return true;
     }
 
+    // A cached key reads the cache (its pending write if dirty); any other key reads the store.
     const Bytes* get(const Bytes& key) override {
-        if (Node* n = lookup(key)) {
-            touch(*n);
-            return n->mapped.value ? &*n->mapped.value : nullptr;
+        Node* n = lookup(key);
+        if (!n) return nullptr;
+        if (Uses::marked(*n)) {
+            uses_.touch(*n, cached_);
+            if (Dirty::marked(*n)) return n->mapped.pending_put ? &n->mapped.pending : nullptr;
         }
-        return inner_->get(key);
+        return storedValue(*n);
     }
     void put(const Bytes& key, const Bytes* value) override {
-        const RecordContext& rc = context_ ? context_->recordContext() : empty_;
         Node* n = lookup(key);
-        if (!n) {
-            n = &entries_.insert(key);
-            use(*n);
-            last_ = n;
-        } else {
-            account(-n->mapped.size);
-            touch(*n);
-            if (n->mapped.dirty) spare_.splice(spare_.end(), dirty_, n->mapped.dirty_pos);
-        }
+        if (!n) last_ = n = &table_.insert(key);
         Entry& e = n->mapped;
-        if (!value) e.value.reset();
-        else if (e.value) e.value->assign(value->begin(), value->end());  // reuses the entry's buffer
-        else e.value.emplace(*value);
-        e.context.assign(rc);
-        e.dirty = true;
-        e.dirty_pos = appendDirty(n);
+        if (Uses::marked(*n)) {
+            account(-e.size);
+            uses_.touch(*n, cached_);
+        } else {
+            uses_.mark(*n, ++cached_);
+        }
+        if (!Dirty::marked(*n)) ++dirty_count_;
+        dirty_.mark(*n, dirty_count_);  // a rewrite of a dirty key moves it to the end
+        e.pending_put = value != nullptr;
+        if (value) e.pending.assign(value->begin(), value->end());  // reuses the entry's buffer
+        e.context.assign(context_ ? context_->recordContext() : empty_);
         e.size = entrySize(key, e);
         account(e.size);
         evictWhileOverBudget();
     }
     Entries range(const Bytes* from, const Bytes* to, bool reverse) override {
-        // Merge the dirty cache over the store: what a reader sees is the newest write.
-        std::map<Bytes, std::optional<Bytes>> merged;
-        for (auto& kv : inner_->range(from, to, false)) merged.emplace(std::move(kv.first), std::move(kv.second));
-        entries_.forEach([&](const Node& n) {
-            if ((from && n.key < *from) || (to && *to < n.key)) return;
-            merged[n.key] = n.mapped.value;
-        });
         Entries out;
-        for (auto& [k, v] : merged)
-            if (v) out.emplace_back(k, *v);
+        if (from && to && *to < *from) return out;
+        table_.forEach([&](Node& n) {
+            if ((from && n.key < *from) || (to && *to < n.key)) return;
+            if (const Bytes* v = visibleValue(n)) out.emplace_back(n.key, *v);
+        });
+        std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
         if (reverse) std::reverse(out.begin(), out.end());
         return out;
     }
-    int64_t approximateNumEntries() override { return inner_->approximateNumEntries() + static_cast<int64_t>(dirty_.size()); }
+    int64_t approximateNumEntries() override { return static_cast<int64_t>(stored_ + dirty_count_); }
 
     // Writes every dirty entry through, in the order of their last write, and forwards it.
     void flush() override {
-        while (!dirty_.empty()) flushEntry(dirty_.front());
-        inner_->flush();
+        while (Node* n = dirty_.first()) flushEntry(*n);
     }
     void close() override {
         flush();
-        inner_->close();
+        open_ = false;
     }
 
 private:
-    struct Entry;
-    using Node = BytesHashTableEntry<Entry>;  // the table's entry: key, Entry, and the table's bookkeeping
     struct Entry {
-        std::optional<Bytes> value;
-        RecordContext context;
-        bool dirty = false;
-        int64_t size = 0;
-        uint64_t last_use = 0;  // the use_clock_ of its last use (0: none, an erased entry)
-        typename std::list<Node*>::iterator dirty_pos;
+        Bytes stored;           // the store's value, when in_store
+        Bytes pending;          // a dirty entry's write, when pending_put (a dirty entry without one is a delete)
+        RecordContext context;  // the context of the entry's last write
+        int64_t size = 0;       // what the cache counts for the entry (NamedCache's node size)
+        uint64_t last_use = 0;  // its stamp in uses_ (0: not cached)
+        uint64_t dirty = 0;     // its stamp in dirty_ (0: clean)
+        bool in_store = false;
+        bool pending_put = false;
     };
-    using Map = BytesHashTable<Entry>;
+    using Node = BytesHashTableEntry<Entry>;  // the table's entry: key, Entry, and the table's bookkeeping
+    struct UseStamp {
+        static uint64_t& of(Node& n) noexcept { return n.mapped.last_use; }
+    };
+    struct DirtyStamp {
+        static uint64_t& of(Node& n) noexcept { return n.mapped.dirty; }
+    };
+    using Uses = MarkOrder<Node, UseStamp>;
+    using Dirty = MarkOrder<Node, DirtyStamp>;
 
-    // The entry for key, if cached. An aggregation reads a key and then writes it: the last entry looked up is
-    // checked first, which saves the second hash lookup.
+    // The entry for key, if any. An aggregation reads a key and then writes it: the last entry looked up is checked
+    // first, which saves the second hash lookup.
     Node* lookup(const Bytes& key) {
         if (last_ && last_->matches(key)) return last_;
-        Node* n = entries_.find(key);
+        Node* n = table_.find(key);
         if (n) last_ = n;
         return n;
     }
-    // Appends to the dirty list, reusing a spare list node (no allocation per write once warm).
-    typename std::list<Node*>::iterator appendDirty(Node* n) {
-        if (spare_.empty()) return dirty_.insert(dirty_.end(), n);
-        dirty_.splice(dirty_.end(), spare_, spare_.begin());
-        auto it = std::prev(dirty_.end());
-        *it = n;
-        return it;
+    static const Bytes* storedValue(Node& n) { return n.mapped.in_store ? &n.mapped.stored : nullptr; }
+    // What a reader sees: the cached value (a dirty entry's pending write) or else the stored one.
+    static const Bytes* visibleValue(Node& n) {
+        if (Dirty::marked(n)) return n.mapped.pending_put ? &n.mapped.pending : nullptr;
+        return storedValue(n);
     }
 
     // NamedCache's node size: key, three references, the dirty flag and the record context.
     static int64_t entrySize(const Bytes& key, const Entry& e) {
         int64_t size = static_cast<int64_t>(key.size()) + 24 + 1 + 8 + 8 + 4 + static_cast<int64_t>(e.context.topic().size());
-        if (e.value) size += static_cast<int64_t>(e.value->size());
+        if (e.dirty ? e.pending_put : e.in_store) size += static_cast<int64_t>(e.dirty ? e.pending.size() : e.stored.size());
         for (const auto& h : e.context.headers()) size += static_cast<int64_t>(h.key().size()) + (h.value() ? static_cast<int64_t>(h.value()->size()) : 0);
         return size;
     }
@@ -11402,74 +11464,64 @@ private:
         used_bytes_ += delta;
         if (budget_) budget_->used_bytes += delta;
     }
-    // LRU order without a linked list (whose unlinking reads two other entries, cache misses in a large cache): each
-    // use appends (time, entry) to uses_; the least recently used entry is the oldest record that is still its
-    // entry's last use. Records made stale by later uses or erasure are dropped at the front, or in bulk when they
-    // outnumber the entries.
-    void touch(Node& n) {
-        if (n.mapped.last_use != use_clock_) use(n);  // a read then a write: once
-    }
-    void use(Node& n) {
-        n.mapped.last_use = ++use_clock_;
-        uses_.emplace_back(use_clock_, &n);
-        if (uses_.size() > 2 * entries_.size() + 64) {
-            std::deque<std::pair<uint64_t, Node*>> live;
-            for (const auto& u : uses_)
-                if (u.second->mapped.last_use == u.first) live.push_back(u);
-            uses_.swap(live);
-        }
-    }
-    Node* leastRecentlyUsed() {
-        while (!uses_.empty() && uses_.front().second->mapped.last_use != uses_.front().first) uses_.pop_front();
-        return uses_.empty() ? nullptr : uses_.front().second;
-    }
 
-    void flushEntry(Node* n) {
-        const Bytes& key = n->key;
-        Entry& e = n->mapped;
-        spare_.splice(spare_.end(), dirty_, e.dirty_pos);
-        e.dirty = false;
-        const Bytes* new_value = e.value ? &*e.value : nullptr;
-        // Kafka's putAndMaybeForward: the store is read only for a delete or when old values are forwarded; a delete
-        // of a key in neither the store nor the cache writes and forwards nothing. Without a listener every entry
-        // is written through.
-        const Bytes* old = listener_ && (!new_value || send_old_values_) ? inner_->get(key) : nullptr;
-        if (listener_ && !new_value && !old) return;
-        // The old value is copied only when it is forwarded (the write below overwrites it).
-        std::optional<Bytes> old_value;
-        if (old && send_old_values_) old_value = *old;
-        // The write through (and its changelog record) happens in the entry's context; the forwarded record
-        // then carries its own timestamp and headers downstream.
-        if (context_) context_->pushRecordContext(e.context);
-        inner_->put(key, new_value);
-        if (context_) context_->popRecordContext();
-        if (listener_) listener_(key, new_value, old_value ? &*old_value : nullptr, e.context);
+    void flushEntry(Node& n) {
+        Entry& e = n.mapped;
+        Dirty::unmark(n);
+        --dirty_count_;
+        const bool had_old = e.in_store;
+        // Kafka's putAndMaybeForward: a delete of a key the store does not hold writes and forwards nothing when the
+        // cache has a listener (a DSL store); without one (a Processor API store) every entry is written through.
+        if (listener_ && !e.pending_put && !had_old) return;
+        if (e.pending_put) {
+            e.stored.swap(e.pending);  // the old bytes, if any, are now in e.pending
+            if (!had_old) ++stored_;
+        } else if (had_old) {
+            --stored_;  // the old bytes stay in e.stored until the listener has seen them
+        }
+        e.in_store = e.pending_put;
+        const Bytes* new_value = e.pending_put ? &e.stored : nullptr;
+        // The changelog record is written in the entry's context; the forwarded record then carries its own
+        // timestamp and headers downstream.
+        if (logging_) log_.write(n.key, new_value, e.context);
+        if (!listener_) return;
+        const Bytes* old_value = had_old && send_old_values_ ? (e.pending_put ? &e.pending : &e.stored) : nullptr;
+        listener_(n.key, new_value, old_value, e.context);
     }
     void evictWhileOverBudget() {
         if (!budget_) return;
         while (budget_->used_bytes > budget_->max_bytes) {
-            Node* oldest = leastRecentlyUsed();
+            Node* oldest = uses_.first();
             if (!oldest) break;
             const Bytes key = oldest->key;  // a copy: flushing forwards, and downstream code may touch this store
-            if (oldest->mapped.dirty) flushEntry(oldest);
-            Node* n = entries_.find(key);
-            if (!n) continue;
+            if (Dirty::marked(*oldest)) flushEntry(*oldest);
+            Node* n = table_.find(key);
+            if (!n || !Uses::marked(*n)) continue;
             account(-n->mapped.size);
+            Uses::unmark(*n);
+            --cached_;
+            if (n->mapped.in_store) continue;
             if (last_ == n) last_ = nullptr;
-            entries_.erase(*n);  // which makes its records in uses_ stale
+            table_.erase(*n);
         }
     }
 
+    std::string name_;
+    bool persistent_;
+    bool logging_;
+    bool open_ = true;
+    ChangeLogWriter<D> log_;
     CacheBudget* budget_;
     StoreContext* context_ = nullptr;
     FlushListener listener_;
     bool send_old_values_ = false;
-    Map entries_;
-    Node* last_ = nullptr;      // the entry looked up last
-    std::deque<std::pair<uint64_t, Node*>> uses_;  // (time, entry) of uses, oldest first; entries' memory outlives them
-    uint64_t use_clock_ = 0;
-    std::list<Node*> dirty_;    // oldest write first
-    std::list<Node*> spare_;    // unused list nodes for dirty_
+    BytesHashTable<Entry> table_;  // keys compare (in range()) as unsigned bytes, like Kafka's Bytes
+    Node* last_ = nullptr;         // the entry looked up last
+    Uses uses_;                    // cached entries, least recently used first
+    Dirty dirty_;                  // dirty entries, oldest write first
+    size_t cached_ = 0;            // entries in the cache
+    size_t dirty_count_ = 0;       // dirty entries
+    size_t stored_ = 0;            // entries in the store
     int64_t used_bytes_ = 0;
     RecordContext empty_;
 };
@@ -11489,9 +11541,10 @@ struct StoreSpec {
 // Builds a store's layers: caching (if on) over change logging (if on) over the in-memory map.
 template <class D = void>
 std::unique_ptr<KeyValueBytesStore> buildStore(const StoreSpec& spec, CacheBudget* budget) {
+    if (spec.caching)
+        return std::make_unique<CachingKeyValueBytesStoreImpl<D>>(spec.name, spec.persistent, spec.logging, spec.timestamped, budget);
     std::unique_ptr<KeyValueBytesStore> store = std::make_unique<InMemoryKeyValueBytesStoreImpl<D>>(spec.name, spec.persistent);
     if (spec.logging) store = std::make_unique<ChangeLoggingKeyValueBytesStoreImpl<D>>(std::move(store), spec.timestamped);
-    if (spec.caching) store = std::make_unique<CachingKeyValueBytesStoreImpl<D>>(std::move(store), budget);
     return store;
 }
 
@@ -12726,10 +12779,8 @@ public:
     int32_t partition() const noexcept { return partition_; }
     int64_t offset() const noexcept { return offset_; }
     bool hasRecordMetadata() const noexcept { return topic_ != nullptr; }
-    int64_t timestamp() const noexcept { return overrides_.empty() ? timestamp_ : overrides_.back()->timestamp(); }
-    const Headers& headers() const noexcept {
-        return overrides_.empty() ? (headers_ ? *headers_ : empty_headers_) : overrides_.back()->headers();
-    }
+    int64_t timestamp() const noexcept { return timestamp_; }
+    const Headers& headers() const noexcept { return headers_ ? *headers_ : empty_headers_; }
 
     // StoreContext
     std::string changelogTopic(const std::string& store) const override { return applicationId() + "-" + store + "-changelog"; }
@@ -12746,12 +12797,9 @@ public:
         host_.send(r);
     }
     const RecordContext& recordContext() const override {
-        if (!overrides_.empty()) return *overrides_.back();
         scratch_.set(timestamp_, offset_, partition_, topic_, headers_ ? *headers_ : empty_headers_);
         return scratch_;
     }
-    void pushRecordContext(const RecordContext& context) override { overrides_.push_back(&context); }
-    void popRecordContext() override { overrides_.pop_back(); }
 
     // Stores of this task (not global ones).
     template <class D = void>
@@ -12880,7 +12928,6 @@ private:
     int64_t timestamp_ = 0;
     const Headers* headers_ = nullptr;
     Headers empty_headers_;
-    std::vector<const RecordContext*> overrides_;  // pushed by a flushing cache, which keeps them alive
     mutable RecordContext scratch_;
     int64_t stream_time_ = -1;  // unknown until the first record
     std::map<std::string, std::unique_ptr<KeyValueBytesStore>> stores_;

@@ -163,10 +163,8 @@ public:
     int32_t partition() const noexcept { return partition_; }
     int64_t offset() const noexcept { return offset_; }
     bool hasRecordMetadata() const noexcept { return topic_ != nullptr; }
-    int64_t timestamp() const noexcept { return overrides_.empty() ? timestamp_ : overrides_.back()->timestamp(); }
-    const Headers& headers() const noexcept {
-        return overrides_.empty() ? (headers_ ? *headers_ : empty_headers_) : overrides_.back()->headers();
-    }
+    int64_t timestamp() const noexcept { return timestamp_; }
+    const Headers& headers() const noexcept { return headers_ ? *headers_ : empty_headers_; }
 
     // StoreContext
     std::string changelogTopic(const std::string& store) const override { return applicationId() + "-" + store + "-changelog"; }
@@ -183,12 +181,9 @@ public:
         host_.send(r);
     }
     const RecordContext& recordContext() const override {
-        if (!overrides_.empty()) return *overrides_.back();
         scratch_.set(timestamp_, offset_, partition_, topic_, headers_ ? *headers_ : empty_headers_);
         return scratch_;
     }
-    void pushRecordContext(const RecordContext& context) override { overrides_.push_back(&context); }
-    void popRecordContext() override { overrides_.pop_back(); }
 
     // Stores of this task (not global ones).
     template <class D = void>
@@ -317,7 +312,6 @@ private:
     int64_t timestamp_ = 0;
     const Headers* headers_ = nullptr;
     Headers empty_headers_;
-    std::vector<const RecordContext*> overrides_;  // pushed by a flushing cache, which keeps them alive
     mutable RecordContext scratch_;
     int64_t stream_time_ = -1;  // unknown until the first record
     std::map<std::string, std::unique_ptr<KeyValueBytesStore>> stores_;
