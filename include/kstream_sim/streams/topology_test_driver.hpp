@@ -224,7 +224,7 @@ public:
     // ---- Used by TestInputTopic / TestOutputTopic ----
     // A record for an input topic (key or value nullptr: null), processed before this returns. `route`: the
     // caller's slot for the driver's lookup of the topic (as ProducedRecord::route).
-    void pipeRaw(const std::string& topic, void** route, const Bytes* key, const Bytes* value, int64_t timestamp,
+    void pipeRaw(const std::string& topic, void** route, ByteView key, ByteView value, int64_t timestamp,
                  const Headers& headers) {
         if (closed_) throw IllegalStateException("TopologyTestDriver is closed");
         if (timestamp < 0) throw IllegalArgumentException("Invalid timestamp: " + std::to_string(timestamp) + "; record timestamps must not be negative");
@@ -233,23 +233,25 @@ public:
         const int32_t partition = choosePartition(ts, key);
         const int64_t offset = ts.next_offsets[static_cast<size_t>(partition)]++;
         if (ts.global) {
-            processGlobal(topic, partition, offset, timestamp, view(key), view(value), headers);
+            processGlobal(topic, partition, offset, timestamp, key, value, headers);
             return;
         }
         if (queued_ == 0) {
             // Nothing else is queued, so this record is next: processed straight from the caller's bytes.
             if (StreamTask* task = taskFor(ts, partition))
-                runRecord(*task, *ts.name, partition, offset, timestamp, view(key), view(value), headers);
+                runRecord(*task, *ts.name, partition, offset, timestamp, key, value, headers);
         } else {
-            enqueue(ts, partition, offset, timestamp, key ? std::optional<Bytes>(*key) : std::nullopt,
-                    value ? std::optional<Bytes>(*value) : std::nullopt, headers);
+            enqueue(ts, partition, offset, timestamp, copy(key), copy(value), headers);
         }
         processAll();
     }
     // The records written to one topic and not read yet, oldest first. The driver keeps every record written,
     // changelogs included, as Kafka's driver does, so a record costs 32 bytes here plus its key and value bytes,
     // which go into blocks of 64 KB: nothing is copied as the queue grows (a vector would copy it all at each
-    // doubling and touch twice the memory), and a block is freed once its records were read.
+    // doubling and touch twice the memory), and a block is freed once its records were read, except one kept for
+    // the next block: a queue read as fast as it is written allocates no memory then (and glibc's malloc, which
+    // consolidates its lists of small free chunks at every allocation or release of 64 KB, no longer does so for
+    // every 64 KB of records).
     class OutputQueue {
     public:
         struct Record {
@@ -284,8 +286,15 @@ public:
             records_.pop_front();
             Block& b = blocks_.front();
             if (--b.records > 0) return;
-            if (blocks_.size() > 1) blocks_.pop_front();
-            else b.used = 0;  // the block being written: reused from its start
+            if (blocks_.size() == 1) {
+                b.used = 0;  // the block being written: reused from its start
+                return;
+            }
+            if (!spare_ || b.capacity > spare_capacity_) {
+                spare_ = std::move(b.data);
+                spare_capacity_ = b.capacity;
+            }
+            blocks_.pop_front();
         }
 
     private:
@@ -298,13 +307,23 @@ public:
         void addBlock(size_t at_least) {
             if (!blocks_.empty() && blocks_.back().records == 0) blocks_.pop_back();
             Block b;
-            b.capacity = std::max<size_t>(at_least, 64 * 1024);
-            b.data.reset(new uint8_t[b.capacity]);
+            if (spare_ && spare_capacity_ >= at_least) {
+                b.data = std::move(spare_);
+                b.capacity = spare_capacity_;
+            } else {
+                // 64 KB while the reader keeps up; a queue nobody reads (a changelog) gets larger and larger blocks,
+                // up to 1 MB, so it allocates less often.
+                const size_t grown = blocks_.size() > 1 ? std::min<size_t>(2 * blocks_.back().capacity, 1024 * 1024) : 0;
+                b.capacity = std::max({at_least, size_t{64 * 1024}, grown});
+                b.data.reset(new uint8_t[b.capacity]);
+            }
             blocks_.push_back(std::move(b));
         }
         std::deque<Record> records_;
         std::deque<Headers> headers_;  // of the records that have any, oldest first
         std::deque<Block> blocks_;
+        std::unique_ptr<uint8_t[]> spare_;  // a read block's memory, for the next block
+        size_t spare_capacity_ = 0;
         Headers no_headers_;
     };
     OutputQueue& outputQueue(const std::string& topic) { return outputs_[topic]; }
@@ -383,7 +402,6 @@ private:
         }
         return it->second;
     }
-    static int32_t choosePartition(TopicState& ts, const Bytes* key) { return choosePartition(ts, view(key)); }
     static int32_t choosePartition(TopicState& ts, ByteView key) {
         if (ts.partitions == 1) return 0;
         if (!key.isNull()) return toPositive(murmur2(key.data, static_cast<size_t>(key.size))) % ts.partitions;
@@ -519,8 +537,7 @@ private:
         StreamTask* task;
     };
 
-    static ByteView view(const Bytes* b) { return b ? ByteView{b->data(), static_cast<int32_t>(b->size())} : ByteView{}; }
-    static ByteView view(const std::optional<Bytes>& b) { return view(b ? &*b : nullptr); }
+    static ByteView view(const std::optional<Bytes>& b) { return b ? ByteView{b->data(), static_cast<int32_t>(b->size())} : ByteView{}; }
     static std::optional<Bytes> copy(ByteView b) { return b.isNull() ? std::nullopt : std::optional<Bytes>(b.bytes()); }
 
     // The task reading a topic's partition; nullptr for a partition beyond the sub-topology's tasks (cannot happen
@@ -750,15 +767,10 @@ private:
         withPointer<Key>(key, [&](const Key* k) { withPointer<Value>(value, [&](const Value* v) { pipe(k, v, timestamp, headers); }); });
     }
     void pipe(const Key* key, const Value* value, std::optional<int64_t> timestamp, const Headers& headers) {
-        // Serialized into buffers the topic reuses: the driver copies them only if it must queue the record.
-        if (key) {
-            key_bytes_.clear();
-            key_serde_.serializer().serializeInto(*key, key_bytes_);
-        }
-        if (value) {
-            value_bytes_.clear();
-            value_serde_.serializer().serializeInto(*value, value_bytes_);
-        }
+        // The bytes of a string or byte array are the value's own; other types are serialized into buffers the
+        // topic reuses. The driver copies them only if it must queue the record.
+        const ByteView key_view = key ? key_serde_.serializer().bytesOf(*key, key_bytes_) : ByteView{};
+        const ByteView value_view = value ? value_serde_.serializer().bytesOf(*value, value_bytes_) : ByteView{};
         int64_t ts;
         if (timestamp) {
             ts = *timestamp;
@@ -766,7 +778,7 @@ private:
             ts = current_ms_;
             current_ms_ += advance_ms_;
         }
-        driver_->pipeRaw(topic_, &route_, key ? &key_bytes_ : nullptr, value ? &value_bytes_ : nullptr, ts, headers);
+        driver_->pipeRaw(topic_, &route_, key_view, value_view, ts, headers);
     }
 
     Driver* driver_;
