@@ -420,8 +420,9 @@ struct CacheBudget {
 // Table entries in the order they were last marked (the least recently used first, or the oldest write first),
 // without a linked list, whose unlinking reads two other entries (cache misses in a large cache): mark() appends
 // (stamp, entry) and gives the entry that stamp; a record is live while its entry still holds its stamp (a later
-// mark, or unmark(), which sets it to 0, makes it stale). Stale records are dropped at the front, or in bulk when
-// they outnumber the live ones. Stamp::of(node) is the node's stamp field.
+// mark, or unmark(), which sets it to 0, makes it stale). Stale records are skipped at the front, and dropped in
+// bulk when they outnumber the live ones; the records are a vector read from `head_`, so a warm order allocates
+// nothing. Stamp::of(node) is the node's stamp field.
 template <class Node, class Stamp>
 class MarkOrder {
 public:
@@ -430,13 +431,8 @@ public:
     // `live`: how many entries are marked now (to decide when to drop stale records in bulk).
     void mark(Node& n, size_t live) {
         Stamp::of(n) = ++clock_;
-        records_.emplace_back(clock_, &n);
-        if (records_.size() > 2 * live + 64) {
-            std::deque<std::pair<uint64_t, Node*>> kept;
-            for (const auto& r : records_)
-                if (Stamp::of(*r.second) == r.first) kept.push_back(r);
-            records_.swap(kept);
-        }
+        if (records_.size() - head_ > 2 * live + 64) compact();
+        records_.push_back(Record{clock_, &n});
     }
     // Marks n unless it is the entry marked last (a read and then a write of one key: one record).
     void touch(Node& n, size_t live) {
@@ -444,12 +440,27 @@ public:
     }
     // The first marked entry, nullptr if none.
     Node* first() {
-        while (!records_.empty() && Stamp::of(*records_.front().second) != records_.front().first) records_.pop_front();
-        return records_.empty() ? nullptr : records_.front().second;
+        while (head_ < records_.size() && Stamp::of(*records_[head_].node) != records_[head_].stamp) ++head_;
+        if (head_ < records_.size()) return records_[head_].node;
+        records_.clear();
+        head_ = 0;
+        return nullptr;
     }
 
 private:
-    std::deque<std::pair<uint64_t, Node*>> records_;  // entries' memory outlives their records
+    struct Record {
+        uint64_t stamp;
+        Node* node;  // entries' memory outlives their records
+    };
+    void compact() {
+        size_t kept = 0;
+        for (size_t i = head_; i < records_.size(); ++i)
+            if (Stamp::of(*records_[i].node) == records_[i].stamp) records_[kept++] = records_[i];
+        records_.resize(kept);
+        head_ = 0;
+    }
+    std::vector<Record> records_;
+    size_t head_ = 0;  // records before it were dropped
     uint64_t clock_ = 0;
 };
 

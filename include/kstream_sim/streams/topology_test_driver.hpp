@@ -246,46 +246,54 @@ public:
         processAll();
     }
     // The records written to one topic and not read yet, oldest first. The driver keeps every record written,
-    // changelogs included, as Kafka's driver does, so a record costs 32 bytes here plus its key and value bytes,
-    // which go into blocks of 64 KB: nothing is copied as the queue grows (a vector would copy it all at each
-    // doubling and touch twice the memory), and a block is freed once its records were read, except one kept for
-    // the next block: a queue read as fast as it is written allocates no memory then (and glibc's malloc, which
-    // consolidates its lists of small free chunks at every allocation or release of 64 KB, no longer does so for
-    // every 64 KB of records).
+    // changelogs included, as Kafka's driver does. Each record is 24 bytes of header followed by its key and value
+    // bytes, written one after the other into blocks of memory and read in the same order: nothing is copied as the
+    // queue grows (a vector would copy it all at each doubling and touch twice the memory), a header sits next to
+    // its bytes, and a block is released once its records were read, one kept for the next block: a queue read as
+    // fast as it is written allocates no memory then (and glibc's malloc, which consolidates its lists of small free
+    // chunks at every allocation or release of 64 KB, no longer does so for every 64 KB of records). Blocks are
+    // 64 KB while the reader keeps up; a queue nobody reads (a changelog) gets larger ones, up to 1 MB.
     class OutputQueue {
     public:
         struct Record {
-            const uint8_t* bytes;  // the key's bytes, the value's right after them
-            int32_t key_size;      // -1: null
-            int32_t value_size;    // -1: null
             int64_t timestamp;
+            int32_t key_size;    // -1: null
+            int32_t value_size;  // -1: null
             int32_t partition;
-            bool has_headers;      // its headers are the front of headers_ while it is the front record
+            uint32_t footprint;  // header and bytes, rounded up to 8 (the next record's alignment)
+            // its headers are the front of headers_ while it is the front record
+            bool hasHeaders() const noexcept { return footprint & 1u; }
+            const uint8_t* bytes() const noexcept { return reinterpret_cast<const uint8_t*>(this + 1); }
         };
         void push(ByteView key, ByteView value, int64_t timestamp, const Headers& headers, int32_t partition) {
-            const size_t n = static_cast<size_t>(std::max(key.size, 0)) + static_cast<size_t>(std::max(value.size, 0));
-            if (blocks_.empty() || blocks_.back().capacity - blocks_.back().used < n) addBlock(n);
+            const size_t k = static_cast<size_t>(std::max(key.size, 0)), v = static_cast<size_t>(std::max(value.size, 0));
+            const size_t footprint = (sizeof(Record) + k + v + 7) & ~size_t{7};
+            if (blocks_.empty() || blocks_.back().capacity - blocks_.back().used < footprint) addBlock(footprint);
             Block& b = blocks_.back();
             uint8_t* at = b.data.get() + b.used;
-            if (key.size > 0) std::memcpy(at, key.data, static_cast<size_t>(key.size));
-            if (value.size > 0) std::memcpy(at + std::max(key.size, 0), value.data, static_cast<size_t>(value.size));
-            b.used += n;
-            ++b.records;
-            records_.push_back(Record{at, key.size, value.size, timestamp, partition, !headers.empty()});
-            if (!headers.empty()) headers_.push_back(headers);
+            const uint32_t flag = headers.empty() ? 0u : 1u;  // footprint is a multiple of 8: bit 0 is free
+            ::new (at) Record{timestamp, key.size, value.size, partition, static_cast<uint32_t>(footprint) | flag};
+            if (k) std::memcpy(at + sizeof(Record), key.data, k);
+            if (v) std::memcpy(at + sizeof(Record) + k, value.data, v);
+            b.used += footprint;
+            ++count_;
+            if (flag) headers_.push_back(headers);
         }
-        bool empty() const noexcept { return records_.empty(); }
-        size_t size() const noexcept { return records_.size(); }
-        const Record& front() const { return records_.front(); }
-        ByteView key(const Record& r) const { return ByteView{r.bytes, r.key_size}; }
-        ByteView value(const Record& r) const { return ByteView{r.bytes + std::max(r.key_size, 0), r.value_size}; }
-        const Headers& frontHeaders() const { return records_.front().has_headers ? headers_.front() : no_headers_; }
+        bool empty() const noexcept { return count_ == 0; }
+        size_t size() const noexcept { return count_; }
+        const Record& front() const { return *reinterpret_cast<const Record*>(blocks_.front().data.get() + read_); }
+        ByteView key(const Record& r) const { return ByteView{r.bytes(), r.key_size}; }
+        ByteView value(const Record& r) const { return ByteView{r.bytes() + std::max(r.key_size, 0), r.value_size}; }
+        const Headers& frontHeaders() const { return front().hasHeaders() ? headers_.front() : no_headers_; }
         // Drops the front record (which invalidates views of it).
         void pop() {
-            if (records_.front().has_headers) headers_.pop_front();
-            records_.pop_front();
+            const Record& r = front();
+            if (r.hasHeaders()) headers_.pop_front();
+            read_ += r.footprint & ~uint32_t{1};
+            --count_;
             Block& b = blocks_.front();
-            if (--b.records > 0) return;
+            if (read_ < b.used) return;
+            read_ = 0;
             if (blocks_.size() == 1) {
                 b.used = 0;  // the block being written: reused from its start
                 return;
@@ -301,27 +309,24 @@ public:
         struct Block {
             std::unique_ptr<uint8_t[]> data;
             size_t capacity = 0, used = 0;
-            size_t records = 0;  // records starting in it and not read yet
         };
-        // Every block but the last holds records not read yet; an emptied last block is replaced, not kept.
         void addBlock(size_t at_least) {
-            if (!blocks_.empty() && blocks_.back().records == 0) blocks_.pop_back();
+            if (blocks_.size() == 1 && count_ == 0) blocks_.pop_back();  // all read: replaced
             Block b;
             if (spare_ && spare_capacity_ >= at_least) {
                 b.data = std::move(spare_);
                 b.capacity = spare_capacity_;
             } else {
-                // 64 KB while the reader keeps up; a queue nobody reads (a changelog) gets larger and larger blocks,
-                // up to 1 MB, so it allocates less often.
                 const size_t grown = blocks_.size() > 1 ? std::min<size_t>(2 * blocks_.back().capacity, 1024 * 1024) : 0;
                 b.capacity = std::max({at_least, size_t{64 * 1024}, grown});
                 b.data.reset(new uint8_t[b.capacity]);
             }
             blocks_.push_back(std::move(b));
         }
-        std::deque<Record> records_;
+        std::deque<Block> blocks_;  // the front one is read from read_, the back one written
+        size_t read_ = 0;
+        size_t count_ = 0;
         std::deque<Headers> headers_;  // of the records that have any, oldest first
-        std::deque<Block> blocks_;
         std::unique_ptr<uint8_t[]> spare_;  // a read block's memory, for the next block
         size_t spare_capacity_ = 0;
         Headers no_headers_;
