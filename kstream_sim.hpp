@@ -581,10 +581,8 @@ struct ByteView {
 
 namespace detail {
 
-inline void appendBigEndian(Bytes& out, uint64_t value, int width) {
-    const size_t at = out.size();
-    out.resize(at + static_cast<size_t>(width));  // one size check, not one per byte
-    uint8_t* p = out.data() + at;
+// The low `width` bytes of value, most significant first, at p.
+inline void writeBigEndian(uint8_t* p, uint64_t value, int width) noexcept {
     if (width == 8) {  // written out, as in readBigEndian: one byte swap and one store once compiled
         p[0] = static_cast<uint8_t>(value >> 56), p[1] = static_cast<uint8_t>(value >> 48);
         p[2] = static_cast<uint8_t>(value >> 40), p[3] = static_cast<uint8_t>(value >> 32);
@@ -593,6 +591,11 @@ inline void appendBigEndian(Bytes& out, uint64_t value, int width) {
         return;
     }
     for (int i = width - 1; i >= 0; --i, value >>= 8) p[i] = static_cast<uint8_t>(value);
+}
+inline void appendBigEndian(Bytes& out, uint64_t value, int width) {
+    const size_t at = out.size();
+    out.resize(at + static_cast<size_t>(width));  // one size check, not one per byte
+    writeBigEndian(out.data() + at, value, width);
 }
 
 inline uint64_t readBigEndian(const uint8_t* data, int width) noexcept {
@@ -5150,6 +5153,7 @@ namespace detail {
 template <class Int, int Width>
 struct BigEndianSerde {
     static void serialize(Int v, Bytes& out) { appendBigEndian(out, static_cast<uint64_t>(v), Width); }
+    static void write(Int v, uint8_t* p) noexcept { writeBigEndian(p, static_cast<uint64_t>(v), Width); }
     static Int deserialize(const uint8_t* data, size_t size, const char* deserializer) {
         if (size != Width)
             throw SerializationException(std::string("Size of data received by ") + deserializer + " is not " + std::to_string(Width));
@@ -5164,6 +5168,7 @@ struct Serde<int32_t> {
     static constexpr const char* serializerClass = "org.apache.kafka.common.serialization.IntegerSerializer";
     static constexpr const char* deserializerClass = "org.apache.kafka.common.serialization.IntegerDeserializer";
     static void serialize(int32_t v, Bytes& out) { detail::BigEndianSerde<int32_t, 4>::serialize(v, out); }
+    static void write(int32_t v, uint8_t* p) noexcept { detail::BigEndianSerde<int32_t, 4>::write(v, p); }
     static int32_t deserialize(const uint8_t* d, size_t n) { return detail::BigEndianSerde<int32_t, 4>::deserialize(d, n, "IntegerDeserializer"); }
 };
 
@@ -5173,6 +5178,7 @@ struct Serde<int64_t> {
     static constexpr const char* serializerClass = "org.apache.kafka.common.serialization.LongSerializer";
     static constexpr const char* deserializerClass = "org.apache.kafka.common.serialization.LongDeserializer";
     static void serialize(int64_t v, Bytes& out) { detail::BigEndianSerde<int64_t, 8>::serialize(v, out); }
+    static void write(int64_t v, uint8_t* p) noexcept { detail::BigEndianSerde<int64_t, 8>::write(v, p); }
     static int64_t deserialize(const uint8_t* d, size_t n) { return detail::BigEndianSerde<int64_t, 8>::deserialize(d, n, "LongDeserializer"); }
 };
 
@@ -5182,6 +5188,7 @@ struct Serde<int16_t> {
     static constexpr const char* serializerClass = "org.apache.kafka.common.serialization.ShortSerializer";
     static constexpr const char* deserializerClass = "org.apache.kafka.common.serialization.ShortDeserializer";
     static void serialize(int16_t v, Bytes& out) { detail::BigEndianSerde<int16_t, 2>::serialize(v, out); }
+    static void write(int16_t v, uint8_t* p) noexcept { detail::BigEndianSerde<int16_t, 2>::write(v, p); }
     static int16_t deserialize(const uint8_t* d, size_t n) { return detail::BigEndianSerde<int16_t, 2>::deserialize(d, n, "ShortDeserializer"); }
 };
 
@@ -5190,10 +5197,12 @@ struct Serde<double> {
     static constexpr const char* typeName = "double";
     static constexpr const char* serializerClass = "org.apache.kafka.common.serialization.DoubleSerializer";
     static constexpr const char* deserializerClass = "org.apache.kafka.common.serialization.DoubleDeserializer";
-    static void serialize(double v, Bytes& out) {
-        uint64_t bits = 0x7ff8000000000000ULL;  // Java's canonical NaN (doubleToLongBits)
-        if (v == v) std::memcpy(&bits, &v, sizeof bits);  // v == v: not NaN (std::isnan needs <cmath>)
-        detail::appendBigEndian(out, bits, 8);
+    static void serialize(double v, Bytes& out) { detail::appendBigEndian(out, bits(v), 8); }
+    static void write(double v, uint8_t* p) noexcept { detail::writeBigEndian(p, bits(v), 8); }
+    static uint64_t bits(double v) noexcept {
+        uint64_t b = 0x7ff8000000000000ULL;  // Java's canonical NaN (doubleToLongBits)
+        if (v == v) std::memcpy(&b, &v, sizeof b);  // v == v: not NaN (std::isnan needs <cmath>)
+        return b;
     }
     static double deserialize(const uint8_t* d, size_t n) {
         if (n != 8) throw SerializationException("Size of data received by DoubleDeserializer is not 8");
@@ -5209,10 +5218,12 @@ struct Serde<float> {
     static constexpr const char* typeName = "float";
     static constexpr const char* serializerClass = "org.apache.kafka.common.serialization.FloatSerializer";
     static constexpr const char* deserializerClass = "org.apache.kafka.common.serialization.FloatDeserializer";
-    static void serialize(float v, Bytes& out) {
-        uint32_t bits = 0x7fc00000u;  // Java's canonical NaN (floatToIntBits)
-        if (v == v) std::memcpy(&bits, &v, sizeof bits);  // v == v: not NaN (std::isnan needs <cmath>)
-        detail::appendBigEndian(out, bits, 4);
+    static void serialize(float v, Bytes& out) { detail::appendBigEndian(out, bits(v), 4); }
+    static void write(float v, uint8_t* p) noexcept { detail::writeBigEndian(p, bits(v), 4); }
+    static uint32_t bits(float v) noexcept {
+        uint32_t b = 0x7fc00000u;  // Java's canonical NaN (floatToIntBits)
+        if (v == v) std::memcpy(&b, &v, sizeof b);  // v == v: not NaN (std::isnan needs <cmath>)
+        return b;
     }
     static float deserialize(const uint8_t* d, size_t n) {
         if (n != 4) throw SerializationException("Size of data received by FloatDeserializer is not 4");
@@ -5257,6 +5268,11 @@ template <class T, class = void>
 struct HasSerdeView : std::false_type {};
 template <class T>
 struct HasSerdeView<T, std::void_t<decltype(Serde<T>::view)>> : std::true_type {};
+// Fixed-width serdes (numbers) also have write(value, p), which writes the sizeof(T) bytes at p.
+template <class T, class = void>
+struct HasSerdeWrite : std::false_type {};
+template <class T>
+struct HasSerdeWrite<T, std::void_t<decltype(Serde<T>::write)>> : std::true_type {};
 
 template <class T>
 struct IsOptional : std::false_type {
@@ -5311,10 +5327,17 @@ public:
     bool custom() const noexcept { return static_cast<bool>(fn_); }
 
     // The serialized bytes of a non-null value: a view of the value itself where the type allows (strings,
-    // byte arrays), else serialized into `scratch`.
+    // byte arrays), else serialized into `scratch`. A number is written over scratch's bytes, so a scratch
+    // buffer reused for one type keeps its size and is not resized per value.
     ByteView bytesOf(const T& value, Bytes& scratch) const {
         if constexpr (detail::HasSerdeView<T>::value) {
             if (!fn_) return Serde<T>::view(value);
+        } else if constexpr (detail::HasSerdeWrite<T>::value) {
+            if (!fn_) {
+                if (scratch.size() != sizeof(T)) scratch.resize(sizeof(T));
+                Serde<T>::write(value, scratch.data());
+                return {scratch.data(), static_cast<int32_t>(sizeof(T))};
+            }
         }
         scratch.clear();
         serializeInto(value, scratch);
@@ -14155,9 +14178,13 @@ protected:
     }
     void putValue(const Bytes& key, const Box& value, int64_t timestamp) {
         if (value.isNull()) return store_->put(key, nullptr);
-        encoded_.clear();
-        appendBigEndian(encoded_, static_cast<uint64_t>(timestamp), 8);  // the timestamped store's encoding
-        value_serde_->serialize(value, encoded_);
+        // The timestamped store's encoding: the timestamp, then the value's bytes. Written over the buffer's bytes:
+        // for values of one size (numbers) it is not resized per record.
+        const ByteView raw = value_serde_->view(value, value_bytes_);
+        const size_t n = 8 + static_cast<size_t>(raw.size);
+        if (encoded_.size() != n) encoded_.resize(n);
+        writeBigEndian(encoded_.data(), static_cast<uint64_t>(timestamp), 8);
+        if (raw.size > 0) std::memcpy(encoded_.data() + 8, raw.data, static_cast<size_t>(raw.size));
         store_->put(key, &encoded_);
     }
     // Kafka's TimestampedTupleForwarder: with a cache the flush forwards; without, forward now.
@@ -14175,7 +14202,7 @@ protected:
     SerdePtr key_serde_, value_serde_;
     KeyValueBytesStore* store_ = nullptr;
     bool caching_ = false;
-    Bytes encoded_, key_bytes_;  // scratch for putValue and keyBytes
+    Bytes encoded_, value_bytes_, key_bytes_;  // scratch for putValue and keyBytes
 };
 
 // KTableSource (also toTable's KSTREAM-TOTABLE and a global table's processor).

@@ -46,6 +46,7 @@ namespace detail {
 template <class Int, int Width>
 struct BigEndianSerde {
     static void serialize(Int v, Bytes& out) { appendBigEndian(out, static_cast<uint64_t>(v), Width); }
+    static void write(Int v, uint8_t* p) noexcept { writeBigEndian(p, static_cast<uint64_t>(v), Width); }
     static Int deserialize(const uint8_t* data, size_t size, const char* deserializer) {
         if (size != Width)
             throw SerializationException(std::string("Size of data received by ") + deserializer + " is not " + std::to_string(Width));
@@ -60,6 +61,7 @@ struct Serde<int32_t> {
     static constexpr const char* serializerClass = "org.apache.kafka.common.serialization.IntegerSerializer";
     static constexpr const char* deserializerClass = "org.apache.kafka.common.serialization.IntegerDeserializer";
     static void serialize(int32_t v, Bytes& out) { detail::BigEndianSerde<int32_t, 4>::serialize(v, out); }
+    static void write(int32_t v, uint8_t* p) noexcept { detail::BigEndianSerde<int32_t, 4>::write(v, p); }
     static int32_t deserialize(const uint8_t* d, size_t n) { return detail::BigEndianSerde<int32_t, 4>::deserialize(d, n, "IntegerDeserializer"); }
 };
 
@@ -69,6 +71,7 @@ struct Serde<int64_t> {
     static constexpr const char* serializerClass = "org.apache.kafka.common.serialization.LongSerializer";
     static constexpr const char* deserializerClass = "org.apache.kafka.common.serialization.LongDeserializer";
     static void serialize(int64_t v, Bytes& out) { detail::BigEndianSerde<int64_t, 8>::serialize(v, out); }
+    static void write(int64_t v, uint8_t* p) noexcept { detail::BigEndianSerde<int64_t, 8>::write(v, p); }
     static int64_t deserialize(const uint8_t* d, size_t n) { return detail::BigEndianSerde<int64_t, 8>::deserialize(d, n, "LongDeserializer"); }
 };
 
@@ -78,6 +81,7 @@ struct Serde<int16_t> {
     static constexpr const char* serializerClass = "org.apache.kafka.common.serialization.ShortSerializer";
     static constexpr const char* deserializerClass = "org.apache.kafka.common.serialization.ShortDeserializer";
     static void serialize(int16_t v, Bytes& out) { detail::BigEndianSerde<int16_t, 2>::serialize(v, out); }
+    static void write(int16_t v, uint8_t* p) noexcept { detail::BigEndianSerde<int16_t, 2>::write(v, p); }
     static int16_t deserialize(const uint8_t* d, size_t n) { return detail::BigEndianSerde<int16_t, 2>::deserialize(d, n, "ShortDeserializer"); }
 };
 
@@ -86,10 +90,12 @@ struct Serde<double> {
     static constexpr const char* typeName = "double";
     static constexpr const char* serializerClass = "org.apache.kafka.common.serialization.DoubleSerializer";
     static constexpr const char* deserializerClass = "org.apache.kafka.common.serialization.DoubleDeserializer";
-    static void serialize(double v, Bytes& out) {
-        uint64_t bits = 0x7ff8000000000000ULL;  // Java's canonical NaN (doubleToLongBits)
-        if (v == v) std::memcpy(&bits, &v, sizeof bits);  // v == v: not NaN (std::isnan needs <cmath>)
-        detail::appendBigEndian(out, bits, 8);
+    static void serialize(double v, Bytes& out) { detail::appendBigEndian(out, bits(v), 8); }
+    static void write(double v, uint8_t* p) noexcept { detail::writeBigEndian(p, bits(v), 8); }
+    static uint64_t bits(double v) noexcept {
+        uint64_t b = 0x7ff8000000000000ULL;  // Java's canonical NaN (doubleToLongBits)
+        if (v == v) std::memcpy(&b, &v, sizeof b);  // v == v: not NaN (std::isnan needs <cmath>)
+        return b;
     }
     static double deserialize(const uint8_t* d, size_t n) {
         if (n != 8) throw SerializationException("Size of data received by DoubleDeserializer is not 8");
@@ -105,10 +111,12 @@ struct Serde<float> {
     static constexpr const char* typeName = "float";
     static constexpr const char* serializerClass = "org.apache.kafka.common.serialization.FloatSerializer";
     static constexpr const char* deserializerClass = "org.apache.kafka.common.serialization.FloatDeserializer";
-    static void serialize(float v, Bytes& out) {
-        uint32_t bits = 0x7fc00000u;  // Java's canonical NaN (floatToIntBits)
-        if (v == v) std::memcpy(&bits, &v, sizeof bits);  // v == v: not NaN (std::isnan needs <cmath>)
-        detail::appendBigEndian(out, bits, 4);
+    static void serialize(float v, Bytes& out) { detail::appendBigEndian(out, bits(v), 4); }
+    static void write(float v, uint8_t* p) noexcept { detail::writeBigEndian(p, bits(v), 4); }
+    static uint32_t bits(float v) noexcept {
+        uint32_t b = 0x7fc00000u;  // Java's canonical NaN (floatToIntBits)
+        if (v == v) std::memcpy(&b, &v, sizeof b);  // v == v: not NaN (std::isnan needs <cmath>)
+        return b;
     }
     static float deserialize(const uint8_t* d, size_t n) {
         if (n != 4) throw SerializationException("Size of data received by FloatDeserializer is not 4");
@@ -153,6 +161,11 @@ template <class T, class = void>
 struct HasSerdeView : std::false_type {};
 template <class T>
 struct HasSerdeView<T, std::void_t<decltype(Serde<T>::view)>> : std::true_type {};
+// Fixed-width serdes (numbers) also have write(value, p), which writes the sizeof(T) bytes at p.
+template <class T, class = void>
+struct HasSerdeWrite : std::false_type {};
+template <class T>
+struct HasSerdeWrite<T, std::void_t<decltype(Serde<T>::write)>> : std::true_type {};
 
 template <class T>
 struct IsOptional : std::false_type {
@@ -207,10 +220,17 @@ public:
     bool custom() const noexcept { return static_cast<bool>(fn_); }
 
     // The serialized bytes of a non-null value: a view of the value itself where the type allows (strings,
-    // byte arrays), else serialized into `scratch`.
+    // byte arrays), else serialized into `scratch`. A number is written over scratch's bytes, so a scratch
+    // buffer reused for one type keeps its size and is not resized per value.
     ByteView bytesOf(const T& value, Bytes& scratch) const {
         if constexpr (detail::HasSerdeView<T>::value) {
             if (!fn_) return Serde<T>::view(value);
+        } else if constexpr (detail::HasSerdeWrite<T>::value) {
+            if (!fn_) {
+                if (scratch.size() != sizeof(T)) scratch.resize(sizeof(T));
+                Serde<T>::write(value, scratch.data());
+                return {scratch.data(), static_cast<int32_t>(sizeof(T))};
+            }
         }
         scratch.clear();
         serializeInto(value, scratch);

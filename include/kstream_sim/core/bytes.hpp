@@ -27,10 +27,8 @@ struct ByteView {
 
 namespace detail {
 
-inline void appendBigEndian(Bytes& out, uint64_t value, int width) {
-    const size_t at = out.size();
-    out.resize(at + static_cast<size_t>(width));  // one size check, not one per byte
-    uint8_t* p = out.data() + at;
+// The low `width` bytes of value, most significant first, at p.
+inline void writeBigEndian(uint8_t* p, uint64_t value, int width) noexcept {
     if (width == 8) {  // written out, as in readBigEndian: one byte swap and one store once compiled
         p[0] = static_cast<uint8_t>(value >> 56), p[1] = static_cast<uint8_t>(value >> 48);
         p[2] = static_cast<uint8_t>(value >> 40), p[3] = static_cast<uint8_t>(value >> 32);
@@ -39,6 +37,11 @@ inline void appendBigEndian(Bytes& out, uint64_t value, int width) {
         return;
     }
     for (int i = width - 1; i >= 0; --i, value >>= 8) p[i] = static_cast<uint8_t>(value);
+}
+inline void appendBigEndian(Bytes& out, uint64_t value, int width) {
+    const size_t at = out.size();
+    out.resize(at + static_cast<size_t>(width));  // one size check, not one per byte
+    writeBigEndian(out.data() + at, value, width);
 }
 
 inline uint64_t readBigEndian(const uint8_t* data, int width) noexcept {

@@ -181,9 +181,13 @@ protected:
     }
     void putValue(const Bytes& key, const Box& value, int64_t timestamp) {
         if (value.isNull()) return store_->put(key, nullptr);
-        encoded_.clear();
-        appendBigEndian(encoded_, static_cast<uint64_t>(timestamp), 8);  // the timestamped store's encoding
-        value_serde_->serialize(value, encoded_);
+        // The timestamped store's encoding: the timestamp, then the value's bytes. Written over the buffer's bytes:
+        // for values of one size (numbers) it is not resized per record.
+        const ByteView raw = value_serde_->view(value, value_bytes_);
+        const size_t n = 8 + static_cast<size_t>(raw.size);
+        if (encoded_.size() != n) encoded_.resize(n);
+        writeBigEndian(encoded_.data(), static_cast<uint64_t>(timestamp), 8);
+        if (raw.size > 0) std::memcpy(encoded_.data() + 8, raw.data, static_cast<size_t>(raw.size));
         store_->put(key, &encoded_);
     }
     // Kafka's TimestampedTupleForwarder: with a cache the flush forwards; without, forward now.
@@ -201,7 +205,7 @@ protected:
     SerdePtr key_serde_, value_serde_;
     KeyValueBytesStore* store_ = nullptr;
     bool caching_ = false;
-    Bytes encoded_, key_bytes_;  // scratch for putValue and keyBytes
+    Bytes encoded_, value_bytes_, key_bytes_;  // scratch for putValue and keyBytes
 };
 
 // KTableSource (also toTable's KSTREAM-TOTABLE and a global table's processor).
