@@ -571,7 +571,7 @@ private:
     // Kafka's processing loop: the queued record with the smallest head timestamp goes next (ties: FIFO);
     // after each record, stream-time punctuation and a commit.
     void processAll() {
-        for (uint64_t guard = 0;; ++guard) {
+        for (uint64_t guard = 0; queued_ > 0; ++guard) {
             if (guard > 100000000ULL)
                 throw IllegalStateException("TopologyTestDriver: still processing after 100,000,000 records; the topology "
                                             "feeds a topic it reads without end");
