@@ -3073,6 +3073,7 @@ struct TransactionMetadataImpl {
 #include <vector>
 
 // #include "../core/clock.hpp"  (already pasted above: [PART] core/clock.hpp)
+// #include "../core/dependent.hpp"  (already pasted above: [PART] core/dependent.hpp)
 
 namespace kstream_sim {
 
@@ -3128,16 +3129,20 @@ struct Envelope {
 // Which messages a fault applies to: every field left unset matches anything.
 //   MessageFilter::responses(ApiKey::Produce).client("producer-1")  -- produce responses to producer-1
 //   MessageFilter::requests(ApiKey::Fetch).broker(2)                 -- fetch requests to broker 2
-class MessageFilter {
+// A class template only so that it (and its std::optional members) compiles only in programs that use it
+// (docs/performance.md, "Include cost"); the type is MessageFilter.
+namespace detail {
+template <class D = void>
+class MessageFilterImpl {
 public:
-    static MessageFilter requests(ApiKey api) { return MessageFilter().api(api).direction(Direction::Request); }
-    static MessageFilter responses(ApiKey api) { return MessageFilter().api(api).direction(Direction::Response); }
-    static MessageFilter any() { return MessageFilter(); }
+    static MessageFilterImpl requests(ApiKey api) { return MessageFilterImpl().api(api).direction(Direction::Request); }
+    static MessageFilterImpl responses(ApiKey api) { return MessageFilterImpl().api(api).direction(Direction::Response); }
+    static MessageFilterImpl any() { return MessageFilterImpl(); }
 
-    MessageFilter& api(ApiKey a) { api_ = a; return *this; }
-    MessageFilter& direction(Direction d) { direction_ = d; return *this; }
-    MessageFilter& client(std::string client_id) { client_ = std::move(client_id); return *this; }
-    MessageFilter& broker(int32_t id) { broker_ = id; return *this; }
+    MessageFilterImpl& api(ApiKey a) { api_ = a; return *this; }
+    MessageFilterImpl& direction(Direction d) { direction_ = d; return *this; }
+    MessageFilterImpl& client(std::string client_id) { client_ = std::move(client_id); return *this; }
+    MessageFilterImpl& broker(int32_t id) { broker_ = id; return *this; }
 
     bool matches(const Envelope& m) const {
         if (api_ && *api_ != m.api) return false;
@@ -3157,11 +3162,13 @@ public:
     }
 
 private:
-    std::optional<ApiKey> api_;
-    std::optional<Direction> direction_;
-    std::optional<std::string> client_;
-    std::optional<int32_t> broker_;
+    std::optional<Dependent<ApiKey, D>> api_;
+    std::optional<Dependent<Direction, D>> direction_;
+    std::optional<Dependent<std::string, D>> client_;
+    std::optional<Dependent<int32_t, D>> broker_;
 };
+}  // namespace detail
+using MessageFilter = detail::MessageFilterImpl<>;
 
 // What the network does with one message.
 struct Delivery {
@@ -3177,6 +3184,8 @@ namespace detail {
 template <class D = void>
 class NetworkFaultsImpl {
 public:
+    using MessageFilter = MessageFilterImpl<D>;
+
     enum class Action : int8_t { Drop, Delay, Duplicate };
 
     void add(Action action, MessageFilter filter, int64_t count, int64_t delay_ms = 0) {
@@ -3454,6 +3463,10 @@ class ClusterImpl {
     // every program).
     using BrokerId = Dependent<int32_t, D>;
     using LinkId = Dependent<int64_t, D>;
+    using ClientCounts = Dependent<std::map<std::string, int>, D>;
+    using Connection = Dependent<std::pair<std::string, int32_t>, D>;  // (client.id, broker)
+    using MessageFilter = MessageFilterImpl<D>;
+    using NetworkFaults = NetworkFaultsImpl<D>;
 
 public:
     explicit ClusterImpl(ClusterConfig config = ClusterConfig())
@@ -3655,7 +3668,7 @@ public:
 
     // A client reconnects to a broker after it gave up on the old connection (see send()).
     void reconnect(const std::string& client_id, int32_t broker_id) {
-        auto key = std::make_pair(client_id, broker_id);
+        const Connection key(client_id, broker_id);
         auto it = std::lower_bound(broken_connections_.begin(), broken_connections_.end(), key);
         if (it != broken_connections_.end() && *it == key) broken_connections_.erase(it);
     }
@@ -4243,7 +4256,7 @@ private:
         if (!faults_.empty() || !broken_connections_.empty()) {
             d = faults_.route(m);
             if (m.client && m.peer_broker < 0) {
-                auto key = std::make_pair(*m.client, m.broker);
+                const Connection key(*m.client, m.broker);
                 auto it = std::lower_bound(broken_connections_.begin(), broken_connections_.end(), key);
                 if (it != broken_connections_.end() && *it == key) d.dropped = true;
                 else if (d.dropped) broken_connections_.insert(it, key);
@@ -4890,10 +4903,10 @@ private:
     std::vector<std::string> broker_client_ids_;
     std::map<std::string, std::unique_ptr<TopicState>> topics_;
     std::vector<std::shared_ptr<ParkedFetch>> parked_fetches_;
-    std::map<std::string, int> client_counter_;
+    ClientCounts client_counter_;
     std::map<LinkId, int64_t> link_last_arrival_;  // per link: the arrival time of its latest message
     NetworkFaults faults_;
-    std::vector<std::pair<std::string, int32_t>> broken_connections_;  // (client.id, broker), sorted
+    std::vector<Connection> broken_connections_;  // sorted
     std::map<std::pair<int32_t, int32_t>, Fetcher> fetchers_;  // (follower, leader)
     uint64_t layout_version_ = 0;  // changes with leadership, topics and partitions (Fetcher::followed)
     std::map<TopicPartition, std::deque<AckWaiter>> ack_waiters_;
@@ -4948,6 +4961,7 @@ namespace detail {
 template <class D = void>
 class FaultPlanImpl {
     using Cluster = ClusterImpl<D>;
+    using MessageFilter = MessageFilterImpl<D>;
 
 public:
     struct Step {

@@ -205,6 +205,10 @@ class ClusterImpl {
     // every program).
     using BrokerId = Dependent<int32_t, D>;
     using LinkId = Dependent<int64_t, D>;
+    using ClientCounts = Dependent<std::map<std::string, int>, D>;
+    using Connection = Dependent<std::pair<std::string, int32_t>, D>;  // (client.id, broker)
+    using MessageFilter = MessageFilterImpl<D>;
+    using NetworkFaults = NetworkFaultsImpl<D>;
 
 public:
     explicit ClusterImpl(ClusterConfig config = ClusterConfig())
@@ -406,7 +410,7 @@ public:
 
     // A client reconnects to a broker after it gave up on the old connection (see send()).
     void reconnect(const std::string& client_id, int32_t broker_id) {
-        auto key = std::make_pair(client_id, broker_id);
+        const Connection key(client_id, broker_id);
         auto it = std::lower_bound(broken_connections_.begin(), broken_connections_.end(), key);
         if (it != broken_connections_.end() && *it == key) broken_connections_.erase(it);
     }
@@ -994,7 +998,7 @@ private:
         if (!faults_.empty() || !broken_connections_.empty()) {
             d = faults_.route(m);
             if (m.client && m.peer_broker < 0) {
-                auto key = std::make_pair(*m.client, m.broker);
+                const Connection key(*m.client, m.broker);
                 auto it = std::lower_bound(broken_connections_.begin(), broken_connections_.end(), key);
                 if (it != broken_connections_.end() && *it == key) d.dropped = true;
                 else if (d.dropped) broken_connections_.insert(it, key);
@@ -1641,10 +1645,10 @@ private:
     std::vector<std::string> broker_client_ids_;
     std::map<std::string, std::unique_ptr<TopicState>> topics_;
     std::vector<std::shared_ptr<ParkedFetch>> parked_fetches_;
-    std::map<std::string, int> client_counter_;
+    ClientCounts client_counter_;
     std::map<LinkId, int64_t> link_last_arrival_;  // per link: the arrival time of its latest message
     NetworkFaults faults_;
-    std::vector<std::pair<std::string, int32_t>> broken_connections_;  // (client.id, broker), sorted
+    std::vector<Connection> broken_connections_;  // sorted
     std::map<std::pair<int32_t, int32_t>, Fetcher> fetchers_;  // (follower, leader)
     uint64_t layout_version_ = 0;  // changes with leadership, topics and partitions (Fetcher::followed)
     std::map<TopicPartition, std::deque<AckWaiter>> ack_waiters_;

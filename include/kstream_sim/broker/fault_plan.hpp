@@ -35,6 +35,7 @@ namespace detail {
 template <class D = void>
 class FaultPlanImpl {
     using Cluster = ClusterImpl<D>;
+    using MessageFilter = MessageFilterImpl<D>;
 
 public:
     struct Step {
