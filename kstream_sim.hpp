@@ -17,7 +17,7 @@
 //   core/scheduler.hpp                  The discrete-event scheduler: every delay in the simulation (network, linger.ms, timeouts) is an event here.
 //   core/random.hpp                     The seeded random generator: xoshiro256** with its own bounded draws.
 //   core/ref.hpp                        Ref<T>: a small intrusive reference-counted pointer for objects that live on the simulation's one thread.
-//   core/dependent.hpp                  detail::Dependent<T, Dep>: T, named through a type that depends on a template parameter Dep.
+//   core/dependent.hpp                  detail::Dependent<T, Dep...>: T, named through types that depend on template parameters Dep.
 //   core/bytes.hpp                      Bytes: what Kafka stores. Big-endian integer encoding (Java's DataOutput), hex dumps.
 //   core/algorithms.hpp                 stableSort: a stable sort that needs no temporary buffer (std::stable_sort warns under clang with libstdc++ 12).
 //   core/hashing.hpp                    Hashes whose exact values Kafka depends on: murmur2, Java's String.hashCode, and FNV-1a for traces.
@@ -531,7 +531,7 @@ Ref<T> makeRef(Args&&... args) {
 // ==== [END PART] core/ref.hpp ======================================================================================
 
 // ==== [PART] core/dependent.hpp ====================================================================================
-// detail::Dependent<T, Dep>: T, named through a type that depends on a template parameter Dep.
+// detail::Dependent<T, Dep...>: T, named through types that depend on template parameters Dep.
 //
 // A template compiles, where it is *defined*, everything its code says about types that do not depend on its
 // parameters: naming `detail::ConsumerCore` in KafkaConsumer<K, V> would build that class (and every member
@@ -541,12 +541,12 @@ Ref<T> makeRef(Args&&... args) {
 namespace kstream_sim {
 namespace detail {
 
-template <class T, class Dep>
+template <class T, class... Dep>
 struct DependentType {
     using type = T;
 };
-template <class T, class Dep>
-using Dependent = typename DependentType<T, Dep>::type;
+template <class T, class... Dep>
+using Dependent = typename DependentType<T, Dep...>::type;
 
 }  // namespace detail
 }  // namespace kstream_sim
@@ -5756,12 +5756,13 @@ struct FutureState : FutureValue<T> {
     }
 };
 
-// Runs the scheduler until `done` holds; a blocking call with nothing left to wait for is a deadlock.
-template <class Done>
-void blockUntil(Scheduler& scheduler, Done&& done, const char* what, int64_t timeout_ms = Scheduler::kForever) {
-    const int64_t deadline = timeout_ms == Scheduler::kForever ? Scheduler::kForever : scheduler.nowMs() + timeout_ms;
+// Runs the scheduler until `done` holds; a blocking call with nothing left to wait for is a deadlock. (The
+// scheduler's type is a parameter so that the scheduler class is built only in programs that block.)
+template <class Sched, class Done>
+void blockUntil(Sched& scheduler, Done&& done, const char* what, int64_t timeout_ms = Sched::kForever) {
+    const int64_t deadline = timeout_ms == Sched::kForever ? Sched::kForever : scheduler.nowMs() + timeout_ms;
     if (scheduler.runUntil(deadline, done)) return;
-    if (deadline == Scheduler::kForever)
+    if (deadline == Sched::kForever)
         throw IllegalStateException(std::string(what) +
                                     " would block forever: nothing is scheduled that could complete it (virtual time " +
                                     std::to_string(scheduler.nowMs()) + " ms)");
@@ -5772,6 +5773,8 @@ void blockUntil(Scheduler& scheduler, Done&& done, const char* what, int64_t tim
 
 template <class T>
 class KafkaFuture {
+    using Scheduler = detail::Dependent<kstream_sim::Scheduler, T>;  // built only with a future that is used
+
 public:
     KafkaFuture() = default;
     explicit KafkaFuture(Scheduler& scheduler) : scheduler_(&scheduler), state_(std::make_shared<detail::FutureState<T>>()) {}
@@ -6154,6 +6157,8 @@ KafkaFuture<std::map<Key, Value>> allValues(Scheduler& scheduler, const std::map
 
 template <class Key, class Value>
 class KeyedResult {
+    using Scheduler = detail::Dependent<kstream_sim::Scheduler, Key>;  // built only with a result that is used
+
 public:
     KeyedResult(Scheduler& scheduler, std::map<Key, KafkaFuture<Value>> values) : scheduler_(&scheduler), values_(std::move(values)) {}
     const std::map<Key, KafkaFuture<Value>>& values() const noexcept { return values_; }
@@ -6920,7 +6925,7 @@ public:
     bool isDone() const noexcept { return batch_ && batch_->done; }
     // (get() is a template only so that the blocking wait is compiled when a program uses it.)
     template <class D = void>
-    RecordMetadata get() const { return getFor<D>(Scheduler::kForever); }
+    RecordMetadata get() const { return getFor<D>(detail::Dependent<Scheduler, D>::kForever); }
     template <class Rep, class Period>
     RecordMetadata get(std::chrono::duration<Rep, Period> timeout) const {
         return getFor<void>(std::chrono::duration_cast<Millis>(timeout).count());
@@ -7937,6 +7942,7 @@ template <class K, class V>
 class KafkaProducer {
     // The core, named through K so that its class is built only in programs that make a producer.
     using Core = detail::Dependent<detail::ProducerCore, K>;
+    using Scheduler = detail::Dependent<kstream_sim::Scheduler, K>;
     // Likewise the plain types in its signatures, so that vectors and maps of them are built only with it.
     using PartitionInfo = detail::Dependent<kstream_sim::PartitionInfo, K>;
 
@@ -12229,6 +12235,7 @@ using InternalTopologyBuilder = InternalTopologyBuilderImpl<>;
 template <class D>
 class InternalTopologyBuilderImpl {
     using JavaTreeSet = JavaTreeSetImpl<D>;
+    using Pattern = PatternImpl<D>;
     // Plain types named through D too: containers of them are then built only with this class.
     using ErasedTopicNameExtractor = Dependent<detail::ErasedTopicNameExtractor, D>;
     using NodeDef = Dependent<detail::NodeDef, D>;
@@ -13663,57 +13670,57 @@ public:
 
     template <class... Topics>
     Topology& addSource(const std::string& name, const std::string& topic, const Topics&... topics) {
-        builder_->addSource(name, {topic, std::string(topics)...}, nullptr, nullptr);
+        builder<Topics...>().addSource(name, {topic, std::string(topics)...}, nullptr, nullptr);
         return *this;
     }
     template <class... Topics>
     Topology& addSource(const std::string& name, const AnySerde& key_serde, const AnySerde& value_serde, const std::string& topic,
                         const Topics&... topics) {
-        builder_->addSource(name, {topic, std::string(topics)...}, key_serde.erased(), value_serde.erased());
+        builder<Topics...>().addSource(name, {topic, std::string(topics)...}, key_serde.erased(), value_serde.erased());
         return *this;
     }
 
     // A source of every topic whose whole name matches the pattern.
     template <class D = void>
     Topology& addSource(const std::string& name, const detail::PatternImpl<D>& pattern) {
-        builder_->addSource(name, {}, nullptr, nullptr, std::make_shared<const detail::PatternImpl<D>>(pattern));
+        builder<D>().addSource(name, {}, nullptr, nullptr, std::make_shared<const detail::PatternImpl<D>>(pattern));
         return *this;
     }
     template <class D = void>
     Topology& addSource(const std::string& name, const AnySerde& key_serde, const AnySerde& value_serde, const detail::PatternImpl<D>& pattern) {
-        builder_->addSource(name, {}, key_serde.erased(), value_serde.erased(), std::make_shared<const detail::PatternImpl<D>>(pattern));
+        builder<D>().addSource(name, {}, key_serde.erased(), value_serde.erased(), std::make_shared<const detail::PatternImpl<D>>(pattern));
         return *this;
     }
 
     // supplier: a callable returning std::unique_ptr<P> for a P deriving from Processor<KIn, VIn, KOut, VOut>.
     template <class Supplier, class... Parents>
     Topology& addProcessor(const std::string& name, Supplier supplier, const std::string& parent, const Parents&... parents) {
-        builder_->addProcessor(name, detail::adapterFactory(std::move(supplier)), {parent, std::string(parents)...});
+        builder<Supplier>().addProcessor(name, detail::adapterFactory(std::move(supplier)), {parent, std::string(parents)...});
         return *this;
     }
 
     template <class... Parents>
     Topology& addSink(const std::string& name, const std::string& topic, const std::string& parent, const Parents&... parents) {
-        builder_->addSink(name, topic, nullptr, nullptr, nullptr, nullptr, {parent, std::string(parents)...});
+        builder<Parents...>().addSink(name, topic, nullptr, nullptr, nullptr, nullptr, {parent, std::string(parents)...});
         return *this;
     }
     template <class... Parents>
     Topology& addSink(const std::string& name, const std::string& topic, const AnySerde& key_serde, const AnySerde& value_serde,
                       const std::string& parent, const Parents&... parents) {
-        builder_->addSink(name, topic, nullptr, key_serde.erased(), value_serde.erased(), nullptr,
+        builder<Parents...>().addSink(name, topic, nullptr, key_serde.erased(), value_serde.erased(), nullptr,
                           {parent, std::string(parents)...});
         return *this;
     }
 
     template <class... Processors>
     Topology& addStateStore(const StoreBuilder& store, const Processors&... processors) {
-        builder_->addStateStore(store.spec(), {std::string(processors)...});
+        builder<Processors...>().addStateStore(store.spec(), {std::string(processors)...});
         return *this;
     }
     template <class... Stores>
     Topology& connectProcessorAndStateStores(const std::string& processor, const Stores&... stores) {
         if (sizeof...(Stores) == 0) throw TopologyException("Must provide at least one state store name.");
-        for (const std::string& s : {std::string(stores)...}) builder_->connectProcessorAndStateStore(processor, s);
+        for (const std::string& s : {std::string(stores)...}) builder<Stores...>().connectProcessorAndStateStore(processor, s);
         return *this;
     }
 
@@ -13722,17 +13729,22 @@ public:
     Topology& addGlobalStore(const StoreBuilder& store, const std::string& source_name, const AnySerde& key_serde,
                              const AnySerde& value_serde, const std::string& topic, const std::string& processor_name,
                              Supplier supplier) {
-        builder_->addGlobalStore(store.spec(), source_name, topic, key_serde.erased(), value_serde.erased(), processor_name,
+        builder<Supplier>().addGlobalStore(store.spec(), source_name, topic, key_serde.erased(), value_serde.erased(), processor_name,
                                  detail::adapterFactory(std::move(supplier)));
         return *this;
     }
 
     template <class D = void>
-    TopologyDescription describe() const { return builder_->describe(); }
+    TopologyDescription describe() const { return builder<D>().describe(); }
 
     const std::shared_ptr<detail::InternalTopologyBuilder>& internalBuilder() const noexcept { return builder_; }
 
 private:
+    // The builder, named through the calling member template's parameters (Dep...), so that its class is built
+    // only in programs that call them.
+    template <class... Dep>
+    detail::Dependent<detail::InternalTopologyBuilder, Dep...>& builder() const { return *builder_.get(); }
+
     std::shared_ptr<detail::InternalTopologyBuilder> builder_;
 };
 
@@ -14468,6 +14480,11 @@ struct BuilderState {
     std::shared_ptr<InternalTopologyBuilder> topology;  // made by StreamsBuilder's constructor
     int32_t index = 0;
 
+    // The topology, named through a type of the calling template (Dep), so that the caller's code builds the
+    // builder's class only when it is used (see "Include cost" in docs/performance.md).
+    template <class Dep>
+    Dependent<InternalTopologyBuilder, Dep>& builder() const { return *topology.get(); }
+
     static std::string pad(int32_t n) {
         char buf[16];
         std::snprintf(buf, sizeof buf, "%010d", n);
@@ -14674,7 +14691,7 @@ public:
 
     KStream merge(const KStream& other, const Named& named = {}) const {
         const std::string name = b_->nameOr(named, "KSTREAM-MERGE-");
-        b_->topology->addProcessor(
+        b_->builder<K>().addProcessor(
             name, [] { return std::make_unique<detail::Dependent<detail::PassThroughNode, K>>(); },
             {name_, other.name_});
         return KStream(b_, name, nullptr, nullptr, repartition_required_ || other.repartition_required_);
@@ -14693,7 +14710,7 @@ public:
 
     void to(const std::string& topic, const Produced& produced = {}) const {
         const std::string name = b_->nameOr(produced.name(), "KSTREAM-SINK-");
-        b_->topology->addSink(name, topic, nullptr, sinkKeySerde(produced), sinkValueSerde(produced), produced.partitioner(), {name_});
+        b_->builder<K>().addSink(name, topic, nullptr, sinkKeySerde(produced), sinkValueSerde(produced), produced.partitioner(), {name_});
     }
     // extractor(key, value) -> topic name, or extractor(key, value, RecordContext) as Kafka's TopicNameExtractor.
     template <class F, std::enable_if_t<!std::is_convertible<F, std::string>::value, int> = 0>
@@ -14707,7 +14724,7 @@ public:
             else
                 return extractor(detail::unbox<K>(r.key), detail::unbox<V>(r.value));
         };
-        b_->topology->addSink(name, std::string(), e, sinkKeySerde(produced), sinkValueSerde(produced), produced.partitioner(), {name_});
+        b_->builder<K>().addSink(name, std::string(), e, sinkKeySerde(produced), sinkValueSerde(produced), produced.partitioner(), {name_});
     }
 
     // Processor API: supplier returns std::unique_ptr<P>, P deriving from Processor<K, V, KOut, VOut>.
@@ -14760,7 +14777,7 @@ public:
             filter = topic + "-filter";
             source = topic + "-source";
         }
-        auto& t = *b_->topology;
+        auto& t = b_->builder<K>();
         t.addInternalTopic(topic, partitions);
         t.addProcessor(filter, [] { return std::make_unique<detail::Dependent<detail::PassThroughNode, K>>(); }, {name_});
         t.addSink(sink, topic, nullptr, ks, vs, partitioner, {filter});
@@ -14780,7 +14797,7 @@ private:
 
     template <class Fn>
     void addStateless(const std::string& name, Fn fn) const {
-        b_->topology->addProcessor(name, [fn]() -> std::unique_ptr<detail::ProcessorNode> {
+        b_->builder<K>().addProcessor(name, [fn]() -> std::unique_ptr<detail::ProcessorNode> {
             return std::make_unique<detail::FunctionNode>(fn);
         }, {name_});
     }
@@ -14800,8 +14817,8 @@ private:
         static_assert(std::is_same<detail::BoxedT<typename P::ValueIn>, detail::BoxedT<V>>::value,
                       "process(): the processor's VIn must be the stream's value type");
         const std::string name = named.name() ? *named.name() : b_->newProcessorName("KSTREAM-PROCESSOR-");  // no burn, as Kafka
-        b_->topology->addProcessor(name, detail::adapterFactory(std::move(supplier)), {name_});
-        for (const auto& s : stores) b_->topology->connectProcessorAndStateStore(name, s);
+        b_->builder<K>().addProcessor(name, detail::adapterFactory(std::move(supplier)), {name_});
+        for (const auto& s : stores) b_->builder<K>().connectProcessorAndStateStore(name, s);
         return KStream<typename P::KeyOut, typename P::ValueOut>(b_, name, nullptr, nullptr, true);
     }
     template <class Supplier>
@@ -14810,8 +14827,8 @@ private:
         static_assert(std::is_same<detail::BoxedT<typename P::KeyIn>, detail::BoxedT<K>>::value,
                       "processValues(): the processor's KIn must be the stream's key type");
         const std::string name = named.name() ? *named.name() : b_->newProcessorName("KSTREAM-PROCESSVALUES-");  // no burn, as Kafka
-        b_->topology->addProcessor(name, detail::fixedKeyAdapterFactory(std::move(supplier)), {name_});
-        for (const auto& s : stores) b_->topology->connectProcessorAndStateStore(name, s);
+        b_->builder<K>().addProcessor(name, detail::fixedKeyAdapterFactory(std::move(supplier)), {name_});
+        for (const auto& s : stores) b_->builder<K>().connectProcessorAndStateStore(name, s);
         return KStream<K, typename P::ValueOut>(b_, name, key_serde_, nullptr, repartition_required_);
     }
 
@@ -14830,7 +14847,7 @@ public:
         auto& b = *source_.builderState();
         splitter_ = b.nameOr(named, "KSTREAM-BRANCH-");
         auto spec = spec_;
-        b.topology->addProcessor(splitter_, [spec] { return std::make_unique<detail::Dependent<detail::BranchNode, K>>(spec); }, {source_.nodeName()});
+        b.template builder<K>().addProcessor(splitter_, [spec] { return std::make_unique<detail::Dependent<detail::BranchNode, K>>(spec); }, {source_.nodeName()});
     }
     template <class P>
     BranchedKStream& branch(P predicate, const Branched& branched = {}) {
@@ -14852,7 +14869,7 @@ private:
         const std::string child = splitter_ + (branched.name() ? *branched.name() : std::to_string(index));
         spec_->children.push_back(child);
         b.newProcessorName(child);  // burns an index, as Kafka does
-        b.topology->addProcessor(child, [] { return std::make_unique<detail::Dependent<detail::PassThroughNode, K>>(); }, {splitter_});
+        b.template builder<K>().addProcessor(child, [] { return std::make_unique<detail::Dependent<detail::PassThroughNode, K>>(); }, {splitter_});
         branches_.emplace(child, KStream<K, V>(source_.builderState(), child, source_.keySerde(), source_.valueSerde(),
                                                source_.repartitionRequired()));
     }
@@ -14887,7 +14904,7 @@ void materializeTable(BuilderState& b, const std::string& node, TableNodeState& 
     state.materialized = true;
     spec.name = state.store_name;
     spec.timestamped = true;
-    b.topology->addStateStore(spec, {node});
+    b.builder<D>().addStateStore(spec, {node});
 }
 
 template <class D = void>
@@ -14949,7 +14966,7 @@ public:
     // The table's changes as a stream: the new value of each update (a tombstone's is null).
     KStream<K, V> toStream(const Named& named = {}) const {
         const std::string name = b_->nameOr(named, "KTABLE-TOSTREAM-");
-        b_->topology->addProcessor(name, [] {
+        b_->builder<K>().addProcessor(name, [] {
             return std::make_unique<detail::Dependent<detail::FunctionNode, K>>([](const detail::StreamRecord& r, detail::ProcessorNode& n) {
                 detail::StreamRecord out{r.key.borrowed(), r.value.get<detail::Change>().newValue.borrowed(), r.timestamp, detail::copyHeaders(r.headers)};
                 n.forward(out);
@@ -14992,7 +15009,7 @@ private:
             spec = detail::storeSpecFrom(*materialized, ks, vs);
         }
         const detail::SerdePtr store_ks = detail::serdeFor<K>(ks, "key"), store_vs = detail::serdeFor<VR>(vs, "value");
-        b_->topology->addProcessor(name, [state, store_ks, store_vs, fn, filter]() -> std::unique_ptr<detail::ProcessorNode> {
+        b_->builder<K>().addProcessor(name, [state, store_ks, store_vs, fn, filter]() -> std::unique_ptr<detail::ProcessorNode> {
             return std::make_unique<detail::Dependent<detail::TableTransformNode, K>>(state, store_ks, store_vs, fn, filter);
         }, {name_});
         if (spec) detail::materializeTable(*b_, name, *state, *spec);
@@ -15052,7 +15069,7 @@ KTable<K, VR> buildStreamAggregate(const KStream<K, V>& stream, const std::optio
         const SerdePtr rvs = serdeFor<V>(grouped_value_serde ? grouped_value_serde : stream.valueSerde(), "value");
         parent = stream.createRepartitionedSource(grouped_name ? *grouped_name : state->store_name, ks, rvs, nullptr);
     }
-    b.topology->addProcessor(name, [state, ks, vs, fns]() -> std::unique_ptr<ProcessorNode> {
+    b.template builder<K>().addProcessor(name, [state, ks, vs, fns]() -> std::unique_ptr<ProcessorNode> {
         return std::make_unique<Dependent<StreamAggregateNode, K>>(state, ks, vs, fns);
     }, {parent});
     materializeTable(b, name, *state, storeSpecFrom(materialized, ks, vs));
@@ -15200,24 +15217,24 @@ private:
                                   ? in.create_repartition(in.repartition_name ? *in.repartition_name : state->store_name, in.key_serde)
                                   : in.node);
             // As Kafka: the grouped streams' own source nodes, also for an input that is repartitioned.
-            for (const auto& source : b.topology->sourceNodesOf(in.node)) copartitioned.push_back(source);
+            for (const auto& source : b.builder<K>().sourceNodesOf(in.node)) copartitioned.push_back(source);
         }
-        b.topology->copartitionSources(copartitioned);
+        b.builder<K>().copartitionSources(copartitioned);
         std::vector<std::string> aggregates;
         for (size_t i = 0; i < inputs_.size(); ++i) {
             const std::string name = b.suffixedNameOr(named.name(), "-cogroup-agg-" + std::to_string(i), "COGROUPKSTREAM-AGGREGATE-");
             detail::StreamAggregateNode::Fns fns;
             fns.initializer = initializer;
             fns.aggregator = inputs_[i].aggregator;
-            b.topology->addProcessor(name, [state, ks, vs, fns]() -> std::unique_ptr<detail::ProcessorNode> {
+            b.builder<K>().addProcessor(name, [state, ks, vs, fns]() -> std::unique_ptr<detail::ProcessorNode> {
                 return std::make_unique<detail::Dependent<detail::StreamAggregateNode, K>>(state, ks, vs, fns);
             }, {parents[i]});
             if (i == 0) detail::materializeTable(b, name, *state, detail::storeSpecFrom(materialized, ks, vs));
-            else b.topology->connectProcessorAndStateStore(name, state->store_name);
+            else b.builder<K>().connectProcessorAndStateStore(name, state->store_name);
             aggregates.push_back(name);
         }
         const std::string merge = b.suffixedNameOr(named.name(), "-cogroup-merge", "COGROUPKSTREAM-MERGE-");
-        b.topology->addProcessor(merge, [] { return std::make_unique<detail::Dependent<detail::PassThroughNode, K>>(); }, aggregates);
+        b.builder<K>().addProcessor(merge, [] { return std::make_unique<detail::Dependent<detail::PassThroughNode, K>>(); }, aggregates);
         detail::TableInfo info{state, [state](bool) { state->send_old_values = true; return true; }};
         KTable<K, VOut> table(b_, merge, ks, vs, info);
         table.setQueryable(materialized.storeName().has_value());
@@ -15259,7 +15276,7 @@ KTable<K, V> KStream<K, V>::toTable(const Named& named, const Materialized& mate
     const auto vs = detail::serdeFor<V>(materialized.valueSerde().erased() ? materialized.valueSerde().erased() : value_serde_, "value");
     std::string parent = name_;
     if (repartition_required_) parent = createRepartitionedSource(name, ks, vs, nullptr);
-    b_->topology->addProcessor(name, [state, ks, vs]() -> std::unique_ptr<detail::ProcessorNode> {
+    b_->builder<K>().addProcessor(name, [state, ks, vs]() -> std::unique_ptr<detail::ProcessorNode> {
         return std::make_unique<detail::Dependent<detail::TableSourceNode, K>>(state, ks, vs);
     }, {parent});
     const detail::StoreSpec spec = detail::storeSpecFrom(materialized, ks, vs);
@@ -15344,7 +15361,7 @@ private:
         const auto ks = detail::serdeFor<K>(materialized.keySerde().erased() ? materialized.keySerde().erased() : key_serde_, "key");
         const auto vs = detail::serdeFor<VR>(materialized.valueSerde().erased() ? materialized.valueSerde().erased() : default_agg_serde, "value");
         const auto changed = std::make_shared<detail::Dependent<detail::ChangedSerde, K>>(detail::serdeFor<V>(value_serde_, "value"));
-        auto& t = *b_->topology;
+        auto& t = b_->builder<K>();
         t.addInternalTopic(topic);
         t.addSink(sink, topic, nullptr, ks, changed, nullptr, {select_});
         t.addSource(source, {topic}, ks, changed);
@@ -15379,7 +15396,7 @@ auto KTable<K, V>::groupBy(F selector, const Grouped& grouped) const {
     auto equals = [](const detail::Box& a, const detail::Box& b) {
         return a.get<detail::BoxedT<KR>>() == b.get<detail::BoxedT<KR>>();
     };
-    b_->topology->addProcessor(name, [mapper, equals]() -> std::unique_ptr<detail::ProcessorNode> {
+    b_->builder<K>().addProcessor(name, [mapper, equals]() -> std::unique_ptr<detail::ProcessorNode> {
         return std::make_unique<detail::Dependent<detail::TableRepartitionMapNode, K>>(mapper, equals);
     }, {name_});
     auto ks = grouped.keySerde().erased() ? detail::serdeFor<KR>(grouped.keySerde().erased(), "key") : detail::erasedSerde<KR>();
@@ -15427,9 +15444,9 @@ public:
         const std::string name = b_->nameOr(consumed.name(), "KTABLE-SOURCE-");
         auto ks = detail::serdeFor<K>(materialized.keySerde().erased() ? materialized.keySerde().erased() : consumed.keySerde().erased(), "key");
         auto vs = detail::serdeFor<V>(materialized.valueSerde().erased() ? materialized.valueSerde().erased() : consumed.valueSerde().erased(), "value");
-        b_->topology->addSource(source, {topic}, ks, vs);
-        b_->topology->mutableNode(source)->timestamp_extractor = consumed.timestampExtractor();
-        b_->topology->addProcessor(name, [state, ks, vs]() -> std::unique_ptr<detail::ProcessorNode> {
+        b_->builder<K>().addSource(source, {topic}, ks, vs);
+        b_->builder<K>().mutableNode(source)->timestamp_extractor = consumed.timestampExtractor();
+        b_->builder<K>().addProcessor(name, [state, ks, vs]() -> std::unique_ptr<detail::ProcessorNode> {
             return std::make_unique<detail::Dependent<detail::TableSourceNode, K>>(state, ks, vs);
         }, {source});
         const detail::StoreSpec spec = detail::storeSpecFrom(materialized, ks, vs);
@@ -15463,10 +15480,10 @@ public:
         auto state = std::make_shared<detail::Dependent<detail::TableNodeState, K>>();
         state->store_name = store;
         state->materialized = true;
-        b_->topology->addGlobalStore(spec, source, topic, ks, vs, name, [state, ks, vs]() -> std::unique_ptr<detail::ProcessorNode> {
+        b_->builder<K>().addGlobalStore(spec, source, topic, ks, vs, name, [state, ks, vs]() -> std::unique_ptr<detail::ProcessorNode> {
             return std::make_unique<detail::Dependent<detail::TableSourceNode, K>>(state, ks, vs);
         });
-        b_->topology->mutableNode(source)->timestamp_extractor = consumed.timestampExtractor();
+        b_->builder<K>().mutableNode(source)->timestamp_extractor = consumed.timestampExtractor();
         return GlobalKTable<K, V>(store, materialized.storeName().has_value());
     }
     template <class K, class V>
@@ -15477,7 +15494,7 @@ public:
     // Adds a store for Processor API operators (connect it by naming it in process()).
     template <class D = void>
     StreamsBuilder& addStateStore(const StoreBuilder& store) {
-        b_->topology->addStateStore(store.spec(), {});
+        b_->builder<D>().addStateStore(store.spec(), {});
         return *this;
     }
 
@@ -15485,7 +15502,7 @@ public:
     // are compiled when used.)
     template <class D = void>
     Topology build() {
-        b_->topology->validateCopartition();
+        b_->builder<D>().validateCopartition();
         return Topology(b_->topology);
     }
     template <class D = void>
@@ -15497,8 +15514,8 @@ private:
         const std::string name = b_->nameOr(consumed.name(), "KSTREAM-SOURCE-");
         auto ks = detail::serdeFor<K>(consumed.keySerde().erased(), "key");
         auto vs = detail::serdeFor<V>(consumed.valueSerde().erased(), "value");
-        b_->topology->addSource(name, topics, ks, vs, std::move(pattern));
-        b_->topology->mutableNode(name)->timestamp_extractor = consumed.timestampExtractor();
+        b_->builder<K>().addSource(name, topics, ks, vs, std::move(pattern));
+        b_->builder<K>().mutableNode(name)->timestamp_extractor = consumed.timestampExtractor();
         return KStream<K, V>(b_, name, ks, vs, false);
     }
 
@@ -15728,6 +15745,7 @@ template <class D>
 class TopologyTestDriverImpl : private detail::TaskHost {
     using StreamTask = detail::StreamTaskImpl<D>;
     using AbstractConfig = detail::AbstractConfigImpl<D>;
+    using InternalTopologyBuilder = detail::InternalTopologyBuilderImpl<D>;
     // Plain types named through D too: containers of them are then built only with this class.
     using StateStore = Dependent<kstream_sim::StateStore, D>;
     using TimestampExtractor = Dependent<kstream_sim::TimestampExtractor, D>;
@@ -16053,7 +16071,7 @@ private:
         std::vector<std::vector<std::string>> sources(subtopologies.size()), pattern_sources(subtopologies.size());
         for (size_t s = 0; s < subtopologies.size(); ++s) {
             for (const auto& name : subtopologies[s]) {
-                const detail::NodeDef* def = topology_->node(name);
+                const auto* def = topology_->node(name);
                 if (def->kind == detail::NodeDef::Kind::Source && !def->pattern)
                     for (const auto& t : def->topics) sources[s].push_back(decorate(t));
                 if (def->kind == detail::NodeDef::Kind::Source && def->pattern)  // counts only; bound when first used
@@ -16269,7 +16287,7 @@ private:
         std::vector<StreamTask*> tasks_;
     };
 
-    std::shared_ptr<const detail::InternalTopologyBuilder> topology_;
+    std::shared_ptr<const InternalTopologyBuilder> topology_;
     Properties props_;
     AbstractConfig config_;
     std::string application_id_;

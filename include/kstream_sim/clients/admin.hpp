@@ -164,6 +164,8 @@ KafkaFuture<std::map<Key, Value>> allValues(Scheduler& scheduler, const std::map
 
 template <class Key, class Value>
 class KeyedResult {
+    using Scheduler = detail::Dependent<kstream_sim::Scheduler, Key>;  // built only with a result that is used
+
 public:
     KeyedResult(Scheduler& scheduler, std::map<Key, KafkaFuture<Value>> values) : scheduler_(&scheduler), values_(std::move(values)) {}
     const std::map<Key, KafkaFuture<Value>>& values() const noexcept { return values_; }

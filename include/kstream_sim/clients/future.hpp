@@ -40,12 +40,13 @@ struct FutureState : FutureValue<T> {
     }
 };
 
-// Runs the scheduler until `done` holds; a blocking call with nothing left to wait for is a deadlock.
-template <class Done>
-void blockUntil(Scheduler& scheduler, Done&& done, const char* what, int64_t timeout_ms = Scheduler::kForever) {
-    const int64_t deadline = timeout_ms == Scheduler::kForever ? Scheduler::kForever : scheduler.nowMs() + timeout_ms;
+// Runs the scheduler until `done` holds; a blocking call with nothing left to wait for is a deadlock. (The
+// scheduler's type is a parameter so that the scheduler class is built only in programs that block.)
+template <class Sched, class Done>
+void blockUntil(Sched& scheduler, Done&& done, const char* what, int64_t timeout_ms = Sched::kForever) {
+    const int64_t deadline = timeout_ms == Sched::kForever ? Sched::kForever : scheduler.nowMs() + timeout_ms;
     if (scheduler.runUntil(deadline, done)) return;
-    if (deadline == Scheduler::kForever)
+    if (deadline == Sched::kForever)
         throw IllegalStateException(std::string(what) +
                                     " would block forever: nothing is scheduled that could complete it (virtual time " +
                                     std::to_string(scheduler.nowMs()) + " ms)");
@@ -56,6 +57,8 @@ void blockUntil(Scheduler& scheduler, Done&& done, const char* what, int64_t tim
 
 template <class T>
 class KafkaFuture {
+    using Scheduler = detail::Dependent<kstream_sim::Scheduler, T>;  // built only with a future that is used
+
 public:
     KafkaFuture() = default;
     explicit KafkaFuture(Scheduler& scheduler) : scheduler_(&scheduler), state_(std::make_shared<detail::FutureState<T>>()) {}

@@ -102,7 +102,7 @@ public:
     bool isDone() const noexcept { return batch_ && batch_->done; }
     // (get() is a template only so that the blocking wait is compiled when a program uses it.)
     template <class D = void>
-    RecordMetadata get() const { return getFor<D>(Scheduler::kForever); }
+    RecordMetadata get() const { return getFor<D>(detail::Dependent<Scheduler, D>::kForever); }
     template <class Rep, class Period>
     RecordMetadata get(std::chrono::duration<Rep, Period> timeout) const {
         return getFor<void>(std::chrono::duration_cast<Millis>(timeout).count());
@@ -1119,6 +1119,7 @@ template <class K, class V>
 class KafkaProducer {
     // The core, named through K so that its class is built only in programs that make a producer.
     using Core = detail::Dependent<detail::ProducerCore, K>;
+    using Scheduler = detail::Dependent<kstream_sim::Scheduler, K>;
     // Likewise the plain types in its signatures, so that vectors and maps of them are built only with it.
     using PartitionInfo = detail::Dependent<kstream_sim::PartitionInfo, K>;
 

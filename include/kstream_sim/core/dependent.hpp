@@ -1,4 +1,4 @@
-// detail::Dependent<T, Dep>: T, named through a type that depends on a template parameter Dep.
+// detail::Dependent<T, Dep...>: T, named through types that depend on template parameters Dep.
 //
 // A template compiles, where it is *defined*, everything its code says about types that do not depend on its
 // parameters: naming `detail::ConsumerCore` in KafkaConsumer<K, V> would build that class (and every member
@@ -9,12 +9,12 @@
 namespace kstream_sim {
 namespace detail {
 
-template <class T, class Dep>
+template <class T, class... Dep>
 struct DependentType {
     using type = T;
 };
-template <class T, class Dep>
-using Dependent = typename DependentType<T, Dep>::type;
+template <class T, class... Dep>
+using Dependent = typename DependentType<T, Dep...>::type;
 
 }  // namespace detail
 }  // namespace kstream_sim

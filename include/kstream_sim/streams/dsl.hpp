@@ -67,6 +67,11 @@ struct BuilderState {
     std::shared_ptr<InternalTopologyBuilder> topology;  // made by StreamsBuilder's constructor
     int32_t index = 0;
 
+    // The topology, named through a type of the calling template (Dep), so that the caller's code builds the
+    // builder's class only when it is used (see "Include cost" in docs/performance.md).
+    template <class Dep>
+    Dependent<InternalTopologyBuilder, Dep>& builder() const { return *topology.get(); }
+
     static std::string pad(int32_t n) {
         char buf[16];
         std::snprintf(buf, sizeof buf, "%010d", n);
@@ -273,7 +278,7 @@ public:
 
     KStream merge(const KStream& other, const Named& named = {}) const {
         const std::string name = b_->nameOr(named, "KSTREAM-MERGE-");
-        b_->topology->addProcessor(
+        b_->builder<K>().addProcessor(
             name, [] { return std::make_unique<detail::Dependent<detail::PassThroughNode, K>>(); },
             {name_, other.name_});
         return KStream(b_, name, nullptr, nullptr, repartition_required_ || other.repartition_required_);
@@ -292,7 +297,7 @@ public:
 
     void to(const std::string& topic, const Produced& produced = {}) const {
         const std::string name = b_->nameOr(produced.name(), "KSTREAM-SINK-");
-        b_->topology->addSink(name, topic, nullptr, sinkKeySerde(produced), sinkValueSerde(produced), produced.partitioner(), {name_});
+        b_->builder<K>().addSink(name, topic, nullptr, sinkKeySerde(produced), sinkValueSerde(produced), produced.partitioner(), {name_});
     }
     // extractor(key, value) -> topic name, or extractor(key, value, RecordContext) as Kafka's TopicNameExtractor.
     template <class F, std::enable_if_t<!std::is_convertible<F, std::string>::value, int> = 0>
@@ -306,7 +311,7 @@ public:
             else
                 return extractor(detail::unbox<K>(r.key), detail::unbox<V>(r.value));
         };
-        b_->topology->addSink(name, std::string(), e, sinkKeySerde(produced), sinkValueSerde(produced), produced.partitioner(), {name_});
+        b_->builder<K>().addSink(name, std::string(), e, sinkKeySerde(produced), sinkValueSerde(produced), produced.partitioner(), {name_});
     }
 
     // Processor API: supplier returns std::unique_ptr<P>, P deriving from Processor<K, V, KOut, VOut>.
@@ -359,7 +364,7 @@ public:
             filter = topic + "-filter";
             source = topic + "-source";
         }
-        auto& t = *b_->topology;
+        auto& t = b_->builder<K>();
         t.addInternalTopic(topic, partitions);
         t.addProcessor(filter, [] { return std::make_unique<detail::Dependent<detail::PassThroughNode, K>>(); }, {name_});
         t.addSink(sink, topic, nullptr, ks, vs, partitioner, {filter});
@@ -379,7 +384,7 @@ private:
 
     template <class Fn>
     void addStateless(const std::string& name, Fn fn) const {
-        b_->topology->addProcessor(name, [fn]() -> std::unique_ptr<detail::ProcessorNode> {
+        b_->builder<K>().addProcessor(name, [fn]() -> std::unique_ptr<detail::ProcessorNode> {
             return std::make_unique<detail::FunctionNode>(fn);
         }, {name_});
     }
@@ -399,8 +404,8 @@ private:
         static_assert(std::is_same<detail::BoxedT<typename P::ValueIn>, detail::BoxedT<V>>::value,
                       "process(): the processor's VIn must be the stream's value type");
         const std::string name = named.name() ? *named.name() : b_->newProcessorName("KSTREAM-PROCESSOR-");  // no burn, as Kafka
-        b_->topology->addProcessor(name, detail::adapterFactory(std::move(supplier)), {name_});
-        for (const auto& s : stores) b_->topology->connectProcessorAndStateStore(name, s);
+        b_->builder<K>().addProcessor(name, detail::adapterFactory(std::move(supplier)), {name_});
+        for (const auto& s : stores) b_->builder<K>().connectProcessorAndStateStore(name, s);
         return KStream<typename P::KeyOut, typename P::ValueOut>(b_, name, nullptr, nullptr, true);
     }
     template <class Supplier>
@@ -409,8 +414,8 @@ private:
         static_assert(std::is_same<detail::BoxedT<typename P::KeyIn>, detail::BoxedT<K>>::value,
                       "processValues(): the processor's KIn must be the stream's key type");
         const std::string name = named.name() ? *named.name() : b_->newProcessorName("KSTREAM-PROCESSVALUES-");  // no burn, as Kafka
-        b_->topology->addProcessor(name, detail::fixedKeyAdapterFactory(std::move(supplier)), {name_});
-        for (const auto& s : stores) b_->topology->connectProcessorAndStateStore(name, s);
+        b_->builder<K>().addProcessor(name, detail::fixedKeyAdapterFactory(std::move(supplier)), {name_});
+        for (const auto& s : stores) b_->builder<K>().connectProcessorAndStateStore(name, s);
         return KStream<K, typename P::ValueOut>(b_, name, key_serde_, nullptr, repartition_required_);
     }
 
@@ -429,7 +434,7 @@ public:
         auto& b = *source_.builderState();
         splitter_ = b.nameOr(named, "KSTREAM-BRANCH-");
         auto spec = spec_;
-        b.topology->addProcessor(splitter_, [spec] { return std::make_unique<detail::Dependent<detail::BranchNode, K>>(spec); }, {source_.nodeName()});
+        b.template builder<K>().addProcessor(splitter_, [spec] { return std::make_unique<detail::Dependent<detail::BranchNode, K>>(spec); }, {source_.nodeName()});
     }
     template <class P>
     BranchedKStream& branch(P predicate, const Branched& branched = {}) {
@@ -451,7 +456,7 @@ private:
         const std::string child = splitter_ + (branched.name() ? *branched.name() : std::to_string(index));
         spec_->children.push_back(child);
         b.newProcessorName(child);  // burns an index, as Kafka does
-        b.topology->addProcessor(child, [] { return std::make_unique<detail::Dependent<detail::PassThroughNode, K>>(); }, {splitter_});
+        b.template builder<K>().addProcessor(child, [] { return std::make_unique<detail::Dependent<detail::PassThroughNode, K>>(); }, {splitter_});
         branches_.emplace(child, KStream<K, V>(source_.builderState(), child, source_.keySerde(), source_.valueSerde(),
                                                source_.repartitionRequired()));
     }
@@ -486,7 +491,7 @@ void materializeTable(BuilderState& b, const std::string& node, TableNodeState& 
     state.materialized = true;
     spec.name = state.store_name;
     spec.timestamped = true;
-    b.topology->addStateStore(spec, {node});
+    b.builder<D>().addStateStore(spec, {node});
 }
 
 template <class D = void>
@@ -548,7 +553,7 @@ public:
     // The table's changes as a stream: the new value of each update (a tombstone's is null).
     KStream<K, V> toStream(const Named& named = {}) const {
         const std::string name = b_->nameOr(named, "KTABLE-TOSTREAM-");
-        b_->topology->addProcessor(name, [] {
+        b_->builder<K>().addProcessor(name, [] {
             return std::make_unique<detail::Dependent<detail::FunctionNode, K>>([](const detail::StreamRecord& r, detail::ProcessorNode& n) {
                 detail::StreamRecord out{r.key.borrowed(), r.value.get<detail::Change>().newValue.borrowed(), r.timestamp, detail::copyHeaders(r.headers)};
                 n.forward(out);
@@ -591,7 +596,7 @@ private:
             spec = detail::storeSpecFrom(*materialized, ks, vs);
         }
         const detail::SerdePtr store_ks = detail::serdeFor<K>(ks, "key"), store_vs = detail::serdeFor<VR>(vs, "value");
-        b_->topology->addProcessor(name, [state, store_ks, store_vs, fn, filter]() -> std::unique_ptr<detail::ProcessorNode> {
+        b_->builder<K>().addProcessor(name, [state, store_ks, store_vs, fn, filter]() -> std::unique_ptr<detail::ProcessorNode> {
             return std::make_unique<detail::Dependent<detail::TableTransformNode, K>>(state, store_ks, store_vs, fn, filter);
         }, {name_});
         if (spec) detail::materializeTable(*b_, name, *state, *spec);
@@ -651,7 +656,7 @@ KTable<K, VR> buildStreamAggregate(const KStream<K, V>& stream, const std::optio
         const SerdePtr rvs = serdeFor<V>(grouped_value_serde ? grouped_value_serde : stream.valueSerde(), "value");
         parent = stream.createRepartitionedSource(grouped_name ? *grouped_name : state->store_name, ks, rvs, nullptr);
     }
-    b.topology->addProcessor(name, [state, ks, vs, fns]() -> std::unique_ptr<ProcessorNode> {
+    b.template builder<K>().addProcessor(name, [state, ks, vs, fns]() -> std::unique_ptr<ProcessorNode> {
         return std::make_unique<Dependent<StreamAggregateNode, K>>(state, ks, vs, fns);
     }, {parent});
     materializeTable(b, name, *state, storeSpecFrom(materialized, ks, vs));
@@ -799,24 +804,24 @@ private:
                                   ? in.create_repartition(in.repartition_name ? *in.repartition_name : state->store_name, in.key_serde)
                                   : in.node);
             // As Kafka: the grouped streams' own source nodes, also for an input that is repartitioned.
-            for (const auto& source : b.topology->sourceNodesOf(in.node)) copartitioned.push_back(source);
+            for (const auto& source : b.builder<K>().sourceNodesOf(in.node)) copartitioned.push_back(source);
         }
-        b.topology->copartitionSources(copartitioned);
+        b.builder<K>().copartitionSources(copartitioned);
         std::vector<std::string> aggregates;
         for (size_t i = 0; i < inputs_.size(); ++i) {
             const std::string name = b.suffixedNameOr(named.name(), "-cogroup-agg-" + std::to_string(i), "COGROUPKSTREAM-AGGREGATE-");
             detail::StreamAggregateNode::Fns fns;
             fns.initializer = initializer;
             fns.aggregator = inputs_[i].aggregator;
-            b.topology->addProcessor(name, [state, ks, vs, fns]() -> std::unique_ptr<detail::ProcessorNode> {
+            b.builder<K>().addProcessor(name, [state, ks, vs, fns]() -> std::unique_ptr<detail::ProcessorNode> {
                 return std::make_unique<detail::Dependent<detail::StreamAggregateNode, K>>(state, ks, vs, fns);
             }, {parents[i]});
             if (i == 0) detail::materializeTable(b, name, *state, detail::storeSpecFrom(materialized, ks, vs));
-            else b.topology->connectProcessorAndStateStore(name, state->store_name);
+            else b.builder<K>().connectProcessorAndStateStore(name, state->store_name);
             aggregates.push_back(name);
         }
         const std::string merge = b.suffixedNameOr(named.name(), "-cogroup-merge", "COGROUPKSTREAM-MERGE-");
-        b.topology->addProcessor(merge, [] { return std::make_unique<detail::Dependent<detail::PassThroughNode, K>>(); }, aggregates);
+        b.builder<K>().addProcessor(merge, [] { return std::make_unique<detail::Dependent<detail::PassThroughNode, K>>(); }, aggregates);
         detail::TableInfo info{state, [state](bool) { state->send_old_values = true; return true; }};
         KTable<K, VOut> table(b_, merge, ks, vs, info);
         table.setQueryable(materialized.storeName().has_value());
@@ -858,7 +863,7 @@ KTable<K, V> KStream<K, V>::toTable(const Named& named, const Materialized& mate
     const auto vs = detail::serdeFor<V>(materialized.valueSerde().erased() ? materialized.valueSerde().erased() : value_serde_, "value");
     std::string parent = name_;
     if (repartition_required_) parent = createRepartitionedSource(name, ks, vs, nullptr);
-    b_->topology->addProcessor(name, [state, ks, vs]() -> std::unique_ptr<detail::ProcessorNode> {
+    b_->builder<K>().addProcessor(name, [state, ks, vs]() -> std::unique_ptr<detail::ProcessorNode> {
         return std::make_unique<detail::Dependent<detail::TableSourceNode, K>>(state, ks, vs);
     }, {parent});
     const detail::StoreSpec spec = detail::storeSpecFrom(materialized, ks, vs);
@@ -943,7 +948,7 @@ private:
         const auto ks = detail::serdeFor<K>(materialized.keySerde().erased() ? materialized.keySerde().erased() : key_serde_, "key");
         const auto vs = detail::serdeFor<VR>(materialized.valueSerde().erased() ? materialized.valueSerde().erased() : default_agg_serde, "value");
         const auto changed = std::make_shared<detail::Dependent<detail::ChangedSerde, K>>(detail::serdeFor<V>(value_serde_, "value"));
-        auto& t = *b_->topology;
+        auto& t = b_->builder<K>();
         t.addInternalTopic(topic);
         t.addSink(sink, topic, nullptr, ks, changed, nullptr, {select_});
         t.addSource(source, {topic}, ks, changed);
@@ -978,7 +983,7 @@ auto KTable<K, V>::groupBy(F selector, const Grouped& grouped) const {
     auto equals = [](const detail::Box& a, const detail::Box& b) {
         return a.get<detail::BoxedT<KR>>() == b.get<detail::BoxedT<KR>>();
     };
-    b_->topology->addProcessor(name, [mapper, equals]() -> std::unique_ptr<detail::ProcessorNode> {
+    b_->builder<K>().addProcessor(name, [mapper, equals]() -> std::unique_ptr<detail::ProcessorNode> {
         return std::make_unique<detail::Dependent<detail::TableRepartitionMapNode, K>>(mapper, equals);
     }, {name_});
     auto ks = grouped.keySerde().erased() ? detail::serdeFor<KR>(grouped.keySerde().erased(), "key") : detail::erasedSerde<KR>();
@@ -1026,9 +1031,9 @@ public:
         const std::string name = b_->nameOr(consumed.name(), "KTABLE-SOURCE-");
         auto ks = detail::serdeFor<K>(materialized.keySerde().erased() ? materialized.keySerde().erased() : consumed.keySerde().erased(), "key");
         auto vs = detail::serdeFor<V>(materialized.valueSerde().erased() ? materialized.valueSerde().erased() : consumed.valueSerde().erased(), "value");
-        b_->topology->addSource(source, {topic}, ks, vs);
-        b_->topology->mutableNode(source)->timestamp_extractor = consumed.timestampExtractor();
-        b_->topology->addProcessor(name, [state, ks, vs]() -> std::unique_ptr<detail::ProcessorNode> {
+        b_->builder<K>().addSource(source, {topic}, ks, vs);
+        b_->builder<K>().mutableNode(source)->timestamp_extractor = consumed.timestampExtractor();
+        b_->builder<K>().addProcessor(name, [state, ks, vs]() -> std::unique_ptr<detail::ProcessorNode> {
             return std::make_unique<detail::Dependent<detail::TableSourceNode, K>>(state, ks, vs);
         }, {source});
         const detail::StoreSpec spec = detail::storeSpecFrom(materialized, ks, vs);
@@ -1062,10 +1067,10 @@ public:
         auto state = std::make_shared<detail::Dependent<detail::TableNodeState, K>>();
         state->store_name = store;
         state->materialized = true;
-        b_->topology->addGlobalStore(spec, source, topic, ks, vs, name, [state, ks, vs]() -> std::unique_ptr<detail::ProcessorNode> {
+        b_->builder<K>().addGlobalStore(spec, source, topic, ks, vs, name, [state, ks, vs]() -> std::unique_ptr<detail::ProcessorNode> {
             return std::make_unique<detail::Dependent<detail::TableSourceNode, K>>(state, ks, vs);
         });
-        b_->topology->mutableNode(source)->timestamp_extractor = consumed.timestampExtractor();
+        b_->builder<K>().mutableNode(source)->timestamp_extractor = consumed.timestampExtractor();
         return GlobalKTable<K, V>(store, materialized.storeName().has_value());
     }
     template <class K, class V>
@@ -1076,7 +1081,7 @@ public:
     // Adds a store for Processor API operators (connect it by naming it in process()).
     template <class D = void>
     StreamsBuilder& addStateStore(const StoreBuilder& store) {
-        b_->topology->addStateStore(store.spec(), {});
+        b_->builder<D>().addStateStore(store.spec(), {});
         return *this;
     }
 
@@ -1084,7 +1089,7 @@ public:
     // are compiled when used.)
     template <class D = void>
     Topology build() {
-        b_->topology->validateCopartition();
+        b_->builder<D>().validateCopartition();
         return Topology(b_->topology);
     }
     template <class D = void>
@@ -1096,8 +1101,8 @@ private:
         const std::string name = b_->nameOr(consumed.name(), "KSTREAM-SOURCE-");
         auto ks = detail::serdeFor<K>(consumed.keySerde().erased(), "key");
         auto vs = detail::serdeFor<V>(consumed.valueSerde().erased(), "value");
-        b_->topology->addSource(name, topics, ks, vs, std::move(pattern));
-        b_->topology->mutableNode(name)->timestamp_extractor = consumed.timestampExtractor();
+        b_->builder<K>().addSource(name, topics, ks, vs, std::move(pattern));
+        b_->builder<K>().mutableNode(name)->timestamp_extractor = consumed.timestampExtractor();
         return KStream<K, V>(b_, name, ks, vs, false);
     }
 

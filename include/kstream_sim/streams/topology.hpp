@@ -34,57 +34,57 @@ public:
 
     template <class... Topics>
     Topology& addSource(const std::string& name, const std::string& topic, const Topics&... topics) {
-        builder_->addSource(name, {topic, std::string(topics)...}, nullptr, nullptr);
+        builder<Topics...>().addSource(name, {topic, std::string(topics)...}, nullptr, nullptr);
         return *this;
     }
     template <class... Topics>
     Topology& addSource(const std::string& name, const AnySerde& key_serde, const AnySerde& value_serde, const std::string& topic,
                         const Topics&... topics) {
-        builder_->addSource(name, {topic, std::string(topics)...}, key_serde.erased(), value_serde.erased());
+        builder<Topics...>().addSource(name, {topic, std::string(topics)...}, key_serde.erased(), value_serde.erased());
         return *this;
     }
 
     // A source of every topic whose whole name matches the pattern.
     template <class D = void>
     Topology& addSource(const std::string& name, const detail::PatternImpl<D>& pattern) {
-        builder_->addSource(name, {}, nullptr, nullptr, std::make_shared<const detail::PatternImpl<D>>(pattern));
+        builder<D>().addSource(name, {}, nullptr, nullptr, std::make_shared<const detail::PatternImpl<D>>(pattern));
         return *this;
     }
     template <class D = void>
     Topology& addSource(const std::string& name, const AnySerde& key_serde, const AnySerde& value_serde, const detail::PatternImpl<D>& pattern) {
-        builder_->addSource(name, {}, key_serde.erased(), value_serde.erased(), std::make_shared<const detail::PatternImpl<D>>(pattern));
+        builder<D>().addSource(name, {}, key_serde.erased(), value_serde.erased(), std::make_shared<const detail::PatternImpl<D>>(pattern));
         return *this;
     }
 
     // supplier: a callable returning std::unique_ptr<P> for a P deriving from Processor<KIn, VIn, KOut, VOut>.
     template <class Supplier, class... Parents>
     Topology& addProcessor(const std::string& name, Supplier supplier, const std::string& parent, const Parents&... parents) {
-        builder_->addProcessor(name, detail::adapterFactory(std::move(supplier)), {parent, std::string(parents)...});
+        builder<Supplier>().addProcessor(name, detail::adapterFactory(std::move(supplier)), {parent, std::string(parents)...});
         return *this;
     }
 
     template <class... Parents>
     Topology& addSink(const std::string& name, const std::string& topic, const std::string& parent, const Parents&... parents) {
-        builder_->addSink(name, topic, nullptr, nullptr, nullptr, nullptr, {parent, std::string(parents)...});
+        builder<Parents...>().addSink(name, topic, nullptr, nullptr, nullptr, nullptr, {parent, std::string(parents)...});
         return *this;
     }
     template <class... Parents>
     Topology& addSink(const std::string& name, const std::string& topic, const AnySerde& key_serde, const AnySerde& value_serde,
                       const std::string& parent, const Parents&... parents) {
-        builder_->addSink(name, topic, nullptr, key_serde.erased(), value_serde.erased(), nullptr,
+        builder<Parents...>().addSink(name, topic, nullptr, key_serde.erased(), value_serde.erased(), nullptr,
                           {parent, std::string(parents)...});
         return *this;
     }
 
     template <class... Processors>
     Topology& addStateStore(const StoreBuilder& store, const Processors&... processors) {
-        builder_->addStateStore(store.spec(), {std::string(processors)...});
+        builder<Processors...>().addStateStore(store.spec(), {std::string(processors)...});
         return *this;
     }
     template <class... Stores>
     Topology& connectProcessorAndStateStores(const std::string& processor, const Stores&... stores) {
         if (sizeof...(Stores) == 0) throw TopologyException("Must provide at least one state store name.");
-        for (const std::string& s : {std::string(stores)...}) builder_->connectProcessorAndStateStore(processor, s);
+        for (const std::string& s : {std::string(stores)...}) builder<Stores...>().connectProcessorAndStateStore(processor, s);
         return *this;
     }
 
@@ -93,17 +93,22 @@ public:
     Topology& addGlobalStore(const StoreBuilder& store, const std::string& source_name, const AnySerde& key_serde,
                              const AnySerde& value_serde, const std::string& topic, const std::string& processor_name,
                              Supplier supplier) {
-        builder_->addGlobalStore(store.spec(), source_name, topic, key_serde.erased(), value_serde.erased(), processor_name,
+        builder<Supplier>().addGlobalStore(store.spec(), source_name, topic, key_serde.erased(), value_serde.erased(), processor_name,
                                  detail::adapterFactory(std::move(supplier)));
         return *this;
     }
 
     template <class D = void>
-    TopologyDescription describe() const { return builder_->describe(); }
+    TopologyDescription describe() const { return builder<D>().describe(); }
 
     const std::shared_ptr<detail::InternalTopologyBuilder>& internalBuilder() const noexcept { return builder_; }
 
 private:
+    // The builder, named through the calling member template's parameters (Dep...), so that its class is built
+    // only in programs that call them.
+    template <class... Dep>
+    detail::Dependent<detail::InternalTopologyBuilder, Dep...>& builder() const { return *builder_.get(); }
+
     std::shared_ptr<detail::InternalTopologyBuilder> builder_;
 };
 

@@ -346,6 +346,7 @@ using InternalTopologyBuilder = InternalTopologyBuilderImpl<>;
 template <class D>
 class InternalTopologyBuilderImpl {
     using JavaTreeSet = JavaTreeSetImpl<D>;
+    using Pattern = PatternImpl<D>;
     // Plain types named through D too: containers of them are then built only with this class.
     using ErasedTopicNameExtractor = Dependent<detail::ErasedTopicNameExtractor, D>;
     using NodeDef = Dependent<detail::NodeDef, D>;

@@ -118,6 +118,7 @@ template <class D>
 class TopologyTestDriverImpl : private detail::TaskHost {
     using StreamTask = detail::StreamTaskImpl<D>;
     using AbstractConfig = detail::AbstractConfigImpl<D>;
+    using InternalTopologyBuilder = detail::InternalTopologyBuilderImpl<D>;
     // Plain types named through D too: containers of them are then built only with this class.
     using StateStore = Dependent<kstream_sim::StateStore, D>;
     using TimestampExtractor = Dependent<kstream_sim::TimestampExtractor, D>;
@@ -443,7 +444,7 @@ private:
         std::vector<std::vector<std::string>> sources(subtopologies.size()), pattern_sources(subtopologies.size());
         for (size_t s = 0; s < subtopologies.size(); ++s) {
             for (const auto& name : subtopologies[s]) {
-                const detail::NodeDef* def = topology_->node(name);
+                const auto* def = topology_->node(name);
                 if (def->kind == detail::NodeDef::Kind::Source && !def->pattern)
                     for (const auto& t : def->topics) sources[s].push_back(decorate(t));
                 if (def->kind == detail::NodeDef::Kind::Source && def->pattern)  // counts only; bound when first used
@@ -659,7 +660,7 @@ private:
         std::vector<StreamTask*> tasks_;
     };
 
-    std::shared_ptr<const detail::InternalTopologyBuilder> topology_;
+    std::shared_ptr<const InternalTopologyBuilder> topology_;
     Properties props_;
     AbstractConfig config_;
     std::string application_id_;
