@@ -22,28 +22,42 @@
 
 namespace kstream_sim {
 
-class NewTopic {
+// The value types below whose members are std::optional or containers are class templates behind their names,
+// `using NewTopic = detail::NewTopicImpl<>;`, so that those member types are built only in programs that use
+// them (docs/performance.md, "Include cost"); compiler messages say detail::NewTopicImpl<> for NewTopic.
+namespace detail {
+
+template <class D = void>
+class NewTopicImpl {
+    using Int16 = Dependent<int16_t, D>;
+    using Int32 = Dependent<int32_t, D>;
+    using Configs = Dependent<std::map<std::string, std::string>, D>;
+
 public:
     // Unset partitions or replication factor take the broker's defaults (num.partitions, default.replication.factor).
-    explicit NewTopic(std::string name, std::optional<int32_t> partitions = std::nullopt,
-                      std::optional<int16_t> replication_factor = std::nullopt)
+    explicit NewTopicImpl(std::string name, std::optional<Int32> partitions = std::nullopt,
+                          std::optional<Int16> replication_factor = std::nullopt)
         : name_(std::move(name)), partitions_(partitions), replication_factor_(replication_factor) {}
 
-    NewTopic& configs(std::map<std::string, std::string> configs) {
+    NewTopicImpl& configs(Configs configs) {
         configs_ = std::move(configs);
         return *this;
     }
     const std::string& name() const noexcept { return name_; }
-    std::optional<int32_t> numPartitions() const noexcept { return partitions_; }
-    std::optional<int16_t> replicationFactor() const noexcept { return replication_factor_; }
-    const std::map<std::string, std::string>& configs() const noexcept { return configs_; }
+    std::optional<Int32> numPartitions() const noexcept { return partitions_; }
+    std::optional<Int16> replicationFactor() const noexcept { return replication_factor_; }
+    const Configs& configs() const noexcept { return configs_; }
 
 private:
     std::string name_;
-    std::optional<int32_t> partitions_;
-    std::optional<int16_t> replication_factor_;
-    std::map<std::string, std::string> configs_;
+    std::optional<Int32> partitions_;
+    std::optional<Int16> replication_factor_;
+    Configs configs_;
 };
+
+}  // namespace detail
+
+using NewTopic = detail::NewTopicImpl<>;
 
 class Node {
 public:
@@ -59,9 +73,14 @@ private:
     int32_t id_ = -1;
 };
 
-class TopicPartitionInfo {
+namespace detail {
+
+template <class D = void>
+class TopicPartitionInfoImpl {
+    using Node = Dependent<kstream_sim::Node, D>;
+
 public:
-    TopicPartitionInfo(int32_t partition, std::optional<Node> leader, std::vector<Node> replicas, std::vector<Node> isr)
+    TopicPartitionInfoImpl(int32_t partition, std::optional<Node> leader, std::vector<Node> replicas, std::vector<Node> isr)
         : partition_(partition), leader_(leader), replicas_(std::move(replicas)), isr_(std::move(isr)) {}
     int32_t partition() const noexcept { return partition_; }
     // Java returns null when the partition has no leader.
@@ -76,9 +95,12 @@ private:
     std::vector<Node> replicas_, isr_;
 };
 
-class TopicDescription {
+template <class D = void>
+class TopicDescriptionImpl {
+    using TopicPartitionInfo = TopicPartitionInfoImpl<D>;
+
 public:
-    TopicDescription(std::string name, bool internal, std::vector<TopicPartitionInfo> partitions, std::string topic_id)
+    TopicDescriptionImpl(std::string name, bool internal, std::vector<TopicPartitionInfo> partitions, std::string topic_id)
         : name_(std::move(name)), internal_(internal), partitions_(std::move(partitions)), topic_id_(std::move(topic_id)) {}
     const std::string& name() const noexcept { return name_; }
     bool isInternal() const noexcept { return internal_; }
@@ -91,6 +113,11 @@ private:
     std::vector<TopicPartitionInfo> partitions_;
     std::string topic_id_;
 };
+
+}  // namespace detail
+
+using TopicPartitionInfo = detail::TopicPartitionInfoImpl<>;
+using TopicDescription = detail::TopicDescriptionImpl<>;
 
 class NewPartitions {
 public:
@@ -304,9 +331,14 @@ private:
 
 // ---- consumer groups ----
 
-class ConsumerGroupListing {
+namespace detail {
+
+template <class D = void>
+class ConsumerGroupListingImpl {
+    using GroupState = Dependent<kstream_sim::GroupState, D>;
+
 public:
-    ConsumerGroupListing(std::string group_id, bool simple, std::optional<GroupState> state)
+    ConsumerGroupListingImpl(std::string group_id, bool simple, std::optional<GroupState> state)
         : group_id_(std::move(group_id)), simple_(simple), state_(state) {}
     const std::string& groupId() const noexcept { return group_id_; }
     // True for a group that only stores offsets (no member ever used the group protocol).
@@ -319,38 +351,48 @@ private:
     std::optional<GroupState> state_;
 };
 
-class MemberAssignment {
+template <class D = void>
+class MemberAssignmentImpl {
+    using TopicPartition = Dependent<kstream_sim::TopicPartition, D>;
+
 public:
-    explicit MemberAssignment(std::set<TopicPartition> partitions) : partitions_(std::move(partitions)) {}
+    explicit MemberAssignmentImpl(std::set<TopicPartition> partitions) : partitions_(std::move(partitions)) {}
     const std::set<TopicPartition>& topicPartitions() const noexcept { return partitions_; }
 
 private:
     std::set<TopicPartition> partitions_;
 };
 
-class MemberDescription {
+template <class D = void>
+class MemberDescriptionImpl {
+    using MemberAssignment = MemberAssignmentImpl<D>;
+    using String = Dependent<std::string, D>;
+
 public:
-    MemberDescription(std::string member_id, std::optional<std::string> instance_id, std::string client_id, std::string host,
-                      MemberAssignment assignment)
+    MemberDescriptionImpl(std::string member_id, std::optional<String> instance_id, std::string client_id, std::string host,
+                          MemberAssignment assignment)
         : member_id_(std::move(member_id)), instance_id_(std::move(instance_id)), client_id_(std::move(client_id)),
           host_(std::move(host)), assignment_(std::move(assignment)) {}
     const std::string& consumerId() const noexcept { return member_id_; }
-    const std::optional<std::string>& groupInstanceId() const noexcept { return instance_id_; }
+    const std::optional<String>& groupInstanceId() const noexcept { return instance_id_; }
     const std::string& clientId() const noexcept { return client_id_; }
     const std::string& host() const noexcept { return host_; }
     const MemberAssignment& assignment() const noexcept { return assignment_; }
 
 private:
     std::string member_id_;
-    std::optional<std::string> instance_id_;
+    std::optional<String> instance_id_;
     std::string client_id_, host_;
     MemberAssignment assignment_;
 };
 
-class ConsumerGroupDescription {
+template <class D = void>
+class ConsumerGroupDescriptionImpl {
+    using MemberDescription = MemberDescriptionImpl<D>;
+
 public:
-    ConsumerGroupDescription(std::string group_id, bool simple, std::vector<MemberDescription> members, std::string assignor,
-                             GroupState state, Node coordinator)
+    ConsumerGroupDescriptionImpl(std::string group_id, bool simple, std::vector<MemberDescription> members, std::string assignor,
+                                 GroupState state, Node coordinator)
         : group_id_(std::move(group_id)), simple_(simple), members_(std::move(members)), assignor_(std::move(assignor)),
           state_(state), coordinator_(coordinator) {}
     const std::string& groupId() const noexcept { return group_id_; }
@@ -370,6 +412,13 @@ private:
     GroupState state_;
     Node coordinator_;
 };
+
+}  // namespace detail
+
+using ConsumerGroupListing = detail::ConsumerGroupListingImpl<>;
+using MemberAssignment = detail::MemberAssignmentImpl<>;
+using MemberDescription = detail::MemberDescriptionImpl<>;
+using ConsumerGroupDescription = detail::ConsumerGroupDescriptionImpl<>;
 
 namespace detail {
 

@@ -155,6 +155,7 @@ class ProducerCoreImpl {
     using TopicState = Dependent<kstream_sim::TopicState, D>;
     // Likewise the broker id that keys its maps (a std::map<int32_t, ...> member would be built in every program).
     using BrokerId = Dependent<int32_t, D>;
+    using ExceptionPtr = Dependent<std::exception_ptr, D>;
 
 public:
     ProducerCoreImpl(Cluster& cluster, const Properties& props, Partitioner partitioner)
@@ -319,7 +320,7 @@ public:
         if (offsets.empty()) return;
         std::map<TopicPartition, CommittedOffset> commit;
         for (const auto& [tp, o] : offsets) commit[tp] = CommittedOffset{o.offset(), o.leaderEpoch(), o.metadata(), cluster_.nowMs()};
-        auto outcome = std::make_shared<std::optional<std::exception_ptr>>();
+        auto outcome = std::make_shared<std::optional<ExceptionPtr>>();
         const std::string id = *transactional_id_;
         const int64_t pid = producer_id_;
         const int16_t epoch = producer_epoch_;
@@ -704,7 +705,7 @@ private:
 
     void endTransaction(bool commit, int64_t timeout_ms) {
         if (txn_started_) {
-            auto outcome = std::make_shared<std::optional<std::exception_ptr>>();
+            auto outcome = std::make_shared<std::optional<ExceptionPtr>>();
             const std::string id = *transactional_id_;
             const int64_t pid = producer_id_;
             const int16_t epoch = producer_epoch_;
