@@ -3462,6 +3462,7 @@ class ClusterImpl {
     // Likewise the standard types that key its maps (a std::map<int64_t, int64_t> member would be built in
     // every program).
     using BrokerId = Dependent<int32_t, D>;
+    using ReplicationFactor = Dependent<int16_t, D>;
     using LinkId = Dependent<int64_t, D>;
     using ClientCounts = Dependent<std::map<std::string, int>, D>;
     using Connection = Dependent<std::pair<std::string, int32_t>, D>;  // (client.id, broker)
@@ -3715,7 +3716,7 @@ public:
     }
 
     // ---- controller: topic administration (runs at the broker when the request arrives) ----
-    void createTopic(const std::string& name, std::optional<int32_t> partitions, std::optional<int16_t> replication_factor,
+    void createTopic(const std::string& name, std::optional<int32_t> partitions, std::optional<ReplicationFactor> replication_factor,
                      const std::map<std::string, std::string>& configs, bool internal = false) {
         validateTopicName(name);
         if (topicExists(name)) throw TopicExistsException("Topic '" + name + "' already exists.");
@@ -11975,7 +11976,11 @@ StoreBuilder timestampedKeyValueStoreBuilder(const KeyValueBytesStoreSupplier& s
 namespace kstream_sim {
 
 // ---- TopologyDescription: what describe() returns ---------------------------------------------------------------
-class TopologyDescription {
+// A class template only so that it (its vectors, its printing) is compiled when used; the type is
+// TopologyDescription (compiler messages say detail::TopologyDescriptionImpl<>).
+namespace detail {
+template <class D = void>
+class TopologyDescriptionImpl {
 public:
     struct Node {
         enum class Kind { Source, Processor, Sink };
@@ -12054,8 +12059,8 @@ public:
         }
         return s;
     }
-    friend std::ostream& operator<<(std::ostream& out, const TopologyDescription& d) { return out << d.toString(); }
-    friend bool operator==(const TopologyDescription& a, const std::string& b) { return a.toString() == b; }
+    friend std::ostream& operator<<(std::ostream& out, const TopologyDescriptionImpl& d) { return out << d.toString(); }
+    friend bool operator==(const TopologyDescriptionImpl& a, const std::string& b) { return a.toString() == b; }
 
     std::vector<Subtopology>& mutableSubtopologies() noexcept { return subtopologies_; }
     std::vector<GlobalStore>& mutableGlobalStores() noexcept { return global_stores_; }
@@ -12064,6 +12069,9 @@ private:
     std::vector<Subtopology> subtopologies_;
     std::vector<GlobalStore> global_stores_;
 };
+}  // namespace detail
+
+using TopologyDescription = detail::TopologyDescriptionImpl<>;
 
 namespace detail {
 
@@ -12285,6 +12293,7 @@ using InternalTopologyBuilder = InternalTopologyBuilderImpl<>;
 template <class D>
 class InternalTopologyBuilderImpl {
     using JavaTreeSet = JavaTreeSetImpl<D>;
+    using TopologyDescription = TopologyDescriptionImpl<D>;
     using Pattern = PatternImpl<D>;
     // Plain types named through D too: containers of them are then built only with this class.
     using ErasedTopicNameExtractor = Dependent<detail::ErasedTopicNameExtractor, D>;
@@ -12640,8 +12649,8 @@ private:
         nodes_.push_back(std::move(n));
     }
 
-    TopologyDescription::Node describeNode(const NodeDef& n) const {
-        TopologyDescription::Node d;
+    typename TopologyDescription::Node describeNode(const NodeDef& n) const {
+        typename TopologyDescription::Node d;
         d.name = n.name;
         switch (n.kind) {
             case NodeDef::Kind::Source:
@@ -12664,7 +12673,7 @@ private:
 
     // Replays Kafka's describeSubtopology: edges added in HashMap order of the node names, sizes updated as
     // edges arrive, successor/predecessor TreeSets ordered by the sizes at insertion time.
-    TopologyDescription::Subtopology describeSubtopology(const std::vector<std::string>& group, int id) const {
+    typename TopologyDescription::Subtopology describeSubtopology(const std::vector<std::string>& group, int id) const {
         std::vector<std::string> names;
         for (size_t i : javaHashOrder(group)) names.push_back(group[i]);
         std::map<std::string, int> idx;
@@ -12693,18 +12702,18 @@ private:
         std::vector<int> order(count);
         for (size_t i = 0; i < count; ++i) order[i] = static_cast<int>(i);
         std::sort(order.begin(), order.end(), [&](int a, int b) { return compare(a, b) < 0; });
-        TopologyDescription::Subtopology sub;
+        typename TopologyDescription::Subtopology sub;
         sub.id = id;
         for (int i : order) {
-            TopologyDescription::Node d = describeNode(*node(names[i]));
+            typename TopologyDescription::Node d = describeNode(*node(names[i]));
             for (int p : preds[i].inOrder()) d.predecessors.push_back(names[p]);
             for (int s : succs[i].inOrder()) d.successors.push_back(names[s]);
             sub.nodes.push_back(std::move(d));
         }
         return sub;
     }
-    TopologyDescription::GlobalStore describeGlobal(const std::vector<std::string>& group, int id) const {
-        TopologyDescription::GlobalStore g;
+    typename TopologyDescription::GlobalStore describeGlobal(const std::vector<std::string>& group, int id) const {
+        typename TopologyDescription::GlobalStore g;
         g.id = id;
         for (const auto& name : group) {
             const NodeDef* n = node(name);
@@ -13785,7 +13794,7 @@ public:
     }
 
     template <class D = void>
-    TopologyDescription describe() const { return builder<D>().describe(); }
+    detail::TopologyDescriptionImpl<D> describe() const { return builder<D>().describe(); }  // a TopologyDescription
 
     const std::shared_ptr<detail::InternalTopologyBuilder>& internalBuilder() const noexcept { return builder_; }
 
@@ -16004,7 +16013,7 @@ public:
         std::deque<Block> blocks_;  // the front one is read from read_, the back one written
         size_t read_ = 0;
         size_t count_ = 0;
-        std::deque<Headers> headers_;  // of the records that have any, oldest first
+        std::deque<Dependent<Headers, D>> headers_;  // of the records that have any, oldest first (through D: built only with the driver)
         std::unique_ptr<uint8_t[]> spare_;  // a read block's memory, for the next block
         size_t spare_capacity_ = 0;
         Headers no_headers_;
@@ -16639,10 +16648,11 @@ inline std::string mermaidLabel(const std::string& s) {
     return out;
 }
 
-inline std::string nodeKindLabel(const TopologyDescription::Node& n) {
+template <class Node>
+std::string nodeKindLabel(const Node& n) {
     switch (n.kind) {
-        case TopologyDescription::Node::Kind::Source: return "Source";
-        case TopologyDescription::Node::Kind::Sink: return "Sink";
+        case Node::Kind::Source: return "Source";
+        case Node::Kind::Sink: return "Sink";
         default: return "Processor";
     }
 }
@@ -16650,13 +16660,16 @@ inline std::string nodeKindLabel(const TopologyDescription::Node& n) {
 }  // namespace detail
 
 // Graphviz DOT for a topology description.
+// (The description's type is a parameter, TopologyDescription = detail::TopologyDescriptionImpl<>, so that it
+// is built only when used.)
 template <class D = void>
-std::string toDot(const TopologyDescription& d) {
+std::string toDot(const detail::TopologyDescriptionImpl<D>& d) {
+    using TopologyDescription = detail::TopologyDescriptionImpl<D>;
     using detail::dotQuote;
     std::string out = "digraph topology {\n  rankdir=LR;\n  node [fontname=\"Helvetica\", fontsize=10];\n";
     std::set<std::string> topics, stores;
     std::string edges;
-    auto emitNodes = [&](const std::string& cluster, const std::string& label, const std::vector<TopologyDescription::Node>& nodes) {
+    auto emitNodes = [&](const std::string& cluster, const std::string& label, const std::vector<typename TopologyDescription::Node>& nodes) {
         out += "  subgraph " + dotQuote(cluster) + " {\n    label=" + dotQuote(label) + ";\n    style=rounded;\n";
         for (const auto& n : nodes) {
             out += "    " + dotQuote(n.name) + " [shape=box, label=" + dotQuote(detail::nodeKindLabel(n) + "\\n" + n.name) + "];\n";
@@ -16701,12 +16714,13 @@ std::string toDot(const TopologyDescription& d) {
 
 // A Mermaid flowchart for a topology description.
 template <class D = void>
-std::string toMermaid(const TopologyDescription& d) {
+std::string toMermaid(const detail::TopologyDescriptionImpl<D>& d) {
+    using TopologyDescription = detail::TopologyDescriptionImpl<D>;
     detail::MermaidIds<D> ids;
     std::string out = "flowchart LR\n";
     std::set<std::string> topics, stores;
     std::string edges;
-    auto emitNodes = [&](int id, const std::string& label, const std::vector<TopologyDescription::Node>& nodes) {
+    auto emitNodes = [&](int id, const std::string& label, const std::vector<typename TopologyDescription::Node>& nodes) {
         out += "  subgraph " + ids.id("sub", std::to_string(id)) + "[\"" + label + "\"]\n";
         for (const auto& n : nodes) {
             out += "    " + ids.id("n", n.name) + "[\"" + detail::mermaidLabel(n.name) + "\"]\n";

@@ -204,6 +204,7 @@ class ClusterImpl {
     // Likewise the standard types that key its maps (a std::map<int64_t, int64_t> member would be built in
     // every program).
     using BrokerId = Dependent<int32_t, D>;
+    using ReplicationFactor = Dependent<int16_t, D>;
     using LinkId = Dependent<int64_t, D>;
     using ClientCounts = Dependent<std::map<std::string, int>, D>;
     using Connection = Dependent<std::pair<std::string, int32_t>, D>;  // (client.id, broker)
@@ -457,7 +458,7 @@ public:
     }
 
     // ---- controller: topic administration (runs at the broker when the request arrives) ----
-    void createTopic(const std::string& name, std::optional<int32_t> partitions, std::optional<int16_t> replication_factor,
+    void createTopic(const std::string& name, std::optional<int32_t> partitions, std::optional<ReplicationFactor> replication_factor,
                      const std::map<std::string, std::string>& configs, bool internal = false) {
         validateTopicName(name);
         if (topicExists(name)) throw TopicExistsException("Topic '" + name + "' already exists.");

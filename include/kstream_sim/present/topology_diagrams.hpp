@@ -58,10 +58,11 @@ inline std::string mermaidLabel(const std::string& s) {
     return out;
 }
 
-inline std::string nodeKindLabel(const TopologyDescription::Node& n) {
+template <class Node>
+std::string nodeKindLabel(const Node& n) {
     switch (n.kind) {
-        case TopologyDescription::Node::Kind::Source: return "Source";
-        case TopologyDescription::Node::Kind::Sink: return "Sink";
+        case Node::Kind::Source: return "Source";
+        case Node::Kind::Sink: return "Sink";
         default: return "Processor";
     }
 }
@@ -69,13 +70,16 @@ inline std::string nodeKindLabel(const TopologyDescription::Node& n) {
 }  // namespace detail
 
 // Graphviz DOT for a topology description.
+// (The description's type is a parameter, TopologyDescription = detail::TopologyDescriptionImpl<>, so that it
+// is built only when used.)
 template <class D = void>
-std::string toDot(const TopologyDescription& d) {
+std::string toDot(const detail::TopologyDescriptionImpl<D>& d) {
+    using TopologyDescription = detail::TopologyDescriptionImpl<D>;
     using detail::dotQuote;
     std::string out = "digraph topology {\n  rankdir=LR;\n  node [fontname=\"Helvetica\", fontsize=10];\n";
     std::set<std::string> topics, stores;
     std::string edges;
-    auto emitNodes = [&](const std::string& cluster, const std::string& label, const std::vector<TopologyDescription::Node>& nodes) {
+    auto emitNodes = [&](const std::string& cluster, const std::string& label, const std::vector<typename TopologyDescription::Node>& nodes) {
         out += "  subgraph " + dotQuote(cluster) + " {\n    label=" + dotQuote(label) + ";\n    style=rounded;\n";
         for (const auto& n : nodes) {
             out += "    " + dotQuote(n.name) + " [shape=box, label=" + dotQuote(detail::nodeKindLabel(n) + "\\n" + n.name) + "];\n";
@@ -120,12 +124,13 @@ std::string toDot(const TopologyDescription& d) {
 
 // A Mermaid flowchart for a topology description.
 template <class D = void>
-std::string toMermaid(const TopologyDescription& d) {
+std::string toMermaid(const detail::TopologyDescriptionImpl<D>& d) {
+    using TopologyDescription = detail::TopologyDescriptionImpl<D>;
     detail::MermaidIds<D> ids;
     std::string out = "flowchart LR\n";
     std::set<std::string> topics, stores;
     std::string edges;
-    auto emitNodes = [&](int id, const std::string& label, const std::vector<TopologyDescription::Node>& nodes) {
+    auto emitNodes = [&](int id, const std::string& label, const std::vector<typename TopologyDescription::Node>& nodes) {
         out += "  subgraph " + ids.id("sub", std::to_string(id)) + "[\"" + label + "\"]\n";
         for (const auto& n : nodes) {
             out += "    " + ids.id("n", n.name) + "[\"" + detail::mermaidLabel(n.name) + "\"]\n";

@@ -99,7 +99,7 @@ public:
     }
 
     template <class D = void>
-    TopologyDescription describe() const { return builder<D>().describe(); }
+    detail::TopologyDescriptionImpl<D> describe() const { return builder<D>().describe(); }  // a TopologyDescription
 
     const std::shared_ptr<detail::InternalTopologyBuilder>& internalBuilder() const noexcept { return builder_; }
 

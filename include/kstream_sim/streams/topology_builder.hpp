@@ -36,7 +36,11 @@
 namespace kstream_sim {
 
 // ---- TopologyDescription: what describe() returns ---------------------------------------------------------------
-class TopologyDescription {
+// A class template only so that it (its vectors, its printing) is compiled when used; the type is
+// TopologyDescription (compiler messages say detail::TopologyDescriptionImpl<>).
+namespace detail {
+template <class D = void>
+class TopologyDescriptionImpl {
 public:
     struct Node {
         enum class Kind { Source, Processor, Sink };
@@ -115,8 +119,8 @@ public:
         }
         return s;
     }
-    friend std::ostream& operator<<(std::ostream& out, const TopologyDescription& d) { return out << d.toString(); }
-    friend bool operator==(const TopologyDescription& a, const std::string& b) { return a.toString() == b; }
+    friend std::ostream& operator<<(std::ostream& out, const TopologyDescriptionImpl& d) { return out << d.toString(); }
+    friend bool operator==(const TopologyDescriptionImpl& a, const std::string& b) { return a.toString() == b; }
 
     std::vector<Subtopology>& mutableSubtopologies() noexcept { return subtopologies_; }
     std::vector<GlobalStore>& mutableGlobalStores() noexcept { return global_stores_; }
@@ -125,6 +129,9 @@ private:
     std::vector<Subtopology> subtopologies_;
     std::vector<GlobalStore> global_stores_;
 };
+}  // namespace detail
+
+using TopologyDescription = detail::TopologyDescriptionImpl<>;
 
 namespace detail {
 
@@ -346,6 +353,7 @@ using InternalTopologyBuilder = InternalTopologyBuilderImpl<>;
 template <class D>
 class InternalTopologyBuilderImpl {
     using JavaTreeSet = JavaTreeSetImpl<D>;
+    using TopologyDescription = TopologyDescriptionImpl<D>;
     using Pattern = PatternImpl<D>;
     // Plain types named through D too: containers of them are then built only with this class.
     using ErasedTopicNameExtractor = Dependent<detail::ErasedTopicNameExtractor, D>;
@@ -701,8 +709,8 @@ private:
         nodes_.push_back(std::move(n));
     }
 
-    TopologyDescription::Node describeNode(const NodeDef& n) const {
-        TopologyDescription::Node d;
+    typename TopologyDescription::Node describeNode(const NodeDef& n) const {
+        typename TopologyDescription::Node d;
         d.name = n.name;
         switch (n.kind) {
             case NodeDef::Kind::Source:
@@ -725,7 +733,7 @@ private:
 
     // Replays Kafka's describeSubtopology: edges added in HashMap order of the node names, sizes updated as
     // edges arrive, successor/predecessor TreeSets ordered by the sizes at insertion time.
-    TopologyDescription::Subtopology describeSubtopology(const std::vector<std::string>& group, int id) const {
+    typename TopologyDescription::Subtopology describeSubtopology(const std::vector<std::string>& group, int id) const {
         std::vector<std::string> names;
         for (size_t i : javaHashOrder(group)) names.push_back(group[i]);
         std::map<std::string, int> idx;
@@ -754,18 +762,18 @@ private:
         std::vector<int> order(count);
         for (size_t i = 0; i < count; ++i) order[i] = static_cast<int>(i);
         std::sort(order.begin(), order.end(), [&](int a, int b) { return compare(a, b) < 0; });
-        TopologyDescription::Subtopology sub;
+        typename TopologyDescription::Subtopology sub;
         sub.id = id;
         for (int i : order) {
-            TopologyDescription::Node d = describeNode(*node(names[i]));
+            typename TopologyDescription::Node d = describeNode(*node(names[i]));
             for (int p : preds[i].inOrder()) d.predecessors.push_back(names[p]);
             for (int s : succs[i].inOrder()) d.successors.push_back(names[s]);
             sub.nodes.push_back(std::move(d));
         }
         return sub;
     }
-    TopologyDescription::GlobalStore describeGlobal(const std::vector<std::string>& group, int id) const {
-        TopologyDescription::GlobalStore g;
+    typename TopologyDescription::GlobalStore describeGlobal(const std::vector<std::string>& group, int id) const {
+        typename TopologyDescription::GlobalStore g;
         g.id = id;
         for (const auto& name : group) {
             const NodeDef* n = node(name);

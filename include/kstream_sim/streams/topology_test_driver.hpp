@@ -327,7 +327,7 @@ public:
         std::deque<Block> blocks_;  // the front one is read from read_, the back one written
         size_t read_ = 0;
         size_t count_ = 0;
-        std::deque<Headers> headers_;  // of the records that have any, oldest first
+        std::deque<Dependent<Headers, D>> headers_;  // of the records that have any, oldest first (through D: built only with the driver)
         std::unique_ptr<uint8_t[]> spare_;  // a read block's memory, for the next block
         size_t spare_capacity_ = 0;
         Headers no_headers_;
