@@ -1597,6 +1597,7 @@ private:
 #include <vector>
 
 // #include "../core/bytes.hpp"  (already pasted above: [PART] core/bytes.hpp)
+// #include "../core/dependent.hpp"  (already pasted above: [PART] core/dependent.hpp)
 // #include "../core/errors.hpp"  (already pasted above: [PART] core/errors.hpp)
 
 namespace kstream_sim {
@@ -1635,58 +1636,69 @@ inline const char* toString(TimestampType t) noexcept {
 }
 inline std::ostream& operator<<(std::ostream& out, TimestampType t) { return out << toString(t); }
 
-class Header {
+// A class template only so that it (its std::optional<Bytes>) is compiled when used (see "Include cost" in
+// docs/performance.md); the type is Header.
+namespace detail {
+template <class D = void>
+class HeaderImpl {
+    using Bytes = Dependent<kstream_sim::Bytes, D>;
+
 public:
-    Header(std::string key, std::optional<Bytes> value) : key_(std::move(key)), value_(std::move(value)) {}
-    Header(std::string key, const std::string& value) : key_(std::move(key)), value_(Bytes(value.begin(), value.end())) {}
-    Header(std::string key, const char* value) : Header(std::move(key), std::string(value)) {}
+    HeaderImpl(std::string key, std::optional<Bytes> value) : key_(std::move(key)), value_(std::move(value)) {}
+    HeaderImpl(std::string key, const std::string& value) : key_(std::move(key)), value_(Bytes(value.begin(), value.end())) {}
+    HeaderImpl(std::string key, const char* value) : HeaderImpl(std::move(key), std::string(value)) {}
 
     const std::string& key() const noexcept { return key_; }
     // Java returns null for a null header value; here that is nullopt.
     const std::optional<Bytes>& value() const noexcept { return value_; }
     std::string valueString() const { return value_ ? std::string(value_->begin(), value_->end()) : std::string(); }
 
-    friend bool operator==(const Header& a, const Header& b) { return a.key_ == b.key_ && a.value_ == b.value_; }
+    friend bool operator==(const HeaderImpl& a, const HeaderImpl& b) { return a.key_ == b.key_ && a.value_ == b.value_; }
 
 private:
     std::string key_;
     std::optional<Bytes> value_;
 };
+}  // namespace detail
+
+using Header = detail::HeaderImpl<>;
 
 // Kafka's Headers: an ordered list where a key may repeat; lastHeader() finds the newest.
-// The members that build or copy the list are member templates, called as usual, so that they (and the
-// std::vector<Header> functions they use) compile only in programs that call them (docs/performance.md).
+// The members that build, copy, search or compare the list are member templates, called as usual, naming Header
+// through their parameter, so that they (and the std::vector<Header> and Header functions they use) compile
+// only in programs that call them (docs/performance.md).
 class Headers {
 public:
     Headers() = default;
     template <class D = void>
-    Headers(std::initializer_list<Header> headers) : headers_(headers) {}
+    Headers(std::initializer_list<detail::Dependent<Header, D>> headers) : headers_(headers) {}
 
     template <class D = void>
-    Headers& add(Header header) {
+    Headers& add(detail::Dependent<Header, D> header) {
         headers_.push_back(std::move(header));
         return *this;
     }
     template <class D = void>
-    Headers& add(const std::string& key, const std::string& value) { return add(Header(key, value)); }
+    Headers& add(const std::string& key, const std::string& value) { return add<D>(detail::Dependent<Header, D>(key, value)); }
     template <class D = void>
-    Headers& add(const std::string& key, std::optional<Bytes> value) { return add(Header(key, std::move(value))); }
+    Headers& add(const std::string& key, std::optional<detail::Dependent<Bytes, D>> value) { return add<D>(detail::Dependent<Header, D>(key, std::move(value))); }
     template <class D = void>
     Headers& remove(const std::string& key) {
-        std::vector<Header> kept;
+        std::vector<detail::Dependent<Header, D>> kept;
         for (auto& h : headers_)
             if (h.key() != key) kept.push_back(std::move(h));
         headers_.swap(kept);
         return *this;
     }
-    const Header* lastHeader(const std::string& key) const {
+    template <class D = void>
+    const detail::Dependent<Header, D>* lastHeader(const std::string& key) const {
         for (auto it = headers_.rbegin(); it != headers_.rend(); ++it)
             if (it->key() == key) return &*it;
         return nullptr;
     }
     template <class D = void>
-    std::vector<Header> headers(const std::string& key) const {
-        std::vector<Header> out;
+    std::vector<detail::Dependent<Header, D>> headers(const std::string& key) const {
+        std::vector<detail::Dependent<Header, D>> out;
         for (const auto& h : headers_)
             if (h.key() == key) out.push_back(h);
         return out;
@@ -1697,7 +1709,8 @@ public:
     auto begin() const { return headers_.begin(); }
     auto end() const { return headers_.end(); }
 
-    friend bool operator==(const Headers& a, const Headers& b) { return a.headers_ == b.headers_; }
+    template <class D = void>
+    friend bool operator==(const Headers& a, const detail::Dependent<Headers, D>& b) { return a.headers_ == b.headers_; }
 
 private:
     std::vector<Header> headers_;
@@ -1717,8 +1730,9 @@ inline int varintSize(int64_t value) noexcept {
 }
 
 // Kafka's DefaultRecord.sizeInBytes for the v2 record format (uncompressed).
-inline int recordSizeInBytes(int32_t offset_delta, int64_t timestamp_delta, int32_t key_size, int32_t value_size,
-                             const Headers* headers) noexcept {
+template <class D = void>
+int recordSizeInBytes(int32_t offset_delta, int64_t timestamp_delta, int32_t key_size, int32_t value_size,
+                      const Dependent<Headers, D>* headers) noexcept {
     int body = 1 + varintSize(timestamp_delta) + varintSize(offset_delta);
     body += key_size < 0 ? 1 : varintSize(key_size) + key_size;
     body += value_size < 0 ? 1 : varintSize(value_size) + value_size;
@@ -5872,6 +5886,7 @@ private:
 #include <vector>
 
 // #include "../broker/record.hpp"  (already pasted above: [PART] broker/record.hpp)
+// #include "../core/dependent.hpp"  (already pasted above: [PART] core/dependent.hpp)
 
 namespace kstream_sim {
 
@@ -5932,8 +5947,8 @@ public:
             if (r.topic() == topic) out.push_back(r);
         return out;
     }
-    std::set<TopicPartition> partitions() const {
-        std::set<TopicPartition> out;
+    std::set<detail::Dependent<TopicPartition, K>> partitions() const {  // through K: built only when used
+        std::set<detail::Dependent<TopicPartition, K>> out;
         for (const auto& r : records_) out.emplace(r.topic(), r.partition());
         return out;
     }
@@ -9800,7 +9815,7 @@ private:
             sub.members.push_back(AssignorMember{m.member_id, m.group_instance_id, m.metadata.topics, m.metadata.owned_partitions, m.metadata.generation});
             topics.insert(m.metadata.topics.begin(), m.metadata.topics.end());
         }
-        std::map<std::string, int32_t> counts;
+        PartitionCounts counts;
         for (const auto& t : topics)
             if (cluster_.topicExists(t)) {
                 sub.partitions_per_topic.emplace_back(t, cluster_.topic(t).partitionCount());
@@ -9918,8 +9933,8 @@ private:
         }
         if (assignment_snapshot_ && *assignment_snapshot_ != partitionCounts(assignment_snapshot_topics_, metadata_)) rejoin_needed_ = true;
     }
-    static std::map<std::string, int32_t> partitionCounts(const std::set<std::string>& topics, const std::map<std::string, TopicMetadata>& metadata) {
-        std::map<std::string, int32_t> out;
+    static PartitionCounts partitionCounts(const std::set<std::string>& topics, const std::map<std::string, TopicMetadata>& metadata) {
+        PartitionCounts out;
         for (const auto& t : topics) {
             auto it = metadata.find(t);
             if (it != metadata.end()) out.emplace(t, it->second.partitions);
@@ -12243,7 +12258,9 @@ private:
 
 struct StreamRecord;
 class ProcessorNode;
-class TaskContext;
+template <class D = void>
+class TaskContextImpl;
+using TaskContext = TaskContextImpl<>;  // (stream_task.hpp)
 
 // A topic name chooser for a sink (Kafka's TopicNameExtractor), type-erased.
 struct ErasedTopicNameExtractor {
@@ -12303,6 +12320,8 @@ class InternalTopologyBuilderImpl {
     // Likewise containers of standard types that only this class uses (built in every program otherwise).
     using NameIndex = Dependent<std::map<std::string, size_t>, D>;
     using NameGroups = Dependent<std::vector<std::set<std::string>>, D>;
+    using TopicNames = Dependent<std::map<std::string, std::vector<std::string>>, D>;
+    using TopicFlags = Dependent<std::map<std::string, bool>, D>;
 
 public:
     // Nodes in the order they were added (Kafka's nodeFactories, a LinkedHashMap).
@@ -12506,8 +12525,8 @@ public:
     std::map<std::string, int32_t> repartitionTopicPartitions(External&& external, const std::string& application_id,
                                                               const std::vector<std::string>& known_topics) const {
         std::map<std::string, int32_t> counts = enforced_partitions_;
-        std::map<std::string, std::vector<std::string>> writers_sources;  // topic -> sources of its writers
-        std::map<std::string, bool> written;
+        TopicNames writers_sources;  // topic -> sources of its writers
+        TopicFlags written;
         for (const auto& group : nodeGroups()) {
             std::vector<std::string> sources, sinks;
             for (const auto& name : group) {
@@ -12848,8 +12867,6 @@ public:
     virtual std::shared_ptr<TimestampExtractor> defaultTimestampExtractor() = 0;
 };
 
-class TaskContext;
-
 // A running processor. DSL operators derive from it directly (typed lambdas, no per-record virtual
 // Processor API layer); Processor API processors run inside an adapter (processor_api.hpp).
 class ProcessorNode {
@@ -12886,13 +12903,13 @@ private:
     std::vector<std::string> stores_;
 };
 
-// Per-task context: the current node and record, stream time, stores and punctuation schedules.
-class TaskContext final : public StoreContext {
+// Per-task context: the current node and record, stream time, stores and punctuation schedules. A class
+// template only so that its members (its virtual functions, the containers it holds) are compiled when used
+// (see "Include cost" in docs/performance.md); the type is TaskContext.
+template <class D>
+class TaskContextImpl final : public StoreContext {
 public:
-    // (Member templates here and below only so that they are compiled when used: see "Include cost" in
-    // docs/performance.md.)
-    template <class D = void>
-    TaskContext(TaskId id, TaskHost& host) : id_(id), host_(host) {}
+    TaskContextImpl(TaskId id, TaskHost& host) : id_(id), host_(host) {}
 
     TaskId taskId() const noexcept { return id_; }
     TaskHost& host() const noexcept { return host_; }
@@ -12930,18 +12947,15 @@ public:
     }
 
     // Stores of this task (not global ones).
-    template <class D = void>
     KeyValueBytesStore* localStore(const std::string& name) const {
         auto it = stores_.find(name);
         return it == stores_.end() ? nullptr : it->second.get();
     }
-    template <class D = void>
     const StoreSpec* localStoreSpec(const std::string& name) const {
         auto it = specs_.find(name);
         return it == specs_.end() ? nullptr : it->second;
     }
     // A store the current node may use: a global store, or a store connected to the node.
-    template <class D = void>
     KeyValueBytesStore* storeForCurrentNode(const std::string& name, const StoreSpec** spec) const {
         if (KeyValueBytesStore* g = host_.globalStore(name)) {
             if (spec) *spec = host_.globalStoreSpec(name);
@@ -12963,7 +12977,6 @@ public:
         return localStore(name);
     }
 
-    template <class D = void>
     Cancellable schedule(int64_t interval_ms, PunctuationType type, std::function<void(int64_t)> punctuator) {
         if (interval_ms < 1) throw IllegalArgumentException("The minimum supported scheduling interval is 1 millisecond.");
         Schedule s;
@@ -13005,7 +13018,6 @@ private:
 
     // Kafka's PunctuationQueue.maybePunctuate: every due schedule fires once with the current time; missed
     // intervals are skipped, never replayed.
-    template <class D = void>
     bool punctuate(ScheduleQueue& queue, int64_t now, PunctuationType type) {
         bool punctuated = false;
         while (!queue.empty() && queue.top().time <= now) {
@@ -13024,7 +13036,6 @@ private:
         }
         return punctuated;
     }
-    template <class D = void>
     void runPunctuator(const Schedule& s, int64_t now, PunctuationType /*type*/) {
         // A punctuation's record context: its time, no topic, partition and offset -1, no headers.
         const std::string* saved_topic = topic_;
@@ -14117,8 +14128,13 @@ private:
 namespace kstream_sim {
 namespace detail {
 
+// The nodes are class templates only so that their members are compiled when a program uses them (see "Include
+// cost" in docs/performance.md); the names without Impl are the types, and the DSL makes them through a type
+// that depends on its own parameters (Dependent<TableSourceNode, K>).
+
 // Zig-zag varint, as Kafka's ByteUtils.writeVarint.
-inline void appendVarint(Bytes& out, int32_t value) {
+template <class D = void>
+void appendVarint(Bytes& out, int32_t value) {
     uint32_t v = (static_cast<uint32_t>(value) << 1) ^ static_cast<uint32_t>(value >> 31);
     while ((v & ~0x7fu) != 0) {
         out.push_back(static_cast<uint8_t>((v & 0x7f) | 0x80));
@@ -14126,7 +14142,8 @@ inline void appendVarint(Bytes& out, int32_t value) {
     }
     out.push_back(static_cast<uint8_t>(v));
 }
-inline int32_t readVarint(const uint8_t* data, size_t size, size_t& pos) {
+template <class D = void>
+int32_t readVarint(const uint8_t* data, size_t size, size_t& pos) {
     uint32_t value = 0;
     int shift = 0;
     while (pos < size) {
@@ -14141,9 +14158,10 @@ inline int32_t readVarint(const uint8_t* data, size_t size, size_t& pos) {
 
 // Kafka's ChangedSerializer/ChangedDeserializer: a KTable update (new and old value) on a repartition topic.
 // {old}{0}, {new}{1}, or {varint len(new)}{new}{old}{2}.
-class ChangedSerde final : public ErasedSerde {
+template <class D = void>
+class ChangedSerdeImpl final : public ErasedSerde {
 public:
-    explicit ChangedSerde(SerdePtr inner) : inner_(std::move(inner)) {}
+    explicit ChangedSerdeImpl(SerdePtr inner) : inner_(std::move(inner)) {}
     void serialize(const Box& value, Bytes& out) const override {
         const Change& c = value.get<Change>();
         if (!c.newValue.isNull() && !c.oldValue.isNull()) {
@@ -14193,32 +14211,38 @@ public:
 private:
     SerdePtr inner_;
 };
+using ChangedSerde = ChangedSerdeImpl<>;
 
 // A stateless operator: a function of the record and the node (to forward with).
-class FunctionNode final : public ProcessorNode {
+template <class D = void>
+class FunctionNodeImpl final : public ProcessorNode {
 public:
-    using Fn = std::function<void(const StreamRecord&, ProcessorNode&)>;
-    explicit FunctionNode(Fn fn) : fn_(std::move(fn)) {}
+    using Fn = Dependent<std::function<void(const StreamRecord&, ProcessorNode&)>, D>;
+    explicit FunctionNodeImpl(Fn fn) : fn_(std::move(fn)) {}
     void process(const StreamRecord& r) override { fn_(r, *this); }
 
 private:
     Fn fn_;
 };
+using FunctionNode = FunctionNodeImpl<>;
 
 // Forwards every record unchanged: merge, the repartition filter, branch children, a cogroup's merge.
-class PassThroughNode final : public ProcessorNode {
+template <class D = void>
+class PassThroughNodeImpl final : public ProcessorNode {
 public:
     void process(const StreamRecord& r) override { forward(r); }
 };
+using PassThroughNode = PassThroughNodeImpl<>;
 
 // KStreamBranch: the first matching predicate's child gets the record; else the default child, if any.
-class BranchNode final : public ProcessorNode {
+template <class D = void>
+class BranchNodeImpl final : public ProcessorNode {
 public:
     struct Spec {
         std::vector<std::function<bool(const StreamRecord&)>> predicates;
         std::vector<std::string> children;
     };
-    explicit BranchNode(std::shared_ptr<const Spec> spec) : spec_(std::move(spec)) {}
+    explicit BranchNodeImpl(std::shared_ptr<const Spec> spec) : spec_(std::move(spec)) {}
     void process(const StreamRecord& r) override {
         for (size_t i = 0; i < spec_->predicates.size(); ++i) {
             if (spec_->predicates[i](r)) return forwardTo(r, spec_->children[i]);
@@ -14229,6 +14253,7 @@ public:
 private:
     std::shared_ptr<const Spec> spec_;
 };
+using BranchNode = BranchNodeImpl<>;
 
 // Flags a KTable operator learns after it was added: downstream asked for old values, or for a store.
 struct TableNodeState {
@@ -14238,9 +14263,10 @@ struct TableNodeState {
 };
 
 // A KTable operator's store access and forwarding, shared by source, filter, mapValues and aggregations.
-class TableStoreNode : public ProcessorNode {
+template <class D = void>
+class TableStoreNodeImpl : public ProcessorNode {
 public:
-    TableStoreNode(std::shared_ptr<TableNodeState> state, SerdePtr key_serde, SerdePtr value_serde)
+    TableStoreNodeImpl(std::shared_ptr<TableNodeState> state, SerdePtr key_serde, SerdePtr value_serde)
         : state_(std::move(state)), key_serde_(std::move(key_serde)), value_serde_(std::move(value_serde)) {}
 
     void init(TaskContext& context) override {
@@ -14303,9 +14329,11 @@ protected:
     bool caching_ = false;
     Bytes encoded_, value_bytes_, key_bytes_;  // scratch for putValue and keyBytes
 };
+using TableStoreNode = TableStoreNodeImpl<>;
 
 // KTableSource (also toTable's KSTREAM-TOTABLE and a global table's processor).
-class TableSourceNode final : public TableStoreNode {
+template <class D = void>
+class TableSourceNodeImpl final : public TableStoreNode {
 public:
     using TableStoreNode::TableStoreNode;
     void process(const StreamRecord& r) override {
@@ -14320,14 +14348,16 @@ public:
         }
     }
 };
+using TableSourceNode = TableSourceNodeImpl<>;
 
 // KTableFilter and KTableMapValues: a function of (key, value) applied to both new and old values.
-class TableTransformNode final : public TableStoreNode {
+template <class D = void>
+class TableTransformNodeImpl final : public TableStoreNode {
 public:
     // fn(key, value) -> new value (null box: filtered out). `filter`: a null result with no old value to
     // retract is not forwarded when old values are sent (Kafka's shortcut).
-    using Fn = std::function<Box(const Box& key, const Box& value)>;
-    TableTransformNode(std::shared_ptr<TableNodeState> state, SerdePtr key_serde, SerdePtr value_serde, Fn fn, bool filter)
+    using Fn = Dependent<std::function<Box(const Box& key, const Box& value)>, D>;
+    TableTransformNodeImpl(std::shared_ptr<TableNodeState> state, SerdePtr key_serde, SerdePtr value_serde, Fn fn, bool filter)
         : TableStoreNode(std::move(state), std::move(key_serde), std::move(value_serde)), fn_(std::move(fn)), filter_(filter) {}
     void process(const StreamRecord& r) override {
         const Change& change = r.value.get<Change>();
@@ -14346,17 +14376,19 @@ private:
     Fn fn_;
     bool filter_;
 };
+using TableTransformNode = TableTransformNodeImpl<>;
 
 // KStreamAggregate / KStreamReduce: per-key aggregate in a timestamped store; records with a null key or
 // value are skipped. The result's timestamp is the max of the record's and the previous aggregate's.
-class StreamAggregateNode final : public TableStoreNode {
+template <class D = void>
+class StreamAggregateNodeImpl final : public TableStoreNode {
 public:
     struct Fns {
         std::function<Box()> initializer;                                      // aggregate only
         std::function<Box(const Box& key, const Box& value, const Box& agg)> aggregator;  // aggregate
         std::function<Box(const Box& agg, const Box& value)> reducer;          // reduce
     };
-    StreamAggregateNode(std::shared_ptr<TableNodeState> state, SerdePtr key_serde, SerdePtr value_serde, Fns fns)
+    StreamAggregateNodeImpl(std::shared_ptr<TableNodeState> state, SerdePtr key_serde, SerdePtr value_serde, Fns fns)
         : TableStoreNode(std::move(state), std::move(key_serde), std::move(value_serde)), fns_(std::move(fns)) {}
     void process(const StreamRecord& r) override {
         if (r.key.isNull() || r.value.isNull()) return;  // "Skipping record due to null key or value."
@@ -14378,9 +14410,11 @@ public:
 private:
     Fns fns_;
 };
+using StreamAggregateNode = StreamAggregateNodeImpl<>;
 
 // KTableAggregate / KTableReduce: subtract the old value, then add the new one (KIP: subtractor first).
-class TableAggregateNode final : public TableStoreNode {
+template <class D = void>
+class TableAggregateNodeImpl final : public TableStoreNode {
 public:
     struct Fns {
         std::function<Box()> initializer;                                                  // aggregate
@@ -14389,7 +14423,7 @@ public:
         std::function<Box(const Box& agg, const Box& value)> add_reducer;                 // reduce
         std::function<Box(const Box& agg, const Box& value)> remove_reducer;              // reduce
     };
-    TableAggregateNode(std::shared_ptr<TableNodeState> state, SerdePtr key_serde, SerdePtr value_serde, Fns fns)
+    TableAggregateNodeImpl(std::shared_ptr<TableNodeState> state, SerdePtr key_serde, SerdePtr value_serde, Fns fns)
         : TableStoreNode(std::move(state), std::move(key_serde), std::move(value_serde)), fns_(std::move(fns)) {}
     void process(const StreamRecord& r) override {
         if (r.key.isNull())
@@ -14432,15 +14466,17 @@ public:
 private:
     Fns fns_;
 };
+using TableAggregateNode = TableAggregateNodeImpl<>;
 
 // KTableRepartitionMap (KTABLE-SELECT): re-keys a table update; same new key for old and new → one record
 // carrying both; otherwise the old value's retraction first, then the new value.
-class TableRepartitionMapNode final : public ProcessorNode {
+template <class D = void>
+class TableRepartitionMapNodeImpl final : public ProcessorNode {
 public:
     // mapper(key, value) -> (new key, new value) as two boxes.
-    using Mapper = std::function<std::pair<Box, Box>(const Box& key, const Box& value)>;
-    using KeyEquals = std::function<bool(const Box&, const Box&)>;
-    TableRepartitionMapNode(Mapper mapper, KeyEquals equals) : mapper_(std::move(mapper)), equals_(std::move(equals)) {}
+    using Mapper = Dependent<std::function<std::pair<Box, Box>(const Box& key, const Box& value)>, D>;
+    using KeyEquals = Dependent<std::function<bool(const Box&, const Box&)>, D>;
+    TableRepartitionMapNodeImpl(Mapper mapper, KeyEquals equals) : mapper_(std::move(mapper)), equals_(std::move(equals)) {}
     void process(const StreamRecord& r) override {
         if (r.key.isNull()) throw StreamsException("Record key for the grouping KTable should not be null.");
         const Change& change = r.value.get<Change>();
@@ -14465,6 +14501,7 @@ private:
     Mapper mapper_;
     KeyEquals equals_;
 };
+using TableRepartitionMapNode = TableRepartitionMapNodeImpl<>;
 
 }  // namespace detail
 }  // namespace kstream_sim
@@ -14902,7 +14939,7 @@ template <class K, class V>
 class BranchedKStream {
 public:
     BranchedKStream(KStream<K, V> source, const Named& named)
-        : source_(std::move(source)), spec_(std::make_shared<detail::BranchNode::Spec>()) {
+        : source_(std::move(source)), spec_(std::make_shared<Spec>()) {
         auto& b = *source_.builderState();
         splitter_ = b.nameOr(named, "KSTREAM-BRANCH-");
         auto spec = spec_;
@@ -14934,7 +14971,8 @@ private:
     }
 
     KStream<K, V> source_;
-    std::shared_ptr<detail::BranchNode::Spec> spec_;
+    using Spec = detail::Dependent<detail::BranchNode::Spec, K>;  // through K: built only when used
+    std::shared_ptr<Spec> spec_;
     std::string splitter_;
     std::map<std::string, KStream<K, V>> branches_;
 };

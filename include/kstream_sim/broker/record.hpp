@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "../core/bytes.hpp"
+#include "../core/dependent.hpp"
 #include "../core/errors.hpp"
 
 namespace kstream_sim {
@@ -53,58 +54,69 @@ inline const char* toString(TimestampType t) noexcept {
 }
 inline std::ostream& operator<<(std::ostream& out, TimestampType t) { return out << toString(t); }
 
-class Header {
+// A class template only so that it (its std::optional<Bytes>) is compiled when used (see "Include cost" in
+// docs/performance.md); the type is Header.
+namespace detail {
+template <class D = void>
+class HeaderImpl {
+    using Bytes = Dependent<kstream_sim::Bytes, D>;
+
 public:
-    Header(std::string key, std::optional<Bytes> value) : key_(std::move(key)), value_(std::move(value)) {}
-    Header(std::string key, const std::string& value) : key_(std::move(key)), value_(Bytes(value.begin(), value.end())) {}
-    Header(std::string key, const char* value) : Header(std::move(key), std::string(value)) {}
+    HeaderImpl(std::string key, std::optional<Bytes> value) : key_(std::move(key)), value_(std::move(value)) {}
+    HeaderImpl(std::string key, const std::string& value) : key_(std::move(key)), value_(Bytes(value.begin(), value.end())) {}
+    HeaderImpl(std::string key, const char* value) : HeaderImpl(std::move(key), std::string(value)) {}
 
     const std::string& key() const noexcept { return key_; }
     // Java returns null for a null header value; here that is nullopt.
     const std::optional<Bytes>& value() const noexcept { return value_; }
     std::string valueString() const { return value_ ? std::string(value_->begin(), value_->end()) : std::string(); }
 
-    friend bool operator==(const Header& a, const Header& b) { return a.key_ == b.key_ && a.value_ == b.value_; }
+    friend bool operator==(const HeaderImpl& a, const HeaderImpl& b) { return a.key_ == b.key_ && a.value_ == b.value_; }
 
 private:
     std::string key_;
     std::optional<Bytes> value_;
 };
+}  // namespace detail
+
+using Header = detail::HeaderImpl<>;
 
 // Kafka's Headers: an ordered list where a key may repeat; lastHeader() finds the newest.
-// The members that build or copy the list are member templates, called as usual, so that they (and the
-// std::vector<Header> functions they use) compile only in programs that call them (docs/performance.md).
+// The members that build, copy, search or compare the list are member templates, called as usual, naming Header
+// through their parameter, so that they (and the std::vector<Header> and Header functions they use) compile
+// only in programs that call them (docs/performance.md).
 class Headers {
 public:
     Headers() = default;
     template <class D = void>
-    Headers(std::initializer_list<Header> headers) : headers_(headers) {}
+    Headers(std::initializer_list<detail::Dependent<Header, D>> headers) : headers_(headers) {}
 
     template <class D = void>
-    Headers& add(Header header) {
+    Headers& add(detail::Dependent<Header, D> header) {
         headers_.push_back(std::move(header));
         return *this;
     }
     template <class D = void>
-    Headers& add(const std::string& key, const std::string& value) { return add(Header(key, value)); }
+    Headers& add(const std::string& key, const std::string& value) { return add<D>(detail::Dependent<Header, D>(key, value)); }
     template <class D = void>
-    Headers& add(const std::string& key, std::optional<Bytes> value) { return add(Header(key, std::move(value))); }
+    Headers& add(const std::string& key, std::optional<detail::Dependent<Bytes, D>> value) { return add<D>(detail::Dependent<Header, D>(key, std::move(value))); }
     template <class D = void>
     Headers& remove(const std::string& key) {
-        std::vector<Header> kept;
+        std::vector<detail::Dependent<Header, D>> kept;
         for (auto& h : headers_)
             if (h.key() != key) kept.push_back(std::move(h));
         headers_.swap(kept);
         return *this;
     }
-    const Header* lastHeader(const std::string& key) const {
+    template <class D = void>
+    const detail::Dependent<Header, D>* lastHeader(const std::string& key) const {
         for (auto it = headers_.rbegin(); it != headers_.rend(); ++it)
             if (it->key() == key) return &*it;
         return nullptr;
     }
     template <class D = void>
-    std::vector<Header> headers(const std::string& key) const {
-        std::vector<Header> out;
+    std::vector<detail::Dependent<Header, D>> headers(const std::string& key) const {
+        std::vector<detail::Dependent<Header, D>> out;
         for (const auto& h : headers_)
             if (h.key() == key) out.push_back(h);
         return out;
@@ -115,7 +127,8 @@ public:
     auto begin() const { return headers_.begin(); }
     auto end() const { return headers_.end(); }
 
-    friend bool operator==(const Headers& a, const Headers& b) { return a.headers_ == b.headers_; }
+    template <class D = void>
+    friend bool operator==(const Headers& a, const detail::Dependent<Headers, D>& b) { return a.headers_ == b.headers_; }
 
 private:
     std::vector<Header> headers_;
@@ -135,8 +148,9 @@ inline int varintSize(int64_t value) noexcept {
 }
 
 // Kafka's DefaultRecord.sizeInBytes for the v2 record format (uncompressed).
-inline int recordSizeInBytes(int32_t offset_delta, int64_t timestamp_delta, int32_t key_size, int32_t value_size,
-                             const Headers* headers) noexcept {
+template <class D = void>
+int recordSizeInBytes(int32_t offset_delta, int64_t timestamp_delta, int32_t key_size, int32_t value_size,
+                      const Dependent<Headers, D>* headers) noexcept {
     int body = 1 + varintSize(timestamp_delta) + varintSize(offset_delta);
     body += key_size < 0 ? 1 : varintSize(key_size) + key_size;
     body += value_size < 0 ? 1 : varintSize(value_size) + value_size;

@@ -837,7 +837,7 @@ private:
             sub.members.push_back(AssignorMember{m.member_id, m.group_instance_id, m.metadata.topics, m.metadata.owned_partitions, m.metadata.generation});
             topics.insert(m.metadata.topics.begin(), m.metadata.topics.end());
         }
-        std::map<std::string, int32_t> counts;
+        PartitionCounts counts;
         for (const auto& t : topics)
             if (cluster_.topicExists(t)) {
                 sub.partitions_per_topic.emplace_back(t, cluster_.topic(t).partitionCount());
@@ -955,8 +955,8 @@ private:
         }
         if (assignment_snapshot_ && *assignment_snapshot_ != partitionCounts(assignment_snapshot_topics_, metadata_)) rejoin_needed_ = true;
     }
-    static std::map<std::string, int32_t> partitionCounts(const std::set<std::string>& topics, const std::map<std::string, TopicMetadata>& metadata) {
-        std::map<std::string, int32_t> out;
+    static PartitionCounts partitionCounts(const std::set<std::string>& topics, const std::map<std::string, TopicMetadata>& metadata) {
+        PartitionCounts out;
         for (const auto& t : topics) {
             auto it = metadata.find(t);
             if (it != metadata.end()) out.emplace(t, it->second.partitions);

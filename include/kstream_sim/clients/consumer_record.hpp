@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "../broker/record.hpp"
+#include "../core/dependent.hpp"
 
 namespace kstream_sim {
 
@@ -71,8 +72,8 @@ public:
             if (r.topic() == topic) out.push_back(r);
         return out;
     }
-    std::set<TopicPartition> partitions() const {
-        std::set<TopicPartition> out;
+    std::set<detail::Dependent<TopicPartition, K>> partitions() const {  // through K: built only when used
+        std::set<detail::Dependent<TopicPartition, K>> out;
         for (const auto& r : records_) out.emplace(r.topic(), r.partition());
         return out;
     }

@@ -430,7 +430,7 @@ template <class K, class V>
 class BranchedKStream {
 public:
     BranchedKStream(KStream<K, V> source, const Named& named)
-        : source_(std::move(source)), spec_(std::make_shared<detail::BranchNode::Spec>()) {
+        : source_(std::move(source)), spec_(std::make_shared<Spec>()) {
         auto& b = *source_.builderState();
         splitter_ = b.nameOr(named, "KSTREAM-BRANCH-");
         auto spec = spec_;
@@ -462,7 +462,8 @@ private:
     }
 
     KStream<K, V> source_;
-    std::shared_ptr<detail::BranchNode::Spec> spec_;
+    using Spec = detail::Dependent<detail::BranchNode::Spec, K>;  // through K: built only when used
+    std::shared_ptr<Spec> spec_;
     std::string splitter_;
     std::map<std::string, KStream<K, V>> branches_;
 };

@@ -21,8 +21,13 @@
 namespace kstream_sim {
 namespace detail {
 
+// The nodes are class templates only so that their members are compiled when a program uses them (see "Include
+// cost" in docs/performance.md); the names without Impl are the types, and the DSL makes them through a type
+// that depends on its own parameters (Dependent<TableSourceNode, K>).
+
 // Zig-zag varint, as Kafka's ByteUtils.writeVarint.
-inline void appendVarint(Bytes& out, int32_t value) {
+template <class D = void>
+void appendVarint(Bytes& out, int32_t value) {
     uint32_t v = (static_cast<uint32_t>(value) << 1) ^ static_cast<uint32_t>(value >> 31);
     while ((v & ~0x7fu) != 0) {
         out.push_back(static_cast<uint8_t>((v & 0x7f) | 0x80));
@@ -30,7 +35,8 @@ inline void appendVarint(Bytes& out, int32_t value) {
     }
     out.push_back(static_cast<uint8_t>(v));
 }
-inline int32_t readVarint(const uint8_t* data, size_t size, size_t& pos) {
+template <class D = void>
+int32_t readVarint(const uint8_t* data, size_t size, size_t& pos) {
     uint32_t value = 0;
     int shift = 0;
     while (pos < size) {
@@ -45,9 +51,10 @@ inline int32_t readVarint(const uint8_t* data, size_t size, size_t& pos) {
 
 // Kafka's ChangedSerializer/ChangedDeserializer: a KTable update (new and old value) on a repartition topic.
 // {old}{0}, {new}{1}, or {varint len(new)}{new}{old}{2}.
-class ChangedSerde final : public ErasedSerde {
+template <class D = void>
+class ChangedSerdeImpl final : public ErasedSerde {
 public:
-    explicit ChangedSerde(SerdePtr inner) : inner_(std::move(inner)) {}
+    explicit ChangedSerdeImpl(SerdePtr inner) : inner_(std::move(inner)) {}
     void serialize(const Box& value, Bytes& out) const override {
         const Change& c = value.get<Change>();
         if (!c.newValue.isNull() && !c.oldValue.isNull()) {
@@ -97,32 +104,38 @@ public:
 private:
     SerdePtr inner_;
 };
+using ChangedSerde = ChangedSerdeImpl<>;
 
 // A stateless operator: a function of the record and the node (to forward with).
-class FunctionNode final : public ProcessorNode {
+template <class D = void>
+class FunctionNodeImpl final : public ProcessorNode {
 public:
-    using Fn = std::function<void(const StreamRecord&, ProcessorNode&)>;
-    explicit FunctionNode(Fn fn) : fn_(std::move(fn)) {}
+    using Fn = Dependent<std::function<void(const StreamRecord&, ProcessorNode&)>, D>;
+    explicit FunctionNodeImpl(Fn fn) : fn_(std::move(fn)) {}
     void process(const StreamRecord& r) override { fn_(r, *this); }
 
 private:
     Fn fn_;
 };
+using FunctionNode = FunctionNodeImpl<>;
 
 // Forwards every record unchanged: merge, the repartition filter, branch children, a cogroup's merge.
-class PassThroughNode final : public ProcessorNode {
+template <class D = void>
+class PassThroughNodeImpl final : public ProcessorNode {
 public:
     void process(const StreamRecord& r) override { forward(r); }
 };
+using PassThroughNode = PassThroughNodeImpl<>;
 
 // KStreamBranch: the first matching predicate's child gets the record; else the default child, if any.
-class BranchNode final : public ProcessorNode {
+template <class D = void>
+class BranchNodeImpl final : public ProcessorNode {
 public:
     struct Spec {
         std::vector<std::function<bool(const StreamRecord&)>> predicates;
         std::vector<std::string> children;
     };
-    explicit BranchNode(std::shared_ptr<const Spec> spec) : spec_(std::move(spec)) {}
+    explicit BranchNodeImpl(std::shared_ptr<const Spec> spec) : spec_(std::move(spec)) {}
     void process(const StreamRecord& r) override {
         for (size_t i = 0; i < spec_->predicates.size(); ++i) {
             if (spec_->predicates[i](r)) return forwardTo(r, spec_->children[i]);
@@ -133,6 +146,7 @@ public:
 private:
     std::shared_ptr<const Spec> spec_;
 };
+using BranchNode = BranchNodeImpl<>;
 
 // Flags a KTable operator learns after it was added: downstream asked for old values, or for a store.
 struct TableNodeState {
@@ -142,9 +156,10 @@ struct TableNodeState {
 };
 
 // A KTable operator's store access and forwarding, shared by source, filter, mapValues and aggregations.
-class TableStoreNode : public ProcessorNode {
+template <class D = void>
+class TableStoreNodeImpl : public ProcessorNode {
 public:
-    TableStoreNode(std::shared_ptr<TableNodeState> state, SerdePtr key_serde, SerdePtr value_serde)
+    TableStoreNodeImpl(std::shared_ptr<TableNodeState> state, SerdePtr key_serde, SerdePtr value_serde)
         : state_(std::move(state)), key_serde_(std::move(key_serde)), value_serde_(std::move(value_serde)) {}
 
     void init(TaskContext& context) override {
@@ -207,9 +222,11 @@ protected:
     bool caching_ = false;
     Bytes encoded_, value_bytes_, key_bytes_;  // scratch for putValue and keyBytes
 };
+using TableStoreNode = TableStoreNodeImpl<>;
 
 // KTableSource (also toTable's KSTREAM-TOTABLE and a global table's processor).
-class TableSourceNode final : public TableStoreNode {
+template <class D = void>
+class TableSourceNodeImpl final : public TableStoreNode {
 public:
     using TableStoreNode::TableStoreNode;
     void process(const StreamRecord& r) override {
@@ -224,14 +241,16 @@ public:
         }
     }
 };
+using TableSourceNode = TableSourceNodeImpl<>;
 
 // KTableFilter and KTableMapValues: a function of (key, value) applied to both new and old values.
-class TableTransformNode final : public TableStoreNode {
+template <class D = void>
+class TableTransformNodeImpl final : public TableStoreNode {
 public:
     // fn(key, value) -> new value (null box: filtered out). `filter`: a null result with no old value to
     // retract is not forwarded when old values are sent (Kafka's shortcut).
-    using Fn = std::function<Box(const Box& key, const Box& value)>;
-    TableTransformNode(std::shared_ptr<TableNodeState> state, SerdePtr key_serde, SerdePtr value_serde, Fn fn, bool filter)
+    using Fn = Dependent<std::function<Box(const Box& key, const Box& value)>, D>;
+    TableTransformNodeImpl(std::shared_ptr<TableNodeState> state, SerdePtr key_serde, SerdePtr value_serde, Fn fn, bool filter)
         : TableStoreNode(std::move(state), std::move(key_serde), std::move(value_serde)), fn_(std::move(fn)), filter_(filter) {}
     void process(const StreamRecord& r) override {
         const Change& change = r.value.get<Change>();
@@ -250,17 +269,19 @@ private:
     Fn fn_;
     bool filter_;
 };
+using TableTransformNode = TableTransformNodeImpl<>;
 
 // KStreamAggregate / KStreamReduce: per-key aggregate in a timestamped store; records with a null key or
 // value are skipped. The result's timestamp is the max of the record's and the previous aggregate's.
-class StreamAggregateNode final : public TableStoreNode {
+template <class D = void>
+class StreamAggregateNodeImpl final : public TableStoreNode {
 public:
     struct Fns {
         std::function<Box()> initializer;                                      // aggregate only
         std::function<Box(const Box& key, const Box& value, const Box& agg)> aggregator;  // aggregate
         std::function<Box(const Box& agg, const Box& value)> reducer;          // reduce
     };
-    StreamAggregateNode(std::shared_ptr<TableNodeState> state, SerdePtr key_serde, SerdePtr value_serde, Fns fns)
+    StreamAggregateNodeImpl(std::shared_ptr<TableNodeState> state, SerdePtr key_serde, SerdePtr value_serde, Fns fns)
         : TableStoreNode(std::move(state), std::move(key_serde), std::move(value_serde)), fns_(std::move(fns)) {}
     void process(const StreamRecord& r) override {
         if (r.key.isNull() || r.value.isNull()) return;  // "Skipping record due to null key or value."
@@ -282,9 +303,11 @@ public:
 private:
     Fns fns_;
 };
+using StreamAggregateNode = StreamAggregateNodeImpl<>;
 
 // KTableAggregate / KTableReduce: subtract the old value, then add the new one (KIP: subtractor first).
-class TableAggregateNode final : public TableStoreNode {
+template <class D = void>
+class TableAggregateNodeImpl final : public TableStoreNode {
 public:
     struct Fns {
         std::function<Box()> initializer;                                                  // aggregate
@@ -293,7 +316,7 @@ public:
         std::function<Box(const Box& agg, const Box& value)> add_reducer;                 // reduce
         std::function<Box(const Box& agg, const Box& value)> remove_reducer;              // reduce
     };
-    TableAggregateNode(std::shared_ptr<TableNodeState> state, SerdePtr key_serde, SerdePtr value_serde, Fns fns)
+    TableAggregateNodeImpl(std::shared_ptr<TableNodeState> state, SerdePtr key_serde, SerdePtr value_serde, Fns fns)
         : TableStoreNode(std::move(state), std::move(key_serde), std::move(value_serde)), fns_(std::move(fns)) {}
     void process(const StreamRecord& r) override {
         if (r.key.isNull())
@@ -336,15 +359,17 @@ public:
 private:
     Fns fns_;
 };
+using TableAggregateNode = TableAggregateNodeImpl<>;
 
 // KTableRepartitionMap (KTABLE-SELECT): re-keys a table update; same new key for old and new → one record
 // carrying both; otherwise the old value's retraction first, then the new value.
-class TableRepartitionMapNode final : public ProcessorNode {
+template <class D = void>
+class TableRepartitionMapNodeImpl final : public ProcessorNode {
 public:
     // mapper(key, value) -> (new key, new value) as two boxes.
-    using Mapper = std::function<std::pair<Box, Box>(const Box& key, const Box& value)>;
-    using KeyEquals = std::function<bool(const Box&, const Box&)>;
-    TableRepartitionMapNode(Mapper mapper, KeyEquals equals) : mapper_(std::move(mapper)), equals_(std::move(equals)) {}
+    using Mapper = Dependent<std::function<std::pair<Box, Box>(const Box& key, const Box& value)>, D>;
+    using KeyEquals = Dependent<std::function<bool(const Box&, const Box&)>, D>;
+    TableRepartitionMapNodeImpl(Mapper mapper, KeyEquals equals) : mapper_(std::move(mapper)), equals_(std::move(equals)) {}
     void process(const StreamRecord& r) override {
         if (r.key.isNull()) throw StreamsException("Record key for the grouping KTable should not be null.");
         const Change& change = r.value.get<Change>();
@@ -369,6 +394,7 @@ private:
     Mapper mapper_;
     KeyEquals equals_;
 };
+using TableRepartitionMapNode = TableRepartitionMapNodeImpl<>;
 
 }  // namespace detail
 }  // namespace kstream_sim

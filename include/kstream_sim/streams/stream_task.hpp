@@ -104,8 +104,6 @@ public:
     virtual std::shared_ptr<TimestampExtractor> defaultTimestampExtractor() = 0;
 };
 
-class TaskContext;
-
 // A running processor. DSL operators derive from it directly (typed lambdas, no per-record virtual
 // Processor API layer); Processor API processors run inside an adapter (processor_api.hpp).
 class ProcessorNode {
@@ -142,13 +140,13 @@ private:
     std::vector<std::string> stores_;
 };
 
-// Per-task context: the current node and record, stream time, stores and punctuation schedules.
-class TaskContext final : public StoreContext {
+// Per-task context: the current node and record, stream time, stores and punctuation schedules. A class
+// template only so that its members (its virtual functions, the containers it holds) are compiled when used
+// (see "Include cost" in docs/performance.md); the type is TaskContext.
+template <class D>
+class TaskContextImpl final : public StoreContext {
 public:
-    // (Member templates here and below only so that they are compiled when used: see "Include cost" in
-    // docs/performance.md.)
-    template <class D = void>
-    TaskContext(TaskId id, TaskHost& host) : id_(id), host_(host) {}
+    TaskContextImpl(TaskId id, TaskHost& host) : id_(id), host_(host) {}
 
     TaskId taskId() const noexcept { return id_; }
     TaskHost& host() const noexcept { return host_; }
@@ -186,18 +184,15 @@ public:
     }
 
     // Stores of this task (not global ones).
-    template <class D = void>
     KeyValueBytesStore* localStore(const std::string& name) const {
         auto it = stores_.find(name);
         return it == stores_.end() ? nullptr : it->second.get();
     }
-    template <class D = void>
     const StoreSpec* localStoreSpec(const std::string& name) const {
         auto it = specs_.find(name);
         return it == specs_.end() ? nullptr : it->second;
     }
     // A store the current node may use: a global store, or a store connected to the node.
-    template <class D = void>
     KeyValueBytesStore* storeForCurrentNode(const std::string& name, const StoreSpec** spec) const {
         if (KeyValueBytesStore* g = host_.globalStore(name)) {
             if (spec) *spec = host_.globalStoreSpec(name);
@@ -219,7 +214,6 @@ public:
         return localStore(name);
     }
 
-    template <class D = void>
     Cancellable schedule(int64_t interval_ms, PunctuationType type, std::function<void(int64_t)> punctuator) {
         if (interval_ms < 1) throw IllegalArgumentException("The minimum supported scheduling interval is 1 millisecond.");
         Schedule s;
@@ -261,7 +255,6 @@ private:
 
     // Kafka's PunctuationQueue.maybePunctuate: every due schedule fires once with the current time; missed
     // intervals are skipped, never replayed.
-    template <class D = void>
     bool punctuate(ScheduleQueue& queue, int64_t now, PunctuationType type) {
         bool punctuated = false;
         while (!queue.empty() && queue.top().time <= now) {
@@ -280,7 +273,6 @@ private:
         }
         return punctuated;
     }
-    template <class D = void>
     void runPunctuator(const Schedule& s, int64_t now, PunctuationType /*type*/) {
         // A punctuation's record context: its time, no topic, partition and offset -1, no headers.
         const std::string* saved_topic = topic_;

@@ -303,7 +303,9 @@ private:
 
 struct StreamRecord;
 class ProcessorNode;
-class TaskContext;
+template <class D = void>
+class TaskContextImpl;
+using TaskContext = TaskContextImpl<>;  // (stream_task.hpp)
 
 // A topic name chooser for a sink (Kafka's TopicNameExtractor), type-erased.
 struct ErasedTopicNameExtractor {
@@ -363,6 +365,8 @@ class InternalTopologyBuilderImpl {
     // Likewise containers of standard types that only this class uses (built in every program otherwise).
     using NameIndex = Dependent<std::map<std::string, size_t>, D>;
     using NameGroups = Dependent<std::vector<std::set<std::string>>, D>;
+    using TopicNames = Dependent<std::map<std::string, std::vector<std::string>>, D>;
+    using TopicFlags = Dependent<std::map<std::string, bool>, D>;
 
 public:
     // Nodes in the order they were added (Kafka's nodeFactories, a LinkedHashMap).
@@ -566,8 +570,8 @@ public:
     std::map<std::string, int32_t> repartitionTopicPartitions(External&& external, const std::string& application_id,
                                                               const std::vector<std::string>& known_topics) const {
         std::map<std::string, int32_t> counts = enforced_partitions_;
-        std::map<std::string, std::vector<std::string>> writers_sources;  // topic -> sources of its writers
-        std::map<std::string, bool> written;
+        TopicNames writers_sources;  // topic -> sources of its writers
+        TopicFlags written;
         for (const auto& group : nodeGroups()) {
             std::vector<std::string> sources, sinks;
             for (const auto& name : group) {
