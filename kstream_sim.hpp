@@ -581,6 +581,14 @@ struct ByteView {
 
 namespace detail {
 
+// to = the n bytes at p, written over to's own bytes: a buffer that already has n bytes (a value of the same size
+// as before, the common case for stores and scratch buffers) is neither resized nor reallocated. (std::vector's
+// assign() is a call into its out-of-line code every time.)
+inline void assignBytes(Bytes& to, const uint8_t* p, size_t n) {
+    if (to.size() != n) to.resize(n);
+    if (n != 0) std::memcpy(to.data(), p, n);
+}
+
 // The low `width` bytes of value, most significant first, at p.
 inline void writeBigEndian(uint8_t* p, uint64_t value, int width) noexcept {
     if (width == 8) {  // written out, as in readBigEndian: one byte swap and one store once compiled
@@ -10645,13 +10653,26 @@ public:
         construct<T>(storage_, std::forward<Args>(args)...);
         ops_ = &opsFor<T>();
     }
+    // Holds the T that make() returns, made in place (no temporary to move from: a deserialized value).
+    template <class T, class Make>
+    void emplaceResult(Make&& make) {
+        reset();
+        constructResult<T>(storage_, make);
+        ops_ = &opsFor<T>();
+    }
 
 private:
-    // Makes an owned T in a box's storage: in place when it fits, else on the heap with a pointer in place.
+    // Makes an owned T in a box's storage: in place when it fits, else on the heap with a pointer in place; from
+    // constructor arguments, or as make()'s result, which C++17 constructs right there (no move).
     template <class T, class... Args>
     static void construct(void* storage, Args&&... args) {
         if constexpr (fitsInline<T>()) ::new (storage) T(std::forward<Args>(args)...);
         else *static_cast<T**>(storage) = new T(std::forward<Args>(args)...);
+    }
+    template <class T, class Make>
+    static void constructResult(void* storage, Make& make) {
+        if constexpr (fitsInline<T>()) ::new (storage) T(make());
+        else *static_cast<T**>(storage) = new T(make());
     }
     template <class T>
     static constexpr bool fitsInline() {
@@ -10791,7 +10812,7 @@ public:
     }
     Box deserialize(const uint8_t* data, size_t size) const override {
         Box b;
-        b.emplace<T>(serde_.deserializer().deserializeNonNull(data, size));
+        b.emplaceResult<T>([&] { return serde_.deserializer().deserializeNonNull(data, size); });
         return b;
     }
     const std::type_info& type() const noexcept override { return typeid(T); }
@@ -11315,7 +11336,7 @@ public:
             return;
         }
         if (!e) last_ = e = &map_.insert(key);
-        e->mapped.assign(value->begin(), value->end());
+        assignBytes(e->mapped, value->data(), value->size());
     }
     Entries range(const Bytes* from, const Bytes* to, bool reverse) override {
         Entries out;
@@ -11523,7 +11544,7 @@ public:
         if (!Dirty::marked(*n)) ++dirty_count_;
         dirty_.mark(*n, dirty_count_);  // a rewrite of a dirty key moves it to the end
         e.pending_put = value != nullptr;
-        if (value) e.pending.assign(value->begin(), value->end());  // reuses the entry's buffer
+        if (value) assignBytes(e.pending, value->data(), value->size());  // reuses the entry's buffer
         e.context.assign(context_ ? context_->recordContext() : empty_);
         e.size = entrySize(key, e);
         account(e.size);
@@ -14291,7 +14312,7 @@ protected:
     const Bytes& keyBytes(const Box& key) {
         // A view of a string's or byte array's own bytes is copied with one assign; other types serialize here.
         const ByteView v = key_serde_->view(key, key_bytes_);
-        if (v.data != key_bytes_.data()) key_bytes_.assign(v.data, v.data + v.size);
+        if (v.data != key_bytes_.data()) assignBytes(key_bytes_, v.data, static_cast<size_t>(v.size));
         return key_bytes_;
     }
     // The stored value and its timestamp; a null box when absent.

@@ -27,6 +27,14 @@ struct ByteView {
 
 namespace detail {
 
+// to = the n bytes at p, written over to's own bytes: a buffer that already has n bytes (a value of the same size
+// as before, the common case for stores and scratch buffers) is neither resized nor reallocated. (std::vector's
+// assign() is a call into its out-of-line code every time.)
+inline void assignBytes(Bytes& to, const uint8_t* p, size_t n) {
+    if (to.size() != n) to.resize(n);
+    if (n != 0) std::memcpy(to.data(), p, n);
+}
+
 // The low `width` bytes of value, most significant first, at p.
 inline void writeBigEndian(uint8_t* p, uint64_t value, int width) noexcept {
     if (width == 8) {  // written out, as in readBigEndian: one byte swap and one store once compiled

@@ -184,7 +184,7 @@ protected:
     const Bytes& keyBytes(const Box& key) {
         // A view of a string's or byte array's own bytes is copied with one assign; other types serialize here.
         const ByteView v = key_serde_->view(key, key_bytes_);
-        if (v.data != key_bytes_.data()) key_bytes_.assign(v.data, v.data + v.size);
+        if (v.data != key_bytes_.data()) assignBytes(key_bytes_, v.data, static_cast<size_t>(v.size));
         return key_bytes_;
     }
     // The stored value and its timestamp; a null box when absent.

@@ -323,7 +323,7 @@ public:
             return;
         }
         if (!e) last_ = e = &map_.insert(key);
-        e->mapped.assign(value->begin(), value->end());
+        assignBytes(e->mapped, value->data(), value->size());
     }
     Entries range(const Bytes* from, const Bytes* to, bool reverse) override {
         Entries out;
@@ -531,7 +531,7 @@ public:
         if (!Dirty::marked(*n)) ++dirty_count_;
         dirty_.mark(*n, dirty_count_);  // a rewrite of a dirty key moves it to the end
         e.pending_put = value != nullptr;
-        if (value) e.pending.assign(value->begin(), value->end());  // reuses the entry's buffer
+        if (value) assignBytes(e.pending, value->data(), value->size());  // reuses the entry's buffer
         e.context.assign(context_ ? context_->recordContext() : empty_);
         e.size = entrySize(key, e);
         account(e.size);

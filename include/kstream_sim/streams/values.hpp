@@ -221,13 +221,26 @@ public:
         construct<T>(storage_, std::forward<Args>(args)...);
         ops_ = &opsFor<T>();
     }
+    // Holds the T that make() returns, made in place (no temporary to move from: a deserialized value).
+    template <class T, class Make>
+    void emplaceResult(Make&& make) {
+        reset();
+        constructResult<T>(storage_, make);
+        ops_ = &opsFor<T>();
+    }
 
 private:
-    // Makes an owned T in a box's storage: in place when it fits, else on the heap with a pointer in place.
+    // Makes an owned T in a box's storage: in place when it fits, else on the heap with a pointer in place; from
+    // constructor arguments, or as make()'s result, which C++17 constructs right there (no move).
     template <class T, class... Args>
     static void construct(void* storage, Args&&... args) {
         if constexpr (fitsInline<T>()) ::new (storage) T(std::forward<Args>(args)...);
         else *static_cast<T**>(storage) = new T(std::forward<Args>(args)...);
+    }
+    template <class T, class Make>
+    static void constructResult(void* storage, Make& make) {
+        if constexpr (fitsInline<T>()) ::new (storage) T(make());
+        else *static_cast<T**>(storage) = new T(make());
     }
     template <class T>
     static constexpr bool fitsInline() {
@@ -367,7 +380,7 @@ public:
     }
     Box deserialize(const uint8_t* data, size_t size) const override {
         Box b;
-        b.emplace<T>(serde_.deserializer().deserializeNonNull(data, size));
+        b.emplaceResult<T>([&] { return serde_.deserializer().deserializeNonNull(data, size); });
         return b;
     }
     const std::type_info& type() const noexcept override { return typeid(T); }
