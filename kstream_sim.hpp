@@ -581,12 +581,47 @@ struct ByteView {
 
 namespace detail {
 
+// Small copies and comparisons written out (keys and values of a few bytes, per record on the Streams paths): up to
+// 16 bytes in at most two loads or stores of a word each (overlapping), longer ones by the C library; a call into
+// memcpy or memcmp costs more than the copy itself at these sizes.
+template <class Word>
+Word loadWord(const uint8_t* p) noexcept {
+    Word w;
+    std::memcpy(&w, p, sizeof w);
+    return w;
+}
+template <class Word>
+void storeWord(uint8_t* p, Word w) noexcept {
+    std::memcpy(p, &w, sizeof w);
+}
+inline void copyBytes(uint8_t* to, const uint8_t* from, size_t n) noexcept {
+    if (n > 16) {
+        std::memcpy(to, from, n);
+    } else if (n >= 8) {
+        const uint64_t head = loadWord<uint64_t>(from), tail = loadWord<uint64_t>(from + n - 8);
+        storeWord(to, head), storeWord(to + n - 8, tail);
+    } else if (n >= 4) {
+        const uint32_t head = loadWord<uint32_t>(from), tail = loadWord<uint32_t>(from + n - 4);
+        storeWord(to, head), storeWord(to + n - 4, tail);
+    } else {
+        for (size_t i = 0; i < n; ++i) to[i] = from[i];
+    }
+}
+// a[0, n) == b[0, n), for n <= 16.
+inline bool equalShortBytes(const uint8_t* a, const uint8_t* b, size_t n) noexcept {
+    if (n >= 8) return loadWord<uint64_t>(a) == loadWord<uint64_t>(b) && loadWord<uint64_t>(a + n - 8) == loadWord<uint64_t>(b + n - 8);
+    if (n >= 4) return loadWord<uint32_t>(a) == loadWord<uint32_t>(b) && loadWord<uint32_t>(a + n - 4) == loadWord<uint32_t>(b + n - 4);
+    for (size_t i = 0; i < n; ++i)
+        if (a[i] != b[i]) return false;
+    return true;
+}
+
 // to = the n bytes at p, written over to's own bytes: a buffer that already has n bytes (a value of the same size
 // as before, the common case for stores and scratch buffers) is neither resized nor reallocated. (std::vector's
 // assign() is a call into its out-of-line code every time.)
 inline void assignBytes(Bytes& to, const uint8_t* p, size_t n) {
     if (to.size() != n) to.resize(n);
-    if (n != 0) std::memcpy(to.data(), p, n);
+    copyBytes(to.data(), p, n);
 }
 
 // The low `width` bytes of value, most significant first, at p.
@@ -11190,22 +11225,8 @@ struct BytesHashTableEntry {
     bool matches(const Bytes& k) const {
         if (k.size() != key.size()) return false;
         const size_t n = std::min(k.size(), sizeof head);
-        if (!equalShort(head, k.data(), n)) return false;
+        if (!equalShortBytes(head, k.data(), n)) return false;
         return k.size() == n || std::memcmp(key.data() + n, k.data() + n, k.size() - n) == 0;
-    }
-    // a[0, n) == b[0, n) for n <= 16 in at most two loads each (overlapping), no call to memcmp.
-    static bool equalShort(const uint8_t* a, const uint8_t* b, size_t n) noexcept {
-        if (n >= 8) return load<uint64_t>(a) == load<uint64_t>(b) && load<uint64_t>(a + n - 8) == load<uint64_t>(b + n - 8);
-        if (n >= 4) return load<uint32_t>(a) == load<uint32_t>(b) && load<uint32_t>(a + n - 4) == load<uint32_t>(b + n - 4);
-        for (size_t i = 0; i < n; ++i)
-            if (a[i] != b[i]) return false;
-        return true;
-    }
-    template <class Word>
-    static Word load(const uint8_t* p) noexcept {
-        Word w;
-        std::memcpy(&w, p, sizeof w);
-        return w;
     }
 };
 template <class Mapped>
@@ -14330,7 +14351,7 @@ protected:
         const size_t n = 8 + static_cast<size_t>(raw.size);
         if (encoded_.size() != n) encoded_.resize(n);
         writeBigEndian(encoded_.data(), static_cast<uint64_t>(timestamp), 8);
-        if (raw.size > 0) std::memcpy(encoded_.data() + 8, raw.data, static_cast<size_t>(raw.size));
+        copyBytes(encoded_.data() + 8, raw.data, static_cast<size_t>(std::max(raw.size, 0)));
         store_->put(key, &encoded_);
     }
     // Kafka's TimestampedTupleForwarder: with a cache the flush forwards; without, forward now.
@@ -16019,8 +16040,8 @@ public:
             uint8_t* at = b.data.get() + b.used;
             const uint32_t flag = headers.empty() ? 0u : 1u;  // footprint is a multiple of 8: bit 0 is free
             ::new (at) Record{timestamp, key.size, value.size, partition, static_cast<uint32_t>(footprint) | flag};
-            if (k) std::memcpy(at + sizeof(Record), key.data, k);
-            if (v) std::memcpy(at + sizeof(Record) + k, value.data, v);
+            detail::copyBytes(at + sizeof(Record), key.data, k);
+            detail::copyBytes(at + sizeof(Record) + k, value.data, v);
             b.used += footprint;
             ++count_;
             if (flag) headers_.push_back(headers);

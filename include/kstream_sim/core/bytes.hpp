@@ -27,12 +27,47 @@ struct ByteView {
 
 namespace detail {
 
+// Small copies and comparisons written out (keys and values of a few bytes, per record on the Streams paths): up to
+// 16 bytes in at most two loads or stores of a word each (overlapping), longer ones by the C library; a call into
+// memcpy or memcmp costs more than the copy itself at these sizes.
+template <class Word>
+Word loadWord(const uint8_t* p) noexcept {
+    Word w;
+    std::memcpy(&w, p, sizeof w);
+    return w;
+}
+template <class Word>
+void storeWord(uint8_t* p, Word w) noexcept {
+    std::memcpy(p, &w, sizeof w);
+}
+inline void copyBytes(uint8_t* to, const uint8_t* from, size_t n) noexcept {
+    if (n > 16) {
+        std::memcpy(to, from, n);
+    } else if (n >= 8) {
+        const uint64_t head = loadWord<uint64_t>(from), tail = loadWord<uint64_t>(from + n - 8);
+        storeWord(to, head), storeWord(to + n - 8, tail);
+    } else if (n >= 4) {
+        const uint32_t head = loadWord<uint32_t>(from), tail = loadWord<uint32_t>(from + n - 4);
+        storeWord(to, head), storeWord(to + n - 4, tail);
+    } else {
+        for (size_t i = 0; i < n; ++i) to[i] = from[i];
+    }
+}
+// a[0, n) == b[0, n), for n <= 16.
+inline bool equalShortBytes(const uint8_t* a, const uint8_t* b, size_t n) noexcept {
+    if (n >= 8) return loadWord<uint64_t>(a) == loadWord<uint64_t>(b) && loadWord<uint64_t>(a + n - 8) == loadWord<uint64_t>(b + n - 8);
+    if (n >= 4) return loadWord<uint32_t>(a) == loadWord<uint32_t>(b) && loadWord<uint32_t>(a + n - 4) == loadWord<uint32_t>(b + n - 4);
+    for (size_t i = 0; i < n; ++i)
+        if (a[i] != b[i]) return false;
+    return true;
+}
+
 // to = the n bytes at p, written over to's own bytes: a buffer that already has n bytes (a value of the same size
 // as before, the common case for stores and scratch buffers) is neither resized nor reallocated. (std::vector's
 // assign() is a call into its out-of-line code every time.)
 inline void assignBytes(Bytes& to, const uint8_t* p, size_t n) {
     if (to.size() != n) to.resize(n);
-    if (n != 0) std::memcpy(to.data(), p, n);
+    copyBytes(to.data(), p, n);
 }
 
 // The low `width` bytes of value, most significant first, at p.

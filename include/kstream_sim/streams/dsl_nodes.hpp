@@ -202,7 +202,7 @@ protected:
         const size_t n = 8 + static_cast<size_t>(raw.size);
         if (encoded_.size() != n) encoded_.resize(n);
         writeBigEndian(encoded_.data(), static_cast<uint64_t>(timestamp), 8);
-        if (raw.size > 0) std::memcpy(encoded_.data() + 8, raw.data, static_cast<size_t>(raw.size));
+        copyBytes(encoded_.data() + 8, raw.data, static_cast<size_t>(std::max(raw.size, 0)));
         store_->put(key, &encoded_);
     }
     // Kafka's TimestampedTupleForwarder: with a cache the flush forwards; without, forward now.

@@ -177,22 +177,8 @@ struct BytesHashTableEntry {
     bool matches(const Bytes& k) const {
         if (k.size() != key.size()) return false;
         const size_t n = std::min(k.size(), sizeof head);
-        if (!equalShort(head, k.data(), n)) return false;
+        if (!equalShortBytes(head, k.data(), n)) return false;
         return k.size() == n || std::memcmp(key.data() + n, k.data() + n, k.size() - n) == 0;
-    }
-    // a[0, n) == b[0, n) for n <= 16 in at most two loads each (overlapping), no call to memcmp.
-    static bool equalShort(const uint8_t* a, const uint8_t* b, size_t n) noexcept {
-        if (n >= 8) return load<uint64_t>(a) == load<uint64_t>(b) && load<uint64_t>(a + n - 8) == load<uint64_t>(b + n - 8);
-        if (n >= 4) return load<uint32_t>(a) == load<uint32_t>(b) && load<uint32_t>(a + n - 4) == load<uint32_t>(b + n - 4);
-        for (size_t i = 0; i < n; ++i)
-            if (a[i] != b[i]) return false;
-        return true;
-    }
-    template <class Word>
-    static Word load(const uint8_t* p) noexcept {
-        Word w;
-        std::memcpy(&w, p, sizeof w);
-        return w;
     }
 };
 template <class Mapped>

@@ -274,8 +274,8 @@ public:
             uint8_t* at = b.data.get() + b.used;
             const uint32_t flag = headers.empty() ? 0u : 1u;  // footprint is a multiple of 8: bit 0 is free
             ::new (at) Record{timestamp, key.size, value.size, partition, static_cast<uint32_t>(footprint) | flag};
-            if (k) std::memcpy(at + sizeof(Record), key.data, k);
-            if (v) std::memcpy(at + sizeof(Record) + k, value.data, v);
+            detail::copyBytes(at + sizeof(Record), key.data, k);
+            detail::copyBytes(at + sizeof(Record) + k, value.data, v);
             b.used += footprint;
             ++count_;
             if (flag) headers_.push_back(headers);
