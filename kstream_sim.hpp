@@ -16018,8 +16018,9 @@ public:
     // queue grows (a vector would copy it all at each doubling and touch twice the memory), a header sits next to
     // its bytes, and a block is released once its records were read, one kept for the next block: a queue read as
     // fast as it is written allocates no memory then (and glibc's malloc, which consolidates its lists of small free
-    // chunks at every allocation or release of 64 KB, no longer does so for every 64 KB of records). Blocks are
-    // 64 KB while the reader keeps up; a queue nobody reads (a changelog) gets larger ones, up to 1 MB.
+    // chunks whenever a large block is allocated or 64 KB or more is released, no longer does so per 64 KB of
+    // records). Blocks are 64 KB while the reader keeps up; a queue nobody reads (a changelog) gets larger ones, up
+    // to 1 MB.
     class OutputQueue {
     public:
         struct Record {
