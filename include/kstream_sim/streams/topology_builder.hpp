@@ -164,7 +164,7 @@ std::vector<std::string> javaHashSetOrder(const std::vector<std::string>& insert
 
 // A java.util.TreeMap<String, Integer>'s toString(): "{a=1, b=2}" (std::map orders keys as TreeMap does for ASCII).
 template <class D = void>
-std::string javaMapString(const std::map<std::string, int32_t>& m) {
+std::string javaMapString(const Dependent<std::map<std::string, int32_t>, D>& m) {
     std::string s = "{";
     for (const auto& [k, v] : m) s += (s.size() > 1 ? ", " : "") + k + "=" + std::to_string(v);
     return s + "}";
@@ -367,6 +367,7 @@ class InternalTopologyBuilderImpl {
     using NameGroups = Dependent<std::vector<std::set<std::string>>, D>;
     using TopicNames = Dependent<std::map<std::string, std::vector<std::string>>, D>;
     using TopicFlags = Dependent<std::map<std::string, bool>, D>;
+    using PartitionCounts = Dependent<std::map<std::string, int32_t>, D>;
 
 public:
     // Nodes in the order they were added (Kafka's nodeFactories, a LinkedHashMap).
@@ -384,7 +385,7 @@ public:
     bool isInternalTopic(const std::string& t) const { return internal_topics_.count(t) != 0; }
     const std::set<std::string>& globalTopics() const noexcept { return global_topics_; }
     // Partition counts users fixed for repartition topics (Repartitioned::withNumberOfPartitions).
-    const std::map<std::string, int32_t>& enforcedPartitions() const noexcept { return enforced_partitions_; }
+    const PartitionCounts& enforcedPartitions() const noexcept { return enforced_partitions_; }
     // Store names in the order they were added.
     const std::vector<std::string>& storeOrder() const noexcept { return store_order_; }
 
@@ -547,7 +548,7 @@ public:
     // Kafka's validateCopartition (at build()): repartition topics of one group whose counts are all fixed must agree.
     void validateCopartition() const {
         for (const auto& group : copartitionGroups()) {
-            std::map<std::string, int32_t> fixed;
+            PartitionCounts fixed;
             for (const auto& t : group) {
                 auto it = enforced_partitions_.find(t);
                 if (it != enforced_partitions_.end()) fixed.insert(*it);
@@ -567,9 +568,9 @@ public:
     // application_id, as Kafka prints them. known_topics: the user topics the host knows (pattern sources read those
     // that match).
     template <class External>
-    std::map<std::string, int32_t> repartitionTopicPartitions(External&& external, const std::string& application_id,
+    PartitionCounts repartitionTopicPartitions(External&& external, const std::string& application_id,
                                                               const std::vector<std::string>& known_topics) const {
-        std::map<std::string, int32_t> counts = enforced_partitions_;
+        PartitionCounts counts = enforced_partitions_;
         TopicNames writers_sources;  // topic -> sources of its writers
         TopicFlags written;
         for (const auto& group : nodeGroups()) {
@@ -609,20 +610,20 @@ public:
             if (!counts.count(t))
                 throw StreamsException("Failed to compute number of partitions for all repartition topics, make sure all user "
                                        "input topics are created and all Pattern subscriptions match at least one topic in the cluster");
-        auto decorated = [&](const std::map<std::string, int32_t>& m) {
-            std::map<std::string, int32_t> out;
+        auto decorated = [&](const PartitionCounts& m) {
+            PartitionCounts out;
             for (const auto& [t, n] : m) out[isInternalTopic(t) ? application_id + "-" + t : t] = n;
             return out;
         };
         for (const auto& group : copartitionGroups()) {
-            std::map<std::string, int32_t> internal, user;
+            PartitionCounts internal, user;
             for (const auto& t : group) {
                 if (isInternalTopic(t)) internal[t] = counts.at(t);
                 else user[t] = static_cast<int32_t>(external(t));
             }
             int32_t n = 0;
             if (user.empty()) {
-                std::map<std::string, int32_t> fixed;
+                PartitionCounts fixed;
                 for (const auto& [t, c] : internal)
                     if (enforced_partitions_.count(t)) fixed[t] = c;
                 if (!fixed.empty()) {
@@ -740,7 +741,7 @@ private:
     typename TopologyDescription::Subtopology describeSubtopology(const std::vector<std::string>& group, int id) const {
         std::vector<std::string> names;
         for (size_t i : javaHashOrder(group)) names.push_back(group[i]);
-        std::map<std::string, int> idx;
+        Dependent<std::map<std::string, int>, D> idx;  // through D: built only when used
         for (size_t i = 0; i < names.size(); ++i) idx[names[i]] = static_cast<int>(i);
         const size_t count = names.size();
         std::vector<int> size(count, 1);
@@ -798,7 +799,7 @@ private:
     std::set<std::string> internal_topics_;
     std::set<std::string> global_topics_;
     NameGroups copartition_groups_;  // source node names
-    std::map<std::string, int32_t> enforced_partitions_;
+    PartitionCounts enforced_partitions_;
 };
 
 }  // namespace detail

@@ -123,14 +123,15 @@ class TopologyTestDriverImpl : private detail::TaskHost {
     using StateStore = Dependent<kstream_sim::StateStore, D>;
     using TimestampExtractor = Dependent<kstream_sim::TimestampExtractor, D>;
     using Properties = PropertiesImpl<D>;
+    using PartitionCounts = Dependent<TopicPartitionCounts, D>;
 public:
     explicit TopologyTestDriverImpl(const Topology& topology, const Properties& config = {}, int64_t initial_wall_clock_ms = 0)
-        : TopologyTestDriverImpl(topology, config, TopicPartitionCounts{}, initial_wall_clock_ms) {}
+        : TopologyTestDriverImpl(topology, config, PartitionCounts{}, initial_wall_clock_ms) {}
     template <class Rep, class Period>
     TopologyTestDriverImpl(const Topology& topology, const Properties& config, std::chrono::duration<Rep, Period> initial_wall_clock)
-        : TopologyTestDriverImpl(topology, config, TopicPartitionCounts{},
+        : TopologyTestDriverImpl(topology, config, PartitionCounts{},
                              std::chrono::duration_cast<std::chrono::milliseconds>(initial_wall_clock).count()) {}
-    TopologyTestDriverImpl(const Topology& topology, const Properties& config, TopicPartitionCounts partitions,
+    TopologyTestDriverImpl(const Topology& topology, const Properties& config, PartitionCounts partitions,
                        int64_t initial_wall_clock_ms = 0)
         : topology_(topology.internalBuilder()), props_(withDefaults(config)),
           config_(StreamsConfig::configDef<D>(), props_, "StreamsConfig"), wall_clock_ms_(initial_wall_clock_ms),
@@ -666,8 +667,8 @@ private:
     AbstractConfig config_;
     std::string application_id_;
     int64_t wall_clock_ms_;
-    TopicPartitionCounts partitions_;
-    std::map<std::string, int32_t> repartition_counts_;
+    PartitionCounts partitions_;
+    PartitionCounts repartition_counts_;
     std::vector<int32_t> subtopology_partitions_;
     detail::CacheBudget cache_;
     detail::SerdePtr default_key_serde_, default_value_serde_;
