@@ -11064,7 +11064,6 @@ std::shared_ptr<TimestampExtractor> timestampExtractorFromClassName(const std::s
 #include <cstring>
 #include <deque>
 #include <functional>
-#include <list>
 #include <map>
 #include <memory>
 #include <optional>

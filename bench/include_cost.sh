@@ -3,8 +3,9 @@
 # header kstream_sim.hpp, against the same program including nlohmann/json.hpp (Debian's nlohmann-json3-dev).
 # Target: kstream_sim at most 0.85 of nlohmann's time with g++.
 #
-# Each compile runs RUNS times (default 5); the best wall-clock time and the best CPU time (user+sys) are kept.
-# Best-of-N because the machine is shared: other people's compiles only ever make a run slower.
+# Each compile runs RUNS times (default 5), the two programs alternating (so a slow spell of the machine hits both);
+# the best wall-clock time and the best CPU time (user+sys) of each are kept. Best-of-N because the machine is
+# shared: other people's compiles only ever make a run slower.
 #
 # Usage: bench/include_cost.sh [--markdown]
 #   env: RUNS=5  COMPILERS="g++ clang++-19" (those not installed are skipped)  KSTREAM_SIM_HEADER=<path>
@@ -54,17 +55,21 @@ else
 fi
 printf '#include <nlohmann/json.hpp>\nint main() { return 0; }\n' > "$work/nlohmann_empty.cpp"
 
-# best_time <compiler> <source>: prints "<best wall s> <best cpu s>" over $runs compiles.
-best_time() {
-    local cxx="$1" src="$2" best_wall="" best_cpu="" out wall user sys cpu
+# best_times <compiler> <source> <source2>: prints "<best wall s> <best cpu s> <best wall s 2> <best cpu s 2>" over
+# $runs compiles of each, alternating.
+best_times() {
+    local cxx="$1" out wall user sys cpu i j
+    local -a best_wall=("" "") best_cpu=("" "") srcs=("$2" "$3")
     for ((i = 0; i < runs; ++i)); do
-        out="$( { TIMEFORMAT='%R %U %S'; time "$cxx" -std=c++17 -O0 -c "$src" -o "$work/out.o" 2> /dev/null; } 2>&1 )"
-        read -r wall user sys <<< "$(tail -n 1 <<< "$out")"
-        cpu="$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.3f", u + s }')"
-        if [[ -z "$best_wall" ]] || awk -v a="$wall" -v b="$best_wall" 'BEGIN { exit !(a < b) }'; then best_wall="$wall"; fi
-        if [[ -z "$best_cpu" ]] || awk -v a="$cpu" -v b="$best_cpu" 'BEGIN { exit !(a < b) }'; then best_cpu="$cpu"; fi
+        for j in 0 1; do
+            out="$( { TIMEFORMAT='%R %U %S'; time "$cxx" -std=c++17 -O0 -c "${srcs[j]}" -o "$work/out.o" 2> /dev/null; } 2>&1 )"
+            read -r wall user sys <<< "$(tail -n 1 <<< "$out")"
+            cpu="$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.3f", u + s }')"
+            if [[ -z "${best_wall[j]}" ]] || awk -v a="$wall" -v b="${best_wall[j]}" 'BEGIN { exit !(a < b) }'; then best_wall[j]="$wall"; fi
+            if [[ -z "${best_cpu[j]}" ]] || awk -v a="$cpu" -v b="${best_cpu[j]}" 'BEGIN { exit !(a < b) }'; then best_cpu[j]="$cpu"; fi
+        done
     done
-    echo "$best_wall $best_cpu"
+    echo "${best_wall[0]} ${best_cpu[0]} ${best_wall[1]} ${best_cpu[1]}"
 }
 
 # instructions <compiler> <source>: instructions executed by the compile (all its processes), in billions, or
@@ -102,8 +107,7 @@ for cxx in $compilers; do
             grep 'warning:' "$work/diag.txt" | sed 's/^/    /' >&2
         fi
     done
-    read -r k_wall k_cpu <<< "$(best_time "$cxx" "$work/kstream_sim_empty.cpp")"
-    read -r n_wall n_cpu <<< "$(best_time "$cxx" "$work/nlohmann_empty.cpp")"
+    read -r k_wall k_cpu n_wall n_cpu <<< "$(best_times "$cxx" "$work/kstream_sim_empty.cpp" "$work/nlohmann_empty.cpp")"
     ratio_wall="$(awk -v a="$k_wall" -v b="$n_wall" 'BEGIN { printf "%.2f", a / b }')"
     ratio_cpu="$(awk -v a="$k_cpu" -v b="$n_cpu" 'BEGIN { printf "%.2f", a / b }')"
     version="$("$cxx" --version | head -n 1)"

@@ -16,7 +16,6 @@
 #include <cstring>
 #include <deque>
 #include <functional>
-#include <list>
 #include <map>
 #include <memory>
 #include <optional>
