@@ -495,6 +495,31 @@ TEST_CASE("caching: a full cache evicts the least recently used entry first (a r
     CHECK(changelog("100000") == "b=1 c=1 d=1 e=1 f=1 a=2 g=1 g=2 f=2 e=2 d=2 c=2 a=4 b=3");
 }
 
+TEST_CASE("caching: many updates of a few keys, with a cache that holds them all or almost none, count exactly",
+          "[streams][driver]") {
+    // Thousands of uses of three keys: the cache's records of uses and writes are dropped and compacted many times
+    // over, and with a budget of about one entry every write evicts (and writes through) another key.
+    for (const char* cache_bytes : {"10485760", "60"}) {
+        StreamsBuilder builder;
+        builder.stream<std::string, std::string>("in").groupByKey().count(Materialized::as("counts")).toStream().to("out");
+        TopologyTestDriver driver(builder.build(), Properties{{"application.id", "many"}, {"statestore.cache.max.bytes", cache_bytes}});
+        auto in = driver.createInputTopic<std::string, std::string>("in");
+        auto out = driver.createOutputTopic<std::string, int64_t>("out");
+        std::map<std::string, int64_t> expected;
+        std::vector<KeyValue<std::string, int64_t>> expected_out;
+        for (int i = 0; i < 3000; ++i) {
+            const std::string key(1, static_cast<char>('a' + (i * 7 + i / 5) % 3));
+            in.pipeInput(key, "v", int64_t{i});
+            expected_out.emplace_back(key, ++expected[key]);
+        }
+        INFO("statestore.cache.max.bytes=" << cache_bytes);
+        CHECK(out.readKeyValuesToList() == expected_out);  // the driver commits after every record
+        auto store = driver.getKeyValueStore<std::string, int64_t>("counts");
+        for (const auto& [key, count] : expected) CHECK(store.get(key) == count);
+        CHECK(store.approximateNumEntries() == 3);
+    }
+}
+
 TEST_CASE("caching: a Processor API store writes every flushed entry through, a delete of an absent key too "
           "(Kafka's putAndMaybeForward without a flush listener)",
           "[streams][driver]") {
