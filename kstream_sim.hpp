@@ -132,6 +132,7 @@ KSTREAM_SIM_EXCEPTION(RecordDeserializationException, SerializationException)
 KSTREAM_SIM_EXCEPTION(InterruptException, KafkaException)
 KSTREAM_SIM_EXCEPTION(WakeupException, KafkaException)
 KSTREAM_SIM_EXCEPTION(TimeoutException, RetriableException)
+KSTREAM_SIM_EXCEPTION(CorruptRecordException, RetriableException)
 KSTREAM_SIM_EXCEPTION(UnknownTopicOrPartitionException, InvalidMetadataException)
 KSTREAM_SIM_EXCEPTION(NotLeaderOrFollowerException, InvalidMetadataException)
 KSTREAM_SIM_EXCEPTION(LeaderNotAvailableException, InvalidMetadataException)
@@ -650,6 +651,39 @@ inline uint64_t readBigEndian(const uint8_t* data, int width) noexcept {
     return value;
 }
 
+// Zig-zag varints, as Kafka's ByteUtils writes them (writeVarint/writeVarlong: the same bytes for an int and a long
+// of the same value): the record format's lengths, deltas and counts.
+inline uint64_t zigZag(int64_t value) noexcept { return (static_cast<uint64_t>(value) << 1) ^ static_cast<uint64_t>(value >> 63); }
+inline int varintSize(int64_t value) noexcept {
+    uint64_t v = zigZag(value);
+    if (v < (1u << 7)) return 1;  // small values (offset deltas, short keys) take the first, predictable branches
+    if (v < (1u << 14)) return 2;
+    int bytes = 3;
+    for (v >>= 21; v != 0; v >>= 7) ++bytes;
+    return bytes;
+}
+// Writes `value` at p (varintSize(value) bytes); returns the position after it.
+inline uint8_t* writeVarint(uint8_t* p, int64_t value) noexcept {
+    uint64_t v = zigZag(value);
+    for (; v >= 0x80; v >>= 7) *p++ = static_cast<uint8_t>(v | 0x80);
+    *p++ = static_cast<uint8_t>(v);
+    return p;
+}
+// Reads a varint of at most max_bytes at p; returns the position after it, or nullptr when it is longer or runs
+// past `end` (Kafka: "Varint is too long").
+inline const uint8_t* readVarint(const uint8_t* p, const uint8_t* end, int64_t& value, int max_bytes = 10) noexcept {
+    uint64_t v = 0;
+    for (int shift = 0; p < end && shift < 7 * max_bytes; shift += 7) {
+        const uint8_t b = *p++;
+        v |= static_cast<uint64_t>(b & 0x7f) << shift;
+        if ((b & 0x80) == 0) {
+            value = static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1);
+            return p;
+        }
+    }
+    return nullptr;
+}
+
 // Appends raw bytes with one memcpy (inserting a std::string's chars into a vector<uint8_t> would copy
 // them one by one, since the element types differ).
 inline void appendRaw(Bytes& out, const void* data, size_t size) {
@@ -692,9 +726,15 @@ public:
     }
     void append(const uint8_t* p, size_t n) {
         if (n == 0) return;
+        std::memcpy(grow(n), p, n);
+    }
+    // Makes the buffer n bytes longer and returns where the new bytes start, for the caller to write (they are
+    // not initialized).
+    uint8_t* grow(size_t n) {
         if (size_ + n > capacity_) reserve(std::max(size_ + n, capacity_ * 2));
-        std::memcpy(bytes_.get() + size_, p, n);
+        uint8_t* at = bytes_.get() + size_;
         size_ += n;
+        return at;
     }
 
 private:
@@ -1627,12 +1667,15 @@ private:
 // Records as the broker stores them: TopicPartition, headers, and record batches of serialized bytes.
 //
 // As in Kafka, a partition's log is a sequence of record batches; a batch has a base offset and each
-// record in it an offset delta. The bytes of a batch (its payload) are immutable once the producer sends
-// it, so a retry, a replica and a consumer all share one payload instead of copying it.
+// record in it an offset delta. A batch's records are bytes in Kafka's v2 record format (DefaultRecord: a length,
+// timestamp and offset deltas, key, value and headers, with varint lengths), decoded when read. The bytes of a batch
+// (its payload) are immutable once the producer sends it, so a retry, a replica and a consumer all share one
+// payload instead of copying it.
 
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -1761,88 +1804,200 @@ private:
 
 namespace detail {
 
-// Zig-zag varint sizes, as Kafka's ByteUtils computes them; used for exact batch-size accounting.
-// Small values (the common case: offset deltas, short keys) take the first, predictable branches.
-inline int varintSize(int64_t value) noexcept {
-    uint64_t v = (static_cast<uint64_t>(value) << 1) ^ static_cast<uint64_t>(value >> 63);
-    if (v < (1u << 7)) return 1;
-    if (v < (1u << 14)) return 2;
-    int bytes = 3;
-    for (v >>= 21; v != 0; v >>= 7) ++bytes;
-    return bytes;
-}
-
-// Kafka's DefaultRecord.sizeInBytes for the v2 record format (uncompressed).
+// Kafka's DefaultRecord.sizeInBodyBytes for the v2 record format (uncompressed): what the record's length prefix
+// counts (attributes, timestamp and offset deltas, key, value, headers). The whole record is that plus the prefix.
 template <class D = void>
-int recordSizeInBytes(int32_t offset_delta, int64_t timestamp_delta, int32_t key_size, int32_t value_size,
-                      const Dependent<Headers, D>* headers) noexcept {
-    int body = 1 + varintSize(timestamp_delta) + varintSize(offset_delta);
+int32_t recordBodySize(int32_t offset_delta, int64_t timestamp_delta, int32_t key_size, int32_t value_size,
+                       const Dependent<Headers, D>* headers) noexcept {
+    int32_t body = 1 + varintSize(timestamp_delta) + varintSize(offset_delta);
     body += key_size < 0 ? 1 : varintSize(key_size) + key_size;
     body += value_size < 0 ? 1 : varintSize(value_size) + value_size;
-    const int header_count = headers ? static_cast<int>(headers->size()) : 0;
-    body += varintSize(header_count);
-    if (headers)
-        for (const auto& h : *headers) {
-            body += varintSize(static_cast<int64_t>(h.key().size())) + static_cast<int>(h.key().size());
-            body += h.value() ? varintSize(static_cast<int64_t>(h.value()->size())) + static_cast<int>(h.value()->size()) : 1;
-        }
-    return body + varintSize(body);
+    if (!headers) return body + 1;  // a header count of 0
+    body += varintSize(static_cast<int64_t>(headers->size()));
+    for (const auto& h : *headers) {
+        body += varintSize(static_cast<int64_t>(h.key().size())) + static_cast<int32_t>(h.key().size());
+        body += h.value() ? varintSize(static_cast<int64_t>(h.value()->size())) + static_cast<int32_t>(h.value()->size()) : 1;
+    }
+    return body;
 }
+inline int32_t recordSizeFromBody(int32_t body) noexcept { return varintSize(body) + body; }
 
 // DefaultRecordBatch.RECORD_BATCH_OVERHEAD: the v2 batch header.
 constexpr int kRecordBatchOverhead = 61;
 
+// A length-prefixed byte array of the record format (a key, a value, a header's key or value): -1 is null.
+inline uint8_t* writeSizedBytes(uint8_t* p, ByteView bytes) noexcept {
+    p = writeVarint(p, bytes.size);
+    if (bytes.size > 0) {
+        copyBytes(p, bytes.data, static_cast<size_t>(bytes.size));
+        p += bytes.size;
+    }
+    return p;
+}
+// Reads a varint of the record format from a batch's own bytes; a malformed one cannot come from the producer, so
+// it is reported as Kafka reports a corrupt record.
+inline const uint8_t* readRecordVarint(const uint8_t* p, const uint8_t* end, int64_t& value) {
+    p = readVarint(p, end, value);
+    if (!p) throw CorruptRecordException("Found invalid varint in a record batch");
+    return p;
+}
+inline const uint8_t* readSizedBytes(const uint8_t* p, const uint8_t* end, ByteView& bytes) {
+    int64_t size = 0;
+    p = readRecordVarint(p, end, size);
+    if (size > end - p) throw CorruptRecordException("Found a record field longer than its record");
+    bytes = size < 0 ? ByteView{} : ByteView{p, static_cast<int32_t>(size)};
+    return size < 0 ? p : p + size;
+}
+
 }  // namespace detail
 
-// One record inside a batch payload: where its bytes are, and its own timestamp (24 bytes).
-struct RecordEntry {
-    int64_t timestamp;
-    int32_t key_offset;     // the value follows the key
-    int32_t key_size;       // -1: null key
-    int32_t value_size;     // -1: null value (a tombstone)
-    int32_t headers_index;  // -1: no headers
-    int32_t valueOffset() const noexcept { return key_offset + (key_size > 0 ? key_size : 0); }
+// One record of a stored batch (Kafka's Record), decoded from the batch's bytes: key, value and headers are views
+// into them, valid as long as the batch (a StoredBatch shares its payload).
+class StoredRecord {
+public:
+    int64_t offset() const noexcept { return offset_; }
+    // The record's timestamp (the batch's LogAppendTime when the topic uses it).
+    int64_t timestamp() const noexcept { return timestamp_; }
+    ByteView key() const noexcept { return key_; }      // isNull(): a null key
+    ByteView value() const noexcept { return value_; }  // isNull(): a null value (a tombstone)
+    bool hasKey() const noexcept { return !key_.isNull(); }
+    bool hasValue() const noexcept { return !value_.isNull(); }
+    int32_t headerCount() const noexcept { return header_count_; }
+    // The headers, decoded from the record's bytes (a member template: compiled only where called).
+    template <class D = void>
+    detail::Dependent<Headers, D> headers() const {
+        detail::Dependent<Headers, D> out;
+        const uint8_t* p = header_bytes_.data;
+        const uint8_t* end = p + header_bytes_.size;
+        for (int32_t i = 0; i < header_count_; ++i) {
+            ByteView key, value;
+            p = detail::readSizedBytes(p, end, key);
+            p = detail::readSizedBytes(p, end, value);
+            out.add(key.str(), value.isNull() ? std::nullopt : std::optional<Bytes>(value.bytes()));
+        }
+        return out;
+    }
+
+private:
+    friend class StoredRecordIterator;
+    int64_t offset_ = 0;
+    int64_t timestamp_ = -1;
+    ByteView key_, value_;
+    ByteView header_bytes_{nullptr, 0};
+    int32_t header_count_ = 0;
 };
 
-// The immutable contents of a record batch as a producer built it.
+// Walks a batch's records in offset order, decoding each as it comes (as iterating Kafka's RecordBatch does).
+class StoredRecordIterator {
+public:
+    using iterator_category = std::input_iterator_tag;
+    using value_type = StoredRecord;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const StoredRecord*;
+    using reference = const StoredRecord&;
+
+    StoredRecordIterator(const uint8_t* at, const uint8_t* end, int64_t base_offset, int64_t first_timestamp, int64_t log_append_time)
+        : at_(at), end_(end), base_offset_(base_offset), first_timestamp_(first_timestamp), log_append_time_(log_append_time) {
+        decode();
+    }
+    reference operator*() const noexcept { return record_; }
+    pointer operator->() const noexcept { return &record_; }
+    StoredRecordIterator& operator++() {
+        at_ = next_;
+        decode();
+        return *this;
+    }
+    friend bool operator==(const StoredRecordIterator& a, const StoredRecordIterator& b) noexcept { return a.at_ == b.at_; }
+    friend bool operator!=(const StoredRecordIterator& a, const StoredRecordIterator& b) noexcept { return a.at_ != b.at_; }
+
+private:
+    // DefaultRecord: length, attributes, timestampDelta, offsetDelta, key, value, header count, headers.
+    void decode() {
+        if (at_ == end_) return;
+        int64_t length = 0, timestamp_delta = 0, offset_delta = 0, header_count = 0;
+        const uint8_t* p = detail::readRecordVarint(at_, end_, length);
+        if (length < 1 || length > end_ - p) throw CorruptRecordException("Found a record whose length runs past its batch");
+        next_ = p + length;
+        p = detail::readRecordVarint(p + 1, next_, timestamp_delta);  // (attributes: unused in v2 records)
+        p = detail::readRecordVarint(p, next_, offset_delta);
+        p = detail::readSizedBytes(p, next_, record_.key_);
+        p = detail::readSizedBytes(p, next_, record_.value_);
+        p = detail::readRecordVarint(p, next_, header_count);
+        record_.offset_ = base_offset_ + offset_delta;
+        record_.timestamp_ = log_append_time_ >= 0 ? log_append_time_ : first_timestamp_ + timestamp_delta;
+        record_.header_count_ = static_cast<int32_t>(header_count);
+        record_.header_bytes_ = ByteView{p, static_cast<int32_t>(next_ - p)};
+    }
+
+    const uint8_t* at_;
+    const uint8_t* end_;
+    const uint8_t* next_ = nullptr;
+    int64_t base_offset_, first_timestamp_, log_append_time_;
+    StoredRecord record_;
+};
+
+// A batch's records, for range-for.
+struct StoredRecords {
+    StoredRecordIterator first, last;
+    StoredRecordIterator begin() const { return first; }
+    StoredRecordIterator end() const { return last; }
+};
+
+// The immutable contents of a record batch as a producer built it: its records in Kafka's v2 format
+// (DefaultRecord), back to back, and what the batch header says about them.
 struct BatchPayload {
-    std::vector<RecordEntry> records;
     ByteBuffer data;
-    std::vector<Headers> headers;
-    int32_t size_in_bytes = detail::kRecordBatchOverhead;  // v2 encoded size, uncompressed
+    int32_t record_count = 0;
+    int64_t first_timestamp = -1;  // the batch header's baseTimestamp: timestamps are stored as deltas from it
+    int64_t max_timestamp = -1;    // the header's maxTimestamp
+    int64_t min_timestamp = -1;    // (not in Kafka's header: lets the broker check CreateTime bounds without decoding)
+    int32_t size_in_bytes = detail::kRecordBatchOverhead;  // the encoded batch: header and records
 
-    int32_t count() const noexcept { return static_cast<int32_t>(records.size()); }
-    ByteView key(const RecordEntry& r) const noexcept { return {data.data() + r.key_offset, r.key_size}; }
-    ByteView value(const RecordEntry& r) const noexcept { return {data.data() + r.valueOffset(), r.value_size}; }
-    const Headers* headersOf(const RecordEntry& r) const noexcept {
-        return r.headers_index < 0 ? nullptr : &headers[static_cast<size_t>(r.headers_index)];
+    int32_t count() const noexcept { return record_count; }
+    StoredRecords records(int64_t base_offset = 0, int64_t log_append_time = -1) const {
+        const uint8_t* begin = data.data();
+        const uint8_t* end = begin + data.size();
+        return {{begin, end, base_offset, first_timestamp, log_append_time}, {end, end, base_offset, first_timestamp, log_append_time}};
     }
 
-    // The encoded size the next record would take in this batch (Kafka's DefaultRecord.sizeInBytes).
-    int32_t recordSize(int64_t timestamp, int32_t key_size, int32_t value_size, const Headers* h) const noexcept {
-        const int64_t first_ts = records.empty() ? timestamp : records.front().timestamp;
-        return detail::recordSizeInBytes(count(), timestamp - first_ts, key_size, value_size, h);
+    // The body size (Kafka's DefaultRecord.sizeInBodyBytes) the next record would have in this batch; the record
+    // takes detail::recordSizeFromBody(body) bytes.
+    int32_t recordBodySize(int64_t timestamp, int32_t key_size, int32_t value_size, const Headers* h) const noexcept {
+        return detail::recordBodySize(count(), timestamp - timestampBase(timestamp), key_size, value_size, h);
     }
 
-    // Appends one record whose encoded size the caller computed with recordSize(). Member templates, like
-    // Headers' members, so that they compile only in programs that produce.
+    // Appends one record, encoded; `body` is its recordBodySize(). Member templates, like Headers' members, so that
+    // they compile only in programs that produce.
     template <class D = void>
-    void append(int64_t timestamp, ByteView key, ByteView value, const Headers* record_headers, int32_t encoded_size) {
-        const size_t at = data.size();
-        if (!key.isNull()) data.append(key.data, static_cast<size_t>(key.size));
-        if (!value.isNull()) data.append(value.data, static_cast<size_t>(value.size));
-        int32_t headers_index = -1;
-        if (record_headers && !record_headers->empty()) {
-            headers_index = static_cast<int32_t>(headers.size());
-            headers.push_back(*record_headers);
-        }
-        records.push_back(RecordEntry{timestamp, static_cast<int32_t>(at), key.size, value.size, headers_index});
-        size_in_bytes += encoded_size;
+    void append(int64_t timestamp, ByteView key, ByteView value, const Headers* record_headers, int32_t body) {
+        const int64_t timestamp_delta = timestamp - timestampBase(timestamp);
+        const int32_t size = detail::recordSizeFromBody(body);
+        uint8_t* p = data.grow(static_cast<size_t>(size));
+        p = detail::writeVarint(p, body);
+        *p++ = 0;  // attributes
+        p = detail::writeVarint(p, timestamp_delta);
+        p = detail::writeVarint(p, count());
+        p = detail::writeSizedBytes(p, key);
+        p = detail::writeSizedBytes(p, value);
+        p = detail::writeVarint(p, record_headers ? static_cast<int64_t>(record_headers->size()) : 0);
+        if (record_headers)
+            for (const auto& h : *record_headers) {
+                p = detail::writeSizedBytes(p, {reinterpret_cast<const uint8_t*>(h.key().data()), static_cast<int32_t>(h.key().size())});
+                p = detail::writeSizedBytes(p, h.value() ? ByteView{h.value()->data(), static_cast<int32_t>(h.value()->size())} : ByteView{});
+            }
+        if (record_count == 0) first_timestamp = max_timestamp = min_timestamp = timestamp;
+        max_timestamp = timestamp > max_timestamp ? timestamp : max_timestamp;
+        min_timestamp = timestamp < min_timestamp ? timestamp : min_timestamp;
+        ++record_count;
+        size_in_bytes += size;
     }
     template <class D = void>
     void append(int64_t timestamp, ByteView key, ByteView value, const Headers* record_headers) {
-        append(timestamp, key, value, record_headers, recordSize(timestamp, key.size, value.size, record_headers));
+        append(timestamp, key, value, record_headers, recordBodySize(timestamp, key.size, value.size, record_headers));
     }
+
+private:
+    int64_t timestampBase(int64_t timestamp) const noexcept { return record_count == 0 ? timestamp : first_timestamp; }
 };
 
 // Producer identity on a batch (idempotence and transactions); -1 when absent.
@@ -1872,13 +2027,9 @@ struct StoredBatch {
     TimestampType timestampType() const noexcept {
         return log_append_time >= 0 ? TimestampType::LogAppendTime : TimestampType::CreateTime;
     }
-    int64_t timestampOf(const RecordEntry& r) const noexcept { return log_append_time >= 0 ? log_append_time : r.timestamp; }
-    int64_t maxTimestamp() const noexcept {
-        if (log_append_time >= 0) return log_append_time;
-        int64_t m = -1;
-        for (const auto& r : payload->records) m = r.timestamp > m ? r.timestamp : m;
-        return m;
-    }
+    // The records with their offsets and timestamps (LogAppendTime applied), in offset order.
+    StoredRecords records() const { return payload->records(base_offset, log_append_time); }
+    int64_t maxTimestamp() const noexcept { return log_append_time >= 0 ? log_append_time : payload->max_timestamp; }
 };
 
 }  // namespace kstream_sim
@@ -2052,11 +2203,8 @@ public:
     TimestampAndOffset offsetForTimestamp(int64_t ts) const {
         for (const auto& b : batches_) {
             if (b.isControl() || b.maxTimestamp() < ts) continue;
-            for (size_t i = 0; i < b.payload->records.size(); ++i) {
-                int64_t t = b.timestampOf(b.payload->records[i]);
-                int64_t off = b.base_offset + static_cast<int64_t>(i);
-                if (t >= ts && off >= log_start_offset_) return {t, off};
-            }
+            for (const StoredRecord& r : b.records())
+                if (r.timestamp() >= ts && r.offset() >= log_start_offset_) return {r.timestamp(), r.offset()};
         }
         return {};
     }
@@ -4348,13 +4496,14 @@ private:
             // LogValidator: CreateTime timestamps must lie within [now - before.max.ms, now + after.max.ms].
             const int64_t lowest = t.timestamp_before_max_ms > nowMs() ? INT64_MIN : nowMs() - t.timestamp_before_max_ms;
             const int64_t highest = nowMs() + t.timestamp_after_max_ms;
-            for (size_t i = 0; i < e.payload->records.size(); ++i) {
-                const int64_t ts = e.payload->records[i].timestamp;
-                if (ts < lowest || ts > highest)
-                    return fail(InvalidTimestampException("Timestamp " + std::to_string(ts) + " of message with offset " + std::to_string(i) +
-                                                          " is out of range. The timestamp should be within [" + std::to_string(lowest) +
-                                                          ", " + std::to_string(highest) + "]"));
-            }
+            // (The batch's lowest and highest timestamps tell whether any record is out of bounds; only then are the
+            // records read, to name the first such one.)
+            if (e.payload->count() > 0 && (e.payload->min_timestamp < lowest || e.payload->max_timestamp > highest))
+                for (const StoredRecord& r : e.payload->records())
+                    if (r.timestamp() < lowest || r.timestamp() > highest)
+                        return fail(InvalidTimestampException("Timestamp " + std::to_string(r.timestamp()) + " of message with offset " +
+                                                              std::to_string(r.offset()) + " is out of range. The timestamp should be within [" +
+                                                              std::to_string(lowest) + ", " + std::to_string(highest) + "]"));
         }
         // acks=all needs min.insync.replicas in the ISR before the write (Partition.appendRecordsToLeader).
         if (acks == -1 && static_cast<int32_t>(p->isr.size()) < t.min_insync_replicas)
@@ -7004,6 +7153,7 @@ struct ProducerBatch : RefCounted {
     bool full = false;
     struct PendingCallback {
         int32_t index;
+        int64_t timestamp;
         int32_t key_size, value_size;
         Callback callback;
     };
@@ -7155,22 +7305,22 @@ public:
         PartitionQueue& queue = entry->queues[static_cast<size_t>(partition)];
         if (transactional_id_) addToTransaction(queue, topic, partition);
         ProducerBatch* open = queue.open();
-        int32_t size = 0;
+        int32_t body = 0;
         if (open) {
-            size = open->payload->recordSize(ts, key.size, value.size, headers);
-            if (open->payload->size_in_bytes + size > batch_size_) {
+            body = open->payload->recordBodySize(ts, key.size, value.size, headers);
+            if (open->payload->size_in_bytes + recordSizeFromBody(body) > batch_size_) {
                 markFull(*open);
                 open = nullptr;
             }
         }
         if (!open) {
             open = &openBatch(queue, topic, partition, record_size);
-            size = open->payload->recordSize(ts, key.size, value.size, headers);
+            body = open->payload->recordBodySize(ts, key.size, value.size, headers);
         }
         const int32_t index = open->payload->count();
-        open->payload->append(ts, key, value, headers, size);
-        if (callback && *callback) open->callbacks.push_back({index, key.size, value.size, std::move(*callback)});
-        if (entry->sticky_partition == partition) entry->sticky_bytes += size;
+        open->payload->append(ts, key, value, headers, body);
+        if (callback && *callback) open->callbacks.push_back({index, ts, key.size, value.size, std::move(*callback)});
+        if (entry->sticky_partition == partition) entry->sticky_bytes += recordSizeFromBody(body);
         return Future<RecordMetadata>(queue.batches.back(), index, ts, key.size, value.size);
     }
 
@@ -7485,8 +7635,7 @@ private:
         batch->created_ms = cluster_.nowMs();
         batch->allocated_bytes = allocation;
         batch->scheduler = &cluster_.scheduler();
-        batch->payload->data.reserve(static_cast<size_t>(std::max(batch_size_, record_size)));
-        batch->payload->records.reserve(static_cast<size_t>(batch_size_ / std::max(record_size - kRecordBatchOverhead, 16) + 1));
+        batch->payload->data.reserve(static_cast<size_t>(std::max(batch_size_, record_size) - kRecordBatchOverhead));
         buffered_bytes_ += allocation;
         queue.batches.push_back(batch);
         ++queued_batches_;
@@ -7948,7 +8097,7 @@ private:
         cluster_.trace().record(cluster_.nowMs(), error ? "produce-failed" : "ack", b.tp.toString(),
                                 {{"base", b.base_offset}, {"count", b.payload->count()}});
         for (auto& pending : b.callbacks) {
-            const int64_t ts = log_append_time >= 0 ? log_append_time : b.payload->records[static_cast<size_t>(pending.index)].timestamp;
+            const int64_t ts = log_append_time >= 0 ? log_append_time : pending.timestamp;
             RecordMetadata md(b.tp, b.base_offset < 0 ? -1 : b.base_offset + pending.index, ts, pending.key_size, pending.value_size);
             invokeCallback(pending.callback, md, error);
         }
@@ -9110,11 +9259,8 @@ struct AutoOffsetReset {
 // A record as fetched, before deserialization; points into a batch the consumer still holds.
 struct RawRecord {
     const TopicPartition* tp;
-    int64_t offset;
-    int64_t timestamp;
+    StoredRecord record;
     TimestampType timestamp_type;
-    ByteView key, value;
-    const Headers* headers;
     int32_t leader_epoch;
 };
 
@@ -9299,7 +9445,7 @@ public:
     void consume(const std::vector<RawRecord>& records) {
         for (const auto& r : records) {
             auto it = assignment_.find(*r.tp);
-            if (it != assignment_.end()) it->second.position = r.offset + 1;
+            if (it != assignment_.end()) it->second.position = r.record.offset() + 1;
         }
         advancePastSkipped();
         trimBuffered();
@@ -10210,15 +10356,11 @@ private:
             if (it == assignment_.end() || !it->second.position) continue;
             auto pos = next.emplace(f.tp, *it->second.position).first;
             if (f.skip) continue;
-            const auto& records = f.batch.payload->records;
-            for (size_t i = 0; i < records.size(); ++i) {
-                const int64_t offset = f.batch.base_offset + static_cast<int64_t>(i);
-                if (offset < pos->second) continue;
+            for (const StoredRecord& r : f.batch.records()) {
+                if (r.offset() < pos->second) continue;
                 if (static_cast<int32_t>(out.size()) >= max_poll_records_) return out;
-                const RecordEntry& r = records[i];
-                out.push_back(RawRecord{&f.tp, offset, f.batch.timestampOf(r), f.batch.timestampType(), f.batch.payload->key(r),
-                                        f.batch.payload->value(r), f.batch.payload->headersOf(r), f.batch.partition_leader_epoch});
-                pos->second = offset + 1;
+                out.push_back(RawRecord{&f.tp, r, f.batch.timestampType(), f.batch.partition_leader_epoch});
+                pos->second = r.offset() + 1;
             }
         }
         return out;
@@ -10370,14 +10512,15 @@ public:
         records.reserve(raw.size());
         for (const auto& r : raw) {
             try {
-                records.emplace_back(r.tp->topic(), r.tp->partition(), r.offset, r.timestamp, r.timestamp_type, r.key.size, r.value.size,
-                                     key_deserializer_.deserialize(r.key), value_deserializer_.deserialize(r.value),
-                                     r.headers ? *r.headers : Headers(), std::optional<int32_t>(r.leader_epoch));
+                const StoredRecord& s = r.record;
+                records.emplace_back(r.tp->topic(), r.tp->partition(), s.offset(), s.timestamp(), r.timestamp_type, s.key().size,
+                                     s.value().size, key_deserializer_.deserialize(s.key()), value_deserializer_.deserialize(s.value()),
+                                     s.headerCount() > 0 ? s.headers() : Headers(), std::optional<int32_t>(r.leader_epoch));
             } catch (const SerializationException& e) {
                 // As Kafka's fetcher: records before the bad one are returned now, and the next poll() throws at
                 // the bad record, whose offset stays the position (so nothing is lost or skipped).
                 const TopicPartition bad = *r.tp;  // copied: consume() releases the fetched batches r points into
-                const int64_t offset = r.offset;
+                const int64_t offset = r.record.offset();
                 std::vector<detail::RawRecord> good(raw.begin(), raw.begin() + static_cast<std::ptrdiff_t>(records.size()));
                 core_->consume(good);
                 core_->stopAt(bad, offset);
@@ -14174,28 +14317,20 @@ namespace detail {
 // cost" in docs/performance.md); the names without Impl are the types, and the DSL makes them through a type
 // that depends on its own parameters (Dependent<TableSourceNode, K>).
 
-// Zig-zag varint, as Kafka's ByteUtils.writeVarint.
+// Zig-zag varints in Bytes, as Kafka's ByteUtils.writeVarint/readVarint (an int: at most 5 bytes).
 template <class D = void>
 void appendVarint(Bytes& out, int32_t value) {
-    uint32_t v = (static_cast<uint32_t>(value) << 1) ^ static_cast<uint32_t>(value >> 31);
-    while ((v & ~0x7fu) != 0) {
-        out.push_back(static_cast<uint8_t>((v & 0x7f) | 0x80));
-        v >>= 7;
-    }
-    out.push_back(static_cast<uint8_t>(v));
+    const size_t at = out.size();
+    out.resize(at + static_cast<size_t>(varintSize(value)));
+    writeVarint(out.data() + at, value);
 }
 template <class D = void>
 int32_t readVarint(const uint8_t* data, size_t size, size_t& pos) {
-    uint32_t value = 0;
-    int shift = 0;
-    while (pos < size) {
-        const uint8_t b = data[pos++];
-        value |= static_cast<uint32_t>(b & 0x7f) << shift;
-        if ((b & 0x80) == 0) break;
-        shift += 7;
-        if (shift > 28) throw SerializationException("Varint is too long");
-    }
-    return static_cast<int32_t>((value >> 1) ^ (~(value & 1) + 1));
+    int64_t value = 0;
+    const uint8_t* next = readVarint(data + pos, data + size, value, 5);
+    if (!next) throw SerializationException("Varint is too long");
+    pos = static_cast<size_t>(next - data);
+    return static_cast<int32_t>(value);
 }
 
 // Kafka's ChangedSerializer/ChangedDeserializer: a KTable update (new and old value) on a repartition topic.

@@ -61,8 +61,8 @@ void run(const std::string& title, Properties props, bool show_plan = false) {
     std::vector<int> log;
     std::map<int, int> copies;
     for (const auto& batch : cluster.partition(TopicPartition("numbers", 0)).log.batches())
-        for (const auto& r : batch.payload->records) {
-            const ByteView v = batch.payload->value(r);
+        for (const auto& r : batch.records()) {
+            const ByteView v = r.value();
             log.push_back(std::stoi(std::string(reinterpret_cast<const char*>(v.data), static_cast<size_t>(v.size))));
             ++copies[log.back()];
         }

@@ -26,8 +26,8 @@ Properties producerProps(std::initializer_list<std::pair<const std::string, Conf
 std::vector<std::string> logValues(const Cluster& cluster, const TopicPartition& tp) {
     std::vector<std::string> out;
     for (const auto& b : cluster.partition(tp).log.batches())
-        for (const auto& r : b.payload->records) {
-            ByteView v = b.payload->value(r);
+        for (const auto& r : b.records()) {
+            ByteView v = r.value();
             out.emplace_back(reinterpret_cast<const char*>(v.data), static_cast<size_t>(v.size));
         }
     return out;

@@ -1033,13 +1033,14 @@ private:
             // LogValidator: CreateTime timestamps must lie within [now - before.max.ms, now + after.max.ms].
             const int64_t lowest = t.timestamp_before_max_ms > nowMs() ? INT64_MIN : nowMs() - t.timestamp_before_max_ms;
             const int64_t highest = nowMs() + t.timestamp_after_max_ms;
-            for (size_t i = 0; i < e.payload->records.size(); ++i) {
-                const int64_t ts = e.payload->records[i].timestamp;
-                if (ts < lowest || ts > highest)
-                    return fail(InvalidTimestampException("Timestamp " + std::to_string(ts) + " of message with offset " + std::to_string(i) +
-                                                          " is out of range. The timestamp should be within [" + std::to_string(lowest) +
-                                                          ", " + std::to_string(highest) + "]"));
-            }
+            // (The batch's lowest and highest timestamps tell whether any record is out of bounds; only then are the
+            // records read, to name the first such one.)
+            if (e.payload->count() > 0 && (e.payload->min_timestamp < lowest || e.payload->max_timestamp > highest))
+                for (const StoredRecord& r : e.payload->records())
+                    if (r.timestamp() < lowest || r.timestamp() > highest)
+                        return fail(InvalidTimestampException("Timestamp " + std::to_string(r.timestamp()) + " of message with offset " +
+                                                              std::to_string(r.offset()) + " is out of range. The timestamp should be within [" +
+                                                              std::to_string(lowest) + ", " + std::to_string(highest) + "]"));
         }
         // acks=all needs min.insync.replicas in the ISR before the write (Partition.appendRecordsToLeader).
         if (acks == -1 && static_cast<int32_t>(p->isr.size()) < t.min_insync_replicas)

@@ -157,11 +157,8 @@ public:
     TimestampAndOffset offsetForTimestamp(int64_t ts) const {
         for (const auto& b : batches_) {
             if (b.isControl() || b.maxTimestamp() < ts) continue;
-            for (size_t i = 0; i < b.payload->records.size(); ++i) {
-                int64_t t = b.timestampOf(b.payload->records[i]);
-                int64_t off = b.base_offset + static_cast<int64_t>(i);
-                if (t >= ts && off >= log_start_offset_) return {t, off};
-            }
+            for (const StoredRecord& r : b.records())
+                if (r.timestamp() >= ts && r.offset() >= log_start_offset_) return {r.timestamp(), r.offset()};
         }
         return {};
     }

@@ -1,13 +1,16 @@
 // Records as the broker stores them: TopicPartition, headers, and record batches of serialized bytes.
 //
 // As in Kafka, a partition's log is a sequence of record batches; a batch has a base offset and each
-// record in it an offset delta. The bytes of a batch (its payload) are immutable once the producer sends
-// it, so a retry, a replica and a consumer all share one payload instead of copying it.
+// record in it an offset delta. A batch's records are bytes in Kafka's v2 record format (DefaultRecord: a length,
+// timestamp and offset deltas, key, value and headers, with varint lengths), decoded when read. The bytes of a batch
+// (its payload) are immutable once the producer sends it, so a retry, a replica and a consumer all share one
+// payload instead of copying it.
 #pragma once
 
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -136,88 +139,200 @@ private:
 
 namespace detail {
 
-// Zig-zag varint sizes, as Kafka's ByteUtils computes them; used for exact batch-size accounting.
-// Small values (the common case: offset deltas, short keys) take the first, predictable branches.
-inline int varintSize(int64_t value) noexcept {
-    uint64_t v = (static_cast<uint64_t>(value) << 1) ^ static_cast<uint64_t>(value >> 63);
-    if (v < (1u << 7)) return 1;
-    if (v < (1u << 14)) return 2;
-    int bytes = 3;
-    for (v >>= 21; v != 0; v >>= 7) ++bytes;
-    return bytes;
-}
-
-// Kafka's DefaultRecord.sizeInBytes for the v2 record format (uncompressed).
+// Kafka's DefaultRecord.sizeInBodyBytes for the v2 record format (uncompressed): what the record's length prefix
+// counts (attributes, timestamp and offset deltas, key, value, headers). The whole record is that plus the prefix.
 template <class D = void>
-int recordSizeInBytes(int32_t offset_delta, int64_t timestamp_delta, int32_t key_size, int32_t value_size,
-                      const Dependent<Headers, D>* headers) noexcept {
-    int body = 1 + varintSize(timestamp_delta) + varintSize(offset_delta);
+int32_t recordBodySize(int32_t offset_delta, int64_t timestamp_delta, int32_t key_size, int32_t value_size,
+                       const Dependent<Headers, D>* headers) noexcept {
+    int32_t body = 1 + varintSize(timestamp_delta) + varintSize(offset_delta);
     body += key_size < 0 ? 1 : varintSize(key_size) + key_size;
     body += value_size < 0 ? 1 : varintSize(value_size) + value_size;
-    const int header_count = headers ? static_cast<int>(headers->size()) : 0;
-    body += varintSize(header_count);
-    if (headers)
-        for (const auto& h : *headers) {
-            body += varintSize(static_cast<int64_t>(h.key().size())) + static_cast<int>(h.key().size());
-            body += h.value() ? varintSize(static_cast<int64_t>(h.value()->size())) + static_cast<int>(h.value()->size()) : 1;
-        }
-    return body + varintSize(body);
+    if (!headers) return body + 1;  // a header count of 0
+    body += varintSize(static_cast<int64_t>(headers->size()));
+    for (const auto& h : *headers) {
+        body += varintSize(static_cast<int64_t>(h.key().size())) + static_cast<int32_t>(h.key().size());
+        body += h.value() ? varintSize(static_cast<int64_t>(h.value()->size())) + static_cast<int32_t>(h.value()->size()) : 1;
+    }
+    return body;
 }
+inline int32_t recordSizeFromBody(int32_t body) noexcept { return varintSize(body) + body; }
 
 // DefaultRecordBatch.RECORD_BATCH_OVERHEAD: the v2 batch header.
 constexpr int kRecordBatchOverhead = 61;
 
+// A length-prefixed byte array of the record format (a key, a value, a header's key or value): -1 is null.
+inline uint8_t* writeSizedBytes(uint8_t* p, ByteView bytes) noexcept {
+    p = writeVarint(p, bytes.size);
+    if (bytes.size > 0) {
+        copyBytes(p, bytes.data, static_cast<size_t>(bytes.size));
+        p += bytes.size;
+    }
+    return p;
+}
+// Reads a varint of the record format from a batch's own bytes; a malformed one cannot come from the producer, so
+// it is reported as Kafka reports a corrupt record.
+inline const uint8_t* readRecordVarint(const uint8_t* p, const uint8_t* end, int64_t& value) {
+    p = readVarint(p, end, value);
+    if (!p) throw CorruptRecordException("Found invalid varint in a record batch");
+    return p;
+}
+inline const uint8_t* readSizedBytes(const uint8_t* p, const uint8_t* end, ByteView& bytes) {
+    int64_t size = 0;
+    p = readRecordVarint(p, end, size);
+    if (size > end - p) throw CorruptRecordException("Found a record field longer than its record");
+    bytes = size < 0 ? ByteView{} : ByteView{p, static_cast<int32_t>(size)};
+    return size < 0 ? p : p + size;
+}
+
 }  // namespace detail
 
-// One record inside a batch payload: where its bytes are, and its own timestamp (24 bytes).
-struct RecordEntry {
-    int64_t timestamp;
-    int32_t key_offset;     // the value follows the key
-    int32_t key_size;       // -1: null key
-    int32_t value_size;     // -1: null value (a tombstone)
-    int32_t headers_index;  // -1: no headers
-    int32_t valueOffset() const noexcept { return key_offset + (key_size > 0 ? key_size : 0); }
+// One record of a stored batch (Kafka's Record), decoded from the batch's bytes: key, value and headers are views
+// into them, valid as long as the batch (a StoredBatch shares its payload).
+class StoredRecord {
+public:
+    int64_t offset() const noexcept { return offset_; }
+    // The record's timestamp (the batch's LogAppendTime when the topic uses it).
+    int64_t timestamp() const noexcept { return timestamp_; }
+    ByteView key() const noexcept { return key_; }      // isNull(): a null key
+    ByteView value() const noexcept { return value_; }  // isNull(): a null value (a tombstone)
+    bool hasKey() const noexcept { return !key_.isNull(); }
+    bool hasValue() const noexcept { return !value_.isNull(); }
+    int32_t headerCount() const noexcept { return header_count_; }
+    // The headers, decoded from the record's bytes (a member template: compiled only where called).
+    template <class D = void>
+    detail::Dependent<Headers, D> headers() const {
+        detail::Dependent<Headers, D> out;
+        const uint8_t* p = header_bytes_.data;
+        const uint8_t* end = p + header_bytes_.size;
+        for (int32_t i = 0; i < header_count_; ++i) {
+            ByteView key, value;
+            p = detail::readSizedBytes(p, end, key);
+            p = detail::readSizedBytes(p, end, value);
+            out.add(key.str(), value.isNull() ? std::nullopt : std::optional<Bytes>(value.bytes()));
+        }
+        return out;
+    }
+
+private:
+    friend class StoredRecordIterator;
+    int64_t offset_ = 0;
+    int64_t timestamp_ = -1;
+    ByteView key_, value_;
+    ByteView header_bytes_{nullptr, 0};
+    int32_t header_count_ = 0;
 };
 
-// The immutable contents of a record batch as a producer built it.
+// Walks a batch's records in offset order, decoding each as it comes (as iterating Kafka's RecordBatch does).
+class StoredRecordIterator {
+public:
+    using iterator_category = std::input_iterator_tag;
+    using value_type = StoredRecord;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const StoredRecord*;
+    using reference = const StoredRecord&;
+
+    StoredRecordIterator(const uint8_t* at, const uint8_t* end, int64_t base_offset, int64_t first_timestamp, int64_t log_append_time)
+        : at_(at), end_(end), base_offset_(base_offset), first_timestamp_(first_timestamp), log_append_time_(log_append_time) {
+        decode();
+    }
+    reference operator*() const noexcept { return record_; }
+    pointer operator->() const noexcept { return &record_; }
+    StoredRecordIterator& operator++() {
+        at_ = next_;
+        decode();
+        return *this;
+    }
+    friend bool operator==(const StoredRecordIterator& a, const StoredRecordIterator& b) noexcept { return a.at_ == b.at_; }
+    friend bool operator!=(const StoredRecordIterator& a, const StoredRecordIterator& b) noexcept { return a.at_ != b.at_; }
+
+private:
+    // DefaultRecord: length, attributes, timestampDelta, offsetDelta, key, value, header count, headers.
+    void decode() {
+        if (at_ == end_) return;
+        int64_t length = 0, timestamp_delta = 0, offset_delta = 0, header_count = 0;
+        const uint8_t* p = detail::readRecordVarint(at_, end_, length);
+        if (length < 1 || length > end_ - p) throw CorruptRecordException("Found a record whose length runs past its batch");
+        next_ = p + length;
+        p = detail::readRecordVarint(p + 1, next_, timestamp_delta);  // (attributes: unused in v2 records)
+        p = detail::readRecordVarint(p, next_, offset_delta);
+        p = detail::readSizedBytes(p, next_, record_.key_);
+        p = detail::readSizedBytes(p, next_, record_.value_);
+        p = detail::readRecordVarint(p, next_, header_count);
+        record_.offset_ = base_offset_ + offset_delta;
+        record_.timestamp_ = log_append_time_ >= 0 ? log_append_time_ : first_timestamp_ + timestamp_delta;
+        record_.header_count_ = static_cast<int32_t>(header_count);
+        record_.header_bytes_ = ByteView{p, static_cast<int32_t>(next_ - p)};
+    }
+
+    const uint8_t* at_;
+    const uint8_t* end_;
+    const uint8_t* next_ = nullptr;
+    int64_t base_offset_, first_timestamp_, log_append_time_;
+    StoredRecord record_;
+};
+
+// A batch's records, for range-for.
+struct StoredRecords {
+    StoredRecordIterator first, last;
+    StoredRecordIterator begin() const { return first; }
+    StoredRecordIterator end() const { return last; }
+};
+
+// The immutable contents of a record batch as a producer built it: its records in Kafka's v2 format
+// (DefaultRecord), back to back, and what the batch header says about them.
 struct BatchPayload {
-    std::vector<RecordEntry> records;
     ByteBuffer data;
-    std::vector<Headers> headers;
-    int32_t size_in_bytes = detail::kRecordBatchOverhead;  // v2 encoded size, uncompressed
+    int32_t record_count = 0;
+    int64_t first_timestamp = -1;  // the batch header's baseTimestamp: timestamps are stored as deltas from it
+    int64_t max_timestamp = -1;    // the header's maxTimestamp
+    int64_t min_timestamp = -1;    // (not in Kafka's header: lets the broker check CreateTime bounds without decoding)
+    int32_t size_in_bytes = detail::kRecordBatchOverhead;  // the encoded batch: header and records
 
-    int32_t count() const noexcept { return static_cast<int32_t>(records.size()); }
-    ByteView key(const RecordEntry& r) const noexcept { return {data.data() + r.key_offset, r.key_size}; }
-    ByteView value(const RecordEntry& r) const noexcept { return {data.data() + r.valueOffset(), r.value_size}; }
-    const Headers* headersOf(const RecordEntry& r) const noexcept {
-        return r.headers_index < 0 ? nullptr : &headers[static_cast<size_t>(r.headers_index)];
+    int32_t count() const noexcept { return record_count; }
+    StoredRecords records(int64_t base_offset = 0, int64_t log_append_time = -1) const {
+        const uint8_t* begin = data.data();
+        const uint8_t* end = begin + data.size();
+        return {{begin, end, base_offset, first_timestamp, log_append_time}, {end, end, base_offset, first_timestamp, log_append_time}};
     }
 
-    // The encoded size the next record would take in this batch (Kafka's DefaultRecord.sizeInBytes).
-    int32_t recordSize(int64_t timestamp, int32_t key_size, int32_t value_size, const Headers* h) const noexcept {
-        const int64_t first_ts = records.empty() ? timestamp : records.front().timestamp;
-        return detail::recordSizeInBytes(count(), timestamp - first_ts, key_size, value_size, h);
+    // The body size (Kafka's DefaultRecord.sizeInBodyBytes) the next record would have in this batch; the record
+    // takes detail::recordSizeFromBody(body) bytes.
+    int32_t recordBodySize(int64_t timestamp, int32_t key_size, int32_t value_size, const Headers* h) const noexcept {
+        return detail::recordBodySize(count(), timestamp - timestampBase(timestamp), key_size, value_size, h);
     }
 
-    // Appends one record whose encoded size the caller computed with recordSize(). Member templates, like
-    // Headers' members, so that they compile only in programs that produce.
+    // Appends one record, encoded; `body` is its recordBodySize(). Member templates, like Headers' members, so that
+    // they compile only in programs that produce.
     template <class D = void>
-    void append(int64_t timestamp, ByteView key, ByteView value, const Headers* record_headers, int32_t encoded_size) {
-        const size_t at = data.size();
-        if (!key.isNull()) data.append(key.data, static_cast<size_t>(key.size));
-        if (!value.isNull()) data.append(value.data, static_cast<size_t>(value.size));
-        int32_t headers_index = -1;
-        if (record_headers && !record_headers->empty()) {
-            headers_index = static_cast<int32_t>(headers.size());
-            headers.push_back(*record_headers);
-        }
-        records.push_back(RecordEntry{timestamp, static_cast<int32_t>(at), key.size, value.size, headers_index});
-        size_in_bytes += encoded_size;
+    void append(int64_t timestamp, ByteView key, ByteView value, const Headers* record_headers, int32_t body) {
+        const int64_t timestamp_delta = timestamp - timestampBase(timestamp);
+        const int32_t size = detail::recordSizeFromBody(body);
+        uint8_t* p = data.grow(static_cast<size_t>(size));
+        p = detail::writeVarint(p, body);
+        *p++ = 0;  // attributes
+        p = detail::writeVarint(p, timestamp_delta);
+        p = detail::writeVarint(p, count());
+        p = detail::writeSizedBytes(p, key);
+        p = detail::writeSizedBytes(p, value);
+        p = detail::writeVarint(p, record_headers ? static_cast<int64_t>(record_headers->size()) : 0);
+        if (record_headers)
+            for (const auto& h : *record_headers) {
+                p = detail::writeSizedBytes(p, {reinterpret_cast<const uint8_t*>(h.key().data()), static_cast<int32_t>(h.key().size())});
+                p = detail::writeSizedBytes(p, h.value() ? ByteView{h.value()->data(), static_cast<int32_t>(h.value()->size())} : ByteView{});
+            }
+        if (record_count == 0) first_timestamp = max_timestamp = min_timestamp = timestamp;
+        max_timestamp = timestamp > max_timestamp ? timestamp : max_timestamp;
+        min_timestamp = timestamp < min_timestamp ? timestamp : min_timestamp;
+        ++record_count;
+        size_in_bytes += size;
     }
     template <class D = void>
     void append(int64_t timestamp, ByteView key, ByteView value, const Headers* record_headers) {
-        append(timestamp, key, value, record_headers, recordSize(timestamp, key.size, value.size, record_headers));
+        append(timestamp, key, value, record_headers, recordBodySize(timestamp, key.size, value.size, record_headers));
     }
+
+private:
+    int64_t timestampBase(int64_t timestamp) const noexcept { return record_count == 0 ? timestamp : first_timestamp; }
 };
 
 // Producer identity on a batch (idempotence and transactions); -1 when absent.
@@ -247,13 +362,9 @@ struct StoredBatch {
     TimestampType timestampType() const noexcept {
         return log_append_time >= 0 ? TimestampType::LogAppendTime : TimestampType::CreateTime;
     }
-    int64_t timestampOf(const RecordEntry& r) const noexcept { return log_append_time >= 0 ? log_append_time : r.timestamp; }
-    int64_t maxTimestamp() const noexcept {
-        if (log_append_time >= 0) return log_append_time;
-        int64_t m = -1;
-        for (const auto& r : payload->records) m = r.timestamp > m ? r.timestamp : m;
-        return m;
-    }
+    // The records with their offsets and timestamps (LogAppendTime applied), in offset order.
+    StoredRecords records() const { return payload->records(base_offset, log_append_time); }
+    int64_t maxTimestamp() const noexcept { return log_append_time >= 0 ? log_append_time : payload->max_timestamp; }
 };
 
 }  // namespace kstream_sim

@@ -89,11 +89,8 @@ struct AutoOffsetReset {
 // A record as fetched, before deserialization; points into a batch the consumer still holds.
 struct RawRecord {
     const TopicPartition* tp;
-    int64_t offset;
-    int64_t timestamp;
+    StoredRecord record;
     TimestampType timestamp_type;
-    ByteView key, value;
-    const Headers* headers;
     int32_t leader_epoch;
 };
 
@@ -278,7 +275,7 @@ public:
     void consume(const std::vector<RawRecord>& records) {
         for (const auto& r : records) {
             auto it = assignment_.find(*r.tp);
-            if (it != assignment_.end()) it->second.position = r.offset + 1;
+            if (it != assignment_.end()) it->second.position = r.record.offset() + 1;
         }
         advancePastSkipped();
         trimBuffered();
@@ -1189,15 +1186,11 @@ private:
             if (it == assignment_.end() || !it->second.position) continue;
             auto pos = next.emplace(f.tp, *it->second.position).first;
             if (f.skip) continue;
-            const auto& records = f.batch.payload->records;
-            for (size_t i = 0; i < records.size(); ++i) {
-                const int64_t offset = f.batch.base_offset + static_cast<int64_t>(i);
-                if (offset < pos->second) continue;
+            for (const StoredRecord& r : f.batch.records()) {
+                if (r.offset() < pos->second) continue;
                 if (static_cast<int32_t>(out.size()) >= max_poll_records_) return out;
-                const RecordEntry& r = records[i];
-                out.push_back(RawRecord{&f.tp, offset, f.batch.timestampOf(r), f.batch.timestampType(), f.batch.payload->key(r),
-                                        f.batch.payload->value(r), f.batch.payload->headersOf(r), f.batch.partition_leader_epoch});
-                pos->second = offset + 1;
+                out.push_back(RawRecord{&f.tp, r, f.batch.timestampType(), f.batch.partition_leader_epoch});
+                pos->second = r.offset() + 1;
             }
         }
         return out;
@@ -1349,14 +1342,15 @@ public:
         records.reserve(raw.size());
         for (const auto& r : raw) {
             try {
-                records.emplace_back(r.tp->topic(), r.tp->partition(), r.offset, r.timestamp, r.timestamp_type, r.key.size, r.value.size,
-                                     key_deserializer_.deserialize(r.key), value_deserializer_.deserialize(r.value),
-                                     r.headers ? *r.headers : Headers(), std::optional<int32_t>(r.leader_epoch));
+                const StoredRecord& s = r.record;
+                records.emplace_back(r.tp->topic(), r.tp->partition(), s.offset(), s.timestamp(), r.timestamp_type, s.key().size,
+                                     s.value().size, key_deserializer_.deserialize(s.key()), value_deserializer_.deserialize(s.value()),
+                                     s.headerCount() > 0 ? s.headers() : Headers(), std::optional<int32_t>(r.leader_epoch));
             } catch (const SerializationException& e) {
                 // As Kafka's fetcher: records before the bad one are returned now, and the next poll() throws at
                 // the bad record, whose offset stays the position (so nothing is lost or skipped).
                 const TopicPartition bad = *r.tp;  // copied: consume() releases the fetched batches r points into
-                const int64_t offset = r.offset;
+                const int64_t offset = r.record.offset();
                 std::vector<detail::RawRecord> good(raw.begin(), raw.begin() + static_cast<std::ptrdiff_t>(records.size()));
                 core_->consume(good);
                 core_->stopAt(bad, offset);

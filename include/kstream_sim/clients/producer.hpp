@@ -73,6 +73,7 @@ struct ProducerBatch : RefCounted {
     bool full = false;
     struct PendingCallback {
         int32_t index;
+        int64_t timestamp;
         int32_t key_size, value_size;
         Callback callback;
     };
@@ -224,22 +225,22 @@ public:
         PartitionQueue& queue = entry->queues[static_cast<size_t>(partition)];
         if (transactional_id_) addToTransaction(queue, topic, partition);
         ProducerBatch* open = queue.open();
-        int32_t size = 0;
+        int32_t body = 0;
         if (open) {
-            size = open->payload->recordSize(ts, key.size, value.size, headers);
-            if (open->payload->size_in_bytes + size > batch_size_) {
+            body = open->payload->recordBodySize(ts, key.size, value.size, headers);
+            if (open->payload->size_in_bytes + recordSizeFromBody(body) > batch_size_) {
                 markFull(*open);
                 open = nullptr;
             }
         }
         if (!open) {
             open = &openBatch(queue, topic, partition, record_size);
-            size = open->payload->recordSize(ts, key.size, value.size, headers);
+            body = open->payload->recordBodySize(ts, key.size, value.size, headers);
         }
         const int32_t index = open->payload->count();
-        open->payload->append(ts, key, value, headers, size);
-        if (callback && *callback) open->callbacks.push_back({index, key.size, value.size, std::move(*callback)});
-        if (entry->sticky_partition == partition) entry->sticky_bytes += size;
+        open->payload->append(ts, key, value, headers, body);
+        if (callback && *callback) open->callbacks.push_back({index, ts, key.size, value.size, std::move(*callback)});
+        if (entry->sticky_partition == partition) entry->sticky_bytes += recordSizeFromBody(body);
         return Future<RecordMetadata>(queue.batches.back(), index, ts, key.size, value.size);
     }
 
@@ -554,8 +555,7 @@ private:
         batch->created_ms = cluster_.nowMs();
         batch->allocated_bytes = allocation;
         batch->scheduler = &cluster_.scheduler();
-        batch->payload->data.reserve(static_cast<size_t>(std::max(batch_size_, record_size)));
-        batch->payload->records.reserve(static_cast<size_t>(batch_size_ / std::max(record_size - kRecordBatchOverhead, 16) + 1));
+        batch->payload->data.reserve(static_cast<size_t>(std::max(batch_size_, record_size) - kRecordBatchOverhead));
         buffered_bytes_ += allocation;
         queue.batches.push_back(batch);
         ++queued_batches_;
@@ -1017,7 +1017,7 @@ private:
         cluster_.trace().record(cluster_.nowMs(), error ? "produce-failed" : "ack", b.tp.toString(),
                                 {{"base", b.base_offset}, {"count", b.payload->count()}});
         for (auto& pending : b.callbacks) {
-            const int64_t ts = log_append_time >= 0 ? log_append_time : b.payload->records[static_cast<size_t>(pending.index)].timestamp;
+            const int64_t ts = log_append_time >= 0 ? log_append_time : pending.timestamp;
             RecordMetadata md(b.tp, b.base_offset < 0 ? -1 : b.base_offset + pending.index, ts, pending.key_size, pending.value_size);
             invokeCallback(pending.callback, md, error);
         }

@@ -96,6 +96,39 @@ inline uint64_t readBigEndian(const uint8_t* data, int width) noexcept {
     return value;
 }
 
+// Zig-zag varints, as Kafka's ByteUtils writes them (writeVarint/writeVarlong: the same bytes for an int and a long
+// of the same value): the record format's lengths, deltas and counts.
+inline uint64_t zigZag(int64_t value) noexcept { return (static_cast<uint64_t>(value) << 1) ^ static_cast<uint64_t>(value >> 63); }
+inline int varintSize(int64_t value) noexcept {
+    uint64_t v = zigZag(value);
+    if (v < (1u << 7)) return 1;  // small values (offset deltas, short keys) take the first, predictable branches
+    if (v < (1u << 14)) return 2;
+    int bytes = 3;
+    for (v >>= 21; v != 0; v >>= 7) ++bytes;
+    return bytes;
+}
+// Writes `value` at p (varintSize(value) bytes); returns the position after it.
+inline uint8_t* writeVarint(uint8_t* p, int64_t value) noexcept {
+    uint64_t v = zigZag(value);
+    for (; v >= 0x80; v >>= 7) *p++ = static_cast<uint8_t>(v | 0x80);
+    *p++ = static_cast<uint8_t>(v);
+    return p;
+}
+// Reads a varint of at most max_bytes at p; returns the position after it, or nullptr when it is longer or runs
+// past `end` (Kafka: "Varint is too long").
+inline const uint8_t* readVarint(const uint8_t* p, const uint8_t* end, int64_t& value, int max_bytes = 10) noexcept {
+    uint64_t v = 0;
+    for (int shift = 0; p < end && shift < 7 * max_bytes; shift += 7) {
+        const uint8_t b = *p++;
+        v |= static_cast<uint64_t>(b & 0x7f) << shift;
+        if ((b & 0x80) == 0) {
+            value = static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1);
+            return p;
+        }
+    }
+    return nullptr;
+}
+
 // Appends raw bytes with one memcpy (inserting a std::string's chars into a vector<uint8_t> would copy
 // them one by one, since the element types differ).
 inline void appendRaw(Bytes& out, const void* data, size_t size) {
@@ -138,9 +171,15 @@ public:
     }
     void append(const uint8_t* p, size_t n) {
         if (n == 0) return;
+        std::memcpy(grow(n), p, n);
+    }
+    // Makes the buffer n bytes longer and returns where the new bytes start, for the caller to write (they are
+    // not initialized).
+    uint8_t* grow(size_t n) {
         if (size_ + n > capacity_) reserve(std::max(size_ + n, capacity_ * 2));
-        std::memcpy(bytes_.get() + size_, p, n);
+        uint8_t* at = bytes_.get() + size_;
         size_ += n;
+        return at;
     }
 
 private:

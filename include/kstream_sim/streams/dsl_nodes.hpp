@@ -25,28 +25,20 @@ namespace detail {
 // cost" in docs/performance.md); the names without Impl are the types, and the DSL makes them through a type
 // that depends on its own parameters (Dependent<TableSourceNode, K>).
 
-// Zig-zag varint, as Kafka's ByteUtils.writeVarint.
+// Zig-zag varints in Bytes, as Kafka's ByteUtils.writeVarint/readVarint (an int: at most 5 bytes).
 template <class D = void>
 void appendVarint(Bytes& out, int32_t value) {
-    uint32_t v = (static_cast<uint32_t>(value) << 1) ^ static_cast<uint32_t>(value >> 31);
-    while ((v & ~0x7fu) != 0) {
-        out.push_back(static_cast<uint8_t>((v & 0x7f) | 0x80));
-        v >>= 7;
-    }
-    out.push_back(static_cast<uint8_t>(v));
+    const size_t at = out.size();
+    out.resize(at + static_cast<size_t>(varintSize(value)));
+    writeVarint(out.data() + at, value);
 }
 template <class D = void>
 int32_t readVarint(const uint8_t* data, size_t size, size_t& pos) {
-    uint32_t value = 0;
-    int shift = 0;
-    while (pos < size) {
-        const uint8_t b = data[pos++];
-        value |= static_cast<uint32_t>(b & 0x7f) << shift;
-        if ((b & 0x80) == 0) break;
-        shift += 7;
-        if (shift > 28) throw SerializationException("Varint is too long");
-    }
-    return static_cast<int32_t>((value >> 1) ^ (~(value & 1) + 1));
+    int64_t value = 0;
+    const uint8_t* next = readVarint(data + pos, data + size, value, 5);
+    if (!next) throw SerializationException("Varint is too long");
+    pos = static_cast<size_t>(next - data);
+    return static_cast<int32_t>(value);
 }
 
 // Kafka's ChangedSerializer/ChangedDeserializer: a KTable update (new and old value) on a repartition topic.
