@@ -117,6 +117,52 @@ TEST_CASE("toPositive clears the sign bit rather than negating", "[hashing]") {
     CHECK(toPositive(5) == 5);
 }
 
+TEST_CASE("FixedDivisor's remainder equals x % d for every non-negative int and partition count tried", "[hashing]") {
+    const int32_t divisors[] = {1, 2, 3, 5, 6, 7, 10, 12, 50, 64, 100, 1000, 4097, 65535, 65536, 1000003, INT32_MAX - 1, INT32_MAX};
+    const int32_t edges[] = {0, 1, 2, 3, 63, 64, 65, 65535, 65536, 1 << 30, INT32_MAX - 2, INT32_MAX - 1, INT32_MAX};
+    Random random(7);
+    for (int32_t d : divisors) {
+        const FixedDivisor divisor(d);
+        for (int32_t x : edges) CHECK(divisor.remainder(x) == x % d);
+        for (int i = 0; i < 2000; ++i) {
+            const auto x = static_cast<int32_t>(random.nextBelow(uint64_t{1} << 31));
+            if (divisor.remainder(x) != x % d) FAIL("d=" << d << " x=" << x);
+        }
+        // Every x that is one below, at or above a multiple of d, near the top of the range.
+        for (int64_t q = INT32_MAX / d; q > INT32_MAX / d - 3 && q > 0; --q)
+            for (int64_t x = q * d - 1; x <= q * d + 1 && x <= INT32_MAX; ++x)
+                CHECK(divisor.remainder(static_cast<int32_t>(x)) == static_cast<int32_t>(x % d));
+    }
+}
+
+TEST_CASE("varints are Kafka's zig-zag varints, and read back what was written", "[bytes]") {
+    // ByteUtils.writeVarint: 0 -> 00, -1 -> 01, 1 -> 02, 63 -> 7e, 64 -> 80 01, 100 -> c8 01, -65 -> 81 01
+    const std::pair<int64_t, std::vector<uint8_t>> vectors[] = {
+        {0, {0x00}}, {-1, {0x01}}, {1, {0x02}}, {63, {0x7e}}, {64, {0x80, 0x01}}, {100, {0xc8, 0x01}}, {-65, {0x81, 0x01}},
+        {INT32_MAX, {0xfe, 0xff, 0xff, 0xff, 0x0f}}, {INT32_MIN, {0xff, 0xff, 0xff, 0xff, 0x0f}}};
+    for (const auto& [value, bytes] : vectors) {
+        uint8_t buf[10];
+        const uint8_t* end = detail::writeVarint(buf, value);
+        CHECK(std::vector<uint8_t>(static_cast<const uint8_t*>(buf), end) == bytes);
+        CHECK(detail::varintSize(value) == static_cast<int>(bytes.size()));
+        int64_t read = 0;
+        CHECK(detail::readVarint(buf, end, read) == end);
+        CHECK(read == value);
+    }
+    for (int64_t value : {INT64_MIN, INT64_MAX, -(int64_t{1} << 40)}) {
+        uint8_t buf[10];
+        const uint8_t* end = detail::writeVarint(buf, value);
+        int64_t read = 0;
+        CHECK(detail::readVarint(buf, end, read) == end);
+        CHECK(read == value);
+    }
+    const uint8_t truncated[] = {0x80, 0x80};
+    int64_t ignored = 0;
+    CHECK(detail::readVarint(truncated, truncated + 2, ignored) == nullptr);
+    const uint8_t too_long[] = {0x80, 0x80, 0x80, 0x80, 0x80, 0x01};
+    CHECK(detail::readVarint(too_long, too_long + 6, ignored, 5) == nullptr);
+}
+
 TEST_CASE("javaStringHashCode equals java.lang.String.hashCode, including non-ASCII", "[hashing]") {
     CHECK(javaStringHashCode("") == 0);
     CHECK(javaStringHashCode("hello") == 99162322);

@@ -322,6 +322,48 @@ TEST_CASE("headers travel with the record", "[producer]") {
     CHECK_FALSE(stored.lastHeader("empty")->value().has_value());
 }
 
+TEST_CASE("a batch holds its records in Kafka's v2 record format, and reads them back", "[producer][batching]") {
+    BatchPayload payload;
+    const uint8_t k[] = {'k'}, v[] = {'v'};
+    payload.append(1000, ByteView{k, 1}, ByteView{v, 1}, nullptr);
+    // DefaultRecord: length 8 (zig-zag 0x10), attributes 0, timestamp delta 0, offset delta 0, key length 1 (0x02) "k",
+    // value length 1 "v", no headers.
+    const std::vector<uint8_t> first = {0x10, 0x00, 0x00, 0x00, 0x02, 'k', 0x02, 'v', 0x00};
+    REQUIRE(payload.data.size() == first.size());
+    CHECK(std::vector<uint8_t>(payload.data.data(), payload.data.data() + payload.data.size()) == first);
+    CHECK(payload.size_in_bytes == detail::kRecordBatchOverhead + 9);
+
+    Headers h;
+    h.add("trace", "abc").add("none", std::nullopt);
+    payload.append(990, ByteView{}, ByteView{}, &h);  // null key and value, an earlier timestamp, two headers
+    payload.append(1200, ByteView{k, 1}, ByteView{v, 0}, nullptr);  // an empty (not null) value
+    CHECK(payload.count() == 3);
+    CHECK(payload.first_timestamp == 1000);
+    CHECK(payload.min_timestamp == 990);
+    CHECK(payload.max_timestamp == 1200);
+    CHECK(payload.size_in_bytes == detail::kRecordBatchOverhead + static_cast<int32_t>(payload.data.size()));
+
+    std::vector<StoredRecord> records(payload.records(40).begin(), payload.records(40).end());
+    REQUIRE(records.size() == 3);
+    CHECK(records[0].offset() == 40);
+    CHECK(records[0].timestamp() == 1000);
+    CHECK(records[0].key().str() == "k");
+    CHECK(records[0].headerCount() == 0);
+    CHECK(records[1].offset() == 41);
+    CHECK(records[1].timestamp() == 990);
+    CHECK_FALSE(records[1].hasKey());
+    CHECK_FALSE(records[1].hasValue());
+    const Headers decoded = records[1].headers();
+    REQUIRE(decoded.size() == 2);
+    CHECK(decoded.lastHeader("trace")->valueString() == "abc");
+    CHECK_FALSE(decoded.lastHeader("none")->value().has_value());
+    CHECK(records[2].timestamp() == 1200);
+    CHECK(records[2].hasValue());
+    CHECK(records[2].value().size == 0);
+    // LogAppendTime: every record reads the batch's time.
+    for (const StoredRecord& r : payload.records(0, 5000)) CHECK(r.timestamp() == 5000);
+}
+
 TEST_CASE("a full buffer.memory blocks send until acknowledgements free it, in virtual time", "[producer]") {
     Cluster cluster(ClusterConfig().networkLatency(10ms));
     KafkaProducer<std::string, std::string> producer(cluster, producerProps({{"buffer.memory", 40000}, {"batch.size", 16384}, {"max.in.flight.requests.per.connection", 1}}));

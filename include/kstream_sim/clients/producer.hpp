@@ -200,7 +200,7 @@ public:
                                   ByteView key, ByteView value, const Headers* headers, Callback* callback) {
         if (closed_) throw IllegalStateException("Cannot perform operation after producer has been closed");
         TopicEntry* entry = last_topic_;
-        if (!entry || entry->name != topic || cluster_.nowMs() - entry->fetched_ms >= metadata_max_age_ms_) {
+        if (!entry || !sameString(entry->name, topic) || cluster_.nowMs() - entry->fetched_ms >= metadata_max_age_ms_) {
             try {
                 entry = &waitOnMetadata(topic);
             } catch (const ApiException&) {
@@ -407,6 +407,7 @@ private:
     struct TopicEntry {
         std::string name;
         int32_t partitionCount = 0;
+        FixedDivisor partition_divisor;  // x % partitionCount, for the default partitioner
         int64_t fetched_ms = 0;
         std::vector<PartitionQueue> queues;
         int32_t sticky_partition = -1;  // KIP-794 uniform sticky partitioning for null keys
@@ -491,6 +492,7 @@ private:
             }
             TopicEntry& e = *it->second;
             e.partitionCount = count;
+            e.partition_divisor = FixedDivisor(count);
             e.fetched_ms = cluster_.nowMs();
             e.queues.resize(static_cast<size_t>(count));
         }
@@ -528,7 +530,7 @@ private:
             return p;
         }
         if (round_robin_) return static_cast<int32_t>(entry.round_robin++ % static_cast<uint32_t>(n));
-        if (!key.isNull() && !ignore_keys_) return toPositive(murmur2(key.data, static_cast<size_t>(key.size))) % n;
+        if (!key.isNull() && !ignore_keys_) return entry.partition_divisor.remainder(toPositive(murmur2(key.data, static_cast<size_t>(key.size))));
         // Null key: stay on one partition until batch.size bytes went to it, then draw the next uniformly from
         // all partitions (Kafka 4's BuiltInPartitioner without load stats; the draw may repeat the current one).
         if (entry.sticky_partition < 0 || entry.sticky_partition >= n || entry.sticky_bytes >= batch_size_) {

@@ -62,6 +62,14 @@ inline bool equalShortBytes(const uint8_t* a, const uint8_t* b, size_t n) noexce
     return true;
 }
 
+// a == b for strings that are mostly short (topic names): the bytes compared in words, without a call into memcmp.
+inline bool sameString(const std::string& a, const std::string& b) noexcept {
+    if (a.size() != b.size()) return false;
+    const auto* x = reinterpret_cast<const uint8_t*>(a.data());
+    const auto* y = reinterpret_cast<const uint8_t*>(b.data());
+    return a.size() <= 16 ? equalShortBytes(x, y, a.size()) : std::memcmp(x, y, a.size()) == 0;
+}
+
 // to = the n bytes at p, written over to's own bytes: a buffer that already has n bytes (a value of the same size
 // as before, the common case for stores and scratch buffers) is neither resized nor reallocated. (std::vector's
 // assign() is a call into its out-of-line code every time.)
@@ -99,9 +107,10 @@ inline uint64_t readBigEndian(const uint8_t* data, int width) noexcept {
 // Zig-zag varints, as Kafka's ByteUtils writes them (writeVarint/writeVarlong: the same bytes for an int and a long
 // of the same value): the record format's lengths, deltas and counts.
 inline uint64_t zigZag(int64_t value) noexcept { return (static_cast<uint64_t>(value) << 1) ^ static_cast<uint64_t>(value >> 63); }
+// (Small values, the common case of offset deltas and short keys, take the first, predictable branches.)
 inline int varintSize(int64_t value) noexcept {
     uint64_t v = zigZag(value);
-    if (v < (1u << 7)) return 1;  // small values (offset deltas, short keys) take the first, predictable branches
+    if (v < (1u << 7)) return 1;
     if (v < (1u << 14)) return 2;
     int bytes = 3;
     for (v >>= 21; v != 0; v >>= 7) ++bytes;
@@ -110,6 +119,10 @@ inline int varintSize(int64_t value) noexcept {
 // Writes `value` at p (varintSize(value) bytes); returns the position after it.
 inline uint8_t* writeVarint(uint8_t* p, int64_t value) noexcept {
     uint64_t v = zigZag(value);
+    if (v < 0x80) {
+        *p = static_cast<uint8_t>(v);
+        return p + 1;
+    }
     for (; v >= 0x80; v >>= 7) *p++ = static_cast<uint8_t>(v | 0x80);
     *p++ = static_cast<uint8_t>(v);
     return p;

@@ -44,6 +44,27 @@ inline int32_t murmur2(const std::string& s) noexcept {
 // Kafka's Utils.toPositive: clears the sign bit (not abs(), which fails for INT_MIN).
 inline int32_t toPositive(int32_t n) noexcept { return n & 0x7fffffff; }
 
+// x % d for any non-negative 32-bit x and a divisor d fixed in advance (a partition count), by a multiplication and a
+// shift instead of a division (which takes tens of cycles per record): with l = ceil(log2 d) and
+// m = ceil(2^(31+l) / d), floor(x * m / 2^(31+l)) is floor(x / d) for every x < 2^31 (Granlund and Montgomery, 1994),
+// and x * m fits in 64 bits.
+class FixedDivisor {
+public:
+    explicit FixedDivisor(int32_t d = 1) noexcept : d_(static_cast<uint64_t>(d)) {
+        while ((uint64_t{1} << l_) < d_) ++l_;
+        m_ = ((uint64_t{1} << (31 + l_)) + d_ - 1) / d_;
+    }
+    int32_t remainder(int32_t x) const noexcept {
+        const uint64_t q = (static_cast<uint64_t>(x) * m_) >> (31 + l_);
+        return static_cast<int32_t>(static_cast<uint64_t>(x) - q * d_);
+    }
+
+private:
+    uint64_t d_;
+    uint64_t m_ = 0;
+    int l_ = 0;
+};
+
 // java.lang.String.hashCode() of a UTF-8 string: s[0]*31^(n-1) + ... over UTF-16 code units.
 inline int32_t javaStringHashCode(const std::string& utf8) noexcept {
     uint32_t h = 0;
