@@ -139,21 +139,23 @@ private:
 
 namespace detail {
 
+// The encoded size of a length-prefixed byte array of the record format (-1: null, one byte).
+inline int32_t sizedBytesSize(int32_t size) noexcept { return size < 0 ? 1 : varintSize(size) + size; }
+// The encoded size of a record's headers: their count, then each key and value.
+template <class D = void>
+int32_t headersSize(const Dependent<Headers, D>& headers) noexcept {
+    int32_t size = varintSize(static_cast<int64_t>(headers.size()));
+    for (const auto& h : headers)
+        size += sizedBytesSize(static_cast<int32_t>(h.key().size())) + (h.value() ? sizedBytesSize(static_cast<int32_t>(h.value()->size())) : 1);
+    return size;
+}
 // Kafka's DefaultRecord.sizeInBodyBytes for the v2 record format (uncompressed): what the record's length prefix
 // counts (attributes, timestamp and offset deltas, key, value, headers). The whole record is that plus the prefix.
 template <class D = void>
 int32_t recordBodySize(int32_t offset_delta, int64_t timestamp_delta, int32_t key_size, int32_t value_size,
                        const Dependent<Headers, D>* headers) noexcept {
-    int32_t body = 1 + varintSize(timestamp_delta) + varintSize(offset_delta);
-    body += key_size < 0 ? 1 : varintSize(key_size) + key_size;
-    body += value_size < 0 ? 1 : varintSize(value_size) + value_size;
-    if (!headers) return body + 1;  // a header count of 0
-    body += varintSize(static_cast<int64_t>(headers->size()));
-    for (const auto& h : *headers) {
-        body += varintSize(static_cast<int64_t>(h.key().size())) + static_cast<int32_t>(h.key().size());
-        body += h.value() ? varintSize(static_cast<int64_t>(h.value()->size())) + static_cast<int32_t>(h.value()->size()) : 1;
-    }
-    return body;
+    const int32_t body = 1 + varintSize(timestamp_delta) + varintSize(offset_delta) + sizedBytesSize(key_size) + sizedBytesSize(value_size);
+    return body + (headers ? headersSize<D>(*headers) : 1);  // (no headers: a count of 0)
 }
 inline int32_t recordSizeFromBody(int32_t body) noexcept { return varintSize(body) + body; }
 
