@@ -210,6 +210,10 @@ class ClusterImpl {
     using Connection = Dependent<std::pair<std::string, int32_t>, D>;  // (client.id, broker)
     using MessageFilter = MessageFilterImpl<D>;
     using NetworkFaults = NetworkFaultsImpl<D>;
+    // toBroker() without an action for a closed connection.
+    struct NoAction {
+        void operator()() const {}
+    };
 
 public:
     explicit ClusterImpl(ClusterConfig config = ClusterConfig())
@@ -336,21 +340,26 @@ public:
 
     // Sends a message to broker `broker_id`; `on_arrival` runs there after the network delay, unless the
     // network drops it. When the broker is down (or goes down on the way), `on_disconnect` runs at the client
-    // instead, as a client notices a closed connection.
-    void toBroker(int32_t broker_id, const Envelope& m, std::function<void()> on_arrival, std::function<void()> on_disconnect = {}) {
+    // instead, as a client notices a closed connection. (Templates, so that each message is one event holding
+    // its callables as they are, not std::functions wrapped in std::functions.)
+    template <class OnArrival, class OnDisconnect = NoAction>
+    void toBroker(int32_t broker_id, const Envelope& m, OnArrival on_arrival, OnDisconnect on_disconnect = {}) {
         const int64_t incarnation = brokers_.at(static_cast<size_t>(broker_id)).incarnation;
         send(m, 2 * static_cast<int64_t>(broker_id), [this, broker_id, incarnation, on_arrival = std::move(on_arrival),
                                                     on_disconnect = std::move(on_disconnect)]() mutable {
             if (brokerUp(broker_id, incarnation)) return on_arrival();
-            if (on_disconnect) scheduler_.at(linkArrival(2 * static_cast<int64_t>(broker_id) + 1), std::move(on_disconnect));
+            if (present(on_disconnect)) scheduler_.at(linkArrival(2 * static_cast<int64_t>(broker_id) + 1), std::move(on_disconnect));
         });
     }
-    void toBroker(int32_t broker_id, std::function<void()> on_arrival) { toBroker(broker_id, Envelope{}, std::move(on_arrival)); }
+    template <class OnArrival>
+    void toBroker(int32_t broker_id, OnArrival on_arrival) { toBroker(broker_id, Envelope{}, std::move(on_arrival)); }
     // Sends a response from broker `from_broker` to a client.
-    void toClient(const Envelope& m, std::function<void()> on_arrival) {
+    template <class OnArrival>
+    void toClient(const Envelope& m, OnArrival on_arrival) {
         send(m, 2 * static_cast<int64_t>(m.broker) + 1, std::move(on_arrival));
     }
-    void toClient(std::function<void()> on_arrival, int32_t from_broker = -1) {
+    template <class OnArrival>
+    void toClient(OnArrival on_arrival, int32_t from_broker = -1) {
         Envelope m;
         m.direction = Direction::Response;
         m.broker = from_broker;
@@ -974,6 +983,11 @@ private:
         size_t index;
     };
 
+    static bool present(const NoAction&) { return false; }
+    static bool present(const std::function<void()>& f) { return static_cast<bool>(f); }
+    template <class F>
+    static bool present(const F&) { return true; }
+
     bool brokerUp(int32_t id, int64_t incarnation) const {
         const BrokerState& b = brokers_[static_cast<size_t>(id)];
         return b.alive && b.incarnation == incarnation;
@@ -994,7 +1008,8 @@ private:
     // Puts a message on the network: FIFO per link, as over TCP; faults may drop, delay or duplicate it.
     // A message lost on a client's connection breaks that connection, as with TCP: everything after it on the
     // connection is lost too, until the client notices (a request timeout) and reconnects.
-    void send(const Envelope& m, int64_t link, std::function<void()> on_arrival) {
+    template <class OnArrival>
+    void send(const Envelope& m, int64_t link, OnArrival on_arrival) {
         Delivery d;
         if (!faults_.empty() || !broken_connections_.empty()) {
             d = faults_.route(m);
@@ -1011,7 +1026,7 @@ private:
             return;
         }
         const int64_t at = linkArrival(link, d.extra_delay_ms);
-        if (d.copies > 1) scheduler_.at(at, on_arrival);
+        if (d.copies > 1) scheduler_.at(at, OnArrival(on_arrival));
         scheduler_.at(at, std::move(on_arrival));
     }
 

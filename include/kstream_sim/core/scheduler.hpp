@@ -36,7 +36,74 @@ namespace detail {
 template <class D>
 class SchedulerImpl {
 public:
-    using Action = std::function<void()>;
+    // An event's action: any callable `void()`, moved in. Unlike std::function it keeps captures of up to
+    // kInlineBytes inside itself (most events capture a few pointers and ids), so scheduling one does not
+    // allocate; larger ones live on the heap. Move-only: an event runs once.
+    class Action {
+    public:
+        static constexpr size_t kInlineBytes = 64;
+        static constexpr size_t kInlineAlign = 16;  // alignof(std::max_align_t) on the usual 64-bit ABIs
+
+        Action() noexcept = default;
+        template <class F, class Callable = std::decay_t<F>, class = std::enable_if_t<!std::is_same<Callable, Action>::value>>
+        Action(F&& f) {  // NOLINT: implicit, so that at(t, [..] { .. }) takes a lambda as it is
+            if constexpr (sizeof(Callable) <= kInlineBytes && alignof(Callable) <= kInlineAlign &&
+                          std::is_nothrow_move_constructible<Callable>::value) {
+                ::new (static_cast<void*>(storage_)) Callable(std::forward<F>(f));
+                ops_ = &inlineOps<Callable>;
+            } else {
+                ::new (static_cast<void*>(storage_)) Callable*(new Callable(std::forward<F>(f)));
+                ops_ = &heapOps<Callable>;
+            }
+        }
+        Action(Action&& other) noexcept : ops_(other.ops_) {
+            if (ops_) ops_->relocate(other.storage_, storage_);
+            other.ops_ = nullptr;
+        }
+        Action& operator=(Action&& other) noexcept {
+            if (this != &other) {
+                reset();
+                ops_ = other.ops_;
+                if (ops_) ops_->relocate(other.storage_, storage_);
+                other.ops_ = nullptr;
+            }
+            return *this;
+        }
+        Action(const Action&) = delete;
+        Action& operator=(const Action&) = delete;
+        ~Action() { reset(); }
+
+        explicit operator bool() const noexcept { return ops_ != nullptr; }
+        void operator()() { ops_->invoke(storage_); }
+
+    private:
+        struct Ops {
+            void (*invoke)(void* storage);
+            void (*relocate)(void* from, void* to) noexcept;  // moves the callable over and ends the one at `from`
+            void (*destroy)(void* storage) noexcept;
+        };
+        template <class Callable>
+        static constexpr Ops inlineOps = {
+            [](void* s) { (*static_cast<Callable*>(s))(); },
+            [](void* from, void* to) noexcept {
+                ::new (to) Callable(std::move(*static_cast<Callable*>(from)));
+                static_cast<Callable*>(from)->~Callable();
+            },
+            [](void* s) noexcept { static_cast<Callable*>(s)->~Callable(); }};
+        template <class Callable>
+        static constexpr Ops heapOps = {
+            [](void* s) { (**static_cast<Callable**>(s))(); },
+            [](void* from, void* to) noexcept { *static_cast<Callable**>(to) = *static_cast<Callable**>(from); },
+            [](void* s) noexcept { delete *static_cast<Callable**>(s); }};
+
+        void reset() noexcept {
+            if (ops_) ops_->destroy(storage_);
+            ops_ = nullptr;
+        }
+
+        alignas(kInlineAlign) unsigned char storage_[kInlineBytes];
+        const Ops* ops_ = nullptr;
+    };
     static constexpr int64_t kForever = std::numeric_limits<int64_t>::max();
 
     explicit SchedulerImpl(int64_t epoch_ms = 0) : clock_(epoch_ms) {}
@@ -82,14 +149,16 @@ public:
     // Runs the earliest event; false when there is none.
     bool runNext() {
         if (queue_.empty()) return false;
-        // Move the action out before popping: the action may schedule new events.
-        Event event = std::move(const_cast<Event&>(queue_.top()));
+        const Event event = queue_.top();
         queue_.pop();
+        // Move the action out of its slot first: the action may schedule new events (and so reuse the slot).
+        Action action = std::move(actions_[event.slot]);
+        free_slots_.push_back(event.slot);
         if ((!live_timers_.empty() || !cancelled_.empty()) && settleTimer(event.sequence)) return true;  // a cancelled timer
         if (!event.background) --foreground_;
         clock_.advanceTo(event.time_ms);
         ++executed_;
-        event.action();
+        action();
         return true;
     }
 
@@ -123,10 +192,11 @@ public:
     }
 
 private:
+    // The queue holds small events; their actions wait in slots (reused), so ordering the queue moves no action.
     struct Event {
         int64_t time_ms;
         uint64_t sequence;
-        Action action;
+        uint32_t slot;  // in actions_
         bool background;
     };
     // For a timer's event about to run: forgets it as live; true when it was cancelled (then it is skipped).
@@ -143,7 +213,16 @@ private:
     void push(int64_t time_ms, Action action, bool background) {
         if (time_ms < nowMs()) time_ms = nowMs();
         if (!background) ++foreground_;
-        queue_.push(Event{time_ms, next_sequence_++, std::move(action), background});
+        uint32_t slot;
+        if (free_slots_.empty()) {
+            slot = static_cast<uint32_t>(actions_.size());
+            actions_.push_back(std::move(action));
+        } else {
+            slot = free_slots_.back();
+            free_slots_.pop_back();
+            actions_[slot] = std::move(action);
+        }
+        queue_.push(Event{time_ms, next_sequence_++, slot, background});
     }
     struct Later {
         bool operator()(const Event& a, const Event& b) const noexcept {
@@ -153,6 +232,8 @@ private:
 
     VirtualClock clock_;
     std::priority_queue<Event, std::vector<Event>, Later> queue_;
+    std::vector<Action> actions_;
+    std::vector<uint32_t> free_slots_;  // slots of actions_ not in use
     uint64_t next_sequence_ = 0;
     uint64_t executed_ = 0;
     uint64_t foreground_ = 0;  // events in the queue that are not background events (nor cancelled timers)
