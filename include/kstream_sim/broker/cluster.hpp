@@ -229,6 +229,7 @@ public:
             brokers_.push_back(BrokerState{id, true, false, 0});
             broker_client_ids_.push_back("broker-" + std::to_string(id));  // a follower's client.id
         }
+        fetchers_.resize(brokers_.size() * brokers_.size());
     }
     ClusterImpl(const ClusterImpl&) = delete;
     ClusterImpl& operator=(const ClusterImpl&) = delete;
@@ -785,9 +786,8 @@ public:
     }
 
     PartitionState* findPartition(const TopicPartition& tp) {
-        auto it = topics_.find(tp.topic());
-        if (it == topics_.end() || tp.partition() < 0 || tp.partition() >= it->second->partitionCount()) return nullptr;
-        return &it->second->partitions[static_cast<size_t>(tp.partition())];
+        TopicState* t = findTopic(tp.topic());
+        return t ? t->partition(tp.partition()) : nullptr;
     }
 
     TopicState& topicOrThrow(const std::string& name) {
@@ -885,6 +885,7 @@ private:
             const int32_t first = (i + start_index) % n;
             PartitionState p;
             p.partition = pid;
+            p.name = TopicPartition(t.name, pid).toString();
             p.replicas.push_back(first);
             for (int32_t j = 0; j < rf - 1; ++j) p.replicas.push_back((first + 1 + (shift + j) % (n - 1)) % n);
             // The first live replica leads (the preferred one when all are up); the ISR is the live replicas.
@@ -1036,12 +1037,13 @@ private:
             result.error = std::make_exception_ptr(exception);
             return nullptr;
         };
-        PartitionState* p = findPartition(e.tp);
+        TopicState* topic = findTopic(e.tp.topic());
+        PartitionState* p = topic ? topic->partition(e.tp.partition()) : nullptr;
         if (!p) return fail(UnknownTopicOrPartitionException("This server does not host this topic-partition."));
         if (p->leader != broker_id)
             return fail(NotLeaderOrFollowerException(
                 "For requests intended only for the leader, this error indicates that the broker is not the current leader."));
-        const TopicState& t = *topics_.at(e.tp.topic());
+        const TopicState& t = *topic;
         if (e.payload->size_in_bytes > t.max_message_bytes)
             return fail(RecordTooLargeException("The request included a message larger than the max message size the server will accept."));
         if (t.timestamp_type == TimestampType::CreateTime) {
@@ -1065,10 +1067,11 @@ private:
         // The idempotent producer's checks (ProducerAppendInfo): epoch, duplicate, sequence gap.
         if (e.producer.producer_id >= 0 && e.producer.base_sequence >= 0) {
             if (const ProducerStateEntry* state = p->log.producerState(e.producer.producer_id)) {
-                const std::string where = " at offset " + std::to_string(p->log.logEndOffset()) + " in partition " + e.tp.toString();
+                // (The messages are built only when thrown.)
+                auto where = [&] { return " at offset " + std::to_string(p->log.logEndOffset()) + " in partition " + e.tp.toString(); };
                 const int32_t last_seq = incrementSequence(e.producer.base_sequence, e.payload->count() - 1);
                 if (e.producer.producer_epoch < state->epoch)
-                    return fail(InvalidProducerEpochException("Epoch of producer " + std::to_string(e.producer.producer_id) + where + " is " +
+                    return fail(InvalidProducerEpochException("Epoch of producer " + std::to_string(e.producer.producer_id) + where() + " is " +
                                                               std::to_string(e.producer.producer_epoch) + ", which is smaller than the last seen epoch " +
                                                               std::to_string(state->epoch)));
                 if (e.producer.producer_epoch == state->epoch) {
@@ -1081,13 +1084,13 @@ private:
                     }
                     if (e.producer.base_sequence != incrementSequence(state->lastSequence(), 1))
                         return fail(OutOfOrderSequenceException(
-                            "Out of order sequence number for producer " + std::to_string(e.producer.producer_id) + where + ": " +
+                            "Out of order sequence number for producer " + std::to_string(e.producer.producer_id) + where() + ": " +
                             std::to_string(e.producer.base_sequence) + " (incoming seq. number), " + std::to_string(state->lastSequence()) +
                             " (current end sequence number)"));
                 } else if (e.producer.base_sequence != 0) {
                     // (sic: Kafka's message has no space before "at offset")
                     return fail(OutOfOrderSequenceException(
-                        "Invalid sequence number for new epoch of producer " + std::to_string(e.producer.producer_id) + where.substr(1) + ": " +
+                        "Invalid sequence number for new epoch of producer " + std::to_string(e.producer.producer_id) + where().substr(1) + ": " +
                         std::to_string(e.producer.producer_epoch) + " (request epoch), " + std::to_string(e.producer.base_sequence) +
                         " (seq. number), " + std::to_string(state->epoch) + " (current producer epoch)"));
                 }
@@ -1106,7 +1109,7 @@ private:
     int64_t appendToLeaderLog(PartitionState& p, const TopicPartition& tp, StoredBatch batch) {
         batch.partition_leader_epoch = p.leader_epoch;
         const int64_t base = p.log.append(std::move(batch));
-        trace_.record(nowMs(), "append", tp.toString(), {{"base", base}, {"count", p.log.batches().back().count()}, {"leo", p.log.logEndOffset()}});
+        trace_.record(nowMs(), "append", p.name, {{"base", base}, {"count", p.log.batches().back().count()}, {"leo", p.log.logEndOffset()}});
         for (const auto& r : p.replica_states)
             if (r.broker != p.leader) wakeFetcher(r.broker, p.leader);
         maybeAdvanceHighWatermark(p, tp);
@@ -1165,7 +1168,6 @@ private:
             }
             if (--r.waiting == 0) answer(r);
         }
-        if (waiters.empty()) ack_waiters_.erase(it);
     }
 
     // -- follower fetchers: one per (follower, leader) pair, one request in flight at a time --
@@ -1179,21 +1181,25 @@ private:
         uint64_t followed_version = ~uint64_t{0};
     };
 
+    Fetcher& fetcher(int32_t follower, int32_t leader) {
+        return fetchers_[static_cast<size_t>(follower) * brokers_.size() + static_cast<size_t>(leader)];
+    }
+
     void startFetchers(const PartitionState& p) {
         for (const auto& r : p.replica_states)
             if (r.broker != p.leader) startFetcher(r.broker, p.leader);
     }
     void startFetcher(int32_t follower, int32_t leader) {
         if (leader < 0 || follower == leader || !brokers_[static_cast<size_t>(follower)].alive) return;
-        Fetcher& f = fetchers_[{follower, leader}];
+        Fetcher& f = fetcher(follower, leader);
         if (f.running) return;
         sendReplicaFetch(follower, leader);
     }
     // Wakes a fetch parked at the leader because the leader has new data.
     void wakeFetcher(int32_t follower, int32_t leader) {
-        auto it = fetchers_.find({follower, leader});
-        if (it == fetchers_.end() || !it->second.parked) return startFetcher(follower, leader);
-        it->second.parked = false;
+        Fetcher& f = fetcher(follower, leader);
+        if (!f.parked) return startFetcher(follower, leader);
+        f.parked = false;
         respondReplicaFetch(follower, leader, followerPositions(follower, leader));
     }
 
@@ -1212,7 +1218,7 @@ private:
     }
 
     const std::vector<std::pair<const std::string*, const PartitionState*>>& followedPartitions(int32_t follower, int32_t leader) {
-        Fetcher& f = fetchers_[{follower, leader}];
+        Fetcher& f = fetcher(follower, leader);
         if (f.followed_version == layout_version_) return f.followed;
         f.followed.clear();
         for (const auto& kv : topics_)
@@ -1223,7 +1229,7 @@ private:
     }
 
     void sendReplicaFetch(int32_t follower, int32_t leader) {
-        Fetcher& f = fetchers_[{follower, leader}];
+        Fetcher& f = fetcher(follower, leader);
         std::vector<std::pair<TopicPartition, int64_t>> positions = followerPositions(follower, leader);
         f.running = true;
         f.parked = positions.empty();  // nothing to ask: as a fetch parked at the leader until it has news
@@ -1231,7 +1237,7 @@ private:
         const uint64_t generation = ++f.generation;
         // A request lost on the way is sent again after replica.socket.timeout.ms (30 s).
         scheduler_.afterBackground(kClientRequestTimeoutMs, [this, follower, leader, generation] {
-            Fetcher& g = fetchers_[{follower, leader}];
+            Fetcher& g = fetcher(follower, leader);
             if (g.running && !g.parked && g.generation == generation) sendReplicaFetch(follower, leader);
         });
         Envelope m;
@@ -1266,7 +1272,7 @@ private:
             if (offset != leo) has_data = true;
         }
         if (has_data) return respondReplicaFetch(follower, leader, std::move(positions));
-        fetchers_[{follower, leader}].parked = true;  // replica.fetch.wait.max.ms: parked until the leader has new data
+        fetcher(follower, leader).parked = true;  // replica.fetch.wait.max.ms: parked until the leader has new data
     }
 
     void respondReplicaFetch(int32_t follower, int32_t leader, std::vector<std::pair<TopicPartition, int64_t>> positions) {
@@ -1295,12 +1301,12 @@ private:
         const int64_t follower_incarnation = brokers_[static_cast<size_t>(follower)].incarnation;
         const int64_t leader_incarnation = brokers_[static_cast<size_t>(leader)].incarnation;
         send(m, kBrokerLinks + follower * brokerCount() + leader,
-             [this, follower, leader, follower_incarnation, leader_incarnation, items = std::move(items)] {
+             [this, follower, leader, follower_incarnation, leader_incarnation, items = std::move(items)]() mutable {
                  if (!brokerUp(follower, follower_incarnation)) return;
-                 Fetcher& f = fetchers_[{follower, leader}];
+                 Fetcher& f = fetcher(follower, leader);
                  f.running = false;
                  if (!brokerUp(leader, leader_incarnation)) return;  // the leader died: its fetcher stops
-                 for (const auto& item : items) {
+                 for (auto& item : items) {
                      PartitionState* p = findPartition(item.tp);
                      if (!p || p->leader != leader || p->leader_epoch != item.leader_epoch) continue;
                      ReplicaState& r = p->replica(follower);
@@ -1310,8 +1316,8 @@ private:
                          continue;
                      }
                      if (r.log.logEndOffset() != item.fetch_offset) continue;
-                     for (const auto& b : item.batches)
-                         if (b.base_offset >= r.log.logEndOffset()) r.log.appendAt(b);
+                     for (auto& b : item.batches)
+                         if (b.base_offset >= r.log.logEndOffset()) r.log.appendAt(std::move(b));
                      r.high_watermark = std::min(item.high_watermark, r.log.logEndOffset());
                  }
                  startFetcher(follower, leader);
@@ -1624,10 +1630,12 @@ private:
         pending_produces_.erase(std::remove_if(pending_produces_.begin(), pending_produces_.end(),
                                                [](const std::shared_ptr<PendingProduce>& r) { return r->answered; }),
                                 pending_produces_.end());
-        for (auto& kv : fetchers_)
-            if (kv.first.first == id || kv.first.second == id) {
-                kv.second.running = kv.second.parked = false;
-            }
+        for (int32_t other = 0; other < brokerCount(); ++other) {
+            Fetcher& as_follower = fetcher(id, other);
+            Fetcher& as_leader = fetcher(other, id);
+            as_follower.running = as_follower.parked = false;
+            as_leader.running = as_leader.parked = false;
+        }
     }
 
     template <class F>
@@ -1666,9 +1674,9 @@ private:
     std::map<LinkId, int64_t> link_last_arrival_;  // per link: the arrival time of its latest message
     NetworkFaults faults_;
     std::vector<Connection> broken_connections_;  // sorted
-    std::map<std::pair<int32_t, int32_t>, Fetcher> fetchers_;  // (follower, leader)
+    std::vector<Fetcher> fetchers_;  // brokers x brokers, see fetcher()
     uint64_t layout_version_ = 0;  // changes with leadership, topics and partitions (Fetcher::followed)
-    std::map<TopicPartition, std::deque<AckWaiter>> ack_waiters_;
+    std::map<TopicPartition, std::deque<AckWaiter>> ack_waiters_;  // an entry stays when empty: the next batch reuses it
     std::vector<std::shared_ptr<PendingProduce>> pending_produces_;
     int64_t next_producer_id_ = 0;
     std::map<std::string, TransactionMetadata> txns_;

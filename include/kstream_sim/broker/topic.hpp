@@ -151,6 +151,7 @@ struct PartitionStateImpl {
     using ReplicaState = ReplicaStateImpl<D>;
 
     int32_t partition = 0;
+    std::string name;  // "<topic>-<partition>", as TopicPartition::toString() (the trace names partitions so)
     std::vector<int32_t> replicas;  // broker ids; the first is the preferred leader
     int32_t leader = -1;            // -1: no leader (offline)
     int32_t leader_epoch = 0;
@@ -206,6 +207,10 @@ struct TopicStateImpl {
     std::vector<PartitionStateImpl<D>> partitions;
 
     int32_t partitionCount() const noexcept { return static_cast<int32_t>(partitions.size()); }
+    // Partition `id`, or nullptr when there is none.
+    PartitionStateImpl<D>* partition(int32_t id) noexcept {
+        return id >= 0 && id < partitionCount() ? &partitions[static_cast<size_t>(id)] : nullptr;
+    }
 };
 
 }  // namespace detail

@@ -111,11 +111,11 @@ public:
     const VirtualClock& clock() const noexcept { return clock_; }
     int64_t nowMs() const noexcept { return clock_.milliseconds(); }
 
-    void at(int64_t time_ms, Action action) { push(time_ms, std::move(action), false); }
+    void at(int64_t time_ms, Action action) { push(time_ms, std::move(action), Kind::Foreground); }
     void after(int64_t delay_ms, Action action) { at(nowMs() + (delay_ms > 0 ? delay_ms : 0), std::move(action)); }
     // A background event (a periodic check such as the ISR-shrink timer): it runs when time reaches it, but
     // it is not work that keeps runUntilIdle() going or lets a blocking call wait forever.
-    void atBackground(int64_t time_ms, Action action) { push(time_ms, std::move(action), true); }
+    void atBackground(int64_t time_ms, Action action) { push(time_ms, std::move(action), Kind::Background); }
     void afterBackground(int64_t delay_ms, Action action) {
         atBackground(nowMs() + (delay_ms > 0 ? delay_ms : 0), std::move(action));
     }
@@ -125,17 +125,16 @@ public:
     using TimerId = uint64_t;
     TimerId timerAt(int64_t time_ms, Action action) {
         const TimerId id = next_sequence_;
-        push(time_ms, std::move(action), false);
-        live_timers_.push_back(id);
+        live_timers_.push_back(LiveTimer{id, push(time_ms, std::move(action), Kind::Timer)});
         return id;
     }
     TimerId timerAfter(int64_t delay_ms, Action action) { return timerAt(nowMs() + (delay_ms > 0 ? delay_ms : 0), std::move(action)); }
     // Cancels a timer that has not run yet (a no-op otherwise).
     void cancel(TimerId id) {
-        auto it = std::lower_bound(live_timers_.begin(), live_timers_.end(), id);
-        if (it == live_timers_.end() || *it != id) return;
+        auto it = findLiveTimer(id);
+        if (it == live_timers_.end()) return;
+        slots_[it->slot].kind = Kind::CancelledTimer;  // skipped when its time comes
         live_timers_.erase(it);
-        cancelled_.insert(std::upper_bound(cancelled_.begin(), cancelled_.end(), id), id);
         --foreground_;
     }
 
@@ -152,10 +151,13 @@ public:
         const Event event = queue_.top();
         queue_.pop();
         // Move the action out of its slot first: the action may schedule new events (and so reuse the slot).
-        Action action = std::move(actions_[event.slot]);
+        Slot& slot = slots_[event.slot];
+        Action action = std::move(slot.action);
+        const Kind kind = slot.kind;
         free_slots_.push_back(event.slot);
-        if ((!live_timers_.empty() || !cancelled_.empty()) && settleTimer(event.sequence)) return true;  // a cancelled timer
-        if (!event.background) --foreground_;
+        if (kind == Kind::CancelledTimer) return true;
+        if (kind == Kind::Timer) live_timers_.erase(findLiveTimer(event.sequence));
+        if (kind != Kind::Background) --foreground_;
         clock_.advanceTo(event.time_ms);
         ++executed_;
         action();
@@ -196,33 +198,38 @@ private:
     struct Event {
         int64_t time_ms;
         uint64_t sequence;
-        uint32_t slot;  // in actions_
-        bool background;
+        uint32_t slot;  // in slots_
     };
-    // For a timer's event about to run: forgets it as live; true when it was cancelled (then it is skipped).
-    bool settleTimer(uint64_t sequence) {
-        auto c = std::lower_bound(cancelled_.begin(), cancelled_.end(), sequence);
-        if (c != cancelled_.end() && *c == sequence) {
-            cancelled_.erase(c);
-            return true;
-        }
-        auto it = std::lower_bound(live_timers_.begin(), live_timers_.end(), sequence);
-        if (it != live_timers_.end() && *it == sequence) live_timers_.erase(it);
-        return false;
+    // A background event does not keep the scheduler busy; a timer may be cancelled (and is then skipped).
+    enum class Kind : uint8_t { Foreground, Background, Timer, CancelledTimer };
+    struct Slot {
+        Action action;
+        Kind kind = Kind::Foreground;
+    };
+    struct LiveTimer {
+        uint64_t sequence;
+        uint32_t slot;
+    };
+    typename std::vector<LiveTimer>::iterator findLiveTimer(uint64_t sequence) {
+        auto it = std::lower_bound(live_timers_.begin(), live_timers_.end(), sequence,
+                                   [](const LiveTimer& t, uint64_t s) { return t.sequence < s; });
+        return it != live_timers_.end() && it->sequence == sequence ? it : live_timers_.end();
     }
-    void push(int64_t time_ms, Action action, bool background) {
+    // Queues an event; returns its slot.
+    uint32_t push(int64_t time_ms, Action action, Kind kind) {
         if (time_ms < nowMs()) time_ms = nowMs();
-        if (!background) ++foreground_;
+        if (kind != Kind::Background) ++foreground_;
         uint32_t slot;
         if (free_slots_.empty()) {
-            slot = static_cast<uint32_t>(actions_.size());
-            actions_.push_back(std::move(action));
+            slot = static_cast<uint32_t>(slots_.size());
+            slots_.push_back(Slot{std::move(action), kind});
         } else {
             slot = free_slots_.back();
             free_slots_.pop_back();
-            actions_[slot] = std::move(action);
+            slots_[slot] = Slot{std::move(action), kind};
         }
-        queue_.push(Event{time_ms, next_sequence_++, slot, background});
+        queue_.push(Event{time_ms, next_sequence_++, slot});
+        return slot;
     }
     struct Later {
         bool operator()(const Event& a, const Event& b) const noexcept {
@@ -232,14 +239,12 @@ private:
 
     VirtualClock clock_;
     std::priority_queue<Event, std::vector<Event>, Later> queue_;
-    std::vector<Action> actions_;
-    std::vector<uint32_t> free_slots_;  // slots of actions_ not in use
+    std::vector<Slot> slots_;
+    std::vector<uint32_t> free_slots_;  // slots not in use
     uint64_t next_sequence_ = 0;
     uint64_t executed_ = 0;
     uint64_t foreground_ = 0;  // events in the queue that are not background events (nor cancelled timers)
-    // Sequence numbers of timers still queued, and of cancelled ones whose events are still queued; both sorted
-    // (timers are few at a time, so sorted vectors beat node-based sets).
-    std::vector<uint64_t> live_timers_, cancelled_;
+    std::vector<LiveTimer> live_timers_;  // timers queued and not cancelled, by sequence (few at a time: a sorted vector)
 };
 
 }  // namespace detail
