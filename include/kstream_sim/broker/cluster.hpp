@@ -779,10 +779,11 @@ public:
     }
 
     // The leader of a partition, or -1.
-    int32_t leaderFor(const TopicPartition& tp) const {
-        auto it = topics_.find(tp.topic());
-        if (it == topics_.end() || tp.partition() < 0 || tp.partition() >= it->second->partitionCount()) return -1;
-        return it->second->partitions[static_cast<size_t>(tp.partition())].leader;
+    int32_t leaderFor(const TopicPartition& tp) const { return leaderFor(tp.topic(), tp.partition()); }
+    int32_t leaderFor(const std::string& topic, int32_t partition) const {
+        auto it = topics_.find(topic);
+        if (it == topics_.end() || partition < 0 || partition >= it->second->partitionCount()) return -1;
+        return it->second->partitions[static_cast<size_t>(partition)].leader;
     }
 
     PartitionState* findPartition(const TopicPartition& tp) {

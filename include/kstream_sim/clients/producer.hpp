@@ -154,8 +154,6 @@ class ProducerCoreImpl {
     using RecordMetadata = Dependent<kstream_sim::RecordMetadata, D>;
     using TopicPartition = Dependent<kstream_sim::TopicPartition, D>;
     using TopicState = Dependent<kstream_sim::TopicState, D>;
-    // Likewise the broker id that keys its maps (a std::map<int32_t, ...> member would be built in every program).
-    using BrokerId = Dependent<int32_t, D>;
     using ExceptionPtr = Dependent<std::exception_ptr, D>;
 
 public:
@@ -754,8 +752,7 @@ private:
         bool sent = true, waiting_for_leader = false;
         while (sent) {
             sent = false;
-            std::map<BrokerId, std::vector<Ref<ProducerBatch>>> requests;
-            std::map<BrokerId, int64_t> request_bytes;
+            std::vector<RequestDraft> requests;  // by broker id; sized when the first batch goes
             for (const auto& entry : topic_order_) {
                 for (int32_t p = 0; p < entry->partitionCount; ++p) {
                     PartitionQueue& q = entry->queues[static_cast<size_t>(p)];
@@ -766,13 +763,14 @@ private:
                     // Idempotence: after a failure, the failed batches go again one at a time, in order, before
                     // anything new.
                     if (idempotent_ && q.retrying > 0 && (q.in_flight > 0 || q.batches.front()->attempts == 0)) continue;
-                    const int32_t leader = cluster_.leaderFor(TopicPartition(entry->name, p));
+                    const int32_t leader = cluster_.leaderFor(entry->name, p);
                     if (leader < 0) waiting_for_leader = true;
-                    if (leader < 0 || in_flight_[leader] >= max_in_flight_) continue;
+                    if (leader < 0 || in_flight_[static_cast<size_t>(leader)] >= max_in_flight_) continue;
                     const int64_t size = q.batches.front()->payload->size_in_bytes;
-                    auto& list = requests[leader];
-                    if (!list.empty() && request_bytes[leader] + size > max_request_size_) continue;
-                    request_bytes[leader] += size;
+                    if (requests.empty()) requests.resize(in_flight_.size());
+                    RequestDraft& request = requests[static_cast<size_t>(leader)];
+                    if (!request.batches.empty() && request.bytes + size > max_request_size_) continue;
+                    request.bytes += size;
                     auto batch = q.batches.front();
                     batch->full = true;  // no more appends once it is on its way
                     q.batches.pop_front();
@@ -785,11 +783,12 @@ private:
                         if (batch->attempts > 0) --q.retrying;
                     }
                     ++q.in_flight;
-                    list.push_back(std::move(batch));
+                    request.batches.push_back(std::move(batch));
                 }
             }
-            for (auto& [broker, batches] : requests) {
-                sendProduceRequest(broker, std::move(batches));
+            for (size_t broker = 0; broker < requests.size(); ++broker) {
+                if (requests[broker].batches.empty()) continue;
+                sendProduceRequest(static_cast<int32_t>(broker), std::move(requests[broker].batches));
                 sent = true;
             }
         }
@@ -881,13 +880,13 @@ private:
             return;
         }
         const uint64_t id = ++next_request_id_;
-        ++in_flight_[broker];
+        ++in_flight_[static_cast<size_t>(broker)];
         // request.timeout.ms: no answer in time means a dead connection: as Kafka's NetworkClient, the producer
         // closes it, fails every request in flight on it (retriable) and connects again.
         const uint64_t timer = cluster_.scheduler().timerAfter(request_timeout_ms_, [this, broker, alive = alive_] {
             if (*alive) disconnect(broker, std::make_exception_ptr(TimeoutException("Disconnected from node " + std::to_string(broker) + " due to timeout")));
         });
-        requests_.emplace(id, InFlightRequest{broker, std::move(batches), timer});
+        requests_.push_back(InFlightRequest{id, broker, std::move(batches), timer});
         cluster_.toBroker(broker, m, [this, c = &cluster_, m, id, broker, entries = std::move(entries), acks = acks_,
                                       timeout = request_timeout_ms_, alive = alive_] {
             c->handleProduce(broker, entries, acks, timeout,
@@ -909,28 +908,28 @@ private:
     // The connection to `broker` is gone: every request in flight on it fails with `error`.
     void disconnect(int32_t broker, std::exception_ptr error) {
         std::vector<uint64_t> ids;
-        for (const auto& kv : requests_)
-            if (kv.second.broker == broker) ids.push_back(kv.first);
+        for (const auto& r : requests_)
+            if (r.broker == broker) ids.push_back(r.id);
         for (uint64_t id : ids) failRequest(id, error);
         cluster_.reconnect(client_id_, broker);
     }
 
     // A request that ended without an answer: every batch in it failed with `error`.
     void failRequest(uint64_t id, std::exception_ptr error) {
-        auto it = requests_.find(id);
+        auto it = findRequest(id);
         if (it == requests_.end()) return;
-        std::vector<ProducePartitionResult> results(it->second.batches.size());
+        std::vector<ProducePartitionResult> results(it->batches.size());
         for (auto& r : results) r.error = error;
         onProduceResponse(id, results);
     }
 
     void onProduceResponse(uint64_t id, const std::vector<ProducePartitionResult>& results) {
-        auto it = requests_.find(id);
+        auto it = findRequest(id);
         if (it == requests_.end()) return;  // answered already (a duplicate, or late after a timeout)
-        InFlightRequest request = std::move(it->second);
+        InFlightRequest request = std::move(*it);
         requests_.erase(it);
         cluster_.scheduler().cancel(request.timer);
-        --in_flight_[request.broker];
+        --in_flight_[static_cast<size_t>(request.broker)];
         for (size_t i = 0; i < request.batches.size(); ++i) {
             ProducerBatch& b = *request.batches[i];
             const ProducePartitionResult& r = results[i];
@@ -956,8 +955,8 @@ private:
         ++producer_epoch_;
         cluster_.trace().record(cluster_.nowMs(), "epoch-bump", client_id_, {{"epoch", producer_epoch_}});
         resetSequences();
-        for (auto& kv : requests_)
-            for (auto& b : kv.second.batches) b->base_sequence = -1;
+        for (auto& r : requests_)
+            for (auto& b : r.batches) b->base_sequence = -1;
     }
 
     // An OutOfOrderSequenceException for a batch while an earlier batch of its partition is still unresolved
@@ -973,8 +972,8 @@ private:
         auto earlier = [&b](const ProducerBatch& other) {
             return &other != &b && other.tp == b.tp && other.base_sequence >= 0 && other.base_sequence < b.base_sequence;
         };
-        for (const auto& kv : requests_)
-            for (const auto& other : kv.second.batches)
+        for (const auto& r : requests_)
+            for (const auto& other : r.batches)
                 if (earlier(*other)) return true;
         for (const auto& other : q.batches)
             if (earlier(*other)) return true;
@@ -1082,11 +1081,21 @@ private:
     bool recheck_pending_ = false;
     uint64_t next_request_id_ = 0;
     struct InFlightRequest {
+        uint64_t id;
         int32_t broker;
         std::vector<Ref<ProducerBatch>> batches;
         uint64_t timer;
     };
-    std::map<uint64_t, InFlightRequest> requests_;
+    std::vector<InFlightRequest> requests_;  // by id (ids only grow: sent requests are appended)
+    typename std::vector<InFlightRequest>::iterator findRequest(uint64_t id) {
+        auto it = std::lower_bound(requests_.begin(), requests_.end(), id, [](const InFlightRequest& r, uint64_t x) { return r.id < x; });
+        return it != requests_.end() && it->id == id ? it : requests_.end();
+    }
+    // A produce request runSender() is putting together for one broker.
+    struct RequestDraft {
+        std::vector<Ref<ProducerBatch>> batches;
+        int64_t bytes = 0;
+    };
     // Transactions: the transactional.id, the state, the partitions in the current transaction (added at the
     // coordinator, or written and waiting to be added), and the error that ended it.
     std::optional<std::string> transactional_id_;
@@ -1108,7 +1117,7 @@ private:
     std::unordered_map<std::string, TopicEntry*> topics_;
     std::vector<std::unique_ptr<TopicEntry>> topic_order_;  // creation order: deterministic iteration
     TopicEntry* last_topic_ = nullptr;
-    std::map<BrokerId, int32_t> in_flight_;
+    std::vector<int32_t> in_flight_ = std::vector<int32_t>(static_cast<size_t>(cluster_.brokerCount()));  // requests per broker
     // Events scheduled by this producer check this flag, so a destroyed producer's timers do nothing.
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 
