@@ -780,6 +780,9 @@ public:
 
     // The leader of a partition, or -1.
     int32_t leaderFor(const TopicPartition& tp) const { return leaderFor(tp.topic(), tp.partition()); }
+    // Changes whenever a partition's leader, a topic or a partition count changes (so leaders read before
+    // still hold while it does not).
+    uint64_t layoutVersion() const noexcept { return layout_version_; }
     int32_t leaderFor(const std::string& topic, int32_t partition) const {
         auto it = topics_.find(topic);
         if (it == topics_.end() || partition < 0 || partition >= it->second->partitionCount()) return -1;

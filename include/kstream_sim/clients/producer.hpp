@@ -411,6 +411,9 @@ private:
         int32_t sticky_partition = -1;  // KIP-794 uniform sticky partitioning for null keys
         int64_t sticky_bytes = 0;
         uint32_t round_robin = 0;
+        // The partitions' leaders as of the cluster's layout version `leaders_version` (see leaderOf()).
+        std::vector<int32_t> leaders;
+        uint64_t leaders_version = ~uint64_t{0};
     };
 
     // Kafka's ProducerConfig.postProcessAndValidateIdempotenceConfigs.
@@ -763,7 +766,7 @@ private:
                     // Idempotence: after a failure, the failed batches go again one at a time, in order, before
                     // anything new.
                     if (idempotent_ && q.retrying > 0 && (q.in_flight > 0 || q.batches.front()->attempts == 0)) continue;
-                    const int32_t leader = cluster_.leaderFor(entry->name, p);
+                    const int32_t leader = leaderOf(*entry, p);
                     if (leader < 0) waiting_for_leader = true;
                     if (leader < 0 || in_flight_[static_cast<size_t>(leader)] >= max_in_flight_) continue;
                     const int64_t size = q.batches.front()->payload->size_in_bytes;
@@ -801,6 +804,17 @@ private:
                 runSender();
             });
         }
+    }
+
+    // The leader of partition p of the entry's topic (-1: none). The sender asks for every partition on every
+    // pass, so the leaders are copied from the cluster and copied again only when its layout changed.
+    int32_t leaderOf(TopicEntry& entry, int32_t p) {
+        if (entry.leaders_version != cluster_.layoutVersion() || entry.leaders.size() != static_cast<size_t>(entry.partitionCount)) {
+            entry.leaders.resize(static_cast<size_t>(entry.partitionCount));
+            for (int32_t i = 0; i < entry.partitionCount; ++i) entry.leaders[static_cast<size_t>(i)] = cluster_.leaderFor(entry.name, i);
+            entry.leaders_version = cluster_.layoutVersion();
+        }
+        return entry.leaders[static_cast<size_t>(p)];
     }
 
     // delivery.timeout.ms: a batch still waiting that long after its creation fails.
