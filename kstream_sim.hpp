@@ -264,7 +264,74 @@ namespace detail {
 template <class D>
 class SchedulerImpl {
 public:
-    using Action = std::function<void()>;
+    // An event's action: any callable `void()`, moved in. Unlike std::function it keeps captures of up to
+    // kInlineBytes inside itself (most events capture a few pointers and ids), so scheduling one does not
+    // allocate; larger ones live on the heap. Move-only: an event runs once.
+    class Action {
+    public:
+        static constexpr size_t kInlineBytes = 64;
+        static constexpr size_t kInlineAlign = 16;  // alignof(std::max_align_t) on the usual 64-bit ABIs
+
+        Action() noexcept = default;
+        template <class F, class Callable = std::decay_t<F>, class = std::enable_if_t<!std::is_same<Callable, Action>::value>>
+        Action(F&& f) {  // NOLINT: implicit, so that at(t, [..] { .. }) takes a lambda as it is
+            if constexpr (sizeof(Callable) <= kInlineBytes && alignof(Callable) <= kInlineAlign &&
+                          std::is_nothrow_move_constructible<Callable>::value) {
+                ::new (static_cast<void*>(storage_)) Callable(std::forward<F>(f));
+                ops_ = &inlineOps<Callable>;
+            } else {
+                ::new (static_cast<void*>(storage_)) Callable*(new Callable(std::forward<F>(f)));
+                ops_ = &heapOps<Callable>;
+            }
+        }
+        Action(Action&& other) noexcept : ops_(other.ops_) {
+            if (ops_) ops_->relocate(other.storage_, storage_);
+            other.ops_ = nullptr;
+        }
+        Action& operator=(Action&& other) noexcept {
+            if (this != &other) {
+                reset();
+                ops_ = other.ops_;
+                if (ops_) ops_->relocate(other.storage_, storage_);
+                other.ops_ = nullptr;
+            }
+            return *this;
+        }
+        Action(const Action&) = delete;
+        Action& operator=(const Action&) = delete;
+        ~Action() { reset(); }
+
+        explicit operator bool() const noexcept { return ops_ != nullptr; }
+        void operator()() { ops_->invoke(storage_); }
+
+    private:
+        struct Ops {
+            void (*invoke)(void* storage);
+            void (*relocate)(void* from, void* to) noexcept;  // moves the callable over and ends the one at `from`
+            void (*destroy)(void* storage) noexcept;
+        };
+        template <class Callable>
+        static constexpr Ops inlineOps = {
+            [](void* s) { (*static_cast<Callable*>(s))(); },
+            [](void* from, void* to) noexcept {
+                ::new (to) Callable(std::move(*static_cast<Callable*>(from)));
+                static_cast<Callable*>(from)->~Callable();
+            },
+            [](void* s) noexcept { static_cast<Callable*>(s)->~Callable(); }};
+        template <class Callable>
+        static constexpr Ops heapOps = {
+            [](void* s) { (**static_cast<Callable**>(s))(); },
+            [](void* from, void* to) noexcept { *static_cast<Callable**>(to) = *static_cast<Callable**>(from); },
+            [](void* s) noexcept { delete *static_cast<Callable**>(s); }};
+
+        void reset() noexcept {
+            if (ops_) ops_->destroy(storage_);
+            ops_ = nullptr;
+        }
+
+        alignas(kInlineAlign) unsigned char storage_[kInlineBytes];
+        const Ops* ops_ = nullptr;
+    };
     static constexpr int64_t kForever = std::numeric_limits<int64_t>::max();
 
     explicit SchedulerImpl(int64_t epoch_ms = 0) : clock_(epoch_ms) {}
@@ -272,11 +339,11 @@ public:
     const VirtualClock& clock() const noexcept { return clock_; }
     int64_t nowMs() const noexcept { return clock_.milliseconds(); }
 
-    void at(int64_t time_ms, Action action) { push(time_ms, std::move(action), false); }
+    void at(int64_t time_ms, Action action) { push(time_ms, std::move(action), Kind::Foreground); }
     void after(int64_t delay_ms, Action action) { at(nowMs() + (delay_ms > 0 ? delay_ms : 0), std::move(action)); }
     // A background event (a periodic check such as the ISR-shrink timer): it runs when time reaches it, but
     // it is not work that keeps runUntilIdle() going or lets a blocking call wait forever.
-    void atBackground(int64_t time_ms, Action action) { push(time_ms, std::move(action), true); }
+    void atBackground(int64_t time_ms, Action action) { push(time_ms, std::move(action), Kind::Background); }
     void afterBackground(int64_t delay_ms, Action action) {
         atBackground(nowMs() + (delay_ms > 0 ? delay_ms : 0), std::move(action));
     }
@@ -286,17 +353,16 @@ public:
     using TimerId = uint64_t;
     TimerId timerAt(int64_t time_ms, Action action) {
         const TimerId id = next_sequence_;
-        push(time_ms, std::move(action), false);
-        live_timers_.push_back(id);
+        live_timers_.push_back(LiveTimer{id, push(time_ms, std::move(action), Kind::Timer)});
         return id;
     }
     TimerId timerAfter(int64_t delay_ms, Action action) { return timerAt(nowMs() + (delay_ms > 0 ? delay_ms : 0), std::move(action)); }
     // Cancels a timer that has not run yet (a no-op otherwise).
     void cancel(TimerId id) {
-        auto it = std::lower_bound(live_timers_.begin(), live_timers_.end(), id);
-        if (it == live_timers_.end() || *it != id) return;
+        auto it = findLiveTimer(id);
+        if (it == live_timers_.end()) return;
+        slots_[it->slot].kind = Kind::CancelledTimer;  // skipped when its time comes
         live_timers_.erase(it);
-        cancelled_.insert(std::upper_bound(cancelled_.begin(), cancelled_.end(), id), id);
         --foreground_;
     }
 
@@ -310,14 +376,19 @@ public:
     // Runs the earliest event; false when there is none.
     bool runNext() {
         if (queue_.empty()) return false;
-        // Move the action out before popping: the action may schedule new events.
-        Event event = std::move(const_cast<Event&>(queue_.top()));
+        const Event event = queue_.top();
         queue_.pop();
-        if ((!live_timers_.empty() || !cancelled_.empty()) && settleTimer(event.sequence)) return true;  // a cancelled timer
-        if (!event.background) --foreground_;
+        // Move the action out of its slot first: the action may schedule new events (and so reuse the slot).
+        Slot& slot = slots_[event.slot];
+        Action action = std::move(slot.action);
+        const Kind kind = slot.kind;
+        free_slots_.push_back(event.slot);
+        if (kind == Kind::CancelledTimer) return true;
+        if (kind == Kind::Timer) live_timers_.erase(findLiveTimer(event.sequence));
+        if (kind != Kind::Background) --foreground_;
         clock_.advanceTo(event.time_ms);
         ++executed_;
-        event.action();
+        action();
         return true;
     }
 
@@ -351,27 +422,42 @@ public:
     }
 
 private:
+    // The queue holds small events; their actions wait in slots (reused), so ordering the queue moves no action.
     struct Event {
         int64_t time_ms;
         uint64_t sequence;
-        Action action;
-        bool background;
+        uint32_t slot;  // in slots_
     };
-    // For a timer's event about to run: forgets it as live; true when it was cancelled (then it is skipped).
-    bool settleTimer(uint64_t sequence) {
-        auto c = std::lower_bound(cancelled_.begin(), cancelled_.end(), sequence);
-        if (c != cancelled_.end() && *c == sequence) {
-            cancelled_.erase(c);
-            return true;
-        }
-        auto it = std::lower_bound(live_timers_.begin(), live_timers_.end(), sequence);
-        if (it != live_timers_.end() && *it == sequence) live_timers_.erase(it);
-        return false;
+    // A background event does not keep the scheduler busy; a timer may be cancelled (and is then skipped).
+    enum class Kind : uint8_t { Foreground, Background, Timer, CancelledTimer };
+    struct Slot {
+        Action action;
+        Kind kind = Kind::Foreground;
+    };
+    struct LiveTimer {
+        uint64_t sequence;
+        uint32_t slot;
+    };
+    typename std::vector<LiveTimer>::iterator findLiveTimer(uint64_t sequence) {
+        auto it = std::lower_bound(live_timers_.begin(), live_timers_.end(), sequence,
+                                   [](const LiveTimer& t, uint64_t s) { return t.sequence < s; });
+        return it != live_timers_.end() && it->sequence == sequence ? it : live_timers_.end();
     }
-    void push(int64_t time_ms, Action action, bool background) {
+    // Queues an event; returns its slot.
+    uint32_t push(int64_t time_ms, Action action, Kind kind) {
         if (time_ms < nowMs()) time_ms = nowMs();
-        if (!background) ++foreground_;
-        queue_.push(Event{time_ms, next_sequence_++, std::move(action), background});
+        if (kind != Kind::Background) ++foreground_;
+        uint32_t slot;
+        if (free_slots_.empty()) {
+            slot = static_cast<uint32_t>(slots_.size());
+            slots_.push_back(Slot{std::move(action), kind});
+        } else {
+            slot = free_slots_.back();
+            free_slots_.pop_back();
+            slots_[slot] = Slot{std::move(action), kind};
+        }
+        queue_.push(Event{time_ms, next_sequence_++, slot});
+        return slot;
     }
     struct Later {
         bool operator()(const Event& a, const Event& b) const noexcept {
@@ -381,12 +467,12 @@ private:
 
     VirtualClock clock_;
     std::priority_queue<Event, std::vector<Event>, Later> queue_;
+    std::vector<Slot> slots_;
+    std::vector<uint32_t> free_slots_;  // slots not in use
     uint64_t next_sequence_ = 0;
     uint64_t executed_ = 0;
     uint64_t foreground_ = 0;  // events in the queue that are not background events (nor cancelled timers)
-    // Sequence numbers of timers still queued, and of cancelled ones whose events are still queued; both sorted
-    // (timers are few at a time, so sorted vectors beat node-based sets).
-    std::vector<uint64_t> live_timers_, cancelled_;
+    std::vector<LiveTimer> live_timers_;  // timers queued and not cancelled, by sequence (few at a time: a sorted vector)
 };
 
 }  // namespace detail
@@ -2457,6 +2543,7 @@ struct PartitionStateImpl {
     using ReplicaState = ReplicaStateImpl<D>;
 
     int32_t partition = 0;
+    std::string name;  // "<topic>-<partition>", as TopicPartition::toString() (the trace names partitions so)
     std::vector<int32_t> replicas;  // broker ids; the first is the preferred leader
     int32_t leader = -1;            // -1: no leader (offline)
     int32_t leader_epoch = 0;
@@ -2512,6 +2599,10 @@ struct TopicStateImpl {
     std::vector<PartitionStateImpl<D>> partitions;
 
     int32_t partitionCount() const noexcept { return static_cast<int32_t>(partitions.size()); }
+    // Partition `id`, or nullptr when there is none.
+    PartitionStateImpl<D>* partition(int32_t id) noexcept {
+        return id >= 0 && id < partitionCount() ? &partitions[static_cast<size_t>(id)] : nullptr;
+    }
 };
 
 }  // namespace detail
@@ -3709,6 +3800,10 @@ class ClusterImpl {
     using Connection = Dependent<std::pair<std::string, int32_t>, D>;  // (client.id, broker)
     using MessageFilter = MessageFilterImpl<D>;
     using NetworkFaults = NetworkFaultsImpl<D>;
+    // toBroker() without an action for a closed connection.
+    struct NoAction {
+        void operator()() const {}
+    };
 
 public:
     explicit ClusterImpl(ClusterConfig config = ClusterConfig())
@@ -3724,6 +3819,7 @@ public:
             brokers_.push_back(BrokerState{id, true, false, 0});
             broker_client_ids_.push_back("broker-" + std::to_string(id));  // a follower's client.id
         }
+        fetchers_.resize(brokers_.size() * brokers_.size());
     }
     ClusterImpl(const ClusterImpl&) = delete;
     ClusterImpl& operator=(const ClusterImpl&) = delete;
@@ -3835,21 +3931,26 @@ public:
 
     // Sends a message to broker `broker_id`; `on_arrival` runs there after the network delay, unless the
     // network drops it. When the broker is down (or goes down on the way), `on_disconnect` runs at the client
-    // instead, as a client notices a closed connection.
-    void toBroker(int32_t broker_id, const Envelope& m, std::function<void()> on_arrival, std::function<void()> on_disconnect = {}) {
+    // instead, as a client notices a closed connection. (Templates, so that each message is one event holding
+    // its callables as they are, not std::functions wrapped in std::functions.)
+    template <class OnArrival, class OnDisconnect = NoAction>
+    void toBroker(int32_t broker_id, const Envelope& m, OnArrival on_arrival, OnDisconnect on_disconnect = {}) {
         const int64_t incarnation = brokers_.at(static_cast<size_t>(broker_id)).incarnation;
         send(m, 2 * static_cast<int64_t>(broker_id), [this, broker_id, incarnation, on_arrival = std::move(on_arrival),
                                                     on_disconnect = std::move(on_disconnect)]() mutable {
             if (brokerUp(broker_id, incarnation)) return on_arrival();
-            if (on_disconnect) scheduler_.at(linkArrival(2 * static_cast<int64_t>(broker_id) + 1), std::move(on_disconnect));
+            if (present(on_disconnect)) scheduler_.at(linkArrival(2 * static_cast<int64_t>(broker_id) + 1), std::move(on_disconnect));
         });
     }
-    void toBroker(int32_t broker_id, std::function<void()> on_arrival) { toBroker(broker_id, Envelope{}, std::move(on_arrival)); }
+    template <class OnArrival>
+    void toBroker(int32_t broker_id, OnArrival on_arrival) { toBroker(broker_id, Envelope{}, std::move(on_arrival)); }
     // Sends a response from broker `from_broker` to a client.
-    void toClient(const Envelope& m, std::function<void()> on_arrival) {
+    template <class OnArrival>
+    void toClient(const Envelope& m, OnArrival on_arrival) {
         send(m, 2 * static_cast<int64_t>(m.broker) + 1, std::move(on_arrival));
     }
-    void toClient(std::function<void()> on_arrival, int32_t from_broker = -1) {
+    template <class OnArrival>
+    void toClient(OnArrival on_arrival, int32_t from_broker = -1) {
         Envelope m;
         m.direction = Direction::Response;
         m.broker = from_broker;
@@ -4268,16 +4369,19 @@ public:
     }
 
     // The leader of a partition, or -1.
-    int32_t leaderFor(const TopicPartition& tp) const {
-        auto it = topics_.find(tp.topic());
-        if (it == topics_.end() || tp.partition() < 0 || tp.partition() >= it->second->partitionCount()) return -1;
-        return it->second->partitions[static_cast<size_t>(tp.partition())].leader;
+    int32_t leaderFor(const TopicPartition& tp) const { return leaderFor(tp.topic(), tp.partition()); }
+    // Changes whenever a partition's leader, a topic or a partition count changes (so leaders read before
+    // still hold while it does not).
+    uint64_t layoutVersion() const noexcept { return layout_version_; }
+    int32_t leaderFor(const std::string& topic, int32_t partition) const {
+        auto it = topics_.find(topic);
+        if (it == topics_.end() || partition < 0 || partition >= it->second->partitionCount()) return -1;
+        return it->second->partitions[static_cast<size_t>(partition)].leader;
     }
 
     PartitionState* findPartition(const TopicPartition& tp) {
-        auto it = topics_.find(tp.topic());
-        if (it == topics_.end() || tp.partition() < 0 || tp.partition() >= it->second->partitionCount()) return nullptr;
-        return &it->second->partitions[static_cast<size_t>(tp.partition())];
+        TopicState* t = findTopic(tp.topic());
+        return t ? t->partition(tp.partition()) : nullptr;
     }
 
     TopicState& topicOrThrow(const std::string& name) {
@@ -4375,6 +4479,7 @@ private:
             const int32_t first = (i + start_index) % n;
             PartitionState p;
             p.partition = pid;
+            p.name = TopicPartition(t.name, pid).toString();
             p.replicas.push_back(first);
             for (int32_t j = 0; j < rf - 1; ++j) p.replicas.push_back((first + 1 + (shift + j) % (n - 1)) % n);
             // The first live replica leads (the preferred one when all are up); the ISR is the live replicas.
@@ -4473,6 +4578,11 @@ private:
         size_t index;
     };
 
+    static bool present(const NoAction&) { return false; }
+    static bool present(const std::function<void()>& f) { return static_cast<bool>(f); }
+    template <class F>
+    static bool present(const F&) { return true; }
+
     bool brokerUp(int32_t id, int64_t incarnation) const {
         const BrokerState& b = brokers_[static_cast<size_t>(id)];
         return b.alive && b.incarnation == incarnation;
@@ -4493,7 +4603,8 @@ private:
     // Puts a message on the network: FIFO per link, as over TCP; faults may drop, delay or duplicate it.
     // A message lost on a client's connection breaks that connection, as with TCP: everything after it on the
     // connection is lost too, until the client notices (a request timeout) and reconnects.
-    void send(const Envelope& m, int64_t link, std::function<void()> on_arrival) {
+    template <class OnArrival>
+    void send(const Envelope& m, int64_t link, OnArrival on_arrival) {
         Delivery d;
         if (!faults_.empty() || !broken_connections_.empty()) {
             d = faults_.route(m);
@@ -4510,7 +4621,7 @@ private:
             return;
         }
         const int64_t at = linkArrival(link, d.extra_delay_ms);
-        if (d.copies > 1) scheduler_.at(at, on_arrival);
+        if (d.copies > 1) scheduler_.at(at, OnArrival(on_arrival));
         scheduler_.at(at, std::move(on_arrival));
     }
 
@@ -4520,12 +4631,13 @@ private:
             result.error = std::make_exception_ptr(exception);
             return nullptr;
         };
-        PartitionState* p = findPartition(e.tp);
+        TopicState* topic = findTopic(e.tp.topic());
+        PartitionState* p = topic ? topic->partition(e.tp.partition()) : nullptr;
         if (!p) return fail(UnknownTopicOrPartitionException("This server does not host this topic-partition."));
         if (p->leader != broker_id)
             return fail(NotLeaderOrFollowerException(
                 "For requests intended only for the leader, this error indicates that the broker is not the current leader."));
-        const TopicState& t = *topics_.at(e.tp.topic());
+        const TopicState& t = *topic;
         if (e.payload->size_in_bytes > t.max_message_bytes)
             return fail(RecordTooLargeException("The request included a message larger than the max message size the server will accept."));
         if (t.timestamp_type == TimestampType::CreateTime) {
@@ -4549,10 +4661,11 @@ private:
         // The idempotent producer's checks (ProducerAppendInfo): epoch, duplicate, sequence gap.
         if (e.producer.producer_id >= 0 && e.producer.base_sequence >= 0) {
             if (const ProducerStateEntry* state = p->log.producerState(e.producer.producer_id)) {
-                const std::string where = " at offset " + std::to_string(p->log.logEndOffset()) + " in partition " + e.tp.toString();
+                // (The messages are built only when thrown.)
+                auto where = [&] { return " at offset " + std::to_string(p->log.logEndOffset()) + " in partition " + e.tp.toString(); };
                 const int32_t last_seq = incrementSequence(e.producer.base_sequence, e.payload->count() - 1);
                 if (e.producer.producer_epoch < state->epoch)
-                    return fail(InvalidProducerEpochException("Epoch of producer " + std::to_string(e.producer.producer_id) + where + " is " +
+                    return fail(InvalidProducerEpochException("Epoch of producer " + std::to_string(e.producer.producer_id) + where() + " is " +
                                                               std::to_string(e.producer.producer_epoch) + ", which is smaller than the last seen epoch " +
                                                               std::to_string(state->epoch)));
                 if (e.producer.producer_epoch == state->epoch) {
@@ -4565,13 +4678,13 @@ private:
                     }
                     if (e.producer.base_sequence != incrementSequence(state->lastSequence(), 1))
                         return fail(OutOfOrderSequenceException(
-                            "Out of order sequence number for producer " + std::to_string(e.producer.producer_id) + where + ": " +
+                            "Out of order sequence number for producer " + std::to_string(e.producer.producer_id) + where() + ": " +
                             std::to_string(e.producer.base_sequence) + " (incoming seq. number), " + std::to_string(state->lastSequence()) +
                             " (current end sequence number)"));
                 } else if (e.producer.base_sequence != 0) {
                     // (sic: Kafka's message has no space before "at offset")
                     return fail(OutOfOrderSequenceException(
-                        "Invalid sequence number for new epoch of producer " + std::to_string(e.producer.producer_id) + where.substr(1) + ": " +
+                        "Invalid sequence number for new epoch of producer " + std::to_string(e.producer.producer_id) + where().substr(1) + ": " +
                         std::to_string(e.producer.producer_epoch) + " (request epoch), " + std::to_string(e.producer.base_sequence) +
                         " (seq. number), " + std::to_string(state->epoch) + " (current producer epoch)"));
                 }
@@ -4590,7 +4703,7 @@ private:
     int64_t appendToLeaderLog(PartitionState& p, const TopicPartition& tp, StoredBatch batch) {
         batch.partition_leader_epoch = p.leader_epoch;
         const int64_t base = p.log.append(std::move(batch));
-        trace_.record(nowMs(), "append", tp.toString(), {{"base", base}, {"count", p.log.batches().back().count()}, {"leo", p.log.logEndOffset()}});
+        trace_.record(nowMs(), "append", p.name, {{"base", base}, {"count", p.log.batches().back().count()}, {"leo", p.log.logEndOffset()}});
         for (const auto& r : p.replica_states)
             if (r.broker != p.leader) wakeFetcher(r.broker, p.leader);
         maybeAdvanceHighWatermark(p, tp);
@@ -4649,7 +4762,6 @@ private:
             }
             if (--r.waiting == 0) answer(r);
         }
-        if (waiters.empty()) ack_waiters_.erase(it);
     }
 
     // -- follower fetchers: one per (follower, leader) pair, one request in flight at a time --
@@ -4663,21 +4775,25 @@ private:
         uint64_t followed_version = ~uint64_t{0};
     };
 
+    Fetcher& fetcher(int32_t follower, int32_t leader) {
+        return fetchers_[static_cast<size_t>(follower) * brokers_.size() + static_cast<size_t>(leader)];
+    }
+
     void startFetchers(const PartitionState& p) {
         for (const auto& r : p.replica_states)
             if (r.broker != p.leader) startFetcher(r.broker, p.leader);
     }
     void startFetcher(int32_t follower, int32_t leader) {
         if (leader < 0 || follower == leader || !brokers_[static_cast<size_t>(follower)].alive) return;
-        Fetcher& f = fetchers_[{follower, leader}];
+        Fetcher& f = fetcher(follower, leader);
         if (f.running) return;
         sendReplicaFetch(follower, leader);
     }
     // Wakes a fetch parked at the leader because the leader has new data.
     void wakeFetcher(int32_t follower, int32_t leader) {
-        auto it = fetchers_.find({follower, leader});
-        if (it == fetchers_.end() || !it->second.parked) return startFetcher(follower, leader);
-        it->second.parked = false;
+        Fetcher& f = fetcher(follower, leader);
+        if (!f.parked) return startFetcher(follower, leader);
+        f.parked = false;
         respondReplicaFetch(follower, leader, followerPositions(follower, leader));
     }
 
@@ -4696,7 +4812,7 @@ private:
     }
 
     const std::vector<std::pair<const std::string*, const PartitionState*>>& followedPartitions(int32_t follower, int32_t leader) {
-        Fetcher& f = fetchers_[{follower, leader}];
+        Fetcher& f = fetcher(follower, leader);
         if (f.followed_version == layout_version_) return f.followed;
         f.followed.clear();
         for (const auto& kv : topics_)
@@ -4707,7 +4823,7 @@ private:
     }
 
     void sendReplicaFetch(int32_t follower, int32_t leader) {
-        Fetcher& f = fetchers_[{follower, leader}];
+        Fetcher& f = fetcher(follower, leader);
         std::vector<std::pair<TopicPartition, int64_t>> positions = followerPositions(follower, leader);
         f.running = true;
         f.parked = positions.empty();  // nothing to ask: as a fetch parked at the leader until it has news
@@ -4715,7 +4831,7 @@ private:
         const uint64_t generation = ++f.generation;
         // A request lost on the way is sent again after replica.socket.timeout.ms (30 s).
         scheduler_.afterBackground(kClientRequestTimeoutMs, [this, follower, leader, generation] {
-            Fetcher& g = fetchers_[{follower, leader}];
+            Fetcher& g = fetcher(follower, leader);
             if (g.running && !g.parked && g.generation == generation) sendReplicaFetch(follower, leader);
         });
         Envelope m;
@@ -4750,7 +4866,7 @@ private:
             if (offset != leo) has_data = true;
         }
         if (has_data) return respondReplicaFetch(follower, leader, std::move(positions));
-        fetchers_[{follower, leader}].parked = true;  // replica.fetch.wait.max.ms: parked until the leader has new data
+        fetcher(follower, leader).parked = true;  // replica.fetch.wait.max.ms: parked until the leader has new data
     }
 
     void respondReplicaFetch(int32_t follower, int32_t leader, std::vector<std::pair<TopicPartition, int64_t>> positions) {
@@ -4779,12 +4895,12 @@ private:
         const int64_t follower_incarnation = brokers_[static_cast<size_t>(follower)].incarnation;
         const int64_t leader_incarnation = brokers_[static_cast<size_t>(leader)].incarnation;
         send(m, kBrokerLinks + follower * brokerCount() + leader,
-             [this, follower, leader, follower_incarnation, leader_incarnation, items = std::move(items)] {
+             [this, follower, leader, follower_incarnation, leader_incarnation, items = std::move(items)]() mutable {
                  if (!brokerUp(follower, follower_incarnation)) return;
-                 Fetcher& f = fetchers_[{follower, leader}];
+                 Fetcher& f = fetcher(follower, leader);
                  f.running = false;
                  if (!brokerUp(leader, leader_incarnation)) return;  // the leader died: its fetcher stops
-                 for (const auto& item : items) {
+                 for (auto& item : items) {
                      PartitionState* p = findPartition(item.tp);
                      if (!p || p->leader != leader || p->leader_epoch != item.leader_epoch) continue;
                      ReplicaState& r = p->replica(follower);
@@ -4794,8 +4910,8 @@ private:
                          continue;
                      }
                      if (r.log.logEndOffset() != item.fetch_offset) continue;
-                     for (const auto& b : item.batches)
-                         if (b.base_offset >= r.log.logEndOffset()) r.log.appendAt(b);
+                     for (auto& b : item.batches)
+                         if (b.base_offset >= r.log.logEndOffset()) r.log.appendAt(std::move(b));
                      r.high_watermark = std::min(item.high_watermark, r.log.logEndOffset());
                  }
                  startFetcher(follower, leader);
@@ -5108,10 +5224,12 @@ private:
         pending_produces_.erase(std::remove_if(pending_produces_.begin(), pending_produces_.end(),
                                                [](const std::shared_ptr<PendingProduce>& r) { return r->answered; }),
                                 pending_produces_.end());
-        for (auto& kv : fetchers_)
-            if (kv.first.first == id || kv.first.second == id) {
-                kv.second.running = kv.second.parked = false;
-            }
+        for (int32_t other = 0; other < brokerCount(); ++other) {
+            Fetcher& as_follower = fetcher(id, other);
+            Fetcher& as_leader = fetcher(other, id);
+            as_follower.running = as_follower.parked = false;
+            as_leader.running = as_leader.parked = false;
+        }
     }
 
     template <class F>
@@ -5150,9 +5268,9 @@ private:
     std::map<LinkId, int64_t> link_last_arrival_;  // per link: the arrival time of its latest message
     NetworkFaults faults_;
     std::vector<Connection> broken_connections_;  // sorted
-    std::map<std::pair<int32_t, int32_t>, Fetcher> fetchers_;  // (follower, leader)
+    std::vector<Fetcher> fetchers_;  // brokers x brokers, see fetcher()
     uint64_t layout_version_ = 0;  // changes with leadership, topics and partitions (Fetcher::followed)
-    std::map<TopicPartition, std::deque<AckWaiter>> ack_waiters_;
+    std::map<TopicPartition, std::deque<AckWaiter>> ack_waiters_;  // an entry stays when empty: the next batch reuses it
     std::vector<std::shared_ptr<PendingProduce>> pending_produces_;
     int64_t next_producer_id_ = 0;
     std::map<std::string, TransactionMetadata> txns_;
@@ -7270,8 +7388,6 @@ class ProducerCoreImpl {
     using RecordMetadata = Dependent<kstream_sim::RecordMetadata, D>;
     using TopicPartition = Dependent<kstream_sim::TopicPartition, D>;
     using TopicState = Dependent<kstream_sim::TopicState, D>;
-    // Likewise the broker id that keys its maps (a std::map<int32_t, ...> member would be built in every program).
-    using BrokerId = Dependent<int32_t, D>;
     using ExceptionPtr = Dependent<std::exception_ptr, D>;
 
 public:
@@ -7529,6 +7645,9 @@ private:
         int32_t sticky_partition = -1;  // KIP-794 uniform sticky partitioning for null keys
         int64_t sticky_bytes = 0;
         uint32_t round_robin = 0;
+        // The partitions' leaders as of the cluster's layout version `leaders_version` (see leaderOf()).
+        std::vector<int32_t> leaders;
+        uint64_t leaders_version = ~uint64_t{0};
     };
 
     // Kafka's ProducerConfig.postProcessAndValidateIdempotenceConfigs.
@@ -7870,8 +7989,7 @@ private:
         bool sent = true, waiting_for_leader = false;
         while (sent) {
             sent = false;
-            std::map<BrokerId, std::vector<Ref<ProducerBatch>>> requests;
-            std::map<BrokerId, int64_t> request_bytes;
+            std::vector<RequestDraft> requests;  // by broker id; sized when the first batch goes
             for (const auto& entry : topic_order_) {
                 for (int32_t p = 0; p < entry->partitionCount; ++p) {
                     PartitionQueue& q = entry->queues[static_cast<size_t>(p)];
@@ -7882,13 +8000,14 @@ private:
                     // Idempotence: after a failure, the failed batches go again one at a time, in order, before
                     // anything new.
                     if (idempotent_ && q.retrying > 0 && (q.in_flight > 0 || q.batches.front()->attempts == 0)) continue;
-                    const int32_t leader = cluster_.leaderFor(TopicPartition(entry->name, p));
+                    const int32_t leader = leaderOf(*entry, p);
                     if (leader < 0) waiting_for_leader = true;
-                    if (leader < 0 || in_flight_[leader] >= max_in_flight_) continue;
+                    if (leader < 0 || in_flight_[static_cast<size_t>(leader)] >= max_in_flight_) continue;
                     const int64_t size = q.batches.front()->payload->size_in_bytes;
-                    auto& list = requests[leader];
-                    if (!list.empty() && request_bytes[leader] + size > max_request_size_) continue;
-                    request_bytes[leader] += size;
+                    if (requests.empty()) requests.resize(in_flight_.size());
+                    RequestDraft& request = requests[static_cast<size_t>(leader)];
+                    if (!request.batches.empty() && request.bytes + size > max_request_size_) continue;
+                    request.bytes += size;
                     auto batch = q.batches.front();
                     batch->full = true;  // no more appends once it is on its way
                     q.batches.pop_front();
@@ -7901,11 +8020,12 @@ private:
                         if (batch->attempts > 0) --q.retrying;
                     }
                     ++q.in_flight;
-                    list.push_back(std::move(batch));
+                    request.batches.push_back(std::move(batch));
                 }
             }
-            for (auto& [broker, batches] : requests) {
-                sendProduceRequest(broker, std::move(batches));
+            for (size_t broker = 0; broker < requests.size(); ++broker) {
+                if (requests[broker].batches.empty()) continue;
+                sendProduceRequest(static_cast<int32_t>(broker), std::move(requests[broker].batches));
                 sent = true;
             }
         }
@@ -7918,6 +8038,17 @@ private:
                 runSender();
             });
         }
+    }
+
+    // The leader of partition p of the entry's topic (-1: none). The sender asks for every partition on every
+    // pass, so the leaders are copied from the cluster and copied again only when its layout changed.
+    int32_t leaderOf(TopicEntry& entry, int32_t p) {
+        if (entry.leaders_version != cluster_.layoutVersion() || entry.leaders.size() != static_cast<size_t>(entry.partitionCount)) {
+            entry.leaders.resize(static_cast<size_t>(entry.partitionCount));
+            for (int32_t i = 0; i < entry.partitionCount; ++i) entry.leaders[static_cast<size_t>(i)] = cluster_.leaderFor(entry.name, i);
+            entry.leaders_version = cluster_.layoutVersion();
+        }
+        return entry.leaders[static_cast<size_t>(p)];
     }
 
     // delivery.timeout.ms: a batch still waiting that long after its creation fails.
@@ -7997,13 +8128,13 @@ private:
             return;
         }
         const uint64_t id = ++next_request_id_;
-        ++in_flight_[broker];
+        ++in_flight_[static_cast<size_t>(broker)];
         // request.timeout.ms: no answer in time means a dead connection: as Kafka's NetworkClient, the producer
         // closes it, fails every request in flight on it (retriable) and connects again.
         const uint64_t timer = cluster_.scheduler().timerAfter(request_timeout_ms_, [this, broker, alive = alive_] {
             if (*alive) disconnect(broker, std::make_exception_ptr(TimeoutException("Disconnected from node " + std::to_string(broker) + " due to timeout")));
         });
-        requests_.emplace(id, InFlightRequest{broker, std::move(batches), timer});
+        requests_.push_back(InFlightRequest{id, broker, std::move(batches), timer});
         cluster_.toBroker(broker, m, [this, c = &cluster_, m, id, broker, entries = std::move(entries), acks = acks_,
                                       timeout = request_timeout_ms_, alive = alive_] {
             c->handleProduce(broker, entries, acks, timeout,
@@ -8025,28 +8156,28 @@ private:
     // The connection to `broker` is gone: every request in flight on it fails with `error`.
     void disconnect(int32_t broker, std::exception_ptr error) {
         std::vector<uint64_t> ids;
-        for (const auto& kv : requests_)
-            if (kv.second.broker == broker) ids.push_back(kv.first);
+        for (const auto& r : requests_)
+            if (r.broker == broker) ids.push_back(r.id);
         for (uint64_t id : ids) failRequest(id, error);
         cluster_.reconnect(client_id_, broker);
     }
 
     // A request that ended without an answer: every batch in it failed with `error`.
     void failRequest(uint64_t id, std::exception_ptr error) {
-        auto it = requests_.find(id);
+        auto it = findRequest(id);
         if (it == requests_.end()) return;
-        std::vector<ProducePartitionResult> results(it->second.batches.size());
+        std::vector<ProducePartitionResult> results(it->batches.size());
         for (auto& r : results) r.error = error;
         onProduceResponse(id, results);
     }
 
     void onProduceResponse(uint64_t id, const std::vector<ProducePartitionResult>& results) {
-        auto it = requests_.find(id);
+        auto it = findRequest(id);
         if (it == requests_.end()) return;  // answered already (a duplicate, or late after a timeout)
-        InFlightRequest request = std::move(it->second);
+        InFlightRequest request = std::move(*it);
         requests_.erase(it);
         cluster_.scheduler().cancel(request.timer);
-        --in_flight_[request.broker];
+        --in_flight_[static_cast<size_t>(request.broker)];
         for (size_t i = 0; i < request.batches.size(); ++i) {
             ProducerBatch& b = *request.batches[i];
             const ProducePartitionResult& r = results[i];
@@ -8072,8 +8203,8 @@ private:
         ++producer_epoch_;
         cluster_.trace().record(cluster_.nowMs(), "epoch-bump", client_id_, {{"epoch", producer_epoch_}});
         resetSequences();
-        for (auto& kv : requests_)
-            for (auto& b : kv.second.batches) b->base_sequence = -1;
+        for (auto& r : requests_)
+            for (auto& b : r.batches) b->base_sequence = -1;
     }
 
     // An OutOfOrderSequenceException for a batch while an earlier batch of its partition is still unresolved
@@ -8089,8 +8220,8 @@ private:
         auto earlier = [&b](const ProducerBatch& other) {
             return &other != &b && other.tp == b.tp && other.base_sequence >= 0 && other.base_sequence < b.base_sequence;
         };
-        for (const auto& kv : requests_)
-            for (const auto& other : kv.second.batches)
+        for (const auto& r : requests_)
+            for (const auto& other : r.batches)
                 if (earlier(*other)) return true;
         for (const auto& other : q.batches)
             if (earlier(*other)) return true;
@@ -8198,11 +8329,21 @@ private:
     bool recheck_pending_ = false;
     uint64_t next_request_id_ = 0;
     struct InFlightRequest {
+        uint64_t id;
         int32_t broker;
         std::vector<Ref<ProducerBatch>> batches;
         uint64_t timer;
     };
-    std::map<uint64_t, InFlightRequest> requests_;
+    std::vector<InFlightRequest> requests_;  // by id (ids only grow: sent requests are appended)
+    typename std::vector<InFlightRequest>::iterator findRequest(uint64_t id) {
+        auto it = std::lower_bound(requests_.begin(), requests_.end(), id, [](const InFlightRequest& r, uint64_t x) { return r.id < x; });
+        return it != requests_.end() && it->id == id ? it : requests_.end();
+    }
+    // A produce request runSender() is putting together for one broker.
+    struct RequestDraft {
+        std::vector<Ref<ProducerBatch>> batches;
+        int64_t bytes = 0;
+    };
     // Transactions: the transactional.id, the state, the partitions in the current transaction (added at the
     // coordinator, or written and waiting to be added), and the error that ended it.
     std::optional<std::string> transactional_id_;
@@ -8224,7 +8365,7 @@ private:
     std::unordered_map<std::string, TopicEntry*> topics_;
     std::vector<std::unique_ptr<TopicEntry>> topic_order_;  // creation order: deterministic iteration
     TopicEntry* last_topic_ = nullptr;
-    std::map<BrokerId, int32_t> in_flight_;
+    std::vector<int32_t> in_flight_ = std::vector<int32_t>(static_cast<size_t>(cluster_.brokerCount()));  // requests per broker
     // Events scheduled by this producer check this flag, so a destroyed producer's timers do nothing.
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 
