@@ -164,8 +164,8 @@ struct PendingProduce {
     bool answered = false;
     uint64_t timer = 0;
     std::vector<char> waiting_for;  // per result: still waiting for the high watermark (acks=all)
-    std::function<void(std::vector<ProducePartitionResult>)> respond;
-    std::function<void()> on_disconnect;  // at the broker: the broker went down before answering
+    detail::UniqueFunction<void(std::vector<ProducePartitionResult>)> respond;
+    detail::UniqueFunction<void()> on_disconnect;  // at the broker: the broker went down before answering
 };
 
 namespace detail {
@@ -201,11 +201,10 @@ class ClusterImpl {
     using TopicPartition = Dependent<kstream_sim::TopicPartition, D>;
     using TopicState = Dependent<kstream_sim::TopicState, D>;
     using TransactionMetadata = Dependent<kstream_sim::TransactionMetadata, D>;
-    // Likewise the standard types that key its maps (a std::map<int64_t, int64_t> member would be built in
+    // Likewise the standard types that key its maps (a std::map<int32_t, ...> member would be built in
     // every program).
     using BrokerId = Dependent<int32_t, D>;
     using ReplicationFactor = Dependent<int16_t, D>;
-    using LinkId = Dependent<int64_t, D>;
     using ClientCounts = Dependent<std::map<std::string, int>, D>;
     using Connection = Dependent<std::pair<std::string, int32_t>, D>;  // (client.id, broker)
     using MessageFilter = MessageFilterImpl<D>;
@@ -230,6 +229,7 @@ public:
             broker_client_ids_.push_back("broker-" + std::to_string(id));  // a follower's client.id
         }
         fetchers_.resize(brokers_.size() * brokers_.size());
+        link_last_arrival_.resize(brokerLink(brokerCount(), 0));
     }
     ClusterImpl(const ClusterImpl&) = delete;
     ClusterImpl& operator=(const ClusterImpl&) = delete;
@@ -346,10 +346,10 @@ public:
     template <class OnArrival, class OnDisconnect = NoAction>
     void toBroker(int32_t broker_id, const Envelope& m, OnArrival on_arrival, OnDisconnect on_disconnect = {}) {
         const int64_t incarnation = brokers_.at(static_cast<size_t>(broker_id)).incarnation;
-        send(m, 2 * static_cast<int64_t>(broker_id), [this, broker_id, incarnation, on_arrival = std::move(on_arrival),
+        send(m, clientLink(broker_id, Direction::Request), [this, broker_id, incarnation, on_arrival = std::move(on_arrival),
                                                     on_disconnect = std::move(on_disconnect)]() mutable {
             if (brokerUp(broker_id, incarnation)) return on_arrival();
-            if (present(on_disconnect)) scheduler_.at(linkArrival(2 * static_cast<int64_t>(broker_id) + 1), std::move(on_disconnect));
+            if (present(on_disconnect)) scheduler_.at(linkArrival(clientLink(broker_id, Direction::Response)), std::move(on_disconnect));
         });
     }
     template <class OnArrival>
@@ -357,7 +357,7 @@ public:
     // Sends a response from broker `from_broker` to a client.
     template <class OnArrival>
     void toClient(const Envelope& m, OnArrival on_arrival) {
-        send(m, 2 * static_cast<int64_t>(m.broker) + 1, std::move(on_arrival));
+        send(m, clientLink(m.broker, Direction::Response), std::move(on_arrival));
     }
     template <class OnArrival>
     void toClient(OnArrival on_arrival, int32_t from_broker = -1) {
@@ -510,6 +510,7 @@ public:
     void deleteTopic(const std::string& name) {
         topicOrThrow(name);
         topics_.erase(name);
+        last_found_topic_ = nullptr;
         ++layout_version_;
         trace_.record(nowMs(), "delete-topic", name);
     }
@@ -535,15 +536,18 @@ public:
         return topics_.at(name).get();
     }
     TopicState* findTopic(const std::string& name) {
+        // Most lookups in a row are for the same topic (a producer's batches, a follower's fetches).
+        if (last_found_topic_ && last_found_topic_->name == name) return last_found_topic_;
         auto it = topics_.find(name);
-        return it == topics_.end() ? nullptr : it->second.get();
+        if (it == topics_.end()) return nullptr;
+        return last_found_topic_ = it->second.get();
     }
 
     // ---- produce (at the partition leader) ----
     // Handles a produce request that arrived at `broker_id`; `respond` runs at the broker when the answer is
     // ready (never for acks=0, whose requests get no answer).
     void handleProduce(int32_t broker_id, const std::vector<ProduceEntry>& entries, int32_t acks, int64_t timeout_ms,
-                       std::function<void(std::vector<ProducePartitionResult>)> respond, std::function<void()> on_disconnect) {
+                       UniqueFunction<void(std::vector<ProducePartitionResult>)> respond, UniqueFunction<void()> on_disconnect) {
         auto request = std::make_shared<PendingProduce>();
         request->broker = broker_id;
         request->results.resize(entries.size());
@@ -888,6 +892,7 @@ private:
             if (i > 0 && i % n == 0) ++shift;
             const int32_t first = (i + start_index) % n;
             PartitionState p;
+            p.topic = &t;
             p.partition = pid;
             p.name = TopicPartition(t.name, pid).toString();
             p.replicas.push_back(first);
@@ -1003,8 +1008,16 @@ private:
         return brokers_[static_cast<size_t>(id)];
     }
 
+    // The links messages travel on: each direction between the clients and a broker (broker -1: a message
+    // from no broker in particular), then each follower-to-leader pair's responses.
+    size_t clientLink(int32_t broker, Direction d) const noexcept {
+        return 2 * static_cast<size_t>(broker + 1) + (d == Direction::Response ? 1 : 0);
+    }
+    size_t brokerLink(int32_t follower, int32_t leader) const noexcept {
+        return 2 * (brokers_.size() + 1) + static_cast<size_t>(follower) * brokers_.size() + static_cast<size_t>(leader);
+    }
     // When a message sent now on `link` arrives: no earlier than the one sent before it on the same link.
-    int64_t linkArrival(int64_t link, int64_t extra_delay_ms = 0) {
+    int64_t linkArrival(size_t link, int64_t extra_delay_ms = 0) {
         int64_t& last = link_last_arrival_[link];
         last = std::max(last, nowMs() + networkDelayMs() + extra_delay_ms);
         return last;
@@ -1014,7 +1027,7 @@ private:
     // A message lost on a client's connection breaks that connection, as with TCP: everything after it on the
     // connection is lost too, until the client notices (a request timeout) and reconnects.
     template <class OnArrival>
-    void send(const Envelope& m, int64_t link, OnArrival on_arrival) {
+    void send(const Envelope& m, size_t link, OnArrival on_arrival) {
         Delivery d;
         if (!faults_.empty() || !broken_connections_.empty()) {
             d = faults_.route(m);
@@ -1123,7 +1136,7 @@ private:
 
     // NOT_ENOUGH_REPLICAS_AFTER_APPEND: written, but the ISR shrank below min.insync.replicas meanwhile.
     void checkIsrAfterAppend(const PartitionState& p, const TopicPartition& tp, ProducePartitionResult& result) {
-        const int32_t min_isr = topics_.at(tp.topic())->min_insync_replicas;
+        const int32_t min_isr = p.topic->min_insync_replicas;
         if (static_cast<int32_t>(p.isr.size()) < min_isr)
             result.error = std::make_exception_ptr(NotEnoughReplicasAfterAppendException(
                 "The size of the current ISR " + scalaSet(p.isr) + " is insufficient to satisfy the min.isr requirement of " +
@@ -1304,7 +1317,7 @@ private:
         m.peer_broker = follower;
         const int64_t follower_incarnation = brokers_[static_cast<size_t>(follower)].incarnation;
         const int64_t leader_incarnation = brokers_[static_cast<size_t>(leader)].incarnation;
-        send(m, kBrokerLinks + follower * brokerCount() + leader,
+        send(m, brokerLink(follower, leader),
              [this, follower, leader, follower_incarnation, leader_incarnation, items = std::move(items)]() mutable {
                  if (!brokerUp(follower, follower_incarnation)) return;
                  Fetcher& f = fetcher(follower, leader);
@@ -1629,7 +1642,7 @@ private:
             if (r->broker == id && !r->answered) {
                 r->answered = true;
                 scheduler_.cancel(r->timer);
-                if (r->on_disconnect) scheduler_.after(networkDelayMs(), r->on_disconnect);
+                if (r->on_disconnect) scheduler_.after(networkDelayMs(), std::move(r->on_disconnect));
             }
         pending_produces_.erase(std::remove_if(pending_produces_.begin(), pending_produces_.end(),
                                                [](const std::shared_ptr<PendingProduce>& r) { return r->answered; }),
@@ -1661,7 +1674,6 @@ private:
     }
 
     static constexpr int64_t kReplicaFetchMaxBytes = 1048576;  // replica.fetch.max.bytes
-    static constexpr int64_t kBrokerLinks = 1 << 20;  // link ids between brokers start here
 
     ClusterConfig config_;
     Scheduler scheduler_;
@@ -1673,9 +1685,10 @@ private:
     std::vector<BrokerState> brokers_;
     std::vector<std::string> broker_client_ids_;
     std::map<std::string, std::unique_ptr<TopicState>> topics_;
+    TopicState* last_found_topic_ = nullptr;  // findTopic()'s last answer
     std::vector<std::shared_ptr<ParkedFetch>> parked_fetches_;
     ClientCounts client_counter_;
-    std::map<LinkId, int64_t> link_last_arrival_;  // per link: the arrival time of its latest message
+    std::vector<int64_t> link_last_arrival_;  // per link (see clientLink()): the arrival time of its latest message
     NetworkFaults faults_;
     std::vector<Connection> broken_connections_;  // sorted
     std::vector<Fetcher> fetchers_;  // brokers x brokers, see fetcher()

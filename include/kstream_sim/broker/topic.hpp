@@ -150,6 +150,7 @@ struct PartitionStateImpl {
     using PartitionLog = PartitionLogImpl<D>;
     using ReplicaState = ReplicaStateImpl<D>;
 
+    const TopicStateImpl<D>* topic = nullptr;  // the topic it belongs to (topics live as long as their partitions)
     int32_t partition = 0;
     std::string name;  // "<topic>-<partition>", as TopicPartition::toString() (the trace names partitions so)
     std::vector<int32_t> replicas;  // broker ids; the first is the preferred leader

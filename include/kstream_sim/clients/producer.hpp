@@ -400,7 +400,12 @@ private:
         int32_t retrying = 0;
         // Transactions: whether this partition is part of the current transaction.
         TxnMembership txn_membership = TxnMembership::None;
+        std::string trace_name;  // "<topic>-<partition>", made on the first acknowledgement
         ProducerBatch* open() { return batches.empty() || batches.back()->full ? nullptr : batches.back().get(); }
+        const std::string& traceName(const TopicPartition& tp) {
+            if (trace_name.empty()) trace_name = tp.toString();
+            return trace_name;
+        }
     };
     struct TopicEntry {
         std::string name;
@@ -1022,14 +1027,15 @@ private:
         b.done = true;
         buffered_bytes_ -= b.allocated_bytes;
         --queued_batches_;
+        PartitionQueue* q = nullptr;
         if (TopicEntry* e = findEntry(b.tp.topic()))
-            if (b.tp.partition() < e->partitionCount) {
-                PartitionQueue& q = e->queues[static_cast<size_t>(b.tp.partition())];
-                q.muted = false;
-                if (!error && b.base_sequence >= 0) q.acked_next_sequence = incrementSequence(b.base_sequence, b.payload->count());
-            }
+            if (b.tp.partition() < e->partitionCount) q = &e->queues[static_cast<size_t>(b.tp.partition())];
+        if (q) {
+            q->muted = false;
+            if (!error && b.base_sequence >= 0) q->acked_next_sequence = incrementSequence(b.base_sequence, b.payload->count());
+        }
         if (error && transactional_id_ && txn_state_ != TxnState::AbortingTransaction) transactionFailed(error);
-        cluster_.trace().record(cluster_.nowMs(), error ? "produce-failed" : "ack", b.tp.toString(),
+        cluster_.trace().record(cluster_.nowMs(), error ? "produce-failed" : "ack", q ? q->traceName(b.tp) : b.tp.toString(),
                                 {{"base", b.base_offset}, {"count", b.payload->count()}});
         for (auto& pending : b.callbacks) {
             const int64_t ts = log_append_time >= 0 ? log_append_time : pending.timestamp;

@@ -33,77 +33,84 @@ using Scheduler = detail::SchedulerImpl<>;
 
 namespace detail {
 
-template <class D>
-class SchedulerImpl {
-public:
-    // An event's action: any callable `void()`, moved in. Unlike std::function it keeps captures of up to
-    // kInlineBytes inside itself (most events capture a few pointers and ids), so scheduling one does not
-    // allocate; larger ones live on the heap. Move-only: an event runs once.
-    class Action {
-    public:
-        static constexpr size_t kInlineBytes = 64;
-        static constexpr size_t kInlineAlign = 16;  // alignof(std::max_align_t) on the usual 64-bit ABIs
+// A move-only callable `R(Args...)`: the scheduler's events and the broker's pending answers. Unlike
+// std::function it keeps captures of up to kInlineBytes inside itself (most capture a few pointers, ids and
+// a vector), so making one does not allocate; larger ones live on the heap.
+template <class Signature>
+class UniqueFunction;
 
-        Action() noexcept = default;
-        template <class F, class Callable = std::decay_t<F>, class = std::enable_if_t<!std::is_same<Callable, Action>::value>>
-        Action(F&& f) {  // NOLINT: implicit, so that at(t, [..] { .. }) takes a lambda as it is
-            if constexpr (sizeof(Callable) <= kInlineBytes && alignof(Callable) <= kInlineAlign &&
-                          std::is_nothrow_move_constructible<Callable>::value) {
-                ::new (static_cast<void*>(storage_)) Callable(std::forward<F>(f));
-                ops_ = &inlineOps<Callable>;
-            } else {
-                ::new (static_cast<void*>(storage_)) Callable*(new Callable(std::forward<F>(f)));
-                ops_ = &heapOps<Callable>;
-            }
+template <class R, class... Args>
+class UniqueFunction<R(Args...)> {
+public:
+    static constexpr size_t kInlineBytes = 96;
+    static constexpr size_t kInlineAlign = 16;  // alignof(std::max_align_t) on the usual 64-bit ABIs
+
+    UniqueFunction() noexcept = default;
+    template <class F, class Callable = std::decay_t<F>, class = std::enable_if_t<!std::is_same<Callable, UniqueFunction>::value>>
+    UniqueFunction(F&& f) {  // NOLINT: implicit, so that at(t, [..] { .. }) takes a lambda as it is
+        if constexpr (sizeof(Callable) <= kInlineBytes && alignof(Callable) <= kInlineAlign &&
+                      std::is_nothrow_move_constructible<Callable>::value) {
+            ::new (static_cast<void*>(storage_)) Callable(std::forward<F>(f));
+            ops_ = &inlineOps<Callable>;
+        } else {
+            ::new (static_cast<void*>(storage_)) Callable*(new Callable(std::forward<F>(f)));
+            ops_ = &heapOps<Callable>;
         }
-        Action(Action&& other) noexcept : ops_(other.ops_) {
+    }
+    UniqueFunction(UniqueFunction&& other) noexcept : ops_(other.ops_) {
+        if (ops_) ops_->relocate(other.storage_, storage_);
+        other.ops_ = nullptr;
+    }
+    UniqueFunction& operator=(UniqueFunction&& other) noexcept {
+        if (this != &other) {
+            reset();
+            ops_ = other.ops_;
             if (ops_) ops_->relocate(other.storage_, storage_);
             other.ops_ = nullptr;
         }
-        Action& operator=(Action&& other) noexcept {
-            if (this != &other) {
-                reset();
-                ops_ = other.ops_;
-                if (ops_) ops_->relocate(other.storage_, storage_);
-                other.ops_ = nullptr;
-            }
-            return *this;
-        }
-        Action(const Action&) = delete;
-        Action& operator=(const Action&) = delete;
-        ~Action() { reset(); }
+        return *this;
+    }
+    UniqueFunction(const UniqueFunction&) = delete;
+    UniqueFunction& operator=(const UniqueFunction&) = delete;
+    ~UniqueFunction() { reset(); }
 
-        explicit operator bool() const noexcept { return ops_ != nullptr; }
-        void operator()() { ops_->invoke(storage_); }
+    explicit operator bool() const noexcept { return ops_ != nullptr; }
+    R operator()(Args... args) { return ops_->invoke(storage_, std::forward<Args>(args)...); }
 
-    private:
-        struct Ops {
-            void (*invoke)(void* storage);
-            void (*relocate)(void* from, void* to) noexcept;  // moves the callable over and ends the one at `from`
-            void (*destroy)(void* storage) noexcept;
-        };
-        template <class Callable>
-        static constexpr Ops inlineOps = {
-            [](void* s) { (*static_cast<Callable*>(s))(); },
-            [](void* from, void* to) noexcept {
-                ::new (to) Callable(std::move(*static_cast<Callable*>(from)));
-                static_cast<Callable*>(from)->~Callable();
-            },
-            [](void* s) noexcept { static_cast<Callable*>(s)->~Callable(); }};
-        template <class Callable>
-        static constexpr Ops heapOps = {
-            [](void* s) { (**static_cast<Callable**>(s))(); },
-            [](void* from, void* to) noexcept { *static_cast<Callable**>(to) = *static_cast<Callable**>(from); },
-            [](void* s) noexcept { delete *static_cast<Callable**>(s); }};
-
-        void reset() noexcept {
-            if (ops_) ops_->destroy(storage_);
-            ops_ = nullptr;
-        }
-
-        alignas(kInlineAlign) unsigned char storage_[kInlineBytes];
-        const Ops* ops_ = nullptr;
+private:
+    struct Ops {
+        R (*invoke)(void* storage, Args&&... args);
+        void (*relocate)(void* from, void* to) noexcept;  // moves the callable over and ends the one at `from`
+        void (*destroy)(void* storage) noexcept;
     };
+    template <class Callable>
+    static constexpr Ops inlineOps = {
+        [](void* s, Args&&... args) -> R { return (*static_cast<Callable*>(s))(std::forward<Args>(args)...); },
+        [](void* from, void* to) noexcept {
+            ::new (to) Callable(std::move(*static_cast<Callable*>(from)));
+            static_cast<Callable*>(from)->~Callable();
+        },
+        [](void* s) noexcept { static_cast<Callable*>(s)->~Callable(); }};
+    template <class Callable>
+    static constexpr Ops heapOps = {
+        [](void* s, Args&&... args) -> R { return (**static_cast<Callable**>(s))(std::forward<Args>(args)...); },
+        [](void* from, void* to) noexcept { *static_cast<Callable**>(to) = *static_cast<Callable**>(from); },
+        [](void* s) noexcept { delete *static_cast<Callable**>(s); }};
+
+    void reset() noexcept {
+        if (ops_) ops_->destroy(storage_);
+        ops_ = nullptr;
+    }
+
+    alignas(kInlineAlign) unsigned char storage_[kInlineBytes];
+    const Ops* ops_ = nullptr;
+};
+
+template <class D>
+class SchedulerImpl {
+public:
+    // An event's action: any callable `void()`, moved in (see UniqueFunction). Move-only: an event runs once.
+    using Action = UniqueFunction<void()>;
     static constexpr int64_t kForever = std::numeric_limits<int64_t>::max();
 
     explicit SchedulerImpl(int64_t epoch_ms = 0) : clock_(epoch_ms) {}
@@ -140,16 +147,17 @@ public:
 
     // True when no foreground event is left (background events may be).
     bool idle() const noexcept { return foreground_ == 0; }
-    size_t pending() const noexcept { return queue_.size(); }
+    size_t pending() const noexcept { return soon_.size() + late_.size(); }
     uint64_t executed() const noexcept { return executed_; }
     // Time of the next event, or kForever when there is none.
-    int64_t nextEventTime() const noexcept { return queue_.empty() ? kForever : queue_.top().time_ms; }
+    int64_t nextEventTime() const noexcept { return empty() ? kForever : next().time_ms; }
 
     // Runs the earliest event; false when there is none.
     bool runNext() {
-        if (queue_.empty()) return false;
-        const Event event = queue_.top();
-        queue_.pop();
+        if (empty()) return false;
+        auto& queue = nextQueue();
+        const Event event = queue.top();
+        queue.pop();
         // Move the action out of its slot first: the action may schedule new events (and so reuse the slot).
         Slot& slot = slots_[event.slot];
         Action action = std::move(slot.action);
@@ -169,7 +177,7 @@ public:
     template <class Done>
     bool runUntil(int64_t deadline_ms, Done&& done) {
         while (!done()) {
-            if (queue_.empty() || queue_.top().time_ms > deadline_ms || (deadline_ms == kForever && idle())) {
+            if (empty() || next().time_ms > deadline_ms || (deadline_ms == kForever && idle())) {
                 if (deadline_ms == kForever) return false;  // nothing left that could make progress
                 if (deadline_ms > nowMs()) clock_.advanceTo(deadline_ms);
                 return done();
@@ -228,7 +236,7 @@ private:
             free_slots_.pop_back();
             slots_[slot] = Slot{std::move(action), kind};
         }
-        queue_.push(Event{time_ms, next_sequence_++, slot});
+        (time_ms - nowMs() >= kLateMs ? late_ : soon_).push(Event{time_ms, next_sequence_++, slot});
         return slot;
     }
     struct Later {
@@ -238,7 +246,21 @@ private:
     };
 
     VirtualClock clock_;
-    std::priority_queue<Event, std::vector<Event>, Later> queue_;
+    // Events due soon (network hops, linger.ms) and late (timeouts, most of them cancelled before they come due)
+    // wait in two queues, so that the many late ones do not slow down every pop of a soon one. The next event is
+    // the earlier of the two tops, so the order is the same as with one queue.
+    static constexpr int64_t kLateMs = 1000;
+    using Queue = std::priority_queue<Event, std::vector<Event>, Later>;
+    Queue soon_, late_;
+    bool empty() const noexcept { return soon_.empty() && late_.empty(); }
+    // The queue whose top is the next event (the queues are not both empty).
+    const Queue& nextQueue() const noexcept {
+        if (soon_.empty()) return late_;
+        if (late_.empty()) return soon_;
+        return Later()(soon_.top(), late_.top()) ? late_ : soon_;
+    }
+    Queue& nextQueue() noexcept { return const_cast<Queue&>(static_cast<const SchedulerImpl*>(this)->nextQueue()); }
+    const Event& next() const noexcept { return nextQueue().top(); }
     std::vector<Slot> slots_;
     std::vector<uint32_t> free_slots_;  // slots not in use
     uint64_t next_sequence_ = 0;
