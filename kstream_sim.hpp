@@ -261,77 +261,84 @@ using Scheduler = detail::SchedulerImpl<>;
 
 namespace detail {
 
-template <class D>
-class SchedulerImpl {
-public:
-    // An event's action: any callable `void()`, moved in. Unlike std::function it keeps captures of up to
-    // kInlineBytes inside itself (most events capture a few pointers and ids), so scheduling one does not
-    // allocate; larger ones live on the heap. Move-only: an event runs once.
-    class Action {
-    public:
-        static constexpr size_t kInlineBytes = 64;
-        static constexpr size_t kInlineAlign = 16;  // alignof(std::max_align_t) on the usual 64-bit ABIs
+// A move-only callable `R(Args...)`: the scheduler's events and the broker's pending answers. Unlike
+// std::function it keeps captures of up to kInlineBytes inside itself (most capture a few pointers, ids and
+// a vector), so making one does not allocate; larger ones live on the heap.
+template <class Signature>
+class UniqueFunction;
 
-        Action() noexcept = default;
-        template <class F, class Callable = std::decay_t<F>, class = std::enable_if_t<!std::is_same<Callable, Action>::value>>
-        Action(F&& f) {  // NOLINT: implicit, so that at(t, [..] { .. }) takes a lambda as it is
-            if constexpr (sizeof(Callable) <= kInlineBytes && alignof(Callable) <= kInlineAlign &&
-                          std::is_nothrow_move_constructible<Callable>::value) {
-                ::new (static_cast<void*>(storage_)) Callable(std::forward<F>(f));
-                ops_ = &inlineOps<Callable>;
-            } else {
-                ::new (static_cast<void*>(storage_)) Callable*(new Callable(std::forward<F>(f)));
-                ops_ = &heapOps<Callable>;
-            }
+template <class R, class... Args>
+class UniqueFunction<R(Args...)> {
+public:
+    static constexpr size_t kInlineBytes = 96;
+    static constexpr size_t kInlineAlign = 16;  // alignof(std::max_align_t) on the usual 64-bit ABIs
+
+    UniqueFunction() noexcept = default;
+    template <class F, class Callable = std::decay_t<F>, class = std::enable_if_t<!std::is_same<Callable, UniqueFunction>::value>>
+    UniqueFunction(F&& f) {  // NOLINT: implicit, so that at(t, [..] { .. }) takes a lambda as it is
+        if constexpr (sizeof(Callable) <= kInlineBytes && alignof(Callable) <= kInlineAlign &&
+                      std::is_nothrow_move_constructible<Callable>::value) {
+            ::new (static_cast<void*>(storage_)) Callable(std::forward<F>(f));
+            ops_ = &inlineOps<Callable>;
+        } else {
+            ::new (static_cast<void*>(storage_)) Callable*(new Callable(std::forward<F>(f)));
+            ops_ = &heapOps<Callable>;
         }
-        Action(Action&& other) noexcept : ops_(other.ops_) {
+    }
+    UniqueFunction(UniqueFunction&& other) noexcept : ops_(other.ops_) {
+        if (ops_) ops_->relocate(other.storage_, storage_);
+        other.ops_ = nullptr;
+    }
+    UniqueFunction& operator=(UniqueFunction&& other) noexcept {
+        if (this != &other) {
+            reset();
+            ops_ = other.ops_;
             if (ops_) ops_->relocate(other.storage_, storage_);
             other.ops_ = nullptr;
         }
-        Action& operator=(Action&& other) noexcept {
-            if (this != &other) {
-                reset();
-                ops_ = other.ops_;
-                if (ops_) ops_->relocate(other.storage_, storage_);
-                other.ops_ = nullptr;
-            }
-            return *this;
-        }
-        Action(const Action&) = delete;
-        Action& operator=(const Action&) = delete;
-        ~Action() { reset(); }
+        return *this;
+    }
+    UniqueFunction(const UniqueFunction&) = delete;
+    UniqueFunction& operator=(const UniqueFunction&) = delete;
+    ~UniqueFunction() { reset(); }
 
-        explicit operator bool() const noexcept { return ops_ != nullptr; }
-        void operator()() { ops_->invoke(storage_); }
+    explicit operator bool() const noexcept { return ops_ != nullptr; }
+    R operator()(Args... args) { return ops_->invoke(storage_, std::forward<Args>(args)...); }
 
-    private:
-        struct Ops {
-            void (*invoke)(void* storage);
-            void (*relocate)(void* from, void* to) noexcept;  // moves the callable over and ends the one at `from`
-            void (*destroy)(void* storage) noexcept;
-        };
-        template <class Callable>
-        static constexpr Ops inlineOps = {
-            [](void* s) { (*static_cast<Callable*>(s))(); },
-            [](void* from, void* to) noexcept {
-                ::new (to) Callable(std::move(*static_cast<Callable*>(from)));
-                static_cast<Callable*>(from)->~Callable();
-            },
-            [](void* s) noexcept { static_cast<Callable*>(s)->~Callable(); }};
-        template <class Callable>
-        static constexpr Ops heapOps = {
-            [](void* s) { (**static_cast<Callable**>(s))(); },
-            [](void* from, void* to) noexcept { *static_cast<Callable**>(to) = *static_cast<Callable**>(from); },
-            [](void* s) noexcept { delete *static_cast<Callable**>(s); }};
-
-        void reset() noexcept {
-            if (ops_) ops_->destroy(storage_);
-            ops_ = nullptr;
-        }
-
-        alignas(kInlineAlign) unsigned char storage_[kInlineBytes];
-        const Ops* ops_ = nullptr;
+private:
+    struct Ops {
+        R (*invoke)(void* storage, Args&&... args);
+        void (*relocate)(void* from, void* to) noexcept;  // moves the callable over and ends the one at `from`
+        void (*destroy)(void* storage) noexcept;
     };
+    template <class Callable>
+    static constexpr Ops inlineOps = {
+        [](void* s, Args&&... args) -> R { return (*static_cast<Callable*>(s))(std::forward<Args>(args)...); },
+        [](void* from, void* to) noexcept {
+            ::new (to) Callable(std::move(*static_cast<Callable*>(from)));
+            static_cast<Callable*>(from)->~Callable();
+        },
+        [](void* s) noexcept { static_cast<Callable*>(s)->~Callable(); }};
+    template <class Callable>
+    static constexpr Ops heapOps = {
+        [](void* s, Args&&... args) -> R { return (**static_cast<Callable**>(s))(std::forward<Args>(args)...); },
+        [](void* from, void* to) noexcept { *static_cast<Callable**>(to) = *static_cast<Callable**>(from); },
+        [](void* s) noexcept { delete *static_cast<Callable**>(s); }};
+
+    void reset() noexcept {
+        if (ops_) ops_->destroy(storage_);
+        ops_ = nullptr;
+    }
+
+    alignas(kInlineAlign) unsigned char storage_[kInlineBytes];
+    const Ops* ops_ = nullptr;
+};
+
+template <class D>
+class SchedulerImpl {
+public:
+    // An event's action: any callable `void()`, moved in (see UniqueFunction). Move-only: an event runs once.
+    using Action = UniqueFunction<void()>;
     static constexpr int64_t kForever = std::numeric_limits<int64_t>::max();
 
     explicit SchedulerImpl(int64_t epoch_ms = 0) : clock_(epoch_ms) {}
@@ -368,16 +375,17 @@ public:
 
     // True when no foreground event is left (background events may be).
     bool idle() const noexcept { return foreground_ == 0; }
-    size_t pending() const noexcept { return queue_.size(); }
+    size_t pending() const noexcept { return soon_.size() + late_.size(); }
     uint64_t executed() const noexcept { return executed_; }
     // Time of the next event, or kForever when there is none.
-    int64_t nextEventTime() const noexcept { return queue_.empty() ? kForever : queue_.top().time_ms; }
+    int64_t nextEventTime() const noexcept { return empty() ? kForever : next().time_ms; }
 
     // Runs the earliest event; false when there is none.
     bool runNext() {
-        if (queue_.empty()) return false;
-        const Event event = queue_.top();
-        queue_.pop();
+        if (empty()) return false;
+        auto& queue = nextQueue();
+        const Event event = queue.top();
+        queue.pop();
         // Move the action out of its slot first: the action may schedule new events (and so reuse the slot).
         Slot& slot = slots_[event.slot];
         Action action = std::move(slot.action);
@@ -397,7 +405,7 @@ public:
     template <class Done>
     bool runUntil(int64_t deadline_ms, Done&& done) {
         while (!done()) {
-            if (queue_.empty() || queue_.top().time_ms > deadline_ms || (deadline_ms == kForever && idle())) {
+            if (empty() || next().time_ms > deadline_ms || (deadline_ms == kForever && idle())) {
                 if (deadline_ms == kForever) return false;  // nothing left that could make progress
                 if (deadline_ms > nowMs()) clock_.advanceTo(deadline_ms);
                 return done();
@@ -456,7 +464,7 @@ private:
             free_slots_.pop_back();
             slots_[slot] = Slot{std::move(action), kind};
         }
-        queue_.push(Event{time_ms, next_sequence_++, slot});
+        (time_ms - nowMs() >= kLateMs ? late_ : soon_).push(Event{time_ms, next_sequence_++, slot});
         return slot;
     }
     struct Later {
@@ -466,7 +474,21 @@ private:
     };
 
     VirtualClock clock_;
-    std::priority_queue<Event, std::vector<Event>, Later> queue_;
+    // Events due soon (network hops, linger.ms) and late (timeouts, most of them cancelled before they come due)
+    // wait in two queues, so that the many late ones do not slow down every pop of a soon one. The next event is
+    // the earlier of the two tops, so the order is the same as with one queue.
+    static constexpr int64_t kLateMs = 1000;
+    using Queue = std::priority_queue<Event, std::vector<Event>, Later>;
+    Queue soon_, late_;
+    bool empty() const noexcept { return soon_.empty() && late_.empty(); }
+    // The queue whose top is the next event (the queues are not both empty).
+    const Queue& nextQueue() const noexcept {
+        if (soon_.empty()) return late_;
+        if (late_.empty()) return soon_;
+        return Later()(soon_.top(), late_.top()) ? late_ : soon_;
+    }
+    Queue& nextQueue() noexcept { return const_cast<Queue&>(static_cast<const SchedulerImpl*>(this)->nextQueue()); }
+    const Event& next() const noexcept { return nextQueue().top(); }
     std::vector<Slot> slots_;
     std::vector<uint32_t> free_slots_;  // slots not in use
     uint64_t next_sequence_ = 0;
@@ -2542,6 +2564,7 @@ struct PartitionStateImpl {
     using PartitionLog = PartitionLogImpl<D>;
     using ReplicaState = ReplicaStateImpl<D>;
 
+    const TopicStateImpl<D>* topic = nullptr;  // the topic it belongs to (topics live as long as their partitions)
     int32_t partition = 0;
     std::string name;  // "<topic>-<partition>", as TopicPartition::toString() (the trace names partitions so)
     std::vector<int32_t> replicas;  // broker ids; the first is the preferred leader
@@ -3754,8 +3777,8 @@ struct PendingProduce {
     bool answered = false;
     uint64_t timer = 0;
     std::vector<char> waiting_for;  // per result: still waiting for the high watermark (acks=all)
-    std::function<void(std::vector<ProducePartitionResult>)> respond;
-    std::function<void()> on_disconnect;  // at the broker: the broker went down before answering
+    detail::UniqueFunction<void(std::vector<ProducePartitionResult>)> respond;
+    detail::UniqueFunction<void()> on_disconnect;  // at the broker: the broker went down before answering
 };
 
 namespace detail {
@@ -3791,11 +3814,10 @@ class ClusterImpl {
     using TopicPartition = Dependent<kstream_sim::TopicPartition, D>;
     using TopicState = Dependent<kstream_sim::TopicState, D>;
     using TransactionMetadata = Dependent<kstream_sim::TransactionMetadata, D>;
-    // Likewise the standard types that key its maps (a std::map<int64_t, int64_t> member would be built in
+    // Likewise the standard types that key its maps (a std::map<int32_t, ...> member would be built in
     // every program).
     using BrokerId = Dependent<int32_t, D>;
     using ReplicationFactor = Dependent<int16_t, D>;
-    using LinkId = Dependent<int64_t, D>;
     using ClientCounts = Dependent<std::map<std::string, int>, D>;
     using Connection = Dependent<std::pair<std::string, int32_t>, D>;  // (client.id, broker)
     using MessageFilter = MessageFilterImpl<D>;
@@ -3820,6 +3842,7 @@ public:
             broker_client_ids_.push_back("broker-" + std::to_string(id));  // a follower's client.id
         }
         fetchers_.resize(brokers_.size() * brokers_.size());
+        link_last_arrival_.resize(brokerLink(brokerCount(), 0));
     }
     ClusterImpl(const ClusterImpl&) = delete;
     ClusterImpl& operator=(const ClusterImpl&) = delete;
@@ -3936,10 +3959,10 @@ public:
     template <class OnArrival, class OnDisconnect = NoAction>
     void toBroker(int32_t broker_id, const Envelope& m, OnArrival on_arrival, OnDisconnect on_disconnect = {}) {
         const int64_t incarnation = brokers_.at(static_cast<size_t>(broker_id)).incarnation;
-        send(m, 2 * static_cast<int64_t>(broker_id), [this, broker_id, incarnation, on_arrival = std::move(on_arrival),
+        send(m, clientLink(broker_id, Direction::Request), [this, broker_id, incarnation, on_arrival = std::move(on_arrival),
                                                     on_disconnect = std::move(on_disconnect)]() mutable {
             if (brokerUp(broker_id, incarnation)) return on_arrival();
-            if (present(on_disconnect)) scheduler_.at(linkArrival(2 * static_cast<int64_t>(broker_id) + 1), std::move(on_disconnect));
+            if (present(on_disconnect)) scheduler_.at(linkArrival(clientLink(broker_id, Direction::Response)), std::move(on_disconnect));
         });
     }
     template <class OnArrival>
@@ -3947,7 +3970,7 @@ public:
     // Sends a response from broker `from_broker` to a client.
     template <class OnArrival>
     void toClient(const Envelope& m, OnArrival on_arrival) {
-        send(m, 2 * static_cast<int64_t>(m.broker) + 1, std::move(on_arrival));
+        send(m, clientLink(m.broker, Direction::Response), std::move(on_arrival));
     }
     template <class OnArrival>
     void toClient(OnArrival on_arrival, int32_t from_broker = -1) {
@@ -4100,6 +4123,7 @@ public:
     void deleteTopic(const std::string& name) {
         topicOrThrow(name);
         topics_.erase(name);
+        last_found_topic_ = nullptr;
         ++layout_version_;
         trace_.record(nowMs(), "delete-topic", name);
     }
@@ -4125,15 +4149,18 @@ public:
         return topics_.at(name).get();
     }
     TopicState* findTopic(const std::string& name) {
+        // Most lookups in a row are for the same topic (a producer's batches, a follower's fetches).
+        if (last_found_topic_ && last_found_topic_->name == name) return last_found_topic_;
         auto it = topics_.find(name);
-        return it == topics_.end() ? nullptr : it->second.get();
+        if (it == topics_.end()) return nullptr;
+        return last_found_topic_ = it->second.get();
     }
 
     // ---- produce (at the partition leader) ----
     // Handles a produce request that arrived at `broker_id`; `respond` runs at the broker when the answer is
     // ready (never for acks=0, whose requests get no answer).
     void handleProduce(int32_t broker_id, const std::vector<ProduceEntry>& entries, int32_t acks, int64_t timeout_ms,
-                       std::function<void(std::vector<ProducePartitionResult>)> respond, std::function<void()> on_disconnect) {
+                       UniqueFunction<void(std::vector<ProducePartitionResult>)> respond, UniqueFunction<void()> on_disconnect) {
         auto request = std::make_shared<PendingProduce>();
         request->broker = broker_id;
         request->results.resize(entries.size());
@@ -4478,6 +4505,7 @@ private:
             if (i > 0 && i % n == 0) ++shift;
             const int32_t first = (i + start_index) % n;
             PartitionState p;
+            p.topic = &t;
             p.partition = pid;
             p.name = TopicPartition(t.name, pid).toString();
             p.replicas.push_back(first);
@@ -4593,8 +4621,16 @@ private:
         return brokers_[static_cast<size_t>(id)];
     }
 
+    // The links messages travel on: each direction between the clients and a broker (broker -1: a message
+    // from no broker in particular), then each follower-to-leader pair's responses.
+    size_t clientLink(int32_t broker, Direction d) const noexcept {
+        return 2 * static_cast<size_t>(broker + 1) + (d == Direction::Response ? 1 : 0);
+    }
+    size_t brokerLink(int32_t follower, int32_t leader) const noexcept {
+        return 2 * (brokers_.size() + 1) + static_cast<size_t>(follower) * brokers_.size() + static_cast<size_t>(leader);
+    }
     // When a message sent now on `link` arrives: no earlier than the one sent before it on the same link.
-    int64_t linkArrival(int64_t link, int64_t extra_delay_ms = 0) {
+    int64_t linkArrival(size_t link, int64_t extra_delay_ms = 0) {
         int64_t& last = link_last_arrival_[link];
         last = std::max(last, nowMs() + networkDelayMs() + extra_delay_ms);
         return last;
@@ -4604,7 +4640,7 @@ private:
     // A message lost on a client's connection breaks that connection, as with TCP: everything after it on the
     // connection is lost too, until the client notices (a request timeout) and reconnects.
     template <class OnArrival>
-    void send(const Envelope& m, int64_t link, OnArrival on_arrival) {
+    void send(const Envelope& m, size_t link, OnArrival on_arrival) {
         Delivery d;
         if (!faults_.empty() || !broken_connections_.empty()) {
             d = faults_.route(m);
@@ -4713,7 +4749,7 @@ private:
 
     // NOT_ENOUGH_REPLICAS_AFTER_APPEND: written, but the ISR shrank below min.insync.replicas meanwhile.
     void checkIsrAfterAppend(const PartitionState& p, const TopicPartition& tp, ProducePartitionResult& result) {
-        const int32_t min_isr = topics_.at(tp.topic())->min_insync_replicas;
+        const int32_t min_isr = p.topic->min_insync_replicas;
         if (static_cast<int32_t>(p.isr.size()) < min_isr)
             result.error = std::make_exception_ptr(NotEnoughReplicasAfterAppendException(
                 "The size of the current ISR " + scalaSet(p.isr) + " is insufficient to satisfy the min.isr requirement of " +
@@ -4894,7 +4930,7 @@ private:
         m.peer_broker = follower;
         const int64_t follower_incarnation = brokers_[static_cast<size_t>(follower)].incarnation;
         const int64_t leader_incarnation = brokers_[static_cast<size_t>(leader)].incarnation;
-        send(m, kBrokerLinks + follower * brokerCount() + leader,
+        send(m, brokerLink(follower, leader),
              [this, follower, leader, follower_incarnation, leader_incarnation, items = std::move(items)]() mutable {
                  if (!brokerUp(follower, follower_incarnation)) return;
                  Fetcher& f = fetcher(follower, leader);
@@ -5219,7 +5255,7 @@ private:
             if (r->broker == id && !r->answered) {
                 r->answered = true;
                 scheduler_.cancel(r->timer);
-                if (r->on_disconnect) scheduler_.after(networkDelayMs(), r->on_disconnect);
+                if (r->on_disconnect) scheduler_.after(networkDelayMs(), std::move(r->on_disconnect));
             }
         pending_produces_.erase(std::remove_if(pending_produces_.begin(), pending_produces_.end(),
                                                [](const std::shared_ptr<PendingProduce>& r) { return r->answered; }),
@@ -5251,7 +5287,6 @@ private:
     }
 
     static constexpr int64_t kReplicaFetchMaxBytes = 1048576;  // replica.fetch.max.bytes
-    static constexpr int64_t kBrokerLinks = 1 << 20;  // link ids between brokers start here
 
     ClusterConfig config_;
     Scheduler scheduler_;
@@ -5263,9 +5298,10 @@ private:
     std::vector<BrokerState> brokers_;
     std::vector<std::string> broker_client_ids_;
     std::map<std::string, std::unique_ptr<TopicState>> topics_;
+    TopicState* last_found_topic_ = nullptr;  // findTopic()'s last answer
     std::vector<std::shared_ptr<ParkedFetch>> parked_fetches_;
     ClientCounts client_counter_;
-    std::map<LinkId, int64_t> link_last_arrival_;  // per link: the arrival time of its latest message
+    std::vector<int64_t> link_last_arrival_;  // per link (see clientLink()): the arrival time of its latest message
     NetworkFaults faults_;
     std::vector<Connection> broken_connections_;  // sorted
     std::vector<Fetcher> fetchers_;  // brokers x brokers, see fetcher()
@@ -7634,7 +7670,12 @@ private:
         int32_t retrying = 0;
         // Transactions: whether this partition is part of the current transaction.
         TxnMembership txn_membership = TxnMembership::None;
+        std::string trace_name;  // "<topic>-<partition>", made on the first acknowledgement
         ProducerBatch* open() { return batches.empty() || batches.back()->full ? nullptr : batches.back().get(); }
+        const std::string& traceName(const TopicPartition& tp) {
+            if (trace_name.empty()) trace_name = tp.toString();
+            return trace_name;
+        }
     };
     struct TopicEntry {
         std::string name;
@@ -8256,14 +8297,15 @@ private:
         b.done = true;
         buffered_bytes_ -= b.allocated_bytes;
         --queued_batches_;
+        PartitionQueue* q = nullptr;
         if (TopicEntry* e = findEntry(b.tp.topic()))
-            if (b.tp.partition() < e->partitionCount) {
-                PartitionQueue& q = e->queues[static_cast<size_t>(b.tp.partition())];
-                q.muted = false;
-                if (!error && b.base_sequence >= 0) q.acked_next_sequence = incrementSequence(b.base_sequence, b.payload->count());
-            }
+            if (b.tp.partition() < e->partitionCount) q = &e->queues[static_cast<size_t>(b.tp.partition())];
+        if (q) {
+            q->muted = false;
+            if (!error && b.base_sequence >= 0) q->acked_next_sequence = incrementSequence(b.base_sequence, b.payload->count());
+        }
         if (error && transactional_id_ && txn_state_ != TxnState::AbortingTransaction) transactionFailed(error);
-        cluster_.trace().record(cluster_.nowMs(), error ? "produce-failed" : "ack", b.tp.toString(),
+        cluster_.trace().record(cluster_.nowMs(), error ? "produce-failed" : "ack", q ? q->traceName(b.tp) : b.tp.toString(),
                                 {{"base", b.base_offset}, {"count", b.payload->count()}});
         for (auto& pending : b.callbacks) {
             const int64_t ts = log_append_time >= 0 ? log_append_time : pending.timestamp;
