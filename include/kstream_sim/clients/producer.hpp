@@ -1106,8 +1106,8 @@ private:
         std::vector<Ref<ProducerBatch>> batches;
         uint64_t timer;
     };
-    std::vector<InFlightRequest> requests_;  // by id (ids only grow: sent requests are appended)
-    typename std::vector<InFlightRequest>::iterator findRequest(uint64_t id) {
+    std::deque<InFlightRequest> requests_;  // by id (ids only grow: sent requests are appended; mostly answered in order)
+    typename std::deque<InFlightRequest>::iterator findRequest(uint64_t id) {
         auto it = std::lower_bound(requests_.begin(), requests_.end(), id, [](const InFlightRequest& r, uint64_t x) { return r.id < x; });
         return it != requests_.end() && it->id == id ? it : requests_.end();
     }
