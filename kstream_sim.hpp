@@ -346,24 +346,24 @@ public:
     const VirtualClock& clock() const noexcept { return clock_; }
     int64_t nowMs() const noexcept { return clock_.milliseconds(); }
 
-    void at(int64_t time_ms, Action action) { push(time_ms, std::move(action), Kind::Foreground); }
-    void after(int64_t delay_ms, Action action) { at(nowMs() + (delay_ms > 0 ? delay_ms : 0), std::move(action)); }
+    void at(int64_t time_ms, Action&& action) { push(time_ms, std::move(action), Kind::Foreground); }
+    void after(int64_t delay_ms, Action&& action) { at(nowMs() + (delay_ms > 0 ? delay_ms : 0), std::move(action)); }
     // A background event (a periodic check such as the ISR-shrink timer): it runs when time reaches it, but
     // it is not work that keeps runUntilIdle() going or lets a blocking call wait forever.
-    void atBackground(int64_t time_ms, Action action) { push(time_ms, std::move(action), Kind::Background); }
-    void afterBackground(int64_t delay_ms, Action action) {
+    void atBackground(int64_t time_ms, Action&& action) { push(time_ms, std::move(action), Kind::Background); }
+    void afterBackground(int64_t delay_ms, Action&& action) {
         atBackground(nowMs() + (delay_ms > 0 ? delay_ms : 0), std::move(action));
     }
 
     // A cancellable event, for timeouts: cancel() it when what it guards has happened, so that a request
     // answered in time does not keep runUntilIdle() waiting for its timeout.
     using TimerId = uint64_t;
-    TimerId timerAt(int64_t time_ms, Action action) {
+    TimerId timerAt(int64_t time_ms, Action&& action) {
         const TimerId id = next_sequence_;
         live_timers_.push_back(LiveTimer{id, push(time_ms, std::move(action), Kind::Timer)});
         return id;
     }
-    TimerId timerAfter(int64_t delay_ms, Action action) { return timerAt(nowMs() + (delay_ms > 0 ? delay_ms : 0), std::move(action)); }
+    TimerId timerAfter(int64_t delay_ms, Action&& action) { return timerAt(nowMs() + (delay_ms > 0 ? delay_ms : 0), std::move(action)); }
     // Cancels a timer that has not run yet (a no-op otherwise).
     void cancel(TimerId id) {
         auto it = findLiveTimer(id);
@@ -451,19 +451,21 @@ private:
                                    [](const LiveTimer& t, uint64_t s) { return t.sequence < s; });
         return it != live_timers_.end() && it->sequence == sequence ? it : live_timers_.end();
     }
-    // Queues an event; returns its slot.
-    uint32_t push(int64_t time_ms, Action action, Kind kind) {
+    // Queues an event; returns its slot. (The action is taken by reference all the way into its slot: moving
+    // an action is an indirect call.)
+    uint32_t push(int64_t time_ms, Action&& action, Kind kind) {
         if (time_ms < nowMs()) time_ms = nowMs();
         if (kind != Kind::Background) ++foreground_;
         uint32_t slot;
         if (free_slots_.empty()) {
             slot = static_cast<uint32_t>(slots_.size());
-            slots_.push_back(Slot{std::move(action), kind});
+            slots_.emplace_back();
         } else {
             slot = free_slots_.back();
             free_slots_.pop_back();
-            slots_[slot] = Slot{std::move(action), kind};
         }
+        slots_[slot].action = std::move(action);
+        slots_[slot].kind = kind;
         (time_ms - nowMs() >= kLateMs ? late_ : soon_).push(Event{time_ms, next_sequence_++, slot});
         return slot;
     }
@@ -8376,8 +8378,8 @@ private:
         std::vector<Ref<ProducerBatch>> batches;
         uint64_t timer;
     };
-    std::vector<InFlightRequest> requests_;  // by id (ids only grow: sent requests are appended)
-    typename std::vector<InFlightRequest>::iterator findRequest(uint64_t id) {
+    std::deque<InFlightRequest> requests_;  // by id (ids only grow: sent requests are appended; mostly answered in order)
+    typename std::deque<InFlightRequest>::iterator findRequest(uint64_t id) {
         auto it = std::lower_bound(requests_.begin(), requests_.end(), id, [](const InFlightRequest& r, uint64_t x) { return r.id < x; });
         return it != requests_.end() && it->id == id ? it : requests_.end();
     }
