@@ -654,7 +654,8 @@ private:
         }
     }
 
-    void removeMember(ConsumerGroupState& g, const std::string& id) {
+    // (`id` by value: callers pass the member's own id, which erasing the member destroys.)
+    void removeMember(ConsumerGroupState& g, std::string id) {
         auto it = std::find_if(g.members.begin(), g.members.end(), [&](const GroupMember& m) { return m.member_id == id; });
         if (it != g.members.end()) g.members.erase(it);
         if (g.leader == id) g.leader = g.members.empty() ? std::string() : g.members.front().member_id;
