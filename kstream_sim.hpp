@@ -788,6 +788,11 @@ inline uint8_t* writeVarint(uint8_t* p, int64_t value) noexcept {
         *p = static_cast<uint8_t>(v);
         return p + 1;
     }
+    if (v < 0x4000) {  // two bytes: a record's length, a 100-byte value's length
+        p[0] = static_cast<uint8_t>(v | 0x80);
+        p[1] = static_cast<uint8_t>(v >> 7);
+        return p + 2;
+    }
     for (; v >= 0x80; v >>= 7) *p++ = static_cast<uint8_t>(v | 0x80);
     *p++ = static_cast<uint8_t>(v);
     return p;
@@ -3291,7 +3296,8 @@ private:
         }
     }
 
-    void removeMember(ConsumerGroupState& g, const std::string& id) {
+    // (`id` by value: callers pass the member's own id, which erasing the member destroys.)
+    void removeMember(ConsumerGroupState& g, std::string id) {
         auto it = std::find_if(g.members.begin(), g.members.end(), [&](const GroupMember& m) { return m.member_id == id; });
         if (it != g.members.end()) g.members.erase(it);
         if (g.leader == id) g.leader = g.members.empty() ? std::string() : g.members.front().member_id;

@@ -123,6 +123,11 @@ inline uint8_t* writeVarint(uint8_t* p, int64_t value) noexcept {
         *p = static_cast<uint8_t>(v);
         return p + 1;
     }
+    if (v < 0x4000) {  // two bytes: a record's length, a 100-byte value's length
+        p[0] = static_cast<uint8_t>(v | 0x80);
+        p[1] = static_cast<uint8_t>(v >> 7);
+        return p + 2;
+    }
     for (; v >= 0x80; v >>= 7) *p++ = static_cast<uint8_t>(v | 0x80);
     *p++ = static_cast<uint8_t>(v);
     return p;
