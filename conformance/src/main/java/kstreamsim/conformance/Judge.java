@@ -24,6 +24,7 @@ public final class Judge {
     static final List<Scenario> ALL = List.of(
             new KeyPlacement(),
             new SerdeBytes(),
+            new RecordBytes(),
             new Assignors(),
             new StreamsDescribe(),
             new StreamsWordCount(),
