@@ -7440,6 +7440,7 @@ public:
         validateIdempotence();
         client_id_ = config_.getString(ProducerConfig::CLIENT_ID_CONFIG);
         if (client_id_.empty()) client_id_ = cluster.nextClientId("producer");
+        network_id_ = std::make_shared<const std::string>(client_id_);
         random_ = cluster.randomFor(client_id_);
         const std::string acks = config_.getString(ProducerConfig::ACKS_CONFIG);
         acks_ = acks == "all" || acks == "-1" ? -1 : std::stoi(acks);
@@ -8120,7 +8121,7 @@ private:
         const int32_t broker = cluster_.anyLiveBroker();
         Envelope m;
         m.api = ApiKey::InitProducerId;
-        m.client = &client_id_;
+        m.client = network_id_.get();
         m.broker = broker;
         auto retry = [this, alive = alive_] {
             if (!*alive || producer_id_ >= 0) return;
@@ -8128,7 +8129,7 @@ private:
             runSender();
         };
         const uint64_t timer = cluster_.scheduler().timerAfter(request_timeout_ms_, retry);
-        cluster_.toBroker(broker, m, [this, c = &cluster_, m, timer, alive = alive_] {
+        cluster_.toBroker(broker, m, [this, c = &cluster_, m, network_id = network_id_, timer, alive = alive_] {
             const int64_t id = c->allocateProducerId();
             Envelope reply = m;
             reply.direction = Direction::Response;
@@ -8163,7 +8164,7 @@ private:
         }
         Envelope m;
         m.api = ApiKey::Produce;
-        m.client = &client_id_;
+        m.client = network_id_.get();
         m.broker = broker;
         if (acks_ == 0) {
             // acks=0: the record counts as sent once it is written to the socket; offsets stay unknown.
@@ -8184,10 +8185,10 @@ private:
             if (*alive) disconnect(broker, std::make_exception_ptr(TimeoutException("Disconnected from node " + std::to_string(broker) + " due to timeout")));
         });
         requests_.push_back(InFlightRequest{id, broker, std::move(batches), timer});
-        cluster_.toBroker(broker, m, [this, c = &cluster_, m, id, broker, entries = std::move(entries), acks = acks_,
+        cluster_.toBroker(broker, m, [this, c = &cluster_, m, network_id = network_id_, id, broker, entries = std::move(entries), acks = acks_,
                                       timeout = request_timeout_ms_, alive = alive_] {
             c->handleProduce(broker, entries, acks, timeout,
-                             [this, c, m, id, alive](std::vector<ProducePartitionResult> results) {
+                             [this, c, m, network_id, id, alive](std::vector<ProducePartitionResult> results) {
                                  Envelope reply = m;
                                  reply.direction = Direction::Response;
                                  c->toClient(reply, [this, id, alive, results = std::move(results)] {
@@ -8360,6 +8361,9 @@ private:
     AbstractConfig config_;
     Partitioner partitioner_;
     std::string client_id_;
+    // client_id_ as the requests carry it on the network: shared with the requests in flight, since a broker may
+    // answer after the producer is gone.
+    std::shared_ptr<const std::string> network_id_;
     Random random_;
     int32_t acks_ = -1;
     int32_t batch_size_ = 16384;
