@@ -358,19 +358,23 @@ public:
     // A cancellable event, for timeouts: cancel() it when what it guards has happened, so that a request
     // answered in time does not keep runUntilIdle() waiting for its timeout.
     using TimerId = uint64_t;
-    TimerId timerAt(int64_t time_ms, Action&& action) {
-        const TimerId id = next_sequence_;
-        live_timers_.push_back(LiveTimer{id, push(time_ms, std::move(action), Kind::Timer)});
-        return id;
-    }
+    TimerId timerAt(int64_t time_ms, Action&& action) { return timer(time_ms, std::move(action), Kind::Timer); }
     TimerId timerAfter(int64_t delay_ms, Action&& action) { return timerAt(nowMs() + (delay_ms > 0 ? delay_ms : 0), std::move(action)); }
-    // Cancels a timer that has not run yet (a no-op otherwise).
+    // A cancellable background event (a retry that is moot once what it guards has moved on).
+    TimerId backgroundTimerAfter(int64_t delay_ms, Action&& action) {
+        return timer(nowMs() + (delay_ms > 0 ? delay_ms : 0), std::move(action), Kind::BackgroundTimer);
+    }
+    // Cancels a timer that has not run yet (a no-op otherwise). Its action is destroyed now, so nothing it holds
+    // outlives the cancel, and its slot is free for the next event; the queued event is skipped when its time comes.
     void cancel(TimerId id) {
         auto it = findLiveTimer(id);
         if (it == live_timers_.end()) return;
-        slots_[it->slot].kind = Kind::CancelledTimer;  // skipped when its time comes
+        Slot& slot = slots_[it->slot];
+        const Action cancelled = std::move(slot.action);  // destroyed on return, after the bookkeeping
+        slot.sequence = kNoEvent;
+        if (slot.kind == Kind::Timer) --foreground_;
+        free_slots_.push_back(it->slot);
         live_timers_.erase(it);
-        --foreground_;
     }
 
     // True when no foreground event is left (background events may be).
@@ -386,14 +390,15 @@ public:
         auto& queue = nextQueue();
         const Event event = queue.top();
         queue.pop();
-        // Move the action out of its slot first: the action may schedule new events (and so reuse the slot).
         Slot& slot = slots_[event.slot];
+        if (slot.sequence != event.sequence) return true;  // a cancelled timer (its slot was freed, maybe reused)
+        // Move the action out of its slot first: the action may schedule new events (and so reuse the slot).
         Action action = std::move(slot.action);
         const Kind kind = slot.kind;
+        slot.sequence = kNoEvent;
         free_slots_.push_back(event.slot);
-        if (kind == Kind::CancelledTimer) return true;
-        if (kind == Kind::Timer) live_timers_.erase(findLiveTimer(event.sequence));
-        if (kind != Kind::Background) --foreground_;
+        if (kind == Kind::Timer || kind == Kind::BackgroundTimer) live_timers_.erase(findLiveTimer(event.sequence));
+        if (kind == Kind::Foreground || kind == Kind::Timer) --foreground_;
         clock_.advanceTo(event.time_ms);
         ++executed_;
         action();
@@ -437,9 +442,11 @@ private:
         uint32_t slot;  // in slots_
     };
     // A background event does not keep the scheduler busy; a timer may be cancelled (and is then skipped).
-    enum class Kind : uint8_t { Foreground, Background, Timer, CancelledTimer };
+    enum class Kind : uint8_t { Foreground, Background, Timer, BackgroundTimer };
+    static constexpr uint64_t kNoEvent = std::numeric_limits<uint64_t>::max();
     struct Slot {
         Action action;
+        uint64_t sequence = kNoEvent;  // of the event whose action this is; kNoEvent when the slot is free
         Kind kind = Kind::Foreground;
     };
     struct LiveTimer {
@@ -455,7 +462,7 @@ private:
     // an action is an indirect call.)
     uint32_t push(int64_t time_ms, Action&& action, Kind kind) {
         if (time_ms < nowMs()) time_ms = nowMs();
-        if (kind != Kind::Background) ++foreground_;
+        if (kind == Kind::Foreground || kind == Kind::Timer) ++foreground_;
         uint32_t slot;
         if (free_slots_.empty()) {
             slot = static_cast<uint32_t>(slots_.size());
@@ -465,9 +472,15 @@ private:
             free_slots_.pop_back();
         }
         slots_[slot].action = std::move(action);
+        slots_[slot].sequence = next_sequence_;
         slots_[slot].kind = kind;
         (time_ms - nowMs() >= kLateMs ? late_ : soon_).push(Event{time_ms, next_sequence_++, slot});
         return slot;
+    }
+    TimerId timer(int64_t time_ms, Action&& action, Kind kind) {
+        const TimerId id = next_sequence_;
+        live_timers_.push_back(LiveTimer{id, push(time_ms, std::move(action), kind)});
+        return id;
     }
     struct Later {
         bool operator()(const Event& a, const Event& b) const noexcept {
@@ -495,7 +508,7 @@ private:
     std::vector<uint32_t> free_slots_;  // slots not in use
     uint64_t next_sequence_ = 0;
     uint64_t executed_ = 0;
-    uint64_t foreground_ = 0;  // events in the queue that are not background events (nor cancelled timers)
+    uint64_t foreground_ = 0;  // events in the queue that are neither background events nor cancelled timers
     std::vector<LiveTimer> live_timers_;  // timers queued and not cancelled, by sequence (few at a time: a sorted vector)
 };
 
@@ -2207,6 +2220,7 @@ struct hash<kstream_sim::TopicPartition> {
 #include <climits>
 #include <cstdint>
 #include <deque>
+#include <iterator>
 #include <map>
 #include <vector>
 
@@ -2316,25 +2330,28 @@ public:
         return it == producers_.end() ? nullptr : &it->second;
     }
 
-    // Index of the first batch holding an offset >= `offset` (batches_.size() if none).
+    // Index of the first batch holding an offset >= `offset` (batches_.size() if none). The search reads base
+    // offsets only (a batch's end needs its payload, elsewhere in memory): the batch starting at or before
+    // `offset` is the one, unless it ends at or before `offset`, when the next one is.
     size_t batchIndexFor(int64_t offset) const noexcept {
         auto it = std::upper_bound(batches_.begin(), batches_.end(), offset,
-                                   [](int64_t o, const StoredBatch& b) { return o < b.nextOffset(); });
+                                   [](int64_t o, const StoredBatch& b) { return o < b.base_offset; });
+        if (it != batches_.begin() && std::prev(it)->nextOffset() > offset) --it;
         return static_cast<size_t>(it - batches_.begin());
     }
 
     // Batches from the one holding `offset`, until `max_bytes` (at least one batch) or `end_offset`.
     std::vector<StoredBatch> read(int64_t offset, int64_t end_offset, int64_t max_bytes) const {
-        std::vector<StoredBatch> out;
-        int64_t bytes = 0;
-        for (size_t i = batchIndexFor(offset); i < batches_.size(); ++i) {
-            const StoredBatch& b = batches_[i];
-            if (b.base_offset >= end_offset) break;
-            if (!out.empty() && bytes + b.sizeInBytes() > max_bytes) break;
+        // The batches to copy are counted first, so that the copy allocates once.
+        const size_t first = batchIndexFor(offset);
+        size_t last = first;
+        for (int64_t bytes = 0; last < batches_.size(); ++last) {
+            const StoredBatch& b = batches_[last];
+            if (b.base_offset >= end_offset || (last > first && bytes + b.sizeInBytes() > max_bytes)) break;
             bytes += b.sizeInBytes();
-            out.push_back(b);
         }
-        return out;
+        return std::vector<StoredBatch>(batches_.begin() + static_cast<std::ptrdiff_t>(first),
+                                        batches_.begin() + static_cast<std::ptrdiff_t>(last));
     }
 
     // Bytes available from `offset` up to `end_offset`, for fetch.min.bytes.
@@ -4813,6 +4830,7 @@ private:
         bool running = false;  // a request is in flight or parked at the leader
         bool parked = false;
         uint64_t generation = 0;  // of the request in flight
+        uint64_t retry_timer = ~uint64_t{0};  // resends the request in flight if it goes unanswered
         // The partitions this follower replicates from this leader, in topic-name order; rebuilt when
         // leadership or the set of partitions changed (layout_version_).
         std::vector<std::pair<const std::string*, const PartitionState*>> followed;
@@ -4873,8 +4891,10 @@ private:
         f.parked = positions.empty();  // nothing to ask: as a fetch parked at the leader until it has news
         if (f.parked) return;
         const uint64_t generation = ++f.generation;
-        // A request lost on the way is sent again after replica.socket.timeout.ms (30 s).
-        scheduler_.afterBackground(kClientRequestTimeoutMs, [this, follower, leader, generation] {
+        // A request lost on the way is sent again after replica.socket.timeout.ms (30 s). (The previous request's
+        // retry is moot now that the generation moved on.)
+        scheduler_.cancel(f.retry_timer);
+        f.retry_timer = scheduler_.backgroundTimerAfter(kClientRequestTimeoutMs, [this, follower, leader, generation] {
             Fetcher& g = fetcher(follower, leader);
             if (g.running && !g.parked && g.generation == generation) sendReplicaFetch(follower, leader);
         });
@@ -7676,6 +7696,8 @@ private:
         int32_t next_sequence = 0;
         int32_t acked_next_sequence = 0;  // the sequence after the last acknowledged batch
         int32_t in_flight = 0;
+        // (Counted for every producer: at least as many as the queue holds batches sent before, so while it is 0
+        // expireBatches() need not look at the queue.)
         int32_t retrying = 0;
         // Transactions: whether this partition is part of the current transaction.
         TxnMembership txn_membership = TxnMembership::None;
@@ -8044,15 +8066,20 @@ private:
                 for (int32_t p = 0; p < entry->partitionCount; ++p) {
                     PartitionQueue& q = entry->queues[static_cast<size_t>(p)];
                     expireBatches(q);
-                    if (q.muted || q.batches.empty() || !sendable(*q.batches.front())) continue;
+                    if (q.muted || q.batches.empty()) continue;
+                    // (The leader's capacity first: the batch itself may have gone cold in memory meanwhile.)
+                    const int32_t leader = leaderOf(*entry, p);
+                    if (leader >= 0 && in_flight_[static_cast<size_t>(leader)] >= max_in_flight_) continue;
+                    if (!sendable(*q.batches.front())) continue;
                     // A transactional batch waits until its partition is part of the transaction (AddPartitionsToTxn).
                     if (transactional_id_ && q.txn_membership != TxnMembership::Added) continue;
                     // Idempotence: after a failure, the failed batches go again one at a time, in order, before
                     // anything new.
                     if (idempotent_ && q.retrying > 0 && (q.in_flight > 0 || q.batches.front()->attempts == 0)) continue;
-                    const int32_t leader = leaderOf(*entry, p);
-                    if (leader < 0) waiting_for_leader = true;
-                    if (leader < 0 || in_flight_[static_cast<size_t>(leader)] >= max_in_flight_) continue;
+                    if (leader < 0) {
+                        waiting_for_leader = true;
+                        continue;
+                    }
                     const int64_t size = q.batches.front()->payload->size_in_bytes;
                     if (requests.empty()) requests.resize(in_flight_.size());
                     RequestDraft& request = requests[static_cast<size_t>(leader)];
@@ -8062,13 +8089,11 @@ private:
                     batch->full = true;  // no more appends once it is on its way
                     q.batches.pop_front();
                     q.muted = max_in_flight_ == 1;
-                    if (idempotent_) {
-                        if (batch->base_sequence < 0) {
-                            batch->base_sequence = q.next_sequence;
-                            q.next_sequence = incrementSequence(q.next_sequence, batch->payload->count());
-                        }
-                        if (batch->attempts > 0) --q.retrying;
+                    if (idempotent_ && batch->base_sequence < 0) {
+                        batch->base_sequence = q.next_sequence;
+                        q.next_sequence = incrementSequence(q.next_sequence, batch->payload->count());
                     }
+                    if (batch->attempts > 0) --q.retrying;
                     ++q.in_flight;
                     request.batches.push_back(std::move(batch));
                 }
@@ -8103,11 +8128,11 @@ private:
 
     // delivery.timeout.ms: a batch still waiting that long after its creation fails.
     void expireBatches(PartitionQueue& q) {
-        while (!q.batches.empty() && q.batches.front()->attempts > 0 &&
+        while (q.retrying > 0 && !q.batches.empty() && q.batches.front()->attempts > 0 &&
                cluster_.nowMs() - q.batches.front()->created_ms >= delivery_timeout_ms_) {
             Ref<ProducerBatch> b = q.batches.front();
             q.batches.pop_front();
-            if (idempotent_) --q.retrying;
+            --q.retrying;
             complete(*b, -1, -1, std::make_exception_ptr(TimeoutException(
                                      "Expiring " + std::to_string(b->payload->count()) + " record(s) for " + b->tp.toString() + ":" +
                                      std::to_string(cluster_.nowMs() - b->created_ms) + " ms has passed since batch creation")));
@@ -8282,7 +8307,7 @@ private:
     // its queue (so with several requests in flight it may land after younger batches); with idempotence it
     // goes back in sequence order, and the partition sends one batch at a time until the retries are done.
     void requeue(Ref<ProducerBatch> batch, PartitionQueue& q) {
-        if (idempotent_) ++q.retrying;
+        ++q.retrying;
         cluster_.scheduler().after(retry_backoff_ms_, [this, batch, alive = alive_] {
             if (!*alive) return;
             PartitionQueue& queue = queueOf(*batch);

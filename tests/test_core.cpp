@@ -47,6 +47,37 @@ TEST_CASE("runUntilIdle reports a component that reschedules itself forever", "[
     CHECK_THROWS_AS(s.runUntilIdle(1000), IllegalStateException);
 }
 
+TEST_CASE("a cancelled timer never runs, lets go of what its action holds at once and does not keep the scheduler busy", "[scheduler]") {
+    Scheduler s;
+    auto held = std::make_shared<int>(1);
+    bool ran = false;
+    const Scheduler::TimerId timer = s.timerAfter(100, [&ran, held] { ran = true; });
+    std::vector<int> order;
+    s.after(200, [&] { order.push_back(1); });
+    CHECK(held.use_count() == 2);
+    s.cancel(timer);
+    CHECK(held.use_count() == 1);
+    s.after(100, [&] { order.push_back(0); });  // may reuse the cancelled timer's slot
+    s.cancel(timer);                           // a second cancel is a no-op
+    s.runUntilIdle();
+    CHECK_FALSE(ran);
+    CHECK(order == std::vector<int>{0, 1});
+    CHECK(s.nowMs() == 200);
+}
+
+TEST_CASE("a background timer runs when time reaches it unless cancelled, and never keeps runUntilIdle going", "[scheduler]") {
+    Scheduler s;
+    int ran = 0;
+    s.backgroundTimerAfter(10, [&] { ++ran; });
+    const Scheduler::TimerId cancelled = s.backgroundTimerAfter(10, [&] { ran += 100; });
+    s.runUntilIdle();
+    CHECK(s.idle());
+    CHECK(s.nowMs() == 0);  // nothing in the foreground: time stays
+    s.cancel(cancelled);
+    s.advanceTo(20);
+    CHECK(ran == 1);
+}
+
 TEST_CASE("the same seed gives the same random sequence; another seed another", "[random]") {
     Random a(42), b(42), c(43);
     std::vector<uint64_t> xa, xb, xc;

@@ -1192,6 +1192,7 @@ private:
         bool running = false;  // a request is in flight or parked at the leader
         bool parked = false;
         uint64_t generation = 0;  // of the request in flight
+        uint64_t retry_timer = ~uint64_t{0};  // resends the request in flight if it goes unanswered
         // The partitions this follower replicates from this leader, in topic-name order; rebuilt when
         // leadership or the set of partitions changed (layout_version_).
         std::vector<std::pair<const std::string*, const PartitionState*>> followed;
@@ -1252,8 +1253,10 @@ private:
         f.parked = positions.empty();  // nothing to ask: as a fetch parked at the leader until it has news
         if (f.parked) return;
         const uint64_t generation = ++f.generation;
-        // A request lost on the way is sent again after replica.socket.timeout.ms (30 s).
-        scheduler_.afterBackground(kClientRequestTimeoutMs, [this, follower, leader, generation] {
+        // A request lost on the way is sent again after replica.socket.timeout.ms (30 s). (The previous request's
+        // retry is moot now that the generation moved on.)
+        scheduler_.cancel(f.retry_timer);
+        f.retry_timer = scheduler_.backgroundTimerAfter(kClientRequestTimeoutMs, [this, follower, leader, generation] {
             Fetcher& g = fetcher(follower, leader);
             if (g.running && !g.parked && g.generation == generation) sendReplicaFetch(follower, leader);
         });

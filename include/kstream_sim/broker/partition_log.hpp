@@ -10,6 +10,7 @@
 #include <climits>
 #include <cstdint>
 #include <deque>
+#include <iterator>
 #include <map>
 #include <vector>
 
@@ -119,25 +120,28 @@ public:
         return it == producers_.end() ? nullptr : &it->second;
     }
 
-    // Index of the first batch holding an offset >= `offset` (batches_.size() if none).
+    // Index of the first batch holding an offset >= `offset` (batches_.size() if none). The search reads base
+    // offsets only (a batch's end needs its payload, elsewhere in memory): the batch starting at or before
+    // `offset` is the one, unless it ends at or before `offset`, when the next one is.
     size_t batchIndexFor(int64_t offset) const noexcept {
         auto it = std::upper_bound(batches_.begin(), batches_.end(), offset,
-                                   [](int64_t o, const StoredBatch& b) { return o < b.nextOffset(); });
+                                   [](int64_t o, const StoredBatch& b) { return o < b.base_offset; });
+        if (it != batches_.begin() && std::prev(it)->nextOffset() > offset) --it;
         return static_cast<size_t>(it - batches_.begin());
     }
 
     // Batches from the one holding `offset`, until `max_bytes` (at least one batch) or `end_offset`.
     std::vector<StoredBatch> read(int64_t offset, int64_t end_offset, int64_t max_bytes) const {
-        std::vector<StoredBatch> out;
-        int64_t bytes = 0;
-        for (size_t i = batchIndexFor(offset); i < batches_.size(); ++i) {
-            const StoredBatch& b = batches_[i];
-            if (b.base_offset >= end_offset) break;
-            if (!out.empty() && bytes + b.sizeInBytes() > max_bytes) break;
+        // The batches to copy are counted first, so that the copy allocates once.
+        const size_t first = batchIndexFor(offset);
+        size_t last = first;
+        for (int64_t bytes = 0; last < batches_.size(); ++last) {
+            const StoredBatch& b = batches_[last];
+            if (b.base_offset >= end_offset || (last > first && bytes + b.sizeInBytes() > max_bytes)) break;
             bytes += b.sizeInBytes();
-            out.push_back(b);
         }
-        return out;
+        return std::vector<StoredBatch>(batches_.begin() + static_cast<std::ptrdiff_t>(first),
+                                        batches_.begin() + static_cast<std::ptrdiff_t>(last));
     }
 
     // Bytes available from `offset` up to `end_offset`, for fetch.min.bytes.

@@ -398,6 +398,8 @@ private:
         int32_t next_sequence = 0;
         int32_t acked_next_sequence = 0;  // the sequence after the last acknowledged batch
         int32_t in_flight = 0;
+        // (Counted for every producer: at least as many as the queue holds batches sent before, so while it is 0
+        // expireBatches() need not look at the queue.)
         int32_t retrying = 0;
         // Transactions: whether this partition is part of the current transaction.
         TxnMembership txn_membership = TxnMembership::None;
@@ -766,15 +768,20 @@ private:
                 for (int32_t p = 0; p < entry->partitionCount; ++p) {
                     PartitionQueue& q = entry->queues[static_cast<size_t>(p)];
                     expireBatches(q);
-                    if (q.muted || q.batches.empty() || !sendable(*q.batches.front())) continue;
+                    if (q.muted || q.batches.empty()) continue;
+                    // (The leader's capacity first: the batch itself may have gone cold in memory meanwhile.)
+                    const int32_t leader = leaderOf(*entry, p);
+                    if (leader >= 0 && in_flight_[static_cast<size_t>(leader)] >= max_in_flight_) continue;
+                    if (!sendable(*q.batches.front())) continue;
                     // A transactional batch waits until its partition is part of the transaction (AddPartitionsToTxn).
                     if (transactional_id_ && q.txn_membership != TxnMembership::Added) continue;
                     // Idempotence: after a failure, the failed batches go again one at a time, in order, before
                     // anything new.
                     if (idempotent_ && q.retrying > 0 && (q.in_flight > 0 || q.batches.front()->attempts == 0)) continue;
-                    const int32_t leader = leaderOf(*entry, p);
-                    if (leader < 0) waiting_for_leader = true;
-                    if (leader < 0 || in_flight_[static_cast<size_t>(leader)] >= max_in_flight_) continue;
+                    if (leader < 0) {
+                        waiting_for_leader = true;
+                        continue;
+                    }
                     const int64_t size = q.batches.front()->payload->size_in_bytes;
                     if (requests.empty()) requests.resize(in_flight_.size());
                     RequestDraft& request = requests[static_cast<size_t>(leader)];
@@ -784,13 +791,11 @@ private:
                     batch->full = true;  // no more appends once it is on its way
                     q.batches.pop_front();
                     q.muted = max_in_flight_ == 1;
-                    if (idempotent_) {
-                        if (batch->base_sequence < 0) {
-                            batch->base_sequence = q.next_sequence;
-                            q.next_sequence = incrementSequence(q.next_sequence, batch->payload->count());
-                        }
-                        if (batch->attempts > 0) --q.retrying;
+                    if (idempotent_ && batch->base_sequence < 0) {
+                        batch->base_sequence = q.next_sequence;
+                        q.next_sequence = incrementSequence(q.next_sequence, batch->payload->count());
                     }
+                    if (batch->attempts > 0) --q.retrying;
                     ++q.in_flight;
                     request.batches.push_back(std::move(batch));
                 }
@@ -825,11 +830,11 @@ private:
 
     // delivery.timeout.ms: a batch still waiting that long after its creation fails.
     void expireBatches(PartitionQueue& q) {
-        while (!q.batches.empty() && q.batches.front()->attempts > 0 &&
+        while (q.retrying > 0 && !q.batches.empty() && q.batches.front()->attempts > 0 &&
                cluster_.nowMs() - q.batches.front()->created_ms >= delivery_timeout_ms_) {
             Ref<ProducerBatch> b = q.batches.front();
             q.batches.pop_front();
-            if (idempotent_) --q.retrying;
+            --q.retrying;
             complete(*b, -1, -1, std::make_exception_ptr(TimeoutException(
                                      "Expiring " + std::to_string(b->payload->count()) + " record(s) for " + b->tp.toString() + ":" +
                                      std::to_string(cluster_.nowMs() - b->created_ms) + " ms has passed since batch creation")));
@@ -1004,7 +1009,7 @@ private:
     // its queue (so with several requests in flight it may land after younger batches); with idempotence it
     // goes back in sequence order, and the partition sends one batch at a time until the retries are done.
     void requeue(Ref<ProducerBatch> batch, PartitionQueue& q) {
-        if (idempotent_) ++q.retrying;
+        ++q.retrying;
         cluster_.scheduler().after(retry_backoff_ms_, [this, batch, alive = alive_] {
             if (!*alive) return;
             PartitionQueue& queue = queueOf(*batch);

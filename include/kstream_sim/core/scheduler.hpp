@@ -130,19 +130,23 @@ public:
     // A cancellable event, for timeouts: cancel() it when what it guards has happened, so that a request
     // answered in time does not keep runUntilIdle() waiting for its timeout.
     using TimerId = uint64_t;
-    TimerId timerAt(int64_t time_ms, Action&& action) {
-        const TimerId id = next_sequence_;
-        live_timers_.push_back(LiveTimer{id, push(time_ms, std::move(action), Kind::Timer)});
-        return id;
-    }
+    TimerId timerAt(int64_t time_ms, Action&& action) { return timer(time_ms, std::move(action), Kind::Timer); }
     TimerId timerAfter(int64_t delay_ms, Action&& action) { return timerAt(nowMs() + (delay_ms > 0 ? delay_ms : 0), std::move(action)); }
-    // Cancels a timer that has not run yet (a no-op otherwise).
+    // A cancellable background event (a retry that is moot once what it guards has moved on).
+    TimerId backgroundTimerAfter(int64_t delay_ms, Action&& action) {
+        return timer(nowMs() + (delay_ms > 0 ? delay_ms : 0), std::move(action), Kind::BackgroundTimer);
+    }
+    // Cancels a timer that has not run yet (a no-op otherwise). Its action is destroyed now, so nothing it holds
+    // outlives the cancel, and its slot is free for the next event; the queued event is skipped when its time comes.
     void cancel(TimerId id) {
         auto it = findLiveTimer(id);
         if (it == live_timers_.end()) return;
-        slots_[it->slot].kind = Kind::CancelledTimer;  // skipped when its time comes
+        Slot& slot = slots_[it->slot];
+        const Action cancelled = std::move(slot.action);  // destroyed on return, after the bookkeeping
+        slot.sequence = kNoEvent;
+        if (slot.kind == Kind::Timer) --foreground_;
+        free_slots_.push_back(it->slot);
         live_timers_.erase(it);
-        --foreground_;
     }
 
     // True when no foreground event is left (background events may be).
@@ -158,14 +162,15 @@ public:
         auto& queue = nextQueue();
         const Event event = queue.top();
         queue.pop();
-        // Move the action out of its slot first: the action may schedule new events (and so reuse the slot).
         Slot& slot = slots_[event.slot];
+        if (slot.sequence != event.sequence) return true;  // a cancelled timer (its slot was freed, maybe reused)
+        // Move the action out of its slot first: the action may schedule new events (and so reuse the slot).
         Action action = std::move(slot.action);
         const Kind kind = slot.kind;
+        slot.sequence = kNoEvent;
         free_slots_.push_back(event.slot);
-        if (kind == Kind::CancelledTimer) return true;
-        if (kind == Kind::Timer) live_timers_.erase(findLiveTimer(event.sequence));
-        if (kind != Kind::Background) --foreground_;
+        if (kind == Kind::Timer || kind == Kind::BackgroundTimer) live_timers_.erase(findLiveTimer(event.sequence));
+        if (kind == Kind::Foreground || kind == Kind::Timer) --foreground_;
         clock_.advanceTo(event.time_ms);
         ++executed_;
         action();
@@ -209,9 +214,11 @@ private:
         uint32_t slot;  // in slots_
     };
     // A background event does not keep the scheduler busy; a timer may be cancelled (and is then skipped).
-    enum class Kind : uint8_t { Foreground, Background, Timer, CancelledTimer };
+    enum class Kind : uint8_t { Foreground, Background, Timer, BackgroundTimer };
+    static constexpr uint64_t kNoEvent = std::numeric_limits<uint64_t>::max();
     struct Slot {
         Action action;
+        uint64_t sequence = kNoEvent;  // of the event whose action this is; kNoEvent when the slot is free
         Kind kind = Kind::Foreground;
     };
     struct LiveTimer {
@@ -227,7 +234,7 @@ private:
     // an action is an indirect call.)
     uint32_t push(int64_t time_ms, Action&& action, Kind kind) {
         if (time_ms < nowMs()) time_ms = nowMs();
-        if (kind != Kind::Background) ++foreground_;
+        if (kind == Kind::Foreground || kind == Kind::Timer) ++foreground_;
         uint32_t slot;
         if (free_slots_.empty()) {
             slot = static_cast<uint32_t>(slots_.size());
@@ -237,9 +244,15 @@ private:
             free_slots_.pop_back();
         }
         slots_[slot].action = std::move(action);
+        slots_[slot].sequence = next_sequence_;
         slots_[slot].kind = kind;
         (time_ms - nowMs() >= kLateMs ? late_ : soon_).push(Event{time_ms, next_sequence_++, slot});
         return slot;
+    }
+    TimerId timer(int64_t time_ms, Action&& action, Kind kind) {
+        const TimerId id = next_sequence_;
+        live_timers_.push_back(LiveTimer{id, push(time_ms, std::move(action), kind)});
+        return id;
     }
     struct Later {
         bool operator()(const Event& a, const Event& b) const noexcept {
@@ -267,7 +280,7 @@ private:
     std::vector<uint32_t> free_slots_;  // slots not in use
     uint64_t next_sequence_ = 0;
     uint64_t executed_ = 0;
-    uint64_t foreground_ = 0;  // events in the queue that are not background events (nor cancelled timers)
+    uint64_t foreground_ = 0;  // events in the queue that are neither background events nor cancelled timers
     std::vector<LiveTimer> live_timers_;  // timers queued and not cancelled, by sequence (few at a time: a sorted vector)
 };
 
