@@ -263,14 +263,15 @@ namespace detail {
 
 // A move-only callable `R(Args...)`: the scheduler's events and the broker's pending answers. Unlike
 // std::function it keeps captures of up to kInlineBytes inside itself (most capture a few pointers, ids and
-// a vector), so making one does not allocate; larger ones live on the heap.
+// a vector; the largest frequent one, a produce request on its way to a broker with what the producer does if
+// the connection closes, takes 176), so making one does not allocate; larger ones live on the heap.
 template <class Signature>
 class UniqueFunction;
 
 template <class R, class... Args>
 class UniqueFunction<R(Args...)> {
 public:
-    static constexpr size_t kInlineBytes = 96;
+    static constexpr size_t kInlineBytes = 176;
     static constexpr size_t kInlineAlign = 16;  // alignof(std::max_align_t) on the usual 64-bit ABIs
 
     UniqueFunction() noexcept = default;
@@ -3801,7 +3802,6 @@ struct PendingProduce {
     int32_t broker = -1;
     bool answered = false;
     uint64_t timer = 0;
-    std::vector<char> waiting_for;  // per result: still waiting for the high watermark (acks=all)
     detail::UniqueFunction<void(std::vector<ProducePartitionResult>)> respond;
     detail::UniqueFunction<void()> on_disconnect;  // at the broker: the broker went down before answering
 };
@@ -4197,8 +4197,6 @@ public:
                 const int64_t required = request->results[i].base_offset + e.payload->count();
                 if (p->high_watermark < required) {
                     ++request->waiting;
-                    request->waiting_for.resize(entries.size());
-                    request->waiting_for[i] = 1;
                     ack_waiters_[e.tp].push_back(AckWaiter{required, request, i});
                 } else {
                     checkIsrAfterAppend(*p, e.tp, request->results[i]);
@@ -4214,9 +4212,11 @@ public:
         request->timer = scheduler_.timerAfter(timeout_ms, [this, weak] {
             auto r = weak.lock();
             if (!r || r->answered) return;
-            for (size_t i = 0; i < r->waiting_for.size(); ++i)
-                if (r->waiting_for[i]) r->results[i].error = std::make_exception_ptr(TimeoutException("Request timed out"));
-            answer(*r);  // REQUEST_TIMED_OUT for the partitions whose replicas did not catch up in time
+            // REQUEST_TIMED_OUT for the partitions whose replicas did not catch up in time: those still waiting.
+            for (const auto& kv : ack_waiters_)
+                for (const AckWaiter& w : kv.second)
+                    if (w.request == r) r->results[w.index].error = std::make_exception_ptr(TimeoutException("Request timed out"));
+            answer(*r);
         });
     }
 
@@ -4814,7 +4814,6 @@ private:
             waiters.pop_front();
             PendingProduce& r = *w.request;
             if (r.answered) continue;
-            r.waiting_for[w.index] = 0;
             if (error) {
                 r.results[w.index].error = error;
                 r.results[w.index].base_offset = -1;

@@ -233,6 +233,48 @@ TEST_CASE("retries with several requests in flight reorder records without idemp
     }
 }
 
+TEST_CASE("an acks=all request times out for the batches whose followers did not catch up, and only for those", "[replication][faults]") {
+    Cluster cluster(ClusterConfig().brokers(2).networkLatency(1ms));
+    createTopic(cluster, "t", 1, 2);
+    const TopicPartition tp("t", 0);
+    const int32_t leader = cluster.leaderFor(tp);
+    cluster.dropAll(MessageFilter::requests(ApiKey::Fetch).broker(leader));  // the follower stays in the ISR, but gets nothing
+    auto payload = std::make_shared<BatchPayload>();
+    payload->append(0, ByteView{}, ByteView{}, nullptr);
+    std::optional<std::vector<ProducePartitionResult>> results;
+    cluster.handleProduce(leader, {ProduceEntry{tp, payload, {}}, ProduceEntry{TopicPartition("t", 5), payload, {}}}, -1, 1000,
+                          [&](std::vector<ProducePartitionResult> r) { results = std::move(r); }, {});
+    cluster.advance(999ms);
+    CHECK_FALSE(results);
+    cluster.advance(1ms);
+    REQUIRE(results);
+    REQUIRE(results->size() == 2);
+    CHECK_THROWS_WITH(std::rethrow_exception(results->at(0).error), "Request timed out");
+    CHECK_THROWS_AS(std::rethrow_exception(results->at(1).error), UnknownTopicOrPartitionException);  // failed at once, not waiting
+    CHECK(cluster.partition(tp).log.logEndOffset() == 1);
+}
+
+TEST_CASE("a follower whose fetch request is lost fetches again after replica.socket.timeout.ms (30 s)", "[replication][faults]") {
+    Cluster cluster(ClusterConfig().brokers(2).networkLatency(1ms));
+    createTopic(cluster, "t", 1, 2);
+    const TopicPartition tp("t", 0);
+    const int32_t leader = cluster.leaderFor(tp);
+    const int32_t follower = cluster.partition(tp).replicas.at(0) == leader ? cluster.partition(tp).replicas.at(1) : cluster.partition(tp).replicas.at(0);
+    StringProducer producer(cluster, producerProps({{"acks", "1"}, {"linger.ms", 0}}));
+    producer.send(ProducerRecord<std::string, std::string>("t", "k", "a")).get();
+    cluster.runUntilIdle();  // the follower has "a"; its next fetch waits at the leader
+    // "b" answers the waiting fetch; the follower's next fetch is lost, so "c" reaches it only when it asks again.
+    cluster.dropNext(MessageFilter::requests(ApiKey::Fetch).broker(leader));
+    producer.send(ProducerRecord<std::string, std::string>("t", "k", "b")).get();
+    cluster.advance(5ms);
+    CHECK(cluster.partition(tp).logOf(follower).logEndOffset() == 2);
+    producer.send(ProducerRecord<std::string, std::string>("t", "k", "c")).get();
+    cluster.advance(29s);
+    CHECK(cluster.partition(tp).logOf(follower).logEndOffset() == 2);
+    cluster.advance(1s);
+    CHECK(cluster.partition(tp).logOf(follower).logEndOffset() == 3);
+}
+
 TEST_CASE("the leader answers a sequence gap with OutOfOrderSequenceException and an exact retry with its first offsets", "[replication][idempotence]") {
     Cluster cluster(ClusterConfig().brokers(1));
     createTopic(cluster, "t", 1, 1);

@@ -163,7 +163,6 @@ struct PendingProduce {
     int32_t broker = -1;
     bool answered = false;
     uint64_t timer = 0;
-    std::vector<char> waiting_for;  // per result: still waiting for the high watermark (acks=all)
     detail::UniqueFunction<void(std::vector<ProducePartitionResult>)> respond;
     detail::UniqueFunction<void()> on_disconnect;  // at the broker: the broker went down before answering
 };
@@ -559,8 +558,6 @@ public:
                 const int64_t required = request->results[i].base_offset + e.payload->count();
                 if (p->high_watermark < required) {
                     ++request->waiting;
-                    request->waiting_for.resize(entries.size());
-                    request->waiting_for[i] = 1;
                     ack_waiters_[e.tp].push_back(AckWaiter{required, request, i});
                 } else {
                     checkIsrAfterAppend(*p, e.tp, request->results[i]);
@@ -576,9 +573,11 @@ public:
         request->timer = scheduler_.timerAfter(timeout_ms, [this, weak] {
             auto r = weak.lock();
             if (!r || r->answered) return;
-            for (size_t i = 0; i < r->waiting_for.size(); ++i)
-                if (r->waiting_for[i]) r->results[i].error = std::make_exception_ptr(TimeoutException("Request timed out"));
-            answer(*r);  // REQUEST_TIMED_OUT for the partitions whose replicas did not catch up in time
+            // REQUEST_TIMED_OUT for the partitions whose replicas did not catch up in time: those still waiting.
+            for (const auto& kv : ack_waiters_)
+                for (const AckWaiter& w : kv.second)
+                    if (w.request == r) r->results[w.index].error = std::make_exception_ptr(TimeoutException("Request timed out"));
+            answer(*r);
         });
     }
 
@@ -1176,7 +1175,6 @@ private:
             waiters.pop_front();
             PendingProduce& r = *w.request;
             if (r.answered) continue;
-            r.waiting_for[w.index] = 0;
             if (error) {
                 r.results[w.index].error = error;
                 r.results[w.index].base_offset = -1;
