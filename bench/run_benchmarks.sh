@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds and runs the benchmarks of docs/performance.md in one run, and prints a markdown table:
-#   bench/produce_throughput.cpp     kstream_sim: default (acks=all, idempotent), idempotence off, acks=1
+#   bench/produce_throughput.cpp     kstream_sim: default (acks=all, idempotent), idempotence off, acks=1, and the
+#                                    default with each ProducerRecord built in the loop (built-per-send)
 #   bench/librdkafka_mock_produce.c  the same workload on librdkafka's mock cluster (test.mock.num.brokers=3)
 #   bench/memory_write_limit.cpp     the physical limit: the same bytes written into fresh memory
 #   bench/include_cost.sh            g++/clang++ -O0 compile time of an empty program including the header
@@ -61,7 +62,7 @@ for ((r = 1; r <= runs; ++r)); do
     echo "== round $r of $runs" >&2
     run "$build/bench_memory_write_limit" malloc "$records"
     run "$build/bench_memory_write_limit" vector "$records"
-    for variant in default no-idempotence acks1; do
+    for variant in default no-idempotence acks1 built-per-send; do
         run "$build/bench_produce_throughput" "$variant" "$records"
     done
     if ((have_rdkafka)); then run "$build/bench_librdkafka_mock_produce" "$records"; fi
@@ -117,6 +118,7 @@ echo "| --- | --- | --- | --- | --- |"
 row "kstream_sim, acks=all (idempotent: Kafka's default)" 1 default bold
 row "kstream_sim, acks=all, enable.idempotence=false" 1 no-idempotence
 row "kstream_sim, acks=1" 1 acks1
+row "kstream_sim, acks=all, each ProducerRecord built in the loop" 1 built-per-send
 if ((have_rdkafka)); then row "librdkafka mock cluster, acks=all" "all it gets" librdkafka-mock bold; fi
 row "fresh-memory limit: malloc + memcpy, 110 B/record" 1 limit-malloc
 row "fresh-memory limit: std::vector reserve + insert" 1 limit-vector

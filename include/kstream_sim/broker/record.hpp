@@ -297,23 +297,20 @@ struct BatchPayload {
         return {{begin, end, base_offset, first_timestamp, log_append_time}, {end, end, base_offset, first_timestamp, log_append_time}};
     }
 
-    // The body size (Kafka's DefaultRecord.sizeInBodyBytes) the next record would have in this batch; the record
-    // takes detail::recordSizeFromBody(body) bytes.
-    int32_t recordBodySize(int64_t timestamp, int32_t key_size, int32_t value_size, const Headers* h) const noexcept {
-        return detail::recordBodySize(count(), timestamp - timestampBase(timestamp), key_size, value_size, h);
-    }
-
-    // Appends one record, encoded; `body` is its recordBodySize(). Member templates, like Headers' members, so that
-    // they compile only in programs that produce.
+    // Appends one record, encoded, if the batch then holds at most `limit` bytes (the first record of a batch
+    // always goes in); returns the record's size in bytes, or 0 when it would not fit (nothing is appended).
+    // Member templates, like Headers' members, so that they compile only in programs that produce.
     template <class D = void>
-    void append(int64_t timestamp, ByteView key, ByteView value, const Headers* record_headers, int32_t body) {
+    int32_t tryAppend(int64_t timestamp, ByteView key, ByteView value, const Headers* record_headers, int64_t limit) {
         const int64_t timestamp_delta = timestamp - timestampBase(timestamp);
+        const int32_t body = detail::recordBodySize<D>(record_count, timestamp_delta, key.size, value.size, record_headers);
         const int32_t size = detail::recordSizeFromBody(body);
+        if (record_count > 0 && size_in_bytes + int64_t{size} > limit) return 0;
         uint8_t* p = data.grow(static_cast<size_t>(size));
         p = detail::writeVarint(p, body);
         *p++ = 0;  // attributes
         p = detail::writeVarint(p, timestamp_delta);
-        p = detail::writeVarint(p, count());
+        p = detail::writeVarint(p, record_count);
         p = detail::writeSizedBytes(p, key);
         p = detail::writeSizedBytes(p, value);
         p = detail::writeVarint(p, record_headers ? static_cast<int64_t>(record_headers->size()) : 0);
@@ -327,10 +324,12 @@ struct BatchPayload {
         min_timestamp = timestamp < min_timestamp ? timestamp : min_timestamp;
         ++record_count;
         size_in_bytes += size;
+        return size;
     }
+    // Appends one record, encoded, whatever the batch's size.
     template <class D = void>
     void append(int64_t timestamp, ByteView key, ByteView value, const Headers* record_headers) {
-        append(timestamp, key, value, record_headers, recordBodySize(timestamp, key.size, value.size, record_headers));
+        tryAppend<D>(timestamp, key, value, record_headers, INT64_MAX);
     }
 
 private:

@@ -180,6 +180,7 @@ public:
         metadata_max_age_ms_ = config_.getLong(ProducerConfig::METADATA_MAX_AGE_CONFIG);
         ignore_keys_ = config_.getBoolean(ProducerConfig::PARTITIONER_IGNORE_KEYS_CONFIG);
         configurePartitionerClass();
+        hash_keys_ = !partitioner_ && !round_robin_ && !ignore_keys_;
         if (!config_.isNull(ProducerConfig::TRANSACTIONAL_ID_CONFIG)) transactional_id_ = config_.getString(ProducerConfig::TRANSACTIONAL_ID_CONFIG);
         transaction_timeout_ms_ = config_.getInt(ProducerConfig::TRANSACTION_TIMEOUT_CONFIG);
         // Kafka's sender thread asks for a producer id as soon as it starts, before any send (a transactional
@@ -223,24 +224,17 @@ public:
         const int32_t partition = explicit_partition ? *explicit_partition : choosePartition(*entry, topic, key, value);
         PartitionQueue& queue = entry->queues[static_cast<size_t>(partition)];
         if (transactional_id_) addToTransaction(queue, topic, partition);
-        ProducerBatch* open = queue.open();
-        int32_t body = 0;
-        if (open) {
-            body = open->payload->recordBodySize(ts, key.size, value.size, headers);
-            if (open->payload->size_in_bytes + recordSizeFromBody(body) > batch_size_) {
-                markFull(*open);
-                open = nullptr;
-            }
+        ProducerBatch* batch = queue.open();
+        int32_t size = batch ? batch->payload->tryAppend(ts, key, value, headers, batch_size_) : 0;
+        if (size == 0) {  // no open batch, or the record does not fit in batch.size: a new batch
+            if (batch) markFull(*batch);
+            batch = &openBatch(queue, topic, partition, record_size);
+            size = batch->payload->tryAppend(ts, key, value, headers, INT64_MAX);
         }
-        if (!open) {
-            open = &openBatch(queue, topic, partition, record_size);
-            body = open->payload->recordBodySize(ts, key.size, value.size, headers);
-        }
-        const int32_t index = open->payload->count();
-        open->payload->append(ts, key, value, headers, body);
-        if (callback && *callback) open->callbacks.push_back({index, ts, key.size, value.size, std::move(*callback)});
-        if (entry->sticky_partition == partition) entry->sticky_bytes += recordSizeFromBody(body);
-        return Future<RecordMetadata>(queue.batches.back(), index, ts, key.size, value.size);
+        const int32_t index = batch->payload->count() - 1;
+        if (callback && *callback) batch->callbacks.push_back({index, ts, key.size, value.size, std::move(*callback)});
+        if (entry->sticky_partition == partition) entry->sticky_bytes += size;
+        return Future<RecordMetadata>(Ref<ProducerBatch>(batch), index, ts, key.size, value.size);
     }
 
     // Sends everything buffered now and waits until every batch is acknowledged.
@@ -529,7 +523,13 @@ private:
         }
     }
 
+    // The partition of a record that names none. The default partitioner's keyed case (murmur2 of the key) is
+    // checked first and inline: it is the common one.
     int32_t choosePartition(TopicEntry& entry, const std::string& topic, ByteView key, ByteView value) {
+        if (hash_keys_ && !key.isNull()) return entry.partition_divisor.remainder(toPositive(murmur2(key.data, static_cast<size_t>(key.size))));
+        return choosePartitionOtherwise(entry, topic, key, value);
+    }
+    int32_t choosePartitionOtherwise(TopicEntry& entry, const std::string& topic, ByteView key, ByteView value) {
         const int32_t n = entry.partitionCount;
         if (partitioner_) {
             const int32_t p = partitioner_(topic, key, value, n);
@@ -539,7 +539,6 @@ private:
             return p;
         }
         if (round_robin_) return static_cast<int32_t>(entry.round_robin++ % static_cast<uint32_t>(n));
-        if (!key.isNull() && !ignore_keys_) return entry.partition_divisor.remainder(toPositive(murmur2(key.data, static_cast<size_t>(key.size))));
         // Null key: stay on one partition until batch.size bytes went to it, then draw the next uniformly from
         // all partitions (Kafka 4's BuiltInPartitioner without load stats; the draw may repeat the current one).
         if (entry.sticky_partition < 0 || entry.sticky_partition >= n || entry.sticky_bytes >= batch_size_) {
@@ -1138,6 +1137,7 @@ private:
     int64_t metadata_max_age_ms_ = 300000;
     bool ignore_keys_ = false;
     bool round_robin_ = false;
+    bool hash_keys_ = false;  // the default partitioner, keys not ignored: a keyed record goes by murmur2 of its key
     bool flushing_ = false;
     bool closed_ = false;
     bool sender_wakeup_pending_ = false;
