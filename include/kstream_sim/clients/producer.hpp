@@ -195,9 +195,22 @@ public:
     const std::string& clientId() const noexcept { return client_id_; }
     Cluster& cluster() noexcept { return cluster_; }
 
+    // A record as send() hands it over: its key and value serialized, the rest the ProducerRecord's own. (One
+    // argument rather than seven: send() is called per record, and seven are passed partly on the stack.)
+    struct OutgoingRecord {
+        const std::string& topic;
+        const std::optional<int32_t>& partition;
+        const std::optional<int64_t>& timestamp;
+        ByteView key, value;
+        const Headers* headers;  // null when there are none
+    };
+
     // `callback` may be null; it is moved from when given.
-    Future<RecordMetadata> append(const std::string& topic, std::optional<int32_t> explicit_partition, std::optional<int64_t> timestamp,
-                                  ByteView key, ByteView value, const Headers* headers, Callback* callback) {
+    Future<RecordMetadata> append(const OutgoingRecord& record, Callback* callback) {
+        const std::string& topic = record.topic;
+        const std::optional<int32_t>& explicit_partition = record.partition;
+        const ByteView key = record.key, value = record.value;
+        const Headers* const headers = record.headers;
         if (closed_) throw IllegalStateException("Cannot perform operation after producer has been closed");
         TopicEntry* entry = last_topic_;
         if (!entry || !sameString(entry->name, topic) || cluster_.nowMs() - entry->fetched_ms >= metadata_max_age_ms_) {
@@ -211,7 +224,7 @@ public:
         if (explicit_partition && *explicit_partition >= partitions)
             throw KafkaException("Invalid partition given with record: " + std::to_string(*explicit_partition) +
                                  " is not in the range [0..." + std::to_string(partitions) + ").");
-        const int64_t ts = timestamp ? *timestamp : cluster_.nowMs();
+        const int64_t ts = record.timestamp ? *record.timestamp : cluster_.nowMs();
         const int32_t record_size = recordSizeUpperBound(key, value, headers);
         if (record_size > max_request_size_) {
             return failedSend(TopicPartition(topic, explicit_partition.value_or(0)),
@@ -1222,8 +1235,9 @@ private:
     Future<RecordMetadata> sendWith(const ProducerRecord<K, V>& record, Callback* callback) {
         const ByteView key = record.key() ? key_serializer_.bytesOf(*record.key(), key_bytes_) : ByteView{};
         const ByteView value = record.value() ? value_serializer_.bytesOf(*record.value(), value_bytes_) : ByteView{};
-        return core_->append(record.topic(), record.partition(), record.timestamp(), key, value,
-                             record.headers().empty() ? nullptr : &record.headers(), callback);
+        return core_->append({record.topic(), record.partition(), record.timestamp(), key, value,
+                              record.headers().empty() ? nullptr : &record.headers()},
+                             callback);
     }
 
     Serializer<K> key_serializer_;
