@@ -45,8 +45,10 @@ private:
         if (object_) ++static_cast<RefCounted*>(object_)->references_;
     }
     void release() noexcept {
-        if (object_ && --static_cast<RefCounted*>(object_)->references_ == 0) delete object_;
+        if (object_ && --static_cast<RefCounted*>(object_)->references_ == 0) destroy(object_);
     }
+    // Never inlined, so that release() is small enough to be inlined wherever a Ref goes out of scope.
+    [[gnu::noinline]] static void destroy(T* object) noexcept { delete object; }
 
     T* object_ = nullptr;
 };
