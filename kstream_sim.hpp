@@ -641,8 +641,10 @@ private:
         if (object_) ++static_cast<RefCounted*>(object_)->references_;
     }
     void release() noexcept {
-        if (object_ && --static_cast<RefCounted*>(object_)->references_ == 0) delete object_;
+        if (object_ && --static_cast<RefCounted*>(object_)->references_ == 0) destroy(object_);
     }
+    // Never inlined, so that release() is small enough to be inlined wherever a Ref goes out of scope.
+    [[gnu::noinline]] static void destroy(T* object) noexcept { delete object; }
 
     T* object_ = nullptr;
 };
@@ -2125,23 +2127,20 @@ struct BatchPayload {
         return {{begin, end, base_offset, first_timestamp, log_append_time}, {end, end, base_offset, first_timestamp, log_append_time}};
     }
 
-    // The body size (Kafka's DefaultRecord.sizeInBodyBytes) the next record would have in this batch; the record
-    // takes detail::recordSizeFromBody(body) bytes.
-    int32_t recordBodySize(int64_t timestamp, int32_t key_size, int32_t value_size, const Headers* h) const noexcept {
-        return detail::recordBodySize(count(), timestamp - timestampBase(timestamp), key_size, value_size, h);
-    }
-
-    // Appends one record, encoded; `body` is its recordBodySize(). Member templates, like Headers' members, so that
-    // they compile only in programs that produce.
+    // Appends one record, encoded, if the batch then holds at most `limit` bytes (the first record of a batch
+    // always goes in); returns the record's size in bytes, or 0 when it would not fit (nothing is appended).
+    // Member templates, like Headers' members, so that they compile only in programs that produce.
     template <class D = void>
-    void append(int64_t timestamp, ByteView key, ByteView value, const Headers* record_headers, int32_t body) {
+    int32_t tryAppend(int64_t timestamp, ByteView key, ByteView value, const Headers* record_headers, int64_t limit) {
         const int64_t timestamp_delta = timestamp - timestampBase(timestamp);
+        const int32_t body = detail::recordBodySize<D>(record_count, timestamp_delta, key.size, value.size, record_headers);
         const int32_t size = detail::recordSizeFromBody(body);
+        if (record_count > 0 && size_in_bytes + int64_t{size} > limit) return 0;
         uint8_t* p = data.grow(static_cast<size_t>(size));
         p = detail::writeVarint(p, body);
         *p++ = 0;  // attributes
         p = detail::writeVarint(p, timestamp_delta);
-        p = detail::writeVarint(p, count());
+        p = detail::writeVarint(p, record_count);
         p = detail::writeSizedBytes(p, key);
         p = detail::writeSizedBytes(p, value);
         p = detail::writeVarint(p, record_headers ? static_cast<int64_t>(record_headers->size()) : 0);
@@ -2155,10 +2154,12 @@ struct BatchPayload {
         min_timestamp = timestamp < min_timestamp ? timestamp : min_timestamp;
         ++record_count;
         size_in_bytes += size;
+        return size;
     }
+    // Appends one record, encoded, whatever the batch's size.
     template <class D = void>
     void append(int64_t timestamp, ByteView key, ByteView value, const Headers* record_headers) {
-        append(timestamp, key, value, record_headers, recordBodySize(timestamp, key.size, value.size, record_headers));
+        tryAppend<D>(timestamp, key, value, record_headers, INT64_MAX);
     }
 
 private:
@@ -7477,6 +7478,7 @@ public:
         metadata_max_age_ms_ = config_.getLong(ProducerConfig::METADATA_MAX_AGE_CONFIG);
         ignore_keys_ = config_.getBoolean(ProducerConfig::PARTITIONER_IGNORE_KEYS_CONFIG);
         configurePartitionerClass();
+        hash_keys_ = !partitioner_ && !round_robin_ && !ignore_keys_;
         if (!config_.isNull(ProducerConfig::TRANSACTIONAL_ID_CONFIG)) transactional_id_ = config_.getString(ProducerConfig::TRANSACTIONAL_ID_CONFIG);
         transaction_timeout_ms_ = config_.getInt(ProducerConfig::TRANSACTION_TIMEOUT_CONFIG);
         // Kafka's sender thread asks for a producer id as soon as it starts, before any send (a transactional
@@ -7491,9 +7493,22 @@ public:
     const std::string& clientId() const noexcept { return client_id_; }
     Cluster& cluster() noexcept { return cluster_; }
 
+    // A record as send() hands it over: its key and value serialized, the rest the ProducerRecord's own. (One
+    // argument rather than seven: send() is called per record, and seven are passed partly on the stack.)
+    struct OutgoingRecord {
+        const std::string& topic;
+        const std::optional<int32_t>& partition;
+        const std::optional<int64_t>& timestamp;
+        ByteView key, value;
+        const Headers* headers;  // null when there are none
+    };
+
     // `callback` may be null; it is moved from when given.
-    Future<RecordMetadata> append(const std::string& topic, std::optional<int32_t> explicit_partition, std::optional<int64_t> timestamp,
-                                  ByteView key, ByteView value, const Headers* headers, Callback* callback) {
+    Future<RecordMetadata> append(const OutgoingRecord& record, Callback* callback) {
+        const std::string& topic = record.topic;
+        const std::optional<int32_t>& explicit_partition = record.partition;
+        const ByteView key = record.key, value = record.value;
+        const Headers* const headers = record.headers;
         if (closed_) throw IllegalStateException("Cannot perform operation after producer has been closed");
         TopicEntry* entry = last_topic_;
         if (!entry || !sameString(entry->name, topic) || cluster_.nowMs() - entry->fetched_ms >= metadata_max_age_ms_) {
@@ -7507,7 +7522,7 @@ public:
         if (explicit_partition && *explicit_partition >= partitions)
             throw KafkaException("Invalid partition given with record: " + std::to_string(*explicit_partition) +
                                  " is not in the range [0..." + std::to_string(partitions) + ").");
-        const int64_t ts = timestamp ? *timestamp : cluster_.nowMs();
+        const int64_t ts = record.timestamp ? *record.timestamp : cluster_.nowMs();
         const int32_t record_size = recordSizeUpperBound(key, value, headers);
         if (record_size > max_request_size_) {
             return failedSend(TopicPartition(topic, explicit_partition.value_or(0)),
@@ -7520,24 +7535,17 @@ public:
         const int32_t partition = explicit_partition ? *explicit_partition : choosePartition(*entry, topic, key, value);
         PartitionQueue& queue = entry->queues[static_cast<size_t>(partition)];
         if (transactional_id_) addToTransaction(queue, topic, partition);
-        ProducerBatch* open = queue.open();
-        int32_t body = 0;
-        if (open) {
-            body = open->payload->recordBodySize(ts, key.size, value.size, headers);
-            if (open->payload->size_in_bytes + recordSizeFromBody(body) > batch_size_) {
-                markFull(*open);
-                open = nullptr;
-            }
+        ProducerBatch* batch = queue.open();
+        int32_t size = batch ? batch->payload->tryAppend(ts, key, value, headers, batch_size_) : 0;
+        if (size == 0) {  // no open batch, or the record does not fit in batch.size: a new batch
+            if (batch) markFull(*batch);
+            batch = &openBatch(queue, topic, partition, record_size);
+            size = batch->payload->tryAppend(ts, key, value, headers, INT64_MAX);
         }
-        if (!open) {
-            open = &openBatch(queue, topic, partition, record_size);
-            body = open->payload->recordBodySize(ts, key.size, value.size, headers);
-        }
-        const int32_t index = open->payload->count();
-        open->payload->append(ts, key, value, headers, body);
-        if (callback && *callback) open->callbacks.push_back({index, ts, key.size, value.size, std::move(*callback)});
-        if (entry->sticky_partition == partition) entry->sticky_bytes += recordSizeFromBody(body);
-        return Future<RecordMetadata>(queue.batches.back(), index, ts, key.size, value.size);
+        const int32_t index = batch->payload->count() - 1;
+        if (callback && *callback) batch->callbacks.push_back({index, ts, key.size, value.size, std::move(*callback)});
+        if (entry->sticky_partition == partition) entry->sticky_bytes += size;
+        return Future<RecordMetadata>(Ref<ProducerBatch>(batch), index, ts, key.size, value.size);
     }
 
     // Sends everything buffered now and waits until every batch is acknowledged.
@@ -7826,7 +7834,13 @@ private:
         }
     }
 
+    // The partition of a record that names none. The default partitioner's keyed case (murmur2 of the key) is
+    // checked first and inline: it is the common one.
     int32_t choosePartition(TopicEntry& entry, const std::string& topic, ByteView key, ByteView value) {
+        if (hash_keys_ && !key.isNull()) return entry.partition_divisor.remainder(toPositive(murmur2(key.data, static_cast<size_t>(key.size))));
+        return choosePartitionOtherwise(entry, topic, key, value);
+    }
+    int32_t choosePartitionOtherwise(TopicEntry& entry, const std::string& topic, ByteView key, ByteView value) {
         const int32_t n = entry.partitionCount;
         if (partitioner_) {
             const int32_t p = partitioner_(topic, key, value, n);
@@ -7836,7 +7850,6 @@ private:
             return p;
         }
         if (round_robin_) return static_cast<int32_t>(entry.round_robin++ % static_cast<uint32_t>(n));
-        if (!key.isNull() && !ignore_keys_) return entry.partition_divisor.remainder(toPositive(murmur2(key.data, static_cast<size_t>(key.size))));
         // Null key: stay on one partition until batch.size bytes went to it, then draw the next uniformly from
         // all partitions (Kafka 4's BuiltInPartitioner without load stats; the draw may repeat the current one).
         if (entry.sticky_partition < 0 || entry.sticky_partition >= n || entry.sticky_bytes >= batch_size_) {
@@ -8435,6 +8448,7 @@ private:
     int64_t metadata_max_age_ms_ = 300000;
     bool ignore_keys_ = false;
     bool round_robin_ = false;
+    bool hash_keys_ = false;  // the default partitioner, keys not ignored: a keyed record goes by murmur2 of its key
     bool flushing_ = false;
     bool closed_ = false;
     bool sender_wakeup_pending_ = false;
@@ -8519,8 +8533,9 @@ private:
     Future<RecordMetadata> sendWith(const ProducerRecord<K, V>& record, Callback* callback) {
         const ByteView key = record.key() ? key_serializer_.bytesOf(*record.key(), key_bytes_) : ByteView{};
         const ByteView value = record.value() ? value_serializer_.bytesOf(*record.value(), value_bytes_) : ByteView{};
-        return core_->append(record.topic(), record.partition(), record.timestamp(), key, value,
-                             record.headers().empty() ? nullptr : &record.headers(), callback);
+        return core_->append({record.topic(), record.partition(), record.timestamp(), key, value,
+                              record.headers().empty() ? nullptr : &record.headers()},
+                             callback);
     }
 
     Serializer<K> key_serializer_;
