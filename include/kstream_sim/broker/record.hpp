@@ -141,9 +141,10 @@ namespace detail {
 
 // The encoded size of a length-prefixed byte array of the record format (-1: null, one byte).
 inline int32_t sizedBytesSize(int32_t size) noexcept { return size < 0 ? 1 : varintSize(size) + size; }
-// The encoded size of a record's headers: their count, then each key and value.
+// The encoded size of a record's headers: their count, then each key and value. (Never inlined: records without
+// headers are the common case, and recordBodySize() stays small enough to inline.)
 template <class D = void>
-int32_t headersSize(const Dependent<Headers, D>& headers) noexcept {
+[[gnu::noinline]] int32_t headersSize(const Dependent<Headers, D>& headers) noexcept {
     int32_t size = varintSize(static_cast<int64_t>(headers.size()));
     for (const auto& h : headers)
         size += sizedBytesSize(static_cast<int32_t>(h.key().size())) + (h.value() ? sizedBytesSize(static_cast<int32_t>(h.value()->size())) : 1);
