@@ -233,6 +233,32 @@ TEST_CASE("retries with several requests in flight reorder records without idemp
     }
 }
 
+TEST_CASE("a partition log finds the batch holding any offset and reads whole batches from it", "[replication]") {
+    PartitionLog log;
+    auto batchOf = [](int32_t records, int64_t base) {
+        auto payload = std::make_shared<BatchPayload>();
+        for (int32_t i = 0; i < records; ++i) payload->append(0, ByteView{}, ByteView{}, nullptr);
+        StoredBatch b;
+        b.base_offset = base;
+        b.payload = payload;
+        return b;
+    };
+    for (int32_t i = 0; i < 40; ++i) log.append(batchOf(1 + i % 4, 0));
+    log.appendAt(batchOf(2, log.logEndOffset() + 3));  // a gap before the last batch (as after compaction)
+    const auto& batches = log.batches();
+    for (int64_t offset = -1; offset <= log.logEndOffset() + 1; ++offset) {
+        size_t expected = 0;  // the first batch that ends after `offset`
+        while (expected < batches.size() && batches[expected].nextOffset() <= offset) ++expected;
+        INFO("offset " << offset);
+        CHECK(log.batchIndexFor(offset) == expected);
+        const auto read = log.read(offset, log.logEndOffset(), 1);  // at least one batch, whatever max_bytes
+        CHECK(read.size() == (expected < batches.size() ? 1u : 0u));
+        if (!read.empty()) CHECK(read.front().base_offset == batches[expected].base_offset);
+    }
+    CHECK(log.read(0, log.logEndOffset(), INT64_MAX).size() == batches.size());
+    CHECK(log.read(0, batches[10].base_offset, INT64_MAX).size() == 10);  // up to end_offset
+}
+
 TEST_CASE("an acks=all request times out for the batches whose followers did not catch up, and only for those", "[replication][faults]") {
     Cluster cluster(ClusterConfig().brokers(2).networkLatency(1ms));
     createTopic(cluster, "t", 1, 2);
