@@ -3,7 +3,8 @@
 #   bench/produce_throughput.cpp     kstream_sim: default (acks=all, idempotent), idempotence off, acks=1, and the
 #                                    default with each ProducerRecord built in the loop (built-per-send)
 #   bench/librdkafka_mock_produce.c  the same workload on librdkafka's mock cluster (test.mock.num.brokers=3)
-#   bench/memory_write_limit.cpp     the physical limit: the same bytes written into fresh memory
+#   bench/memory_write_limit.cpp     the physical limit: the same bytes written into fresh memory (malloc, vector,
+#                                    and mmap with MAP_POPULATE)
 #   bench/include_cost.sh            g++/clang++ -O0 compile time of an empty program including the header
 #
 # Everything is built with g++ -O2 -DNDEBUG (gcc for the C file), one compile at a time. Every measurement
@@ -62,6 +63,7 @@ for ((r = 1; r <= runs; ++r)); do
     echo "== round $r of $runs" >&2
     run "$build/bench_memory_write_limit" malloc "$records"
     run "$build/bench_memory_write_limit" vector "$records"
+    run "$build/bench_memory_write_limit" populate "$records"
     for variant in default no-idempotence acks1 built-per-send; do
         run "$build/bench_produce_throughput" "$variant" "$records"
     done
@@ -98,7 +100,8 @@ ks="$(best default)"
 rd="$( ((have_rdkafka)) && best librdkafka-mock || true)"
 lim_malloc="$(best limit-malloc)"
 lim_vector="$(best limit-vector)"
-limit="$(printf '%s\n%s\n' "$lim_malloc" "$lim_vector" | sort -n | tail -n 1)"
+lim_populate="$(best limit-populate)"
+limit="$(printf '%s\n%s\n%s\n' "$lim_malloc" "$lim_vector" "$lim_populate" | sort -n | tail -n 1)"
 
 cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
 echo
@@ -122,6 +125,7 @@ row "kstream_sim, acks=all, each ProducerRecord built in the loop" 1 built-per-s
 if ((have_rdkafka)); then row "librdkafka mock cluster, acks=all" "all it gets" librdkafka-mock bold; fi
 row "fresh-memory limit: malloc + memcpy, 110 B/record" 1 limit-malloc
 row "fresh-memory limit: std::vector reserve + insert" 1 limit-vector
+row "fresh-memory limit: mmap MAP_POPULATE + memcpy" 1 limit-populate
 echo
 echo "| ratio | value | target |"
 echo "| --- | --- | --- |"

@@ -17,6 +17,7 @@
 #include "kstream_sim/core/random.hpp"
 #include "kstream_sim/core/ref.hpp"
 #include "kstream_sim/core/dependent.hpp"
+#include "kstream_sim/core/arena.hpp"
 #include "kstream_sim/core/bytes.hpp"
 #include "kstream_sim/core/algorithms.hpp"
 #include "kstream_sim/core/hashing.hpp"

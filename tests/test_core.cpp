@@ -194,6 +194,53 @@ TEST_CASE("varints are Kafka's zig-zag varints, and read back what was written",
     CHECK(detail::readVarint(too_long, too_long + 6, ignored, 5) == nullptr);
 }
 
+TEST_CASE("arena pieces are aligned and apart, and a chunk counts the pieces still in use", "[bytes]") {
+    detail::ByteArena arena;
+    detail::ArenaChunk* first = nullptr;
+    detail::ArenaChunk* second = nullptr;
+    uint8_t* a = arena.allocate(100, first);
+    if (!a) return;  // arenas disabled here (not Linux, or AddressSanitizer): buffers use the heap
+    uint8_t* b = arena.allocate(5000, second);
+    REQUIRE(b);
+    CHECK(first == second);
+    CHECK(reinterpret_cast<uintptr_t>(a) % 64 == 0);
+    CHECK(reinterpret_cast<uintptr_t>(b) % 64 == 0);
+    CHECK(b >= a + 100);
+    CHECK(first->references() == 3);  // the arena's own and one per piece
+    first->release();
+    CHECK(second->references() == 2);
+    // A piece larger than the largest chunk is the heap's business.
+    detail::ArenaChunk* none = nullptr;
+    CHECK(arena.allocate(detail::ByteArena::kLargestChunk, none) == nullptr);
+    CHECK(none == nullptr);
+    // When the first chunk is full, pieces come from a second one and the first keeps only its pieces' count.
+    detail::ArenaChunk* later = nullptr;
+    uint8_t* c = arena.allocate(detail::ByteArena::kFirstChunk, later);
+    REQUIRE(c);
+    CHECK(later != second);
+    CHECK(second->references() == 1);
+    second->release();  // unmapped: its last piece is gone
+    later->release();
+}
+
+TEST_CASE("a byte buffer in an arena keeps its bytes after the arena is gone, and grows onto the heap", "[bytes]") {
+    ByteBuffer buffer;
+    {
+        detail::ByteArena arena;
+        buffer.reserveIn(arena, 64);
+        CHECK(buffer.capacity() == 64);
+        for (uint8_t i = 0; i < 60; ++i) *buffer.grow(1) = i;
+    }
+    REQUIRE(buffer.size() == 60);
+    for (uint8_t i = 0; i < 60; ++i) CHECK(buffer.data()[i] == i);
+    for (uint8_t i = 60; i < 200; ++i) *buffer.grow(1) = i;  // past the arena piece: on the heap, bytes kept
+    REQUIRE(buffer.size() == 200);
+    for (uint8_t i = 0; i < 200; ++i) CHECK(buffer.data()[i] == i);
+    ByteBuffer moved = std::move(buffer);
+    CHECK(moved.size() == 200);
+    CHECK(moved.data()[199] == 199);
+}
+
 TEST_CASE("javaStringHashCode equals java.lang.String.hashCode, including non-ASCII", "[hashing]") {
     CHECK(javaStringHashCode("") == 0);
     CHECK(javaStringHashCode("hello") == 99162322);

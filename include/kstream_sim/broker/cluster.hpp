@@ -242,6 +242,8 @@ public:
     void runUntilIdle() { scheduler_.runUntilIdle(); }
 
     Scheduler& scheduler() noexcept { return scheduler_; }
+    // Where producers take their batches' storage (which the partition logs then keep): see core/arena.hpp.
+    ByteArena& batchMemory() noexcept { return batch_memory_; }
     Trace& trace() noexcept { return trace_; }
     const Trace& trace() const noexcept { return trace_; }
     const ClusterConfig& config() const noexcept { return config_; }
@@ -1678,6 +1680,7 @@ private:
 
     ClusterConfig config_;
     Scheduler scheduler_;
+    ByteArena batch_memory_;
     Trace trace_;
     Random random_;
     Random network_random_;

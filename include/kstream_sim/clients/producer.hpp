@@ -578,7 +578,7 @@ private:
         batch->created_ms = cluster_.nowMs();
         batch->allocated_bytes = allocation;
         batch->scheduler = &cluster_.scheduler();
-        batch->payload->data.reserve(static_cast<size_t>(std::max(batch_size_, record_size) - kRecordBatchOverhead));
+        batch->payload->data.reserveIn(cluster_.batchMemory(), static_cast<size_t>(std::max(batch_size_, record_size) - kRecordBatchOverhead));
         buffered_bytes_ += allocation;
         queue.batches.push_back(batch);
         ++queued_batches_;

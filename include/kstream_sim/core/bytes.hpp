@@ -9,7 +9,10 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include "arena.hpp"
 
 namespace kstream_sim {
 
@@ -161,7 +164,9 @@ inline void appendString(Bytes& out, const std::string& s) { appendRaw(out, s.da
 }  // namespace detail
 
 // A growable byte buffer that, unlike std::vector<uint8_t>, never zero-fills what it is about to overwrite:
-// record batches are built by appending, and this is the producer's innermost loop.
+// record batches are built by appending, and this is the producer's innermost loop. Its storage comes from the
+// heap, or from a ByteArena (reserveIn(): a producer's batch, whose size is known when it opens); growing past
+// that takes the heap.
 class ByteBuffer {
 public:
     ByteBuffer() = default;
@@ -173,18 +178,39 @@ public:
         }
         return *this;
     }
-    ByteBuffer(ByteBuffer&&) noexcept = default;
-    ByteBuffer& operator=(ByteBuffer&&) noexcept = default;
+    ByteBuffer(ByteBuffer&& other) noexcept
+        : bytes_(std::exchange(other.bytes_, nullptr)), chunk_(std::exchange(other.chunk_, nullptr)),
+          size_(std::exchange(other.size_, 0)), capacity_(std::exchange(other.capacity_, 0)) {}
+    ByteBuffer& operator=(ByteBuffer&& other) noexcept {
+        std::swap(bytes_, other.bytes_);
+        std::swap(chunk_, other.chunk_);
+        std::swap(size_, other.size_);
+        std::swap(capacity_, other.capacity_);
+        return *this;
+    }
+    ~ByteBuffer() { releaseStorage(); }
 
-    const uint8_t* data() const noexcept { return bytes_.get(); }
+    const uint8_t* data() const noexcept { return bytes_; }
     size_t size() const noexcept { return size_; }
     size_t capacity() const noexcept { return capacity_; }
 
     void reserve(size_t n) {
         if (n <= capacity_) return;
-        std::unique_ptr<uint8_t[]> bigger(new uint8_t[n]);
-        if (size_) std::memcpy(bigger.get(), bytes_.get(), size_);
-        bytes_ = std::move(bigger);
+        uint8_t* bigger = new uint8_t[n];
+        if (size_) std::memcpy(bigger, bytes_, size_);
+        releaseStorage();
+        bytes_ = bigger;
+        capacity_ = n;
+    }
+    // reserve(n), in the arena when the buffer is still empty and the arena can help.
+    void reserveIn(detail::ByteArena& arena, size_t n) {
+        if (n <= capacity_) return;
+        detail::ArenaChunk* chunk = nullptr;
+        uint8_t* storage = size_ == 0 ? arena.allocate(n, chunk) : nullptr;
+        if (!storage) return reserve(n);
+        releaseStorage();
+        bytes_ = storage;
+        chunk_ = chunk;
         capacity_ = n;
     }
     void append(const uint8_t* p, size_t n) {
@@ -195,13 +221,23 @@ public:
     // not initialized).
     uint8_t* grow(size_t n) {
         if (size_ + n > capacity_) reserve(std::max(size_ + n, capacity_ * 2));
-        uint8_t* at = bytes_.get() + size_;
+        uint8_t* at = bytes_ + size_;
         size_ += n;
         return at;
     }
 
 private:
-    std::unique_ptr<uint8_t[]> bytes_;
+    void releaseStorage() noexcept {
+        if (chunk_)
+            chunk_->release();
+        else
+            delete[] bytes_;
+        bytes_ = nullptr;
+        chunk_ = nullptr;
+    }
+
+    uint8_t* bytes_ = nullptr;
+    detail::ArenaChunk* chunk_ = nullptr;  // the arena chunk bytes_ lies in; null: bytes_ is the heap's
     size_t size_ = 0;
     size_t capacity_ = 0;
 };
