@@ -692,12 +692,12 @@ using Dependent = typename DependentType<T, Dep...>::type;
 //
 // A chunk counts the buffers in it (and the arena, while it is the one being filled) and is unmapped when the
 // last of them goes, so buffers may outlive the arena (a record a consumer still holds after its Cluster is
-// gone). The count is atomic: separate simulations may run in separate threads and hand buffers across.
+// gone). The count is atomic (the compiler's builtins: <atomic> costs every includer compile time), as
+// separate simulations may run in separate threads and hand buffers across.
 //
 // Elsewhere than Linux, and under AddressSanitizer (which must see each buffer's bounds), allocate() says no
 // and the buffer comes from the heap as before.
 
-#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <new>
@@ -720,24 +720,23 @@ namespace detail {
 // The head of a mapped chunk; the pieces handed out follow it.
 class ArenaChunk {
 public:
-    void retain() noexcept { references_.fetch_add(1, std::memory_order_relaxed); }
+#ifndef KSTREAM_SIM_ARENA_DISABLED
+    void retain() noexcept { __atomic_fetch_add(&references_, 1, __ATOMIC_RELAXED); }
     void release() noexcept {
-        if (references_.fetch_sub(1, std::memory_order_acq_rel) == 1) unmap();
+        if (__atomic_fetch_sub(&references_, 1, __ATOMIC_ACQ_REL) == 1) munmap(static_cast<void*>(this), size_);
     }
-    uint32_t references() const noexcept { return references_.load(std::memory_order_relaxed); }
+    uint32_t references() const noexcept { return __atomic_load_n(&references_, __ATOMIC_RELAXED); }
+#else  // no chunk is ever made
+    void retain() noexcept {}
+    void release() noexcept {}
+    uint32_t references() const noexcept { return references_; }
+#endif
 
 private:
     friend class ByteArena;
     explicit ArenaChunk(size_t size) noexcept : size_(size) {}
-    void unmap() noexcept {
-#ifndef KSTREAM_SIM_ARENA_DISABLED
-        const size_t size = size_;
-        this->~ArenaChunk();
-        munmap(static_cast<void*>(this), size);
-#endif
-    }
 
-    std::atomic<uint32_t> references_{1};  // the arena's own, while it fills this chunk
+    uint32_t references_ = 1;  // the arena's own, while it fills this chunk
     size_t size_;
 };
 
