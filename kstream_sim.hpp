@@ -3966,7 +3966,7 @@ struct PendingProduce {
     size_t waiting = 0;
     int32_t broker = -1;
     bool answered = false;
-    uint64_t timer = 0;
+    uint64_t timer = ~uint64_t{0};  // the request timeout; none (no timer has this id) while it is not waiting
     detail::UniqueFunction<void(std::vector<ProducePartitionResult>)> respond;
     detail::UniqueFunction<void()> on_disconnect;  // at the broker: the broker went down before answering
 };

@@ -374,3 +374,17 @@ TEST_CASE("a full buffer.memory blocks send until acknowledgements free it, in v
     producer.flush();
     CHECK(cluster.topic("t").partitions[0].log.logEndOffset() == 600);
 }
+
+TEST_CASE("a produce request answered at once cancels no one else's timer", "[producer]") {
+    // The broker's pending produce once cancelled timer 0 when it had set none (acks=1, or acks=all with the
+    // followers caught up): whichever timer the scheduler had numbered 0 then never ran.
+    Cluster cluster(ClusterConfig().brokers(1));
+    bool fired = false;
+    cluster.scheduler().timerAfter(10000, [&fired] { fired = true; });
+    Admin admin(cluster);
+    admin.createTopics({NewTopic("t", 1, 1)}).all().get();
+    KafkaProducer<std::string, std::string> producer(cluster, producerProps({{ProducerConfig::ACKS_CONFIG, "1"}}));
+    producer.send(ProducerRecord<std::string, std::string>("t", "k", "v")).get();
+    cluster.advance(10000ms);
+    CHECK(fired);
+}
