@@ -691,8 +691,8 @@ using Dependent = typename DependentType<T, Dep...>::type;
 // This is what Kafka's log.preallocate does for a segment file, for the simulator's memory.
 //
 // A chunk counts the buffers in it (and the arena, while it is the one being filled) and is unmapped when the
-// last of them goes, so buffers may outlive the arena (a record a consumer still holds after its Cluster is
-// gone). The count is atomic (the compiler's builtins: <atomic> costs every includer compile time), as
+// last of them goes, so buffers may outlive the arena (a StoredBatch copied out of a partition log and kept
+// after its Cluster is gone). The count is atomic (the compiler's builtins: <atomic> costs every includer compile time), as
 // separate simulations may run in separate threads and hand buffers across.
 //
 // Elsewhere than Linux, and under AddressSanitizer (which must see each buffer's bounds), allocate() says no
