@@ -9,8 +9,8 @@
 //
 // A chunk counts the buffers in it (and the arena, while it is the one being filled) and is unmapped when the
 // last of them goes, so buffers may outlive the arena (a StoredBatch copied out of a partition log and kept
-// after its Cluster is gone). The count is atomic (the compiler's builtins: <atomic> costs every includer compile time), as
-// separate simulations may run in separate threads and hand buffers across.
+// after its Cluster is gone). The count is atomic, as separate simulations may run in separate threads and
+// hand buffers across (the compiler's atomic builtins: <atomic> would cost every includer compile time).
 //
 // Elsewhere than Linux, and under AddressSanitizer (which must see each buffer's bounds), allocate() says no
 // and the buffer comes from the heap as before.
