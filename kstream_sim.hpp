@@ -261,6 +261,8 @@ class SchedulerImpl;
 using Scheduler = detail::SchedulerImpl<>;
 
 namespace detail {
+// A timer id no timer has: what a component holds for a timer it has not set (cancelling it does nothing).
+constexpr uint64_t kNoTimer = ~uint64_t{0};
 
 // A move-only callable `R(Args...)`: the scheduler's events and the broker's pending answers. Unlike
 // std::function it keeps captures of up to kInlineBytes inside itself (most capture a few pointers, ids and
@@ -445,7 +447,7 @@ private:
     };
     // A background event does not keep the scheduler busy; a timer may be cancelled (and is then skipped).
     enum class Kind : uint8_t { Foreground, Background, Timer, BackgroundTimer };
-    static constexpr uint64_t kNoEvent = std::numeric_limits<uint64_t>::max();
+    static constexpr uint64_t kNoEvent = kNoTimer;  // timer ids are event sequences
     struct Slot {
         Action action;
         uint64_t sequence = kNoEvent;  // of the event whose action this is; kNoEvent when the slot is free
@@ -3966,7 +3968,7 @@ struct PendingProduce {
     size_t waiting = 0;
     int32_t broker = -1;
     bool answered = false;
-    uint64_t timer = ~uint64_t{0};  // the request timeout; none (no timer has this id) while it is not waiting
+    uint64_t timer = detail::kNoTimer;  // the request timeout, set only while the request waits
     detail::UniqueFunction<void(std::vector<ProducePartitionResult>)> respond;
     detail::UniqueFunction<void()> on_disconnect;  // at the broker: the broker went down before answering
 };
@@ -4996,7 +4998,7 @@ private:
         bool running = false;  // a request is in flight or parked at the leader
         bool parked = false;
         uint64_t generation = 0;  // of the request in flight
-        uint64_t retry_timer = ~uint64_t{0};  // resends the request in flight if it goes unanswered
+        uint64_t retry_timer = kNoTimer;  // resends the request in flight if it goes unanswered
         // The partitions this follower replicates from this leader, in topic-name order; rebuilt when
         // leadership or the set of partitions changed (layout_version_).
         std::vector<std::pair<const std::string*, const PartitionState*>> followed;

@@ -162,7 +162,7 @@ struct PendingProduce {
     size_t waiting = 0;
     int32_t broker = -1;
     bool answered = false;
-    uint64_t timer = ~uint64_t{0};  // the request timeout; none (no timer has this id) while it is not waiting
+    uint64_t timer = detail::kNoTimer;  // the request timeout, set only while the request waits
     detail::UniqueFunction<void(std::vector<ProducePartitionResult>)> respond;
     detail::UniqueFunction<void()> on_disconnect;  // at the broker: the broker went down before answering
 };
@@ -1192,7 +1192,7 @@ private:
         bool running = false;  // a request is in flight or parked at the leader
         bool parked = false;
         uint64_t generation = 0;  // of the request in flight
-        uint64_t retry_timer = ~uint64_t{0};  // resends the request in flight if it goes unanswered
+        uint64_t retry_timer = kNoTimer;  // resends the request in flight if it goes unanswered
         // The partitions this follower replicates from this leader, in topic-name order; rebuilt when
         // leadership or the set of partitions changed (layout_version_).
         std::vector<std::pair<const std::string*, const PartitionState*>> followed;

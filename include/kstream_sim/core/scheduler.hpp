@@ -32,6 +32,8 @@ class SchedulerImpl;
 using Scheduler = detail::SchedulerImpl<>;
 
 namespace detail {
+// A timer id no timer has: what a component holds for a timer it has not set (cancelling it does nothing).
+constexpr uint64_t kNoTimer = ~uint64_t{0};
 
 // A move-only callable `R(Args...)`: the scheduler's events and the broker's pending answers. Unlike
 // std::function it keeps captures of up to kInlineBytes inside itself (most capture a few pointers, ids and
@@ -216,7 +218,7 @@ private:
     };
     // A background event does not keep the scheduler busy; a timer may be cancelled (and is then skipped).
     enum class Kind : uint8_t { Foreground, Background, Timer, BackgroundTimer };
-    static constexpr uint64_t kNoEvent = std::numeric_limits<uint64_t>::max();
+    static constexpr uint64_t kNoEvent = kNoTimer;  // timer ids are event sequences
     struct Slot {
         Action action;
         uint64_t sequence = kNoEvent;  // of the event whose action this is; kNoEvent when the slot is free
